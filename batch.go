@@ -1,0 +1,95 @@
+package decant
+
+import "time"
+
+// Batch is what one target transaction commits: the rows of a run of records,
+// their ledger entries, the records that failed, the audit row and the
+// checkpoint. A Store writes all of it in the transaction it is given, so a
+// crash leaves either all of it or none of it.
+type Batch struct {
+	Scope string
+	Step  string
+	// Tables holds the rows per target table, in the order they must be
+	// written (parents before children).
+	Tables []TableRows
+	// Ledger has one entry per record of the batch that was read, failed or not.
+	Ledger []LedgerEntry
+	// Errors are the records that failed. An error with a non-zero ID is a
+	// retry of a stored error: the store updates it (attempts+1, new messages).
+	Errors []RecordError
+	// Resolved lists stored error IDs whose records now succeeded.
+	Resolved []int64
+	// Audit describes the batch. Audit is nil for retries of stored errors,
+	// which do not read the source.
+	Audit *BatchAudit
+	// Checkpoint is the source position after the batch's last record; nil
+	// leaves the stored checkpoint unchanged.
+	Checkpoint Position
+}
+
+// TableRows is a set of rows for one table. Values are already coerced to
+// Go types: nil, string, int64, float64, bool, time.Time, Decimal, JSON.
+type TableRows struct {
+	Table   string
+	Columns []string
+	// Key lists the upsert key columns: a row whose key exists replaces it.
+	Key []string
+	// ReplaceBy, for child tables, names the column holding the parent key.
+	// The store deletes the rows whose ReplaceBy value is in Parents, then
+	// inserts Rows, so replays and shrinking child lists stay exact.
+	ReplaceBy string
+	Parents   []any
+	Rows      [][]any
+}
+
+// Decimal is an exact decimal number kept as its text, written to numeric or
+// decimal columns without going through float64.
+type Decimal string
+
+// JSON is a JSON document written to json/jsonb (or text) columns.
+type JSON []byte
+
+// Ledger statuses.
+const (
+	StatusOK     = "ok"
+	StatusFailed = "failed"
+)
+
+// LedgerEntry records the fate of one source record.
+type LedgerEntry struct {
+	Key        string
+	SourceHash string
+	TargetHash string
+	Status     string
+}
+
+// RecordError is a record that failed: it is kept with its payload and both
+// messages, and can be retried with `decant errors retry`.
+type RecordError struct {
+	ID    int64
+	Scope string
+	Step  string
+	Key   string
+	// Message is short and meant for people ("unknown form name: tt_9").
+	Message string
+	// Detail is the full technical detail; it is never truncated.
+	Detail   string
+	Payload  []byte
+	Attempts int
+	Resolved bool
+	Created  time.Time
+	Updated  time.Time
+}
+
+// BatchAudit is the audit row of one batch.
+type BatchAudit struct {
+	Scope      string
+	Step       string
+	CursorFrom string
+	CursorTo   string
+	Total      int
+	OK         int
+	Failed     int
+	Started    time.Time
+	Duration   time.Duration
+}

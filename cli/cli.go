@@ -1,0 +1,121 @@
+// Package cli is decant's command line: thin cobra commands that parse
+// flags into an Opts value, validate it, and call a Run function that does
+// the work through the engine and prints a typed result. Every Run takes its
+// output writer, so tests call it directly.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+)
+
+// Common holds the flags every command shares.
+type Common struct {
+	// Config is the plan file. Default decant.yaml.
+	Config string
+	// Scope is the tenant. Default "default".
+	Scope string
+	// JSON prints results as JSON.
+	JSON bool
+	// Funcs are extra expression functions (library use).
+	Funcs *transform.Funcs
+}
+
+// Validate checks the common flags.
+func (c *Common) Validate() error {
+	if c.Config == "" {
+		return errors.New("--config: give the plan file (decant.yaml)")
+	}
+	if c.Scope == "" {
+		c.Scope = decant.DefaultScope
+	}
+	return nil
+}
+
+func (c *Common) load() (*plan.Plan, error) {
+	return plan.Load(c.Config, plan.Options{Funcs: c.Funcs})
+}
+
+// open loads the plan and opens its target store.
+func (c *Common) open(ctx context.Context) (*plan.Plan, decant.Store, error) {
+	p, err := c.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := connect.Store(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, st, nil
+}
+
+// NewRoot returns the decant command with all subcommands. funcs may add
+// custom expression functions (nil for the built-in library).
+func NewRoot(funcs *transform.Funcs) *cobra.Command {
+	common := &Common{Funcs: funcs}
+	root := &cobra.Command{
+		Use:           "decant",
+		Short:         "Move an application's data out of a legacy system into SQL, and prove it arrived",
+		Version:       decant.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVarP(&common.Config, "config", "c", "decant.yaml", "plan file")
+	root.PersistentFlags().StringVar(&common.Scope, "scope", decant.DefaultScope, "scope (tenant) the command is for")
+	root.PersistentFlags().BoolVar(&common.JSON, "json", false, "print results as JSON")
+	root.AddCommand(newInitCmd(), newCheckCmd(common), newPreviewCmd(common), newMigrateCmd(common),
+		newStatusCmd(common), newErrorsCmd(common))
+	return root
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, funcs *transform.Funcs) int {
+	root := NewRoot(funcs)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "decant:", err)
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			return ee.Code
+		}
+		return 1
+	}
+	return 0
+}
+
+// ExitError carries a specific exit code (e.g. 2 when check finds problems).
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/engine"
+)
+
+// ErrorsOpts are the flags of `decant errors list|show|retry`.
+type ErrorsOpts struct {
+	Common
+	Step string
+	// ID selects one error (show).
+	ID int64
+	// All includes resolved errors (list).
+	All   bool
+	Limit int
+}
+
+func newErrorsCmd(c *Common) *cobra.Command {
+	o := &ErrorsOpts{}
+	cmd := &cobra.Command{Use: "errors", Short: "List, show and retry records that failed"}
+	cmd.PersistentFlags().StringVar(&o.Step, "step", "", "only this step")
+	list := &cobra.Command{
+		Use: "list", Short: "List unresolved errors (friendly message per record)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Common = *c
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			_, err := RunErrorsList(cmd.Context(), *o, cmd.OutOrStdout())
+			return err
+		},
+	}
+	list.Flags().BoolVar(&o.All, "all", false, "include resolved errors")
+	list.Flags().IntVar(&o.Limit, "limit", 100, "at most this many (0: all)")
+	show := &cobra.Command{
+		Use: "show ID", Short: "Show one error: message, full detail, payload", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Common = *c
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || id <= 0 {
+				return fmt.Errorf("errors show: %q is not an error id (a positive number from `decant errors list`)", args[0])
+			}
+			o.ID = id
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return RunErrorsShow(cmd.Context(), *o, cmd.OutOrStdout())
+		},
+	}
+	retry := &cobra.Command{
+		Use: "retry", Short: "Re-run stored payloads through the current plan", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Common = *c
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			_, err := RunErrorsRetry(cmd.Context(), *o, cmd.OutOrStdout())
+			return err
+		},
+	}
+	cmd.AddCommand(list, show, retry)
+	return cmd
+}
+
+// RunErrorsList prints stored errors.
+func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.RecordError, error) {
+	_, st, err := o.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if err := st.Init(ctx); err != nil {
+		return nil, err
+	}
+	errs, err := st.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Resolved: o.All, Limit: o.Limit})
+	if err != nil {
+		return nil, err
+	}
+	if o.JSON {
+		return errs, printJSON(w, jsonErrors(errs))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTEP\tKEY\tATTEMPTS\tRESOLVED\tUPDATED\tMESSAGE")
+	for _, e := range errs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%t\t%s\t%s\n", e.ID, e.Step, e.Key, e.Attempts, e.Resolved, e.Updated.Local().Format(time.DateTime), e.Message)
+	}
+	return errs, tw.Flush()
+}
+
+// RunErrorsShow prints one error in full.
+func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
+	_, st, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Init(ctx); err != nil {
+		return err
+	}
+	errs, err := st.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, ID: o.ID, Resolved: true})
+	if err != nil {
+		return err
+	}
+	if len(errs) == 0 {
+		return fmt.Errorf("errors show %d: %w in scope %s", o.ID, decant.ErrNotFound, o.Scope)
+	}
+	e := errs[0]
+	if o.JSON {
+		return printJSON(w, jsonErrors(errs)[0])
+	}
+	fmt.Fprintf(w, "error %d\nstep:     %s\nkey:      %s\nattempts: %d\nresolved: %t\ncreated:  %s\nupdated:  %s\nmessage:  %s\ndetail:\n%s\npayload:\n%s\n",
+		e.ID, e.Step, e.Key, e.Attempts, e.Resolved, e.Created.Local().Format(time.DateTime), e.Updated.Local().Format(time.DateTime),
+		e.Message, e.Detail, e.Payload)
+	return nil
+}
+
+// RunErrorsRetry re-runs stored errors and prints what happened.
+func RunErrorsRetry(ctx context.Context, o ErrorsOpts, w io.Writer) ([]engine.RetryResult, error) {
+	p, st, err := o.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var only []string
+	if o.Step != "" {
+		only = []string{o.Step}
+	}
+	res, err := engine.Retry(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only})
+	if err != nil {
+		return res, err
+	}
+	if o.JSON {
+		return res, printJSON(w, res)
+	}
+	for _, r := range res {
+		fmt.Fprintf(w, "step %s: retried %d, resolved %d, still failing %d\n", r.Step, r.Retried, r.Resolved, r.Failed)
+	}
+	return res, nil
+}
+
+// jsonError is a RecordError as --json prints it (payload as text).
+type jsonError struct {
+	ID       int64     `json:"id"`
+	Scope    string    `json:"scope"`
+	Step     string    `json:"step"`
+	Key      string    `json:"key"`
+	Message  string    `json:"message"`
+	Detail   string    `json:"detail"`
+	Payload  string    `json:"payload"`
+	Attempts int       `json:"attempts"`
+	Resolved bool      `json:"resolved"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
+}
+
+func jsonErrors(errs []decant.RecordError) []jsonError {
+	out := make([]jsonError, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, jsonError{e.ID, e.Scope, e.Step, e.Key, e.Message, e.Detail, string(e.Payload), e.Attempts, e.Resolved, e.Created, e.Updated})
+	}
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

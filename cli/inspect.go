@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/engine"
+)
+
+// CheckOpts are the flags of `decant check`.
+type CheckOpts struct {
+	Common
+	Only []string
+}
+
+func newCheckCmd(c *Common) *cobra.Command {
+	o := &CheckOpts{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Load the plan, reach every connection, and compare each step with the target tables",
+		Long: `Loads the plan (strict: unknown keys and bad expressions fail with file:line:col), reaches
+every connection, and confirms that every mapped table and column exists in the target with a
+compatible type. It writes nothing. Exit code 2 when it finds problems.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Common = *c
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			_, err := RunCheck(cmd.Context(), *o, cmd.OutOrStdout())
+			return err
+		},
+	}
+	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "check only these steps or groups")
+	return cmd
+}
+
+// RunCheck runs `decant check` and prints what it found.
+func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResult, error) {
+	p, st, err := o.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	res, err := engine.Check(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only})
+	if err != nil {
+		return nil, err
+	}
+	if o.JSON {
+		err = printJSON(w, res)
+	} else {
+		printCheck(w, res)
+	}
+	if err == nil && !res.OK() {
+		err = &ExitError{Code: 2, Err: errors.New("check found problems (see above)")}
+	}
+	return res, err
+}
+
+func printCheck(w io.Writer, res *engine.CheckResult) {
+	for _, c := range res.Connections {
+		if c.Error != "" {
+			fmt.Fprintf(w, "FAIL connection %s (%s): %s\n", c.Name, c.URL, c.Error)
+		} else {
+			fmt.Fprintf(w, "ok   connection %s (%s)\n", c.Name, c.URL)
+		}
+	}
+	for _, s := range res.Steps {
+		if len(s.Problems) == 0 {
+			fmt.Fprintf(w, "ok   step %s -> %v\n", s.Step, s.Tables)
+			continue
+		}
+		fmt.Fprintf(w, "FAIL step %s:\n", s.Step)
+		for _, p := range s.Problems {
+			fmt.Fprintf(w, "       %s\n", p)
+		}
+	}
+}
+
+// PreviewOpts are the flags of `decant preview`.
+type PreviewOpts struct {
+	Common
+	Step string
+	N    int
+}
+
+// Validate checks the flags.
+func (o *PreviewOpts) Validate() error {
+	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	if o.Step == "" {
+		return errors.New("preview: name a step")
+	}
+	if o.N <= 0 {
+		return errors.New("-n must be at least 1")
+	}
+	return nil
+}
+
+func newPreviewCmd(c *Common) *cobra.Command {
+	o := &PreviewOpts{}
+	cmd := &cobra.Command{
+		Use:   "preview STEP",
+		Short: "Show source records beside the rows they become; writes nothing",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Common, o.Step = *c, args[0]
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return RunPreview(cmd.Context(), *o, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().IntVarP(&o.N, "n", "n", 5, "number of records")
+	return cmd
+}
+
+// RunPreview runs `decant preview`.
+func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
+	p, st, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	items, err := engine.Preview(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope}, o.Step, o.N)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		return printJSON(w, items)
+	}
+	for _, it := range items {
+		fmt.Fprintf(w, "== record %s (%s)\n%s\n", it.Key, it.Where, it.Record)
+		if it.Error != nil {
+			fmt.Fprintf(w, "-> ERROR %s\n   %s\n", it.Error.Message, it.Error.Detail)
+		}
+		for _, r := range it.Rows {
+			fmt.Fprintf(w, "-> %s\n", r.Table)
+			for _, k := range sortedKeys(r.Values) {
+				fmt.Fprintf(w, "     %s = %v\n", k, r.Values[k])
+			}
+		}
+	}
+	return nil
+}
+
+// StatusOpts are the flags of `decant status`.
+type StatusOpts struct{ Common }
+
+func newStatusCmd(c *Common) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Per step: read, written, failed, last cursor, last batch, rate",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := StatusOpts{Common: *c}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			_, err := RunStatus(cmd.Context(), o, cmd.OutOrStdout())
+			return err
+		},
+	}
+}
+
+// RunStatus prints the status of every step of the scope.
+func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepStatus, error) {
+	_, st, err := o.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if err := st.Init(ctx); err != nil {
+		return nil, err
+	}
+	ss, err := st.Status(ctx, o.Scope)
+	if err != nil {
+		return nil, err
+	}
+	if o.JSON {
+		if ss == nil {
+			ss = []decant.StepStatus{}
+		}
+		return ss, printJSON(w, ss)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "scope %s\n", o.Scope)
+	fmt.Fprintln(tw, "STEP\tREAD\tWRITTEN\tFAILED\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
+	for _, s := range ss {
+		last := "-"
+		if !s.LastBatch.IsZero() {
+			last = s.LastBatch.Local().Format(time.DateTime)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Written, s.Failed, s.Batches, s.LastCursor, last, s.Rate)
+	}
+	return ss, tw.Flush()
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/engine"
+)
+
+// MigrateOpts are the flags of `decant migrate`.
+type MigrateOpts struct {
+	Common
+	Only     []string
+	DryRun   bool
+	Follow   bool
+	Interval time.Duration
+	// Progress overrides the progress display (tests); nil picks bars on a
+	// terminal and log lines elsewhere.
+	Progress engine.Progress
+	// Stop, when set, replaces signal handling (tests and library use).
+	Stop <-chan struct{}
+}
+
+// Validate checks the flags.
+func (o *MigrateOpts) Validate() error {
+	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	if o.Interval < 0 {
+		return errors.New("--interval must be positive")
+	}
+	if o.Interval != 0 && !o.Follow {
+		return errors.New("--interval only applies with --follow")
+	}
+	if o.DryRun && o.Follow {
+		return errors.New("--dry-run and --follow cannot be combined")
+	}
+	return nil
+}
+
+func newMigrateCmd(c *Common) *cobra.Command {
+	o := &MigrateOpts{}
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Run the plan's steps: read, map, write, checkpoint",
+		Long: `Runs the plan's steps in order for one scope, from each step's checkpoint.
+Every batch's rows, ledger, errors, audit row and checkpoint commit in one transaction.
+SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signal aborts.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Common = *c
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			_, err := RunMigrate(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return err
+		},
+	}
+	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "run only these steps or groups (comma-separated)")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "read and map, write nothing")
+	cmd.Flags().BoolVar(&o.Follow, "follow", false, "keep running: drain, sleep --interval, repeat")
+	cmd.Flags().DurationVar(&o.Interval, "interval", 0, "pause between rounds with --follow (default 3m)")
+	return cmd
+}
+
+// RunMigrate runs the plan and prints a summary to w; progress goes to errw.
+func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.Result, error) {
+	p, st, err := o.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	stop := o.Stop
+	if stop == nil {
+		var cancel context.CancelFunc
+		ctx, stop, cancel = handleSignals(ctx, errw)
+		defer cancel()
+	}
+	prog := o.Progress
+	if prog == nil {
+		prog = newProgress(errw)
+	}
+	if pc, ok := prog.(interface{ Close() }); ok {
+		defer pc.Close()
+	}
+	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only,
+		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: prog}
+	res, err := engine.Run(ctx, cfg, stop)
+	if pc, ok := prog.(interface{ Close() }); ok {
+		pc.Close()
+	}
+	if res != nil {
+		if perr := printResult(w, o.JSON, res); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return res, err
+}
+
+// handleSignals turns the first SIGINT/SIGTERM into a graceful stop and the
+// second into cancellation.
+func handleSignals(ctx context.Context, errw io.Writer) (context.Context, <-chan struct{}, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := make(chan struct{})
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		fmt.Fprintln(errw, "decant: stopping after the batches in flight (signal again to abort)")
+		close(stop)
+		select {
+		case <-sigs:
+			fmt.Fprintln(errw, "decant: aborting; the batch in flight rolls back")
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, stop, func() { signal.Stop(sigs); cancel() }
+}
+
+func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
+	if asJSON {
+		return printJSON(w, res)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	mode := ""
+	if res.DryRun {
+		mode = " (dry run: nothing written)"
+	}
+	fmt.Fprintf(tw, "scope %s%s\n", res.Scope, mode)
+	fmt.Fprintln(tw, "STEP\tREAD\tWRITTEN\tFAILED\tBATCHES\tCURSOR\tTIME\tRATE")
+	for _, s := range res.Steps {
+		rate := 0.0
+		if s.Duration > 0 {
+			rate = float64(s.Read) / s.Duration.Seconds()
+		}
+		note := ""
+		if s.Stopped {
+			note = " (stopped)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s%s\n", s.Step, s.Read, s.Written, s.Failed, s.Batches,
+			s.Cursor, s.Duration.Round(time.Millisecond), rate, note)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,98 @@
+// Package connect opens the stores and sources a plan's connection URLs name:
+// postgres:// and sqlite: targets, http(s):// feeds and file: sources. It is
+// the one place that knows every driver, so the engine need not.
+//
+// Relative sqlite: and file: paths are read relative to the plan file's
+// directory, so a plan and its data can move together.
+package connect
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/files"
+	"github.com/decanthq/decant/httpfeed"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/postgres"
+	"github.com/decanthq/decant/sqlite"
+)
+
+// ErrScheme is returned for a URL whose scheme decant cannot use there.
+var ErrScheme = fmt.Errorf("unsupported connection")
+
+// Store opens the plan's target connection.
+func Store(ctx context.Context, p *plan.Plan) (decant.Store, error) {
+	raw := p.Connections[p.Target]
+	st, err := OpenStore(ctx, raw, filepath.Dir(p.File))
+	if err != nil {
+		return nil, fmt.Errorf("connection %s: %w", p.Target, err)
+	}
+	return st, nil
+}
+
+// OpenStore opens a target by URL; relative SQLite paths are joined to dir.
+func OpenStore(ctx context.Context, raw, dir string) (decant.Store, error) {
+	switch scheme(raw) {
+	case "postgres", "postgresql":
+		return postgres.Open(ctx, raw, postgres.Config{})
+	case "sqlite":
+		return sqlite.Open(ctx, localPath(raw, "sqlite", dir), sqlite.Config{})
+	}
+	return nil, fmt.Errorf("%w: %s cannot be a target (use postgres:// or sqlite:)", ErrScheme, decant.RedactURL(raw))
+}
+
+// Sources returns a function that opens the source of a plan's step.
+func Sources(p *plan.Plan) func(ctx context.Context, s *plan.Step) (decant.Source, error) {
+	dir := filepath.Dir(p.File)
+	return func(ctx context.Context, s *plan.Step) (decant.Source, error) {
+		raw := p.Connections[s.From.Connection]
+		src, err := OpenSource(raw, dir, s.From)
+		if err != nil {
+			return nil, fmt.Errorf("connection %s: %w", s.From.Connection, err)
+		}
+		return src, nil
+	}
+}
+
+// OpenSource opens a source by URL with a step's from options.
+func OpenSource(raw, dir string, f plan.From) (decant.Source, error) {
+	switch scheme(raw) {
+	case "http", "https":
+		cfg := httpfeed.Config{
+			CursorParam: f.CursorParam, SizeParam: f.SizeParam, PageSize: f.PageSize,
+			Items: f.Items, Key: f.Key, Cursor: f.Cursor, CursorType: f.CursorType, Start: f.Start,
+			Username: f.Username, Password: f.Password, BearerToken: f.BearerToken, Header: f.Header,
+			CAFile: f.CAFile, InsecureSkipVerify: f.InsecureSkipVerify,
+			Timeout: f.Timeout.Std(), MaxBody: f.MaxBody,
+		}
+		if f.Retries != nil {
+			cfg.Retries = *f.Retries
+		}
+		return httpfeed.New(raw, cfg)
+	case "file":
+		return files.New(localPath(raw, "file", dir), files.Config{Format: f.Format, Key: f.Key, Cursor: f.Cursor, Delimiter: f.Delimiter})
+	}
+	return nil, fmt.Errorf("%w: %s cannot be a source yet (use http(s):// or file:)", ErrScheme, decant.RedactURL(raw))
+}
+
+func scheme(raw string) string {
+	i := strings.Index(raw, ":")
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(raw[:i])
+}
+
+// localPath takes the path out of sqlite:PATH, sqlite://PATH, file:PATH or
+// file://PATH and joins a relative one to dir.
+func localPath(raw, scheme, dir string) string {
+	p := raw[len(scheme)+1:]
+	p = strings.TrimPrefix(p, "//")
+	if !filepath.IsAbs(p) && dir != "" {
+		p = filepath.Join(dir, p)
+	}
+	return p
+}

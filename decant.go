@@ -1,0 +1,119 @@
+// Package decant holds the vocabulary and contracts of decant, a tool and library
+// that moves an application's data out of a legacy system into SQL and proves it
+// arrived.
+//
+// The root package does no I/O. It defines the domain types (Record, Batch,
+// Position, RecordError, BatchAudit, ...) and the interfaces the rest of the
+// module speaks: a Source yields Records, a Store writes a Batch and everything
+// that describes it in one transaction. Technology packages (postgres, sqlite,
+// httpfeed, files) implement them; the engine package drives them.
+package decant
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DefaultScope is the scope a run uses when none is named.
+const DefaultScope = "default"
+
+// Version is the version of decant, printed by the CLI and stored in snapshots.
+var Version = "0.1.0-dev"
+
+// Sentinel errors shared by every implementation. Implementations wrap them
+// with %w so callers can test with errors.Is.
+var (
+	// ErrNotFound is returned when a named object (error row, step, table) does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrLeaseHeld is wrapped by *LeaseError when another process holds a scope.
+	ErrLeaseHeld = errors.New("scope is held by another run")
+	// ErrBadPage is returned by a source when the remote answered with a body it
+	// could not parse even after retries. The checkpoint does not move.
+	ErrBadPage = errors.New("bad page from source")
+)
+
+// Position is a source's opaque position, marshalled as JSON so it can be
+// stored as a checkpoint and shown to users. A nil Position means "from the
+// start". Each source defines the shape of its own positions.
+type Position = json.RawMessage
+
+// Record is one source document.
+type Record struct {
+	// Key identifies the record in the source (the step's key); it is the
+	// ledger key and the upsert key's source.
+	Key string
+	// Cursor is the record's cursor value as text (e.g. a serverVersion),
+	// empty when the source has none.
+	Cursor string
+	// Raw is the record's bytes exactly as the source produced them (JSON for
+	// feeds and JSONL, a JSON object built from the header for CSV).
+	Raw []byte
+	// Position is where a reader resumes to read the records after this one.
+	Position Position
+	// Where locates the record for error messages (file:line, URL and page).
+	Where string
+}
+
+// Rows is a stream of records, iterated like sql.Rows:
+//
+//	for rows.Next(ctx) { r := rows.Record() ... }
+//	if err := rows.Err(); err != nil { ... }
+//
+// Next returns false at the end of the stream or on error; Err tells which.
+type Rows interface {
+	Next(ctx context.Context) bool
+	Record() Record
+	Err() error
+	Close() error
+}
+
+// Source reads one stream of records. Read starts after pos (nil: from the
+// beginning) and streams until the source has nothing more to give right now
+// (an empty page, the end of a file). A live run calls Read again later from
+// the last committed position.
+type Source interface {
+	Read(ctx context.Context, scope string, pos Position) (Rows, error)
+	Close() error
+}
+
+// Pinger is an optional ability of a Source or Store: check that the
+// connection is reachable without reading or writing data.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Sizer is an optional ability of a Source: an estimate of how many records
+// remain after pos, used for progress bars and ETAs. ok is false when unknown.
+type Sizer interface {
+	Size(ctx context.Context, scope string, pos Position) (n int64, ok bool, err error)
+}
+
+// Holder names the process that holds a scope's lease.
+type Holder struct {
+	Host string
+	PID  int
+	// ID distinguishes runs of the same host and pid (e.g. library calls).
+	ID string
+}
+
+// String formats the holder for messages.
+func (h Holder) String() string { return fmt.Sprintf("%s pid %d", h.Host, h.PID) }
+
+// LeaseError reports that a scope is held by another run.
+type LeaseError struct {
+	Scope   string
+	Holder  string
+	Since   time.Time
+	Expires time.Time
+}
+
+func (e *LeaseError) Error() string {
+	return fmt.Sprintf("scope %q is being migrated by %s since %s (lease expires %s); wait for it to finish or stop it",
+		e.Scope, e.Holder, e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
+}
+
+// Unwrap lets errors.Is(err, ErrLeaseHeld) match.
+func (e *LeaseError) Unwrap() error { return ErrLeaseHeld }

@@ -1,0 +1,102 @@
+package engine
+
+import (
+	"context"
+	"sort"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+)
+
+// CheckResult is what `decant check` found.
+type CheckResult struct {
+	Connections []ConnectionCheck `json:"connections"`
+	Steps       []StepCheck       `json:"steps"`
+}
+
+// OK reports whether nothing is wrong.
+func (r *CheckResult) OK() bool {
+	for _, c := range r.Connections {
+		if c.Error != "" {
+			return false
+		}
+	}
+	for _, s := range r.Steps {
+		if len(s.Problems) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// ConnectionCheck is one connection's reachability. URL is redacted.
+type ConnectionCheck struct {
+	Name  string `json:"name"`
+	URL   string `json:"url"`
+	Error string `json:"error,omitempty"`
+}
+
+// StepCheck lists the problems of one step against the target.
+type StepCheck struct {
+	Step     string   `json:"step"`
+	Tables   []string `json:"tables"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+// Check reaches every source of the selected steps (through decant.Pinger)
+// and compares each step's mapping with the target's tables and column
+// types. It writes nothing, not even decant's state tables.
+func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	steps, err := selectSteps(cfg.Plan, cfg.Only)
+	if err != nil {
+		return nil, err
+	}
+	res := &CheckResult{}
+	target := ConnectionCheck{Name: cfg.Plan.Target, URL: decant.RedactURL(cfg.Plan.Connections[cfg.Plan.Target])}
+	if p, ok := cfg.Store.(decant.Pinger); ok {
+		if err := p.Ping(ctx); err != nil {
+			target.Error = err.Error()
+		}
+	}
+	res.Connections = append(res.Connections, target)
+	seen := map[string]bool{cfg.Plan.Target: true}
+	for _, s := range steps {
+		if !seen[s.From.Connection] {
+			seen[s.From.Connection] = true
+			res.Connections = append(res.Connections, pingSource(ctx, cfg, s.From.Connection, s))
+		}
+		sc := StepCheck{Step: s.Name}
+		tables, err := TargetColumns(ctx, cfg.Store, s.Spec)
+		if err != nil {
+			sc.Problems = append(sc.Problems, err.Error())
+		} else {
+			sc.Problems = transform.Check(s.Spec, tables)
+		}
+		for t := range tables {
+			sc.Tables = append(sc.Tables, t)
+		}
+		sort.Strings(sc.Tables)
+		res.Steps = append(res.Steps, sc)
+	}
+	return res, nil
+}
+
+func pingSource(ctx context.Context, cfg Config, name string, s *plan.Step) ConnectionCheck {
+	cc := ConnectionCheck{Name: name, URL: decant.RedactURL(cfg.Plan.Connections[name])}
+	src, err := cfg.Sources(ctx, s)
+	if err != nil {
+		cc.Error = err.Error()
+		return cc
+	}
+	defer src.Close()
+	if p, ok := src.(decant.Pinger); ok {
+		if err := p.Ping(ctx); err != nil {
+			cc.Error = err.Error()
+		}
+	}
+	return cc
+}

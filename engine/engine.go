@@ -1,0 +1,146 @@
+// Package engine runs the steps of a plan: it reads records from sources,
+// maps them to rows and writes each batch, with its ledger, errors, audit
+// row and checkpoint, in one target transaction. Reading, mapping and
+// writing run concurrently with bounded queues, so memory is bounded by
+// batch size times queue depth, never by the size of the data.
+//
+// The engine speaks to sources and stores through the root package's
+// interfaces; it never imports a driver.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
+)
+
+// SourceOpener opens the source of a step.
+type SourceOpener func(ctx context.Context, step *plan.Step) (decant.Source, error)
+
+// Config is what a run needs. Plan, Store and Sources are required.
+type Config struct {
+	Plan    *plan.Plan
+	Store   decant.Store
+	Sources SourceOpener
+	// Scope is the tenant the run is for. Default decant.DefaultScope.
+	Scope string
+	// Only, when not empty, runs just the named steps (or groups).
+	Only []string
+	// DryRun reads and maps but writes nothing, not even state.
+	DryRun bool
+	// Follow keeps running: drain every step, sleep Interval, repeat, until
+	// stopped. Errors of one round are reported to Progress and retried the
+	// next round instead of ending the run.
+	Follow   bool
+	Interval time.Duration
+	// Holder names this process in the scope's lease. Default: host and pid.
+	Holder decant.Holder
+	// LeaseTTL is how long a lease lasts without renewal. Default 60s.
+	LeaseTTL time.Duration
+	// QueueDepth is how many batches may wait between stages. Default 2.
+	QueueDepth int
+	// Progress receives events; nil discards them.
+	Progress Progress
+}
+
+// Progress receives run events. Implementations must be safe for use from
+// one goroutine at a time (the engine calls them from its writer).
+type Progress interface {
+	StepStarted(step string, total int64)
+	Batch(step string, a decant.BatchAudit)
+	StepDone(r StepResult)
+	// RoundError reports an error that a following run survives.
+	RoundError(err error)
+}
+
+// StepResult sums up one step of a run.
+type StepResult struct {
+	Step     string        `json:"step"`
+	Read     int64         `json:"read"`
+	Written  int64         `json:"written"`
+	Failed   int64         `json:"failed"`
+	Batches  int64         `json:"batches"`
+	Cursor   string        `json:"cursor,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+	// Stopped is true when a signal ended the step before its source was drained.
+	Stopped bool `json:"stopped,omitempty"`
+}
+
+// Result sums up a run.
+type Result struct {
+	Scope  string       `json:"scope"`
+	DryRun bool         `json:"dry_run,omitempty"`
+	Steps  []StepResult `json:"steps"`
+	Rounds int          `json:"rounds"`
+}
+
+func (c *Config) defaults() error {
+	if c.Plan == nil || c.Store == nil || c.Sources == nil {
+		return errors.New("engine: Plan, Store and Sources are required")
+	}
+	if c.Scope == "" {
+		c.Scope = decant.DefaultScope
+	}
+	if c.Holder.Host == "" {
+		c.Holder = DefaultHolder()
+	}
+	if c.LeaseTTL == 0 {
+		c.LeaseTTL = 60 * time.Second
+	}
+	if c.QueueDepth == 0 {
+		c.QueueDepth = 2
+	}
+	if c.Interval == 0 {
+		c.Interval = 3 * time.Minute
+	}
+	if c.Progress == nil {
+		c.Progress = nopProgress{}
+	}
+	return nil
+}
+
+// DefaultHolder names this process: host name, pid and start time.
+func DefaultHolder() decant.Holder {
+	host, _ := os.Hostname()
+	pid := os.Getpid()
+	return decant.Holder{Host: host, PID: pid, ID: host + ":" + strconv.Itoa(pid) + ":" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+}
+
+type nopProgress struct{}
+
+func (nopProgress) StepStarted(string, int64)       {}
+func (nopProgress) Batch(string, decant.BatchAudit) {}
+func (nopProgress) StepDone(StepResult)             {}
+func (nopProgress) RoundError(error)                {}
+
+// selectSteps returns the plan's steps that Only names (by step or group),
+// in plan order.
+func selectSteps(p *plan.Plan, only []string) ([]*plan.Step, error) {
+	if len(only) == 0 {
+		return p.Steps, nil
+	}
+	want := map[string]bool{}
+	for _, o := range only {
+		want[o] = true
+	}
+	used := map[string]bool{}
+	var out []*plan.Step
+	for _, s := range p.Steps {
+		if want[s.Name] || (s.Group != "" && want[s.Group]) {
+			out = append(out, s)
+			used[s.Name], used[s.Group] = true, true
+		}
+	}
+	for _, o := range only {
+		if !used[o] {
+			return nil, fmt.Errorf("--only %s: no step or group has that name", o)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+)
+
+// PreviewItem is a source record beside the rows it becomes.
+type PreviewItem struct {
+	Key    string             `json:"key"`
+	Where  string             `json:"where"`
+	Record json.RawMessage    `json:"record"`
+	Rows   []PreviewRow       `json:"rows,omitempty"`
+	Error  *transform.Failure `json:"error,omitempty"`
+}
+
+// PreviewRow is one target row of a preview.
+type PreviewRow struct {
+	Table  string         `json:"table"`
+	Values map[string]any `json:"values"`
+}
+
+// Preview reads the first n records of step (from its checkpoint, when the
+// store has one) and maps them. It writes nothing.
+func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	s := cfg.Plan.Step(step)
+	if s == nil {
+		return nil, fmt.Errorf("preview: the plan has no step %q", step)
+	}
+	mappers, err := prepare(ctx, cfg.Store, []*plan.Step{s})
+	if err != nil {
+		return nil, err
+	}
+	pos, err := cfg.Store.Checkpoint(ctx, cfg.Scope, s.Name)
+	if err != nil {
+		// Before the first run the state tables do not exist: preview from the start.
+		pos = nil
+	}
+	src, err := cfg.Sources(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("open source: %w", err)
+	}
+	defer src.Close()
+	rows, err := src.Read(ctx, cfg.Scope, pos)
+	if err != nil {
+		return nil, fmt.Errorf("read source: %w", err)
+	}
+	defer rows.Close()
+	var out []PreviewItem
+	for len(out) < n && rows.Next(ctx) {
+		rec := rows.Record()
+		item := PreviewItem{Key: rec.Key, Where: rec.Where, Record: previewJSON(rec.Raw)}
+		o, f := mappers[s.Name].Map(rec, cfg.Scope)
+		item.Error = f
+		for _, r := range o.Rows {
+			pr := PreviewRow{Table: r.Table, Values: map[string]any{}}
+			for i, c := range r.Cols {
+				pr.Values[c] = previewValue(r.Vals[i])
+			}
+			item.Rows = append(item.Rows, pr)
+		}
+		out = append(out, item)
+	}
+	return out, rows.Err()
+}
+
+func previewJSON(raw []byte) json.RawMessage {
+	if json.Valid(raw) {
+		return raw
+	}
+	b, _ := json.Marshal(string(raw))
+	return b
+}
+
+func previewValue(v any) any {
+	switch t := v.(type) {
+	case decant.JSON:
+		return json.RawMessage(t)
+	case decant.Decimal:
+		return json.Number(t)
+	}
+	return v
+}

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+)
+
+// RetryResult counts what a retry of stored errors did.
+type RetryResult struct {
+	Step     string `json:"step"`
+	Retried  int    `json:"retried"`
+	Resolved int    `json:"resolved"`
+	Failed   int    `json:"failed"`
+}
+
+// Retry re-runs the stored payloads of unresolved errors through the current
+// plan (cfg.Only limits the steps). A record that now maps and writes is
+// resolved; one that fails again stays, with attempts+1 and the new
+// messages. The source is not read and checkpoints do not move.
+func Retry(ctx context.Context, cfg Config) ([]RetryResult, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	steps, err := selectSteps(cfg.Plan, cfg.Only)
+	if err != nil {
+		return nil, err
+	}
+	mappers, err := prepare(ctx, cfg.Store, steps)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Store.Init(ctx); err != nil {
+		return nil, fmt.Errorf("prepare state tables: %w", err)
+	}
+	release, ctx, err := holdLease(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	var out []RetryResult
+	for _, s := range steps {
+		r, err := retryStep(ctx, cfg, s, mappers[s.Name])
+		out = append(out, r)
+		if err != nil {
+			return out, fmt.Errorf("step %s: %w", s.Name, err)
+		}
+	}
+	return out, nil
+}
+
+func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper) (RetryResult, error) {
+	res := RetryResult{Step: s.Name}
+	errs, err := cfg.Store.Errors(ctx, decant.ErrorFilter{Scope: cfg.Scope, Step: s.Name})
+	if err != nil {
+		return res, fmt.Errorf("list errors: %w", err)
+	}
+	w := &writer{cfg: cfg, step: s, children: m.ChildTables()}
+	for lo := 0; lo < len(errs); lo += s.BatchSize {
+		hi := min(lo+s.BatchSize, len(errs))
+		b := mappedBatch{readBatch: readBatch{started: time.Now()}}
+		for _, e := range errs[lo:hi] {
+			rec := storedRecord(e, s.From.Key)
+			out, f := m.Map(rec, cfg.Scope)
+			b.recs = append(b.recs, rec)
+			b.outs = append(b.outs, out)
+			b.fails = append(b.fails, f)
+		}
+		if err := w.commitRetry(ctx, b); err != nil {
+			return res, err
+		}
+		for _, f := range b.fails {
+			res.Retried++
+			if f == nil {
+				res.Resolved++
+			} else {
+				res.Failed++
+			}
+		}
+	}
+	return res, nil
+}
+
+// storedRecord rebuilds a record from a stored error. The key is read again
+// from the payload, since a record stored as "(no key) ..." may have been
+// fixed by a plan change; otherwise the stored key is kept so the error row
+// is the one updated.
+func storedRecord(e decant.RecordError, keyPath string) decant.Record {
+	rec := decant.Record{Key: e.Key, Raw: e.Payload, Where: "stored error #" + strconv.FormatInt(e.ID, 10)}
+	if keyPath != "" && gjson.ValidBytes(e.Payload) {
+		if k := gjson.GetBytes(e.Payload, keyPath).String(); k != "" {
+			rec.Key = k
+		} else if where, ok := strings.CutPrefix(e.Key, noKeyPrefix); ok {
+			rec.Key, rec.Where = "", where
+		}
+	}
+	return rec
+}
+
+// commitRetry writes a batch of retried records without audit or
+// checkpoint, isolating refused rows like a normal batch.
+func (w *writer) commitRetry(ctx context.Context, b mappedBatch) error {
+	audit := &decant.BatchAudit{Total: len(b.recs)}
+	w.retry = true
+	defer func() { w.retry = false }()
+	return w.commit(ctx, b, 0, len(b.recs), audit)
+}

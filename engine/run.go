@@ -1,0 +1,186 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+)
+
+// Run runs the plan's steps in order for one scope. Closing stop asks for a
+// graceful end: the batches already read are written and saved, and Run
+// returns without error. Cancelling ctx aborts at once; the batch in flight
+// rolls back and the next run resumes from the last checkpoint.
+func Run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	steps, err := selectSteps(cfg.Plan, cfg.Only)
+	if err != nil {
+		return nil, err
+	}
+	mappers, err := prepare(ctx, cfg.Store, steps)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Scope: cfg.Scope, DryRun: cfg.DryRun}
+	if !cfg.DryRun {
+		if err := cfg.Store.Init(ctx); err != nil {
+			return nil, fmt.Errorf("prepare state tables: %w", err)
+		}
+		release, leaseCtx, err := holdLease(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		ctx = leaseCtx
+	}
+	for {
+		res.Rounds++
+		err := runRound(ctx, cfg, steps, mappers, stop, res)
+		if err != nil && (!cfg.Follow || ctx.Err() != nil) {
+			return res, err
+		}
+		if err != nil {
+			cfg.Progress.RoundError(err)
+		}
+		if !cfg.Follow || stopped(stop) {
+			return res, nil
+		}
+		select {
+		case <-stop:
+			return res, nil
+		case <-ctx.Done():
+			return res, context.Cause(ctx)
+		case <-time.After(cfg.Interval):
+		}
+	}
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// prepare builds a mapper for every step, checking each against the target
+// tables before anything is written.
+func prepare(ctx context.Context, st decant.Store, steps []*plan.Step) (map[string]*transform.Mapper, error) {
+	mappers := map[string]*transform.Mapper{}
+	var probs []error
+	for _, s := range steps {
+		tables, err := TargetColumns(ctx, st, s.Spec)
+		if err != nil {
+			return nil, err
+		}
+		m, err := transform.NewMapper(s.Spec, tables)
+		if err != nil {
+			probs = append(probs, err)
+			continue
+		}
+		mappers[s.Name] = m
+	}
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("the plan does not match the target (nothing was written): %w", errors.Join(probs...))
+	}
+	return mappers, nil
+}
+
+// TargetColumns reads the columns of every table spec writes. A table that
+// does not exist is left out of the map, so transform.Check reports it.
+func TargetColumns(ctx context.Context, st decant.Store, spec transform.Spec) (map[string][]decant.Column, error) {
+	names := spec.To.All()
+	for _, c := range spec.Children {
+		names = append(names, c.To.All()...)
+	}
+	tables := map[string][]decant.Column{}
+	for _, t := range names {
+		cols, err := st.Columns(ctx, t)
+		if errors.Is(err, decant.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read columns of %s: %w", t, err)
+		}
+		tables[t] = cols
+	}
+	return tables, nil
+}
+
+func runRound(ctx context.Context, cfg Config, steps []*plan.Step, mappers map[string]*transform.Mapper, stop <-chan struct{}, res *Result) error {
+	for _, s := range steps {
+		if stopped(stop) {
+			return nil
+		}
+		r, err := runStep(ctx, cfg, s, mappers[s.Name], stop)
+		res.add(r)
+		cfg.Progress.StepDone(r)
+		if err != nil {
+			return fmt.Errorf("step %s: %w", s.Name, err)
+		}
+	}
+	return nil
+}
+
+func (res *Result) add(r StepResult) {
+	for i := range res.Steps {
+		if res.Steps[i].Step == r.Step {
+			s := &res.Steps[i]
+			s.Read += r.Read
+			s.Written += r.Written
+			s.Failed += r.Failed
+			s.Batches += r.Batches
+			s.Duration += r.Duration
+			if r.Cursor != "" {
+				s.Cursor = r.Cursor
+			}
+			s.Stopped = r.Stopped
+			return
+		}
+	}
+	res.Steps = append(res.Steps, r)
+}
+
+// holdLease takes the scope's lease and renews it until release is called.
+// If renewal fails (another process took the scope over after a long
+// stall), the returned context is cancelled so no batch commits without it.
+func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx context.Context, err error) {
+	if err := cfg.Store.AcquireLease(ctx, cfg.Scope, cfg.Holder, cfg.LeaseTTL); err != nil {
+		return nil, nil, err
+	}
+	leaseCtx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(cfg.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-leaseCtx.Done():
+				return
+			case <-t.C:
+				if err := cfg.Store.AcquireLease(leaseCtx, cfg.Scope, cfg.Holder, cfg.LeaseTTL); err != nil && leaseCtx.Err() == nil {
+					cancel(fmt.Errorf("lost the lease on scope %s: %w", cfg.Scope, err))
+					return
+				}
+			}
+		}
+	}()
+	release = func() {
+		close(done)
+		cancel(nil)
+		// Release even when ctx was cancelled, so the next run does not wait.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer rcancel()
+		_ = cfg.Store.ReleaseLease(rctx, cfg.Scope, cfg.Holder)
+	}
+	return release, leaseCtx, nil
+}

@@ -1,0 +1,320 @@
+package plan
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/transform"
+)
+
+// compiler validates a decoded plan and compiles its expressions, reporting
+// the first problem with its position.
+type compiler struct {
+	p     *Plan
+	funcs *transform.Funcs
+	file  *ast.File
+	zone  *time.Location
+}
+
+// at returns the position of the node at a YAML path such as
+// $.steps[0].from, walking up to the nearest existing parent.
+func (c *compiler) at(path string) (int, int) {
+	for path != "" && path != "$" {
+		if yp, err := yaml.PathString(path); err == nil {
+			if n, err := yp.FilterFile(c.file); err == nil && n != nil {
+				pos := n.GetToken().Position
+				return pos.Line, pos.Column
+			}
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i <= 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 1, 1
+}
+
+func (c *compiler) errf(path, format string, args ...any) error {
+	line, col := c.at(path)
+	return c.p.errAt(line, col, fmt.Sprintf(format, args...))
+}
+
+func (c *compiler) run() error {
+	p := c.p
+	if p.Version == 0 {
+		p.Version = 1
+	}
+	if p.Version != 1 {
+		return c.errf("$.version", "unknown plan version %d (this decant reads version 1)", p.Version)
+	}
+	if p.Target == "" {
+		p.Target = "target"
+	}
+	if p.BatchSize == 0 {
+		p.BatchSize = 1000
+	}
+	if p.Timezone == "" {
+		p.Timezone = "UTC"
+	}
+	zone, err := time.LoadLocation(p.Timezone)
+	if err != nil {
+		return c.errf("$.timezone", "unknown time zone %q", p.Timezone)
+	}
+	c.zone = zone
+	if err := c.connections(); err != nil {
+		return err
+	}
+	if len(p.Steps) == 0 {
+		return c.errf("$.steps", "the plan has no steps")
+	}
+	seen := map[string]bool{}
+	for i, s := range p.Steps {
+		path := fmt.Sprintf("$.steps[%d]", i)
+		if s.Name == "" {
+			return c.errf(path, "step %d has no name", i+1)
+		}
+		if seen[s.Name] {
+			return c.errf(path+".name", "step name %q is used twice", s.Name)
+		}
+		seen[s.Name] = true
+		if err := c.step(path, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *compiler) connections() error {
+	p := c.p
+	for name, u := range p.Connections {
+		if _, err := url.Parse(u); err != nil || !strings.Contains(u, ":") {
+			return c.errf("$.connections."+name, "connection %s: %q is not a URL", name, decant.RedactURL(u))
+		}
+	}
+	if _, ok := p.Connections[p.Target]; !ok {
+		return c.errf("$.target", "target connection %q is not defined under connections", p.Target)
+	}
+	return nil
+}
+
+func (c *compiler) step(path string, s *Step) error {
+	if s.From.Connection == "" {
+		return c.errf(path+".from", "step %s: from.connection is required", s.Name)
+	}
+	if _, ok := c.p.Connections[s.From.Connection]; !ok {
+		return c.errf(path+".from.connection", "step %s: connection %q is not defined under connections", s.Name, s.From.Connection)
+	}
+	if len(s.Key) == 0 {
+		return c.errf(path, "step %s: key (the upsert key column or columns) is required", s.Name)
+	}
+	if s.BatchSize == 0 {
+		s.BatchSize = c.p.BatchSize
+	}
+	if s.BatchSize < 0 {
+		return c.errf(path+".batch_size", "step %s: batch_size must be positive", s.Name)
+	}
+	nullIf := c.p.NullIf
+	if s.NullIf != nil {
+		nullIf = *s.NullIf
+	}
+	spec := transform.Spec{Step: s.Name, Key: s.Key, Default: transform.Coercion{Zone: c.zone, NullIf: nullIf}}
+	vars := append([]string{}, transform.StepVars...)
+	var err error
+	if spec.Let, vars, err = c.lets(path+".let", s.Let, vars); err != nil {
+		return err
+	}
+	if spec.To, err = c.route(path+".to", s.To, vars); err != nil {
+		return err
+	}
+	if spec.Map, err = c.columnsMap(path+".map", s.Map, vars); err != nil {
+		return err
+	}
+	if spec.Fields, err = c.optExpr(path+".fields", s.Fields, vars); err != nil {
+		return err
+	}
+	if len(spec.Map) == 0 && spec.Fields == nil {
+		return c.errf(path, "step %s: map or fields is required", s.Name)
+	}
+	if spec.Columns, err = c.coercions(path+".columns", s.Columns); err != nil {
+		return err
+	}
+	childVars := append(append([]string{}, vars...), transform.ChildVars...)
+	for i, ch := range s.Children {
+		cs, err := c.child(fmt.Sprintf("%s.children[%d]", path, i), ch, childVars)
+		if err != nil {
+			return err
+		}
+		spec.Children = append(spec.Children, cs)
+	}
+	s.Spec = spec
+	return nil
+}
+
+func (c *compiler) child(path string, ch *Child, vars []string) (transform.ChildSpec, error) {
+	cs := transform.ChildSpec{Name: ch.Name, ParentKey: ch.ParentKey}
+	if ch.From == nil {
+		return cs, c.errf(path, "children: from (an expression giving the list) is required")
+	}
+	if ch.ParentKey == "" {
+		return cs, c.errf(path, "children: parent_key (the child column holding the parent's key) is required")
+	}
+	if cs.Name == "" {
+		cs.Name = ch.From.Src
+	}
+	var err error
+	if cs.From, err = c.expr(path+".from", *ch.From, vars); err != nil {
+		return cs, err
+	}
+	if cs.Let, vars, err = c.lets(path+".let", ch.Let, vars); err != nil {
+		return cs, err
+	}
+	if cs.To, err = c.route(path+".to", ch.To, vars); err != nil {
+		return cs, err
+	}
+	if cs.Map, err = c.columnsMap(path+".map", ch.Map, vars); err != nil {
+		return cs, err
+	}
+	if cs.Fields, err = c.optExpr(path+".fields", ch.Fields, vars); err != nil {
+		return cs, err
+	}
+	cs.Columns, err = c.coercions(path+".columns", ch.Columns)
+	return cs, err
+}
+
+func (c *compiler) lets(path string, lets Exprs, vars []string) ([]transform.Named, []string, error) {
+	var out []transform.Named
+	for _, l := range lets {
+		if !isName(l.Name) {
+			return nil, nil, c.errf(path+"."+l.Name, "let name %q is not a valid name", l.Name)
+		}
+		for _, v := range vars {
+			if v == l.Name {
+				return nil, nil, c.errf(path+"."+l.Name, "let name %q is already a variable", l.Name)
+			}
+		}
+		prog, err := c.expr(path+"."+l.Name, l.Expr, vars)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, transform.Named{Name: l.Name, Prog: prog})
+		vars = append(vars, l.Name)
+	}
+	return out, vars, nil
+}
+
+func (c *compiler) columnsMap(path string, m Exprs, vars []string) ([]transform.Named, error) {
+	var out []transform.Named
+	for _, e := range m {
+		prog, err := c.expr(path+"."+e.Name, e.Expr, vars)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, transform.Named{Name: e.Name, Prog: prog})
+	}
+	return out, nil
+}
+
+func (c *compiler) route(path string, to To, vars []string) (transform.Route, error) {
+	label := to.Label
+	if label == "" {
+		label = "route value"
+	}
+	r := transform.Route{Table: to.Table, Label: label}
+	switch {
+	case to.Table != "" && to.Route != nil:
+		return r, c.errf(path, "to: give either table or route, not both")
+	case to.Table != "":
+		if len(to.Routes) > 0 {
+			return r, c.errf(path+".routes", "to: routes need a route expression")
+		}
+		return r, nil
+	case to.Route == nil:
+		return r, c.errf(path, "to: table or route is required")
+	}
+	if len(to.Routes) == 0 {
+		return r, c.errf(path+".route", "to: a route needs routes (table: [aliases])")
+	}
+	prog, err := c.expr(path+".route", *to.Route, vars)
+	if err != nil {
+		return r, err
+	}
+	r.By = prog
+	r.Tables = map[string]string{}
+	for table, aliases := range to.Routes {
+		for _, v := range append([]string{table}, aliases...) {
+			if other, dup := r.Tables[v]; dup && other != table {
+				return r, c.errf(path+".routes."+table, "to: %q routes to both %s and %s", v, other, table)
+			}
+			r.Tables[v] = table
+		}
+	}
+	return r, nil
+}
+
+func (c *compiler) coercions(path string, cols map[string]ColumnSpec) (map[string]transform.Coercion, error) {
+	out := map[string]transform.Coercion{}
+	for name, cs := range cols {
+		co := transform.Coercion{Kind: cs.Type, Layout: cs.Layout}
+		switch cs.Type {
+		case "", decant.KindText, decant.KindInt, decant.KindFloat, decant.KindDecimal, decant.KindBool,
+			decant.KindDate, decant.KindTimestamp, decant.KindJSON:
+		default:
+			return nil, c.errf(path+"."+name+".type", "column %s: unknown type %q (want int, float, decimal, bool, date, timestamp, json or text)", name, cs.Type)
+		}
+		if cs.Zone != "" {
+			z, err := time.LoadLocation(cs.Zone)
+			if err != nil {
+				return nil, c.errf(path+"."+name+".zone", "column %s: unknown time zone %q", name, cs.Zone)
+			}
+			co.Zone = z
+		}
+		if cs.NullIf != nil {
+			co.NullIf = *cs.NullIf
+		}
+		out[name] = co
+	}
+	return out, nil
+}
+
+func (c *compiler) optExpr(path string, e *Expr, vars []string) (*transform.Program, error) {
+	if e == nil {
+		return nil, nil
+	}
+	return c.expr(path, *e, vars)
+}
+
+func (c *compiler) expr(path string, e Expr, vars []string) (*transform.Program, error) {
+	prog, err := transform.Compile(e.Src, vars, c.funcs)
+	if err != nil {
+		line, col := e.Line, e.Col
+		if line == 0 {
+			line, col = c.at(path)
+		}
+		return nil, c.p.errAt(line, col, fmt.Sprintf("bad expression %q: %v", e.Src, firstLine(err.Error())))
+	}
+	return prog, nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func isName(s string) bool {
+	for i, r := range s {
+		if r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (i > 0 && r >= '0' && r <= '9') {
+			continue
+		}
+		return false
+	}
+	return s != ""
+}

@@ -1,0 +1,112 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/transform"
+)
+
+// Error is a problem in a plan file, with its position and the offending line.
+type Error struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+	// Source is the plan line the error points at, when known.
+	Source string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	if e.Source != "" {
+		fmt.Fprintf(&b, "\n    %s\n    %s^", e.Source, strings.Repeat(" ", max(e.Col-1, 0)))
+	}
+	return b.String()
+}
+
+// Options change how a plan loads.
+type Options struct {
+	// Funcs are the expression functions; nil means the built-in library.
+	Funcs *transform.Funcs
+	// LookupEnv resolves ${VAR}; nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+}
+
+// Load reads and validates the plan file at path.
+func Load(path string, opts Options) (*Plan, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	return Parse(path, b, opts)
+}
+
+// Parse validates a plan held in memory; name is used in error messages.
+func Parse(name string, src []byte, opts Options) (*Plan, error) {
+	if opts.Funcs == nil {
+		opts.Funcs = transform.NewFuncs()
+	}
+	if opts.LookupEnv == nil {
+		opts.LookupEnv = osLookup
+	}
+	p := &Plan{File: name, src: src}
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return nil, p.wrap(err)
+	}
+	if len(f.Docs) != 1 || f.Docs[0].Body == nil {
+		return nil, p.errAt(1, 1, "the plan must be one YAML document with connections and steps")
+	}
+	body := f.Docs[0].Body
+	if err := expandEnv(body, opts.LookupEnv); err != nil {
+		return nil, p.wrap(err)
+	}
+	if err := yaml.NodeToValue(body, p, yaml.Strict()); err != nil {
+		return nil, p.wrap(err)
+	}
+	c := &compiler{p: p, funcs: opts.Funcs, file: f}
+	if err := c.run(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// wrap turns a YAML or positioned error into an *Error with file and line.
+func (p *Plan) wrap(err error) error {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return p.errAt(pe.Line, pe.Col, pe.Msg)
+	}
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		pos := ye.GetToken().Position
+		return p.errAt(pos.Line, pos.Column, ye.GetMessage())
+	}
+	return fmt.Errorf("%s: %w", p.File, err)
+}
+
+func (p *Plan) errAt(line, col int, msg string) *Error {
+	e := &Error{File: p.File, Line: line, Col: col, Msg: msg}
+	lines := strings.Split(string(p.src), "\n")
+	if line >= 1 && line <= len(lines) {
+		e.Source = strings.TrimRight(lines[line-1], "\r")
+	}
+	return e
+}
+
+// Redacted returns the connection URLs with passwords hidden, for printing.
+func (p *Plan) Redacted() map[string]string {
+	out := make(map[string]string, len(p.Connections))
+	for k, v := range p.Connections {
+		out[k] = decant.RedactURL(v)
+	}
+	return out
+}

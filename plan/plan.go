@@ -1,0 +1,161 @@
+// Package plan loads and validates decant.yaml into typed steps: strict
+// decoding (unknown keys and wrong types fail with file:line:col), ${VAR} and
+// ${VAR:-default} expansion in strings, and compilation of every expression
+// when the plan loads. docs/plan.md documents every key.
+package plan
+
+import (
+	"strings"
+	"time"
+
+	"github.com/decanthq/decant/transform"
+)
+
+// Plan is a loaded decant.yaml.
+type Plan struct {
+	// File is the path the plan was loaded from.
+	File string `yaml:"-"`
+	// Version is the plan format version; only 1 exists.
+	Version int `yaml:"version"`
+	// Target names the connection that holds the target tables and state.
+	// Default "target".
+	Target string `yaml:"target"`
+	// Timezone reads timestamps that carry no offset. Default "UTC".
+	Timezone string `yaml:"timezone"`
+	// NullIf lists string values that become NULL in every column, unless a
+	// step or column says otherwise.
+	NullIf []string `yaml:"null_if"`
+	// BatchSize is the default number of records per batch. Default 1000.
+	BatchSize int `yaml:"batch_size"`
+	// Connections maps names to URLs.
+	Connections map[string]string `yaml:"connections"`
+	Steps       []*Step           `yaml:"steps"`
+
+	src []byte
+}
+
+// Step is one ordered unit of work.
+type Step struct {
+	Name      string                `yaml:"name"`
+	Group     string                `yaml:"group"`
+	From      From                  `yaml:"from"`
+	Key       StringList            `yaml:"key"`
+	BatchSize int                   `yaml:"batch_size"`
+	To        To                    `yaml:"to"`
+	Let       Exprs                 `yaml:"let"`
+	Map       Exprs                 `yaml:"map"`
+	Fields    *Expr                 `yaml:"fields"`
+	Columns   map[string]ColumnSpec `yaml:"columns"`
+	NullIf    *[]string             `yaml:"null_if"`
+	Children  []*Child              `yaml:"children"`
+
+	// Spec is the compiled mapping, set by Load.
+	Spec transform.Spec `yaml:"-"`
+}
+
+// From says where a step's records come from: a connection and the options
+// of its source. Options that do not apply to the connection's kind are
+// rejected at load.
+type From struct {
+	Connection string `yaml:"connection"`
+	// Key is the JSON path (GJSON syntax) of the record key.
+	Key string `yaml:"key"`
+	// Cursor is the JSON path of the cursor value (HTTP feeds).
+	Cursor string `yaml:"cursor"`
+	// Items is the JSON path of the items array in a feed page; empty means
+	// the page is a top-level array.
+	Items       string `yaml:"items"`
+	CursorParam string `yaml:"cursor_param"`
+	SizeParam   string `yaml:"size_param"`
+	CursorType  string `yaml:"cursor_type"`
+	Start       string `yaml:"start"`
+	PageSize    int    `yaml:"page_size"`
+	// Format of a file: jsonl or csv (default from the extension).
+	Format    string `yaml:"format"`
+	Delimiter string `yaml:"delimiter"`
+	// Username and Password are sent as HTTP basic auth.
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// BearerToken is sent as "Authorization: Bearer ...".
+	BearerToken        string            `yaml:"bearer_token"`
+	CAFile             string            `yaml:"ca_file"`
+	InsecureSkipVerify bool              `yaml:"insecure_skip_verify"`
+	Timeout            Duration          `yaml:"timeout"`
+	Retries            *int              `yaml:"retries"`
+	MaxBody            int64             `yaml:"max_body"`
+	Header             map[string]string `yaml:"header"`
+}
+
+// To says which table rows go to: a fixed table, or a route by an
+// expression's value to one of several tables.
+type To struct {
+	Table string `yaml:"table"`
+	// Route is an expression whose value picks the table.
+	Route *Expr `yaml:"route"`
+	// Routes maps each table to the other values (aliases) that route to it;
+	// a table's own name always routes to it.
+	Routes map[string][]string `yaml:"routes"`
+	// Label names the routed value in errors ("unknown form name: X").
+	// Default "route value".
+	Label string `yaml:"label"`
+}
+
+// ColumnSpec is the coercion of one column.
+type ColumnSpec struct {
+	// Type is int, float, decimal, bool, date, timestamp, json or text.
+	// Default: the target column's type.
+	Type string `yaml:"type"`
+	// Layout parses dates and timestamps: a Go layout, unix, unix_ms or rfc3339.
+	Layout string `yaml:"layout"`
+	// Zone reads timestamps without an offset (IANA name). Default: the plan's timezone.
+	Zone   string    `yaml:"zone"`
+	NullIf *[]string `yaml:"null_if"`
+}
+
+// Child maps a nested array of each record to rows of a child table.
+type Child struct {
+	Name string `yaml:"name"`
+	// From is an expression that yields the list of items.
+	From *Expr `yaml:"from"`
+	To   To    `yaml:"to"`
+	// ParentKey is the child column that receives the parent's key.
+	ParentKey string                `yaml:"parent_key"`
+	Let       Exprs                 `yaml:"let"`
+	Map       Exprs                 `yaml:"map"`
+	Fields    *Expr                 `yaml:"fields"`
+	Columns   map[string]ColumnSpec `yaml:"columns"`
+}
+
+// Duration is a time.Duration written as "30s", "3m".
+type Duration time.Duration
+
+// Std returns the duration as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(b []byte) error {
+	s := trimQuotes(strings.TrimSpace(string(b)))
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func trimQuotes(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// Step returns the step named name, or nil.
+func (p *Plan) Step(name string) *Step {
+	for _, s := range p.Steps {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}

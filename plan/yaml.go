@@ -1,0 +1,151 @@
+package plan
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Expr is an expression as written in the plan, with its position so that a
+// compile error points at it.
+type Expr struct {
+	Src  string
+	Line int
+	Col  int
+}
+
+// UnmarshalYAML keeps the scalar's text and position.
+func (e *Expr) UnmarshalYAML(n ast.Node) error {
+	s, tk, err := scalar(n)
+	if err != nil {
+		return err
+	}
+	*e = Expr{Src: s, Line: tk.Position.Line, Col: tk.Position.Column}
+	return nil
+}
+
+// NamedExpr is one entry of an ordered name -> expression map.
+type NamedExpr struct {
+	Name string
+	Expr Expr
+}
+
+// Exprs is an ordered map of names to expressions (map, let): order is kept
+// because later lets may use earlier ones and columns print in plan order.
+type Exprs []NamedExpr
+
+// UnmarshalYAML reads a mapping of scalars, keeping order and positions.
+func (es *Exprs) UnmarshalYAML(n ast.Node) error {
+	if _, ok := n.(*ast.NullNode); ok {
+		return nil
+	}
+	var values []*ast.MappingValueNode
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		values = m.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{m}
+	default:
+		return &Error{Line: n.GetToken().Position.Line, Col: n.GetToken().Position.Column,
+			Msg: fmt.Sprintf("want a map of name: expression, got %s", n.Type())}
+	}
+	seen := map[string]bool{}
+	for _, v := range values {
+		name := v.Key.GetToken().Value
+		if seen[name] {
+			p := v.Key.GetToken().Position
+			return &Error{Line: p.Line, Col: p.Column, Msg: fmt.Sprintf("%s is set twice", name)}
+		}
+		seen[name] = true
+		var e Expr
+		if err := e.UnmarshalYAML(v.Value); err != nil {
+			return err
+		}
+		*es = append(*es, NamedExpr{Name: name, Expr: e})
+	}
+	return nil
+}
+
+func scalar(n ast.Node) (string, *token.Token, error) {
+	tk := n.GetToken()
+	switch v := n.(type) {
+	case *ast.StringNode:
+		return v.Value, tk, nil
+	case *ast.LiteralNode:
+		return v.Value.Value, tk, nil
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		return tk.Value, tk, nil
+	case *ast.NullNode:
+		return "nil", tk, nil
+	}
+	return "", nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column,
+		Msg: fmt.Sprintf("want an expression (a string), got %s", n.Type())}
+}
+
+// StringList accepts one string or a list of strings.
+type StringList []string
+
+// UnmarshalYAML accepts a scalar or a sequence of scalars.
+func (l *StringList) UnmarshalYAML(n ast.Node) error {
+	if seq, ok := n.(*ast.SequenceNode); ok {
+		for _, v := range seq.Values {
+			s, _, err := scalar(v)
+			if err != nil {
+				return err
+			}
+			*l = append(*l, s)
+		}
+		return nil
+	}
+	s, _, err := scalar(n)
+	if err != nil {
+		return err
+	}
+	*l = StringList{s}
+	return nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}`)
+
+// expandEnv replaces ${VAR} and ${VAR:-default} in every string scalar of
+// the document, in place. Expanding scalars (not the raw text) means an
+// environment value can never inject YAML structure. A ${VAR} that is unset
+// and has no default is an error at its position.
+func expandEnv(root ast.Node, lookup func(string) (string, bool)) error {
+	var firstErr error
+	ast.Walk(visitorFunc(func(n ast.Node) {
+		s, ok := n.(*ast.StringNode)
+		if !ok || firstErr != nil || !strings.Contains(s.Value, "${") {
+			return
+		}
+		s.Value = envRef.ReplaceAllStringFunc(s.Value, func(ref string) string {
+			m := envRef.FindStringSubmatch(ref)
+			if v, ok := lookup(m[1]); ok && v != "" {
+				return v
+			}
+			if strings.Contains(ref, ":-") {
+				return m[2]
+			}
+			if firstErr == nil {
+				p := s.GetToken().Position
+				firstErr = &Error{Line: p.Line, Col: p.Column,
+					Msg: fmt.Sprintf("environment variable %s is not set (write ${%s:-default} to give a default)", m[1], m[1])}
+			}
+			return ref
+		})
+	}), root)
+	return firstErr
+}
+
+type visitorFunc func(ast.Node)
+
+func (f visitorFunc) Visit(n ast.Node) ast.Visitor {
+	f(n)
+	return f
+}
+
+func osLookup(name string) (string, bool) { return os.LookupEnv(name) }

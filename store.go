@@ -1,0 +1,102 @@
+package decant
+
+import (
+	"context"
+	"time"
+)
+
+// Tx is a target transaction opened by a Store. Store methods that write take
+// it, so that a batch's rows and its checkpoint commit together.
+type Tx interface {
+	Commit(ctx context.Context) error
+	Rollback(ctx context.Context) error
+}
+
+// Store is a SQL database that holds the target tables and decant's own state
+// tables (prefix decant_). See docs/state.md for their shape.
+//
+// Errors from the driver are translated at the boundary: a missing table is
+// ErrNotFound, a held lease is a *LeaseError.
+type Store interface {
+	// Init creates or upgrades the decant_ state tables. It is idempotent.
+	Init(ctx context.Context) error
+	// Begin opens a write transaction.
+	Begin(ctx context.Context) (Tx, error)
+	// WriteBatch writes everything b holds in tx: rows (upsert on their key,
+	// or replace-by-parent for children), ledger entries, error rows (upsert
+	// on scope, step, key with attempts+1), the resolution of stored errors
+	// whose key is now in the ledger as ok, the audit row and the checkpoint.
+	WriteBatch(ctx context.Context, tx Tx, b *Batch) error
+	// Checkpoint returns the stored position of (scope, step), nil if none.
+	Checkpoint(ctx context.Context, scope, step string) (Position, error)
+	// AcquireLease takes or renews the lease on scope for ttl. It returns a
+	// *LeaseError when another holder's lease has not expired.
+	AcquireLease(ctx context.Context, scope string, h Holder, ttl time.Duration) error
+	// ReleaseLease gives the lease up if h holds it.
+	ReleaseLease(ctx context.Context, scope string, h Holder) error
+	// Status returns per-step counts for scope, ordered by step.
+	Status(ctx context.Context, scope string) ([]StepStatus, error)
+	// Errors lists stored record errors.
+	Errors(ctx context.Context, f ErrorFilter) ([]RecordError, error)
+	// Columns describes table's columns; ErrNotFound if the table does not exist.
+	Columns(ctx context.Context, table string) ([]Column, error)
+	Close() error
+}
+
+// StepStatus is the state of one (scope, step) as the store knows it.
+type StepStatus struct {
+	Scope string `json:"scope"`
+	Step  string `json:"step"`
+	// Read is the number of distinct source keys seen (ledger rows).
+	Read int64 `json:"read"`
+	// Written is the number of keys whose last attempt succeeded.
+	Written int64 `json:"written"`
+	// Failed is the number of unresolved errors.
+	Failed int64 `json:"failed"`
+	// Batches is the number of audit rows.
+	Batches int64 `json:"batches"`
+	// Checkpoint is the stored source position (JSON), nil if none.
+	Checkpoint Position `json:"checkpoint,omitempty"`
+	// LastCursor is the cursor value of the last batch's last record.
+	LastCursor string `json:"last_cursor,omitempty"`
+	// LastBatch is when the last batch started; zero if none.
+	LastBatch time.Time `json:"last_batch,omitempty"`
+	// Rate is records per second over the batches of the last run, 0 if unknown.
+	Rate float64 `json:"rate"`
+}
+
+// ErrorFilter selects stored record errors.
+type ErrorFilter struct {
+	Scope string
+	// Step, when not empty, keeps one step's errors.
+	Step string
+	// ID, when not zero, selects one error.
+	ID int64
+	// Resolved includes resolved errors too.
+	Resolved bool
+	// Limit caps the count; 0 means no cap.
+	Limit int
+}
+
+// Column kinds: the coercion types of a plan, and what a target column's
+// database type is compatible with.
+const (
+	KindText      = "text"
+	KindInt       = "int"
+	KindFloat     = "float"
+	KindDecimal   = "decimal"
+	KindBool      = "bool"
+	KindDate      = "date"
+	KindTimestamp = "timestamp"
+	KindJSON      = "json"
+)
+
+// Column describes a target column.
+type Column struct {
+	Name string
+	// Kind is the decant kind the database type belongs to (KindText, ...).
+	Kind string
+	// DBType is the database's own type name, for messages.
+	DBType   string
+	Nullable bool
+}

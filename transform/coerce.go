@@ -1,0 +1,273 @@
+package transform
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/decanthq/decant"
+)
+
+// Coercion converts a mapped value to a column's kind.
+type Coercion struct {
+	// Kind is one of the decant.Kind* constants; empty passes values through.
+	Kind string
+	// Layout is a Go time layout, or "unix", "unix_ms", "rfc3339" (the
+	// default: RFC 3339 and common ISO 8601 forms, including 2006-01-02).
+	Layout string
+	// Zone interprets timestamps that carry no offset. Never nil after plan load.
+	Zone *time.Location
+	// NullIf lists string values that mean NULL ("", "NaN", "Invalid Date").
+	NullIf []string
+}
+
+// CoerceError reports a value that does not fit its column.
+type CoerceError struct {
+	Column string
+	Kind   string
+	Value  any
+	Err    error
+}
+
+func (e *CoerceError) Error() string {
+	return fmt.Sprintf("column %s: cannot convert %s to %s: %v", e.Column, describe(e.Value), e.Kind, e.Err)
+}
+
+func (e *CoerceError) Unwrap() error { return e.Err }
+
+func describe(v any) string {
+	switch t := v.(type) {
+	case string:
+		if len(t) > 80 {
+			t = t[:80] + "..."
+		}
+		return strconv.Quote(t)
+	case nil:
+		return "null"
+	default:
+		return fmt.Sprintf("%v (%T)", v, v)
+	}
+}
+
+// Apply coerces v. The column name is only for the error.
+func (c Coercion) Apply(column string, v any) (any, error) {
+	if s, ok := v.(string); ok {
+		for _, n := range c.NullIf {
+			if s == n {
+				return nil, nil
+			}
+		}
+	}
+	if v == nil {
+		return nil, nil
+	}
+	out, err := c.convert(v)
+	if err != nil {
+		return nil, &CoerceError{Column: column, Kind: c.Kind, Value: v, Err: err}
+	}
+	return out, nil
+}
+
+func (c Coercion) convert(v any) (any, error) {
+	switch c.Kind {
+	case "", decant.KindText:
+		return toText(v)
+	case decant.KindInt:
+		return toInt(v)
+	case decant.KindFloat:
+		return toFloat(v)
+	case decant.KindDecimal:
+		return toDecimal(v)
+	case decant.KindBool:
+		return toBool(v)
+	case decant.KindDate:
+		t, err := c.toTime(v)
+		if err != nil {
+			return nil, err
+		}
+		y, m, d := t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	case decant.KindTimestamp:
+		return c.toTime(v)
+	case decant.KindJSON:
+		if j, ok := v.(decant.JSON); ok {
+			return j, nil
+		}
+		b, err := json.Marshal(v)
+		return decant.JSON(b), err
+	}
+	return nil, fmt.Errorf("unknown type %q", c.Kind)
+}
+
+func toText(v any) (any, error) {
+	switch t := v.(type) {
+	case string:
+		return t, nil
+	case int64:
+		return strconv.FormatInt(t, 10), nil
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64), nil
+	case json.Number:
+		return string(t), nil
+	case bool:
+		return strconv.FormatBool(t), nil
+	case time.Time:
+		return t.Format(time.RFC3339Nano), nil
+	case decant.Decimal:
+		return string(t), nil
+	case map[string]any, []any:
+		b, err := json.Marshal(t)
+		return string(b), err
+	}
+	return fmt.Sprint(v), nil
+}
+
+func toInt(v any) (any, error) {
+	switch t := v.(type) {
+	case int64:
+		return t, nil
+	case int:
+		return int64(t), nil
+	case float64:
+		if t != math.Trunc(t) || math.Abs(t) > 1<<53 {
+			return nil, fmt.Errorf("not a whole number")
+		}
+		return int64(t), nil
+	case json.Number, string, decant.Decimal:
+		s := strings.TrimSpace(fmt.Sprint(t))
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return i, nil
+		}
+		r, ok := new(big.Rat).SetString(s)
+		if !ok || !r.IsInt() || !r.Num().IsInt64() {
+			return nil, fmt.Errorf("not a whole number")
+		}
+		return r.Num().Int64(), nil
+	case bool:
+		return nil, fmt.Errorf("a boolean is not a number")
+	}
+	return nil, fmt.Errorf("unsupported value")
+}
+
+func toFloat(v any) (any, error) {
+	switch t := v.(type) {
+	case float64:
+		return t, nil
+	case int64:
+		return float64(t), nil
+	case int:
+		return float64(t), nil
+	case json.Number, string, decant.Decimal:
+		f, err := strconv.ParseFloat(strings.TrimSpace(fmt.Sprint(t)), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("not a number")
+		}
+		return f, nil
+	}
+	return nil, fmt.Errorf("unsupported value")
+}
+
+func toDecimal(v any) (any, error) {
+	switch t := v.(type) {
+	case int64:
+		return decant.Decimal(strconv.FormatInt(t, 10)), nil
+	case int:
+		return decant.Decimal(strconv.Itoa(t)), nil
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return nil, fmt.Errorf("not a finite number")
+		}
+		return decant.Decimal(strconv.FormatFloat(t, 'f', -1, 64)), nil
+	case json.Number, string, decant.Decimal:
+		s := strings.TrimSpace(fmt.Sprint(t))
+		if _, ok := new(big.Rat).SetString(s); !ok || strings.ContainsAny(s, "/xXpP_") || strings.EqualFold(s, "nan") {
+			return nil, fmt.Errorf("not a decimal number")
+		}
+		return decant.Decimal(s), nil
+	}
+	return nil, fmt.Errorf("unsupported value")
+}
+
+func toBool(v any) (any, error) {
+	switch t := v.(type) {
+	case bool:
+		return t, nil
+	case int64:
+		if t == 0 || t == 1 {
+			return t == 1, nil
+		}
+	case float64:
+		if t == 0 || t == 1 {
+			return t == 1, nil
+		}
+	case string:
+		switch strings.ToLower(strings.TrimSpace(t)) {
+		case "true", "t", "yes", "y", "1", "on":
+			return true, nil
+		case "false", "f", "no", "n", "0", "off":
+			return false, nil
+		}
+	}
+	return nil, fmt.Errorf("not a boolean")
+}
+
+func (c Coercion) toTime(v any) (time.Time, error) {
+	zone := c.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return ParseTime(v, c.Layout, zone)
+}
+
+// isoLayouts are tried, in order, for timestamps without an explicit layout.
+var isoLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// ParseTime parses v (a string, a number of seconds or milliseconds, or a
+// time) with layout. A value without an offset is read in zone. Layouts:
+// "unix" (seconds), "unix_ms" (milliseconds), "rfc3339" or "" (RFC 3339 and
+// common ISO 8601 forms), or a Go layout.
+func ParseTime(v any, layout string, zone *time.Location) (time.Time, error) {
+	if t, ok := v.(time.Time); ok {
+		return t, nil
+	}
+	switch layout {
+	case "unix", "unix_ms":
+		n, err := toInt(v)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("want %s epoch number: %w", layout, err)
+		}
+		if layout == "unix" {
+			return time.Unix(n.(int64), 0).UTC(), nil
+		}
+		return time.UnixMilli(n.(int64)).UTC(), nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, fmt.Errorf("want a string for layout %q, got %T", layout, v)
+	}
+	s = strings.TrimSpace(s)
+	if layout == "" || layout == "rfc3339" {
+		for _, l := range isoLayouts {
+			if t, err := time.ParseInLocation(l, s, zone); err == nil {
+				return t, nil
+			}
+		}
+		return time.Time{}, fmt.Errorf("not an ISO 8601 time")
+	}
+	t, err := time.ParseInLocation(layout, s, zone)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("does not match layout %q", layout)
+	}
+	return t, nil
+}

@@ -1,0 +1,172 @@
+// Package transform turns a source record into target rows: expressions
+// (expr-lang), JSON paths, double-encoded JSON, name/value arrays, routes by a
+// field's value, child rows from nested arrays, and coercion of each value to
+// its column's type.
+//
+// Programs are compiled once, when the plan loads; a Mapper evaluates them per
+// record with a reused VM and environment, so the hot path does not allocate
+// an environment per expression.
+package transform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Func is a custom expression function registered from Go.
+type Func func(args ...any) (any, error)
+
+// Funcs is a set of expression functions: the built-in library plus any a Go
+// program registers. The zero value is not usable; call NewFuncs.
+type Funcs struct {
+	fns map[string]Func
+}
+
+// NewFuncs returns the built-in function library.
+func NewFuncs() *Funcs {
+	f := &Funcs{fns: map[string]Func{}}
+	for name, fn := range builtins() {
+		f.fns[name] = fn
+	}
+	return f
+}
+
+// Register adds or replaces the function name. Names must be identifiers.
+func (f *Funcs) Register(name string, fn Func) error {
+	if !isIdent(name) {
+		return fmt.Errorf("register function %q: not a valid name", name)
+	}
+	f.fns[name] = fn
+	return nil
+}
+
+// Names lists the registered function names, sorted.
+func (f *Funcs) Names() []string {
+	names := make([]string, 0, len(f.fns))
+	for n := range f.fns {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (f *Funcs) options() []expr.Option {
+	opts := make([]expr.Option, 0, len(f.fns)+1)
+	opts = append(opts, expr.AllowUndefinedVariables())
+	for name, fn := range f.fns {
+		opts = append(opts, expr.Function(name, fn))
+	}
+	return opts
+}
+
+// Program is a compiled expression.
+type Program struct {
+	// Source is the expression text as written in the plan.
+	Source string
+	prog   *vm.Program
+}
+
+// Compile compiles src. vars are the variable names the expression may use;
+// any other identifier is an error, so a typo fails at load, not per record.
+func Compile(src string, vars []string, funcs *Funcs) (*Program, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, fmt.Errorf("empty expression")
+	}
+	if err := checkNames(src, vars, funcs); err != nil {
+		return nil, err
+	}
+	p, err := expr.Compile(src, funcs.options()...)
+	if err != nil {
+		return nil, err
+	}
+	return &Program{Source: src, prog: p}, nil
+}
+
+// checkNames rejects identifiers that are neither variables, functions,
+// expr built-ins nor names bound inside the expression.
+func checkNames(src string, vars []string, funcs *Funcs) error {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return err
+	}
+	c := &nameCollector{bound: map[string]bool{}}
+	ast.Walk(&tree.Node, c)
+	known := map[string]bool{}
+	for _, v := range vars {
+		known[v] = true
+	}
+	for _, id := range c.idents {
+		if known[id] || c.bound[id] || funcs.fns[id] != nil || isExprBuiltin(id) {
+			continue
+		}
+		return fmt.Errorf("unknown name %q (variables here: %s)", id, strings.Join(vars, ", "))
+	}
+	return nil
+}
+
+type nameCollector struct {
+	idents []string
+	bound  map[string]bool
+}
+
+func (c *nameCollector) Visit(n *ast.Node) {
+	switch v := (*n).(type) {
+	case *ast.IdentifierNode:
+		c.idents = append(c.idents, v.Value)
+	case *ast.VariableDeclaratorNode:
+		c.bound[v.Name] = true
+	}
+}
+
+func isExprBuiltin(name string) bool {
+	switch name {
+	case "true", "false", "nil", "env", "$env":
+		return true
+	}
+	return false
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (i > 0 && r >= '0' && r <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// Env is the reusable evaluation state of one goroutine: a VM and the
+// variables. It is not safe for concurrent use.
+type Env struct {
+	vm   vm.VM
+	vars map[string]any
+}
+
+// NewEnv returns an empty environment.
+func NewEnv() *Env { return &Env{vars: map[string]any{}} }
+
+// Set assigns a variable.
+func (e *Env) Set(name string, v any) { e.vars[name] = v }
+
+// Get returns a variable's value.
+func (e *Env) Get(name string) any { return e.vars[name] }
+
+// Eval runs p in e. A panic inside a custom function becomes an error.
+func (e *Env) Eval(p *Program) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic in expression: %v", r)
+		}
+	}()
+	return e.vm.Run(p.prog, e.vars)
+}

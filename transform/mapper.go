@@ -1,0 +1,384 @@
+package transform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/decanthq/decant"
+)
+
+// Named is a named compiled expression: a `let` variable or a mapped column.
+type Named struct {
+	Name string
+	Prog *Program
+}
+
+// Route says which table a record (or child item) goes to: a fixed Table, or
+// the value of By looked up in Tables (aliases included).
+type Route struct {
+	Table string
+	By    *Program
+	// Tables maps each accepted value (every table name and its aliases) to
+	// its table.
+	Tables map[string]string
+	// Label names the routed value in errors: "unknown <Label>: X".
+	Label string
+}
+
+// All returns every table the route can write to, sorted.
+func (r Route) All() []string {
+	if r.By == nil {
+		return []string{r.Table}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range r.Tables {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Spec is the compiled mapping of one step.
+type Spec struct {
+	Step string
+	// Key lists the upsert key columns of the step's tables.
+	Key []string
+	To  Route
+	Let []Named
+	Map []Named
+	// Fields, when set, yields a map whose entries are mapped to the columns
+	// named by their snake_case keys (when the table has such a column and
+	// Map does not set it already).
+	Fields *Program
+	// Columns holds explicit coercions by column name.
+	Columns map[string]Coercion
+	// Default supplies NullIf and Zone to columns without an explicit coercion.
+	Default  Coercion
+	Children []ChildSpec
+}
+
+// ChildSpec maps the items of a nested array to rows of a child table.
+type ChildSpec struct {
+	Name string
+	// From yields the list of items.
+	From *Program
+	To   Route
+	// ParentKey is the child column that receives the parent row's first key
+	// column value; a parent's child rows are replaced as a whole.
+	ParentKey string
+	Let       []Named
+	Map       []Named
+	Fields    *Program
+	Columns   map[string]Coercion
+}
+
+// Failure is why a record could not be mapped: a short message for people
+// and the full detail.
+type Failure struct {
+	Message string
+	Detail  string
+}
+
+func (f *Failure) Error() string { return f.Message + ": " + f.Detail }
+
+// Row is one target row produced from a record.
+type Row struct {
+	Table string
+	Cols  []string
+	Vals  []any
+	// ReplaceBy is set on child rows: the parent key column.
+	ReplaceBy string
+}
+
+// Output is what one record maps to.
+type Output struct {
+	Rows []Row
+	// ParentKey is the value of the record's first key column; child tables
+	// are replaced for it.
+	ParentKey any
+}
+
+// ChildTable is a (table, parent key column) pair the mapper may write.
+type ChildTable struct {
+	Table     string
+	ParentKey string
+}
+
+// StepVars are the variables every step expression can use.
+var StepVars = []string{"record", "key", "scope", "step", "table"}
+
+// ChildVars are the extra variables of child expressions.
+var ChildVars = []string{"item", "index", "parent"}
+
+// Mapper maps records of one step. It is not safe for concurrent use; make
+// one per goroutine with Clone.
+type Mapper struct {
+	spec   Spec
+	tables map[string]tableInfo
+	env    *Env
+}
+
+type tableInfo struct {
+	cols  map[string]decant.Column
+	coerc map[string]Coercion
+}
+
+// NewMapper checks spec against the target tables (name -> columns) and
+// returns a mapper, or an error listing every problem found.
+func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
+	if probs := Check(spec, tables); len(probs) > 0 {
+		return nil, fmt.Errorf("step %s: %s", spec.Step, strings.Join(probs, "; "))
+	}
+	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv()}
+	for _, t := range spec.To.All() {
+		m.tables[t] = buildTableInfo(tables[t], spec.Default, spec.Columns)
+	}
+	for _, c := range spec.Children {
+		for _, t := range c.To.All() {
+			m.tables[t] = buildTableInfo(tables[t], spec.Default, c.Columns)
+		}
+	}
+	return m, nil
+}
+
+func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
+	ti := tableInfo{cols: map[string]decant.Column{}, coerc: map[string]Coercion{}}
+	for _, c := range cols {
+		ti.cols[c.Name] = c
+		co := def
+		co.Kind = c.Kind
+		ti.coerc[c.Name] = co
+	}
+	for name, co := range explicit {
+		if co.Zone == nil {
+			co.Zone = def.Zone
+		}
+		if co.NullIf == nil {
+			co.NullIf = def.NullIf
+		}
+		if co.Kind == "" {
+			co.Kind = ti.coerc[name].Kind
+		}
+		ti.coerc[name] = co
+	}
+	return ti
+}
+
+// Clone returns a mapper sharing the compiled spec with its own environment.
+func (m *Mapper) Clone() *Mapper {
+	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv()}
+}
+
+// Tables returns every parent table the step writes, sorted.
+func (m *Mapper) Tables() []string { return m.spec.To.All() }
+
+// ChildTables returns every child table the step writes.
+func (m *Mapper) ChildTables() []ChildTable {
+	var out []ChildTable
+	for _, c := range m.spec.Children {
+		for _, t := range c.To.All() {
+			out = append(out, ChildTable{Table: t, ParentKey: c.ParentKey})
+		}
+	}
+	return out
+}
+
+// Map maps one record. scope is the run's scope.
+func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
+	value, err := DecodeJSON(rec.Raw)
+	if err != nil {
+		return Output{}, &Failure{"record is not valid JSON", fmt.Sprintf("%s: %v", rec.Where, err)}
+	}
+	if rec.Key == "" {
+		return Output{}, &Failure{"record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
+	}
+	e := m.env
+	e.Set("record", value)
+	e.Set("key", rec.Key)
+	e.Set("scope", scope)
+	e.Set("step", m.spec.Step)
+	e.Set("table", nil)
+	if f := m.evalLets(m.spec.Let); f != nil {
+		return Output{}, f
+	}
+	table, f := m.route(m.spec.To)
+	if f != nil {
+		return Output{}, f
+	}
+	e.Set("table", table)
+	row, f := m.row(table, m.spec.Map, m.spec.Fields)
+	if f != nil {
+		return Output{}, f
+	}
+	out := Output{Rows: []Row{row}}
+	for i, k := range m.spec.Key {
+		v := valueOf(row, k)
+		if v == nil {
+			return Output{}, &Failure{"key column " + k + " is empty", fmt.Sprintf("%s: table %s: key column %s mapped to null", rec.Where, table, k)}
+		}
+		if i == 0 {
+			out.ParentKey = v
+		}
+	}
+	for _, c := range m.spec.Children {
+		rows, f := m.children(c, row, out.ParentKey)
+		if f != nil {
+			return Output{}, f
+		}
+		out.Rows = append(out.Rows, rows...)
+	}
+	return out, nil
+}
+
+func valueOf(r Row, col string) any {
+	for i, c := range r.Cols {
+		if c == col {
+			return r.Vals[i]
+		}
+	}
+	return nil
+}
+
+func (m *Mapper) evalLets(lets []Named) *Failure {
+	for _, l := range lets {
+		v, err := m.env.Eval(l.Prog)
+		if err != nil {
+			return &Failure{"cannot compute " + l.Name, fmt.Sprintf("let %s = %s: %v", l.Name, l.Prog.Source, err)}
+		}
+		m.env.Set(l.Name, v)
+	}
+	return nil
+}
+
+func (m *Mapper) route(r Route) (string, *Failure) {
+	if r.By == nil {
+		return r.Table, nil
+	}
+	v, err := m.env.Eval(r.By)
+	if err != nil {
+		return "", &Failure{"cannot compute the route", fmt.Sprintf("route %s: %v", r.By.Source, err)}
+	}
+	s, _ := toText(v)
+	name, _ := s.(string)
+	if t, ok := r.Tables[name]; ok {
+		return t, nil
+	}
+	return "", &Failure{fmt.Sprintf("unknown %s: %s", r.Label, name),
+		fmt.Sprintf("route %s gave %q, which is none of: %s", r.By.Source, name, strings.Join(sortedKeys(r.Tables), ", "))}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// row evaluates the explicit columns, then the fields map, and coerces each
+// value to its column.
+func (m *Mapper) row(table string, cols []Named, fields *Program) (Row, *Failure) {
+	ti := m.tables[table]
+	r := Row{Table: table, Cols: make([]string, 0, len(cols)), Vals: make([]any, 0, len(cols))}
+	for _, c := range cols {
+		v, err := m.env.Eval(c.Prog)
+		if err != nil {
+			return Row{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
+		}
+		if f := m.add(&r, ti, c.Name, v); f != nil {
+			return Row{}, f
+		}
+	}
+	if fields == nil {
+		return r, nil
+	}
+	v, err := m.env.Eval(fields)
+	if err != nil {
+		return Row{}, &Failure{"cannot compute fields", fmt.Sprintf("fields %s: %v", fields.Source, err)}
+	}
+	fm, ok := v.(map[string]any)
+	if !ok && v != nil {
+		return Row{}, &Failure{"cannot compute fields", fmt.Sprintf("fields %s gave %T, want a map", fields.Source, v)}
+	}
+	for _, name := range sortedAnyKeys(fm) {
+		col := Snake(name)
+		if _, exists := ti.cols[col]; !exists || containsCol(r.Cols, col) {
+			continue
+		}
+		if f := m.add(&r, ti, col, fm[name]); f != nil {
+			return Row{}, f
+		}
+	}
+	return r, nil
+}
+
+func (m *Mapper) add(r *Row, ti tableInfo, col string, v any) *Failure {
+	cv, err := ti.coerc[col].Apply(col, v)
+	if err != nil {
+		return &Failure{"invalid value for " + col, fmt.Sprintf("table %s: %v", r.Table, err)}
+	}
+	r.Cols = append(r.Cols, col)
+	r.Vals = append(r.Vals, cv)
+	return nil
+}
+
+func containsCol(cols []string, c string) bool {
+	for _, x := range cols {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedAnyKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (m *Mapper) children(c ChildSpec, parent Row, parentKey any) ([]Row, *Failure) {
+	v, err := m.env.Eval(c.From)
+	if err != nil {
+		return nil, &Failure{"cannot compute children " + c.Name, fmt.Sprintf("children %s from %s: %v", c.Name, c.From.Source, err)}
+	}
+	items, ok := v.([]any)
+	if !ok && v != nil {
+		return nil, &Failure{"cannot compute children " + c.Name, fmt.Sprintf("children %s from %s gave %T, want a list", c.Name, c.From.Source, v)}
+	}
+	parentMap := map[string]any{}
+	for i, col := range parent.Cols {
+		parentMap[col] = parent.Vals[i]
+	}
+	m.env.Set("parent", parentMap)
+	var rows []Row
+	for i, item := range items {
+		m.env.Set("item", item)
+		m.env.Set("index", int64(i))
+		if f := m.evalLets(c.Let); f != nil {
+			return nil, f
+		}
+		table, f := m.route(c.To)
+		if f != nil {
+			return nil, f
+		}
+		r, f := m.row(table, c.Map, c.Fields)
+		if f != nil {
+			return nil, &Failure{f.Message, fmt.Sprintf("children %s item %d: %s", c.Name, i, f.Detail)}
+		}
+		r.Cols = append(r.Cols, c.ParentKey)
+		r.Vals = append(r.Vals, parentKey)
+		r.ReplaceBy = c.ParentKey
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
