@@ -100,3 +100,9 @@ type Column struct {
 	DBType   string
 	Nullable bool
 }
+
+// ScriptRunner is an optional ability of a Store: run a SQL script of one or
+// more statements in one transaction. The plan's `setup` scripts use it.
+type ScriptRunner interface {
+	RunScript(ctx context.Context, script string) error
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -22,6 +24,11 @@ func Run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 	steps, err := selectSteps(cfg.Plan, cfg.Only)
 	if err != nil {
 		return nil, err
+	}
+	if !cfg.DryRun {
+		if err := runSetup(ctx, cfg.Plan, cfg.Store); err != nil {
+			return nil, err
+		}
 	}
 	mappers, err := prepare(ctx, cfg.Store, steps)
 	if err != nil {
@@ -183,4 +190,29 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 		_ = cfg.Store.ReleaseLease(rctx, cfg.Scope, cfg.Holder)
 	}
 	return release, leaseCtx, nil
+}
+
+// runSetup runs the plan's setup scripts on the target.
+func runSetup(ctx context.Context, p *plan.Plan, st decant.Store) error {
+	if len(p.Setup) == 0 {
+		return nil
+	}
+	sr, ok := st.(decant.ScriptRunner)
+	if !ok {
+		return fmt.Errorf("setup: the target store cannot run SQL scripts")
+	}
+	for _, f := range p.Setup {
+		path := f
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(p.File), f)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("setup: %w", err)
+		}
+		if err := sr.RunScript(ctx, string(b)); err != nil {
+			return fmt.Errorf("setup %s: %w", f, err)
+		}
+	}
+	return nil
 }

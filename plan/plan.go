@@ -27,6 +27,10 @@ type Plan struct {
 	NullIf []string `yaml:"null_if"`
 	// BatchSize is the default number of records per batch. Default 1000.
 	BatchSize int `yaml:"batch_size"`
+	// Setup lists SQL files (relative to the plan file) that migrate runs,
+	// in order, on the target before anything else. They must be idempotent
+	// (CREATE TABLE IF NOT EXISTS ...), since they run every time.
+	Setup []string `yaml:"setup"`
 	// Connections maps names to URLs.
 	Connections map[string]string `yaml:"connections"`
 	Steps       []*Step           `yaml:"steps"`
