@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ func (c *compiler) at(path string) (int, int) {
 		if yp, err := yaml.PathString(path); err == nil {
 			if n, err := yp.FilterFile(c.file); err == nil && n != nil {
 				pos := n.GetToken().Position
+				if m, ok := n.(*ast.MappingNode); ok && !m.IsFlowStyle && len(m.Values) > 0 {
+					pos = m.Values[0].Key.GetToken().Position
+				}
 				return pos.Line, pos.Column
 			}
 		}
@@ -93,7 +97,8 @@ func (c *compiler) run() error {
 
 func (c *compiler) connections() error {
 	p := c.p
-	for name, u := range p.Connections {
+	for _, name := range sortedNames(p.Connections) {
+		u := p.Connections[name]
 		if _, err := url.Parse(u); err != nil || !strings.Contains(u, ":") {
 			return c.errf("$.connections."+name, "connection %s: %q is not a URL", name, decant.RedactURL(u))
 		}
@@ -110,6 +115,9 @@ func (c *compiler) step(path string, s *Step) error {
 	}
 	if _, ok := c.p.Connections[s.From.Connection]; !ok {
 		return c.errf(path+".from.connection", "step %s: connection %q is not defined under connections", s.Name, s.From.Connection)
+	}
+	if err := c.fromOptions(path+".from", s); err != nil {
+		return err
 	}
 	if len(s.Key) == 0 {
 		return c.errf(path, "step %s: key (the upsert key column or columns) is required", s.Name)
@@ -247,7 +255,8 @@ func (c *compiler) route(path string, to To, vars []string) (transform.Route, er
 	}
 	r.By = prog
 	r.Tables = map[string]string{}
-	for table, aliases := range to.Routes {
+	for _, table := range sortedNames(to.Routes) {
+		aliases := to.Routes[table]
 		for _, v := range append([]string{table}, aliases...) {
 			if other, dup := r.Tables[v]; dup && other != table {
 				return r, c.errf(path+".routes."+table, "to: %q routes to both %s and %s", v, other, table)
@@ -260,7 +269,8 @@ func (c *compiler) route(path string, to To, vars []string) (transform.Route, er
 
 func (c *compiler) coercions(path string, cols map[string]ColumnSpec) (map[string]transform.Coercion, error) {
 	out := map[string]transform.Coercion{}
-	for name, cs := range cols {
+	for _, name := range sortedNames(cols) {
+		cs := cols[name]
 		co := transform.Coercion{Kind: cs.Type, Layout: cs.Layout}
 		switch cs.Type {
 		case "", decant.KindText, decant.KindInt, decant.KindFloat, decant.KindDecimal, decant.KindBool,
@@ -317,4 +327,45 @@ func isName(s string) bool {
 		return false
 	}
 	return s != ""
+}
+
+// sortedNames returns a map's keys in order, so errors are deterministic.
+func sortedNames[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// fromOptions rejects options that the step's kind of source does not read,
+// so a misplaced option is not silently ignored.
+func (c *compiler) fromOptions(path string, s *Step) error {
+	f := s.From
+	raw := c.p.Connections[f.Connection]
+	var bad []string
+	switch {
+	case strings.HasPrefix(raw, "file:"):
+		for name, set := range map[string]bool{"cursor_param": f.CursorParam != "", "size_param": f.SizeParam != "",
+			"cursor_type": f.CursorType != "", "start": f.Start != "", "page_size": f.PageSize != 0, "items": f.Items != "",
+			"username": f.Username != "", "password": f.Password != "", "bearer_token": f.BearerToken != "",
+			"ca_file": f.CAFile != "", "insecure_skip_verify": f.InsecureSkipVerify, "timeout": f.Timeout != 0,
+			"retries": f.Retries != nil, "max_body": f.MaxBody != 0, "header": len(f.Header) > 0} {
+			if set {
+				bad = append(bad, name)
+			}
+		}
+	case strings.HasPrefix(raw, "http:"), strings.HasPrefix(raw, "https:"):
+		for name, set := range map[string]bool{"format": f.Format != "", "delimiter": f.Delimiter != ""} {
+			if set {
+				bad = append(bad, name)
+			}
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return c.errf(path+"."+bad[0], "step %s: from.%s does not apply to connection %s (%s)", s.Name, bad[0], f.Connection, decant.RedactURL(raw))
+	}
+	return nil
 }

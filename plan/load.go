@@ -85,6 +85,11 @@ func (p *Plan) wrap(err error) error {
 	if errors.As(err, &pe) {
 		return p.errAt(pe.Line, pe.Col, pe.Msg)
 	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) && te.Token != nil {
+		pos := te.Token.Position
+		return p.errAt(pos.Line, pos.Column, fmt.Sprintf("%q is not a valid %s", te.Token.Value, kindName(te.DstType.Kind().String())))
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		pos := ye.GetToken().Position
@@ -109,4 +114,20 @@ func (p *Plan) Redacted() map[string]string {
 		out[k] = decant.RedactURL(v)
 	}
 	return out
+}
+
+func kindName(k string) string {
+	switch {
+	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"):
+		return "whole number"
+	case strings.HasPrefix(k, "float"):
+		return "number"
+	case k == "bool":
+		return "boolean (true or false)"
+	case k == "slice":
+		return "list"
+	case k == "map", k == "struct":
+		return "map"
+	}
+	return k
 }

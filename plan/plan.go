@@ -5,8 +5,11 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/goccy/go-yaml/ast"
 
 	"github.com/decanthq/decant/transform"
 )
@@ -136,22 +139,18 @@ type Duration time.Duration
 // Std returns the duration as a time.Duration.
 func (d Duration) Std() time.Duration { return time.Duration(d) }
 
-// UnmarshalYAML parses a Go duration string.
-func (d *Duration) UnmarshalYAML(b []byte) error {
-	s := trimQuotes(strings.TrimSpace(string(b)))
-	v, err := time.ParseDuration(s)
+// UnmarshalYAML parses a Go duration string ("30s", "3m").
+func (d *Duration) UnmarshalYAML(n ast.Node) error {
+	s, tk, err := scalar(n)
 	if err != nil {
 		return err
 	}
+	v, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return &Error{Line: tk.Position.Line, Col: tk.Position.Column, Msg: fmt.Sprintf("%q is not a duration (write e.g. 30s, 3m, 1h)", s)}
+	}
 	*d = Duration(v)
 	return nil
-}
-
-func trimQuotes(s string) string {
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
-		return s[1 : len(s)-1]
-	}
-	return s
 }
 
 // Step returns the step named name, or nil.

@@ -14,7 +14,7 @@ import (
 
 // Coercion converts a mapped value to a column's kind.
 type Coercion struct {
-	// Kind is one of the decant.Kind* constants; empty passes values through.
+	// Kind is one of the decant.Kind* constants; empty converts to text.
 	Kind string
 	// Layout is a Go time layout, or "unix", "unix_ms", "rfc3339" (the
 	// default: RFC 3339 and common ISO 8601 forms, including 2006-01-02).
@@ -196,6 +196,10 @@ func toBool(v any) (any, error) {
 	switch t := v.(type) {
 	case bool:
 		return t, nil
+	case int:
+		if t == 0 || t == 1 {
+			return t == 1, nil
+		}
 	case int64:
 		if t == 0 || t == 1 {
 			return t == 1, nil

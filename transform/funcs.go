@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,11 @@ func DecodeJSON(b []byte) (any, error) {
 	}
 	if d.More() {
 		return nil, fmt.Errorf("unexpected data after the JSON value at byte %d", d.InputOffset())
+	}
+	// More() misses a stray ] or }; any further token means trailing data.
+	off := d.InputOffset()
+	if _, err := d.Token(); err != io.EOF {
+		return nil, fmt.Errorf("unexpected data after the JSON value at byte %d", off)
 	}
 	return normalizeNumbers(v), nil
 }

@@ -263,6 +263,10 @@ func (m *Mapper) route(r Route) (string, *Failure) {
 	if err != nil {
 		return "", &Failure{"cannot compute the route", fmt.Sprintf("route %s: %v", r.By.Source, err)}
 	}
+	if v == nil {
+		return "", &Failure{fmt.Sprintf("unknown %s: (missing)", r.Label),
+			fmt.Sprintf("route %s gave null; want one of: %s", r.By.Source, strings.Join(sortedKeys(r.Tables), ", "))}
+	}
 	s, _ := toText(v)
 	name, _ := s.(string)
 	if t, ok := r.Tables[name]; ok {
@@ -375,10 +379,22 @@ func (m *Mapper) children(c ChildSpec, parent Row, parentKey any) ([]Row, *Failu
 		if f != nil {
 			return nil, &Failure{f.Message, fmt.Sprintf("children %s item %d: %s", c.Name, i, f.Detail)}
 		}
-		r.Cols = append(r.Cols, c.ParentKey)
-		r.Vals = append(r.Vals, parentKey)
+		setCol(&r, c.ParentKey, parentKey)
 		r.ReplaceBy = c.ParentKey
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// setCol sets col to v, replacing a value the mapping produced for it: the
+// parent key of a child row always comes from the parent.
+func setCol(r *Row, col string, v any) {
+	for i, c := range r.Cols {
+		if c == col {
+			r.Vals[i] = v
+			return
+		}
+	}
+	r.Cols = append(r.Cols, col)
+	r.Vals = append(r.Vals, v)
 }
