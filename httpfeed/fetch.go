@@ -1,0 +1,201 @@
+package httpfeed
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/decanthq/decant"
+	"github.com/tidwall/gjson"
+)
+
+// excerptLen is how much of an error response body goes into the error.
+const excerptLen = 512
+
+// retryable marks an attempt's error as worth retrying. after is the wait the
+// server asked for (Retry-After), zero if none.
+type retryable struct {
+	err   error
+	after time.Duration
+}
+
+func (e *retryable) Error() string { return e.err.Error() }
+func (e *retryable) Unwrap() error { return e.err }
+
+// fetch GETs rawURL and returns a body that is valid JSON, read into buf,
+// retrying up to retries times. Errors name the URL with its secrets redacted.
+func (s *Source) fetch(ctx context.Context, rawURL string, retries int, buf *bytes.Buffer) ([]byte, error) {
+	where := decant.RedactURL(rawURL)
+	for attempt := 0; ; attempt++ {
+		body, err := s.attempt(ctx, rawURL, buf)
+		if err == nil {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("get %s: %w", where, context.Cause(ctx))
+		}
+		var r *retryable
+		if !errors.As(err, &r) {
+			return nil, fmt.Errorf("get %s: %w", where, err)
+		}
+		if attempt >= retries {
+			return nil, fmt.Errorf("get %s: %d attempts: %w", where, attempt+1, r.err)
+		}
+		if err := sleep(ctx, s.backoff(attempt, r.after)); err != nil {
+			return nil, fmt.Errorf("get %s: %w (waiting to retry after: %v)", where, err, r.err)
+		}
+	}
+}
+
+// attempt makes one request. Its error is a *retryable when another attempt
+// may succeed.
+func (s *Source) attempt(ctx context.Context, rawURL string, buf *bytes.Buffer) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, unwrapURLError(err)
+	}
+	s.authorize(req)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, &retryable{err: unwrapURLError(err)}
+	}
+	defer drainClose(resp.Body)
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		return nil, &retryable{err: statusError(resp), after: retryAfter(resp, time.Now())}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, statusError(resp)
+	}
+	body, err := readBody(resp, s.cfg.MaxBody, buf)
+	if err != nil {
+		return nil, err
+	}
+	if !gjson.ValidBytes(body) {
+		return nil, &retryable{err: badPage(body)}
+	}
+	return body, nil
+}
+
+func (s *Source) authorize(req *http.Request) {
+	req.Header.Set("Accept", "application/json")
+	for k, v := range s.cfg.Header {
+		req.Header.Set(k, v)
+	}
+	switch {
+	case s.cfg.BearerToken != "":
+		req.Header.Set("Authorization", "Bearer "+s.cfg.BearerToken)
+	case s.cfg.Username != "" || s.cfg.Password != "":
+		req.SetBasicAuth(s.cfg.Username, s.cfg.Password)
+	}
+}
+
+// readBody reads at most limit bytes into buf, reusing its memory. A longer
+// body is an error that retries cannot fix; a body cut short by the
+// connection can be retried.
+func readBody(resp *http.Response, limit int64, buf *bytes.Buffer) ([]byte, error) {
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("body of %d bytes is larger than the limit of %d bytes", resp.ContentLength, limit)
+	}
+	buf.Reset()
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, &retryable{err: fmt.Errorf("read body after %d bytes: %w", n, err)}
+	}
+	if n > limit {
+		return nil, fmt.Errorf("body is larger than the limit of %d bytes", limit)
+	}
+	return buf.Bytes(), nil
+}
+
+// badPage describes a body that is not JSON, with the parser's reason.
+func badPage(body []byte) error {
+	var m json.RawMessage
+	reason := "invalid JSON"
+	if err := json.Unmarshal(body, &m); err != nil {
+		reason = err.Error()
+	}
+	return fmt.Errorf("%w: %d bytes: %s", decant.ErrBadPage, len(body), reason)
+}
+
+func statusError(resp *http.Response) error {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, excerptLen))
+	text := strings.TrimSpace(strings.ToValidUTF8(string(b), string(utf8.RuneError)))
+	if text == "" {
+		return fmt.Errorf("status %s", resp.Status)
+	}
+	return fmt.Errorf("status %s: %q", resp.Status, text)
+}
+
+// retryAfter reads Retry-After as seconds or an HTTP date; zero when absent.
+func retryAfter(resp *http.Response, now time.Time) time.Duration {
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		return max(time.Duration(secs)*time.Second, 0)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return 0
+}
+
+// backoff is the wait before retry attempt+1: what the server asked for, or
+// a random wait below BackoffBase*2^attempt; both capped by MaxBackoff.
+func (s *Source) backoff(attempt int, after time.Duration) time.Duration {
+	if after > 0 {
+		return min(after, s.cfg.MaxBackoff)
+	}
+	ceiling := s.cfg.MaxBackoff
+	if attempt < 32 {
+		ceiling = min(s.cfg.BackoffBase<<attempt, s.cfg.MaxBackoff)
+	}
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling + 1)
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// drainClose reads a little of what is left so the connection can be reused.
+func drainClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_ = body.Close()
+}
+
+// unwrapURLError drops net/http's *url.Error wrapper, whose message repeats
+// the URL with secrets in the query left in; callers name the redacted URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,181 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/decanthq/decant"
+)
+
+// Checkpoint returns the stored position of (scope, step), nil if none.
+func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Position, error) {
+	var pos *string
+	err := s.pool.QueryRow(ctx, "SELECT position FROM decant_checkpoints WHERE scope = $1 AND step = $2",
+		scope, step).Scan(&pos)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && pos == nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read checkpoint of %s/%s: %w", scope, step, err)
+	}
+	return decant.Position(*pos), nil
+}
+
+// rateWindow is how many recent batches a step's rate is measured over.
+const rateWindow = 20
+
+const statusLedgerSQL = `
+SELECT step, count(*), count(*) FILTER (WHERE status = 'ok')
+FROM decant_ledger WHERE scope = $1 GROUP BY step`
+
+const statusErrorsSQL = `
+SELECT step, count(*) FILTER (WHERE NOT resolved)
+FROM decant_errors WHERE scope = $1 GROUP BY step`
+
+const statusBatchesSQL = `
+SELECT step, count(*),
+       max(started) FILTER (WHERE n = 1), max(cursor_to) FILTER (WHERE n = 1),
+       coalesce(sum(total) FILTER (WHERE n <= $2), 0)::float8,
+       coalesce(sum(duration_ms) FILTER (WHERE n <= $2), 0)::float8
+FROM (SELECT step, started, cursor_to, total, duration_ms,
+             row_number() OVER (PARTITION BY step ORDER BY id DESC) AS n
+      FROM decant_batches WHERE scope = $1) b
+GROUP BY step`
+
+const statusCheckpointsSQL = `SELECT step, position FROM decant_checkpoints WHERE scope = $1`
+
+// Status returns the counts of every step of scope that has any state,
+// ordered by step. The rate is over the step's last 20 batches.
+func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, error) {
+	steps := map[string]*decant.StepStatus{}
+	step := func(name string) *decant.StepStatus {
+		if steps[name] == nil {
+			steps[name] = &decant.StepStatus{Scope: scope, Step: name}
+		}
+		return steps[name]
+	}
+	var b pgx.Batch
+	b.Queue(statusLedgerSQL, scope).Query(each(func(r pgx.Rows) error {
+		var name string
+		var read, written int64
+		err := r.Scan(&name, &read, &written)
+		st := step(name)
+		st.Read, st.Written = read, written
+		return err
+	}))
+	b.Queue(statusErrorsSQL, scope).Query(each(func(r pgx.Rows) error {
+		var name string
+		var failed int64
+		err := r.Scan(&name, &failed)
+		step(name).Failed = failed
+		return err
+	}))
+	b.Queue(statusBatchesSQL, scope, rateWindow).Query(each(func(r pgx.Rows) error {
+		var name, cursor string
+		var n int64
+		var last time.Time
+		var total, ms float64
+		err := r.Scan(&name, &n, &last, &cursor, &total, &ms)
+		st := step(name)
+		st.Batches, st.LastBatch, st.LastCursor = n, last.UTC(), cursor
+		if ms > 0 {
+			st.Rate = total / (ms / 1000)
+		}
+		return err
+	}))
+	b.Queue(statusCheckpointsSQL, scope).Query(each(func(r pgx.Rows) error {
+		var name string
+		var pos *string
+		err := r.Scan(&name, &pos)
+		if pos != nil {
+			step(name).Checkpoint = decant.Position(*pos)
+		} else {
+			step(name)
+		}
+		return err
+	}))
+	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
+	}
+	out := make([]decant.StepStatus, 0, len(steps))
+	for _, st := range steps {
+		out = append(out, *st)
+	}
+	slices.SortFunc(out, func(a, b decant.StepStatus) int { return cmp.Compare(a.Step, b.Step) })
+	return out, nil
+}
+
+// each adapts a per-row function to pgx's per-result callback.
+func each(fn func(pgx.Rows) error) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}
+
+// Errors lists stored record errors in id order. An empty Scope means every
+// scope. Selecting by ID returns the error whether or not it is resolved,
+// and an error wrapping decant.ErrNotFound when there is no such error.
+func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.RecordError, error) {
+	var where []string
+	var args []any
+	arg := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Scope != "" {
+		arg("scope = ?", f.Scope)
+	}
+	if f.Step != "" {
+		arg("step = ?", f.Step)
+	}
+	if f.ID != 0 {
+		arg("id = ?", f.ID)
+	} else if !f.Resolved {
+		where = append(where, "NOT resolved")
+	}
+	sql := "SELECT id, scope, step, key, message, detail, coalesce(payload, ''), attempts, resolved, created, updated FROM decant_errors"
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	sql += " ORDER BY id"
+	if f.Limit > 0 {
+		sql += " LIMIT " + strconv.Itoa(f.Limit)
+	}
+	out, err := s.queryErrors(ctx, sql, args)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list errors: %w", err)
+	}
+	if f.ID != 0 && len(out) == 0 {
+		return nil, fmt.Errorf("postgres: error %d: %w", f.ID, decant.ErrNotFound)
+	}
+	return out, nil
+}
+
+func (s *Store) queryErrors(ctx context.Context, sql string, args []any) ([]decant.RecordError, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (decant.RecordError, error) {
+		var e decant.RecordError
+		var payload string
+		err := r.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.Message, &e.Detail, &payload,
+			&e.Attempts, &e.Resolved, &e.Created, &e.Updated)
+		e.Payload = []byte(payload)
+		e.Created, e.Updated = e.Created.UTC(), e.Updated.UTC()
+		return e, err
+	})
+}

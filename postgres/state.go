@@ -1,0 +1,141 @@
+package postgres
+
+import (
+	"cmp"
+	"fmt"
+
+	"github.com/decanthq/decant"
+)
+
+// ledgerLoad renders b's ledger entries for COPY, the last entry of a key
+// winning, and returns the keys written successfully.
+func ledgerLoad(b *decant.Batch) (l *load, okKeys []string) {
+	l = &load{
+		name: "decant_ledger", ident: "decant_ledger",
+		columns:  []string{"scope", "step", "key", "source_hash", "target_hash", "status"},
+		key:      []string{"scope", "step", "key"},
+		touch:    "updated = EXCLUDED.updated",
+		optimism: "decant_ledger " + b.Scope + "/" + b.Step,
+	}
+	scope, step := stateText(b.Scope), stateText(b.Step)
+	var last lastRows
+	for _, e := range b.Ledger {
+		key := stateText(e.Key)
+		last.add(l.data.buf.Len(), key)
+		l.data.field(scope, false, true)
+		l.data.field(step, false, false)
+		l.data.field(key, false, false)
+		l.data.field(stateText(e.SourceHash), false, false)
+		l.data.field(stateText(e.TargetHash), false, false)
+		l.data.field(stateText(e.Status), false, false)
+		l.data.endRow()
+	}
+	last.apply(&l.data)
+	for k, i := range last.last {
+		if b.Ledger[i].Status == decant.StatusOK {
+			okKeys = append(okKeys, k)
+		}
+	}
+	return l, okKeys
+}
+
+// resolveByLedgerSQL resolves the step's open errors whose key the batch
+// wrote successfully ($3). The partial index on open errors keeps it cheap.
+const resolveByLedgerSQL = `
+UPDATE decant_errors SET resolved = true, updated = now()
+WHERE scope = $1 AND step = $2 AND NOT resolved AND key = ANY($3::text[])`
+
+const resolveByIDSQL = `
+UPDATE decant_errors SET resolved = true, updated = now()
+WHERE id = ANY($1::bigint[]) AND NOT resolved`
+
+const upsertErrorsSQL = `
+INSERT INTO decant_errors AS e (scope, step, key, message, detail, payload, attempts, resolved, created, updated)
+SELECT scope, step, key, message, detail, payload, 1, false, now(), now()
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+     AS n(scope, step, key, message, detail, payload)
+ON CONFLICT (scope, step, key) DO UPDATE SET
+    attempts = e.attempts + 1, resolved = false, message = EXCLUDED.message,
+    detail = EXCLUDED.detail, payload = EXCLUDED.payload, updated = EXCLUDED.updated`
+
+const retryErrorsSQL = `
+UPDATE decant_errors AS e SET
+    attempts = e.attempts + 1, resolved = false, message = n.message,
+    detail = n.detail, payload = n.payload, updated = now()
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS n(id, message, detail, payload)
+WHERE e.id = n.id`
+
+const insertAuditSQL = `
+INSERT INTO decant_batches (scope, step, cursor_from, cursor_to, total, ok, failed, started, duration_ms)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
+// upsertCheckpointSQL keeps the stored cursor when the batch has none ($4 NULL).
+const upsertCheckpointSQL = `
+INSERT INTO decant_checkpoints AS c (scope, step, position, cursor, updated)
+VALUES ($1, $2, $3, $4, now())
+ON CONFLICT (scope, step) DO UPDATE SET
+    position = EXCLUDED.position, cursor = coalesce(EXCLUDED.cursor, c.cursor), updated = EXCLUDED.updated`
+
+// queueState adds the statements that write b's errors, resolve the errors
+// of okKeys and of b.Resolved, and write the audit row and the checkpoint.
+func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
+	queueErrors(p, b)
+	if len(okKeys) > 0 {
+		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), okKeys)
+	}
+	if len(b.Resolved) > 0 {
+		p.add("resolve errors", resolveByIDSQL, b.Resolved)
+	}
+	if a := b.Audit; a != nil {
+		p.add("write audit row", insertAuditSQL,
+			cmp.Or(a.Scope, b.Scope), cmp.Or(a.Step, b.Step), a.CursorFrom, a.CursorTo,
+			a.Total, a.OK, a.Failed, a.Started, a.Duration.Milliseconds())
+	}
+	if b.Checkpoint != nil {
+		var cursor *string
+		if b.Audit != nil {
+			cursor = &b.Audit.CursorTo
+		}
+		p.add("write checkpoint", upsertCheckpointSQL, b.Scope, b.Step, stateText(string(b.Checkpoint)), cursor)
+	}
+}
+
+// queueErrors upserts new errors on (scope, step, key) and updates retried
+// ones by id; either way attempts goes up by one and resolved goes false.
+func queueErrors(p *pipeline, b *decant.Batch) {
+	var n struct{ scope, step, key, msg, detail, payload []string }
+	var r struct {
+		id                   []int64
+		msg, detail, payload []string
+	}
+	// One statement may not upsert a key twice: the last error of a key wins.
+	last := make(map[string]int, len(b.Errors))
+	for i, e := range b.Errors {
+		last[fmt.Sprintf("%d|%q|%q|%q", e.ID, cmp.Or(e.Scope, b.Scope), cmp.Or(e.Step, b.Step), e.Key)] = i
+	}
+	keep := make([]bool, len(b.Errors))
+	for _, i := range last {
+		keep[i] = true
+	}
+	for i, e := range b.Errors {
+		if !keep[i] {
+			continue
+		}
+		msg, detail, payload := stateText(e.Message), stateText(e.Detail), stateText(string(e.Payload))
+		if e.ID != 0 {
+			r.id = append(r.id, e.ID)
+			r.msg, r.detail, r.payload = append(r.msg, msg), append(r.detail, detail), append(r.payload, payload)
+			continue
+		}
+		n.scope = append(n.scope, stateText(cmp.Or(e.Scope, b.Scope)))
+		n.step = append(n.step, stateText(cmp.Or(e.Step, b.Step)))
+		n.key = append(n.key, stateText(e.Key))
+		n.msg, n.detail, n.payload = append(n.msg, msg), append(n.detail, detail), append(n.payload, payload)
+	}
+	if len(r.id) > 0 {
+		p.add("write errors", retryErrorsSQL, r.id, r.msg, r.detail, r.payload)
+	}
+	if len(n.key) > 0 {
+		p.add("write errors", upsertErrorsSQL, n.scope, n.step, n.key, n.msg, n.detail, n.payload)
+	}
+}

@@ -1,0 +1,181 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/decanthq/decant"
+)
+
+// Checkpoint returns the stored position of (scope, step), nil if none.
+func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Position, error) {
+	var pos sql.NullString
+	err := s.read.QueryRowContext(ctx, "SELECT position FROM decant_checkpoints WHERE scope = ? AND step = ?",
+		scope, step).Scan(&pos)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !pos.Valid) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: read checkpoint of %s/%s: %w", scope, step, err)
+	}
+	return decant.Position(pos.String), nil
+}
+
+// rateWindow is how many recent batches a step's rate is measured over.
+const rateWindow = 20
+
+const statusBatchesSQL = `
+SELECT step, count(*),
+       max(started) FILTER (WHERE n = 1), max(cursor_to) FILTER (WHERE n = 1),
+       coalesce(sum(total) FILTER (WHERE n <= ?2), 0), coalesce(sum(duration_ms) FILTER (WHERE n <= ?2), 0)
+FROM (SELECT step, started, cursor_to, total, duration_ms,
+             row_number() OVER (PARTITION BY step ORDER BY id DESC) AS n
+      FROM decant_batches WHERE scope = ?1)
+GROUP BY step`
+
+// Status returns the counts of every step of scope that has any state,
+// ordered by step. The rate is over the step's last 20 batches.
+func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for all four reads
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
+	}
+	defer tx.Rollback()
+	steps := map[string]*decant.StepStatus{}
+	step := func(name string) *decant.StepStatus {
+		if steps[name] == nil {
+			steps[name] = &decant.StepStatus{Scope: scope, Step: name}
+		}
+		return steps[name]
+	}
+	reads := []struct {
+		sql  string
+		args []any
+		scan func(*sql.Rows) error
+	}{
+		{"SELECT step, count(*), count(*) FILTER (WHERE status = 'ok') FROM decant_ledger WHERE scope = ? GROUP BY step",
+			[]any{scope}, func(r *sql.Rows) error {
+				var name string
+				var read, written int64
+				err := r.Scan(&name, &read, &written)
+				step(name).Read, step(name).Written = read, written
+				return err
+			}},
+		{"SELECT step, count(*) FILTER (WHERE resolved = 0) FROM decant_errors WHERE scope = ? GROUP BY step",
+			[]any{scope}, func(r *sql.Rows) error {
+				var name string
+				var failed int64
+				err := r.Scan(&name, &failed)
+				step(name).Failed = failed
+				return err
+			}},
+		{statusBatchesSQL, []any{scope, rateWindow}, func(r *sql.Rows) error {
+			var name, last, cursor string
+			var n, total, ms int64
+			err := r.Scan(&name, &n, &last, &cursor, &total, &ms)
+			st := step(name)
+			st.Batches, st.LastBatch, st.LastCursor = n, parseStamp(last), cursor
+			if ms > 0 {
+				st.Rate = float64(total) / (float64(ms) / 1000)
+			}
+			return err
+		}},
+		{"SELECT step, position FROM decant_checkpoints WHERE scope = ?", []any{scope}, func(r *sql.Rows) error {
+			var name string
+			var pos sql.NullString
+			err := r.Scan(&name, &pos)
+			if st := step(name); pos.Valid {
+				st.Checkpoint = decant.Position(pos.String)
+			}
+			return err
+		}},
+	}
+	for _, rd := range reads {
+		if err := each(ctx, tx, rd.sql, rd.args, rd.scan); err != nil {
+			return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
+		}
+	}
+	out := make([]decant.StepStatus, 0, len(steps))
+	for _, st := range steps {
+		out = append(out, *st)
+	}
+	slices.SortFunc(out, func(a, b decant.StepStatus) int { return cmp.Compare(a.Step, b.Step) })
+	return out, nil
+}
+
+// each runs a query and calls fn for each row.
+func each(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Errors lists stored record errors in id order. An empty Scope means every
+// scope. Selecting by ID returns the error whether or not it is resolved,
+// and an error wrapping decant.ErrNotFound when there is no such error.
+func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.RecordError, error) {
+	var where []string
+	var args []any
+	if f.Scope != "" {
+		where, args = append(where, "scope = ?"), append(args, f.Scope)
+	}
+	if f.Step != "" {
+		where, args = append(where, "step = ?"), append(args, f.Step)
+	}
+	if f.ID != 0 {
+		where, args = append(where, "id = ?"), append(args, f.ID)
+	} else if !f.Resolved {
+		where = append(where, "resolved = 0")
+	}
+	query := "SELECT id, scope, step, key, message, detail, coalesce(payload, ''), attempts, resolved, created, updated FROM decant_errors"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id"
+	if f.Limit > 0 {
+		query += " LIMIT " + strconv.Itoa(f.Limit)
+	}
+	out, err := s.queryErrors(ctx, query, args)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list errors: %w", err)
+	}
+	if f.ID != 0 && len(out) == 0 {
+		return nil, fmt.Errorf("sqlite: error %d: %w", f.ID, decant.ErrNotFound)
+	}
+	return out, nil
+}
+
+func (s *Store) queryErrors(ctx context.Context, query string, args []any) ([]decant.RecordError, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []decant.RecordError
+	for rows.Next() {
+		var e decant.RecordError
+		var payload, created, updated string
+		err := rows.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.Message, &e.Detail, &payload,
+			&e.Attempts, &e.Resolved, &created, &updated)
+		if err != nil {
+			return nil, err
+		}
+		e.Payload, e.Created, e.Updated = []byte(payload), parseStamp(created), parseStamp(updated)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,146 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/decanthq/decant"
+)
+
+const ledgerHead = "INSERT INTO decant_ledger (scope, step, key, source_hash, target_hash, status, updated)"
+
+const ledgerTail = ` ON CONFLICT (scope, step, key) DO UPDATE SET
+    source_hash = excluded.source_hash, target_hash = excluded.target_hash,
+    status = excluded.status, updated = excluded.updated`
+
+// writeLedger upserts b's ledger entries and returns the keys whose last
+// entry in the batch is ok.
+func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) ([]string, error) {
+	rows := make([][]any, len(b.Ledger))
+	last := make(map[string]string, len(b.Ledger))
+	for i, e := range b.Ledger {
+		rows[i] = []any{b.Scope, b.Step, e.Key, e.SourceHash, e.TargetHash, e.Status, now}
+		last[e.Key] = e.Status
+	}
+	if err := insertRows(ctx, t, "decant_ledger", ledgerHead, ledgerTail, 7, rows); err != nil {
+		return nil, err
+	}
+	var ok []string
+	for k, status := range last {
+		if status == decant.StatusOK {
+			ok = append(ok, k)
+		}
+	}
+	return ok, nil
+}
+
+const upsertErrorSQL = `
+INSERT INTO decant_errors (scope, step, key, message, detail, payload, attempts, resolved, created, updated)
+VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, ?)
+ON CONFLICT (scope, step, key) DO UPDATE SET
+    attempts = attempts + 1, resolved = 0, message = excluded.message,
+    detail = excluded.detail, payload = excluded.payload, updated = excluded.updated`
+
+const retryErrorSQL = `
+UPDATE decant_errors SET attempts = attempts + 1, resolved = 0, message = ?, detail = ?, payload = ?, updated = ?
+WHERE id = ?`
+
+// writeErrors upserts new errors on (scope, step, key) and updates retried
+// ones by id; either way attempts goes up by one and resolved goes false.
+// When a key fails twice in a batch, only its last error counts.
+func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error {
+	if len(b.Errors) == 0 {
+		return nil
+	}
+	last := make(map[string]int, len(b.Errors))
+	for i, e := range b.Errors {
+		last[fmt.Sprintf("%d|%q|%q|%q", e.ID, cmp.Or(e.Scope, b.Scope), cmp.Or(e.Step, b.Step), e.Key)] = i
+	}
+	for i, e := range b.Errors {
+		if last[fmt.Sprintf("%d|%q|%q|%q", e.ID, cmp.Or(e.Scope, b.Scope), cmp.Or(e.Step, b.Step), e.Key)] != i {
+			continue
+		}
+		var err error
+		if e.ID != 0 {
+			_, err = t.ExecContext(ctx, retryErrorSQL, e.Message, e.Detail, string(e.Payload), now, e.ID)
+		} else {
+			_, err = t.ExecContext(ctx, upsertErrorSQL, cmp.Or(e.Scope, b.Scope), cmp.Or(e.Step, b.Step), e.Key,
+				e.Message, e.Detail, string(e.Payload), now, now)
+		}
+		if err != nil {
+			return fmt.Errorf("write errors: %w", err)
+		}
+	}
+	return nil
+}
+
+// resolve marks resolved the step's open errors whose key the batch wrote
+// successfully, and the errors b.Resolved names. Keys and ids travel as one
+// JSON array each, which SQLite reads with json_each.
+func resolve(ctx context.Context, t *tx, b *decant.Batch, okKeys []string, now string) error {
+	if len(okKeys) > 0 {
+		var open bool
+		err := t.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM decant_errors WHERE scope = ? AND step = ? AND resolved = 0)",
+			b.Scope, b.Step).Scan(&open)
+		if err != nil {
+			return fmt.Errorf("resolve errors: %w", err)
+		}
+		if open {
+			keys, _ := json.Marshal(okKeys)
+			_, err = t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?
+				WHERE scope = ? AND step = ? AND resolved = 0 AND key IN (SELECT value FROM json_each(?))`,
+				now, b.Scope, b.Step, string(keys))
+			if err != nil {
+				return fmt.Errorf("resolve errors: %w", err)
+			}
+		}
+	}
+	if len(b.Resolved) > 0 {
+		ids, _ := json.Marshal(b.Resolved)
+		_, err := t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?
+			WHERE resolved = 0 AND id IN (SELECT value FROM json_each(?))`, now, string(ids))
+		if err != nil {
+			return fmt.Errorf("resolve errors: %w", err)
+		}
+	}
+	return nil
+}
+
+func writeAudit(ctx context.Context, t *tx, b *decant.Batch) error {
+	a := b.Audit
+	if a == nil {
+		return nil
+	}
+	_, err := t.ExecContext(ctx, `INSERT INTO decant_batches
+		(scope, step, cursor_from, cursor_to, total, ok, failed, started, duration_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cmp.Or(a.Scope, b.Scope), cmp.Or(a.Step, b.Step), a.CursorFrom, a.CursorTo,
+		a.Total, a.OK, a.Failed, stamp(a.Started), a.Duration.Milliseconds())
+	if err != nil {
+		return fmt.Errorf("write audit row: %w", err)
+	}
+	return nil
+}
+
+// writeCheckpoint stores b's checkpoint, with the audit's cursor when the
+// batch has an audit row, keeping the stored cursor otherwise.
+func writeCheckpoint(ctx context.Context, t *tx, b *decant.Batch, now string) error {
+	if b.Checkpoint == nil {
+		return nil
+	}
+	var cursor any
+	if b.Audit != nil {
+		cursor = b.Audit.CursorTo
+	}
+	_, err := t.ExecContext(ctx, `INSERT INTO decant_checkpoints (scope, step, position, cursor, updated)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (scope, step) DO UPDATE SET position = excluded.position,
+		    cursor = coalesce(excluded.cursor, decant_checkpoints.cursor), updated = excluded.updated`,
+		b.Scope, b.Step, string(b.Checkpoint), cursor, now)
+	if err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+// Package sqlite is decant's SQLite store, the embedded default: it writes
+// batches into the target tables and keeps decant's state tables
+// (docs/state.md) in the same database file, so that a batch's rows and
+// everything describing it commit in one transaction. It uses the pure-Go
+// driver modernc.org/sqlite.
+//
+// Values are written as SQLite keeps them best: times as RFC 3339 text in
+// UTC with nine fractional digits (so that they sort as text), dates as
+// 2006-01-02, booleans as 0 and 1, decimals and JSON as text. A column
+// declared NUMERIC or DECIMAL has NUMERIC affinity, and SQLite turns decimal
+// text that fits a float into one ("12.30" becomes 12.3); declare a column
+// TEXT to keep decimals exactly.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"github.com/decanthq/decant"
+)
+
+var (
+	_ decant.Store  = (*Store)(nil)
+	_ decant.Pinger = (*Store)(nil)
+)
+
+// Config holds the optional settings of a [Store]. The zero value is ready to use.
+type Config struct {
+	// BusyTimeout is how long a write waits for another process's write
+	// transaction to end. Defaults to 10s.
+	BusyTimeout time.Duration
+}
+
+// Store is a SQLite database holding target tables and decant's state.
+// It is safe for concurrent use.
+//
+// Writes go through one connection, as SQLite allows one writer at a time;
+// reads have connections of their own, so that they neither wait for nor
+// deadlock with an open write transaction (the database is in WAL mode).
+type Store struct {
+	db   *sql.DB // writes: one connection, transactions BEGIN IMMEDIATE
+	read *sql.DB // reads
+
+	mu     sync.Mutex
+	tables map[string]*table // target table descriptions, by name as written in batches
+}
+
+// Open opens (creating if needed) the database file at path. A "sqlite:"
+// prefix, as in decant's connection URLs, is accepted. The path may not
+// contain '?'.
+func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
+	path = strings.TrimPrefix(path, "sqlite:")
+	if path == "" || strings.Contains(path, "?") || path == ":memory:" {
+		return nil, fmt.Errorf("sqlite: open %q: want the path of a database file", path)
+	}
+	busy := cfg.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	dsn := fmt.Sprintf("%s?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)",
+		path, busy.Milliseconds())
+	db, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	read, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(4)
+	s := &Store{db: db, read: read, tables: map[string]*table{}}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB returns the store's write connection pool (one connection), for tests
+// and tools that need SQL of their own. Do not hold its connection while
+// calling the store's write methods.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.db.Close())
+}
+
+// Ping checks that the database file can be opened and read.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+//go:embed schema.sql
+var schemaV1 string
+
+// schemaVersion is the version of the state tables this package writes.
+const schemaVersion = 1
+
+// Init creates or upgrades the state tables. Concurrent calls, from this
+// process or others, take turns on SQLite's write lock.
+func (s *Store) Init(ctx context.Context) error {
+	if err := s.inTx(ctx, migrate); err != nil {
+		return fmt.Errorf("sqlite: init: %w", err)
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS decant_schema (version INTEGER NOT NULL)"); err != nil {
+		return fmt.Errorf("create decant_schema: %w", err)
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM decant_schema").Scan(&version); err != nil {
+		return fmt.Errorf("read version: %w", err)
+	}
+	switch {
+	case version > schemaVersion:
+		return fmt.Errorf("state tables are at version %d, newer than this decant knows (%d): upgrade decant", version, schemaVersion)
+	case version == schemaVersion:
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, schemaV1); err != nil {
+		return fmt.Errorf("migrate to version %d: %w", schemaVersion, err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM decant_schema; INSERT INTO decant_schema (version) VALUES (?)", schemaVersion); err != nil {
+		return fmt.Errorf("record version: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a write transaction and commits it.
+func (s *Store) inTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// tx is a transaction of a Store.
+type tx struct {
+	*sql.Tx
+	store *Store
+}
+
+// Commit commits the transaction.
+func (t *tx) Commit(context.Context) error { return t.Tx.Commit() }
+
+// Rollback aborts the transaction.
+func (t *tx) Rollback(context.Context) error { return t.Tx.Rollback() }
+
+// Begin opens a write transaction for WriteBatch. It holds SQLite's write
+// lock (BEGIN IMMEDIATE) until it ends.
+func (s *Store) Begin(ctx context.Context) (decant.Tx, error) {
+	t, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: begin: %w", err)
+	}
+	return &tx{Tx: t, store: s}, nil
+}
+
+func (s *Store) txOf(dtx decant.Tx) (*tx, error) {
+	t, ok := dtx.(*tx)
+	if !ok || t.store != s {
+		return nil, errors.New("sqlite: transaction was not begun by this store")
+	}
+	return t, nil
+}
+
+// timeLayout is how the state tables keep times: RFC 3339 in UTC with a
+// fixed nine fractional digits, so that text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func stamp(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
