@@ -145,18 +145,20 @@ func (s *stopAfter) RoundError(error)           {}
 // Ensure a run stopped after some batches resumes from its checkpoint and
 // ends identical to an uninterrupted run.
 func TestRun_StopAndResume(t *testing.T) {
-	full := newFixture(t, 95, "people: [person]", nil)
+	// 3000 records in batches of 10: the bounded queues keep the reader at
+	// most a few batches ahead, so a stop after 3 batches leaves most unread.
+	full := newFixture(t, 3000, "people: [person]", nil)
 	if _, err := engine.Run(context.Background(), full.config(t), nil); err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t, 95, "people: [person]", nil)
+	f := newFixture(t, 3000, "people: [person]", nil)
 	cfg := f.config(t)
 	sa := &stopAfter{n: 3, stop: make(chan struct{})}
 	cfg.Progress = sa
 	res, err := engine.Run(context.Background(), cfg, sa.stop)
 	must(t, err)
-	if got := res.Steps[0].Read; got >= 95 || got < 30 {
-		t.Fatalf("stopped run read %d, want between 30 and 94", got)
+	if got := res.Steps[0].Read; got >= 300 || got < 30 || !res.Steps[0].Stopped {
+		t.Fatalf("stopped run wrote %d records (stopped %t), want between 30 and 299, stopped", got, res.Steps[0].Stopped)
 	}
 	if _, err := engine.Run(context.Background(), f.config(t), nil); err != nil {
 		t.Fatal(err)
@@ -167,8 +169,8 @@ func TestRun_StopAndResume(t *testing.T) {
 			t.Errorf("%s differs after resume:\n got %.300s\nwant %.300s", q, got, want)
 		}
 	}
-	if got := f.query(t, "SELECT count(*) FROM people"); got != "95" {
-		t.Errorf("people = %s, want 95", got)
+	if got := f.query(t, "SELECT count(*) FROM people"); got != "3000" {
+		t.Errorf("people = %s, want 3000", got)
 	}
 }
 

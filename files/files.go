@@ -1,242 +1,281 @@
-// Package files is a decant source that reads JSONL and CSV files.
+// Package files reads records from JSON Lines and CSV files, resumably and
+// in bounded memory.
 //
-// Each JSONL line is a record whose Raw is the line. Each CSV row (after the
-// header) is a record whose Raw is a JSON object of column -> value, all
-// strings, in header order. A position is the byte offset after a record
-// (and its line number), so a run resumes by seeking, without re-reading the
-// file.
+// # Positions
 //
-// CSV rows must each be on one line (quoted fields may hold the delimiter and
-// quotes, not newlines). A line that is not valid JSON, or a CSV row with the wrong number of fields,
-// is still yielded (Key empty, Raw the line as it is), so the engine stores it
-// as a per-record error naming the file and line instead of stopping.
+// A position is the byte offset just after a record and the number of the
+// record's last line (1-based):
+//
+//	{"offset":1832,"line":17}
+//
+// Read seeks to the offset and goes on, so a file that only grows (a log, an
+// export being appended to) is read incrementally. A position whose offset is
+// past the end of the file or not at the start of a line fails: the file was
+// replaced or truncated.
+//
+// # JSON Lines
+//
+// Each non-blank line is a record; Raw is the line without its line ending.
+// Key and Cursor are gjson paths into it. A line that is not valid JSON is
+// still yielded, with Key "" and Raw the line as it is, so the engine
+// reports it as a failed record and keeps its text.
+//
+// # CSV
+//
+// The first row is the header (unless NoHeader, then Columns names the
+// columns). Each row becomes a JSON object of its fields, all strings, in
+// column order: {"id":"7","name":"Asha"}. Key and Cursor name columns.
+//
+// A row that cannot be parsed (a wrong number of fields, a stray quote) is
+// yielded as a failed record: Key "" and Raw a JSON object holding the
+// problem and the row's text as it is in the file:
+//
+//	{"error":"wrong number of fields: got 4, want 3","text":"7,Asha,x,y\n"}
+//
+// # Where
+//
+// Every record's Where is "path:line", line being the record's first line.
+//
+// Records longer than MaxRecord bytes stop the read with an error.
 package files
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/tidwall/gjson"
+	"unicode/utf8"
 
 	"github.com/decanthq/decant"
 )
 
-var _ decant.Source = (*Source)(nil)
-var _ decant.Pinger = (*Source)(nil)
+var (
+	_ decant.Source = (*Source)(nil)
+	_ decant.Pinger = (*Source)(nil)
+)
 
-// Config are the options of a file source.
+// Formats.
+const (
+	FormatJSONL = "jsonl"
+	FormatCSV   = "csv"
+)
+
+// utf8BOM starts files saved by some editors and spreadsheets; it is skipped.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Config configures a file source.
 type Config struct {
-	// Format is "jsonl" or "csv". Default: from the extension (.jsonl,
-	// .ndjson, .json -> jsonl; .csv -> csv).
+	// Format is "jsonl" or "csv". Defaults from the extension: .jsonl and
+	// .ndjson are JSON Lines, .csv and .tsv (tab-delimited) are CSV.
 	Format string
-	// Key is the JSON path (GJSON syntax) of the record key; for CSV, the
-	// column name. Required.
+	// Key locates a record's key: a gjson path for JSON Lines, a column
+	// name for CSV. Required.
 	Key string
-	// Cursor is the path of an optional cursor value shown in the audit.
+	// Cursor locates a record's cursor value the same way; optional.
 	Cursor string
-	// Delimiter is the CSV field separator. Default ",".
+
+	// Delimiter separates CSV fields: one character. Defaults to ","
+	// (a tab for .tsv files).
 	Delimiter string
+	// NoHeader says the CSV file has no header row; Columns then names
+	// the columns.
+	NoHeader bool
+	// Columns names the columns of a CSV file without a header.
+	Columns []string
+
+	// MaxRecord is the longest record, in bytes, that a read accepts.
+	// Defaults to 64 MiB.
+	MaxRecord int
 }
 
-// MaxLine is the longest line read; longer lines fail the read.
-const MaxLine = 64 << 20
+func (c Config) withDefaults(path string) Config {
+	ext := strings.ToLower(filepath.Ext(path))
+	if c.Format == "" {
+		switch ext {
+		case ".jsonl", ".ndjson":
+			c.Format = FormatJSONL
+		case ".csv", ".tsv":
+			c.Format = FormatCSV
+		}
+	}
+	if c.Delimiter == "" && ext == ".tsv" {
+		c.Delimiter = "\t"
+	}
+	c.Delimiter = cmp.Or(c.Delimiter, ",")
+	c.MaxRecord = cmp.Or(c.MaxRecord, 64<<20)
+	return c
+}
 
-// Source reads one file.
+func (c Config) validate(path string) error {
+	switch {
+	case c.Format == "":
+		return fmt.Errorf("cannot tell the format of %s from its extension; set the format to %q or %q", path, FormatJSONL, FormatCSV)
+	case c.Format != FormatJSONL && c.Format != FormatCSV:
+		return fmt.Errorf("format %q: want %q or %q", c.Format, FormatJSONL, FormatCSV)
+	case c.Key == "":
+		return errors.New("key is required")
+	case c.MaxRecord < 1:
+		return fmt.Errorf("max record %d: want > 0", c.MaxRecord)
+	case c.Format == FormatCSV && c.NoHeader && len(c.Columns) == 0:
+		return errors.New("a csv file without a header needs columns")
+	case c.Format == FormatCSV && !c.NoHeader && len(c.Columns) > 0:
+		return errors.New("columns are only for a csv file without a header")
+	case utf8.RuneCountInString(c.Delimiter) != 1 || strings.ContainsAny(c.Delimiter, "\"\r\n") || c.Delimiter == string(utf8.RuneError):
+		return fmt.Errorf("delimiter %q: want one character other than a quote or a line break", c.Delimiter)
+	}
+	return nil
+}
+
+// Source is a JSON Lines or CSV file. It is safe for concurrent use; each
+// Read opens the file anew.
 type Source struct {
 	path string
 	cfg  Config
 }
 
-// New returns a source for path.
+// New returns a source reading the file at path. The file need not exist
+// yet; Read and Ping open it.
 func New(path string, cfg Config) (*Source, error) {
-	if cfg.Format == "" {
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".jsonl", ".ndjson", ".json":
-			cfg.Format = "jsonl"
-		case ".csv":
-			cfg.Format = "csv"
-		default:
-			return nil, fmt.Errorf("file %s: cannot tell the format from the extension; set from.format to jsonl or csv", path)
-		}
-	}
-	if cfg.Format != "jsonl" && cfg.Format != "csv" {
-		return nil, fmt.Errorf("file %s: unknown format %q (want jsonl or csv)", path, cfg.Format)
-	}
-	if cfg.Key == "" {
-		return nil, fmt.Errorf("file %s: from.key (the path of the record key) is required", path)
-	}
-	if cfg.Delimiter == "" {
-		cfg.Delimiter = ","
-	}
-	if len([]rune(cfg.Delimiter)) != 1 {
-		return nil, fmt.Errorf("file %s: delimiter %q must be one character", path, cfg.Delimiter)
+	cfg = cfg.withDefaults(path)
+	if err := cfg.validate(path); err != nil {
+		return nil, fmt.Errorf("files: %w", err)
 	}
 	return &Source{path: path, cfg: cfg}, nil
 }
 
-// Ping checks that the file can be opened.
-func (s *Source) Ping(context.Context) error {
-	f, err := os.Open(s.path)
-	if err != nil {
-		return err
-	}
-	return f.Close()
-}
-
-// Close releases nothing; each Read owns its file handle.
-func (s *Source) Close() error { return nil }
-
-// Position is where a read resumes.
-type Position struct {
+// position is the JSON shape of a file position.
+type position struct {
+	// Offset is the byte offset just after the record.
 	Offset int64 `json:"offset"`
-	Line   int64 `json:"line"`
-	// Header is the CSV header, kept so a resumed read needs not re-read it.
-	Header []string `json:"header,omitempty"`
+	// Line is the number of the record's last line.
+	Line int64 `json:"line"`
 }
 
-// Read opens the file and seeks to pos.
-func (s *Source) Read(_ context.Context, _ string, pos decant.Position) (decant.Rows, error) {
-	var p Position
-	if len(pos) > 0 {
-		if err := json.Unmarshal(pos, &p); err != nil {
-			return nil, fmt.Errorf("file %s: bad checkpoint %s: %w", s.path, pos, err)
-		}
+func appendPosition(b []byte, offset, line int64) []byte {
+	b = append(b, `{"offset":`...)
+	b = strconv.AppendInt(b, offset, 10)
+	b = append(b, `,"line":`...)
+	b = strconv.AppendInt(b, line, 10)
+	return append(b, '}')
+}
+
+// Read streams the records after pos (nil: from the first record) to the
+// end of the file. Files have no notion of scope; Read ignores it.
+func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (decant.Rows, error) {
+	start, err := parsePosition(pos)
+	if err != nil {
+		return nil, fmt.Errorf("files: %s: %w", s.path, err)
 	}
 	f, err := os.Open(s.path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("files: %w", err)
 	}
-	if _, err := f.Seek(p.Offset, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("file %s: seek to %d: %w", s.path, p.Offset, err)
+	var rows decant.Rows
+	if s.cfg.Format == FormatJSONL {
+		rows, err = s.openJSONL(f, start)
+	} else {
+		rows, err = s.openCSV(f, start)
 	}
-	r := &rows{src: s, f: f, br: bufio.NewReaderSize(f, 1<<20), pos: p}
-	return r, nil
-}
-
-type rows struct {
-	src *Source
-	f   *os.File
-	br  *bufio.Reader
-	pos Position
-	rec decant.Record
-	err error
-}
-
-func (r *rows) Next(ctx context.Context) bool {
-	for r.err == nil {
-		if err := ctx.Err(); err != nil {
-			r.err = err
-			return false
-		}
-		line, err := r.readLine()
-		if err == io.EOF && len(line) == 0 {
-			return false
-		}
-		if err != nil && err != io.EOF {
-			r.err = fmt.Errorf("file %s line %d: %w", r.src.path, r.pos.Line+1, err)
-			return false
-		}
-		r.pos.Line++
-		r.pos.Offset += int64(len(line))
-		text := bytes.TrimRight(line, "\r\n")
-		if len(bytes.TrimSpace(text)) == 0 {
-			continue
-		}
-		if r.src.cfg.Format == "csv" && r.pos.Header == nil {
-			if r.err = r.header(text); r.err != nil {
-				return false
-			}
-			continue
-		}
-		r.record(text)
-		return true
-	}
-	return false
-}
-
-// readLine reads one line including its newline, bounded by MaxLine.
-func (r *rows) readLine() ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := r.br.ReadSlice('\n')
-		buf = append(buf, chunk...)
-		if len(buf) > MaxLine {
-			return nil, fmt.Errorf("line longer than %d bytes", MaxLine)
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return buf, err
-	}
-}
-
-func (r *rows) header(text []byte) error {
-	fields, err := r.csvFields(text)
 	if err != nil {
-		return fmt.Errorf("file %s line %d: header: %w", r.src.path, r.pos.Line, err)
+		_ = f.Close()
+		return nil, fmt.Errorf("files: %w", err)
 	}
-	r.pos.Header = fields
+	return rows, nil
+}
+
+// Ping checks that the file can be opened and, for CSV, that its header
+// names the key and cursor columns.
+func (s *Source) Ping(ctx context.Context) error {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("files: %s is a directory", s.path)
+	}
+	if s.cfg.Format == FormatCSV {
+		if _, err := s.readHeader(f); err != nil {
+			return fmt.Errorf("files: %w", err)
+		}
+	}
 	return nil
 }
 
-func (r *rows) csvFields(text []byte) ([]string, error) {
-	cr := csv.NewReader(bytes.NewReader(text))
-	cr.Comma = []rune(r.src.cfg.Delimiter)[0]
-	cr.FieldsPerRecord = -1
-	return cr.Read()
+// Close does nothing: each Read's rows hold their own file.
+func (s *Source) Close() error { return nil }
+
+// parsePosition decodes pos; nil means the start, reported as offset -1.
+func parsePosition(pos decant.Position) (position, error) {
+	raw := bytes.TrimSpace(pos)
+	if len(raw) == 0 || string(raw) == "null" {
+		return position{Offset: -1}, nil
+	}
+	var p position
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil || dec.More() || p.Offset < 0 || p.Line < 0 {
+		return p, fmt.Errorf("position %s: want {\"offset\":N,\"line\":N}", raw)
+	}
+	return p, nil
 }
 
-func (r *rows) record(text []byte) {
-	where := r.src.path + ":" + strconv.FormatInt(r.pos.Line, 10)
-	raw := append([]byte(nil), text...)
-	if r.src.cfg.Format == "csv" {
-		raw = r.csvRecord(text)
+// seekTo moves f to a position's offset after checking that it still starts
+// a line, the only places positions point to.
+func seekTo(f *os.File, p position) error {
+	info, err := f.Stat()
+	if err != nil {
+		return err
 	}
-	rec := decant.Record{Raw: raw, Where: where}
-	if gjson.ValidBytes(raw) {
-		rec.Key = gjson.GetBytes(raw, r.src.cfg.Key).String()
-		if r.src.cfg.Cursor != "" {
-			rec.Cursor = gjson.GetBytes(raw, r.src.cfg.Cursor).String()
+	if p.Offset > info.Size() {
+		return fmt.Errorf("%s: position offset %d is past the end of the file (%d bytes); was it replaced or truncated?", f.Name(), p.Offset, info.Size())
+	}
+	if p.Offset > 0 && p.Offset < info.Size() {
+		var b [1]byte
+		if _, err := f.ReadAt(b[:], p.Offset-1); err != nil {
+			return err
+		}
+		if b[0] != '\n' {
+			return fmt.Errorf("%s: position offset %d is not at the start of a line; was the file changed?", f.Name(), p.Offset)
 		}
 	}
-	rec.Position, _ = json.Marshal(r.pos)
-	r.rec = rec
+	_, err = f.Seek(p.Offset, io.SeekStart)
+	return err
 }
 
-// csvRecord turns a CSV row into a JSON object; a row that does not parse or
-// has the wrong field count is returned as the raw line (invalid JSON), so it
-// becomes an error naming the file and line.
-func (r *rows) csvRecord(text []byte) []byte {
-	fields, err := r.csvFields(text)
-	if err != nil || len(fields) != len(r.pos.Header) {
-		return append([]byte(nil), text...)
+// skipBOM returns the offset of the first byte after a UTF-8 byte order mark,
+// 0 when there is none.
+func skipBOM(f *os.File) (int64, error) {
+	var b [3]byte
+	n, err := f.ReadAt(b[:], 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return 0, err
 	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, h := range r.pos.Header {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(h)
-		v, _ := json.Marshal(fields[i])
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
+	if bytes.Equal(b[:n], utf8BOM) {
+		return int64(len(utf8BOM)), nil
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return 0, nil
 }
 
-func (r *rows) Record() decant.Record { return r.rec }
-func (r *rows) Err() error            { return r.err }
-func (r *rows) Close() error          { return r.f.Close() }
+// where is "path:line", built with one allocation.
+func where(path string, line int64) string {
+	var digits [20]byte
+	n := strconv.AppendInt(digits[:0], line, 10)
+	var sb strings.Builder
+	sb.Grow(len(path) + 1 + len(n))
+	sb.WriteString(path)
+	sb.WriteByte(':')
+	sb.Write(n)
+	return sb.String()
+}

@@ -37,15 +37,19 @@
 // the position like any other, identified in seen by "sha256:" and the hash
 // of its bytes, so it is neither lost nor read twice. A record whose cursor
 // is missing or not a valid value (not an integer, for "int") is yielded
-// with the previous cursor and the previous position: it does not move the
-// position, is read once per Read, and may be read again by a later Read
-// that starts before it.
+// with the previous cursor and the previous position (nil if nothing was
+// read yet): it does not move the position, is read once per Read, and may
+// be read again by a later Read that starts before it.
+//
+// Every record's Where is "GET <url> item N", N counting from 0 in the
+// page's items array; Raw is a copy of the item's JSON.
 //
 // # Faults
 //
 // Connection errors, timeouts, 5xx, 429 and 200 answers whose body is not
-// valid JSON are retried with exponential backoff and full jitter; 429 and
-// 503 honour Retry-After. Other 4xx fail at once. A body that is still not
+// valid JSON are retried with exponential backoff and full jitter; a
+// Retry-After header (seconds or a date) replaces the backoff, capped by
+// MaxBackoff. Other 4xx fail at once. A body that is still not
 // JSON after the retries fails with an error wrapping [decant.ErrBadPage].
 // Every URL in an error has its password and secret-looking query
 // parameters replaced by "xxxxx".

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -17,20 +16,72 @@ import (
 // copyText holds rows in COPY's text format: tab-separated fields, \N for
 // NULL, backslash escapes. Text format lets the server parse every value with
 // the column type's own input function, exactly as a literal in SQL would be.
+// Values are appended straight into one buffer: a batch is 10,000 rows, and
+// allocating per value would cost more than the server's parsing.
 type copyText struct {
-	buf  bytes.Buffer
+	buf  []byte
 	rows int
 }
 
-// field appends one value; first says whether it starts a row.
-func (c *copyText) field(s string, null, first bool) {
+// value appends v, rendered for a column of kind; first says whether it
+// starts a row.
+func (c *copyText) value(kind string, v any, first bool) error {
 	if !first {
-		c.buf.WriteByte('\t')
+		c.buf = append(c.buf, '\t')
 	}
-	if null {
-		c.buf.WriteString(`\N`)
+	switch v := v.(type) {
+	case string:
+		c.buf = appendEscaped(c.buf, v)
+		return nil
+	case decant.Decimal:
+		c.buf = appendEscaped(c.buf, v)
+		return nil
+	case decant.JSON:
+		c.bytes(v)
+		return nil
+	case json.RawMessage:
+		c.bytes(v)
+		return nil
+	case []byte:
+		c.bytes(v)
+		return nil
+	}
+	out, null, err := appendPlain(c.buf, kind, v)
+	switch {
+	case err != nil:
+		return err
+	case null:
+		c.buf = append(c.buf, `\N`...)
+	default:
+		c.buf = out // numbers, booleans and times need no escaping
+	}
+	return nil
+}
+
+// text appends s; first says whether it starts a row.
+func (c *copyText) text(s string, first bool) {
+	if !first {
+		c.buf = append(c.buf, '\t')
+	}
+	c.buf = appendEscaped(c.buf, s)
+}
+
+// bytes appends text held in bytes, nil being NULL.
+func (c *copyText) bytes(b []byte) {
+	if b == nil {
+		c.buf = append(c.buf, `\N`...)
 		return
 	}
+	c.buf = appendEscaped(c.buf, b)
+}
+
+func (c *copyText) endRow() {
+	c.buf = append(c.buf, '\n')
+	c.rows++
+}
+
+// appendEscaped appends s with COPY's text-format escapes.
+func appendEscaped[T ~string | ~[]byte](dst []byte, s T) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
@@ -46,62 +97,63 @@ func (c *copyText) field(s string, null, first bool) {
 		default:
 			continue
 		}
-		c.buf.WriteString(s[start:i])
-		c.buf.WriteString(esc)
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, esc...)
 		start = i + 1
 	}
-	c.buf.WriteString(s[start:])
+	return append(dst, s[start:]...)
 }
 
-func (c *copyText) endRow() {
-	c.buf.WriteByte('\n')
-	c.rows++
-}
-
-// format renders v as the text the server parses for a column of kind.
+// appendPlain appends v as the text the server parses for a column of kind.
 // Times are written in UTC, so that a timestamp without time zone holds the
 // UTC wall time of the instant; a date column gets the value's own date.
-func format(kind string, v any) (s string, null bool, err error) {
+func appendPlain(dst []byte, kind string, v any) (out []byte, null bool, err error) {
 	switch v := v.(type) {
 	case nil:
-		return "", true, nil
+		return dst, true, nil
 	case string:
-		return v, false, nil
+		return append(dst, v...), false, nil
 	case int64:
-		return strconv.FormatInt(v, 10), false, nil
+		return strconv.AppendInt(dst, v, 10), false, nil
 	case int:
-		return strconv.Itoa(v), false, nil
+		return strconv.AppendInt(dst, int64(v), 10), false, nil
 	case int32:
-		return strconv.FormatInt(int64(v), 10), false, nil
+		return strconv.AppendInt(dst, int64(v), 10), false, nil
 	case float64:
-		return formatFloat(v), false, nil
+		return appendFloat(dst, v), false, nil
 	case bool:
-		return strconv.FormatBool(v), false, nil
+		return strconv.AppendBool(dst, v), false, nil
 	case time.Time:
 		if kind == decant.KindDate {
-			return v.Format(time.DateOnly), false, nil
+			return v.AppendFormat(dst, time.DateOnly), false, nil
 		}
-		return v.UTC().Format(time.RFC3339Nano), false, nil
+		return v.UTC().AppendFormat(dst, time.RFC3339Nano), false, nil
 	case decant.Decimal:
-		return string(v), false, nil
+		return append(dst, v...), false, nil
 	case decant.JSON:
-		return string(v), v == nil, nil
+		return append(dst, v...), v == nil, nil
 	case json.RawMessage:
-		return string(v), v == nil, nil
+		return append(dst, v...), v == nil, nil
 	case []byte:
-		return string(v), v == nil, nil
+		return append(dst, v...), v == nil, nil
 	}
-	return "", false, fmt.Errorf("unsupported value type %T", v)
+	return dst, false, fmt.Errorf("unsupported value type %T", v)
 }
 
-func formatFloat(f float64) string {
+func appendFloat(dst []byte, f float64) []byte {
 	switch {
 	case math.IsInf(f, 1):
-		return "Infinity"
+		return append(dst, "Infinity"...)
 	case math.IsInf(f, -1):
-		return "-Infinity"
+		return append(dst, "-Infinity"...)
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64) // NaN prints as NaN, which the server reads
+	return strconv.AppendFloat(dst, f, 'g', -1, 64) // NaN prints as NaN, which the server reads
+}
+
+// format renders v as appendPlain does, as a string.
+func format(kind string, v any) (s string, null bool, err error) {
+	b, null, err := appendPlain(nil, kind, v)
+	return string(b), null, err
 }
 
 // render encodes tr's rows for COPY. When tr has a key, only the last row
@@ -114,27 +166,29 @@ func render(c *copyText, tbl *table, tr *decant.TableRows) error {
 		kinds[i] = tbl.kind[col]
 		isKey[i] = slices.Contains(tr.Key, col)
 	}
-	var last lastRows
-	var key strings.Builder
+	last := newLastRows(len(tr.Key) > 0, len(tr.Rows))
+	var key []byte
 	for i, row := range tr.Rows {
 		if len(row) != len(tr.Columns) {
 			return fmt.Errorf("table %s: row %d has %d values for %d columns", tr.Table, i+1, len(row), len(tr.Columns))
 		}
-		start := c.buf.Len()
-		key.Reset()
+		start := len(c.buf)
+		key = key[:0]
 		for j, v := range row {
-			s, null, err := format(kinds[j], v)
-			if err != nil {
+			from := len(c.buf) + min(j, 1) // after the tab
+			if err := c.value(kinds[j], v, j == 0); err != nil {
 				return fmt.Errorf("table %s: row %d: column %s: %w", tr.Table, i+1, tr.Columns[j], err)
 			}
-			c.field(s, null, j == 0)
 			if isKey[j] {
-				joinKey(&key, s, null)
+				// Escaped fields joined by tabs name a key exactly: a tab in
+				// a value is escaped, and NULL (\N) differs from the text \N (\\N).
+				key = append(append(key, c.buf[from:]...), '\t')
 			}
 		}
 		c.endRow()
-		if len(tr.Key) > 0 {
-			last.add(start, key.String())
+		last.add(start, string(key))
+		if i == 0 {
+			c.buf = slices.Grow(c.buf, len(c.buf)*len(tr.Rows)*9/8)
 		}
 	}
 	last.apply(c)
@@ -142,15 +196,23 @@ func render(c *copyText, tbl *table, tr *decant.TableRows) error {
 }
 
 // lastRows finds the rows of a copyText that repeat an earlier row's key.
+// A nil *lastRows keeps every row.
 type lastRows struct {
 	starts []int    // where each row starts in the buffer
 	keys   []string // each row's key
 	last   map[string]int
 }
 
+func newLastRows(keyed bool, n int) *lastRows {
+	if !keyed {
+		return nil
+	}
+	return &lastRows{starts: make([]int, 0, n), keys: make([]string, 0, n), last: make(map[string]int, n)}
+}
+
 func (lr *lastRows) add(start int, key string) {
-	if lr.last == nil {
-		lr.last = map[string]int{}
+	if lr == nil {
+		return
 	}
 	lr.last[key] = len(lr.keys)
 	lr.starts = append(lr.starts, start)
@@ -159,34 +221,21 @@ func (lr *lastRows) add(start int, key string) {
 
 // apply drops every row but the last of each key from c.
 func (lr *lastRows) apply(c *copyText) {
-	if len(lr.last) == len(lr.keys) {
+	if lr == nil || len(lr.last) == len(lr.keys) {
 		return
 	}
-	all := c.buf.Bytes()
-	var kept bytes.Buffer
-	kept.Grow(len(all))
+	kept := make([]byte, 0, len(c.buf))
 	for i, k := range lr.keys {
 		if lr.last[k] != i {
 			continue
 		}
-		end := len(all)
+		end := len(c.buf)
 		if i+1 < len(lr.starts) {
 			end = lr.starts[i+1]
 		}
-		kept.Write(all[lr.starts[i]:end])
+		kept = append(kept, c.buf[lr.starts[i]:end]...)
 	}
 	c.buf, c.rows = kept, len(lr.last)
-}
-
-// joinKey renders key parts unambiguously (length-prefixed, NULL apart).
-func joinKey(sb *strings.Builder, s string, null bool) {
-	if null {
-		sb.WriteString("N;")
-		return
-	}
-	sb.WriteString(strconv.Itoa(len(s)))
-	sb.WriteByte(':')
-	sb.WriteString(s)
 }
 
 // stateText makes b safe for a text column of the state tables: PostgreSQL

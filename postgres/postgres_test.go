@@ -225,15 +225,23 @@ func benchmarkWriteBatch(b *testing.B, mode string) {
 	}
 	const n = 10000
 	created := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := 0; b.Loop(); i++ {
+	b.ResetTimer()
+	for i := range b.N {
+		// Building the batch is the mapper's work, not the store's.
+		b.StopTimer()
 		base := i * n
 		if mode == "update" {
 			base = 0
 		}
 		batch := benchBatch(base, n, created)
+		var data string
+		if mode == "raw-copy" {
+			data = copyData(batch.Tables[0].Rows)
+		}
+		b.StartTimer()
 		var err error
 		if mode == "raw-copy" {
-			err = rawCopy(ctx, s, batch.Tables[0].Rows)
+			err = rawCopy(ctx, s, data)
 		} else {
 			err = write(ctx, s, batch)
 		}
@@ -244,20 +252,25 @@ func benchmarkWriteBatch(b *testing.B, mode string) {
 	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// rawCopy copies rows into people in one transaction with COPY's text
-// format, values written with fmt: the fastest way in, for comparison.
-func rawCopy(ctx context.Context, s *postgres.Store, rows [][]any) error {
+// copyData renders rows in COPY's text format, as a file for psql's \copy.
+func copyData(rows [][]any) string {
 	var sb strings.Builder
 	for _, r := range rows {
 		fmt.Fprintf(&sb, "%d\t%s\t%s\t%s\t%s\t%s\n", r[0], r[1], r[2],
 			r[3].(time.Time).Format(time.RFC3339Nano), r[4], r[5])
 	}
+	return sb.String()
+}
+
+// rawCopy copies data into people in a transaction of its own: the fastest
+// way in, for comparison.
+func rawCopy(ctx context.Context, s *postgres.Store, data string) error {
 	conn, err := s.Pool().Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
-	_, err = conn.Conn().PgConn().CopyFrom(ctx, strings.NewReader(sb.String()),
+	_, err = conn.Conn().PgConn().CopyFrom(ctx, strings.NewReader(data),
 		"COPY people (id, name, email, created_at, amount, payload) FROM STDIN")
 	return err
 }

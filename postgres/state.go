@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/decanthq/decant"
 )
@@ -18,17 +19,17 @@ func ledgerLoad(b *decant.Batch) (l *load, okKeys []string) {
 		optimism: "decant_ledger " + b.Scope + "/" + b.Step,
 	}
 	scope, step := stateText(b.Scope), stateText(b.Step)
-	var last lastRows
-	for _, e := range b.Ledger {
-		key := stateText(e.Key)
-		last.add(l.data.buf.Len(), key)
-		l.data.field(scope, false, true)
-		l.data.field(step, false, false)
-		l.data.field(key, false, false)
-		l.data.field(stateText(e.SourceHash), false, false)
-		l.data.field(stateText(e.TargetHash), false, false)
-		l.data.field(stateText(e.Status), false, false)
+	last := newLastRows(true, len(b.Ledger))
+	for i, e := range b.Ledger {
+		start, key := len(l.data.buf), stateText(e.Key)
+		for j, f := range [...]string{scope, step, key, stateText(e.SourceHash), stateText(e.TargetHash), stateText(e.Status)} {
+			l.data.text(f, j == 0)
+		}
 		l.data.endRow()
+		last.add(start, key)
+		if i == 0 {
+			l.data.buf = slices.Grow(l.data.buf, len(l.data.buf)*len(b.Ledger)*9/8)
+		}
 	}
 	last.apply(&l.data)
 	for k, i := range last.last {

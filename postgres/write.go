@@ -44,18 +44,29 @@ func (s *Store) WriteBatch(ctx context.Context, dtx decant.Tx, b *decant.Batch) 
 }
 
 func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
+	// The ledger needs nothing from the database: render it while the
+	// server takes the rows.
+	type rendered struct {
+		l      *load
+		okKeys []string
+	}
+	ledger := make(chan rendered, 1)
+	go func() {
+		l, okKeys := ledgerLoad(b)
+		ledger <- rendered{l, okKeys}
+	}()
 	for i := range b.Tables {
 		if err := s.writeRows(ctx, t, &b.Tables[i]); err != nil {
 			s.forget(b.Tables[i].Table)
 			return err
 		}
 	}
-	l, okKeys := ledgerLoad(b)
-	if err := s.load(ctx, t, l); err != nil {
+	r := <-ledger
+	if err := s.load(ctx, t, r.l); err != nil {
 		return err
 	}
 	var p pipeline
-	queueState(&p, b, okKeys)
+	queueState(&p, b, r.okKeys)
 	return p.run(ctx, t)
 }
 
@@ -206,7 +217,7 @@ func (t *tx) upsert(ctx context.Context, l *load) error {
 // table shaped like it.
 func (t *tx) copyInto(ctx context.Context, l *load, into string) error {
 	sql := "COPY " + into + " (" + columnList(l.columns) + ") FROM STDIN"
-	if _, err := t.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(l.data.buf.Bytes()), sql); err != nil {
+	if _, err := t.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(l.data.buf), sql); err != nil {
 		return translate("copy rows into", l.name, err)
 	}
 	return nil

@@ -1,0 +1,268 @@
+package files
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/decanthq/decant"
+)
+
+// csvRows reads a CSV file record by record.
+type csvRows struct {
+	src *Source
+	f   *os.File
+	cr  *csv.Reader
+	lim *limitReader
+	// base is the file offset where cr started and baseLine the number of
+	// lines before it: cr counts offsets and lines from there.
+	base     int64
+	baseLine int64
+	offset   int64 // just after the last record
+	line     int64 // number of the last line of the last record
+
+	columns  []string
+	names    [][]byte // `"column":` for each column, encoded once
+	key, cur int      // column indexes; cur is -1 without a cursor
+	buf      []byte   // the JSON object being built
+
+	rec  decant.Record
+	err  error
+	done bool
+}
+
+// header is a CSV file's column names and where its data starts.
+type header struct {
+	columns []string
+	end     int64 // offset just after the header row
+	lines   int64 // lines the header takes, blank lines before it included
+}
+
+func (s *Source) openCSV(f *os.File, p position) (*csvRows, error) {
+	h, err := s.readHeader(f)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case p.Offset < 0:
+		p = position{Offset: h.end, Line: h.lines}
+	case p.Offset < h.end:
+		return nil, fmt.Errorf("%s: position offset %d is inside the header (which ends at %d); was the file changed?", s.path, p.Offset, h.end)
+	}
+	if err := seekTo(f, p); err != nil {
+		return nil, err
+	}
+	r := &csvRows{src: s, f: f, base: p.Offset, baseLine: p.Line, offset: p.Offset, line: p.Line, columns: h.columns, cur: -1}
+	r.lim = &limitReader{r: f, max: int64(s.cfg.MaxRecord)}
+	r.cr = s.csvReader(bufio.NewReaderSize(r.lim, 64<<10))
+	r.cr.FieldsPerRecord = len(h.columns)
+	r.names = make([][]byte, len(h.columns))
+	for i, c := range h.columns {
+		r.names[i] = append(appendJSONString(nil, c), ':')
+	}
+	r.key = slices.Index(h.columns, s.cfg.Key)
+	if s.cfg.Cursor != "" {
+		r.cur = slices.Index(h.columns, s.cfg.Cursor)
+	}
+	return r, nil
+}
+
+func (s *Source) csvReader(rd io.Reader) *csv.Reader {
+	cr := csv.NewReader(rd)
+	cr.Comma, _ = utf8.DecodeRuneInString(s.cfg.Delimiter)
+	cr.ReuseRecord = true
+	return cr
+}
+
+// readHeader reads the header row (or takes Columns) and checks that it
+// names the key and cursor columns.
+func (s *Source) readHeader(f *os.File) (header, error) {
+	bom, err := skipBOM(f)
+	if err != nil {
+		return header{}, err
+	}
+	h := header{columns: s.cfg.Columns, end: bom}
+	if !s.cfg.NoHeader {
+		lim := &limitReader{r: io.NewSectionReader(f, bom, 1<<62), max: int64(s.cfg.MaxRecord)}
+		cr := s.csvReader(lim)
+		cols, err := cr.Read()
+		switch {
+		case errors.Is(err, io.EOF):
+			return h, fmt.Errorf("%s: no header row", s.path)
+		case err != nil:
+			return h, fmt.Errorf("%s: header: %w", s.path, err)
+		}
+		h.columns = slices.Clone(cols)
+		h.end = bom + cr.InputOffset()
+		last := len(cols) - 1
+		line, _ := cr.FieldPos(last)
+		h.lines = int64(line + strings.Count(cols[last], "\n"))
+	}
+	if err := s.checkColumns(h.columns); err != nil {
+		return h, err
+	}
+	return h, nil
+}
+
+func (s *Source) checkColumns(cols []string) error {
+	seen := map[string]bool{}
+	for _, c := range cols {
+		if seen[c] {
+			return fmt.Errorf("%s: column %q appears twice", s.path, c)
+		}
+		seen[c] = true
+	}
+	for _, c := range []string{s.cfg.Key, s.cfg.Cursor} {
+		if c != "" && !seen[c] {
+			return fmt.Errorf("%s: no column %q among %q", s.path, c, cols)
+		}
+	}
+	return nil
+}
+
+// Next yields the next row.
+func (r *csvRows) Next(ctx context.Context) bool {
+	if r.done {
+		return false
+	}
+	if err := ctx.Err(); err != nil {
+		return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, context.Cause(ctx)))
+	}
+	start := r.offset
+	r.lim.floor = r.cr.InputOffset()
+	fields, err := r.cr.Read()
+	var perr *csv.ParseError
+	switch {
+	case err == nil:
+		r.row(fields)
+		return true
+	case errors.As(err, &perr):
+		if err := r.badRow(start, fields, perr); err != nil {
+			return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, err))
+		}
+		return true
+	case errors.Is(err, io.EOF):
+		r.done = true
+		_ = r.f.Close()
+		return false
+	case errors.Is(err, errTooLong):
+		return r.fail(fmt.Errorf("files: %s:%d: record longer than %d bytes", r.src.path, r.line+1, r.src.cfg.MaxRecord))
+	default:
+		return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, err))
+	}
+}
+
+// row turns a good row into a record.
+func (r *csvRows) row(fields []string) {
+	first, _ := r.cr.FieldPos(0)
+	last := len(fields) - 1
+	lastLine, _ := r.cr.FieldPos(last)
+	r.offset = r.base + r.cr.InputOffset()
+	r.line = r.baseLine + int64(lastLine+strings.Count(fields[last], "\n"))
+
+	r.buf = append(r.buf[:0], '{')
+	for i, v := range fields {
+		if i > 0 {
+			r.buf = append(r.buf, ',')
+		}
+		r.buf = append(r.buf, r.names[i]...)
+		r.buf = appendJSONString(r.buf, v)
+	}
+	r.buf = append(r.buf, '}')
+	r.rec = decant.Record{
+		Key:      fields[r.key],
+		Raw:      bytes.Clone(r.buf),
+		Position: appendPosition(nil, r.offset, r.line),
+		Where:    where(r.src.path, r.baseLine+int64(first)),
+	}
+	if r.cur >= 0 {
+		r.rec.Cursor = fields[r.cur]
+	}
+}
+
+// badRow turns a row that did not parse into a failed record holding the
+// problem and the row's text, read back from the file.
+func (r *csvRows) badRow(start int64, fields []string, perr *csv.ParseError) error {
+	end := r.base + r.cr.InputOffset()
+	text := make([]byte, end-start)
+	if _, err := r.f.ReadAt(text, start); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	// start is just after a line end, so the lines before the row's end
+	// are the previous record's last line plus the line ends in between.
+	startLine := r.baseLine + int64(perr.StartLine)
+	r.offset = end
+	r.line += int64(bytes.Count(text, []byte("\n")))
+	if len(text) > 0 && text[len(text)-1] != '\n' {
+		r.line++
+	}
+	msg := fmt.Sprintf("line %d, column %d: %v", r.baseLine+int64(perr.Line), perr.Column, perr.Err)
+	if errors.Is(perr, csv.ErrFieldCount) {
+		msg = fmt.Sprintf("wrong number of fields: got %d, want %d", len(fields), len(r.columns))
+	}
+	raw := appendJSONString([]byte(`{"error":`), msg)
+	raw = append(raw, `,"text":`...)
+	raw = appendJSONString(raw, string(text))
+	r.rec = decant.Record{
+		Raw:      append(raw, '}'),
+		Position: appendPosition(nil, r.offset, r.line),
+		Where:    where(r.src.path, startLine),
+	}
+	return nil
+}
+
+// Record is the record Next moved to.
+func (r *csvRows) Record() decant.Record { return r.rec }
+
+// Err is the error that ended the stream, nil at its end.
+func (r *csvRows) Err() error { return r.err }
+
+// Close closes the file; it is safe to call more than once.
+func (r *csvRows) Close() error {
+	if r.done {
+		return nil
+	}
+	r.done = true
+	return r.f.Close()
+}
+
+func (r *csvRows) fail(err error) bool {
+	r.err = err
+	_ = r.Close()
+	return false
+}
+
+var errTooLong = errors.New("record too long")
+
+// limitReader bounds how far a csv.Reader reads past the end of the last
+// record (floor, in the reader's offsets), so one unterminated quote cannot
+// pull a whole file into memory. read counts bytes handed out; the slack
+// covers the bufio buffer in between.
+type limitReader struct {
+	r     io.Reader
+	read  int64
+	floor int64
+	max   int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	const slack = 128 << 10
+	room := l.floor + l.max + slack - l.read
+	if room <= 0 {
+		return 0, errTooLong
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
+}

@@ -1,0 +1,138 @@
+package files
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/decanthq/decant"
+	"github.com/tidwall/gjson"
+)
+
+// jsonlRows reads a JSON Lines file line by line.
+type jsonlRows struct {
+	src    *Source
+	f      *os.File
+	sc     *bufio.Scanner
+	offset int64 // just after the last line read
+	line   int64 // number of the last line read
+	rec    decant.Record
+	err    error
+	done   bool
+}
+
+func (s *Source) openJSONL(f *os.File, p position) (*jsonlRows, error) {
+	if p.Offset < 0 {
+		bom, err := skipBOM(f)
+		if err != nil {
+			return nil, err
+		}
+		p = position{Offset: bom}
+		if _, err := f.Seek(bom, io.SeekStart); err != nil {
+			return nil, err
+		}
+	} else if err := seekTo(f, p); err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(f)
+	// One byte more than MaxRecord for the line's newline.
+	sc.Buffer(make([]byte, 0, min(64<<10, s.cfg.MaxRecord+1)), s.cfg.MaxRecord+1)
+	sc.Split(scanLine)
+	return &jsonlRows{src: s, f: f, sc: sc, offset: p.Offset, line: p.Line}, nil
+}
+
+// scanLine splits lines keeping their "\n", so offsets count every byte.
+func scanLine(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i+1], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}
+
+// Next yields the next non-blank line.
+func (r *jsonlRows) Next(ctx context.Context) bool {
+	if r.done {
+		return false
+	}
+	if err := ctx.Err(); err != nil {
+		return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, context.Cause(ctx)))
+	}
+	for r.sc.Scan() {
+		tok := r.sc.Bytes()
+		r.offset += int64(len(tok))
+		r.line++
+		text := bytes.TrimSuffix(bytes.TrimSuffix(tok, []byte("\n")), []byte("\r"))
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue
+		}
+		r.rec = r.record(text)
+		return true
+	}
+	err := r.sc.Err()
+	if errors.Is(err, bufio.ErrTooLong) {
+		err = fmt.Errorf("line longer than %d bytes", r.src.cfg.MaxRecord)
+	}
+	if err != nil {
+		return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, err))
+	}
+	r.done = true
+	_ = r.f.Close()
+	return false
+}
+
+func (r *jsonlRows) record(text []byte) decant.Record {
+	rec := decant.Record{
+		Raw:      bytes.Clone(text),
+		Position: appendPosition(nil, r.offset, r.line),
+		Where:    where(r.src.path, r.line),
+	}
+	// A line that is not JSON keeps Key "": gjson would still find a key in
+	// a broken line, and the record must fail, not load half-parsed.
+	if gjson.ValidBytes(rec.Raw) {
+		rec.Key = scalar(gjson.GetBytes(rec.Raw, r.src.cfg.Key))
+		if r.src.cfg.Cursor != "" {
+			rec.Cursor = scalar(gjson.GetBytes(rec.Raw, r.src.cfg.Cursor))
+		}
+	}
+	return rec
+}
+
+// Record is the record Next moved to.
+func (r *jsonlRows) Record() decant.Record { return r.rec }
+
+// Err is the error that ended the stream, nil at its end.
+func (r *jsonlRows) Err() error { return r.err }
+
+// Close closes the file; it is safe to call more than once.
+func (r *jsonlRows) Close() error {
+	if r.done {
+		return nil
+	}
+	r.done = true
+	return r.f.Close()
+}
+
+func (r *jsonlRows) fail(err error) bool {
+	r.err = err
+	_ = r.Close()
+	return false
+}
+
+// scalar is the text of a string or number; "" for anything else, so an
+// object or array never becomes a key.
+func scalar(r gjson.Result) string {
+	switch r.Type {
+	case gjson.String:
+		return r.Str
+	case gjson.Number:
+		return r.Raw
+	}
+	return ""
+}
