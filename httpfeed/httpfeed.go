@@ -15,6 +15,10 @@
 // records, so every page brings PageSize new ones however many share v;
 // while full pages stay inside one value the size doubles, up to MaxPageSize,
 // so a wide value costs a few requests rather than one per PageSize records.
+// The server must honour the size parameter up to MaxPageSize: a server that
+// answers fewer records than asked while more share one value looks drained,
+// and the read stops at that value. A page whose cursors go down fails
+// ("not sorted by cursor") rather than risk skipping records.
 //
 // A position is JSON:
 //

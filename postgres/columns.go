@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,9 @@ type table struct {
 	// base type, for casts.
 	base map[string]string
 	kind map[string]string
+	// uniques lists the column sets (sorted) of the table's unique indexes
+	// that ON CONFLICT can use: immediate, without predicate or expressions.
+	uniques [][]string
 }
 
 // querier is what both the pool and a transaction can do.
@@ -75,6 +79,13 @@ func ident(name string) string {
 	return pgx.Identifier{name}.Sanitize()
 }
 
+const uniquesSQL = `
+SELECT array_agg(a.attname::text ORDER BY a.attname)
+FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = $1 AND i.indisunique AND i.indimmediate AND i.indpred IS NULL AND i.indexprs IS NULL
+GROUP BY i.indexrelid`
+
 const describeSQL = `
 SELECT a.attname,
        format_type(a.atttypid, a.atttypmod),
@@ -113,7 +124,20 @@ func describe(ctx context.Context, q querier, name string) (*table, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("describe table %s: %w", name, err)
 	}
+	rows, err = q.Query(ctx, uniquesSQL, *oid)
+	if err != nil {
+		return nil, fmt.Errorf("describe table %s: %w", name, err)
+	}
+	if t.uniques, err = pgx.CollectRows(rows, pgx.RowTo[[]string]); err != nil {
+		return nil, fmt.Errorf("describe table %s: %w", name, err)
+	}
 	return t, nil
+}
+
+// hasUnique reports whether a unique index covers exactly the columns key.
+func (t *table) hasUnique(key []string) bool {
+	k := slices.Sorted(slices.Values(key))
+	return slices.ContainsFunc(t.uniques, func(u []string) bool { return slices.Equal(u, k) })
 }
 
 // kindOf maps a type name as format_type prints it, without modifiers, to

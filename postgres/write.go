@@ -127,6 +127,11 @@ func check(tbl *table, tr *decant.TableRows) error {
 			return fmt.Errorf("table %s: key column %s is not among the batch's columns", tr.Table, k)
 		}
 	}
+	// Without a unique index on the key, a replay would add the rows again
+	// (the plain COPY meets no conflict) instead of replacing them.
+	if len(tr.Key) > 0 && !tbl.hasUnique(tr.Key) {
+		return fmt.Errorf("table %s: no primary key or unique constraint on (%s) to upsert on", tr.Table, strings.Join(tr.Key, ", "))
+	}
 	return nil
 }
 

@@ -211,7 +211,9 @@ func BenchmarkWriteBatch(b *testing.B) {
 	}
 	const n = 10000
 	created := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := 0; b.Loop(); i++ {
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer() // building the batch is the mapper's work, not the store's
 		rows := make([][]any, n)
 		ledger := make([]decant.LedgerEntry, n)
 		for j := range rows {
@@ -221,12 +223,13 @@ func BenchmarkWriteBatch(b *testing.B) {
 				decant.JSON(`{"k":1,"tags":["x"],"flag":false,"note":"héllo"}`)}
 			ledger[j] = decant.LedgerEntry{Key: strconv.Itoa(id), SourceHash: "0123456789abcdef", Status: decant.StatusOK}
 		}
-		err := write(ctx, s, &decant.Batch{Scope: "default", Step: "people", Ledger: ledger,
+		batch := &decant.Batch{Scope: "default", Step: "people", Ledger: ledger,
 			Audit:      &decant.BatchAudit{Total: n, OK: n, Started: time.Now(), Duration: time.Second},
 			Checkpoint: decant.Position(`{"n":1}`),
 			Tables: []decant.TableRows{{Table: "people", Columns: []string{"id", "name", "email", "created_at", "amount", "payload"},
-				Key: []string{"id"}, Rows: rows}}})
-		if err != nil {
+				Key: []string{"id"}, Rows: rows}}}
+		b.StartTimer()
+		if err := write(ctx, s, batch); err != nil {
 			b.Fatal(err)
 		}
 	}

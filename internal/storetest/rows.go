@@ -146,6 +146,20 @@ func testMissingTable(t *testing.T, e *env) {
 	}
 }
 
+// testKeyWithoutUnique checks that upserting on a key the table does not
+// enforce fails instead of doubling rows on a replay.
+func testKeyWithoutUnique(t *testing.T, e *env) {
+	e.exec("CREATE TABLE loose (id {bigint}, name {text})")
+	b := &decant.Batch{Scope: "s", Step: "loose", Tables: []decant.TableRows{{Table: "loose",
+		Columns: []string{"id", "name"}, Key: []string{"id"}, Rows: [][]any{{int64(1), "a"}}}}}
+	if err := e.tryWrite(b); err == nil || !strings.Contains(err.Error(), "loose") {
+		t.Errorf("upsert on a key without a unique index: %v, want an error naming the table", err)
+	}
+	if n := e.count("loose"); n != 0 {
+		t.Errorf("loose has %d rows, want none", n)
+	}
+}
+
 // The values of every kind, as WriteBatch receives them.
 var (
 	valueZone = time.FixedZone("IST", 5*3600+30*60)

@@ -59,6 +59,7 @@ func Run(t *testing.T, h Harness) {
 		{"Columns", testColumns},
 		{"TableChanged", testTableChanged},
 		{"MissingTable", testMissingTable},
+		{"KeyWithoutUnique", testKeyWithoutUnique},
 		{"Values", testValues},
 		{"LargeBatch", testLargeBatch},
 	}
