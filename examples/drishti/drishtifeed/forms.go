@@ -22,8 +22,7 @@
 package drishtifeed
 
 import (
-	"strings"
-	"unicode"
+	"github.com/decanthq/decant/transform"
 )
 
 // Field types of the forms, as in the "type" of dristhi's sample files.
@@ -159,27 +158,9 @@ func Column(bindType, field string) string {
 	return Snake(field)
 }
 
-// Snake converts a camelCase field name to snake_case ("ttDose" ->
-// "tt_dose"), as decant's fields mapping does.
-func Snake(s string) string {
-	var b strings.Builder
-	runes := []rune(s)
-	for i, r := range runes {
-		switch {
-		case r == '-' || r == ' ' || r == '.':
-			b.WriteByte('_')
-		case unicode.IsUpper(r):
-			if i > 0 && runes[i-1] != '_' && (unicode.IsLower(runes[i-1]) || unicode.IsDigit(runes[i-1]) ||
-				(i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1]))) {
-				b.WriteByte('_')
-			}
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// Snake converts a field name to its column name exactly as decant's fields
+// mapping does, by calling it.
+func Snake(s string) string { return transform.Snake(s) }
 
 // ChildTable is the table of a form's sub-form: <form>_<sub-form>.
 func ChildTable(form, subForm string) string { return form + "_" + subForm }
