@@ -39,37 +39,18 @@ func (s *Store) Columns(ctx context.Context, name string) ([]decant.Column, erro
 	if err != nil {
 		return nil, fmt.Errorf("postgres: columns: %w", err)
 	}
-	s.mu.Lock()
-	s.tables[name] = t
-	s.mu.Unlock()
+	s.tables.Put(name, t)
 	return t.columns, nil
 }
 
 // table returns the description of name, from the cache when it is there.
 func (s *Store) table(ctx context.Context, q querier, name string) (*table, error) {
-	s.mu.Lock()
-	t := s.tables[name]
-	s.mu.Unlock()
-	if t != nil {
-		return t, nil
-	}
-	t, err := describe(ctx, q, name)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.tables[name] = t
-	s.mu.Unlock()
-	return t, nil
+	return s.tables.Get(name, func() (*table, error) { return describe(ctx, q, name) })
 }
 
 // forget drops name's cached description, after a write to it failed: the
 // table may have changed since it was read.
-func (s *Store) forget(name string) {
-	s.mu.Lock()
-	delete(s.tables, name)
-	s.mu.Unlock()
-}
+func (s *Store) forget(name string) { s.tables.Forget(name) }
 
 // ident quotes a table name, splitting schema.table at the first dot.
 func ident(name string) string {

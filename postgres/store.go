@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/tablecache"
 )
 
 var (
@@ -47,8 +48,9 @@ type Store struct {
 	pool   *pgxpool.Pool
 	schema string
 
-	mu     sync.Mutex
-	tables map[string]*table // target table descriptions, by name as written in batches
+	tables tablecache.Cache[*table] // target table descriptions, by name as written in batches
+
+	mu sync.Mutex // guards pessimism
 	// pessimism counts, per load, the batches left that go straight to the
 	// upsert path after one met an existing key (see WriteBatch).
 	pessimism map[string]int
@@ -75,7 +77,7 @@ func Open(ctx context.Context, url string, cfg Config) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connect to %s: %w", decant.RedactURL(url), scrub(err, url))
 	}
-	return &Store{pool: pool, schema: cfg.Schema, tables: map[string]*table{}, pessimism: map[string]int{}}, nil
+	return &Store{pool: pool, schema: cfg.Schema, pessimism: map[string]int{}}, nil
 }
 
 // Pool returns the store's connection pool, for tests and tools that need

@@ -19,12 +19,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/tablecache"
 )
 
 var (
@@ -49,8 +49,7 @@ type Store struct {
 	db   *sql.DB // writes: one connection, transactions BEGIN IMMEDIATE
 	read *sql.DB // reads
 
-	mu     sync.Mutex
-	tables map[string]*table // target table descriptions, by name as written in batches
+	tables tablecache.Cache[*table] // target table descriptions, by name as written in batches
 }
 
 // Open opens (creating if needed) the database file at path. A "sqlite:"
@@ -78,7 +77,7 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(4)
-	s := &Store{db: db, read: read, tables: map[string]*table{}}
+	s := &Store{db: db, read: read}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
