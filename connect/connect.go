@@ -68,14 +68,26 @@ func OpenSource(raw, dir string, f plan.From) (decant.Source, error) {
 			CAFile: f.CAFile, InsecureSkipVerify: f.InsecureSkipVerify,
 			Timeout: f.Timeout.Std(), MaxBody: f.MaxBody,
 		}
-		if f.Retries != nil {
-			cfg.Retries = *f.Retries
-		}
+		cfg.Retries = feedRetries(f.Retries)
 		return httpfeed.New(raw, cfg)
 	case "file":
 		return files.New(localPath(raw, "file", dir), files.Config{Format: f.Format, Key: f.Key, Cursor: f.Cursor, Delimiter: f.Delimiter})
 	}
 	return nil, fmt.Errorf("%w: %s cannot be a source yet (use http(s):// or file:)", ErrScheme, decant.RedactURL(raw))
+}
+
+// feedRetries turns the plan's retries into httpfeed's: absent keeps
+// httpfeed's default (5), and 0 or less means none. httpfeed reads a zero
+// Config.Retries as "the default" and a negative one as "none", so an
+// explicit 0 in the plan must not be passed on as 0.
+func feedRetries(r *int) int {
+	switch {
+	case r == nil:
+		return 0
+	case *r <= 0:
+		return -1
+	}
+	return *r
 }
 
 func scheme(raw string) string {
