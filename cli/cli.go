@@ -30,6 +30,11 @@ type Common struct {
 	JSON bool
 	// Funcs are extra expression functions (library use).
 	Funcs *transform.Funcs
+	// Stderr receives warnings about risky settings (an HTTP feed without
+	// TLS verification, credentials over plain http), printed once when
+	// check, preview or migrate starts. Nil discards them; RunMigrate
+	// falls back to its progress writer.
+	Stderr io.Writer
 }
 
 // Validate checks the common flags.
@@ -49,15 +54,46 @@ func (c *Common) load() (*plan.Plan, error) {
 
 // open loads the plan and opens its target store.
 func (c *Common) open(ctx context.Context) (*plan.Plan, decant.Store, error) {
+	return c.openWarn(ctx, nil, nil)
+}
+
+// openWarn is open that first prints to w the warnings of the sources of
+// the steps only selects.
+func (c *Common) openWarn(ctx context.Context, w io.Writer, only []string) (*plan.Plan, decant.Store, error) {
 	p, err := c.load()
 	if err != nil {
 		return nil, nil, err
 	}
+	warn(w, p, only)
 	st, err := connect.Store(ctx, p)
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, st, nil
+}
+
+// warn prints the warnings of the sources of the steps that only selects
+// (every step when empty; by step or group name, as --only does).
+func warn(w io.Writer, p *plan.Plan, only []string) {
+	if w == nil {
+		return
+	}
+	steps := p.Steps
+	if len(only) > 0 {
+		want := map[string]bool{}
+		for _, o := range only {
+			want[o] = true
+		}
+		steps = nil
+		for _, s := range p.Steps {
+			if want[s.Name] || (s.Group != "" && want[s.Group]) {
+				steps = append(steps, s)
+			}
+		}
+	}
+	for _, msg := range connect.Warnings(p, steps) {
+		fmt.Fprintln(w, "decant: warning:", msg)
+	}
 }
 
 // NewRoot returns the decant command with all subcommands. funcs may add

@@ -32,6 +32,7 @@ compatible type. It writes nothing. Exit code 2 when it finds problems.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
+			o.Stderr = cmd.ErrOrStderr()
 			if err := o.Validate(); err != nil {
 				return err
 			}
@@ -45,7 +46,7 @@ compatible type. It writes nothing. Exit code 2 when it finds problems.`,
 
 // RunCheck runs `decant check` and prints what it found.
 func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResult, error) {
-	p, st, err := o.open(ctx)
+	p, st, err := o.openWarn(ctx, o.Stderr, o.Only)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +115,7 @@ func newPreviewCmd(c *Common) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Common, o.Step = *c, args[0]
+			o.Stderr = cmd.ErrOrStderr()
 			if err := o.Validate(); err != nil {
 				return err
 			}
@@ -126,7 +128,7 @@ func newPreviewCmd(c *Common) *cobra.Command {
 
 // RunPreview runs `decant preview`.
 func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
-	p, st, err := o.open(ctx)
+	p, st, err := o.openWarn(ctx, o.Stderr, []string{o.Step})
 	if err != nil {
 		return err
 	}

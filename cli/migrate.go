@@ -73,9 +73,14 @@ SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signa
 	return cmd
 }
 
-// RunMigrate runs the plan and prints a summary to w; progress goes to errw.
+// RunMigrate runs the plan and prints a summary to w; progress goes to errw,
+// and so do warnings unless o.Stderr is set.
 func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.Result, error) {
-	p, st, err := o.open(ctx)
+	warnw := o.Stderr
+	if warnw == nil {
+		warnw = errw
+	}
+	p, st, err := o.openWarn(ctx, warnw, o.Only)
 	if err != nil {
 		return nil, err
 	}

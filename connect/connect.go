@@ -57,6 +57,35 @@ func Sources(p *plan.Plan) func(ctx context.Context, s *plan.Step) (decant.Sourc
 	}
 }
 
+// Warnings opens the sources of steps, without reading them, and returns
+// what they warn about (httpfeed: TLS verification off, credentials over
+// plain http), each once, prefixed with the connection's name and redacted
+// URL. A source that does not open is skipped: opening it again for real
+// reports that error.
+func Warnings(p *plan.Plan, steps []*plan.Step) []string {
+	dir := filepath.Dir(p.File)
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range steps {
+		raw := p.Connections[s.From.Connection]
+		src, err := OpenSource(raw, dir, s.From)
+		if err != nil {
+			continue
+		}
+		if w, ok := src.(interface{ Warnings() []string }); ok {
+			for _, msg := range w.Warnings() {
+				line := fmt.Sprintf("connection %s (%s): %s", s.From.Connection, decant.RedactURL(raw), msg)
+				if !seen[line] {
+					seen[line] = true
+					out = append(out, line)
+				}
+			}
+		}
+		src.Close()
+	}
+	return out
+}
+
 // OpenSource opens a source by URL with a step's from options.
 func OpenSource(raw, dir string, f plan.From) (decant.Source, error) {
 	switch scheme(raw) {
