@@ -1,38 +1,66 @@
 package engine
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"hash"
-	"time"
-
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/transform"
 )
+
+// mappedBatch is a read batch with each record's output or failure and
+// its ledger hashes.
+type mappedBatch struct {
+	readBatch
+	outs  []transform.Output
+	fails []*transform.Failure
+	sums  []sums
+}
+
+// sums are a record's ledger hashes: of its source document, and of the
+// rows it became (empty when it failed).
+type sums struct{ source, target string }
+
+// mapBatch maps and hashes the records of b. It runs in the mapper stage,
+// so the writer only talks to the store.
+func mapBatch(m *transform.Mapper, scope string, b readBatch) mappedBatch {
+	n := len(b.recs)
+	mb := mappedBatch{readBatch: b, outs: make([]transform.Output, n),
+		fails: make([]*transform.Failure, n), sums: make([]sums, n)}
+	var h hasher
+	for i, rec := range b.recs {
+		v, err := transform.DecodeJSON(rec.Raw)
+		if err != nil {
+			mb.outs[i], mb.fails[i] = m.Map(rec, scope) // says why it is not JSON
+			mb.sums[i].source = h.raw(rec.Raw)
+			continue
+		}
+		// Hashed before mapping, in case an expression changes the value.
+		mb.sums[i].source = h.value(v)
+		mb.outs[i], mb.fails[i] = m.MapValue(rec, v, scope)
+		if mb.fails[i] == nil {
+			mb.sums[i].target = h.rows(mb.outs[i].Rows)
+		}
+	}
+	return mb
+}
 
 // buildBatch turns records [lo, hi) of a mapped batch into what the store
 // commits: rows grouped by table (parents first, then children, whose rows
 // for the batch's parents are replaced), one ledger entry and at most one
 // error per key (the last record of a key wins, as its upsert would).
 func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, children []transform.ChildTable) *decant.Batch {
-	batch := &decant.Batch{Scope: scope, Step: step}
-	last := map[string]int{}
+	batch := &decant.Batch{Scope: scope, Step: step, Ledger: make([]decant.LedgerEntry, 0, hi-lo)}
+	last := make(map[string]int, hi-lo)
 	for i := lo; i < hi; i++ {
 		last[ledgerKey(b.recs[i])] = i
 	}
 	tables := newTableSet()
-	var parents []any
-	h := sha256.New()
+	parents := make([]any, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		rec := b.recs[i]
 		lk := ledgerKey(rec)
 		if last[lk] != i {
 			continue
 		}
-		entry := decant.LedgerEntry{Key: lk, SourceHash: sourceHash(h, rec.Raw)}
+		entry := decant.LedgerEntry{Key: lk, SourceHash: b.sums[i].source}
 		if f := b.fails[i]; f != nil {
 			entry.Status = decant.StatusFailed
 			batch.Errors = append(batch.Errors, decant.RecordError{Scope: scope, Step: step, Key: lk,
@@ -40,7 +68,7 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 		} else {
 			out := b.outs[i]
 			entry.Status = decant.StatusOK
-			entry.TargetHash = targetHash(h, out.Rows)
+			entry.TargetHash = b.sums[i].target
 			parents = append(parents, out.ParentKey)
 			for _, row := range out.Rows {
 				tables.add(row)
@@ -62,46 +90,6 @@ func ledgerKey(r decant.Record) string {
 }
 
 const noKeyPrefix = "(no key) "
-
-// sourceHash hashes the record's canonical JSON (RFC 8785), so that key
-// order and number spelling do not change it; bytes that are not JSON are
-// hashed as they are.
-func sourceHash(h hash.Hash, raw []byte) string {
-	v := jsontext.Value(append([]byte(nil), raw...))
-	if err := v.Canonicalize(); err != nil {
-		v = raw
-	}
-	h.Reset()
-	h.Write(v)
-	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-// targetHash hashes the rows a record became, in a stable textual form.
-func targetHash(h hash.Hash, rows []transform.Row) string {
-	h.Reset()
-	for _, r := range rows {
-		fmt.Fprintf(h, "%s{", r.Table)
-		for i, c := range r.Cols {
-			fmt.Fprintf(h, "%s=%s;", c, hashText(r.Vals[i]))
-		}
-		h.Write([]byte("}"))
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-func hashText(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "null"
-	case time.Time:
-		return t.UTC().Format(time.RFC3339Nano)
-	case decant.JSON:
-		return string(t)
-	case string:
-		return fmt.Sprintf("%q", t)
-	}
-	return fmt.Sprint(v)
-}
 
 // tableSet gathers rows by table. Rows of one table may carry different
 // columns (fields mapping); the table's columns are their union in

@@ -17,13 +17,6 @@ type readBatch struct {
 	started time.Time
 }
 
-// mappedBatch is a read batch with each record's output or failure.
-type mappedBatch struct {
-	readBatch
-	outs  []transform.Output
-	fails []*transform.Failure
-}
-
 // runStep drains one step's source from its checkpoint through the
 // reader -> mapper -> writer pipeline.
 func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, stop <-chan struct{}) (StepResult, error) {
@@ -126,11 +119,7 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 func mapAll(m *transform.Mapper, scope string, in <-chan readBatch, out chan<- mappedBatch) {
 	defer close(out)
 	for b := range in {
-		mb := mappedBatch{readBatch: b, outs: make([]transform.Output, len(b.recs)), fails: make([]*transform.Failure, len(b.recs))}
-		for i, rec := range b.recs {
-			mb.outs[i], mb.fails[i] = m.Map(rec, scope)
-		}
-		out <- mb
+		out <- mapBatch(m, scope, b)
 	}
 }
 

@@ -66,14 +66,11 @@ func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 	w := &writer{cfg: cfg, step: s, children: m.ChildTables()}
 	for lo := 0; lo < len(errs); lo += s.BatchSize {
 		hi := min(lo+s.BatchSize, len(errs))
-		b := mappedBatch{readBatch: readBatch{started: time.Now()}}
+		rb := readBatch{started: time.Now()}
 		for _, e := range errs[lo:hi] {
-			rec := storedRecord(e, s.From.Key)
-			out, f := m.Map(rec, cfg.Scope)
-			b.recs = append(b.recs, rec)
-			b.outs = append(b.outs, out)
-			b.fails = append(b.fails, f)
+			rb.recs = append(rb.recs, storedRecord(e, s.From.Key))
 		}
+		b := mapBatch(m, cfg.Scope, rb)
 		if err := w.commitRetry(ctx, b); err != nil {
 			return res, err
 		}

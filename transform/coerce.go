@@ -97,7 +97,7 @@ func (c Coercion) convert(v any) (any, error) {
 		if j, ok := v.(decant.JSON); ok {
 			return j, nil
 		}
-		b, err := json.Marshal(v)
+		b, err := AppendJSON(nil, v)
 		return decant.JSON(b), err
 	}
 	return nil, fmt.Errorf("unknown type %q", c.Kind)
@@ -120,7 +120,7 @@ func toText(v any) (any, error) {
 	case decant.Decimal:
 		return string(t), nil
 	case map[string]any, []any:
-		b, err := json.Marshal(t)
+		b, err := AppendJSON(nil, t)
 		return string(b), err
 	}
 	return fmt.Sprint(v), nil

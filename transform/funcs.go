@@ -1,11 +1,8 @@
 package transform
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -55,69 +52,6 @@ func jsonDecodeFunc(args ...any) (any, error) {
 	default:
 		return v, nil
 	}
-}
-
-// DecodeJSON decodes a JSON document into maps, slices and scalars. Numbers
-// become int64 when integral, float64 when a float64 holds them exactly
-// enough (15 significant digits), and json.Number otherwise, so decimals
-// with many digits are not rounded on their way to a numeric column.
-func DecodeJSON(b []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, err
-	}
-	if d.More() {
-		return nil, fmt.Errorf("unexpected data after the JSON value at byte %d", d.InputOffset())
-	}
-	// More() misses a stray ] or }; any further token means trailing data.
-	off := d.InputOffset()
-	if _, err := d.Token(); err != io.EOF {
-		return nil, fmt.Errorf("unexpected data after the JSON value at byte %d", off)
-	}
-	return normalizeNumbers(v), nil
-}
-
-func normalizeNumbers(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			t[k] = normalizeNumbers(x)
-		}
-	case []any:
-		for i, x := range t {
-			t[i] = normalizeNumbers(x)
-		}
-	case json.Number:
-		return normalizeNumber(t)
-	}
-	return v
-}
-
-func normalizeNumber(n json.Number) any {
-	s := string(n)
-	if !strings.ContainsAny(s, ".eE") {
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return i
-		}
-		return n
-	}
-	if significantDigits(s) > 15 {
-		return n
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f
-	}
-	return n
-}
-
-func significantDigits(s string) int {
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.TrimLeft(strings.ReplaceAll(strings.TrimPrefix(s, "-"), ".", ""), "0")
-	return len(s)
 }
 
 // jsonPathFunc reads a GJSON path from a JSON string or a decoded value.

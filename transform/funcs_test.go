@@ -323,7 +323,9 @@ func TestDecodeJSON(t *testing.T) {
 		}, ""},
 		{"Whitespace", " \n{\"a\":1}\n ", map[string]any{"a": int64(1)}, ""},
 		{"Empty", ``, nil, "EOF"},
-		{"Invalid", `{"a":}`, nil, "invalid character"},
+		{"Invalid", `{"a":}`, nil, "missing value after object name"},
+		{"InvalidLiteral", `{"a":nul}`, nil, "invalid character"},
+		{"DuplicateNameLastWins", `{"a":1,"a":2}`, map[string]any{"a": int64(2)}, ""},
 		{"TrailingValue", `1 2`, nil, "unexpected data after the JSON value at byte 2"},
 		{"TrailingText", `{"a":1} x`, nil, "unexpected data after the JSON value"},
 	} {

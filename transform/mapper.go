@@ -194,6 +194,12 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	if err != nil {
 		return Output{}, &Failure{"record is not valid JSON", fmt.Sprintf("%s: %v", rec.Where, err)}
 	}
+	return m.MapValue(rec, value, scope)
+}
+
+// MapValue is Map for a record whose Raw the caller has already decoded
+// with DecodeJSON, so a caller that also needs the value decodes it once.
+func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *Failure) {
 	if rec.Key == "" {
 		return Output{}, &Failure{"record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
 	}

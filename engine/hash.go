@@ -1,0 +1,82 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"strconv"
+	"time"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/transform"
+)
+
+// hasher computes ledger hashes: the first 16 bytes of a SHA-256, in hex.
+// It reuses its buffer across records; one hasher per goroutine.
+type hasher struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func (hs *hasher) sum(b []byte) string {
+	if hs.h == nil {
+		hs.h = sha256.New()
+	}
+	hs.h.Reset()
+	hs.h.Write(b)
+	var out [sha256.Size]byte
+	return hex.EncodeToString(hs.h.Sum(out[:0])[:16])
+}
+
+// raw hashes bytes that are not JSON as they are.
+func (hs *hasher) raw(b []byte) string { return hs.sum(b) }
+
+// value hashes a decoded JSON document in a canonical form: object names
+// sorted, numbers in their shortest form, so that the order of keys and the
+// spelling of numbers (1.0, 1e0) do not change the hash of a record.
+func (hs *hasher) value(v any) string {
+	b, err := transform.AppendJSON(hs.buf[:0], v)
+	if err != nil { // DecodeJSON makes nothing AppendJSON refuses
+		b = fmt.Appendf(b[:0], "%#v", v)
+	}
+	hs.buf = b
+	return hs.sum(b)
+}
+
+// rows hashes the rows a record became, in a stable textual form:
+// table{col=value;...} per row.
+func (hs *hasher) rows(rows []transform.Row) string {
+	b := hs.buf[:0]
+	for _, r := range rows {
+		b = append(append(b, r.Table...), '{')
+		for i, c := range r.Cols {
+			b = append(append(b, c...), '=')
+			b = append(appendValue(b, r.Vals[i]), ';')
+		}
+		b = append(b, '}')
+	}
+	hs.buf = b
+	return hs.sum(b)
+}
+
+// appendValue writes a column value as the target hash sees it.
+func appendValue(b []byte, v any) []byte {
+	switch t := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case time.Time:
+		return t.UTC().AppendFormat(b, time.RFC3339Nano)
+	case decant.JSON:
+		return append(b, t...)
+	case string:
+		return strconv.AppendQuote(b, t)
+	case int64:
+		return strconv.AppendInt(b, t, 10)
+	case float64:
+		return strconv.AppendFloat(b, t, 'g', -1, 64)
+	case bool:
+		return strconv.AppendBool(b, t)
+	}
+	return fmt.Append(b, v)
+}
