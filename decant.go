@@ -104,8 +104,12 @@ func (h Holder) String() string { return fmt.Sprintf("%s pid %d", h.Host, h.PID)
 
 // LeaseError reports that a scope is held by another run.
 type LeaseError struct {
-	Scope   string
-	Holder  string
+	Scope string
+	// Holder is the holder's display name, "host pid N".
+	Holder string
+	// HeldBy is the holder as the store recorded it. It is the zero Holder
+	// when the store could not read it back unambiguously.
+	HeldBy  Holder
 	Since   time.Time
 	Expires time.Time
 }

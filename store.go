@@ -34,6 +34,12 @@ type Store interface {
 	AcquireLease(ctx context.Context, scope string, h Holder, ttl time.Duration) error
 	// ReleaseLease gives the lease up if h holds it.
 	ReleaseLease(ctx context.Context, scope string, h Holder) error
+	// BreakLease clears the lease on scope, expired or not, if dead holds
+	// it: Host, PID and ID must all match the stored holder, so a run that
+	// took the scope over in the meantime keeps it. It is for a caller that
+	// knows the holder's process is gone (see LeaseError.HeldBy); it does
+	// nothing when someone else holds the scope or no one does.
+	BreakLease(ctx context.Context, scope string, dead Holder) error
 	// Status returns per-step counts for scope, ordered by step.
 	Status(ctx context.Context, scope string) ([]StepStatus, error)
 	// Errors lists stored record errors.

@@ -155,11 +155,12 @@ func (res *Result) add(r StepResult) {
 	res.Steps = append(res.Steps, r)
 }
 
-// holdLease takes the scope's lease and renews it until release is called.
-// If renewal fails (another process took the scope over after a long
-// stall), the returned context is cancelled so no batch commits without it.
+// holdLease takes the scope's lease (taking it over from a dead run of this
+// host, see acquireLease) and renews it until release is called. If renewal
+// fails (another process took the scope over after a long stall), the
+// returned context is cancelled so no batch commits without it.
 func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx context.Context, err error) {
-	if err := cfg.Store.AcquireLease(ctx, cfg.Scope, cfg.Holder, cfg.LeaseTTL); err != nil {
+	if err := acquireLease(ctx, cfg); err != nil {
 		return nil, nil, err
 	}
 	leaseCtx, cancel := context.WithCancelCause(ctx)

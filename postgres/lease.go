@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,10 +59,11 @@ func (s *Store) AcquireLease(ctx context.Context, scope string, h decant.Holder,
 func (s *Store) leaseHolder(ctx context.Context, scope string) (*decant.LeaseError, error) {
 	e := &decant.LeaseError{Scope: scope}
 	var holder *string
+	var id string
 	var since, expires *time.Time
 	err := s.pool.QueryRow(ctx,
-		"SELECT holder, since, expires FROM decant_scopes WHERE scope = $1 AND holder_id IS NOT NULL AND expires >= now()",
-		scope).Scan(&holder, &since, &expires)
+		"SELECT holder, holder_id, since, expires FROM decant_scopes WHERE scope = $1 AND holder_id IS NOT NULL AND expires >= now()",
+		scope).Scan(&holder, &id, &since, &expires)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -69,6 +72,7 @@ func (s *Store) leaseHolder(ctx context.Context, scope string) (*decant.LeaseErr
 	}
 	if holder != nil {
 		e.Holder = *holder
+		e.HeldBy = parseHolder(id, *holder)
 	}
 	if since != nil {
 		e.Since = *since
@@ -87,7 +91,40 @@ func (s *Store) ReleaseLease(ctx context.Context, scope string, h decant.Holder)
 	return nil
 }
 
+// BreakLease clears the lease on scope if dead holds it, expired or not.
+func (s *Store) BreakLease(ctx context.Context, scope string, dead decant.Holder) error {
+	if _, err := s.pool.Exec(ctx, releaseSQL, scope, holderID(dead)); err != nil {
+		return fmt.Errorf("postgres: break lease on %s: %w", scope, err)
+	}
+	return nil
+}
+
 // holderID identifies one run: two runs never share host, pid and ID.
 func holderID(h decant.Holder) string {
 	return fmt.Sprintf("%s/%d/%s", h.Host, h.PID, h.ID)
+}
+
+// parseHolder recovers the holder from its stored id (holderID) and display
+// name (Holder.String). Hostnames cannot hold '/' but a caller's Host or ID
+// may, so every split around a decimal pid is tried and the one that gives
+// back the display name is kept; at most one can. The zero Holder means
+// none did.
+func parseHolder(id, display string) decant.Holder {
+	for i := range len(id) {
+		if id[i] != '/' {
+			continue
+		}
+		pidText, rest, ok := strings.Cut(id[i+1:], "/")
+		if !ok {
+			break
+		}
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || strconv.Itoa(pid) != pidText {
+			continue
+		}
+		if h := (decant.Holder{Host: id[:i], PID: pid, ID: rest}); h.String() == display {
+			return h
+		}
+	}
+	return decant.Holder{}
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -51,27 +53,36 @@ func (s *Store) AcquireLease(ctx context.Context, scope string, h decant.Holder,
 
 // leaseHolder describes the live lease on scope, nil when there is none.
 func (s *Store) leaseHolder(ctx context.Context, scope string) (*decant.LeaseError, error) {
-	var holder, since, expires sql.NullString
+	var holder, id, since, expires sql.NullString
 	err := s.db.QueryRowContext(ctx,
-		"SELECT holder, since, expires FROM decant_scopes WHERE scope = ? AND holder_id IS NOT NULL AND expires >= ?",
-		scope, stamp(time.Now())).Scan(&holder, &since, &expires)
+		"SELECT holder, holder_id, since, expires FROM decant_scopes WHERE scope = ? AND holder_id IS NOT NULL AND expires >= ?",
+		scope, stamp(time.Now())).Scan(&holder, &id, &since, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: read lease on %s: %w", scope, err)
 	}
-	return &decant.LeaseError{Scope: scope, Holder: holder.String,
+	return &decant.LeaseError{Scope: scope, Holder: holder.String, HeldBy: parseHolder(id.String, holder.String),
 		Since: parseStamp(since.String), Expires: parseStamp(expires.String)}, nil
 }
 
+const releaseSQL = `UPDATE decant_scopes
+SET holder = NULL, holder_id = NULL, since = NULL, expires = NULL, updated = ?
+WHERE scope = ? AND holder_id = ?`
+
 // ReleaseLease gives up the lease on scope if h holds it.
 func (s *Store) ReleaseLease(ctx context.Context, scope string, h decant.Holder) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE decant_scopes
-		SET holder = NULL, holder_id = NULL, since = NULL, expires = NULL, updated = ?
-		WHERE scope = ? AND holder_id = ?`, stamp(time.Now()), scope, holderID(h))
-	if err != nil {
+	if _, err := s.db.ExecContext(ctx, releaseSQL, stamp(time.Now()), scope, holderID(h)); err != nil {
 		return fmt.Errorf("sqlite: release lease on %s: %w", scope, err)
+	}
+	return nil
+}
+
+// BreakLease clears the lease on scope if dead holds it, expired or not.
+func (s *Store) BreakLease(ctx context.Context, scope string, dead decant.Holder) error {
+	if _, err := s.db.ExecContext(ctx, releaseSQL, stamp(time.Now()), scope, holderID(dead)); err != nil {
+		return fmt.Errorf("sqlite: break lease on %s: %w", scope, err)
 	}
 	return nil
 }
@@ -79,4 +90,29 @@ func (s *Store) ReleaseLease(ctx context.Context, scope string, h decant.Holder)
 // holderID identifies one run: two runs never share host, pid and ID.
 func holderID(h decant.Holder) string {
 	return fmt.Sprintf("%s/%d/%s", h.Host, h.PID, h.ID)
+}
+
+// parseHolder recovers the holder from its stored id (holderID) and display
+// name (Holder.String). Hostnames cannot hold '/' but a caller's Host or ID
+// may, so every split around a decimal pid is tried and the one that gives
+// back the display name is kept; at most one can. The zero Holder means
+// none did.
+func parseHolder(id, display string) decant.Holder {
+	for i := range len(id) {
+		if id[i] != '/' {
+			continue
+		}
+		pidText, rest, ok := strings.Cut(id[i+1:], "/")
+		if !ok {
+			break
+		}
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || strconv.Itoa(pid) != pidText {
+			continue
+		}
+		if h := (decant.Holder{Host: id[:i], PID: pid, ID: rest}); h.String() == display {
+			return h
+		}
+	}
+	return decant.Holder{}
 }

@@ -55,6 +55,8 @@ func Run(t *testing.T, h Harness) {
 		{"Checkpoint", testCheckpoint},
 		{"Lease", testLease},
 		{"LeaseExpiry", testLeaseExpiry},
+		{"LeaseHolder", testLeaseHolder},
+		{"LeaseBreak", testLeaseBreak},
 		{"Status", testStatus},
 		{"Columns", testColumns},
 		{"TableChanged", testTableChanged},
