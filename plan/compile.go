@@ -45,6 +45,42 @@ func (c *compiler) at(path string) (int, int) {
 	return 1, 1
 }
 
+// node returns the node at a YAML path such as $.steps[0].batch_size, nil
+// when the plan does not set it.
+func (c *compiler) node(path string) ast.Node {
+	yp, err := yaml.PathString(path)
+	if err != nil {
+		return nil
+	}
+	n, err := yp.FilterFile(c.file)
+	if err != nil {
+		return nil
+	}
+	return n
+}
+
+// count checks that the value at path, if the plan sets it, is written as
+// a whole number of at least 1 in plain decimal digits. The YAML decoder
+// alone would truncate 2.5 to 2, read 0x10 and 1e3 as numbers and 010 as
+// octal, and a 0 would silently mean the default.
+func (c *compiler) count(path, name string) error {
+	n := c.node(path)
+	var text string
+	switch v := n.(type) {
+	case nil, *ast.NullNode:
+		return nil
+	case *ast.StringNode:
+		text = v.Value // after ${VAR} expansion
+	default:
+		text = n.GetToken().Value
+	}
+	t := strings.TrimSpace(text)
+	if t == "" || t[0] == '0' || strings.Trim(t, "0123456789") != "" {
+		return c.errf(path, "%s must be a whole number of at least 1, not %s", name, text)
+	}
+	return nil
+}
+
 func (c *compiler) errf(path, format string, args ...any) error {
 	line, col := c.at(path)
 	return c.p.errAt(line, col, fmt.Sprintf(format, args...))
@@ -60,6 +96,9 @@ func (c *compiler) run() error {
 	}
 	if p.Target == "" {
 		p.Target = "target"
+	}
+	if err := c.count("$.batch_size", "batch_size"); err != nil {
+		return err
 	}
 	if p.BatchSize == 0 {
 		p.BatchSize = 1000
@@ -119,8 +158,14 @@ func (c *compiler) step(path string, s *Step) error {
 	if err := c.fromOptions(path+".from", s); err != nil {
 		return err
 	}
+	if err := c.count(path+".from.page_size", "from.page_size"); err != nil {
+		return err
+	}
 	if len(s.Key) == 0 {
 		return c.errf(path, "step %s: key (the upsert key column or columns) is required", s.Name)
+	}
+	if err := c.count(path+".batch_size", "batch_size"); err != nil {
+		return err
 	}
 	if s.BatchSize == 0 {
 		s.BatchSize = c.p.BatchSize

@@ -448,7 +448,7 @@ func TestParse_Errors(t *testing.T) {
     from: {connection: data, key: id}
     key: id
     batch_size: -5
-`, 10, 17, "batch_size must be positive"},
+`, 10, 17, "batch_size must be a whole number of at least 1, not -5"},
 		{"BothTableAndRoute", header + `  - name: a
     from: {connection: data, key: id}
     key: id
