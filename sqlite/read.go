@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/decanthq/decant"
 )
@@ -27,20 +28,47 @@ func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Posi
 	return decant.Position(pos.String), nil
 }
 
-// rateWindow is how many recent batches a step's rate is measured over.
-const rateWindow = 20
+// runGap is the pause between batches that starts a new run. Within one
+// run a batch starts reading as soon as the previous one is read, before it
+// is written, so a run's batches overlap; a later run (or --follow round)
+// starts after the last one ended. The gap only absorbs clock jitter and
+// durations stored in whole milliseconds.
+const runGap = time.Second
 
+// statusBatchesSQL counts a step's batches, finds its last one, and sums
+// the records and the wall-clock span (first start to last end, in ms) of
+// its latest run: the batches since the last one that started more than
+// ?2 ms after every earlier batch had ended. Summing durations instead
+// would count the overlapping time of pipelined batches several times.
+// postgres/read.go has the same query; keep them alike. julianday reads
+// the stored RFC 3339 text to the millisecond.
 const statusBatchesSQL = `
+WITH b AS (
+    SELECT step, id, started, cursor_to, total,
+           CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER) AS t0,
+           CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER) + duration_ms AS t1
+    FROM decant_batches WHERE scope = ?1
+), prev AS (
+    SELECT *, row_number() OVER (PARTITION BY step ORDER BY id DESC) AS n,
+           max(t1) OVER (PARTITION BY step ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+    FROM b
+), runs AS (
+    SELECT *, sum(CASE WHEN before IS NULL OR t0 > before + ?2 THEN 1 ELSE 0 END)
+              OVER (PARTITION BY step ORDER BY id ROWS UNBOUNDED PRECEDING) AS run
+    FROM prev
+), latest AS (
+    SELECT *, max(run) OVER (PARTITION BY step) AS last_run FROM runs
+)
 SELECT step, count(*),
        max(started) FILTER (WHERE n = 1), max(cursor_to) FILTER (WHERE n = 1),
-       coalesce(sum(total) FILTER (WHERE n <= ?2), 0), coalesce(sum(duration_ms) FILTER (WHERE n <= ?2), 0)
-FROM (SELECT step, started, cursor_to, total, duration_ms,
-             row_number() OVER (PARTITION BY step ORDER BY id DESC) AS n
-      FROM decant_batches WHERE scope = ?1)
+       coalesce(sum(total) FILTER (WHERE run = last_run), 0),
+       coalesce(max(t1) FILTER (WHERE run = last_run) - min(t0) FILTER (WHERE run = last_run), 0)
+FROM latest
 GROUP BY step`
 
 // Status returns the counts of every step of scope that has any state,
-// ordered by step. The rate is over the step's last 20 batches.
+// ordered by step. The rate is the records of the step's latest run divided
+// by the run's wall-clock span (see statusBatchesSQL).
 func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for all four reads
 	if err != nil {
@@ -75,7 +103,7 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 				step(name).Failed = failed
 				return err
 			}},
-		{statusBatchesSQL, []any{scope, rateWindow}, func(r *sql.Rows) error {
+		{statusBatchesSQL, []any{scope, runGap.Milliseconds()}, func(r *sql.Rows) error {
 			var name, last, cursor string
 			var n, total, ms int64
 			err := r.Scan(&name, &n, &last, &cursor, &total, &ms)

@@ -284,7 +284,9 @@ func testStatus(t *testing.T, e *env) {
 	b = &decant.Batch{Scope: "s", Step: "b", Ledger: ledger("k3:ok"), Audit: audit(1, 1, "c4")}
 	b.Audit.Duration = 3 * time.Second
 	e.write(b)
-	want[1].Written, want[1].Failed, want[1].Batches, want[1].LastCursor, want[1].Rate = 3, 0, 2, "c4", 1
+	// Both batches started at the same time, so they are one run: 4 records
+	// from its start to the second batch's end, 3 s later (status.go).
+	want[1].Written, want[1].Failed, want[1].Batches, want[1].LastCursor, want[1].Rate = 3, 0, 2, "c4", 4.0/3
 	if d := cmp.Diff(want, e.status("s"), timeEqual); d != "" {
 		t.Errorf("Status after the retry (-want +got):\n%s", d)
 	}

@@ -58,6 +58,7 @@ func Run(t *testing.T, h Harness) {
 		{"LeaseHolder", testLeaseHolder},
 		{"LeaseBreak", testLeaseBreak},
 		{"Status", testStatus},
+		{"StatusRate", testStatusRate},
 		{"Columns", testColumns},
 		{"TableChanged", testTableChanged},
 		{"MissingTable", testMissingTable},
