@@ -106,8 +106,14 @@ func (s *Store) Ping(ctx context.Context) error {
 //go:embed schema.sql
 var schemaV1 string
 
-// schemaVersion is the version of the state tables this package writes.
-const schemaVersion = 1
+// migrations take the state tables from version i to i+1; their number is
+// the version this package writes. postgres/migration holds the same steps.
+var migrations = []string{
+	schemaV1,
+	// 2: decant_scopes.status was never advanced past 'new'; the scope
+	// lifecycle has no command yet (docs/state.md).
+	"ALTER TABLE decant_scopes DROP COLUMN status",
+}
 
 // Init creates or upgrades the state tables. Concurrent calls, from this
 // process or others, take turns on SQLite's write lock.
@@ -127,15 +133,17 @@ func migrate(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("read version: %w", err)
 	}
 	switch {
-	case version > schemaVersion:
-		return fmt.Errorf("state tables are at version %d, newer than this decant knows (%d): upgrade decant", version, schemaVersion)
-	case version == schemaVersion:
+	case version > len(migrations):
+		return fmt.Errorf("state tables are at version %d, newer than this decant knows (%d): upgrade decant", version, len(migrations))
+	case version == len(migrations):
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, schemaV1); err != nil {
-		return fmt.Errorf("migrate to version %d: %w", schemaVersion, err)
+	for i, m := range migrations[version:] {
+		if _, err := tx.ExecContext(ctx, m); err != nil {
+			return fmt.Errorf("migrate to version %d: %w", version+i+1, err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM decant_schema; INSERT INTO decant_schema (version) VALUES (?)", schemaVersion); err != nil {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM decant_schema; INSERT INTO decant_schema (version) VALUES (?)", len(migrations)); err != nil {
 		return fmt.Errorf("record version: %w", err)
 	}
 	return nil

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"errors"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -70,4 +72,48 @@ func testStatusRate(t *testing.T, e *env) {
 				s.step, st.Batches, st.LastBatch, st.LastCursor, len(s.batches), last.start, "c"+s.step)
 		}
 	}
+}
+
+// testScopeStatusDropped checks state version 2: decant_scopes has no
+// status column (nothing ever advanced it past 'new'), and Init drops it
+// from version 1 tables, keeping the leases.
+func testScopeStatusDropped(t *testing.T, e *env) {
+	if names := columnNames(t, e, "decant_scopes"); slices.Contains(names, "status") {
+		t.Errorf("decant_scopes columns after Init = %v, want no status", names)
+	}
+	// Back to version 1, with a lease held.
+	e.exec("ALTER TABLE decant_scopes ADD COLUMN status {text} NOT NULL DEFAULT 'new'")
+	e.exec("UPDATE decant_schema SET version = 1")
+	if err := e.s.AcquireLease(e.ctx, "v1", holder1, time.Minute); err != nil {
+		t.Fatalf("AcquireLease on version 1 tables: %v", err)
+	}
+	if err := e.s.Init(e.ctx); err != nil {
+		t.Fatalf("Init from version 1: %v", err)
+	}
+	names := columnNames(t, e, "decant_scopes")
+	if slices.Contains(names, "status") || !slices.Contains(names, "holder") || !slices.Contains(names, "expires") {
+		t.Errorf("decant_scopes columns after the upgrade = %v, want the lease columns and no status", names)
+	}
+	if got := e.rows("SELECT scope, holder FROM decant_scopes"); got != "v1|"+holder1.String()+"\n" {
+		t.Errorf("decant_scopes after the upgrade = %q, want the v1 lease kept", got)
+	}
+	if err := e.s.AcquireLease(e.ctx, "v1", holder2, time.Minute); !errors.Is(err, decant.ErrLeaseHeld) {
+		t.Errorf("the lease taken before the upgrade no longer holds: %v", err)
+	}
+	if got := e.rows("SELECT version FROM decant_schema"); got == "1\n" {
+		t.Errorf("decant_schema still at version 1 after Init")
+	}
+}
+
+func columnNames(t *testing.T, e *env, table string) []string {
+	t.Helper()
+	cols, err := e.s.Columns(e.ctx, table)
+	if err != nil {
+		t.Fatalf("Columns(%s): %v", table, err)
+	}
+	var names []string
+	for _, c := range cols {
+		names = append(names, c.Name)
+	}
+	return names
 }

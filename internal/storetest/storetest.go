@@ -59,6 +59,7 @@ func Run(t *testing.T, h Harness) {
 		{"LeaseBreak", testLeaseBreak},
 		{"Status", testStatus},
 		{"StatusRate", testStatusRate},
+		{"ScopeStatusDropped", testScopeStatusDropped},
 		{"Columns", testColumns},
 		{"TableChanged", testTableChanged},
 		{"MissingTable", testMissingTable},
