@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"sync"
+
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/transform"
 )
@@ -18,14 +20,30 @@ type mappedBatch struct {
 // rows it became (empty when it failed).
 type sums struct{ source, target string }
 
-// mapBatch maps and hashes the records of b. It runs in the mapper stage,
-// so the writer only talks to the store.
-func mapBatch(m *transform.Mapper, scope string, b readBatch) mappedBatch {
+// mapBatch maps and hashes the records of b, splitting them among the
+// mappers, which run concurrently. It runs in the mapper stage, so the
+// writer only talks to the store.
+func mapBatch(ms []*transform.Mapper, scope string, b readBatch) mappedBatch {
 	n := len(b.recs)
 	mb := mappedBatch{readBatch: b, outs: make([]transform.Output, n),
 		fails: make([]*transform.Failure, n), sums: make([]sums, n)}
+	// Small batches are not worth a goroutine each.
+	w := max(1, min(len(ms), n/minPerWorker))
+	var wg sync.WaitGroup
+	for i := range w {
+		lo, hi := i*n/w, (i+1)*n/w
+		wg.Go(func() { mb.mapRange(ms[i], scope, lo, hi) })
+	}
+	wg.Wait()
+	return mb
+}
+
+const minPerWorker = 64
+
+func (mb *mappedBatch) mapRange(m *transform.Mapper, scope string, lo, hi int) {
 	var h hasher
-	for i, rec := range b.recs {
+	for i := lo; i < hi; i++ {
+		rec := mb.recs[i]
 		v, err := transform.DecodeJSON(rec.Raw)
 		if err != nil {
 			mb.outs[i], mb.fails[i] = m.Map(rec, scope) // says why it is not JSON
@@ -39,7 +57,6 @@ func mapBatch(m *transform.Mapper, scope string, b readBatch) mappedBatch {
 			mb.sums[i].target = h.rows(mb.outs[i].Rows)
 		}
 	}
-	return mb
 }
 
 // buildBatch turns records [lo, hi) of a mapped batch into what the store

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -45,6 +46,10 @@ type Config struct {
 	LeaseTTL time.Duration
 	// QueueDepth is how many batches may wait between stages. Default 2.
 	QueueDepth int
+	// MapWorkers is how many goroutines map (decode, evaluate, coerce and
+	// hash) the records of a batch. Default GOMAXPROCS. Custom expression
+	// functions must then be safe for concurrent use.
+	MapWorkers int
 	// Progress receives events; nil discards them.
 	Progress Progress
 }
@@ -95,6 +100,9 @@ func (c *Config) defaults() error {
 	}
 	if c.QueueDepth == 0 {
 		c.QueueDepth = 2
+	}
+	if c.MapWorkers <= 0 {
+		c.MapWorkers = runtime.GOMAXPROCS(0)
 	}
 	if c.Interval == 0 {
 		c.Interval = 3 * time.Minute

@@ -56,7 +56,7 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	mapped := make(chan mappedBatch, cfg.QueueDepth)
 	readErr := make(chan error, 1)
 	go func() { readErr <- read(readCtx, src, cfg.Scope, pos, s.BatchSize, reads) }()
-	go mapAll(m, cfg.Scope, reads, mapped)
+	go mapAll(m, cfg.MapWorkers, cfg.Scope, reads, mapped)
 
 	w := &writer{cfg: cfg, step: s, children: m.ChildTables()}
 	for b := range mapped {
@@ -116,10 +116,16 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 	return nil
 }
 
-func mapAll(m *transform.Mapper, scope string, in <-chan readBatch, out chan<- mappedBatch) {
+// mapAll maps batches in order, the records of each split among workers
+// (one mapper clone each).
+func mapAll(m *transform.Mapper, workers int, scope string, in <-chan readBatch, out chan<- mappedBatch) {
 	defer close(out)
+	ms := []*transform.Mapper{m}
+	for range workers - 1 {
+		ms = append(ms, m.Clone())
+	}
 	for b := range in {
-		out <- mapBatch(m, scope, b)
+		out <- mapBatch(ms, scope, b)
 	}
 }
 

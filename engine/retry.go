@@ -70,7 +70,7 @@ func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 		for _, e := range errs[lo:hi] {
 			rb.recs = append(rb.recs, storedRecord(e, s.From.Key))
 		}
-		b := mapBatch(m, cfg.Scope, rb)
+		b := mapBatch([]*transform.Mapper{m}, cfg.Scope, rb)
 		if err := w.commitRetry(ctx, b); err != nil {
 			return res, err
 		}

@@ -146,6 +146,13 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 	return m, nil
 }
 
+// Clone returns a mapper with the same spec and its own expression
+// environment, so that clones can map records concurrently. Custom
+// functions are then called from several goroutines at once.
+func (m *Mapper) Clone() *Mapper {
+	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv()}
+}
+
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
 	ti := tableInfo{cols: map[string]decant.Column{}, coerc: map[string]Coercion{}}
 	for _, c := range cols {
@@ -167,11 +174,6 @@ func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coer
 		ti.coerc[name] = co
 	}
 	return ti
-}
-
-// Clone returns a mapper sharing the compiled spec with its own environment.
-func (m *Mapper) Clone() *Mapper {
-	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv()}
 }
 
 // Tables returns every parent table the step writes, sorted.
