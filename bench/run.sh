@@ -43,13 +43,13 @@ fresh() {
 # measure NAME N CMD...: runs CMD under GNU time, checks the row count and prints a result line.
 measure() {
   local name=$1 n=$2; shift 2
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
-  read -r secs kb <"$work/time"
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
+  read -r secs kb user sys <"$work/time"
   local rows
   rows=$(psql -X -At "$TARGET" -c 'SELECT count(*) FROM flat')
   if [ "$rows" != "$n" ]; then echo "bench: $name loaded $rows rows, want $n" >&2; cat "$work/out" >&2; exit 1; fi
-  awk -v name="$name" -v n="$n" -v s="$secs" -v kb="$kb" \
-    'BEGIN { printf "%-14s %9d records %7.2f s %10.0f records/s  peak RSS %6.1f MB\n", name, n, s, n / s, kb / 1024 }' |
+  awk -v name="$name" -v n="$n" -v s="$secs" -v kb="$kb" -v cpu="$(echo "$user $sys" | awk '{print $1 + $2}')" \
+    'BEGIN { printf "%-14s %9d records %7.2f s %10.0f records/s  peak RSS %6.1f MB  client CPU %6.2f s\n", name, n, s, n / s, kb / 1024, cpu }' |
     tee -a "$work/results"
 }
 

@@ -182,14 +182,63 @@ func toDecimal(v any) (any, error) {
 			return nil, fmt.Errorf("not a finite number")
 		}
 		return decant.Decimal(strconv.FormatFloat(t, 'f', -1, 64)), nil
-	case json.Number, string, decant.Decimal:
-		s := strings.TrimSpace(fmt.Sprint(t))
-		if _, ok := new(big.Rat).SetString(s); !ok || strings.ContainsAny(s, "/xXpP_") || strings.EqualFold(s, "nan") {
-			return nil, fmt.Errorf("not a decimal number")
-		}
-		return decant.Decimal(s), nil
+	case string:
+		return decimalText(t)
+	case json.Number:
+		return decimalText(string(t))
+	case decant.Decimal:
+		return decimalText(string(t))
 	}
 	return nil, fmt.Errorf("unsupported value")
+}
+
+func decimalText(s string) (any, error) {
+	s = strings.TrimSpace(s)
+	if !isDecimal(s) {
+		return nil, fmt.Errorf("not a decimal number")
+	}
+	return decant.Decimal(s), nil
+}
+
+// isDecimal reports whether s is a decimal literal: an optional sign,
+// digits with at most one point (at least one digit in all), and an
+// optional exponent (e or E, optional sign, digits).
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits, point := 0, false
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !point:
+			point = true
+		default:
+			return digits > 0 && isExponent(s[i:])
+		}
+	}
+	return digits > 0
+}
+
+func isExponent(s string) bool {
+	if len(s) < 2 || (s[0] != 'e' && s[0] != 'E') {
+		return false
+	}
+	s = s[1:]
+	if s[0] == '+' || s[0] == '-' {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func toBool(v any) (any, error) {

@@ -70,6 +70,9 @@ type Program struct {
 	// Source is the expression text as written in the plan.
 	Source string
 	prog   *vm.Program
+	// path is set when the expression is a plain member chain
+	// (record.a.b, record["a"]), which Eval walks without the VM.
+	path []string
 }
 
 // Compile compiles src. vars are the variable names the expression may use;
@@ -78,23 +81,41 @@ func Compile(src string, vars []string, funcs *Funcs) (*Program, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, fmt.Errorf("empty expression")
 	}
-	if err := checkNames(src, vars, funcs); err != nil {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNames(tree, vars, funcs); err != nil {
 		return nil, err
 	}
 	p, err := expr.Compile(src, funcs.options()...)
 	if err != nil {
 		return nil, err
 	}
-	return &Program{Source: src, prog: p}, nil
+	return &Program{Source: src, prog: p, path: memberPath(tree.Node)}, nil
+}
+
+// memberPath returns [variable, name, ...] when n is a variable followed by
+// constant member names, nil otherwise.
+func memberPath(n ast.Node) []string {
+	switch v := n.(type) {
+	case *ast.IdentifierNode:
+		return []string{v.Value}
+	case *ast.MemberNode:
+		name, ok := v.Property.(*ast.StringNode)
+		if !ok || v.Optional || v.Method {
+			return nil
+		}
+		if base := memberPath(v.Node); base != nil {
+			return append(base, name.Value)
+		}
+	}
+	return nil
 }
 
 // checkNames rejects identifiers that are neither variables, functions,
 // expr built-ins nor names bound inside the expression.
-func checkNames(src string, vars []string, funcs *Funcs) error {
-	tree, err := parser.Parse(src)
-	if err != nil {
-		return err
-	}
+func checkNames(tree *parser.Tree, vars []string, funcs *Funcs) error {
 	c := &nameCollector{bound: map[string]bool{}}
 	ast.Walk(&tree.Node, c)
 	known := map[string]bool{}
@@ -163,10 +184,35 @@ func (e *Env) Get(name string) any { return e.vars[name] }
 
 // Eval runs p in e. A panic inside a custom function becomes an error.
 func (e *Env) Eval(p *Program) (out any, err error) {
+	if v, ok := e.walk(p.path); ok {
+		return v, nil
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic in expression: %v", r)
 		}
 	}()
 	return e.vm.Run(p.prog, e.vars)
+}
+
+// walk follows a member path through decoded maps, the common case of a
+// plan's map (record.name). Anything else (a missing variable, a value that
+// is not a map[string]any) is left to the VM, so results and errors are the
+// VM's.
+func (e *Env) walk(path []string) (any, bool) {
+	if len(path) == 0 {
+		return nil, false
+	}
+	v, ok := e.vars[path[0]]
+	if !ok {
+		return nil, false
+	}
+	for _, name := range path[1:] {
+		m, isMap := v.(map[string]any)
+		if !isMap {
+			return nil, false
+		}
+		v = m[name]
+	}
+	return v, true
 }
