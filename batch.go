@@ -10,7 +10,9 @@ type Batch struct {
 	Scope string
 	Step  string
 	// Tables holds the rows per target table, in the order they must be
-	// written (parents before children).
+	// written (parents before children). A table may appear more than once,
+	// once per set of columns its rows carry; of a child table's entries,
+	// only the first lists the Parents whose old rows are replaced.
 	Tables []TableRows
 	// Ledger has one entry per record of the batch that was read, failed or not.
 	Ledger []LedgerEntry

@@ -108,96 +108,84 @@ func ledgerKey(r decant.Record) string {
 
 const noKeyPrefix = "(no key) "
 
-// tableSet gathers rows by table. Rows of one table may carry different
-// columns (fields mapping); the table's columns are their union in
-// first-seen order and a row lacking a column writes NULL there.
+// tableSet gathers rows by table and, within a table, by column set: a
+// record's row writes exactly the columns the record produced, whatever
+// its batch-mates produced (fields mapping makes them differ), so a re-sent
+// record that lacks a field leaves that column as it is.
 type tableSet struct {
-	order []string
-	byT   map[string]*tableAcc
+	order []*tableAcc            // groups, first seen first
+	byKey map[string]*tableAcc   // table + column set -> group
+	byT   map[string][]*tableAcc // table -> its groups
 }
 
 type tableAcc struct {
+	table     string
 	cols      []string
-	idx       map[string]int
-	rows      []transform.Row
+	rows      [][]any
 	replaceBy string
 }
 
-func newTableSet() *tableSet { return &tableSet{byT: map[string]*tableAcc{}} }
-
-func (ts *tableSet) acc(table string) *tableAcc {
-	a, ok := ts.byT[table]
-	if !ok {
-		a = &tableAcc{idx: map[string]int{}}
-		ts.byT[table] = a
-		ts.order = append(ts.order, table)
-	}
-	return a
+func newTableSet() *tableSet {
+	return &tableSet{byKey: map[string]*tableAcc{}, byT: map[string][]*tableAcc{}}
 }
 
 func (ts *tableSet) add(r transform.Row) {
-	a := ts.acc(r.Table)
-	a.replaceBy = r.ReplaceBy
-	for _, c := range r.Cols {
-		if _, ok := a.idx[c]; !ok {
-			a.idx[c] = len(a.cols)
-			a.cols = append(a.cols, c)
-		}
+	k := groupKey(r.Table, r.Cols)
+	a, ok := ts.byKey[k]
+	if !ok {
+		a = &tableAcc{table: r.Table, cols: r.Cols, replaceBy: r.ReplaceBy}
+		ts.byKey[k] = a
+		ts.byT[r.Table] = append(ts.byT[r.Table], a)
+		ts.order = append(ts.order, a)
 	}
-	a.rows = append(a.rows, r)
+	a.rows = append(a.rows, r.Vals)
 }
 
+func groupKey(table string, cols []string) string {
+	n := len(table)
+	for _, c := range cols {
+		n += len(c) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, table...)
+	for _, c := range cols {
+		b = append(append(b, 0), c...)
+	}
+	return string(b)
+}
+
+// build lists parent tables first, then child tables. A child table's
+// first group carries the parents whose old children it replaces; its other
+// groups only insert.
 func (ts *tableSet) build(key []string, children []transform.ChildTable, parents []any) []decant.TableRows {
-	var parentsOut, childOut []decant.TableRows
-	done := map[string]bool{}
-	for _, t := range ts.order {
-		a := ts.byT[t]
-		if a.replaceBy != "" {
-			continue
+	var out []decant.TableRows
+	for _, a := range ts.order {
+		if a.replaceBy == "" {
+			out = append(out, decant.TableRows{Table: a.table, Columns: a.cols, Key: key, Rows: a.rows})
 		}
-		tr := a.tableRows(t)
-		tr.Key = key
-		parentsOut = append(parentsOut, tr)
 	}
 	if len(parents) == 0 {
-		return parentsOut
+		return out
 	}
+	done := map[string]bool{}
 	for _, c := range children {
 		if done[c.Table] {
 			continue
 		}
 		done[c.Table] = true
-		tr := decant.TableRows{Table: c.Table, Columns: []string{c.ParentKey}}
-		if a, ok := ts.byT[c.Table]; ok {
-			tr = a.tableRows(c.Table)
+		groups := ts.byT[c.Table]
+		if len(groups) == 0 { // no child rows: still delete the old ones
+			out = append(out, decant.TableRows{Table: c.Table, Columns: []string{c.ParentKey},
+				ReplaceBy: c.ParentKey, Parents: parents})
+			continue
 		}
-		tr.ReplaceBy = c.ParentKey
-		tr.Parents = parents
-		childOut = append(childOut, tr)
-	}
-	return append(parentsOut, childOut...)
-}
-
-func (a *tableAcc) tableRows(table string) decant.TableRows {
-	tr := decant.TableRows{Table: table, Columns: a.cols, Rows: make([][]any, len(a.rows))}
-	for i, r := range a.rows {
-		vals := r.Vals
-		if len(r.Cols) != len(a.cols) || !sameCols(r.Cols, a.cols) {
-			vals = make([]any, len(a.cols))
-			for j, c := range r.Cols {
-				vals[a.idx[c]] = r.Vals[j]
+		for i, a := range groups {
+			tr := decant.TableRows{Table: c.Table, Columns: a.cols, ReplaceBy: c.ParentKey, Rows: a.rows}
+			if i == 0 {
+				tr.Parents = parents
 			}
-		}
-		tr.Rows[i] = vals
-	}
-	return tr
-}
-
-func sameCols(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+			out = append(out, tr)
 		}
 	}
-	return true
+	return out
 }

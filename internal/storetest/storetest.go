@@ -48,6 +48,7 @@ func Run(t *testing.T, h Harness) {
 		{"Upsert", testUpsert},
 		{"DuplicateKeyInBatch", testDuplicateKeyInBatch},
 		{"ReplaceByParent", testReplaceByParent},
+		{"TableTwice", testTableTwice},
 		{"Rollback", testRollback},
 		{"ErrorLifecycle", testErrorLifecycle},
 		{"ErrorRetryByID", testErrorRetryByID},
