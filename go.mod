@@ -12,6 +12,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/tidwall/gjson v1.20.0
 	github.com/vbauerster/mpb/v8 v8.15.2
+	golang.org/x/mod v0.41.0
 	modernc.org/sqlite v1.60.1
 )
 
