@@ -48,7 +48,10 @@ func Open(url string) (*sql.DB, error) {
 		if path == "" {
 			return nil, errors.New("sqlite: URL needs a path, as in sqlite:app.db")
 		}
-		db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
+		// busy_timeout comes first so that switching to WAL waits too;
+		// immediate transactions take the write lock at BEGIN, where
+		// waiting works, instead of failing at the first write.
+		db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 		if err != nil {
 			return nil, err
 		}

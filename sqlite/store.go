@@ -64,7 +64,7 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 	if busy <= 0 {
 		busy = 10 * time.Second
 	}
-	dsn := fmt.Sprintf("%s?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)",
+	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)",
 		path, busy.Milliseconds())
 	db, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
