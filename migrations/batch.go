@@ -189,4 +189,3 @@ func errorPosition(s statement, err error) (line, col int) {
 	}
 	return line, col
 }
-

@@ -128,4 +128,3 @@ WHERE l.holder = excluded.holder OR l.expires < $4`), lockName, holder, now+leas
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
-
