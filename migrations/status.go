@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"sort"
 	"strings"
+
+	"golang.org/x/mod/semver"
 )
 
 // State is where a migration stands.
@@ -101,13 +104,17 @@ func (c *conn) status(ctx context.Context, set *Set) ([]Status, error) {
 		}
 		out = append(out, st)
 	}
+	var missing []Status
 	for id, a := range applied {
 		if !seen[id] {
 			a := a
-			out = append(out, Status{ID: id, Number: a.Number, Name: a.Name, Kind: a.Kind, Release: a.Release, State: StateMissing, Applied: &a})
+			missing = append(missing, Status{ID: id, Number: a.Number, Name: a.Name, Kind: a.Kind, Release: a.Release, State: StateMissing, Applied: &a})
 		}
 	}
-	return out, nil
+	sort.Slice(missing, func(i, j int) bool {
+		return missing[i].Number < missing[j].Number || missing[i].Number == missing[j].Number && missing[i].ID < missing[j].ID
+	})
+	return append(out, missing...), nil
 }
 
 // failures maps each migration whose latest log line is a failure to its message.
@@ -149,9 +156,10 @@ func (c *conn) cursors(ctx context.Context) (map[string][2]string, error) {
 	return out, rows.Err()
 }
 
-// Pending lists the migrations Up would run (with opts.To, Release and
-// SkipBatched ignored), without taking the lock: a start-up check that
-// costs one query when the database is up to date.
+// Pending lists what this release still needs: the migrations Up would
+// run, leaving out those of releases after opts.Release (opts.To and
+// SkipBatched are ignored), plus drifted ones. It takes no lock: a
+// start-up check that costs a few queries when the database is up to date.
 func Pending(ctx context.Context, db *sql.DB, fsys fs.FS, opts Options) ([]Status, error) {
 	all, err := StatusOf(ctx, db, fsys, opts)
 	if err != nil {
@@ -159,6 +167,9 @@ func Pending(ctx context.Context, db *sql.DB, fsys fs.FS, opts Options) ([]Statu
 	}
 	var out []Status
 	for _, s := range all {
+		if opts.Release != "" && s.Release != "" && semver.Compare(v(s.Release), v(opts.Release)) > 0 {
+			continue
+		}
 		switch s.State {
 		case StatePending, StateFailed, StateRunning, StateDrifted:
 			out = append(out, s)

@@ -68,13 +68,21 @@ func (c *conn) upLocked(ctx context.Context, set *Set, opts Options) (*Result, e
 		return nil, &ChecksumError{Changed: drift}
 	}
 	res := &Result{}
-	stopped := false
+	// stopped: a pending migration was held back by To or SkipBatched, so
+	// the schema is incomplete and repeatables wait. Migrations held back
+	// only by Release belong to later releases: this release's schema is
+	// complete, and its repeatables run.
+	stopped, later := false, false
 	for _, m := range set.Versioned {
 		if _, ok := applied[m.ID()]; ok {
 			continue
 		}
-		if stopped || stopsBefore(m, opts) {
-			stopped = true
+		if later || stopped || stopsBefore(m, opts) {
+			if !stopped && !later && laterRelease(m, opts.Release) {
+				later = true
+			} else if !later {
+				stopped = true
+			}
 			res.Pending = append(res.Pending, m)
 			continue
 		}
@@ -88,7 +96,7 @@ func (c *conn) upLocked(ctx context.Context, set *Set, opts Options) (*Result, e
 		if a, ok := applied[m.ID()]; ok && a.Checksum == m.Checksum {
 			continue
 		}
-		if stopped { // repeatables follow the newest schema
+		if stopped || laterRelease(m, opts.Release) { // repeatables follow the newest schema
 			res.Pending = append(res.Pending, m)
 			continue
 		}
@@ -101,11 +109,16 @@ func (c *conn) upLocked(ctx context.Context, set *Set, opts Options) (*Result, e
 	return res, nil
 }
 
+// laterRelease reports whether m belongs to a release after release.
+func laterRelease(m *Migration, release string) bool {
+	return release != "" && m.Release != "" && semver.Compare(v(m.Release), v(release)) > 0
+}
+
 func stopsBefore(m *Migration, opts Options) bool {
 	switch {
 	case opts.To > 0 && m.Number > opts.To:
 		return true
-	case opts.Release != "" && m.Release != "" && semver.Compare(v(m.Release), v(opts.Release)) > 0:
+	case laterRelease(m, opts.Release):
 		return true
 	case opts.SkipBatched && m.Batch != nil:
 		return true
@@ -139,6 +152,11 @@ func (c *conn) apply(ctx context.Context, m *Migration, how string) (Applied, er
 		err = c.runTx(ctx, m, how, start)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			// Stopped, not failed: a batched migration keeps its cursor
+			// and shows as running; anything else left no trace.
+			return Applied{}, fmt.Errorf("migration %s stopped: %w", m, ctx.Err())
+		}
 		var se *StepError
 		if !errors.As(err, &se) {
 			se = &StepError{Migration: m, Err: err}
