@@ -234,6 +234,12 @@ func open(dir, name string) (*stored, error) {
 		return nil, fmt.Errorf("snapshot %q: %s: %v: %w", name, infoFile, err, ErrCorrupt)
 	}
 	info.Name = name
+	if len(info.Ledger) > 0 {
+		var b bytes.Buffer
+		if err := json.Compact(&b, info.Ledger); err == nil {
+			info.Ledger = b.Bytes()
+		}
+	}
 	if err := info.check(); err != nil {
 		return nil, fmt.Errorf("snapshot %q: %s: %w: %w", name, infoFile, err, ErrCorrupt)
 	}
@@ -263,9 +269,6 @@ func (info *Info) check() error {
 			return fmt.Errorf("table %q: bad rows or checksum", t.QualifiedName())
 		}
 	}
-	if info.Dialect == dialectPostgres && len(info.Schemas) == 0 {
-		return errors.New("no schemas")
-	}
 	return nil
 }
 
@@ -275,6 +278,9 @@ func (s *stored) path(rel string) string { return filepath.Join(s.dir, filepath.
 // verify checks every file against its size and checksum and parses
 // schema_init.sql.
 func (s *stored) verify() error {
+	if s.info.Dialect == dialectPostgres && len(s.info.Schemas) == 0 {
+		return fmt.Errorf("snapshot %q: %s names no schemas: %w", s.info.Name, infoFile, ErrCorrupt)
+	}
 	for _, f := range s.info.Files {
 		if err := verifyFile(s.path(f.Path), f); err != nil {
 			return fmt.Errorf("snapshot %q: %w: %w", s.info.Name, err, ErrCorrupt)

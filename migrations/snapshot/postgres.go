@@ -1,11 +1,13 @@
 package snapshot
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -126,6 +128,9 @@ func (p *postgres) save(ctx context.Context, w *dirWriter, info *Info) error {
 			}
 			info.Sequences = append(info.Sequences, si)
 		}
+		slices.SortFunc(info.Sequences, func(a, b SequenceInfo) int {
+			return cmp.Or(strings.Compare(a.Schema, b.Schema), strings.Compare(a.Name, b.Name))
+		})
 		return tx.Commit(ctx)
 	})
 }

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -75,8 +76,9 @@ type Options struct {
 	Schemas []string
 
 	// Ledger, when set, returns the migration ledger, which Save stores in
-	// info.json as it is (it must be JSON). Save calls it before it starts
-	// reading the database, with no connection of its own held.
+	// info.json (it must be JSON; [Info.Ledger] holds it compacted). Save
+	// calls it before it starts reading the database, with no connection of
+	// its own held.
 	Ledger func(ctx context.Context, db *sql.DB) (json.RawMessage, error)
 
 	// Migrate, when set, is called by Load after the snapshot is loaded and
@@ -253,10 +255,13 @@ func save(ctx context.Context, db *sql.DB, d dialect, name string, opts Options,
 		if err != nil {
 			return nil, fmt.Errorf("snapshot %q: ledger: %w", name, err)
 		}
-		if len(ledger) > 0 && !json.Valid(ledger) {
-			return nil, fmt.Errorf("snapshot %q: ledger is not JSON", name)
+		if len(ledger) > 0 {
+			var b bytes.Buffer
+			if err := json.Compact(&b, ledger); err != nil {
+				return nil, fmt.Errorf("snapshot %q: ledger is not JSON: %w", name, err)
+			}
+			info.Ledger = b.Bytes()
 		}
-		info.Ledger = ledger
 	}
 	w, err := newDirWriter(opts.Dir, name)
 	if err != nil {
