@@ -212,7 +212,7 @@ func TestPostgres_RoundTrip(t *testing.T) {
 		t.Errorf("new customer: id %d, ticket %d; want 1004 and 560", cid, ticket)
 	}
 	for _, bad := range []string{
-		"INSERT INTO orders (customer_id, total) VALUES (1, 1)",                  // foreign key
+		"INSERT INTO orders (customer_id, total) VALUES (1, 1)",                 // foreign key
 		"INSERT INTO customers (email) VALUES ('ANN@example.com')",              // unique citext
 		"INSERT INTO customers (id, email) VALUES (1, 'x@example.com')",         // identity ALWAYS
 		"INSERT INTO customers (email, score) VALUES ('y@example.com', 0)",      // domain check
