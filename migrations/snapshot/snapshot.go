@@ -114,8 +114,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("snapshot: Options.AppRelease %q is not a semantic version", o.AppRelease)
 	}
 	for _, s := range o.Schemas {
-		if s == "" {
-			return errors.New("snapshot: Options.Schemas holds an empty name")
+		if s == "" || strings.HasPrefix(s, "pg_") || s == "information_schema" {
+			return fmt.Errorf("snapshot: Options.Schemas: %q is not a schema of the application", s)
 		}
 	}
 	return nil
