@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/decanthq/decant/migrations/snapshot"
 )
@@ -108,6 +109,14 @@ INSERT INTO checked VALUES (1, -5), (2, 5);
 ALTER TABLE checked ADD CONSTRAINT checked_v_positive CHECK (v > 0) NOT VALID;
 
 REFRESH MATERIALIZED VIEW mood_counts;
+
+-- Names that need quoting.
+CREATE TABLE "Odd ""Name"" t" ("Weird Col" text PRIMARY KEY, "select" integer);
+INSERT INTO "Odd ""Name"" t" VALUES ('x', 1), ('X', 2), ('é', 3);
+
+-- Enough rows that COPY sends them in many pieces.
+CREATE TABLE big AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 20000) g;
+ALTER TABLE big ADD PRIMARY KEY (id);
 `
 
 // pgRows returns the rows of every table, view and materialized view of
@@ -133,7 +142,7 @@ func pgRows(t *testing.T, db *sql.DB) map[string][]string {
 	}
 	out := map[string][]string{}
 	for _, name := range names {
-		rows, err := db.QueryContext(ctx, `SELECT x::text FROM public."`+name+`" x ORDER BY x::text COLLATE "C"`)
+		rows, err := db.QueryContext(ctx, `SELECT x::text FROM public.`+pgx.Identifier{name}.Sanitize()+` x ORDER BY x::text COLLATE "C"`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +175,7 @@ func TestPostgres_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Dialect != "postgres" || info.ServerVersion == "" || len(info.Tables) != 5 || !cmp.Equal(info.Schemas, []string{"public"}) {
+	if info.Dialect != "postgres" || info.ServerVersion == "" || len(info.Tables) != 7 || !cmp.Equal(info.Schemas, []string{"public"}) {
 		t.Errorf("info: dialect %q, server %q, %d tables, schemas %v", info.Dialect, info.ServerVersion, len(info.Tables), info.Schemas)
 	}
 

@@ -51,6 +51,11 @@ INSERT INTO textkey VALUES ('B', 1), ('a', 2);
 INSERT INTO child VALUES (1, 3, 'x'), (7, 1, NULL);
 INSERT INTO decant_state VALUES ('schema', '2'), ('lease', NULL);
 PRAGMA user_version = 7;
+
+-- Names that need quoting, and a column called rowid.
+CREATE TABLE "odd ""t""" (rowid TEXT, "select" INTEGER);
+INSERT INTO "odd ""t""" VALUES ('a', 1), ('b', 2), (NULL, NULL);
+DELETE FROM "odd ""t""" WHERE "select" = 1;
 `
 
 // sqliteRows returns the rows of every table and view, and the rowids of
@@ -93,13 +98,13 @@ func sqliteRows(t *testing.T, db *sql.DB) map[string][]string {
 			if err := cols.Scan(&c); err != nil {
 				t.Fatal(err)
 			}
-			c = `"` + c + `"`
+			c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
 			exprs = append(exprs, fmt.Sprintf("typeof(%[1]s) || ':' || CASE typeof(%[1]s) WHEN 'real' THEN printf('%%!.20e', %[1]s) ELSE hex(%[1]s) END", c))
 		}
 		if err := cols.Err(); err != nil {
 			t.Fatal(err)
 		}
-		q := fmt.Sprintf(`SELECT %s FROM "%s"`, strings.Join(exprs, " || '|' || "), r.name)
+		q := fmt.Sprintf(`SELECT %s FROM "%s"`, strings.Join(exprs, " || '|' || "), strings.ReplaceAll(r.name, `"`, `""`))
 		vals, err := db.QueryContext(ctx, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -141,7 +146,7 @@ func TestSQLite_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Dialect != "sqlite" || info.ServerVersion == "" || len(info.Tables) != 7 {
+	if info.Dialect != "sqlite" || info.ServerVersion == "" || len(info.Tables) != 8 {
 		t.Errorf("info: dialect %q, server %q, %d tables", info.Dialect, info.ServerVersion, len(info.Tables))
 	}
 	if diff := cmp.Diff([]snapshot.SequenceInfo{{Name: "kinds", Value: 5}}, info.Sequences); diff != "" {
