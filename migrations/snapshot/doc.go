@@ -17,8 +17,9 @@
 // application, of another dialect or format, or whose files do not match
 // their checksums, all before it changes anything; then it saves a backup
 // snapshot of the current database, drops and recreates the schema, loads
-// the data, checks every table's row count and checksum, and commits. All of
-// that is one transaction: a load that fails leaves the database as it was.
+// the data, checks every table's row count and checksum, adds foreign keys,
+// indexes, views and triggers, and commits. All of that is one transaction:
+// a load that fails leaves the database as it was.
 // Last, [Options.Migrate] applies the migrations the snapshot predates.
 //
 // The database is a [database/sql.DB] opened with the driver "pgx"
@@ -33,7 +34,8 @@
 // and their values; functions and procedures; tables with their columns,
 // defaults, identity and generated columns, NOT NULL, primary key, unique,
 // check, exclusion and foreign key constraints; indexes; views and
-// materialized views; triggers (and whether they are enabled); and a
+// materialized views; triggers (and whether they are enabled); row-level
+// security and its policies (the roles they name must exist); and a
 // CREATE EXTENSION statement for each extension installed into one of those
 // schemas (its objects come from the extension, not from the snapshot).
 // decant's own decant_ tables are carried like any other table: they are part
@@ -44,9 +46,9 @@
 // tablespaces, large objects, publications and subscriptions, event
 // triggers, database settings, statistics. Save refuses, rather than
 // silently dropping, objects of a carried schema it cannot recreate:
-// partitioned, inheriting, typed and foreign tables, row-level security,
-// rules, range and base types, aggregates, operators, collations, text
-// search objects and the like.
+// partitioned, inheriting, typed and foreign tables, rules, range and base
+// types, aggregates, operators, collations, text search objects and the
+// like. See docs/snapshots.md.
 //
 // A SQLite snapshot carries every table, index, view and trigger of the main
 // database with the SQL they were created with, every value with its storage

@@ -16,7 +16,7 @@ import (
 // functions, tables and their primary key, unique, check and exclusion
 // constraints. The post-data section adds what must not see the data being
 // loaded or would slow it down: foreign keys and NOT VALID constraints,
-// indexes, views and materialized views, and triggers.
+// indexes, views and materialized views, triggers, and row-level security.
 type pgCatalog struct {
 	c      *pgx.Conn
 	nsp    []uint32 // oids of the carried schemas that exist
@@ -108,6 +108,7 @@ func (cat *pgCatalog) read(ctx context.Context, schemas []string) error {
 		{"views", cat.readViews},
 		{"indexes of materialized views", cat.readMatviewIndexes},
 		{"triggers", cat.readTriggers},
+		{"row-level security", cat.readPolicies},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx, schemas); err != nil {
@@ -146,9 +147,8 @@ func (cat *pgCatalog) readUnsupported(ctx context.Context, _ []string) error {
 		WHERE NOT (
 			(o.classid = 'pg_class'::regclass AND EXISTS (
 				SELECT 1 FROM pg_class c WHERE c.oid = o.objid AND c.relkind IN ('r', 'v', 'm', 'S')
-				AND NOT c.relispartition AND c.reloftype = 0 AND NOT c.relrowsecurity
+				AND NOT c.relispartition AND c.reloftype = 0
 				AND NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = c.oid OR inhparent = c.oid)
-				AND NOT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = c.oid)
 				AND NOT EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN')))
 			OR (o.classid = 'pg_type'::regclass AND EXISTS (
 				SELECT 1 FROM pg_type t WHERE t.oid = o.objid AND t.typtype IN ('e', 'd', 'c')))
@@ -167,7 +167,7 @@ func (cat *pgCatalog) readUnsupported(ctx context.Context, _ []string) error {
 		if len(found) > 10 {
 			found = append(found[:10], fmt.Sprintf("and %d more", len(found)-10))
 		}
-		return fmt.Errorf("%s (partitioned, inheriting, typed and foreign tables, row-level security, rules, range and base types, aggregates, operators, collations, text search objects and statistics objects are not carried; see docs/snapshots.md): %w",
+		return fmt.Errorf("%s (partitioned, inheriting, typed and foreign tables, rules, range and base types, aggregates, operators, collations, text search objects and statistics objects are not carried; see docs/snapshots.md): %w",
 			strings.Join(found, ", "), ErrUnsupported)
 	}
 	return nil
@@ -580,6 +580,60 @@ func (cat *pgCatalog) readTriggers(ctx context.Context, _ []string) error {
 			cat.script.add(&cat.script.post, "TRIGGER", label+" "+strings.ToLower(alter),
 				fmt.Sprintf("ALTER TABLE %s %s %s;", ident(schema, table), alter, ident(name)))
 		}
+		return nil
+	})
+}
+
+// readPolicies adds, last, the row-level security of the tables: whether
+// it is enabled and forced, and the policies.
+func (cat *pgCatalog) readPolicies(ctx context.Context, _ []string) error {
+	var schema, table, name, cmd, qual, check string
+	var enabled, forced, permissive bool
+	var roles []string
+	err := cat.each(ctx, `
+		SELECT n.nspname::text, c.relname::text, c.relrowsecurity, c.relforcerowsecurity
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.oid = ANY ($1) AND (c.relrowsecurity OR c.relforcerowsecurity)
+		ORDER BY c.oid`, []any{cat.tableOIDs()}, []any{&schema, &table, &enabled, &forced}, func() error {
+		for _, on := range []struct {
+			set  bool
+			verb string
+		}{{enabled, "ENABLE"}, {forced, "FORCE"}} {
+			if on.set {
+				cat.script.add(&cat.script.post, "ROW LEVEL SECURITY", schema+"."+table+" "+strings.ToLower(on.verb),
+					fmt.Sprintf("ALTER TABLE ONLY %s %s ROW LEVEL SECURITY;", ident(schema, table), on.verb))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return cat.each(ctx, `
+		SELECT n.nspname::text, c.relname::text, p.polname::text, p.polpermissive, p.polcmd::text,
+			CASE WHEN p.polroles = '{0}' THEN ARRAY['PUBLIC']
+				ELSE array(SELECT quote_ident(r.rolname) FROM pg_roles r WHERE r.oid = ANY (p.polroles) ORDER BY r.rolname) END,
+			coalesce(pg_get_expr(p.polqual, p.polrelid), ''), coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')
+		FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE p.polrelid = ANY ($1)
+		ORDER BY p.oid`, []any{cat.tableOIDs()}, []any{&schema, &table, &name, &permissive, &cmd, &roles, &qual, &check}, func() error {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CREATE POLICY %s ON %s", ident(name), ident(schema, table))
+		if permissive {
+			b.WriteString(" AS PERMISSIVE")
+		} else {
+			b.WriteString(" AS RESTRICTIVE")
+		}
+		b.WriteString(" FOR " + map[string]string{"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}[cmd])
+		b.WriteString(" TO " + strings.Join(roles, ", "))
+		if qual != "" {
+			b.WriteString(" USING (" + qual + ")")
+		}
+		if check != "" {
+			b.WriteString(" WITH CHECK (" + check + ")")
+		}
+		b.WriteString(";")
+		cat.script.add(&cat.script.post, "POLICY", schema+"."+table+"."+name, b.String())
 		return nil
 	})
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
@@ -110,6 +112,14 @@ ALTER TABLE checked ADD CONSTRAINT checked_v_positive CHECK (v > 0) NOT VALID;
 
 REFRESH MATERIALIZED VIEW mood_counts;
 
+-- Row-level security, forced even on the owner.
+CREATE TABLE notes (id integer PRIMARY KEY, author text NOT NULL DEFAULT current_user, body text);
+INSERT INTO notes VALUES (1, 'postgres', 'mine'), (2, 'someone', 'theirs');
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE notes FORCE ROW LEVEL SECURITY;
+CREATE POLICY notes_own ON notes FOR SELECT TO PUBLIC USING (author = current_user);
+CREATE POLICY notes_keep ON notes AS RESTRICTIVE FOR DELETE TO postgres USING (false);
+
 -- Names that need quoting.
 CREATE TABLE "Odd ""Name"" t" ("Weird Col" text PRIMARY KEY, "select" integer);
 INSERT INTO "Odd ""Name"" t" VALUES ('x', 1), ('X', 2), ('é', 3);
@@ -175,7 +185,7 @@ func TestPostgres_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Dialect != "postgres" || info.ServerVersion == "" || len(info.Tables) != 7 || !cmp.Equal(info.Schemas, []string{"public"}) {
+	if info.Dialect != "postgres" || info.ServerVersion == "" || len(info.Tables) != 8 || !cmp.Equal(info.Schemas, []string{"public"}) {
 		t.Errorf("info: dialect %q, server %q, %d tables, schemas %v", info.Dialect, info.ServerVersion, len(info.Tables), info.Schemas)
 	}
 
@@ -252,7 +262,8 @@ func TestPostgres_Unsupported(t *testing.T) {
 	ctx := context.Background()
 	db := openPostgres(t)
 	for _, tt := range []struct{ sql, want string }{
-		{"CREATE TABLE secret (x int); ALTER TABLE secret ENABLE ROW LEVEL SECURITY", "table public.secret"},
+		{"CREATE TABLE ruled (x int); CREATE RULE ruled_nothing AS ON INSERT TO ruled DO INSTEAD NOTHING", "table public.ruled"},
+		{"CREATE AGGREGATE total (int) (sfunc = int4pl, stype = int)", "public.total(integer)"},
 		{"CREATE TABLE parts (x int) PARTITION BY RANGE (x)", "table public.parts"},
 		{"CREATE TYPE span AS RANGE (subtype = float8)", "type public.span"},
 	} {
@@ -303,5 +314,30 @@ func TestPostgres_Schemas(t *testing.T) {
 	}
 	if _, err := dst.ExecContext(ctx, "SELECT * FROM other.kept"); err != nil {
 		t.Errorf("a schema not in the snapshot was touched: %v", err)
+	}
+}
+
+// Ensure that Save fails, rather than leave rows out, when row-level
+// security hides rows from the role it runs as.
+func TestPostgres_RowSecurityRefused(t *testing.T) {
+	ctx := context.Background()
+	db := openPostgres(t)
+	db.SetMaxOpenConns(1) // SET ROLE below holds for every use of db
+	role := fmt.Sprintf("snapshot_test_%d", time.Now().UnixNano())
+	exec(t, db, "CREATE ROLE "+role)
+	t.Cleanup(func() {
+		db.ExecContext(ctx, "RESET ROLE; DROP OWNED BY "+role+"; DROP ROLE "+role)
+	})
+	exec(t, db, `CREATE TABLE notes (id integer PRIMARY KEY, body text);
+		INSERT INTO notes VALUES (1, 'visible'), (2, 'hidden');
+		ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+		CREATE POLICY notes_some ON notes FOR SELECT USING (id = 1);
+		GRANT USAGE ON SCHEMA public TO `+role+`;
+		GRANT SELECT ON notes TO `+role+`;
+		SET ROLE `+role)
+
+	_, err := snapshot.Save(ctx, db, "s", options(t.TempDir(), "1.0.0"))
+	if err == nil || !strings.Contains(err.Error(), "row-level security") {
+		t.Errorf("Save as a role that sees some rows = %v, want a row-level security error", err)
 	}
 }

@@ -303,10 +303,11 @@ func absent(dir, name string) error {
 // Then, in one transaction, it drops the database's objects (PostgreSQL:
 // DROP SCHEMA ... CASCADE for each of the snapshot's schemas; SQLite: every
 // table, index, view and trigger), runs the pre-data part of
-// schema_init.sql, loads the data, runs the post-data part (foreign keys,
-// indexes, triggers: no trigger fires during the load), sets the sequences,
-// and checks each table's row count and checksum; a difference rolls back
-// everything with [ErrMismatch]. Last, it calls opts.Migrate.
+// schema_init.sql, loads the data, checks each table's row count and
+// checksum (a difference rolls back everything with [ErrMismatch]), runs
+// the post-data part (foreign keys, indexes, views, triggers, row-level
+// security: no trigger fires during the load), sets the sequences, and
+// commits. Last, it calls opts.Migrate.
 //
 // Stop the application first: PostgreSQL waits for other sessions' locks
 // on the objects it drops, and SQLite for their write lock.

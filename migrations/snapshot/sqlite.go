@@ -461,12 +461,6 @@ func (s *sqlite) load(ctx context.Context, st *stored) (err error) {
 			return fmt.Errorf("table %s: %w", t.Name, err)
 		}
 	}
-	if err := run(ctx, exec, st.sql.post); err != nil {
-		return fmt.Errorf("%s post-data: %w", schemaFile, err)
-	}
-	if err := sqliteSequences(ctx, tx, st.info.Sequences); err != nil {
-		return err
-	}
 	for _, t := range st.info.Tables {
 		rh := newRowHash()
 		if err := sqliteDump(ctx, tx, t, rh); err != nil {
@@ -475,6 +469,12 @@ func (s *sqlite) load(ctx context.Context, st *stored) (err error) {
 		if err := mismatch(t, rh.rows, rh.sum()); err != nil {
 			return err
 		}
+	}
+	if err := run(ctx, exec, st.sql.post); err != nil {
+		return fmt.Errorf("%s post-data: %w", schemaFile, err)
+	}
+	if err := sqliteSequences(ctx, tx, st.info.Sequences); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
