@@ -22,12 +22,14 @@ type pgCatalog struct {
 	nsp    []uint32 // oids of the carried schemas that exist
 	script script
 
-	tables    []*pgTable
-	sequences []*pgSequence
-	identity  map[string]*pgSequence // identity sequences by "table oid/attnum"
-	matviews  []uint32
-	views     []uint32
-	fkeys     []statement // post-data constraints, added before the indexes
+	tables      []*pgTable
+	sequences   []*pgSequence
+	identity    map[string]*pgSequence // identity sequences by "table oid/attnum"
+	matviews    []uint32
+	views       []uint32
+	fkeys       []statement // post-data constraints, added before the indexes
+	afterTables []statement // pre-data statements that come after the tables
+	version     int         // server_version_num
 }
 
 type pgTable struct {
@@ -91,6 +93,12 @@ func (cat *pgCatalog) each(ctx context.Context, q string, args []any, dest []any
 
 func (cat *pgCatalog) read(ctx context.Context, schemas []string) error {
 	cat.identity = map[string]*pgSequence{}
+	if err := cat.c.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&cat.version); err != nil {
+		return err
+	}
+	if cat.version < 120000 {
+		return fmt.Errorf("PostgreSQL %d: snapshots need PostgreSQL 12 or later", cat.version/10000)
+	}
 	steps := []struct {
 		what string
 		fn   func(context.Context, []string) error
@@ -366,14 +374,28 @@ func (cat *pgCatalog) readSequences(ctx context.Context, _ []string) error {
 	return nil
 }
 
+// readFunctions adds functions and procedures before the tables, whose
+// defaults and checks may call them; those with a SQL-standard body (BEGIN
+// ATOMIC), which is checked at creation and so may need tables, go after
+// the tables.
 func (cat *pgCatalog) readFunctions(ctx context.Context, _ []string) error {
+	atomic := "p.prosqlbody IS NOT NULL"
+	if cat.version < 140000 {
+		atomic = "false"
+	}
 	var schema, name, args, def string
+	var late bool
 	return cat.each(ctx, `
-		SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid)
+		SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid), `+atomic+`
 		FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 		WHERE p.pronamespace = ANY ($1) AND p.prokind IN ('f', 'p', 'w') AND `+notExtension("pg_proc", "p.oid")+`
-		ORDER BY p.oid`, []any{cat.nsp}, []any{&schema, &name, &args, &def}, func() error {
-		cat.script.add(&cat.script.pre, "FUNCTION", fmt.Sprintf("%s.%s(%s)", schema, name, args), strings.TrimSpace(def)+";")
+		ORDER BY p.oid`, []any{cat.nsp}, []any{&schema, &name, &args, &def, &late}, func() error {
+		st := statement{kind: "FUNCTION", label: fmt.Sprintf("%s.%s(%s)", schema, name, args), sql: strings.TrimSpace(def) + ";"}
+		if late {
+			cat.afterTables = append(cat.afterTables, st)
+		} else {
+			cat.script.pre = append(cat.script.pre, st)
+		}
 		return nil
 	})
 }
@@ -435,6 +457,7 @@ func (cat *pgCatalog) readTables(ctx context.Context, _ []string) error {
 				fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s;", ident(s.schema, s.name), ident(s.ownerSchema, s.ownerTable, s.ownerAttr)))
 		}
 	}
+	cat.script.pre = append(cat.script.pre, cat.afterTables...)
 	return nil
 }
 

@@ -76,12 +76,16 @@ CREATE TRIGGER orders_touch BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECU
 CREATE FUNCTION no_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'no events'; END $$;
 CREATE TRIGGER events_guard BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION no_events();
 
--- A function whose body is parsed at creation and needs a table: it comes
--- before the tables in schema_init.sql, and loads by retrying.
+-- A function whose body is parsed at creation and needs a table.
 CREATE FUNCTION order_count(c integer) RETURNS bigint LANGUAGE sql STABLE
 BEGIN ATOMIC
 	SELECT count(*) FROM orders WHERE customer_id = c;
 END;
+-- A function that returns a table's rows: it comes before the tables in
+-- schema_init.sql, and loads by retrying.
+CREATE FUNCTION orders_of(c integer) RETURNS SETOF orders LANGUAGE sql STABLE AS $$
+	SELECT * FROM orders WHERE customer_id = c
+$$;
 
 CREATE VIEW big_orders AS SELECT o.id, o.total, order_count(o.customer_id) AS n FROM orders o WHERE o.total > 100;
 CREATE MATERIALIZED VIEW mood_counts AS SELECT mood, count(*) AS n FROM customers GROUP BY mood;
@@ -254,6 +258,9 @@ func TestPostgres_RoundTrip(t *testing.T) {
 	var n int64
 	if err := dst.QueryRowContext(ctx, "SELECT order_count(1000)").Scan(&n); err != nil || n != 2 {
 		t.Errorf("order_count(1000) = %d, %v; want 2", n, err)
+	}
+	if err := dst.QueryRowContext(ctx, "SELECT count(*) FROM orders_of(1000)").Scan(&n); err != nil || n != 2 {
+		t.Errorf("orders_of(1000) has %d rows, %v; want 2", n, err)
 	}
 }
 
