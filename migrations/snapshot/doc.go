@@ -26,8 +26,8 @@
 // (github.com/jackc/pgx/v5/stdlib) for PostgreSQL or "sqlite"
 // (modernc.org/sqlite) for SQLite; the package tells them apart by
 // [database/sql.DB.Driver]. It needs neither pg_dump nor any other program:
-// PostgreSQL's schema is generated from its catalogs and its data moves
-// through COPY on the pgx connection.
+// PostgreSQL's schema (PostgreSQL 12 or later) is generated from its
+// catalogs and its data moves through COPY on the pgx connection.
 //
 // What a PostgreSQL snapshot carries, for each schema in [Options.Schemas]
 // (only "public" by default): enum, domain and composite types; sequences

@@ -188,16 +188,16 @@ func (r *rowHash) Write(p []byte) (int, error) {
 
 func (r *rowHash) sum() string { return hex.EncodeToString(r.h.Sum(nil)) }
 
-// stored is a snapshot on disk, as read by open.
+// stored is a snapshot on disk, as read by readSnapshot.
 type stored struct {
 	dir  string // the snapshot's directory
 	info *Info
 	sql  *script // schema_init.sql, once verified
 }
 
-// open reads the info.json of the snapshot name in dir and checks it
+// readSnapshot reads the info.json of the snapshot name in dir and checks it
 // against info.json.sha256. It does not read the other files: see verify.
-func open(dir, name string) (*stored, error) {
+func readSnapshot(dir, name string) (*stored, error) {
 	sdir := filepath.Join(dir, name)
 	b, err := os.ReadFile(filepath.Join(sdir, infoFile))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -37,7 +37,7 @@ var (
 	ErrMismatch = errors.New("snapshot: loaded data differs from the snapshot")
 	// ErrUnsupported: the database holds an object that snapshots cannot
 	// carry, so Save refuses rather than leave it out.
-	ErrUnsupported = errors.New("snapshot: object snapshots cannot carry")
+	ErrUnsupported = errors.New("snapshot: the database holds objects snapshots cannot carry")
 )
 
 // ReleaseError is the refusal to load a snapshot taken by a newer release of
@@ -322,7 +322,7 @@ func Load(ctx context.Context, db *sql.DB, name string, opts Options) (*LoadResu
 	if err != nil {
 		return nil, err
 	}
-	s, err := open(opts.Dir, name)
+	s, err := readSnapshot(opts.Dir, name)
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +396,7 @@ func Verify(dir, name string) (*Info, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	s, err := open(dir, name)
+	s, err := readSnapshot(dir, name)
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +425,7 @@ func List(dir string) ([]Info, error) {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		s, err := open(dir, e.Name())
+		s, err := readSnapshot(dir, e.Name())
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -81,7 +81,9 @@ func (s *sqlite) save(ctx context.Context, w *dirWriter, info *Info) error {
 		return err
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
+	// Read only: a deferred transaction, which sees one state of the
+	// database without holding off writers.
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
