@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -101,6 +103,34 @@ type Holder struct {
 
 // String formats the holder for messages.
 func (h Holder) String() string { return fmt.Sprintf("%s pid %d", h.Host, h.PID) }
+
+// Key identifies one run in a store's lease row ("host/pid/id"): two runs
+// never share host, pid and ID.
+func (h Holder) Key() string { return fmt.Sprintf("%s/%d/%s", h.Host, h.PID, h.ID) }
+
+// ParseHolderKey recovers a holder from its stored Key and display name
+// (String). Hostnames cannot hold '/' but a caller's Host or ID may, so
+// every split around a decimal pid is tried and the one that gives back the
+// display name is kept; at most one can. The zero Holder means none did.
+func ParseHolderKey(key, display string) Holder {
+	for i := range len(key) {
+		if key[i] != '/' {
+			continue
+		}
+		pidText, rest, ok := strings.Cut(key[i+1:], "/")
+		if !ok {
+			break
+		}
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || strconv.Itoa(pid) != pidText {
+			continue
+		}
+		if h := (Holder{Host: key[:i], PID: pid, ID: rest}); h.String() == display {
+			return h
+		}
+	}
+	return Holder{}
+}
 
 // LeaseError reports that a scope is held by another run.
 type LeaseError struct {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/decanthq/decant"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
@@ -57,12 +58,8 @@ func Open(url string) (*sql.DB, error) {
 		}
 		return db, nil
 	}
-	return nil, fmt.Errorf("database URL must start with postgres://, postgresql:// or sqlite: (got %q)", redactURL(url))
+	return nil, fmt.Errorf("database URL must start with postgres://, postgresql:// or sqlite: (got %q)", decant.RedactURL(url))
 }
-
-var userinfo = regexp.MustCompile(`//([^:/@]+):[^@/]*@`)
-
-func redactURL(u string) string { return userinfo.ReplaceAllString(u, "//$1:xxxxx@") }
 
 // ledgerDDL creates decant's migration tables.
 func ledgerDDL(d Dialect) []string {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,7 +35,7 @@ func (s *Store) AcquireLease(ctx context.Context, scope string, h decant.Holder,
 	// The holder read after a refusal may have let go in between; then try again.
 	for range 3 {
 		var got string
-		err := s.pool.QueryRow(ctx, acquireSQL, scope, h.String(), holderID(h), ttl.Seconds()).Scan(&got)
+		err := s.pool.QueryRow(ctx, acquireSQL, scope, h.String(), h.Key(), ttl.Seconds()).Scan(&got)
 		if err == nil {
 			return nil
 		}
@@ -72,7 +70,7 @@ func (s *Store) leaseHolder(ctx context.Context, scope string) (*decant.LeaseErr
 	}
 	if holder != nil {
 		e.Holder = *holder
-		e.HeldBy = parseHolder(id, *holder)
+		e.HeldBy = decant.ParseHolderKey(id, *holder)
 	}
 	if since != nil {
 		e.Since = *since
@@ -85,7 +83,7 @@ func (s *Store) leaseHolder(ctx context.Context, scope string) (*decant.LeaseErr
 
 // ReleaseLease gives up the lease on scope if h holds it.
 func (s *Store) ReleaseLease(ctx context.Context, scope string, h decant.Holder) error {
-	if _, err := s.pool.Exec(ctx, releaseSQL, scope, holderID(h)); err != nil {
+	if _, err := s.pool.Exec(ctx, releaseSQL, scope, h.Key()); err != nil {
 		return fmt.Errorf("postgres: release lease on %s: %w", scope, err)
 	}
 	return nil
@@ -93,38 +91,8 @@ func (s *Store) ReleaseLease(ctx context.Context, scope string, h decant.Holder)
 
 // BreakLease clears the lease on scope if dead holds it, expired or not.
 func (s *Store) BreakLease(ctx context.Context, scope string, dead decant.Holder) error {
-	if _, err := s.pool.Exec(ctx, releaseSQL, scope, holderID(dead)); err != nil {
+	if _, err := s.pool.Exec(ctx, releaseSQL, scope, dead.Key()); err != nil {
 		return fmt.Errorf("postgres: break lease on %s: %w", scope, err)
 	}
 	return nil
-}
-
-// holderID identifies one run: two runs never share host, pid and ID.
-func holderID(h decant.Holder) string {
-	return fmt.Sprintf("%s/%d/%s", h.Host, h.PID, h.ID)
-}
-
-// parseHolder recovers the holder from its stored id (holderID) and display
-// name (Holder.String). Hostnames cannot hold '/' but a caller's Host or ID
-// may, so every split around a decimal pid is tried and the one that gives
-// back the display name is kept; at most one can. The zero Holder means
-// none did.
-func parseHolder(id, display string) decant.Holder {
-	for i := range len(id) {
-		if id[i] != '/' {
-			continue
-		}
-		pidText, rest, ok := strings.Cut(id[i+1:], "/")
-		if !ok {
-			break
-		}
-		pid, err := strconv.Atoi(pidText)
-		if err != nil || strconv.Itoa(pid) != pidText {
-			continue
-		}
-		if h := (decant.Holder{Host: id[:i], PID: pid, ID: rest}); h.String() == display {
-			return h
-		}
-	}
-	return decant.Holder{}
 }

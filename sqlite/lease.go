@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -33,7 +31,7 @@ func (s *Store) AcquireLease(ctx context.Context, scope string, h decant.Holder,
 	for range 3 {
 		now := time.Now()
 		var got string
-		err := s.db.QueryRowContext(ctx, acquireSQL, scope, h.String(), holderID(h), stamp(now), stamp(now.Add(ttl))).Scan(&got)
+		err := s.db.QueryRowContext(ctx, acquireSQL, scope, h.String(), h.Key(), stamp(now), stamp(now.Add(ttl))).Scan(&got)
 		if err == nil {
 			return nil
 		}
@@ -63,7 +61,7 @@ func (s *Store) leaseHolder(ctx context.Context, scope string) (*decant.LeaseErr
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: read lease on %s: %w", scope, err)
 	}
-	return &decant.LeaseError{Scope: scope, Holder: holder.String, HeldBy: parseHolder(id.String, holder.String),
+	return &decant.LeaseError{Scope: scope, Holder: holder.String, HeldBy: decant.ParseHolderKey(id.String, holder.String),
 		Since: parseStamp(since.String), Expires: parseStamp(expires.String)}, nil
 }
 
@@ -73,7 +71,7 @@ WHERE scope = ? AND holder_id = ?`
 
 // ReleaseLease gives up the lease on scope if h holds it.
 func (s *Store) ReleaseLease(ctx context.Context, scope string, h decant.Holder) error {
-	if _, err := s.db.ExecContext(ctx, releaseSQL, stamp(time.Now()), scope, holderID(h)); err != nil {
+	if _, err := s.db.ExecContext(ctx, releaseSQL, stamp(time.Now()), scope, h.Key()); err != nil {
 		return fmt.Errorf("sqlite: release lease on %s: %w", scope, err)
 	}
 	return nil
@@ -81,38 +79,8 @@ func (s *Store) ReleaseLease(ctx context.Context, scope string, h decant.Holder)
 
 // BreakLease clears the lease on scope if dead holds it, expired or not.
 func (s *Store) BreakLease(ctx context.Context, scope string, dead decant.Holder) error {
-	if _, err := s.db.ExecContext(ctx, releaseSQL, stamp(time.Now()), scope, holderID(dead)); err != nil {
+	if _, err := s.db.ExecContext(ctx, releaseSQL, stamp(time.Now()), scope, dead.Key()); err != nil {
 		return fmt.Errorf("sqlite: break lease on %s: %w", scope, err)
 	}
 	return nil
-}
-
-// holderID identifies one run: two runs never share host, pid and ID.
-func holderID(h decant.Holder) string {
-	return fmt.Sprintf("%s/%d/%s", h.Host, h.PID, h.ID)
-}
-
-// parseHolder recovers the holder from its stored id (holderID) and display
-// name (Holder.String). Hostnames cannot hold '/' but a caller's Host or ID
-// may, so every split around a decimal pid is tried and the one that gives
-// back the display name is kept; at most one can. The zero Holder means
-// none did.
-func parseHolder(id, display string) decant.Holder {
-	for i := range len(id) {
-		if id[i] != '/' {
-			continue
-		}
-		pidText, rest, ok := strings.Cut(id[i+1:], "/")
-		if !ok {
-			break
-		}
-		pid, err := strconv.Atoi(pidText)
-		if err != nil || strconv.Itoa(pid) != pidText {
-			continue
-		}
-		if h := (decant.Holder{Host: id[:i], PID: pid, ID: rest}); h.String() == display {
-			return h
-		}
-	}
-	return decant.Holder{}
 }
