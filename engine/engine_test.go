@@ -16,6 +16,7 @@ import (
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/internal/testenv"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -102,29 +103,7 @@ func (f *fixture) query(t *testing.T, q string) string {
 	db, err := sql.Open("sqlite", f.db)
 	must(t, err)
 	defer db.Close()
-	rows, err := db.Query(q)
-	must(t, err)
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		must(t, rows.Scan(ptrs...))
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			parts[i] = fmt.Sprint(v)
-		}
-		out = append(out, strings.Join(parts, " "))
-	}
-	must(t, rows.Err())
-	return strings.Join(out, "\n")
+	return strings.Join(testenv.Rows(t, db, q), "\n")
 }
 
 // stopAfter closes stop after n batches, like a SIGTERM mid-run.

@@ -3,7 +3,6 @@ package migrations_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -48,29 +47,7 @@ func dir(files map[string]string) fstest.MapFS {
 
 func query(t *testing.T, db *sql.DB, q string) string {
 	t.Helper()
-	rows, err := db.QueryContext(context.Background(), q)
-	must(t, err)
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		must(t, rows.Scan(ptrs...))
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			parts[i] = fmt.Sprint(v)
-		}
-		out = append(out, strings.Join(parts, " "))
-	}
-	must(t, rows.Err())
-	return strings.Join(out, "\n")
+	return strings.Join(testenv.Rows(t, db, q), "\n")
 }
 
 func ids(as []migrations.Applied) string {

@@ -60,6 +60,41 @@ func StatusOf(ctx context.Context, db *sql.DB, fsys fs.FS, opts Options) ([]Stat
 	return c.status(ctx, set)
 }
 
+// Ledger returns the applied migrations recorded in db, versioned ones by
+// number and then repeatables, without taking the lock and without reading any migration files
+// (snapshots store it in their info.json). A database without a ledger has
+// none: the result is empty, not an error.
+func Ledger(ctx context.Context, db *sql.DB) ([]Applied, error) {
+	c, err := newConn(db, Options{})
+	if err != nil {
+		return nil, err
+	}
+	exists, err := c.ledgerExists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		return []Applied{}, nil
+	}
+	applied, err := c.applied(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Applied, 0, len(applied))
+	for _, a := range applied {
+		out = append(out, a)
+	}
+	// Versioned by number, then repeatables by name, as they are applied.
+	sort.Slice(out, func(i, j int) bool {
+		ri, rj := out[i].Kind == KindRepeatable, out[j].Kind == KindRepeatable
+		if ri != rj {
+			return rj
+		}
+		return out[i].Number < out[j].Number || out[i].Number == out[j].Number && out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
 func (c *conn) status(ctx context.Context, set *Set) ([]Status, error) {
 	exists, err := c.ledgerExists(ctx)
 	if err != nil {

@@ -27,10 +27,18 @@ func TestUp(t *testing.T) {
 		if got := states(t, db, fsys, migrations.Options{}); got != "1:pending 2:pending R:names:pending" {
 			t.Errorf("before: %s", got)
 		}
+		if l, err := migrations.Ledger(ctx, db); err != nil || l == nil || len(l) != 0 {
+			t.Errorf("Ledger without a ledger table = %v, %v; want empty", l, err)
+		}
 		res, err := migrations.Up(ctx, db, fsys, migrations.Options{AppliedBy: "tester"})
 		must(t, err)
 		if got := ids(res.Applied); got != "1,2,R:names" {
 			t.Errorf("applied %s", got)
+		}
+		ledger, err := migrations.Ledger(ctx, db)
+		must(t, err)
+		if got := ids(ledger); got != "1,2,R:names" || ledger[1].Release != "1.1.0" || ledger[0].AppliedBy != "tester" {
+			t.Errorf("Ledger = %+v", ledger)
 		}
 		if got := query(t, db, "SELECT name FROM names ORDER BY name"); got != "ann\nbob" {
 			t.Errorf("view: %q", got)

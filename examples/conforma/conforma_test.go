@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -212,35 +211,7 @@ func applicants(t *testing.T, base string) []app.Applicant {
 // check runs query and compares its rows, written as "a b, c d", with want.
 func check(t *testing.T, db *sql.DB, query, want string) {
 	t.Helper()
-	rows, err := db.Query(query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var lines []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var line []string
-		for _, v := range vals {
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			line = append(line, fmt.Sprint(v))
-		}
-		lines = append(lines, strings.Join(line, " "))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(lines, ", "); got != want {
+	if got := strings.Join(testenv.Rows(t, db, query), ", "); got != want {
 		t.Errorf("%s\n got: %s\nwant: %s", query, got, want)
 	}
 }

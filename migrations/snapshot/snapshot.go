@@ -82,8 +82,10 @@ type Options struct {
 	Ledger func(ctx context.Context, db *sql.DB) (json.RawMessage, error)
 
 	// Migrate, when set, is called by Load after the snapshot is loaded and
-	// committed, to apply the migrations newer than the snapshot.
-	Migrate func(ctx context.Context, db *sql.DB) error
+	// committed, to apply the migrations newer than the snapshot. res says
+	// what was loaded and the backup's name, so the hook can report them
+	// before it starts.
+	Migrate func(ctx context.Context, db *sql.DB, res *LoadResult) error
 
 	// Now returns the current time. Defaults to [time.Now].
 	Now func() time.Time
@@ -202,12 +204,14 @@ type FileInfo struct {
 // LoadResult reports what [Load] did.
 type LoadResult struct {
 	// Snapshot is the snapshot loaded.
-	Snapshot *Info
+	Snapshot *Info `json:"snapshot"`
 	// Backup is the name of the snapshot of the database saved before it was
 	// replaced; empty when the database was empty and nothing was saved.
-	Backup string
+	Backup string `json:"backup,omitempty"`
+	// Loaded says the snapshot's content was loaded, checked and committed.
+	Loaded bool `json:"loaded"`
 	// Migrated says whether [Options.Migrate] was called and succeeded.
-	Migrated bool
+	Migrated bool `json:"migrated"`
 }
 
 // Save writes a snapshot of db named name into opts.Dir and returns its
@@ -354,8 +358,9 @@ func Load(ctx context.Context, db *sql.DB, name string, opts Options) (*LoadResu
 	if err := d.load(ctx, s); err != nil {
 		return res, fmt.Errorf("snapshot %q: load: %w", name, err)
 	}
+	res.Loaded = true
 	if opts.Migrate != nil {
-		if err := opts.Migrate(ctx, db); err != nil {
+		if err := opts.Migrate(ctx, db, res); err != nil {
 			return res, fmt.Errorf("snapshot %q loaded, but migrate: %w", name, err)
 		}
 		res.Migrated = true

@@ -332,8 +332,10 @@ func TestLoad_Backup(t *testing.T) {
 			original := takeFingerprint(t, b, db)
 
 			migrated := 0
-			opts.Migrate = func(ctx context.Context, db *sql.DB) error {
+			var told snapshot.LoadResult
+			opts.Migrate = func(ctx context.Context, db *sql.DB, res *snapshot.LoadResult) error {
 				migrated++
+				told = *res
 				_, err := db.ExecContext(ctx, "CREATE TABLE migrated (x integer)")
 				return err
 			}
@@ -341,8 +343,11 @@ func TestLoad_Backup(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.HasPrefix(res.Backup, "backup-2026") || !res.Migrated || migrated != 1 {
-				t.Errorf("Load result: backup %q, migrated %v (%d calls)", res.Backup, res.Migrated, migrated)
+			if !strings.HasPrefix(res.Backup, "backup-2026") || !res.Loaded || !res.Migrated || migrated != 1 {
+				t.Errorf("Load result: backup %q, loaded %v, migrated %v (%d calls)", res.Backup, res.Loaded, res.Migrated, migrated)
+			}
+			if !told.Loaded || told.Backup != res.Backup || told.Snapshot == nil || told.Snapshot.Name != "release-1.2" {
+				t.Errorf("Migrate was told %+v", told)
 			}
 			if got := string(res.Snapshot.Ledger); got != `{"applied":["001_init"]}` {
 				t.Errorf("ledger = %s", got)
