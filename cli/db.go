@@ -61,13 +61,16 @@ func (o *DBOpts) Validate() error {
 	return nil
 }
 
-func (o *DBOpts) options(w io.Writer) migrations.Options {
+func (o *DBOpts) options(w io.Writer) migrations.Options { return o.optionsVerb(w, "applying") }
+
+// optionsVerb is options whose progress lines start with verb.
+func (o *DBOpts) optionsVerb(w io.Writer, verb string) migrations.Options {
 	opts := migrations.Options{To: o.To, Release: o.Release, Lock: migrations.LockMode(o.Lock), LockTimeout: o.LockTimeout}
 	if !o.JSON {
 		opts.Progress = func(e migrations.Event) {
 			switch e.What {
 			case "start":
-				fmt.Fprintf(w, "applying %s\n", e.Migration)
+				fmt.Fprintf(w, "%s %s\n", verb, e.Migration)
 			case "batch":
 				fmt.Fprintf(w, "  %d rows, cursor %s\n", e.Rows, e.Cursor)
 			case "done":
@@ -130,7 +133,13 @@ func newDBCmd() *cobra.Command {
 	}
 	redo.Flags().StringVar(&o.Since, "since-release", "", "re-run as if the database were at this release")
 	_ = redo.MarkFlagRequired("since-release")
-	cmd.AddCommand(up, status, baseline, accept, redo)
+	down := &cobra.Command{
+		Use: "down --to N", Short: "Revert the migrations after N, newest first, by their down sections", Args: cobra.NoArgs,
+		RunE: run(RunDBDown),
+	}
+	down.Flags().Int64Var(&o.To, "to", 0, "the last migration to keep (0 reverts every migration)")
+	_ = down.MarkFlagRequired("to")
+	cmd.AddCommand(up, status, baseline, accept, redo, down)
 	return cmd
 }
 
@@ -233,6 +242,23 @@ func RunDBRedo(ctx context.Context, o DBOpts, w io.Writer) error {
 			return printJSON(w, res)
 		}
 		fmt.Fprintf(w, "%d applied or redone, %d pending\n", len(res.Applied), len(res.Pending))
+	}
+	return redacted(err, o.Database)
+}
+
+// RunDBDown reverts the applied migrations numbered above o.To.
+func RunDBDown(ctx context.Context, o DBOpts, w io.Writer) error {
+	db, err := o.open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reverted, err := migrations.Down(ctx, db, os.DirFS(o.Dir), o.To, o.optionsVerb(w, "reverting"))
+	if o.JSON && err == nil {
+		return printJSON(w, reverted)
+	}
+	if !o.JSON && reverted != nil {
+		fmt.Fprintf(w, "%d reverted\n", len(reverted))
 	}
 	return redacted(err, o.Database)
 }

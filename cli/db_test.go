@@ -56,6 +56,24 @@ func TestDBCommands(t *testing.T) {
 			if r := mustRun(t, append(db, "status")...); !strings.Contains(r.stdout, "0003_c.sql failed:") {
 				t.Errorf("status after a failure:\n%s", r)
 			}
+
+			// down: refused while 0002 has no down section, then done.
+			write("0003_c.sql", "CREATE TABLE c (y integer);\n-- decant:down\nDROP TABLE c;\n")
+			mustRun(t, append(db, "up")...)
+			if r := run(t, append(db, "down")...); r.code != 1 || !strings.Contains(r.stderr, `"to" not set`) {
+				t.Errorf("down without --to:\n%s", r)
+			}
+			if r := run(t, append(db, "down", "--to", "0")...); r.code != 1 || !strings.Contains(r.stderr, "0002_b.sql has no down section") {
+				t.Errorf("down over a migration without a down section:\n%s", r)
+			}
+			r = mustRun(t, append(db, "down", "--to", "2")...)
+			if !strings.Contains(r.stdout, "reverting 0003_c.sql") || !strings.Contains(r.stdout, "1 reverted") {
+				t.Errorf("down --to 2:\n%s", r)
+			}
+			decodeJSON(t, mustRun(t, append(db, "status", "--json")...), &st)
+			if len(st) != 3 || st[2].State != migrations.StatePending {
+				t.Errorf("status after down: %+v", st)
+			}
 		})
 	}
 	for _, tt := range []struct{ args, want string }{

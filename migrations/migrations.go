@@ -13,7 +13,7 @@
 //	-- decant:guard SELECT ...     Redo refuses unless this query returns true
 //	-- decant:batch size=1000 start=0
 //	                              a data migration run in batches (see below)
-//	-- decant:down                 what follows undoes the migration
+//	-- decant:down                 what follows undoes the migration (see [Down])
 //
 // Every migration runs in its own transaction unless it opts out, under a
 // lock, so that several processes starting at once apply each migration
@@ -96,8 +96,11 @@ func (m *Migration) String() string {
 	return fmt.Sprintf("go migration %d %s", m.Number, m.Name)
 }
 
-// HasDown reports whether the migration has a down section.
-func (m *Migration) HasDown() bool { return len(m.down) > 0 }
+// HasDown reports whether the migration has a down section (a Go
+// migration: a Down function), so that [Down] can revert it.
+func (m *Migration) HasDown() bool {
+	return len(m.down) > 0 || m.goMig != nil && m.goMig.Down != nil
+}
 
 // BatchSpec describes a batched data migration.
 type BatchSpec struct {
@@ -125,6 +128,9 @@ type GoMigration struct {
 	// it handled; 0 rows ends the migration.
 	Batch     func(ctx context.Context, tx *sql.Tx, cursor json.RawMessage, size int) (next json.RawMessage, rows int, err error)
 	BatchSize int
+	// Down, optional, undoes the migration inside a transaction, for
+	// [Down]. Include it in Fingerprint's notion of the code.
+	Down func(ctx context.Context, tx *sql.Tx) error
 }
 
 // Options tune Up and the other calls. The zero value applies everything
@@ -235,15 +241,22 @@ type StepError struct {
 	// in the file (1-based; 0 when unknown, as for Go migrations).
 	Statement string
 	Line, Col int
-	Err       error
+	// Down says the failure was in the down section, run by [Down]; the
+	// migration stays applied.
+	Down bool
+	Err  error
 }
 
 func (e *StepError) Error() string {
-	if e.Statement == "" {
-		return fmt.Sprintf("migration %s failed: %v", e.Migration, e.Err)
+	what := "migration " + e.Migration.String()
+	if e.Down {
+		what = "down section of migration " + e.Migration.String()
 	}
-	return fmt.Sprintf("migration %s failed at line %d, column %d: %v\n  statement: %s",
-		e.Migration, e.Line, e.Col, e.Err, oneLine(e.Statement, 200))
+	if e.Statement == "" {
+		return fmt.Sprintf("%s failed: %v", what, e.Err)
+	}
+	return fmt.Sprintf("%s failed at line %d, column %d: %v\n  statement: %s",
+		what, e.Line, e.Col, e.Err, oneLine(e.Statement, 200))
 }
 
 // Unwrap returns the database's error.
