@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/plan"
 )
 
 // CheckOpts are the flags of `decant check`.
@@ -55,6 +57,7 @@ func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResul
 	if err != nil {
 		return nil, err
 	}
+	res.Migrations = checkMigrations(ctx, p)
 	if o.JSON {
 		err = printJSON(w, res)
 	} else {
@@ -66,12 +69,45 @@ func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResul
 	return res, err
 }
 
+// checkMigrations reports the plan's versioned migrations, if it has any.
+func checkMigrations(ctx context.Context, p *plan.Plan) *engine.MigrationsCheck {
+	if p.Migrations == "" {
+		return nil
+	}
+	mc := &engine.MigrationsCheck{Dir: p.Migrations}
+	pending, err := connect.PendingMigrations(ctx, p)
+	if err != nil {
+		mc.Error = decant.RedactURL(err.Error())
+	}
+	for _, s := range pending {
+		name := s.File
+		if name == "" {
+			name = s.ID + " " + s.Name
+		}
+		mc.Pending = append(mc.Pending, fmt.Sprintf("%s (%s)", name, s.State))
+	}
+	return mc
+}
+
 func printCheck(w io.Writer, res *engine.CheckResult) {
 	for _, c := range res.Connections {
 		if c.Error != "" {
 			fmt.Fprintf(w, "FAIL connection %s (%s): %s\n", c.Name, c.URL, c.Error)
 		} else {
 			fmt.Fprintf(w, "ok   connection %s (%s)\n", c.Name, c.URL)
+		}
+	}
+	pending := 0
+	if m := res.Migrations; m != nil {
+		pending = len(m.Pending)
+		switch {
+		case m.Error != "":
+			fmt.Fprintf(w, "FAIL migrations %s: %s\n", m.Dir, m.Error)
+		case pending > 0:
+			fmt.Fprintf(w, "note migrations %s: %d to apply (migrate applies them before the steps): %s\n",
+				m.Dir, pending, strings.Join(m.Pending, ", "))
+		default:
+			fmt.Fprintf(w, "ok   migrations %s: all applied\n", m.Dir)
 		}
 	}
 	for _, s := range res.Steps {
@@ -82,6 +118,9 @@ func printCheck(w io.Writer, res *engine.CheckResult) {
 		fmt.Fprintf(w, "FAIL step %s:\n", s.Step)
 		for _, p := range s.Problems {
 			fmt.Fprintf(w, "       %s\n", p)
+		}
+		if pending > 0 {
+			fmt.Fprintln(w, "       (the target lacks migrations; run `decant db up`, or `decant migrate`, which applies them first, then check again)")
 		}
 	}
 }

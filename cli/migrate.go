@@ -15,6 +15,7 @@ import (
 
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/migrations"
 )
 
 // MigrateOpts are the flags of `decant migrate`.
@@ -99,7 +100,8 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		defer pc.Close()
 	}
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only,
-		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: prog}
+		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: prog,
+		Migrate: connect.Migrate(p, migrationProgress(errw))}
 	res, err := engine.Run(ctx, cfg, stop)
 	if pc, ok := prog.(interface{ Close() }); ok {
 		pc.Close()
@@ -161,4 +163,17 @@ func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 			s.Cursor, s.Duration.Round(time.Millisecond), rate, note)
 	}
 	return tw.Flush()
+}
+
+// migrationProgress prints the migrations that migrate applies before the
+// steps, one line each.
+func migrationProgress(w io.Writer) func(migrations.Event) {
+	return func(e migrations.Event) {
+		switch e.What {
+		case "batch":
+			fmt.Fprintf(w, "migration %s: %d rows, cursor %s\n", e.Migration, e.Rows, e.Cursor)
+		case "done":
+			fmt.Fprintf(w, "applied migration %s in %s\n", e.Migration, e.Duration.Round(time.Millisecond))
+		}
+	}
 }

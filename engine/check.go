@@ -12,7 +12,20 @@ import (
 // CheckResult is what `decant check` found.
 type CheckResult struct {
 	Connections []ConnectionCheck `json:"connections"`
-	Steps       []StepCheck       `json:"steps"`
+	// Migrations is the state of the plan's versioned migrations, when it
+	// names a directory of them.
+	Migrations *MigrationsCheck `json:"migrations,omitempty"`
+	Steps      []StepCheck      `json:"steps"`
+}
+
+// MigrationsCheck tells whether the target has the plan's migrations.
+// Pending ones are not a problem (migrate applies them first); an error
+// (a bad directory, an edited applied migration) is.
+type MigrationsCheck struct {
+	Dir string `json:"dir"`
+	// Pending lists what the target lacks, as "file (state)".
+	Pending []string `json:"pending,omitempty"`
+	Error   string   `json:"error,omitempty"`
 }
 
 // OK reports whether nothing is wrong.
@@ -21,6 +34,9 @@ func (r *CheckResult) OK() bool {
 		if c.Error != "" {
 			return false
 		}
+	}
+	if r.Migrations != nil && r.Migrations.Error != "" {
+		return false
 	}
 	for _, s := range r.Steps {
 		if len(s.Problems) > 0 {

@@ -52,6 +52,12 @@ type Config struct {
 	MapWorkers int
 	// Progress receives events; nil discards them.
 	Progress Progress
+	// Migrate, when set, applies the target's versioned migrations (plan
+	// key migrations; see connect.Migrate). Run calls it once, after
+	// decant's state tables exist and before the setup files and the
+	// steps, so that migrations may build on decant's tables and the steps
+	// find their tables. DryRun skips it.
+	Migrate func(ctx context.Context) error
 }
 
 // Progress receives run events. Implementations must be safe for use from

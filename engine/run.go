@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -26,7 +25,7 @@ func Run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 		return nil, err
 	}
 	if !cfg.DryRun {
-		if err := runSetup(ctx, cfg.Plan, cfg.Store); err != nil {
+		if err := prepareTarget(ctx, cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -36,9 +35,6 @@ func Run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 	}
 	res := &Result{Scope: cfg.Scope, DryRun: cfg.DryRun}
 	if !cfg.DryRun {
-		if err := cfg.Store.Init(ctx); err != nil {
-			return nil, fmt.Errorf("prepare state tables: %w", err)
-		}
 		release, leaseCtx, err := holdLease(ctx, cfg)
 		if err != nil {
 			return nil, err
@@ -193,6 +189,21 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 	return release, leaseCtx, nil
 }
 
+// prepareTarget creates decant's state tables, then applies the target's
+// migrations, then runs the setup scripts: each may use what the one
+// before made.
+func prepareTarget(ctx context.Context, cfg Config) error {
+	if err := cfg.Store.Init(ctx); err != nil {
+		return fmt.Errorf("prepare state tables: %w", err)
+	}
+	if cfg.Migrate != nil {
+		if err := cfg.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	return runSetup(ctx, cfg.Plan, cfg.Store)
+}
+
 // runSetup runs the plan's setup scripts on the target.
 func runSetup(ctx context.Context, p *plan.Plan, st decant.Store) error {
 	if len(p.Setup) == 0 {
@@ -203,11 +214,7 @@ func runSetup(ctx context.Context, p *plan.Plan, st decant.Store) error {
 		return fmt.Errorf("setup: the target store cannot run SQL scripts")
 	}
 	for _, f := range p.Setup {
-		path := f
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(filepath.Dir(p.File), f)
-		}
-		b, err := os.ReadFile(path)
+		b, err := os.ReadFile(p.Path(f))
 		if err != nil {
 			return fmt.Errorf("setup: %w", err)
 		}

@@ -6,6 +6,7 @@ package plan
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,11 +35,25 @@ type Plan struct {
 	// in order, on the target before anything else. They must be idempotent
 	// (CREATE TABLE IF NOT EXISTS ...), since they run every time.
 	Setup []string `yaml:"setup"`
+	// Migrations is a directory of versioned migrations (relative to the
+	// plan file; see package migrations) that migrate applies to the
+	// target, as `decant db up` does, after decant's state tables exist and
+	// before the setup files and the steps.
+	Migrations string `yaml:"migrations"`
 	// Connections maps names to URLs.
 	Connections map[string]string `yaml:"connections"`
 	Steps       []*Step           `yaml:"steps"`
 
 	src []byte
+}
+
+// Path resolves a path written in the plan: relative paths are taken from
+// the plan file's directory.
+func (p *Plan) Path(rel string) string {
+	if rel == "" || filepath.IsAbs(rel) {
+		return rel
+	}
+	return filepath.Join(filepath.Dir(p.File), rel)
 }
 
 // Step is one ordered unit of work.

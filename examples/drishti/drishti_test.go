@@ -24,6 +24,7 @@ import (
 	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/examples/drishti/drishtifeed"
 	"github.com/decanthq/decant/internal/testenv"
+	"github.com/decanthq/decant/migrations"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -47,7 +48,6 @@ func TestDrishti(t *testing.T) {
 	ctx := context.Background()
 	dbURL := testenv.Postgres(t)
 	db := connect(t, dbURL)
-	applySQL(t, db, "schema/001_forms.sql")
 
 	gen := drishtifeed.NewGenerator(drishtifeed.Config{Seed: 1})
 	first := gen.Next(2000)
@@ -60,17 +60,24 @@ func TestDrishti(t *testing.T) {
 	t.Setenv("DRISHTI_FEED_PASSWORD", feedPassword)
 	t.Setenv("DECANT_TARGET", dbURL)
 
+	// On the empty database, check names the migration that creates the
+	// form tables, and fails on the tables missing until it is applied.
 	var out bytes.Buffer
-	if _, err := cli.RunCheck(ctx, cli.CheckOpts{Common: common()}, &out); err != nil {
-		t.Fatalf("decant check: %v\n%s", err, out.String())
+	_, err := cli.RunCheck(ctx, cli.CheckOpts{Common: common()}, &out)
+	var ee *cli.ExitError
+	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(out.String(), "note migrations migrations: 1 to apply") ||
+		!strings.Contains(out.String(), "0001_forms.sql (pending)") || !strings.Contains(out.String(), "the target lacks migrations") {
+		t.Fatalf("decant check before the migrations: %v\n%s", err, out.String())
 	}
 
+	// migrate applies migrations/ (the form tables), then audit_views.sql
+	// (over decant's tables, which it created first), then polls.
 	res := migrate(t)
 	known, unknown := split(first)
 	assertResult(t, res, len(first), len(known), len(unknown))
-
-	// The views read decant's tables, which the first migrate created.
-	applySQL(t, db, "schema/002_views.sql")
+	if got := queryStrings(t, db, "SELECT id || ' ' || name FROM decant_migrations"); strings.Join(got, ",") != "1 forms" {
+		t.Errorf("decant_migrations after the first migrate: %q", got)
+	}
 
 	want := expect(first)
 	checkContents(t, db, want)
@@ -85,7 +92,7 @@ func TestDrishti(t *testing.T) {
 
 	// `decant check` still passes with the state tables and views in place.
 	out.Reset()
-	if _, err := cli.RunCheck(ctx, cli.CheckOpts{Common: common()}, &out); err != nil {
+	if _, err := cli.RunCheck(ctx, cli.CheckOpts{Common: common()}, &out); err != nil || !strings.Contains(out.String(), "ok   migrations migrations: all applied") {
 		t.Fatalf("decant check after migrate: %v\n%s", err, out.String())
 	}
 
@@ -166,8 +173,6 @@ func TestDrishtiKill(t *testing.T) {
 	bin := buildDecant(t)
 	killedURL, cleanURL := testenv.Postgres(t), testenv.Postgres(t)
 	killed, clean := connect(t, killedURL), connect(t, cleanURL)
-	applySQL(t, killed, "schema/001_forms.sql")
-	applySQL(t, clean, "schema/001_forms.sql")
 
 	subs := drishtifeed.Generate(2, 2000)
 	srv := drishtifeed.NewServer(subs)
@@ -254,7 +259,7 @@ func TestDrishtiMissingColumn(t *testing.T) {
 	ctx := context.Background()
 	dbURL := testenv.Postgres(t)
 	db := connect(t, dbURL)
-	applySQL(t, db, "schema/001_forms.sql")
+	applyMigrations(t, dbURL)
 	if _, err := db.Exec(ctx, "ALTER TABLE tt DROP COLUMN client_version"); err != nil {
 		t.Fatal(err)
 	}
@@ -736,7 +741,7 @@ func checkViews(t *testing.T, db *pgx.Conn, subs []drishtifeed.Submission, known
 func checksums(t *testing.T, db *pgx.Conn) map[string]string {
 	t.Helper()
 	tables := append(formTables(), "delivery_outcome_child_registration",
-		"decant_batches", "decant_errors", "decant_ledger", "decant_checkpoints")
+		"decant_batches", "decant_errors", "decant_ledger", "decant_checkpoints", "decant_migrations")
 	out := map[string]string{}
 	for _, tbl := range tables {
 		var n int64
@@ -765,14 +770,17 @@ func connect(t *testing.T, url string) *pgx.Conn {
 	return conn
 }
 
-func applySQL(t *testing.T, db *pgx.Conn, file string) {
+// applyMigrations applies the example's migrations to the database at url,
+// as `decant db up --dir migrations` does.
+func applyMigrations(t *testing.T, url string) {
 	t.Helper()
-	b, err := os.ReadFile(file)
+	db, err := migrations.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(context.Background(), string(b)); err != nil {
-		t.Fatalf("apply %s: %v", file, err)
+	defer db.Close()
+	if _, err := migrations.Up(context.Background(), db, os.DirFS("migrations"), migrations.Options{}); err != nil {
+		t.Fatal(err)
 	}
 }
 

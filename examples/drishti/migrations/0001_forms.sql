@@ -9,10 +9,12 @@
 -- types; the field "id" becomes <bind_type>_id. decant's plan maps fields by
 -- name, so a new question needs only a new column here, not a plan change.
 --
--- Apply before the first `decant migrate`:
---   psql "$DECANT_TARGET" -v ON_ERROR_STOP=1 -f examples/drishti/schema/001_forms.sql
-
-BEGIN;
+-- A decant migration (docs/migrations.md): `decant migrate` applies it before
+-- its first poll, because decant.yaml names this directory under
+-- `migrations:`, and records it in decant_migrations so it runs once. To
+-- create the tables before any poll, run
+--   decant db up --database "$DECANT_TARGET" --dir examples/drishti/migrations
+-- A new question is a new migration file (0002_...sql) with its ALTER TABLE.
 
 CREATE TABLE ec_registration (
     instance_id                       text PRIMARY KEY,
@@ -105,5 +107,3 @@ CREATE TABLE delivery_outcome_child_registration (
     bf_post_birth       text,
     PRIMARY KEY (parent_instance_id, child_id)
 );
-
-COMMIT;

@@ -1,11 +1,11 @@
 -- Drishti's two audit tables, migration_audit and error_audit, as views over
 -- decant's own state tables, for the reports and people used to them.
 --
--- decant creates its decant_ tables when `decant migrate` first runs, so
--- apply this file AFTER the first `decant migrate` (it fails with
--- "relation decant_batches does not exist" before). It is idempotent: apply
--- it again at any time.
---   psql "$DECANT_TARGET" -v ON_ERROR_STOP=1 -f examples/drishti/schema/002_views.sql
+-- decant.yaml lists this file under `setup:`, so `decant migrate` runs it on
+-- every run, after it has created its decant_ tables and applied
+-- migrations/ (the views read decant_batches and decant_errors, which do not
+-- exist before). It is idempotent. By hand, after a first migrate:
+--   psql "$DECANT_TARGET" -v ON_ERROR_STOP=1 -f examples/drishti/audit_views.sql
 --
 -- Differences from the original tables, all deliberate:
 --   * one migration_audit row per decant batch (100 submissions, like the

@@ -1,0 +1,99 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// planWithMigrations writes a plan whose target tables come from a
+// migrations directory, with files name -> text, and returns its path.
+func planWithMigrations(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("data.jsonl", `{"id": 1, "name": "ann"}`+"\n"+`{"id": 2, "name": "bob"}`+"\n")
+	write("decant.yaml", `version: 1
+connections:
+  people: file:data.jsonl
+  target: sqlite:target.db
+migrations: schema
+setup: [views.sql]
+steps:
+  - name: people
+    from: {connection: people, key: id}
+    key: id
+    to: {table: people}
+    map: {id: record.id, name: record.name}
+`)
+	write("views.sql", "CREATE VIEW IF NOT EXISTS batch_count AS SELECT count(*) AS n FROM decant_batches;\n")
+	for name, text := range files {
+		write(filepath.Join("schema", name), text)
+	}
+	return filepath.Join(dir, "decant.yaml")
+}
+
+// Ensure the plan key migrations: check reports what is pending, migrate
+// applies it after decant's tables exist and before setup and the steps,
+// once; a failing migration stops migrate before it reads anything; a
+// missing directory is named.
+func TestPlanMigrations(t *testing.T) {
+	plan := planWithMigrations(t, map[string]string{
+		"0001_people.sql": "CREATE TABLE people (id integer PRIMARY KEY, name text NOT NULL);\n",
+	})
+	r := run(t, "check", "-c", plan)
+	if r.code != 2 || !strings.Contains(r.stdout, "note migrations schema: 1 to apply") || !strings.Contains(r.stdout, "the target lacks migrations") {
+		t.Errorf("check before migrate:\n%s", r)
+	}
+	r = mustRun(t, "migrate", "-c", plan)
+	if !strings.Contains(r.stderr, "applied migration 0001_people.sql") {
+		t.Errorf("migrate did not report the migration:\n%s", r)
+	}
+	db := "sqlite:" + filepath.Join(filepath.Dir(plan), "target.db")
+	if got := queryRows(t, db, "SELECT id, name FROM people ORDER BY id"); got != "1 ann\n2 bob" {
+		t.Errorf("people after migrate:\n%s", got)
+	}
+	if got := queryRows(t, db, "SELECT n FROM batch_count"); got != "1" {
+		t.Errorf("the setup view over decant_batches: %q", got)
+	}
+	if r := mustRun(t, "check", "-c", plan); !strings.Contains(r.stdout, "ok   migrations schema: all applied") {
+		t.Errorf("check after migrate:\n%s", r)
+	}
+	if r := mustRun(t, "migrate", "-c", plan); strings.Contains(r.stderr, "applied migration") {
+		t.Errorf("second migrate applied a migration again:\n%s", r)
+	}
+
+	// A migration that fails stops migrate before the steps.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(plan), "schema", "0002_bad.sql"), []byte("ALTER TABLE nosuch ADD COLUMN x text;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, "migrate", "-c", plan)
+	if r.code != 1 || !strings.Contains(r.stderr, "migrations schema: migration 0002_bad.sql failed at line 1") {
+		t.Errorf("migrate with a failing migration:\n%s", r)
+	}
+	if got := queryRows(t, db, "SELECT count(*) FROM decant_batches"); got != "1" {
+		t.Errorf("a migrate stopped by its migration wrote %s batches, want the first run's 1", got)
+	}
+
+	missing := planWithMigrations(t, nil)
+	if err := os.Remove(filepath.Join(filepath.Dir(missing), "schema")); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	r = run(t, "migrate", "-c", missing)
+	if r.code != 1 || !strings.Contains(r.stderr, "plan key migrations:") || !strings.Contains(r.stderr, "is not a directory of migrations") {
+		t.Errorf("migrate with a missing migrations directory:\n%s", r)
+	}
+	if r := run(t, "check", "-c", missing); r.code != 2 || !strings.Contains(r.stdout, "FAIL migrations schema: plan key migrations:") {
+		t.Errorf("check with a missing migrations directory:\n%s", r)
+	}
+}

@@ -1,0 +1,73 @@
+package connect
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/migrations"
+	"github.com/decanthq/decant/plan"
+)
+
+// Migrate returns a function that applies the plan's versioned migrations
+// (plan key migrations) to its target, as `decant db up` does, telling
+// progress of each; nil when the plan names no migrations directory. It
+// opens its own connection to the target for the migration lock.
+func Migrate(p *plan.Plan, progress func(migrations.Event)) func(context.Context) error {
+	if p.Migrations == "" {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		return withMigrations(p, func(db *sql.DB, fsys fs.FS) error {
+			_, err := migrations.Up(ctx, db, fsys, migrations.Options{Progress: progress})
+			return err
+		})
+	}
+}
+
+// PendingMigrations lists, without taking the lock, what the target lacks
+// of the plan's migrations: pending, failed, part-way or drifted ones. It
+// returns nil when the plan names no migrations directory.
+func PendingMigrations(ctx context.Context, p *plan.Plan) ([]migrations.Status, error) {
+	if p.Migrations == "" {
+		return nil, nil
+	}
+	var pending []migrations.Status
+	err := withMigrations(p, func(db *sql.DB, fsys fs.FS) error {
+		var err error
+		pending, err = migrations.Pending(ctx, db, fsys, migrations.Options{})
+		return err
+	})
+	return pending, err
+}
+
+// withMigrations opens the plan's migrations directory and its target as a
+// *sql.DB, and calls fn with them.
+func withMigrations(p *plan.Plan, fn func(*sql.DB, fs.FS) error) error {
+	dir := p.Path(p.Migrations)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("plan key migrations: %s is not a directory of migrations", dir)
+	}
+	raw := p.Connections[p.Target]
+	url := raw
+	switch scheme(raw) {
+	case "postgres", "postgresql":
+	case "sqlite":
+		url = "sqlite:" + localPath(raw, "sqlite", filepath.Dir(p.File))
+	default:
+		return fmt.Errorf("%w: %s cannot be a target (use postgres:// or sqlite:)", ErrScheme, decant.RedactURL(raw))
+	}
+	db, err := migrations.Open(url)
+	if err != nil {
+		return fmt.Errorf("connection %s: %w", p.Target, err)
+	}
+	defer db.Close()
+	if err := fn(db, os.DirFS(dir)); err != nil {
+		return fmt.Errorf("migrations %s: %w", p.Migrations, err)
+	}
+	return nil
+}
