@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/user"
 	"regexp"
@@ -148,18 +149,29 @@ func parseStamp(v any) time.Time {
 	return time.Time{}
 }
 
-// ensureLedger creates the ledger tables. Two processes creating them at
-// once can collide in PostgreSQL's catalog; the loser tries again.
+// ensureLedger creates the ledger tables.
 func (c *conn) ensureLedger(ctx context.Context) error {
+	if err := c.create(ctx, ledgerDDL(c.d)); err != nil {
+		return fmt.Errorf("create the migration ledger: %w", err)
+	}
+	return nil
+}
+
+// create runs CREATE ... IF NOT EXISTS statements. Processes starting at
+// once collide: in PostgreSQL's catalog, and on a new SQLite file, where a
+// connection that read the schema cannot wait for another's write lock
+// (SQLite returns busy at once rather than deadlock). The loser tries again.
+func (c *conn) create(ctx context.Context, stmts []string) error {
 	for attempt := 0; ; attempt++ {
-		err := c.execAll(ctx, ledgerDDL(c.d))
-		if err == nil || attempt == 3 || !isUniqueViolation(err) {
-			if err != nil {
-				return fmt.Errorf("create the migration ledger: %w", err)
-			}
-			return nil
+		err := c.execAll(ctx, stmts)
+		if err == nil || attempt == 20 || !isCreateRace(err) {
+			return err
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(20+rand.N(80)) * time.Millisecond):
+		}
 	}
 }
 
@@ -172,9 +184,24 @@ func (c *conn) execAll(ctx context.Context, stmts []string) error {
 	return nil
 }
 
-func isUniqueViolation(err error) bool {
+// isCreateRace reports the errors the loser of two concurrent CREATE ...
+// IF NOT EXISTS of the same object gets: on PostgreSQL a unique violation
+// in the catalog, or the table's or its row type's name taken; on SQLite,
+// busy.
+func isCreateRace(err error) bool {
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code()&0xff == 5 // SQLITE_BUSY and its extended codes
+	}
 	var pg *pgconn.PgError
-	return errors.As(err, &pg) && pg.Code == "23505"
+	if !errors.As(err, &pg) {
+		return false
+	}
+	switch pg.Code {
+	case "23505", "42P07", "42710": // unique_violation, duplicate_table, duplicate_object
+		return true
+	}
+	return false
 }
 
 // ledgerExists reports whether decant_migrations exists, without creating it.

@@ -79,7 +79,7 @@ func waitOrGiveUp(ctx context.Context, deadline time.Time) error {
 // (PgBouncer's transaction pooling) and on SQLite.
 func (c *conn) leaseLock(ctx context.Context, deadline time.Time) (func(), error) {
 	create := `CREATE TABLE IF NOT EXISTS decant_migration_lock (name text PRIMARY KEY, holder text NOT NULL, expires bigint NOT NULL)`
-	if err := c.execAll(ctx, []string{create}); err != nil && !isUniqueViolation(err) {
+	if err := c.create(ctx, []string{create}); err != nil {
 		return nil, fmt.Errorf("migration lock: %w", err)
 	}
 	holder := fmt.Sprintf("%s %x", c.by, rand.Uint64())
