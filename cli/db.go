@@ -254,10 +254,15 @@ func RunDBDown(ctx context.Context, o DBOpts, w io.Writer) error {
 	}
 	defer db.Close()
 	reverted, err := migrations.Down(ctx, db, os.DirFS(o.Dir), o.To, o.optionsVerb(w, "reverting"))
-	if o.JSON && err == nil {
-		return printJSON(w, reverted)
-	}
-	if !o.JSON && reverted != nil {
+	switch {
+	case reverted == nil: // refused before anything ran
+	case o.JSON:
+		if jerr := printJSON(w, reverted); jerr != nil && err == nil {
+			err = jerr
+		}
+	case len(reverted) == 0 && err == nil:
+		fmt.Fprintf(w, "nothing to revert: no versioned migration after %d is applied\n", o.To)
+	default:
 		fmt.Fprintf(w, "%d reverted\n", len(reverted))
 	}
 	return redacted(err, o.Database)

@@ -74,6 +74,9 @@ func TestDBCommands(t *testing.T) {
 			if len(st) != 3 || st[2].State != migrations.StatePending {
 				t.Errorf("status after down: %+v", st)
 			}
+			if r := mustRun(t, append(db, "down", "--to", "2")...); !strings.Contains(r.stdout, "nothing to revert") {
+				t.Errorf("down with nothing to revert:\n%s", r)
+			}
 		})
 	}
 	for _, tt := range []struct{ args, want string }{

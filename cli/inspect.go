@@ -14,6 +14,7 @@ import (
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/migrations"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -79,14 +80,34 @@ func checkMigrations(ctx context.Context, p *plan.Plan) *engine.MigrationsCheck 
 	if err != nil {
 		mc.Error = decant.RedactURL(err.Error())
 	}
+	var drifted []string
 	for _, s := range pending {
 		name := s.File
 		if name == "" {
 			name = s.ID + " " + s.Name
 		}
 		mc.Pending = append(mc.Pending, fmt.Sprintf("%s (%s)", name, s.State))
+		if s.State == migrations.StateDrifted {
+			drifted = append(drifted, name)
+		}
+	}
+	if len(drifted) > 0 && mc.Error == "" {
+		// migrate would refuse these: a failure, not a note.
+		mc.Error = fmt.Sprintf("applied migrations were edited since they ran: %s; revert the edit, or record it with `decant db accept-checksum N --reason \"...\"`",
+			strings.Join(drifted, ", "))
 	}
 	return mc
+}
+
+// needsMigrations reports whether a step's problem is one that a pending
+// migration may fix: a missing table or column.
+func needsMigrations(problems []string) bool {
+	for _, p := range problems {
+		if strings.Contains(p, "does not exist in the target") || strings.Contains(p, " has no column ") {
+			return true
+		}
+	}
+	return false
 }
 
 func printCheck(w io.Writer, res *engine.CheckResult) {
@@ -119,7 +140,7 @@ func printCheck(w io.Writer, res *engine.CheckResult) {
 		for _, p := range s.Problems {
 			fmt.Fprintf(w, "       %s\n", p)
 		}
-		if pending > 0 {
+		if pending > 0 && needsMigrations(s.Problems) {
 			fmt.Fprintln(w, "       (the target lacks migrations; run `decant db up`, or `decant migrate`, which applies them first, then check again)")
 		}
 	}

@@ -73,27 +73,56 @@ func TestPlanMigrations(t *testing.T) {
 		t.Errorf("second migrate applied a migration again:\n%s", r)
 	}
 
-	// A migration that fails stops migrate before the steps.
-	if err := os.WriteFile(filepath.Join(filepath.Dir(plan), "schema", "0002_bad.sql"), []byte("ALTER TABLE nosuch ADD COLUMN x text;\n"), 0o644); err != nil {
+	// A migration that fails stops migrate before the steps: the new
+	// record is not read.
+	dir := filepath.Dir(plan)
+	appendFile(t, filepath.Join(dir, "data.jsonl"), `{"id": 3, "name": "cy"}`+"\n")
+	if err := os.WriteFile(filepath.Join(dir, "schema", "0002_bad.sql"), []byte("ALTER TABLE nosuch ADD COLUMN x text;\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r = run(t, "migrate", "-c", plan)
 	if r.code != 1 || !strings.Contains(r.stderr, "migrations schema: migration 0002_bad.sql failed at line 1") {
 		t.Errorf("migrate with a failing migration:\n%s", r)
 	}
-	if got := queryRows(t, db, "SELECT count(*) FROM decant_batches"); got != "1" {
-		t.Errorf("a migrate stopped by its migration wrote %s batches, want the first run's 1", got)
+	if got := queryRows(t, db, "SELECT count(*) FROM people"); got != "2" {
+		t.Errorf("a migrate stopped by its migration wrote people: %s rows, want 2", got)
+	}
+
+	// An applied migration edited: check fails, as migrate would.
+	if err := os.Remove(filepath.Join(dir, "schema", "0002_bad.sql")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "schema", "0001_people.sql"), []byte("CREATE TABLE people (id integer PRIMARY KEY);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "check", "-c", plan); r.code != 2 || !strings.Contains(r.stdout, "FAIL migrations schema: applied migrations were edited since they ran: 0001_people.sql") {
+		t.Errorf("check with an edited applied migration:\n%s", r)
 	}
 
 	missing := planWithMigrations(t, nil)
-	if err := os.Remove(filepath.Join(filepath.Dir(missing), "schema")); err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
 	r = run(t, "migrate", "-c", missing)
-	if r.code != 1 || !strings.Contains(r.stderr, "plan key migrations:") || !strings.Contains(r.stderr, "is not a directory of migrations") {
+	if r.code != 1 || !strings.Contains(r.stderr, "decant.yaml: plan key migrations: stat") || !strings.Contains(r.stderr, "no such file or directory") {
 		t.Errorf("migrate with a missing migrations directory:\n%s", r)
 	}
-	if r := run(t, "check", "-c", missing); r.code != 2 || !strings.Contains(r.stdout, "FAIL migrations schema: plan key migrations:") {
+	if r := run(t, "check", "-c", missing); r.code != 2 || !strings.Contains(r.stdout, "FAIL migrations schema: ") || !strings.Contains(r.stdout, "plan key migrations: stat") {
 		t.Errorf("check with a missing migrations directory:\n%s", r)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(missing), "schema"), []byte("not a directory"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "migrate", "-c", missing); r.code != 1 || !strings.Contains(r.stderr, "is not a directory of migrations") {
+		t.Errorf("migrate with a file as its migrations directory:\n%s", r)
+	}
+}
+
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -69,8 +69,8 @@ func (o *SnapshotOpts) Validate() error {
 	if o.Release == "" {
 		return errors.New("--release: give the application's release (a semantic version such as 1.4.0), or set DECANT_RELEASE")
 	}
-	if !semver.IsValid("v" + strings.TrimPrefix(o.Release, "v")) {
-		return fmt.Errorf("--release %q: not a semantic version such as 1.4.0", o.Release)
+	if v := "v" + strings.TrimPrefix(o.Release, "v"); !semver.IsValid(v) || semver.Canonical(v) != v {
+		return fmt.Errorf("--release %q: not a full semantic version such as 1.4.0", o.Release)
 	}
 	if o.Migrations != "" {
 		if st, err := os.Stat(o.Migrations); err != nil || !st.IsDir() {
@@ -88,6 +88,9 @@ func (o *SnapshotOpts) options(w io.Writer, up *migrations.Result) snapshot.Opti
 		Ledger: func(ctx context.Context, db *sql.DB) (json.RawMessage, error) {
 			l, err := migrations.Ledger(ctx, db)
 			if err != nil {
+				return nil, err
+			}
+			if err := releaseCovers(o.Release, l); err != nil {
 				return nil, err
 			}
 			return json.Marshal(l)
@@ -175,7 +178,8 @@ func RunSnapshotSave(ctx context.Context, o SnapshotOpts, w io.Writer) error {
 type SnapshotLoadResult struct {
 	snapshot.LoadResult
 	Applied []migrations.Applied `json:"applied"`
-	// Pending counts the migrations left for later releases.
+	// Pending counts the migrations left: those of later releases, and
+	// after a failed migration, it and those after it.
 	Pending int `json:"pending"`
 }
 
@@ -197,6 +201,12 @@ func RunSnapshotLoad(ctx context.Context, o SnapshotOpts, w io.Writer) error {
 		return redacted(err, o.Database)
 	}
 	out := SnapshotLoadResult{LoadResult: *res, Applied: up.Applied, Pending: len(up.Pending)}
+	if res.Loaded && err != nil && o.Migrations != "" {
+		// Up stopped at the failure: count what is left from the ledger.
+		if p, perr := migrations.Pending(ctx, db, os.DirFS(o.Migrations), migrations.Options{}); perr == nil {
+			out.Pending = len(p)
+		}
+	}
 	if out.Applied == nil {
 		out.Applied = []migrations.Applied{}
 	}
@@ -269,6 +279,19 @@ func RunSnapshotVerify(_ context.Context, o SnapshotOpts, w io.Writer) error {
 		return printJSON(w, info)
 	}
 	fmt.Fprintf(w, "snapshot %s: %d files match their checksums; %s, release %s\n", info.Name, len(info.Files), tablesAndRows(*info), info.Release)
+	return nil
+}
+
+// releaseCovers refuses to record release for a database that holds
+// migrations of a later release: load's refusal of snapshots from newer
+// releases relies on the release being true.
+func releaseCovers(release string, ledger []migrations.Applied) error {
+	for _, a := range ledger {
+		if a.Release != "" && semver.Compare("v"+strings.TrimPrefix(a.Release, "v"), "v"+strings.TrimPrefix(release, "v")) > 0 {
+			return fmt.Errorf("--release %s: the database has migration %s (%s) of release %s applied; give the release of the application that runs on it",
+				release, a.ID, a.Name, a.Release)
+		}
+	}
 	return nil
 }
 

@@ -82,16 +82,31 @@ func TestSnapshotCommands(t *testing.T) {
 				t.Errorf("backup %s: %v", lr.Backup, err)
 			}
 
-			// A newer snapshot is refused before anything changes.
+			// A newer snapshot is refused before anything changes; so is a
+			// save whose --release is older than the migrations applied.
 			mustRun(t, "db", "--database", src, "--dir", migs, "up")
+			if r := run(t, append(snap, "save", "s2", "--database", src, "--release", "1.1.0")...); r.code != 1 ||
+				!strings.Contains(r.stderr, "--release 1.1.0: the database has migration 3 (later) of release 2.0.0 applied") {
+				t.Errorf("save with a release older than the ledger:\n%s", r)
+			}
 			mustRun(t, append(snap, "save", "s2", "--database", src, "--release", "2.0.0")...)
+			marker := func() {
+				t.Helper()
+				if got := queryRows(t, dst, "SELECT count(*) FROM people WHERE id = 99"); got != "1" {
+					t.Errorf("the marker row is gone: a refused load changed the database")
+				}
+				if got := queryRows(t, dst, "SELECT count(*) FROM decant_migrations"); got != "2" {
+					t.Errorf("after a refused load, the ledger holds %s migrations, want 2", got)
+				}
+			}
+			execSQL(t, dst, "INSERT INTO people (id, name) VALUES (99, 'marker')")
+			decodeJSON(t, mustRun(t, append(snap, "list", "--json")...), &infos)
+			listed := len(infos)
 			r = run(t, append(snap, "load", "s2", "--database", dst, "--migrations", migs, "--release", "1.1.0")...)
 			if r.code != 1 || !strings.Contains(r.stderr, `snapshot "s2" is from release 2.0.0, newer than this application (1.1.0)`) {
 				t.Errorf("load of a newer snapshot:\n%s", r)
 			}
-			if got := queryRows(t, dst, "SELECT count(*) FROM people"); got != "2" {
-				t.Errorf("after a refused load, people has %s rows", got)
-			}
+			marker()
 
 			// A truncated data file is refused by verify and by load.
 			info, err := snapshot.Verify(snaps, "s1")
@@ -108,8 +123,10 @@ func TestSnapshotCommands(t *testing.T) {
 			if r := run(t, load...); r.code != 1 || !strings.Contains(r.stderr, "corrupt") || strings.Contains(r.stdout, "backup") {
 				t.Errorf("load of a truncated snapshot:\n%s", r)
 			}
-			if got := queryRows(t, dst, "SELECT count(*) FROM people"); got != "2" {
-				t.Errorf("after a refused load, people has %s rows", got)
+			marker()
+			decodeJSON(t, mustRun(t, append(snap, "list", "--json")...), &infos)
+			if len(infos) != listed {
+				t.Errorf("refused loads left %d snapshots, want %d (no backup)", len(infos), listed)
 			}
 		})
 	}
@@ -155,7 +172,8 @@ func TestSnapshotFlags(t *testing.T) {
 	for _, tt := range []struct{ args, want string }{
 		{"snapshot save s --release 1.0.0", "--database: give the database URL"},
 		{"snapshot save s --database sqlite:x.db", "--release: give the application's release"},
-		{"snapshot save s --database sqlite:x.db --release one", `--release "one": not a semantic version`},
+		{"snapshot save s --database sqlite:x.db --release one", `--release "one": not a full semantic version`},
+		{"snapshot save s --database sqlite:x.db --release v1.1", `--release "v1.1": not a full semantic version`},
 		{"snapshot load s --database sqlite:x.db --release 1.0.0 --migrations /nonexistent", "--migrations /nonexistent: not a directory"},
 		{"snapshot load ../s --database sqlite:x.db --release 1.0.0 --dir " + empty, `invalid name "../s"`},
 		{"snapshot load nosuch --database sqlite:" + filepath.Join(empty, "x.db") + " --release 1.0.0 --dir " + empty, "no such snapshot"},
@@ -165,6 +183,19 @@ func TestSnapshotFlags(t *testing.T) {
 		if r := run(t, strings.Fields(tt.args)...); r.code == 0 || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("decant %s:\n%s\nwant %q", tt.args, r, tt.want)
 		}
+	}
+}
+
+// execSQL runs statement on the database at url.
+func execSQL(t *testing.T, url, statement string) {
+	t.Helper()
+	db, err := migrations.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(statement); err != nil {
+		t.Fatalf("%s: %v", statement, err)
 	}
 }
 

@@ -22,10 +22,14 @@ func Migrate(p *plan.Plan, progress func(migrations.Event)) func(context.Context
 		return nil
 	}
 	return func(ctx context.Context) error {
-		return withMigrations(p, func(db *sql.DB, fsys fs.FS) error {
+		err := withMigrations(p, func(db *sql.DB, fsys fs.FS) error {
 			_, err := migrations.Up(ctx, db, fsys, migrations.Options{Progress: progress})
 			return err
 		})
+		if err != nil {
+			return fmt.Errorf("migrations %s: %w", p.Migrations, err)
+		}
+		return nil
 	}
 }
 
@@ -49,8 +53,10 @@ func PendingMigrations(ctx context.Context, p *plan.Plan) ([]migrations.Status, 
 // *sql.DB, and calls fn with them.
 func withMigrations(p *plan.Plan, fn func(*sql.DB, fs.FS) error) error {
 	dir := p.Path(p.Migrations)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("plan key migrations: %s is not a directory of migrations", dir)
+	if st, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("%s: plan key migrations: %w", p.File, err)
+	} else if !st.IsDir() {
+		return fmt.Errorf("%s: plan key migrations: %s is not a directory of migrations", p.File, dir)
 	}
 	raw := p.Connections[p.Target]
 	url := raw
@@ -66,8 +72,5 @@ func withMigrations(p *plan.Plan, fn func(*sql.DB, fs.FS) error) error {
 		return fmt.Errorf("connection %s: %w", p.Target, err)
 	}
 	defer db.Close()
-	if err := fn(db, os.DirFS(dir)); err != nil {
-		return fmt.Errorf("migrations %s: %w", p.Migrations, err)
-	}
-	return nil
+	return fn(db, os.DirFS(dir))
 }

@@ -54,9 +54,9 @@ type Config struct {
 	Progress Progress
 	// Migrate, when set, applies the target's versioned migrations (plan
 	// key migrations; see connect.Migrate). Run calls it once, after
-	// decant's state tables exist and before the setup files and the
-	// steps, so that migrations may build on decant's tables and the steps
-	// find their tables. DryRun skips it.
+	// decant's state tables exist and the scope's lease is held, and
+	// before the setup files and the steps, so that migrations may build
+	// on decant's tables and the steps find their tables. DryRun skips it.
 	Migrate func(ctx context.Context) error
 }
 

@@ -25,23 +25,18 @@ func Run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 		return nil, err
 	}
 	if !cfg.DryRun {
-		if err := prepareTarget(ctx, cfg); err != nil {
-			return nil, err
-		}
-	}
-	mappers, err := prepare(ctx, cfg.Store, steps)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Scope: cfg.Scope, DryRun: cfg.DryRun}
-	if !cfg.DryRun {
-		release, leaseCtx, err := holdLease(ctx, cfg)
+		release, leaseCtx, err := prepareTarget(ctx, cfg)
 		if err != nil {
 			return nil, err
 		}
 		defer release()
 		ctx = leaseCtx
 	}
+	mappers, err := prepare(ctx, cfg.Store, steps)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Scope: cfg.Scope, DryRun: cfg.DryRun}
 	for {
 		res.Rounds++
 		err := runRound(ctx, cfg, steps, mappers, stop, res)
@@ -189,19 +184,30 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 	return release, leaseCtx, nil
 }
 
-// prepareTarget creates decant's state tables, then applies the target's
-// migrations, then runs the setup scripts: each may use what the one
-// before made.
-func prepareTarget(ctx context.Context, cfg Config) error {
+// prepareTarget creates decant's state tables, takes the scope's lease,
+// applies the target's migrations, then runs the setup scripts: each may
+// use what the one before made, and a second run of the scope fails on the
+// lease before it changes the schema under the first. It returns the
+// lease's release and the context that ends if the lease is lost.
+func prepareTarget(ctx context.Context, cfg Config) (func(), context.Context, error) {
 	if err := cfg.Store.Init(ctx); err != nil {
-		return fmt.Errorf("prepare state tables: %w", err)
+		return nil, nil, fmt.Errorf("prepare state tables: %w", err)
+	}
+	release, leaseCtx, err := holdLease(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
 	}
 	if cfg.Migrate != nil {
-		if err := cfg.Migrate(ctx); err != nil {
-			return err
-		}
+		err = cfg.Migrate(leaseCtx)
 	}
-	return runSetup(ctx, cfg.Plan, cfg.Store)
+	if err == nil {
+		err = runSetup(leaseCtx, cfg.Plan, cfg.Store)
+	}
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return release, leaseCtx, nil
 }
 
 // runSetup runs the plan's setup scripts on the target.
