@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/migrations"
+	"github.com/decanthq/decant/plan"
 )
 
 // MigrateOpts are the flags of `decant migrate`.
@@ -111,7 +113,27 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 			err = perr
 		}
 	}
+	if err != nil && o.DryRun && needsMigrations([]string{err.Error()}) {
+		err = dryRunHint(ctx, p, err)
+	}
 	return res, err
+}
+
+// dryRunHint adds to err, a dry run's missing table or column, the
+// migrations that a real run would apply first (a dry run applies none).
+func dryRunHint(ctx context.Context, p *plan.Plan, err error) error {
+	pending, perr := connect.PendingMigrations(ctx, p)
+	if perr != nil || len(pending) == 0 {
+		return err
+	}
+	names := make([]string, len(pending))
+	for i, s := range pending {
+		names[i] = s.File
+		if names[i] == "" {
+			names[i] = s.ID + " " + s.Name
+		}
+	}
+	return fmt.Errorf("%w\n(a dry run applies no migrations; the target lacks %s, which a real run applies first)", err, strings.Join(names, ", "))
 }
 
 // handleSignals turns the first SIGINT/SIGTERM into a graceful stop and the

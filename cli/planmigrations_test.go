@@ -51,7 +51,11 @@ func TestPlanMigrations(t *testing.T) {
 	plan := planWithMigrations(t, map[string]string{
 		"0001_people.sql": "CREATE TABLE people (id integer PRIMARY KEY, name text NOT NULL);\n",
 	})
-	r := run(t, "check", "-c", plan)
+	r := run(t, "migrate", "--dry-run", "-c", plan)
+	if r.code != 1 || !strings.Contains(r.stderr, "table people does not exist") || !strings.Contains(r.stderr, "the target lacks 0001_people.sql, which a real run applies first") {
+		t.Errorf("dry run before the migrations:\n%s", r)
+	}
+	r = run(t, "check", "-c", plan)
 	if r.code != 2 || !strings.Contains(r.stdout, "note migrations schema: 1 to apply") || !strings.Contains(r.stdout, "the target lacks migrations") {
 		t.Errorf("check before migrate:\n%s", r)
 	}
