@@ -82,10 +82,7 @@ func checkMigrations(ctx context.Context, p *plan.Plan) *engine.MigrationsCheck 
 	}
 	var drifted []string
 	for _, s := range pending {
-		name := s.File
-		if name == "" {
-			name = s.ID + " " + s.Name
-		}
+		name := migrationName(s)
 		mc.Pending = append(mc.Pending, fmt.Sprintf("%s (%s)", name, s.State))
 		if s.State == migrations.StateDrifted {
 			drifted = append(drifted, name)
@@ -97,6 +94,15 @@ func checkMigrations(ctx context.Context, p *plan.Plan) *engine.MigrationsCheck 
 			strings.Join(drifted, ", "))
 	}
 	return mc
+}
+
+// migrationName names a migration for messages: its file, or, for a Go
+// migration, its id and name.
+func migrationName(s migrations.Status) string {
+	if s.File != "" {
+		return s.File
+	}
+	return s.ID + " " + s.Name
 }
 
 // needsMigrations reports whether a step's problem is one that a pending

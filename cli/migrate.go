@@ -128,10 +128,7 @@ func dryRunHint(ctx context.Context, p *plan.Plan, err error) error {
 	}
 	names := make([]string, len(pending))
 	for i, s := range pending {
-		names[i] = s.File
-		if names[i] == "" {
-			names[i] = s.ID + " " + s.Name
-		}
+		names[i] = migrationName(s)
 	}
 	return fmt.Errorf("%w\n(a dry run applies no migrations; the target lacks %s, which a real run applies first)", err, strings.Join(names, ", "))
 }
