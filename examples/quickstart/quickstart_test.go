@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,6 +45,24 @@ func count(t *testing.T, db *sql.DB, q string) int {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// text returns the single value q selects, as SQLite stored it, with its
+// storage class: "997" for an INTEGER, "997.00" for TEXT.
+func text(t *testing.T, db *sql.DB, q string) string {
+	t.Helper()
+	var v any
+	if err := db.QueryRow(q).Scan(&v); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	default:
+		return fmt.Sprintf("%v (%T, not text)", v, v)
+	}
 }
 
 // Ensure the README's first command works: 200 orders and one truncated line
@@ -94,6 +113,18 @@ func TestQuickstart(t *testing.T) {
 	}
 	if want := time.Date(2026, 5, 5, 3, 4, 0, 0, time.UTC); !ts.Equal(want) {
 		t.Errorf("ord-0004 placed_at = %s, want %s (Lisbon summer time)", ts, want)
+	}
+
+	// Money keeps its digits: the columns are TEXT with type decimal, where a
+	// SQLite NUMERIC column would store 997 and 518.5.
+	for _, c := range []struct{ q, want string }{
+		{"SELECT total FROM orders WHERE id = 'ord-0161'", "997.00"},
+		{"SELECT total FROM orders WHERE id = 'ord-0001'", "518.50"},
+		{"SELECT price FROM order_items WHERE order_id = 'ord-0019' AND line = 2", "13.00"},
+	} {
+		if got := text(t, db, c.q); got != c.want {
+			t.Errorf("%s = %q, want %q", c.q, got, c.want)
+		}
 	}
 
 	// A second run reads nothing new and changes nothing.
