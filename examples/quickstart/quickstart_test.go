@@ -5,7 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +146,51 @@ func TestQuickstart(t *testing.T) {
 	}
 	if out := run(t, path, "errors", "list"); !strings.Contains(out, "record has no key") {
 		t.Errorf("errors list lacks the keyless record:\n%s", out)
+	}
+}
+
+// readmeClaim is the README's account of what the quickstart's first run
+// does; TestQuickstart_README holds it to the real result.
+var readmeClaim = regexp.MustCompile(`It reads the (\d+) records of\s+` + "`examples/quickstart/data/orders.jsonl`" +
+	`[^.]*, writes (\d+) orders\s+and their items into ` + "`examples/quickstart/quickstart.db`" +
+	`, and stores (\d+) errors`)
+
+// Ensure the README says what the quickstart does: the two commands it
+// shows up front are there as written, and its numbers of records read,
+// orders written and errors stored are those of a real run.
+//
+// Not parallel: run sets DECANT_TARGET.
+func TestQuickstart_README(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, cmd := range []string{
+		"go run ./cmd/decant migrate -c examples/quickstart/decant.yaml",
+		"go test ./...",
+		"go install ./cmd/decant",
+	} {
+		if !strings.Contains(readme, "\n"+cmd+" ") {
+			t.Errorf("README.md does not show the command %q at the start of a line", cmd)
+		}
+	}
+	m := readmeClaim.FindStringSubmatch(readme)
+	if m == nil {
+		t.Fatalf("README.md no longer says \"It reads the N records of ... writes N orders and their items into ... and stores N errors\"; update this test with it")
+	}
+
+	path := filepath.Join(t.TempDir(), "q.db")
+	run(t, path, "migrate")
+	db := open(t, path)
+	got := []int{
+		count(t, db, "SELECT count(*) FROM decant_ledger"),
+		count(t, db, "SELECT count(*) FROM orders"),
+		count(t, db, "SELECT count(*) FROM decant_errors"),
+	}
+	for i, what := range []string{"records read", "orders written", "errors stored"} {
+		if m[i+1] != strconv.Itoa(got[i]) {
+			t.Errorf("README.md says %s %s, a run gives %d", m[i+1], what, got[i])
+		}
 	}
 }
