@@ -81,6 +81,9 @@ type StepResult struct {
 	Duration time.Duration `json:"duration_ns"`
 	// Stopped is true when a signal ended the step before its source was drained.
 	Stopped bool `json:"stopped,omitempty"`
+	// Err is why the step failed, nil when it did not: Progress.StepDone
+	// sees it, so a display can say "failed" rather than "done".
+	Err error `json:"-"`
 }
 
 // Result sums up a run.

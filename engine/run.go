@@ -118,6 +118,7 @@ func runRound(ctx context.Context, cfg Config, steps []*plan.Step, mappers map[s
 			return nil
 		}
 		r, err := runStep(ctx, cfg, s, mappers[s.Name], stop)
+		r.Err = err
 		res.add(r)
 		cfg.Progress.StepDone(r)
 		if err != nil {
@@ -140,6 +141,7 @@ func (res *Result) add(r StepResult) {
 				s.Cursor = r.Cursor
 			}
 			s.Stopped = r.Stopped
+			s.Err = r.Err
 			return
 		}
 	}
