@@ -15,7 +15,8 @@ import (
 	"github.com/decanthq/decant"
 )
 
-// Checkpoint returns the stored position of (scope, step), nil if none.
+// Checkpoint returns the stored position of (scope, step), nil if none,
+// also when decant has not written to the database yet.
 func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Position, error) {
 	var pos *string
 	err := s.pool.QueryRow(ctx, "SELECT position FROM decant_checkpoints WHERE scope = $1 AND step = $2",
@@ -24,6 +25,10 @@ func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Posi
 		return nil, nil
 	}
 	if err != nil {
+		none, err := s.noState(ctx, err)
+		if none {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("postgres: read checkpoint of %s/%s: %w", scope, step, err)
 	}
 	return decant.Position(*pos), nil
@@ -76,8 +81,9 @@ GROUP BY step`
 const statusCheckpointsSQL = `SELECT step, position FROM decant_checkpoints WHERE scope = $1`
 
 // Status returns the counts of every step of scope that has any state,
-// ordered by step. The rate is the records of the step's latest run divided
-// by the run's wall-clock span (see statusBatchesSQL).
+// ordered by step; none when decant has not written to the database yet
+// (it creates no table). The rate is the records of the step's latest run
+// divided by the run's wall-clock span (see statusBatchesSQL).
 func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, error) {
 	steps := map[string]*decant.StepStatus{}
 	step := func(name string) *decant.StepStatus {
@@ -126,6 +132,10 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		return err
 	}))
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+		none, err := s.noState(ctx, err)
+		if none {
+			return []decant.StepStatus{}, nil
+		}
 		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
 	}
 	out := make([]decant.StepStatus, 0, len(steps))
@@ -148,9 +158,10 @@ func each(fn func(pgx.Rows) error) func(pgx.Rows) error {
 	}
 }
 
-// Errors lists stored record errors in id order. An empty Scope means every
-// scope. Selecting by ID returns the error whether or not it is resolved,
-// and an error wrapping decant.ErrNotFound when there is no such error.
+// Errors lists stored record errors in id order, none when decant has not
+// written to the database yet. An empty Scope means every scope. Selecting
+// by ID returns the error whether or not it is resolved, and an error
+// wrapping decant.ErrNotFound when there is no such error.
 func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.RecordError, error) {
 	var where []string
 	var args []any
@@ -179,7 +190,10 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 	}
 	out, err := s.queryErrors(ctx, sql, args)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list errors: %w", err)
+		none, err := s.noState(ctx, err)
+		if !none {
+			return nil, fmt.Errorf("postgres: list errors: %w", err)
+		}
 	}
 	if f.ID != 0 && len(out) == 0 {
 		return nil, fmt.Errorf("postgres: error %d: %w", f.ID, decant.ErrNotFound)

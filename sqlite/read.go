@@ -14,7 +14,8 @@ import (
 	"github.com/decanthq/decant"
 )
 
-// Checkpoint returns the stored position of (scope, step), nil if none.
+// Checkpoint returns the stored position of (scope, step), nil if none,
+// also when decant has not written to the database yet.
 func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Position, error) {
 	var pos sql.NullString
 	err := s.read.QueryRowContext(ctx, "SELECT position FROM decant_checkpoints WHERE scope = ? AND step = ?",
@@ -23,6 +24,10 @@ func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Posi
 		return nil, nil
 	}
 	if err != nil {
+		none, err := s.noState(ctx, err)
+		if none {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("sqlite: read checkpoint of %s/%s: %w", scope, step, err)
 	}
 	return decant.Position(pos.String), nil
@@ -67,8 +72,9 @@ FROM latest
 GROUP BY step`
 
 // Status returns the counts of every step of scope that has any state,
-// ordered by step. The rate is the records of the step's latest run divided
-// by the run's wall-clock span (see statusBatchesSQL).
+// ordered by step; none when decant has not written to the database yet
+// (it creates no table). The rate is the records of the step's latest run
+// divided by the run's wall-clock span (see statusBatchesSQL).
 func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for all four reads
 	if err != nil {
@@ -126,6 +132,10 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	}
 	for _, rd := range reads {
 		if err := each(ctx, tx, rd.sql, rd.args, rd.scan); err != nil {
+			none, err := s.noState(ctx, err)
+			if none {
+				return []decant.StepStatus{}, nil
+			}
 			return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
 		}
 	}
@@ -152,9 +162,10 @@ func each(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sq
 	return rows.Err()
 }
 
-// Errors lists stored record errors in id order. An empty Scope means every
-// scope. Selecting by ID returns the error whether or not it is resolved,
-// and an error wrapping decant.ErrNotFound when there is no such error.
+// Errors lists stored record errors in id order, none when decant has not
+// written to the database yet. An empty Scope means every scope. Selecting
+// by ID returns the error whether or not it is resolved, and an error
+// wrapping decant.ErrNotFound when there is no such error.
 func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.RecordError, error) {
 	var where []string
 	var args []any
@@ -179,7 +190,10 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 	}
 	out, err := s.queryErrors(ctx, query, args)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list errors: %w", err)
+		none, err := s.noState(ctx, err)
+		if !none {
+			return nil, fmt.Errorf("sqlite: list errors: %w", err)
+		}
 	}
 	if f.ID != 0 && len(out) == 0 {
 		return nil, fmt.Errorf("sqlite: error %d: %w", f.ID, decant.ErrNotFound)

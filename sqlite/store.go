@@ -18,6 +18,8 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -37,7 +39,16 @@ type Config struct {
 	// BusyTimeout is how long a write waits for another process's write
 	// transaction to end. Defaults to 10s.
 	BusyTimeout time.Duration
+	// MustExist refuses a database file that does not exist, with an error
+	// wrapping [ErrNoFile], instead of creating an empty one. Commands that
+	// only read set it, so that a mistyped path is not taken for an empty
+	// database.
+	MustExist bool
 }
+
+// ErrNoFile is returned by [Open] with Config.MustExist when the database
+// file does not exist.
+var ErrNoFile = errors.New("no such database file")
 
 // Store is a SQLite database holding target tables and decant's state.
 // It is safe for concurrent use.
@@ -52,9 +63,9 @@ type Store struct {
 	tables tablecache.Cache[*table] // target table descriptions, by name as written in batches
 }
 
-// Open opens (creating if needed) the database file at path. A "sqlite:"
-// prefix, as in decant's connection URLs, is accepted. The path may not
-// contain '?'.
+// Open opens the database file at path, creating it if needed unless
+// cfg.MustExist is set. A "sqlite:" prefix, as in decant's connection URLs,
+// is accepted. The path may not contain '?'.
 func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 	path = strings.TrimPrefix(path, "sqlite:")
 	if path == "" || strings.Contains(path, "?") || path == ":memory:" {
@@ -64,8 +75,20 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 	if busy <= 0 {
 		busy = 10 * time.Second
 	}
+	name := path
+	if cfg.MustExist {
+		if err := mustExist(path); err != nil {
+			return nil, err
+		}
+		// mode=rw makes every connection of the pools refuse a file that
+		// went away since, instead of creating it.
+		name = "file:" + uriPath.Replace(path)
+	}
 	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)",
-		path, busy.Milliseconds())
+		name, busy.Milliseconds())
+	if cfg.MustExist {
+		dsn += "&mode=rw"
+	}
 	db, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -83,6 +106,24 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// uriPath escapes the characters that a SQLite file: URI would read as
+// other than part of the path ('?' is refused before).
+var uriPath = strings.NewReplacer("%", "%25", "#", "%23")
+
+// mustExist returns an error wrapping ErrNoFile unless path is a file.
+func mustExist(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sqlite: %w: %s", ErrNoFile, path)
+	case err != nil:
+		return fmt.Errorf("sqlite: open %s: %w", path, err)
+	case st.IsDir():
+		return fmt.Errorf("sqlite: open %s: is a directory, not a database file", path)
+	}
+	return nil
 }
 
 // DB returns the store's write connection pool (one connection), for tests
