@@ -37,10 +37,10 @@ var goMigrations = []migrations.GoMigration{{
 //
 // A real build of release 1.0.0 would embed only the files written by then.
 // This program can act as any of the three releases, so it hides the later
-// files here. That is what makes an older release's migrations complete:
-// [migrations.Ready] checks every migration it is given, whatever
-// Options.Release says, and [migrations.Up] never applies repeatable
-// migrations once Options.Release has held back a numbered one.
+// files here, and each release shows only its own migrations (-status; an
+// older replica sees newer ones as missing). Options.Release alone would
+// hold the later ones back: [migrations.Up] stops before them and still
+// applies this release's repeatables, and [migrations.Ready] leaves them out.
 func Migrations(release string) (fs.FS, []migrations.GoMigration, error) {
 	if !slices.Contains(Releases, release) {
 		return nil, nil, fmt.Errorf("release %q: this program knows %s", release, strings.Join(Releases, ", "))
