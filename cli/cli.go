@@ -57,11 +57,15 @@ func (c *Common) open(ctx context.Context) (*plan.Plan, decant.Store, error) {
 	return c.openWarn(ctx, nil, nil)
 }
 
-// openWarn is open that first prints to w the warnings of the sources of
-// the steps only selects.
+// openWarn is open that first refuses a name of --only that is no step or
+// group of the plan, then prints to w the warnings of the sources of the
+// steps only selects.
 func (c *Common) openWarn(ctx context.Context, w io.Writer, only []string) (*plan.Plan, decant.Store, error) {
 	p, err := c.load()
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkSteps(p, "--only", only, true); err != nil {
 		return nil, nil, err
 	}
 	warn(w, p, only)
@@ -112,6 +116,7 @@ func NewRoot(funcs *transform.Funcs) *cobra.Command {
 	root.PersistentFlags().BoolVar(&common.JSON, "json", false, "print results as JSON")
 	root.AddCommand(newInitCmd(), newCheckCmd(common), newPreviewCmd(common), newMigrateCmd(common),
 		newStatusCmd(common), newErrorsCmd(common), newDBCmd(), newSnapshotCmd())
+	strictUsage(root)
 	return root
 }
 

@@ -35,6 +35,7 @@ func newErrorsCmd(c *Common) *cobra.Command {
 		Use: "list", Short: "List unresolved errors (friendly message per record)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
+			o.Stderr = cmd.ErrOrStderr()
 			if err := o.Validate(); err != nil {
 				return err
 			}
@@ -43,7 +44,7 @@ func newErrorsCmd(c *Common) *cobra.Command {
 		},
 	}
 	list.Flags().BoolVar(&o.All, "all", false, "include resolved errors")
-	list.Flags().IntVar(&o.Limit, "limit", 100, "at most this many (0: all)")
+	list.Flags().IntVar(&o.Limit, "limit", 100, "at most this many (0: all); a list cut short says how many there are")
 	show := &cobra.Command{
 		Use: "show ID", Short: "Show one error: message, full detail, payload", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -74,9 +75,10 @@ func newErrorsCmd(c *Common) *cobra.Command {
 	return cmd
 }
 
-// RunErrorsList prints stored errors.
+// RunErrorsList prints stored errors. A list cut short by Limit says so
+// after the table (on o.Stderr with --json, so stdout stays one document).
 func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.RecordError, error) {
-	_, st, err := o.open(ctx)
+	p, st, err := o.open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -84,11 +86,33 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 	if err := st.Init(ctx); err != nil {
 		return nil, err
 	}
-	errs, err := st.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Resolved: o.All, Limit: o.Limit})
+	f := decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Resolved: o.All, Limit: o.Limit}
+	if o.Limit > 0 {
+		f.Limit = o.Limit + 1 // one more tells whether the list was cut
+	}
+	errs, err := st.Errors(ctx, f)
 	if err != nil {
 		return nil, err
 	}
+	if len(errs) == 0 && o.Step != "" {
+		// A step gone from the plan may still have errors; one that never
+		// had any is most likely a typo.
+		if err := checkSteps(p, "--step", []string{o.Step}, false); err != nil {
+			return nil, err
+		}
+	}
+	cut := o.Limit > 0 && len(errs) > o.Limit
+	if cut {
+		errs = errs[:o.Limit]
+	}
+	note := ""
+	if cut {
+		note = cutNote(ctx, st, o)
+	}
 	if o.JSON {
+		if note != "" && o.Stderr != nil {
+			fmt.Fprintln(o.Stderr, "decant:", note)
+		}
 		return errs, printJSON(w, jsonErrors(errs))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -96,7 +120,34 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 	for _, e := range errs {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%t\t%s\t%s\n", e.ID, e.Step, e.Key, e.Attempts, e.Resolved, e.Updated.Local().Format(time.DateTime), e.Message)
 	}
-	return errs, tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return errs, err
+	}
+	if note != "" {
+		fmt.Fprintln(w, note)
+	}
+	return errs, nil
+}
+
+// cutNote says that errors list showed o.Limit errors of more: "showing
+// 100 of 308 errors". It counts the unresolved ones from the status; with
+// --all the resolved ones have no count there, so it says "more than".
+func cutNote(ctx context.Context, st decant.Store, o ErrorsOpts) string {
+	const more = "; use --limit N to see more, --limit 0 for all"
+	if !o.All {
+		if sts, err := st.Status(ctx, o.Scope); err == nil {
+			var n int64
+			for _, s := range sts {
+				if o.Step == "" || s.Step == o.Step {
+					n += s.Failed
+				}
+			}
+			if n > int64(o.Limit) {
+				return fmt.Sprintf("showing %d of %d errors%s", o.Limit, n, more)
+			}
+		}
+	}
+	return fmt.Sprintf("showing the first %d errors of more than %d%s", o.Limit, o.Limit, more)
 }
 
 // RunErrorsShow prints one error in full.
@@ -128,15 +179,23 @@ func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
 
 // RunErrorsRetry re-runs stored errors and prints what happened.
 func RunErrorsRetry(ctx context.Context, o ErrorsOpts, w io.Writer) ([]engine.RetryResult, error) {
-	p, st, err := o.open(ctx)
+	p, err := o.load()
 	if err != nil {
 		return nil, err
 	}
-	defer st.Close()
 	var only []string
 	if o.Step != "" {
 		only = []string{o.Step}
 	}
+	// Checked here, so the error names --step rather than the engine's --only.
+	if err := checkSteps(p, "--step", only, true); err != nil {
+		return nil, err
+	}
+	st, err := connect.Store(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
 	res, err := engine.Retry(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only})
 	if err != nil {
 		return res, err

@@ -158,9 +158,36 @@ func handleSignals(ctx context.Context, errw io.Writer) (context.Context, <-chan
 	return ctx, stop, func() { signal.Stop(sigs); cancel() }
 }
 
+// jsonStep is a step's result as --json prints it: engine.StepResult's
+// keys, and "error" for a step that failed.
+type jsonStep struct {
+	engine.StepResult
+	Error string `json:"error,omitempty"`
+}
+
+// jsonResult is a run's result as --json prints it.
+type jsonResult struct {
+	Scope  string     `json:"scope"`
+	DryRun bool       `json:"dry_run,omitempty"`
+	Steps  []jsonStep `json:"steps"`
+	Rounds int        `json:"rounds"`
+}
+
+func toJSONResult(res *engine.Result) jsonResult {
+	out := jsonResult{Scope: res.Scope, DryRun: res.DryRun, Rounds: res.Rounds, Steps: []jsonStep{}}
+	for _, s := range res.Steps {
+		js := jsonStep{StepResult: s}
+		if s.Err != nil {
+			js.Error = s.Err.Error()
+		}
+		out.Steps = append(out.Steps, js)
+	}
+	return out
+}
+
 func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 	if asJSON {
-		return printJSON(w, res)
+		return printJSON(w, toJSONResult(res))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	mode := ""
@@ -175,7 +202,10 @@ func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 			rate = float64(s.Read) / s.Duration.Seconds()
 		}
 		note := ""
-		if s.Stopped {
+		switch {
+		case s.Err != nil:
+			note = " (FAILED)"
+		case s.Stopped:
 			note = " (stopped)"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s%s\n", s.Step, s.Read, s.Written, s.Failed, s.Batches,

@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant/plan"
+)
+
+// usageError is a mistake in how decant was called (an unknown command,
+// flag, step or argument): exit code 2, so scripts can tell it from a run
+// that failed.
+func usageError(err error) error {
+	return &ExitError{Code: 2, Err: err}
+}
+
+// strictUsage makes every command of the tree refuse what it does not know
+// with exit code 2: an unknown subcommand (with a suggestion), a flag, a
+// wrong number of arguments. Cobra, left alone, prints the help and exits 0
+// for `decant errors lst`.
+func strictUsage(root *cobra.Command) {
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError(fmt.Errorf("%s%w (see %s --help)", where(c), err, c.CommandPath()))
+	})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		if c.HasSubCommands() && !c.Runnable() {
+			groupOnly(c)
+			return
+		}
+		if args := c.Args; args != nil {
+			c.Args = func(c *cobra.Command, a []string) error {
+				if err := args(c, a); err != nil {
+					return usageError(fmt.Errorf("%s%w (see %s --help)", where(c), err, c.CommandPath()))
+				}
+				return nil
+			}
+		}
+	}
+	walk(root)
+}
+
+// groupOnly makes a command that only groups others print its help when
+// called bare, and refuse an unknown subcommand.
+func groupOnly(c *cobra.Command) {
+	c.SuggestionsMinimumDistance = 2
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		return unknownCommand(c, args[0])
+	}
+}
+
+// unknownCommand says that name is no subcommand of c, suggests the
+// nearest ones and lists them all.
+func unknownCommand(c *cobra.Command, name string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%sunknown command %q", where(c), name)
+	if s := c.SuggestionsFor(name); len(s) > 0 {
+		fmt.Fprintf(&b, "; did you mean %s?", strings.Join(s, " or "))
+	}
+	var names []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
+		}
+	}
+	fmt.Fprintf(&b, " (commands: %s)", strings.Join(names, ", "))
+	return usageError(errors.New(b.String()))
+}
+
+// where names c in an error after Main's "decant: " prefix: "errors: ",
+// or nothing for the root command.
+func where(c *cobra.Command) string {
+	if !c.HasParent() {
+		return ""
+	}
+	return strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ") + ": "
+}
+
+// checkSteps refuses a name in names that is not a step of p (nor a group,
+// when groups is true), naming flag and listing the real ones, so a typo
+// in --only or --step is caught before anything runs.
+func checkSteps(p *plan.Plan, flag string, names []string, groups bool) error {
+	known := map[string]bool{}
+	var steps, grps []string
+	for _, s := range p.Steps {
+		known[s.Name] = true
+		steps = append(steps, s.Name)
+		if groups && s.Group != "" && !known[s.Group] {
+			known[s.Group] = true
+			grps = append(grps, s.Group)
+		}
+	}
+	for _, n := range names {
+		if known[n] {
+			continue
+		}
+		what := "step"
+		if groups {
+			what = "step or group"
+		}
+		msg := fmt.Sprintf("%s %s: the plan has no %s of that name; its steps are %s", flag, n, what, strings.Join(steps, ", "))
+		if len(grps) > 0 {
+			sort.Strings(grps)
+			msg += "; its groups are " + strings.Join(grps, ", ")
+		}
+		return usageError(errors.New(msg))
+	}
+	return nil
+}
