@@ -110,3 +110,6 @@ func TestProgressBarsOnTerminal(t *testing.T) {
 		}
 	}
 }
+
+// OpenPTY is openPTY for the tests of package cli_test.
+var OpenPTY = openPTY
