@@ -234,20 +234,38 @@ func (m *mask) url(from, to int) {
 	m.params(from, to)
 }
 
+// URLPassword returns the password of a URL's (or go-sql-driver DSN's)
+// user info as written, %-escapes and all, found as [RedactURL] finds it:
+// so for an '@' in the password it may hold more than the password. ok is
+// false when there is no password.
+func URLPassword(s string) (password string, ok bool) {
+	from, to := passwordSpan(s)
+	if from < 0 {
+		return "", false
+	}
+	return s[from:to], true
+}
+
 // userinfo marks the password of the URL (or go-sql-driver DSN) s[from:to].
-// The user ends at the first ':'; the password runs from there to the last
-// '@' followed by a host, else to the last '@'.
 func (m *mask) userinfo(from, to int) {
-	s := m.s[from:to]
+	if a, b := passwordSpan(m.s[from:to]); a >= 0 {
+		m.set(from+a, from+b)
+	}
+}
+
+// passwordSpan returns where the password of the URL (or go-sql-driver DSN)
+// s is, or -1, -1. The user ends at the first ':'; the password runs from
+// there to the last '@' followed by a host, else to the last '@'.
+func passwordSpan(s string) (from, to int) {
 	a := 0
 	if i := strings.Index(s, "://"); i >= 0 && isScheme(s[:i]) {
 		a = i + 3
 	} else if !isDriverDSN(s) {
-		return
+		return -1, -1
 	}
 	c := a + strings.IndexAny(s[a:], ":/?#@")
 	if c < a || s[c] != ':' {
-		return // no password: no user info, or a user alone
+		return -1, -1 // no password: no user info, or a user alone
 	}
 	at := -1
 	for k := len(s) - 1; k > c; k-- {
@@ -262,9 +280,10 @@ func (m *mask) userinfo(from, to int) {
 			break
 		}
 	}
-	if at > c+1 {
-		m.set(from+c+1, from+at)
+	if at <= c+1 {
+		return -1, -1
 	}
+	return c + 1, at
 }
 
 // hostFollows reports whether s starts with a host (and port) followed by a

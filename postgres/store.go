@@ -13,8 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
-	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -56,12 +54,14 @@ type Store struct {
 	pessimism map[string]int
 }
 
-// Open connects to the database at url (postgres://user:password@host:port/db?...)
-// and checks that it answers. The password never appears in its errors.
+// Open connects to the database at url (postgres://user:password@host:port/db?...
+// or a keyword/value string) and checks that it answers. The URL is read by
+// [ParseConfig], which verifies TLS by default for hosts that are not local.
+// The password never appears in its errors, even in part.
 func Open(ctx context.Context, url string, cfg Config) (*Store, error) {
-	pc, err := pgxpool.ParseConfig(url)
+	pc, err := ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: parse url: %w", scrub(err, url))
+		return nil, err
 	}
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
@@ -71,13 +71,23 @@ func Open(ctx context.Context, url string, cfg Config) (*Store, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: open %s: %w", decant.RedactURL(url), scrub(err, url))
+		return nil, fmt.Errorf("postgres: open %s: %w", decant.RedactURL(url), decant.RedactError(err, url))
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres: connect to %s: %w", decant.RedactURL(url), scrub(err, url))
+		return nil, connectError(url, err)
 	}
 	return &Store{pool: pool, schema: cfg.Schema, pessimism: map[string]int{}}, nil
+}
+
+// connectError names the server decant could not reach, without the
+// password, and explains a TLS failure that decant's default caused.
+func connectError(url string, err error) error {
+	err = decant.RedactError(err, url)
+	if hint := tlsHint(err); hint != "" {
+		return fmt.Errorf("postgres: connect to %s: %w (%s)", decant.RedactURL(url), err, hint)
+	}
+	return fmt.Errorf("postgres: connect to %s: %w", decant.RedactURL(url), err)
 }
 
 // Pool returns the store's connection pool, for tests and tools that need
@@ -192,31 +202,3 @@ func (s *Store) txOf(dtx decant.Tx) (*tx, error) {
 	}
 	return t, nil
 }
-
-// scrub hides the password of url wherever it appears in err's message,
-// keeping err for errors.Is and errors.As.
-func scrub(err error, url string) error {
-	pw := password(url)
-	if pw == "" || !strings.Contains(err.Error(), pw) {
-		return err
-	}
-	return &scrubbed{msg: strings.ReplaceAll(err.Error(), pw, "xxxxx"), err: err}
-}
-
-var passwordRE = regexp.MustCompile(`://[^:/@]*:([^@]+)@|password='?([^' ]+)`)
-
-func password(url string) string {
-	m := passwordRE.FindStringSubmatch(url)
-	if m == nil {
-		return ""
-	}
-	return m[1] + m[2]
-}
-
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (e *scrubbed) Error() string { return e.msg }
-func (e *scrubbed) Unwrap() error { return e.err }
