@@ -13,6 +13,8 @@ import (
 type InitOpts struct {
 	Path  string
 	Force bool
+	// JSON prints {"path": ..., "next": ...} rather than a sentence.
+	JSON bool
 }
 
 func newInitCmd() *cobra.Command {
@@ -26,6 +28,7 @@ func newInitCmd() *cobra.Command {
 			if len(args) == 1 {
 				o.Path = args[0]
 			}
+			o.JSON, _ = cmd.Flags().GetBool("json")
 			return RunInit(*o, cmd.OutOrStdout())
 		},
 	}
@@ -53,7 +56,14 @@ func RunInit(o InitOpts, w io.Writer) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	fmt.Fprintf(w, "wrote %s; edit it, then run: decant check -c %s\n", o.Path, o.Path)
+	next := "decant check -c " + o.Path
+	if o.JSON {
+		return printJSON(w, struct {
+			Path string `json:"path"`
+			Next string `json:"next"`
+		}{o.Path, next})
+	}
+	fmt.Fprintf(w, "wrote %s; edit it, then run: %s\n", o.Path, next)
 	return nil
 }
 

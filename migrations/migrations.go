@@ -56,24 +56,24 @@ const (
 // Migration is one versioned or repeatable migration, as loaded.
 type Migration struct {
 	// Number orders versioned migrations; 0 for repeatable ones.
-	Number int64
+	Number int64 `json:"number"`
 	// Name is the file name without number and extension ("add_consent").
-	Name string
-	Kind Kind
+	Name string `json:"name"`
+	Kind Kind   `json:"kind"`
 	// Release is the application release that needs the migration, if
 	// given ("1.4.0").
-	Release string
+	Release string `json:"release,omitempty"`
 	// File is the path in the migrations directory; empty for Go ones.
-	File string
+	File string `json:"file,omitempty"`
 	// Checksum is the SHA-256 of the normalised text (or of a Go
 	// migration's Fingerprint).
-	Checksum   string
-	NoTx       bool
-	Rerunnable bool
+	Checksum   string `json:"checksum"`
+	NoTx       bool   `json:"no_tx,omitempty"`
+	Rerunnable bool   `json:"rerunnable,omitempty"`
 	// Guard is a query that must return true for Redo to re-run it.
-	Guard string
+	Guard string `json:"guard,omitempty"`
 	// Batch is set for a batched data migration.
-	Batch *BatchSpec
+	Batch *BatchSpec `json:"batch,omitempty"`
 
 	up, down []statement
 	goMig    *GoMigration
@@ -104,9 +104,9 @@ func (m *Migration) HasDown() bool {
 
 // BatchSpec describes a batched data migration.
 type BatchSpec struct {
-	Size int
+	Size int `json:"size"`
 	// Start is the cursor of the first batch: an int64 or a string.
-	Start any
+	Start any `json:"start,omitempty"`
 }
 
 // GoMigration is a migration written in Go, registered through
@@ -179,10 +179,10 @@ type Event struct {
 
 // Result tells what Up did.
 type Result struct {
-	Applied []Applied
+	Applied []Applied `json:"applied"`
 	// Pending lists what is still pending (after To, Release or
 	// SkipBatched stopped the run).
-	Pending []*Migration
+	Pending []*Migration `json:"pending"`
 }
 
 // Applied is a ledger row.

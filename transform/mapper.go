@@ -80,8 +80,8 @@ type ChildSpec struct {
 // Failure is why a record could not be mapped: a short message for people
 // and the full detail.
 type Failure struct {
-	Message string
-	Detail  string
+	Message string `json:"message"`
+	Detail  string `json:"detail"`
 }
 
 func (f *Failure) Error() string { return f.Message + ": " + f.Detail }
