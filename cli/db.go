@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -268,22 +267,6 @@ func RunDBDown(ctx context.Context, o DBOpts, w io.Writer) error {
 	return redacted(err, o.Database)
 }
 
-// redacted removes the database URL's password from err's text.
-func redacted(err error, url string) error {
-	if err == nil {
-		return nil
-	}
-	msg := decant.RedactURL(err.Error())
-	if u := decant.RedactURL(url); u != url {
-		msg = strings.ReplaceAll(msg, url, u)
-	}
-	return &redactedError{msg: msg, err: err}
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+// redacted hides the database URL's secrets in err's text, whole or in
+// part, and any other URL's; see decant.RedactError.
+func redacted(err error, url string) error { return decant.RedactError(err, url) }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/postgres"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
@@ -40,11 +41,16 @@ func DialectOf(db *sql.DB) (Dialect, error) {
 }
 
 // Open opens a database by URL: postgres://... (or postgresql://) through
-// pgx, or sqlite:PATH with WAL and a busy timeout.
+// pgx, read as postgres.ParseConfig reads it (TLS verified by default for a
+// host that is not local), or sqlite:PATH with WAL and a busy timeout.
 func Open(url string) (*sql.DB, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		return sql.Open("pgx", url)
+		pc, err := postgres.ParseConfig(url)
+		if err != nil {
+			return nil, err
+		}
+		return stdlib.OpenDB(*pc.ConnConfig), nil
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		if path == "" {
