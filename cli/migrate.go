@@ -88,6 +88,10 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		return nil, err
 	}
 	defer st.Close()
+	// Checked before anything runs, naming the plan's steps and groups.
+	if err := checkSteps(p, "--only", o.Only, true); err != nil {
+		return nil, err
+	}
 	stop := o.Stop
 	if stop == nil {
 		var cancel context.CancelFunc
