@@ -102,7 +102,7 @@ func (p *Plan) errAt(line, col int, msg string) *Error {
 	e := &Error{File: p.File, Line: line, Col: col, Msg: msg}
 	lines := strings.Split(string(p.src), "\n")
 	if line >= 1 && line <= len(lines) {
-		e.Source = strings.TrimRight(lines[line-1], "\r")
+		e.Source = redactLine(strings.TrimRight(lines[line-1], "\r"))
 	}
 	return e
 }
