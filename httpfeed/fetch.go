@@ -33,7 +33,8 @@ func (e *retryable) Error() string { return e.err.Error() }
 func (e *retryable) Unwrap() error { return e.err }
 
 // fetch GETs rawURL and returns a body that is valid JSON, read into buf,
-// retrying up to retries times. Errors name the URL with its secrets redacted.
+// retrying up to retries times. Errors name the URL with its secrets redacted,
+// and hide them elsewhere too (a server may echo a token in its answer).
 func (s *Source) fetch(ctx context.Context, rawURL string, retries int, buf *bytes.Buffer) ([]byte, error) {
 	where := decant.RedactURL(rawURL)
 	for attempt := 0; ; attempt++ {
@@ -42,17 +43,17 @@ func (s *Source) fetch(ctx context.Context, rawURL string, retries int, buf *byt
 			return body, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("get %s: %w", where, context.Cause(ctx))
+			return nil, decant.RedactError(fmt.Errorf("get %s: %w", where, context.Cause(ctx)), rawURL)
 		}
 		var r *retryable
 		if !errors.As(err, &r) {
-			return nil, fmt.Errorf("get %s: %w", where, err)
+			return nil, decant.RedactError(fmt.Errorf("get %s: %w", where, err), rawURL)
 		}
 		if attempt >= retries {
-			return nil, fmt.Errorf("get %s: %d attempts: %w", where, attempt+1, r.err)
+			return nil, decant.RedactError(fmt.Errorf("get %s: %d attempts: %w", where, attempt+1, r.err), rawURL)
 		}
 		if err := sleep(ctx, s.backoff(attempt, r.after)); err != nil {
-			return nil, fmt.Errorf("get %s: %w (waiting to retry after: %v)", where, err, r.err)
+			return nil, decant.RedactError(fmt.Errorf("get %s: %w (waiting to retry after: %v)", where, err, r.err), rawURL)
 		}
 	}
 }

@@ -212,7 +212,8 @@ type Source struct {
 func New(baseURL string, cfg Config) (*Source, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("httpfeed: parse url %s: %w", decant.RedactURL(baseURL), unwrapURLError(err))
+		// net/url's message may quote a piece of a password it misread.
+		return nil, fmt.Errorf("httpfeed: parse url %s: %w", decant.RedactURL(baseURL), decant.RedactError(unwrapURLError(err), baseURL))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("httpfeed: url %s: want http(s)://host/...", decant.RedactURL(baseURL))
