@@ -120,6 +120,9 @@ func (c *compiler) run() error {
 	seen := map[string]bool{}
 	for i, s := range p.Steps {
 		path := fmt.Sprintf("$.steps[%d]", i)
+		if s == nil { // "steps:\n  -": an item with nothing in it
+			return c.errf(path, "step %d is empty (a list item with no name, from, key, to or map)", i+1)
+		}
 		if s.Name == "" {
 			return c.errf(path, "step %d has no name", i+1)
 		}
@@ -200,6 +203,9 @@ func (c *compiler) step(path string, s *Step) error {
 	}
 	childVars := append(append([]string{}, vars...), transform.ChildVars...)
 	for i, ch := range s.Children {
+		if ch == nil {
+			return c.errf(fmt.Sprintf("%s.children[%d]", path, i), "step %s: child %d is empty (a list item with no from, parent_key, to or map)", s.Name, i+1)
+		}
 		cs, err := c.child(fmt.Sprintf("%s.children[%d]", path, i), ch, childVars)
 		if err != nil {
 			return err

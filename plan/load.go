@@ -21,6 +21,10 @@ type Error struct {
 	Msg  string
 	// Source is the plan line the error points at, when known.
 	Source string
+
+	// quotable marks a YAML error that unquoted text may have caused, so
+	// that wrap adds advice on quoting.
+	quotable bool
 }
 
 func (e *Error) Error() string {
@@ -66,9 +70,14 @@ func Parse(name string, src []byte, opts Options) (*Plan, error) {
 		return nil, p.errAt(1, 1, "the plan must be one YAML document with connections and steps")
 	}
 	body := f.Docs[0].Body
-	if err := expandEnv(body, opts.LookupEnv); err != nil {
+	if err := checkTags(body); err != nil {
 		return nil, p.wrap(err)
 	}
+	expanded, err := expandEnv(body, opts.LookupEnv)
+	if err != nil {
+		return nil, p.wrap(err)
+	}
+	boolsFromEnv(body, expanded)
 	if err := yaml.NodeToValue(body, p, yaml.Strict()); err != nil {
 		return nil, p.wrap(err)
 	}
@@ -83,6 +92,9 @@ func Parse(name string, src []byte, opts Options) (*Plan, error) {
 func (p *Plan) wrap(err error) error {
 	var pe *Error
 	if errors.As(err, &pe) {
+		if pe.quotable {
+			return p.errAt(pe.Line, pe.Col, pe.Msg+p.quoteHint(pe.Line))
+		}
 		return p.errAt(pe.Line, pe.Col, pe.Msg)
 	}
 	var te *yaml.TypeError
@@ -93,9 +105,18 @@ func (p *Plan) wrap(err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		pos := ye.GetToken().Position
-		return p.errAt(pos.Line, pos.Column, ye.GetMessage())
+		return p.errAt(pos.Line, pos.Column, ye.GetMessage()+p.quoteHint(pos.Line))
 	}
 	return fmt.Errorf("%s: %w", p.File, err)
+}
+
+// quoteHint is advice on quoting for an error on line n of the plan, or "".
+func (p *Plan) quoteHint(n int) string {
+	lines := strings.Split(string(p.src), "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return quoteHint(lines[n-1])
 }
 
 func (p *Plan) errAt(line, col int, msg string) *Error {

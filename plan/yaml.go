@@ -51,7 +51,7 @@ func (es *Exprs) UnmarshalYAML(n ast.Node) error {
 		values = []*ast.MappingValueNode{m}
 	default:
 		return &Error{Line: n.GetToken().Position.Line, Col: n.GetToken().Position.Column,
-			Msg: fmt.Sprintf("want a map of name: expression, got %s", n.Type())}
+			Msg: fmt.Sprintf("want a map of name: expression, got %s", n.Type()), quotable: true}
 	}
 	seen := map[string]bool{}
 	for _, v := range values {
@@ -81,9 +81,17 @@ func scalar(n ast.Node) (string, *token.Token, error) {
 		return tk.Value, tk, nil
 	case *ast.NullNode:
 		return "nil", tk, nil
+	case *ast.TagNode: // only !!str on a scalar gets past checkTags
+		if _, ok := v.Value.(ast.ScalarNode); ok {
+			_, vtk, err := scalar(v.Value)
+			if err != nil {
+				return "", nil, err
+			}
+			return vtk.Value, vtk, nil
+		}
 	}
 	return "", nil, &Error{Line: tk.Position.Line, Col: tk.Position.Column,
-		Msg: fmt.Sprintf("want an expression (a string), got %s", n.Type())}
+		Msg: fmt.Sprintf("want an expression (a string), got %s", n.Type()), quotable: true}
 }
 
 // StringList accepts one string or a list of strings.
@@ -112,16 +120,19 @@ func (l *StringList) UnmarshalYAML(n ast.Node) error {
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}`)
 
 // expandEnv replaces ${VAR} and ${VAR:-default} in every string scalar of
-// the document, in place. Expanding scalars (not the raw text) means an
+// the document, in place, and returns the scalars it expanded. Expanding
+// scalars (not the raw text) means an
 // environment value can never inject YAML structure. A ${VAR} that is unset
 // and has no default is an error at its position.
-func expandEnv(root ast.Node, lookup func(string) (string, bool)) error {
+func expandEnv(root ast.Node, lookup func(string) (string, bool)) (map[*ast.StringNode]bool, error) {
 	var firstErr error
+	expanded := map[*ast.StringNode]bool{}
 	ast.Walk(visitorFunc(func(n ast.Node) {
 		s, ok := n.(*ast.StringNode)
 		if !ok || firstErr != nil || !strings.Contains(s.Value, "${") {
 			return
 		}
+		expanded[s] = true
 		s.Value = envRef.ReplaceAllStringFunc(s.Value, func(ref string) string {
 			m := envRef.FindStringSubmatch(ref)
 			if v, ok := lookup(m[1]); ok && v != "" {
@@ -138,7 +149,7 @@ func expandEnv(root ast.Node, lookup func(string) (string, bool)) error {
 			return ref
 		})
 	}), root)
-	return firstErr
+	return expanded, firstErr
 }
 
 type visitorFunc func(ast.Node)
