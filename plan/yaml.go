@@ -121,9 +121,9 @@ var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}`)
 
 // expandEnv replaces ${VAR} and ${VAR:-default} in every string scalar of
 // the document, in place, and returns the scalars it expanded. Expanding
-// scalars (not the raw text) means an
-// environment value can never inject YAML structure. A ${VAR} that is unset
-// and has no default is an error at its position.
+// scalars (not the raw text) means an environment value can never inject
+// YAML structure. A ${VAR} that is unset and has no default is an error at
+// its position.
 func expandEnv(root ast.Node, lookup func(string) (string, bool)) (map[*ast.StringNode]bool, error) {
 	var firstErr error
 	expanded := map[*ast.StringNode]bool{}
