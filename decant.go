@@ -57,6 +57,11 @@ type Record struct {
 	Position Position
 	// Where locates the record for error messages (file:line, URL and page).
 	Where string
+	// Invalid, when not empty, says why the source could not read the
+	// record as a document ("row has 4 fields, the header has 5"). Such a
+	// record is not mapped: it is stored as a failed record with this
+	// message, Raw as its payload.
+	Invalid string
 }
 
 // Rows is a stream of records, iterated like sql.Rows:

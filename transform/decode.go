@@ -12,25 +12,40 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/decanthq/decant"
 )
+
+// MaxDepth is how deeply DecodeJSON lets objects and arrays nest: a
+// document nested deeper is refused, so that no record can exhaust the
+// stack of whatever walks it later.
+const MaxDepth = 10000
 
 // DecodeJSON decodes a JSON document into maps, slices and scalars. Numbers
 // become int64 when integral, float64 when a float64 holds them exactly
 // enough (15 significant digits), and json.Number otherwise, so decimals
 // with many digits are not rounded on their way to a numeric column.
 //
-// Legacy data is taken as it is: a repeated object name keeps its last
-// value and invalid UTF-8 is kept, as encoding/json does.
+// It refuses what JSON parsers disagree on or a text column cannot keep,
+// rather than pick a meaning silently: an object that has the same name
+// twice (gjson, which finds record keys, takes the first; encoding/json
+// the last), text that is not valid UTF-8 (it would become U+FFFD, and
+// two different keys one), and nesting deeper than MaxDepth. The error
+// then says what and where: the JSON pointer and the byte offset.
 func DecodeJSON(b []byte) (any, error) {
-	d := jsontext.NewDecoder(bytes.NewReader(b),
-		jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	v, err := decodeValue(d)
+	// Names are checked for duplicates with the map being built, which
+	// costs less than the decoder's own check; a document that has one is
+	// read again by that check, for its words and position.
+	d := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true))
+	v, err := decodeValue(d, 0)
+	if errors.Is(err, errDuplicateName) {
+		err = validate(b)
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) && d.InputOffset() == 0 {
 			return nil, errors.New("EOF: empty input")
 		}
-		// The package prefix says nothing to a user reading a stored error.
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "jsontext: "))
+		return nil, decodeErr(err)
 	}
 	off := d.InputOffset()
 	if _, err := d.ReadToken(); !errors.Is(err, io.EOF) {
@@ -40,20 +55,97 @@ func DecodeJSON(b []byte) (any, error) {
 	return v, nil
 }
 
-// decodeValue reads one value from d's token stream. It is several times
-// cheaper than encoding/json's reflection into an any.
-func decodeValue(d *jsontext.Decoder) (any, error) {
-	switch d.PeekKind() {
+// errDuplicateName is decodeObject's signal to read the document again
+// with the decoder's check for duplicate names.
+var errDuplicateName = errors.New("duplicate name")
+
+// validate reads b with every check of the decoder and returns the first
+// problem.
+func validate(b []byte) error {
+	d := jsontext.NewDecoder(bytes.NewReader(b))
+	for {
+		if _, err := d.ReadToken(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return errDuplicateName // not reached: both passes saw the duplicate
+			}
+			return err
+		}
+	}
+}
+
+// decodeError is a document DecodeJSON refused for a reason other than its
+// syntax. problem completes "record ..." in a stored error's message.
+type decodeError struct {
+	problem string
+	detail  string
+}
+
+func (e *decodeError) Error() string { return e.detail }
+
+// decodeErr words a decoder error: the package prefix says nothing to a
+// user reading a stored error, and the problems JSON parsers disagree on
+// get a message of their own.
+func decodeErr(err error) error {
+	var de *decodeError
+	if errors.As(err, &de) {
+		return de
+	}
+	text := strings.TrimPrefix(err.Error(), "jsontext: ")
+	var se *jsontext.SyntacticError
+	if !errors.As(err, &se) {
+		return errors.New(text)
+	}
+	at := fmt.Sprintf("byte %d", se.ByteOffset)
+	if se.JSONPointer != "" {
+		at = fmt.Sprintf("%s (byte %d)", se.JSONPointer, se.ByteOffset)
+	}
+	switch msg := se.Err.Error(); {
+	case errors.Is(se.Err, jsontext.ErrDuplicateName):
+		name := se.JSONPointer.LastToken()
+		return &decodeError{
+			problem: fmt.Sprintf("has the name %q twice in one object, at %s", name, at),
+			detail:  fmt.Sprintf("the name %q appears twice in one object, at %s", name, at),
+		}
+	// The decoder exports no sentinel for these; a test pins the words.
+	case strings.Contains(msg, "UTF-8"), strings.Contains(msg, "surrogate"):
+		return &decodeError{
+			problem: "is not valid UTF-8 at " + at,
+			detail:  fmt.Sprintf("invalid UTF-8 at %s: %s", at, msg),
+		}
+	}
+	return errors.New(text)
+}
+
+// decodeFailure is the failure of a record whose Raw DecodeJSON refused.
+func decodeFailure(where string, err error) *Failure {
+	msg := "record is not valid JSON"
+	var de *decodeError
+	if errors.As(err, &de) {
+		msg = "record " + de.problem
+	}
+	return &Failure{msg, fmt.Sprintf("%s: %v", where, err)}
+}
+
+// decodeValue reads one value, at the given depth, from d's token stream.
+// It is several times cheaper than encoding/json's reflection into an any.
+func decodeValue(d *jsontext.Decoder, depth int) (any, error) {
+	switch k := d.PeekKind(); k {
 	case '0':
 		raw, err := d.ReadValue()
 		if err != nil {
 			return nil, err
 		}
 		return normalizeNumber(json.Number(raw)), nil
-	case '{':
-		return decodeObject(d)
-	case '[':
-		return decodeArray(d)
+	case '{', '[':
+		if depth == MaxDepth {
+			msg := fmt.Sprintf("nested deeper than %d levels", MaxDepth)
+			return nil, &decodeError{problem: "is " + msg,
+				detail: fmt.Sprintf("%s, at byte %d", msg, d.InputOffset())}
+		}
+		if k == '{' {
+			return decodeObject(d, depth+1)
+		}
+		return decodeArray(d, depth+1)
 	}
 	tok, err := d.ReadToken()
 	if err != nil {
@@ -70,7 +162,7 @@ func decodeValue(d *jsontext.Decoder) (any, error) {
 	return nil, fmt.Errorf("unexpected %v at byte %d", tok.Kind(), d.InputOffset())
 }
 
-func decodeObject(d *jsontext.Decoder) (any, error) {
+func decodeObject(d *jsontext.Decoder, depth int) (any, error) {
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
@@ -81,7 +173,10 @@ func decodeObject(d *jsontext.Decoder) (any, error) {
 			return nil, err
 		}
 		name := tok.String() // before the next read invalidates tok
-		v, err := decodeValue(d)
+		if _, dup := m[name]; dup {
+			return nil, errDuplicateName
+		}
+		v, err := decodeValue(d, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -93,13 +188,13 @@ func decodeObject(d *jsontext.Decoder) (any, error) {
 	return m, nil
 }
 
-func decodeArray(d *jsontext.Decoder) (any, error) {
+func decodeArray(d *jsontext.Decoder, depth int) (any, error) {
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
 	a := []any{}
 	for d.PeekKind() != ']' {
-		v, err := decodeValue(d)
+		v, err := decodeValue(d, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -212,4 +307,11 @@ func appendFloat(b []byte, f float64) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// invalidFailure is the failure of a record its source could not read.
+// The message says where, since a record without a key is listed under a
+// hash of its payload.
+func invalidFailure(rec decant.Record) *Failure {
+	return &Failure{rec.Invalid + " (" + rec.Where + ")", rec.Where + ": " + rec.Invalid}
 }

@@ -2,8 +2,11 @@ package transform_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/transform"
 )
 
@@ -37,5 +40,73 @@ func TestAppendJSON(t *testing.T) {
 	got, err := transform.AppendJSON(nil, map[string]any{"n": 3, "m": map[string]int{"b": 2, "a": 1}})
 	if err != nil || string(got) != `{"m":{"a":1,"b":2},"n":3}` {
 		t.Errorf("AppendJSON(expression values) = %s, %v", got, err)
+	}
+}
+
+// Ensure DecodeJSON refuses what JSON parsers disagree on or a text column
+// cannot keep, and names the place (JSON pointer) and byte offset; and
+// that a record refused for it fails with that reason, not "not valid JSON".
+func TestDecodeJSON_Refuses(t *testing.T) {
+	t.Parallel()
+	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	for _, tt := range []struct {
+		name, doc string
+		err, fail string
+	}{
+		{"DuplicateName", `{"id":"dup","id":"dup2"}`, `the name "id" appears twice in one object, at /id (byte 12)`,
+			`record has the name "id" twice in one object, at /id (byte 12)`},
+		{"DuplicateNested", `{"a":{"x":1,"y":2,"x":3}}`, `the name "x" appears twice`, `record has the name "x" twice`},
+		{"InvalidByteInValue", "{\"id\":\"k\xff\"}", "invalid UTF-8 at /id (byte 8)", "record is not valid UTF-8 at /id (byte 8)"},
+		{"InvalidByteNested", "{\"a\":{\"b\":\"x\xfe\"}}", "invalid UTF-8 at /a/b (byte 12)", "record is not valid UTF-8 at /a/b (byte 12)"},
+		{"InvalidByteInName", "{\"k\xff\":1}", "invalid UTF-8 at byte 3", "record is not valid UTF-8 at byte 3"},
+		{"LoneSurrogate", `{"id":"k\ud800"}`, "invalid UTF-8 at /id (byte 8)", "record is not valid UTF-8 at /id (byte 8)"},
+		{"TooDeep", deep(transform.MaxDepth + 1), fmt.Sprintf("nested deeper than %d levels, at byte %d", transform.MaxDepth, transform.MaxDepth),
+			fmt.Sprintf("record is nested deeper than %d levels", transform.MaxDepth)},
+		{"TooDeepObject", strings.Repeat(`{"a":`, transform.MaxDepth+1) + "1" + strings.Repeat("}", transform.MaxDepth+1),
+			"nested deeper than", "record is nested deeper than"},
+		{"Syntax", `{"id":"1",}`, "invalid character", "record is not valid JSON"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, err := transform.DecodeJSON([]byte(tt.doc))
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("DecodeJSON = %v, %v; want an error with %q", v, err, tt.err)
+			}
+			m := mustMapper(t, transform.Spec{
+				Step: "forms", Key: []string{"id"}, To: transform.Route{Table: "forms"},
+				Map: exprs(t, false, nil, "id", "record.id"),
+			})
+			_, f := m.Map(decant.Record{Key: "1", Raw: []byte(tt.doc), Where: "in.jsonl:4"}, "default")
+			if f == nil || !strings.HasPrefix(f.Message, tt.fail) || !strings.HasPrefix(f.Detail, "in.jsonl:4: ") {
+				t.Errorf("Map failure = %+v, want message %q and detail at in.jsonl:4", f, tt.fail)
+			}
+		})
+	}
+	// The limit itself, U+FFFD written as such, and escapes that make
+	// valid UTF-8 are accepted.
+	for _, doc := range []string{deep(transform.MaxDepth), "{\"id\":\"k\xef\xbf\xbd\"}", `{"id":"k\ufffd\u00e9\ud83d\ude00"}`} {
+		if _, err := transform.DecodeJSON([]byte(doc)); err != nil {
+			t.Errorf("DecodeJSON(%.40q): %v", doc, err)
+		}
+	}
+}
+
+// Ensure a record its source marked invalid is never mapped: it fails with
+// the source's reason and where it is.
+func TestMapper_InvalidRecord(t *testing.T) {
+	t.Parallel()
+	m := mustMapper(t, transform.Spec{
+		Step: "forms", Key: []string{"id"}, To: transform.Route{Table: "forms"},
+		Map: exprs(t, false, nil, "id", "record.id"),
+	})
+	rec := decant.Record{Raw: []byte(`{"error":"x","text":"1,2\n"}`), Where: "data.csv:7", Invalid: "row has 2 fields, the header has 3"}
+	for name, mapIt := range map[string]func() *transform.Failure{
+		"Map":      func() *transform.Failure { _, f := m.Map(rec, "default"); return f },
+		"MapValue": func() *transform.Failure { _, f := m.MapValue(rec, map[string]any{"id": "1"}, "default"); return f },
+	} {
+		f := mapIt()
+		if f == nil || f.Message != "row has 2 fields, the header has 3 (data.csv:7)" || f.Detail != "data.csv:7: row has 2 fields, the header has 3" {
+			t.Errorf("%s failure = %+v", name, f)
+		}
 	}
 }

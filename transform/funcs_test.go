@@ -325,7 +325,7 @@ func TestDecodeJSON(t *testing.T) {
 		{"Empty", ``, nil, "EOF"},
 		{"Invalid", `{"a":}`, nil, "missing value after object name"},
 		{"InvalidLiteral", `{"a":nul}`, nil, "invalid character"},
-		{"DuplicateNameLastWins", `{"a":1,"a":2}`, map[string]any{"a": int64(2)}, ""},
+		{"DuplicateNameRefused", `{"a":1,"a":2}`, nil, `the name "a" appears twice`},
 		{"TrailingValue", `1 2`, nil, "unexpected data after the JSON value at byte 2"},
 		{"TrailingText", `{"a":1} x`, nil, "unexpected data after the JSON value"},
 	} {

@@ -192,9 +192,12 @@ func (m *Mapper) ChildTables() []ChildTable {
 
 // Map maps one record. scope is the run's scope.
 func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
+	if rec.Invalid != "" {
+		return Output{}, invalidFailure(rec)
+	}
 	value, err := DecodeJSON(rec.Raw)
 	if err != nil {
-		return Output{}, &Failure{"record is not valid JSON", fmt.Sprintf("%s: %v", rec.Where, err)}
+		return Output{}, decodeFailure(rec.Where, err)
 	}
 	return m.MapValue(rec, value, scope)
 }
@@ -202,6 +205,9 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 // MapValue is Map for a record whose Raw the caller has already decoded
 // with DecodeJSON, so a caller that also needs the value decodes it once.
 func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *Failure) {
+	if rec.Invalid != "" {
+		return Output{}, invalidFailure(rec)
+	}
 	if rec.Key == "" {
 		return Output{}, &Failure{"record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
 	}
