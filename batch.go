@@ -68,19 +68,27 @@ type LedgerEntry struct {
 // RecordError is a record that failed: it is kept with its payload and both
 // messages, and can be retried with `decant errors retry`.
 type RecordError struct {
-	ID    int64
-	Scope string
-	Step  string
-	Key   string
+	ID    int64  `json:"id"`
+	Scope string `json:"scope"`
+	Step  string `json:"step"`
+	// Key is the error's ledger key: the record's key as LedgerKey makes
+	// it storable, or "(no key) sha256:..." for a record without one.
+	Key string `json:"key"`
+	// SourceKey is the key the source gave the record, exactly; empty when
+	// it had none. A retry uses it instead of reading the payload again.
+	SourceKey string `json:"source_key"`
 	// Message is short and meant for people ("unknown form name: tt_9").
-	Message string
+	Message string `json:"message"`
 	// Detail is the full technical detail; it is never truncated.
-	Detail   string
-	Payload  []byte
-	Attempts int
-	Resolved bool
-	Created  time.Time
-	Updated  time.Time
+	Detail   string `json:"detail"`
+	Payload  []byte `json:"payload,omitempty"`
+	Attempts int    `json:"attempts"`
+	Resolved bool   `json:"resolved"`
+	// History lists, one line each with its time, how the error was
+	// resolved or reopened ("resolved by hand: re-sent as ORD-7").
+	History string    `json:"history,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
 }
 
 // BatchAudit is the audit row of one batch.

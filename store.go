@@ -107,6 +107,36 @@ type Column struct {
 	Nullable bool
 }
 
+// Savepointer is an optional ability of a Tx: mark a point inside the
+// transaction and undo what followed it while keeping what came before. The
+// engine uses it to set aside the rows a target refuses without splitting a
+// batch over several transactions, so a batch still commits whole or not at
+// all. Names may be reused once released.
+type Savepointer interface {
+	Savepoint(ctx context.Context, name string) error
+	RollbackTo(ctx context.Context, name string) error
+	Release(ctx context.Context, name string) error
+}
+
+// ErrorResolver is an optional ability of a Store: close stored record
+// errors by hand, for records that can never succeed as stored (fixed at
+// the source and re-sent under another key, or without a key at all).
+type ErrorResolver interface {
+	// ResolveErrors marks resolved the open errors r selects and appends
+	// the reason to their history. It returns the errors it closed.
+	ResolveErrors(ctx context.Context, r ResolveRequest) ([]RecordError, error)
+}
+
+// ResolveRequest selects the open errors to close by hand.
+type ResolveRequest struct {
+	Scope string
+	// IDs, when not empty, names the errors; else every open error of Step.
+	IDs  []int64
+	Step string
+	// Reason says why; it is kept in each error's history and is required.
+	Reason string
+}
+
 // ScriptRunner is an optional ability of a Store: run a SQL script of one or
 // more statements in one transaction. The plan's `setup` scripts use it.
 type ScriptRunner interface {

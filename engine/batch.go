@@ -27,6 +27,9 @@ func mapBatch(ms []*transform.Mapper, scope string, b readBatch) mappedBatch {
 	n := len(b.recs)
 	mb := mappedBatch{readBatch: b, outs: make([]transform.Output, n),
 		fails: make([]*transform.Failure, n), sums: make([]sums, n)}
+	if mb.keys == nil {
+		mb.keys = make([]string, n)
+	}
 	// Small batches are not worth a goroutine each.
 	w := max(1, min(len(ms), n/minPerWorker))
 	var wg sync.WaitGroup
@@ -44,6 +47,9 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, scope string, lo, hi int) {
 	var h hasher
 	for i := lo; i < hi; i++ {
 		rec := mb.recs[i]
+		if mb.keys[i] == "" {
+			mb.keys[i] = decant.LedgerKey(rec.Key, rec.Raw)
+		}
 		v, err := transform.DecodeJSON(rec.Raw)
 		if err != nil {
 			mb.outs[i], mb.fails[i] = m.Map(rec, scope) // says why it is not JSON
@@ -62,31 +68,35 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, scope string, lo, hi int) {
 // buildBatch turns records [lo, hi) of a mapped batch into what the store
 // commits: rows grouped by table (parents first, then children, whose rows
 // for the batch's parents are replaced), one ledger entry and at most one
-// error per key (the last record of a key wins, as its upsert would).
+// error per key (the last record of a key wins, as its upsert would; the
+// writer passes runs in which keys do not repeat).
 func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, children []transform.ChildTable) *decant.Batch {
 	batch := &decant.Batch{Scope: scope, Step: step, Ledger: make([]decant.LedgerEntry, 0, hi-lo)}
 	last := make(map[string]int, hi-lo)
 	for i := lo; i < hi; i++ {
-		last[ledgerKey(b.recs[i])] = i
+		last[b.keys[i]] = i
 	}
 	tables := newTableSet()
 	parents := make([]any, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		rec := b.recs[i]
-		lk := ledgerKey(rec)
+		lk := b.keys[i]
 		if last[lk] != i {
 			continue
 		}
 		entry := decant.LedgerEntry{Key: lk, SourceHash: b.sums[i].source}
 		if f := b.fails[i]; f != nil {
 			entry.Status = decant.StatusFailed
-			batch.Errors = append(batch.Errors, decant.RecordError{Scope: scope, Step: step, Key: lk,
-				Message: f.Message, Detail: f.Detail, Payload: rec.Raw})
+			batch.Errors = append(batch.Errors, decant.RecordError{ID: b.storedID(i), Scope: scope, Step: step, Key: lk,
+				SourceKey: rec.Key, Message: f.Message, Detail: f.Detail, Payload: rec.Raw})
 		} else {
 			out := b.outs[i]
 			entry.Status = decant.StatusOK
 			entry.TargetHash = b.sums[i].target
 			parents = append(parents, out.ParentKey)
+			if id := b.storedID(i); id != 0 {
+				batch.Resolved = append(batch.Resolved, id)
+			}
 			for _, row := range out.Rows {
 				tables.add(row)
 			}
@@ -97,16 +107,13 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 	return batch
 }
 
-// ledgerKey is the record's key, or for a record without one its place in
-// the source, so it can still be stored, found and retried.
-func ledgerKey(r decant.Record) string {
-	if r.Key != "" {
-		return r.Key
+// storedID is the id of the stored error record i is a retry of, 0 if none.
+func (b *mappedBatch) storedID(i int) int64 {
+	if b.ids == nil {
+		return 0
 	}
-	return noKeyPrefix + r.Where
+	return b.ids[i]
 }
-
-const noKeyPrefix = "(no key) "
 
 // tableSet gathers rows by table and, within a table, by column set: a
 // record's row writes exactly the columns the record produced, whatever

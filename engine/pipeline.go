@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,7 +12,12 @@ import (
 
 // readBatch is a run of records read together.
 type readBatch struct {
-	recs    []decant.Record
+	recs []decant.Record
+	// keys are the records' ledger keys (decant.LedgerKey); nil until
+	// mapped, except for retries, whose keys are the stored errors'.
+	keys []string
+	// ids, for retries, are the stored errors the records come from.
+	ids     []int64
 	started time.Time
 }
 
@@ -127,103 +131,4 @@ func mapAll(m *transform.Mapper, workers int, scope string, in <-chan readBatch,
 	for b := range in {
 		out <- mapBatch(ms, scope, b)
 	}
-}
-
-// writer commits mapped batches, isolating records the target refuses.
-type writer struct {
-	cfg      Config
-	step     *plan.Step
-	children []transform.ChildTable
-	// retry marks a retry of stored errors: no audit row, no checkpoint.
-	retry bool
-}
-
-func (w *writer) write(ctx context.Context, b mappedBatch, r *StepResult) error {
-	n := len(b.recs)
-	audit := &decant.BatchAudit{Scope: w.cfg.Scope, Step: w.step.Name, Started: b.started, Total: n,
-		CursorFrom: b.recs[0].Cursor, CursorTo: b.recs[n-1].Cursor}
-	if !w.cfg.DryRun {
-		if err := w.commit(ctx, b, 0, n, audit); err != nil {
-			return err
-		}
-	} else {
-		for _, f := range b.fails {
-			if f != nil {
-				audit.Failed++
-			}
-		}
-	}
-	audit.OK = n - audit.Failed
-	audit.Duration = time.Since(b.started)
-	r.Read += int64(n)
-	r.Written += int64(audit.OK)
-	r.Failed += int64(audit.Failed)
-	r.Batches++
-	if c := b.recs[n-1].Cursor; c != "" {
-		r.Cursor = c
-	}
-	w.cfg.Progress.Batch(w.step.Name, *audit)
-	return nil
-}
-
-// commit writes records [lo, hi) of b in one transaction. When the target
-// refuses the batch, it splits it in halves until the refused records are
-// alone; each of those becomes a stored error, so one bad row never stops
-// the run. The audit row and checkpoint go with the last piece.
-func (w *writer) commit(ctx context.Context, b mappedBatch, lo, hi int, audit *decant.BatchAudit) error {
-	last := hi == len(b.recs) && !w.retry
-	batch := buildBatch(w.cfg.Scope, w.step.Name, w.step.Spec.Key, b, lo, hi, w.children)
-	if last {
-		a := *audit
-		a.Failed += len(batch.Errors)
-		a.OK = a.Total - a.Failed
-		a.Duration = time.Since(b.started)
-		batch.Audit = &a
-		batch.Checkpoint = b.recs[hi-1].Position
-	}
-	err := w.tx(ctx, batch)
-	if err == nil {
-		audit.Failed += len(batch.Errors)
-		return nil
-	}
-	if ctx.Err() != nil {
-		return err
-	}
-	if p, ok := w.cfg.Store.(decant.Pinger); ok {
-		if perr := p.Ping(ctx); perr != nil {
-			return fmt.Errorf("write batch: %w (and the target does not answer: %v)", err, perr)
-		}
-	}
-	if hi-lo == 1 {
-		return w.refuse(ctx, b, lo, audit, err)
-	}
-	mid := lo + (hi-lo)/2
-	if err := w.commit(ctx, b, lo, mid, audit); err != nil {
-		return err
-	}
-	return w.commit(ctx, b, mid, hi, audit)
-}
-
-// refuse stores record i, which the target would not take, as an error.
-func (w *writer) refuse(ctx context.Context, b mappedBatch, i int, audit *decant.BatchAudit, cause error) error {
-	if b.fails[i] != nil {
-		return fmt.Errorf("write the error of record %s: %w", b.recs[i].Key, cause)
-	}
-	b.fails[i] = &transform.Failure{Message: "the target refused the row", Detail: fmt.Sprintf("%s: %v", b.recs[i].Where, cause)}
-	return w.commit(ctx, b, i, i+1, audit)
-}
-
-func (w *writer) tx(ctx context.Context, batch *decant.Batch) error {
-	tx, err := w.cfg.Store.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := w.cfg.Store.WriteBatch(ctx, tx, batch); err != nil {
-		rerr := tx.Rollback(context.WithoutCancel(ctx))
-		return errors.Join(err, rerr)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }

@@ -68,7 +68,8 @@ func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 		hi := min(lo+s.BatchSize, len(errs))
 		rb := readBatch{started: time.Now()}
 		for _, e := range errs[lo:hi] {
-			rb.recs = append(rb.recs, storedRecord(e, s.From.Key))
+			rec, key := storedRecord(e, s.From.Key)
+			rb.recs, rb.keys, rb.ids = append(rb.recs, rec), append(rb.keys, key), append(rb.ids, e.ID)
 		}
 		b := mapBatch([]*transform.Mapper{m}, cfg.Scope, rb)
 		if err := w.commitRetry(ctx, b); err != nil {
@@ -86,20 +87,27 @@ func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 	return res, nil
 }
 
-// storedRecord rebuilds a record from a stored error. The key is read again
-// from the payload, since a record stored as "(no key) ..." may have been
-// fixed by a plan change; otherwise the stored key is kept so the error row
-// is the one updated.
-func storedRecord(e decant.RecordError, keyPath string) decant.Record {
-	rec := decant.Record{Key: e.Key, Raw: e.Payload, Where: "stored error #" + strconv.FormatInt(e.ID, 10)}
+// storedRecord rebuilds a record from a stored error and returns the
+// ledger key to write it under. The key is the one the source gave
+// (SourceKey), never read again from the payload, except for a record that
+// had none: a plan change may have fixed its key path, so the payload is
+// asked once more; if it answers, the record goes under its real key and
+// the stored "(no key)" error is resolved by id.
+func storedRecord(e decant.RecordError, keyPath string) (decant.Record, string) {
+	rec := decant.Record{Key: e.SourceKey, Raw: e.Payload, Where: "stored error #" + strconv.FormatInt(e.ID, 10)}
+	if !strings.HasPrefix(e.Key, decant.NoKeyPrefix) {
+		if rec.Key == "" { // stored before errors kept their source key
+			rec.Key = e.Key
+		}
+		return rec, e.Key
+	}
 	if keyPath != "" && gjson.ValidBytes(e.Payload) {
 		if k := gjson.GetBytes(e.Payload, keyPath).String(); k != "" {
 			rec.Key = k
-		} else if where, ok := strings.CutPrefix(e.Key, noKeyPrefix); ok {
-			rec.Key, rec.Where = "", where
+			return rec, decant.LedgerKey(k, e.Payload)
 		}
 	}
-	return rec
+	return rec, e.Key
 }
 
 // commitRetry writes a batch of retried records without audit or
@@ -108,5 +116,5 @@ func (w *writer) commitRetry(ctx context.Context, b mappedBatch) error {
 	audit := &decant.BatchAudit{Total: len(b.recs)}
 	w.retry = true
 	defer func() { w.retry = false }()
-	return w.commit(ctx, b, 0, len(b.recs), audit)
+	return w.commit(ctx, b, audit)
 }

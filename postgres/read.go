@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/decanthq/decant"
 )
@@ -180,7 +181,7 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 	} else if !f.Resolved {
 		where = append(where, "NOT resolved")
 	}
-	sql := "SELECT id, scope, step, key, message, detail, coalesce(payload, ''), attempts, resolved, created, updated FROM decant_errors"
+	sql := "SELECT id, scope, step, key, " + errorExtras + ", message, detail, coalesce(payload, ''), attempts, resolved, created, updated FROM decant_errors"
 	if len(where) > 0 {
 		sql += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -201,18 +202,33 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 	return out, nil
 }
 
+// errorExtras are the columns of decant_errors added by state version 3;
+// legacyExtras stand in for them in a database that a read command finds at
+// an older version (read commands do not upgrade the state tables).
+const (
+	errorExtras  = "coalesce(source_key, ''), history"
+	legacyExtras = "'', ''"
+)
+
 func (s *Store) queryErrors(ctx context.Context, sql string, args []any) ([]decant.RecordError, error) {
 	rows, err := s.pool.Query(ctx, sql, args...)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42703" { // undefined_column: state version 2
+		rows, err = s.pool.Query(ctx, strings.Replace(sql, errorExtras, legacyExtras, 1), args...)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (decant.RecordError, error) {
-		var e decant.RecordError
-		var payload string
-		err := r.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.Message, &e.Detail, &payload,
-			&e.Attempts, &e.Resolved, &e.Created, &e.Updated)
-		e.Payload = []byte(payload)
-		e.Created, e.Updated = e.Created.UTC(), e.Updated.UTC()
-		return e, err
-	})
+	return pgx.CollectRows(rows, scanError)
+}
+
+// scanError reads a row of decant_errors selected as Errors does.
+func scanError(r pgx.CollectableRow) (decant.RecordError, error) {
+	var e decant.RecordError
+	var payload string
+	err := r.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.SourceKey, &e.History, &e.Message, &e.Detail, &payload,
+		&e.Attempts, &e.Resolved, &e.Created, &e.Updated)
+	e.Payload = []byte(payload)
+	e.Created, e.Updated = e.Created.UTC(), e.Updated.UTC()
+	return e, err
 }

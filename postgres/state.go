@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/decanthq/decant"
 )
@@ -42,28 +43,34 @@ func ledgerLoad(b *decant.Batch) (l *load, okKeys []string) {
 
 // resolveByLedgerSQL resolves the step's open errors whose key the batch
 // wrote successfully ($3). The partial index on open errors keeps it cheap.
+// $4 is the line appended to their history.
 const resolveByLedgerSQL = `
-UPDATE decant_errors SET resolved = true, updated = now()
+UPDATE decant_errors SET resolved = true, updated = now(), history = history || $4::text
 WHERE scope = $1 AND step = $2 AND NOT resolved AND key = ANY($3::text[])`
 
 const resolveByIDSQL = `
-UPDATE decant_errors SET resolved = true, updated = now()
+UPDATE decant_errors SET resolved = true, updated = now(), history = history || $2::text
 WHERE id = ANY($1::bigint[]) AND NOT resolved`
 
+// reopened is the history line of an error that failed again after being
+// resolved ($1 is its time).
+const reopened = `CASE WHEN e.resolved THEN $1::text || ' reopened: the record failed again' || E'\n' ELSE '' END`
+
 const upsertErrorsSQL = `
-INSERT INTO decant_errors AS e (scope, step, key, message, detail, payload, attempts, resolved, created, updated)
-SELECT scope, step, key, message, detail, payload, 1, false, now(), now()
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-     AS n(scope, step, key, message, detail, payload)
+INSERT INTO decant_errors AS e (scope, step, key, source_key, message, detail, payload, attempts, resolved, created, updated)
+SELECT scope, step, key, source_key, message, detail, payload, 1, false, now(), now()
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+     AS n(scope, step, key, source_key, message, detail, payload)
 ON CONFLICT (scope, step, key) DO UPDATE SET
     attempts = e.attempts + 1, resolved = false, message = EXCLUDED.message,
-    detail = EXCLUDED.detail, payload = EXCLUDED.payload, updated = EXCLUDED.updated`
+    detail = EXCLUDED.detail, payload = EXCLUDED.payload, updated = EXCLUDED.updated,
+    source_key = EXCLUDED.source_key, history = e.history || ` + reopened
 
 const retryErrorsSQL = `
 UPDATE decant_errors AS e SET
     attempts = e.attempts + 1, resolved = false, message = n.message,
-    detail = n.detail, payload = n.payload, updated = now()
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS n(id, message, detail, payload)
+    detail = n.detail, payload = n.payload, updated = now(), history = e.history || ` + reopened + `
+FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS n(id, message, detail, payload)
 WHERE e.id = n.id`
 
 const insertAuditSQL = `
@@ -81,11 +88,13 @@ ON CONFLICT (scope, step) DO UPDATE SET
 // of okKeys and of b.Resolved, and write the audit row and the checkpoint.
 func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
 	queueErrors(p, b)
+	now := decant.HistoryTime(time.Now())
 	if len(okKeys) > 0 {
-		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), okKeys)
+		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), okKeys,
+			now+" "+decant.ResolvedWritten+"\n")
 	}
 	if len(b.Resolved) > 0 {
-		p.add("resolve errors", resolveByIDSQL, b.Resolved)
+		p.add("resolve errors", resolveByIDSQL, b.Resolved, now+" "+decant.ResolvedRetried+"\n")
 	}
 	if a := b.Audit; a != nil {
 		p.add("write audit row", insertAuditSQL,
@@ -104,7 +113,7 @@ func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
 // queueErrors upserts new errors on (scope, step, key) and updates retried
 // ones by id; either way attempts goes up by one and resolved goes false.
 func queueErrors(p *pipeline, b *decant.Batch) {
-	var n struct{ scope, step, key, msg, detail, payload []string }
+	var n struct{ scope, step, key, source, msg, detail, payload []string }
 	var r struct {
 		id                   []int64
 		msg, detail, payload []string
@@ -131,12 +140,14 @@ func queueErrors(p *pipeline, b *decant.Batch) {
 		n.scope = append(n.scope, stateText(cmp.Or(e.Scope, b.Scope)))
 		n.step = append(n.step, stateText(cmp.Or(e.Step, b.Step)))
 		n.key = append(n.key, stateText(e.Key))
+		n.source = append(n.source, stateText(e.SourceKey))
 		n.msg, n.detail, n.payload = append(n.msg, msg), append(n.detail, detail), append(n.payload, payload)
 	}
+	now := decant.HistoryTime(time.Now())
 	if len(r.id) > 0 {
-		p.add("write errors", retryErrorsSQL, r.id, r.msg, r.detail, r.payload)
+		p.add("write errors", retryErrorsSQL, now, r.id, r.msg, r.detail, r.payload)
 	}
 	if len(n.key) > 0 {
-		p.add("write errors", upsertErrorsSQL, n.scope, n.step, n.key, n.msg, n.detail, n.payload)
+		p.add("write errors", upsertErrorsSQL, now, n.scope, n.step, n.key, n.source, n.msg, n.detail, n.payload)
 	}
 }

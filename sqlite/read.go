@@ -180,7 +180,7 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 	} else if !f.Resolved {
 		where = append(where, "resolved = 0")
 	}
-	query := "SELECT id, scope, step, key, message, detail, coalesce(payload, ''), attempts, resolved, created, updated FROM decant_errors"
+	query := "SELECT id, scope, step, key, " + errorExtras + ", message, detail, coalesce(payload, ''), attempts, resolved, created, updated FROM decant_errors"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -201,17 +201,34 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 	return out, nil
 }
 
+// errorExtras are the columns of decant_errors added by state version 3;
+// legacyExtras stand in for them in a database that a read command finds at
+// an older version (read commands do not upgrade the state tables).
+const (
+	errorExtras  = "coalesce(source_key, ''), history"
+	legacyExtras = "'', ''"
+)
+
 func (s *Store) queryErrors(ctx context.Context, query string, args []any) ([]decant.RecordError, error) {
 	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil && strings.Contains(err.Error(), "no such column") { // state version 2
+		rows, err = s.read.QueryContext(ctx, strings.Replace(query, errorExtras, legacyExtras, 1), args...)
+	}
 	if err != nil {
 		return nil, err
 	}
+	return scanErrors(rows)
+}
+
+// scanErrors reads rows of decant_errors selected as Errors does, and
+// closes rows.
+func scanErrors(rows *sql.Rows) ([]decant.RecordError, error) {
 	defer rows.Close()
 	var out []decant.RecordError
 	for rows.Next() {
 		var e decant.RecordError
 		var payload, created, updated string
-		err := rows.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.Message, &e.Detail, &payload,
+		err := rows.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.SourceKey, &e.History, &e.Message, &e.Detail, &payload,
 			&e.Attempts, &e.Resolved, &created, &updated)
 		if err != nil {
 			return nil, err

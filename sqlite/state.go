@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/decanthq/decant"
 )
@@ -36,15 +37,21 @@ func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) ([]str
 	return ok, nil
 }
 
+// reopenedSQL appends to an error's history that it failed again after
+// being resolved; its one parameter is the time.
+const reopenedSQL = `history || CASE WHEN resolved THEN ? || ' reopened: the record failed again' || char(10) ELSE '' END`
+
 const upsertErrorSQL = `
-INSERT INTO decant_errors (scope, step, key, message, detail, payload, attempts, resolved, created, updated)
-VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, ?)
+INSERT INTO decant_errors (scope, step, key, source_key, message, detail, payload, attempts, resolved, created, updated)
+VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?)
 ON CONFLICT (scope, step, key) DO UPDATE SET
-    attempts = attempts + 1, resolved = 0, message = excluded.message,
-    detail = excluded.detail, payload = excluded.payload, updated = excluded.updated`
+    history = ` + reopenedSQL + `, attempts = attempts + 1, resolved = 0, message = excluded.message,
+    detail = excluded.detail, payload = excluded.payload, updated = excluded.updated,
+    source_key = excluded.source_key`
 
 const retryErrorSQL = `
-UPDATE decant_errors SET attempts = attempts + 1, resolved = 0, message = ?, detail = ?, payload = ?, updated = ?
+UPDATE decant_errors SET history = ` + reopenedSQL + `, attempts = attempts + 1, resolved = 0,
+    message = ?, detail = ?, payload = ?, updated = ?
 WHERE id = ?`
 
 // writeErrors upserts new errors on (scope, step, key) and updates retried
@@ -54,6 +61,7 @@ func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error 
 	if len(b.Errors) == 0 {
 		return nil
 	}
+	hist := decant.HistoryTime(time.Now())
 	last := make(map[string]int, len(b.Errors))
 	for i, e := range b.Errors {
 		last[fmt.Sprintf("%d|%q|%q|%q", e.ID, cmp.Or(e.Scope, b.Scope), cmp.Or(e.Step, b.Step), e.Key)] = i
@@ -64,10 +72,10 @@ func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error 
 		}
 		var err error
 		if e.ID != 0 {
-			_, err = t.ExecContext(ctx, retryErrorSQL, e.Message, e.Detail, string(e.Payload), now, e.ID)
+			_, err = t.ExecContext(ctx, retryErrorSQL, hist, e.Message, e.Detail, string(e.Payload), now, e.ID)
 		} else {
 			_, err = t.ExecContext(ctx, upsertErrorSQL, cmp.Or(e.Scope, b.Scope), cmp.Or(e.Step, b.Step), e.Key,
-				e.Message, e.Detail, string(e.Payload), now, now)
+				e.SourceKey, e.Message, e.Detail, string(e.Payload), now, now, hist)
 		}
 		if err != nil {
 			return fmt.Errorf("write errors: %w", err)
@@ -89,9 +97,9 @@ func resolve(ctx context.Context, t *tx, b *decant.Batch, okKeys []string, now s
 		}
 		if open {
 			keys, _ := json.Marshal(okKeys)
-			_, err = t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?
+			_, err = t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?, history = history || ?
 				WHERE scope = ? AND step = ? AND resolved = 0 AND key IN (SELECT value FROM json_each(?))`,
-				now, b.Scope, b.Step, string(keys))
+				now, decant.HistoryTime(time.Now())+" "+decant.ResolvedWritten+"\n", b.Scope, b.Step, string(keys))
 			if err != nil {
 				return fmt.Errorf("resolve errors: %w", err)
 			}
@@ -99,8 +107,9 @@ func resolve(ctx context.Context, t *tx, b *decant.Batch, okKeys []string, now s
 	}
 	if len(b.Resolved) > 0 {
 		ids, _ := json.Marshal(b.Resolved)
-		_, err := t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?
-			WHERE resolved = 0 AND id IN (SELECT value FROM json_each(?))`, now, string(ids))
+		_, err := t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?, history = history || ?
+			WHERE resolved = 0 AND id IN (SELECT value FROM json_each(?))`,
+			now, decant.HistoryTime(time.Now())+" "+decant.ResolvedRetried+"\n", string(ids))
 		if err != nil {
 			return fmt.Errorf("resolve errors: %w", err)
 		}

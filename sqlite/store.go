@@ -154,6 +154,8 @@ var migrations = []string{
 	// 2: decant_scopes.status was never advanced past 'new'; the scope
 	// lifecycle has no command yet (docs/state.md).
 	"ALTER TABLE decant_scopes DROP COLUMN status",
+	// 3: errors keep their source key and a history of resolutions.
+	"ALTER TABLE decant_errors ADD COLUMN source_key TEXT; ALTER TABLE decant_errors ADD COLUMN history TEXT NOT NULL DEFAULT ''",
 }
 
 // Init creates or upgrades the state tables. Concurrent calls, from this
