@@ -114,7 +114,10 @@ func (s *Source) readHeader(f *os.File) (header, error) {
 
 func (s *Source) checkColumns(cols []string) error {
 	seen := map[string]bool{}
-	for _, c := range cols {
+	for i, c := range cols {
+		if !utf8.ValidString(c) {
+			return fmt.Errorf("%s: column %d of the header is not valid UTF-8 (%q); save the file as UTF-8", s.path, i+1, c)
+		}
 		if seen[c] {
 			return fmt.Errorf("%s: column %q appears twice", s.path, c)
 		}
@@ -142,10 +145,19 @@ func (r *csvRows) Next(ctx context.Context) bool {
 	var perr *csv.ParseError
 	switch {
 	case err == nil:
+		if i, at := invalidUTF8(fields); i >= 0 {
+			first, _ := r.cr.FieldPos(0)
+			msg := fmt.Sprintf("column %q is not valid UTF-8 at byte %d of its value", r.columns[i], at)
+			// The key is kept as it is, so the row fails under its own key.
+			if err := r.badRow(start, r.baseLine+int64(first), msg, fields[r.key]); err != nil {
+				return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, err))
+			}
+			return true
+		}
 		r.row(fields)
 		return true
 	case errors.As(err, &perr):
-		if err := r.badRow(start, fields, perr); err != nil {
+		if err := r.badRow(start, r.baseLine+int64(perr.StartLine), r.parseProblem(fields, perr), ""); err != nil {
 			return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, err))
 		}
 		return true
@@ -188,9 +200,26 @@ func (r *csvRows) row(fields []string) {
 	}
 }
 
-// badRow turns a row that did not parse into a failed record holding the
-// problem and the row's text, read back from the file.
-func (r *csvRows) badRow(start int64, fields []string, perr *csv.ParseError) error {
+// parseProblem words why a row did not parse.
+func (r *csvRows) parseProblem(fields []string, perr *csv.ParseError) string {
+	if errors.Is(perr, csv.ErrFieldCount) {
+		n := "fields"
+		if len(fields) == 1 {
+			n = "field"
+		}
+		if r.src.cfg.NoHeader {
+			return fmt.Sprintf("row has %d %s, the columns setting names %d", len(fields), n, len(r.columns))
+		}
+		return fmt.Sprintf("row has %d %s, the header has %d", len(fields), n, len(r.columns))
+	}
+	return fmt.Sprintf("line %d, column %d: %v", r.baseLine+int64(perr.Line), perr.Column, perr.Err)
+}
+
+// badRow turns a row that cannot become a record (it did not parse, or
+// its text is not valid UTF-8) into a failed record: Invalid says why, and
+// Raw holds the problem and the row's text, read back from the file.
+// startLine is the number of the row's first line.
+func (r *csvRows) badRow(start, startLine int64, problem, key string) error {
 	end := r.base + r.cr.InputOffset()
 	text := make([]byte, end-start)
 	if _, err := r.f.ReadAt(text, start); err != nil && !errors.Is(err, io.EOF) {
@@ -198,25 +227,40 @@ func (r *csvRows) badRow(start int64, fields []string, perr *csv.ParseError) err
 	}
 	// start is just after a line end, so the lines before the row's end
 	// are the previous record's last line plus the line ends in between.
-	startLine := r.baseLine + int64(perr.StartLine)
 	r.offset = end
 	r.line += int64(bytes.Count(text, []byte("\n")))
 	if len(text) > 0 && text[len(text)-1] != '\n' {
 		r.line++
 	}
-	msg := fmt.Sprintf("line %d, column %d: %v", r.baseLine+int64(perr.Line), perr.Column, perr.Err)
-	if errors.Is(perr, csv.ErrFieldCount) {
-		msg = fmt.Sprintf("wrong number of fields: got %d, want %d", len(fields), len(r.columns))
-	}
-	raw := appendJSONString([]byte(`{"error":`), msg)
+	raw := appendJSONString([]byte(`{"error":`), problem)
 	raw = append(raw, `,"text":`...)
 	raw = appendJSONString(raw, string(text))
 	r.rec = decant.Record{
+		Key:      key,
 		Raw:      append(raw, '}'),
 		Position: appendPosition(nil, r.offset, r.line),
 		Where:    where(r.src.path, startLine),
+		Invalid:  problem,
 	}
 	return nil
+}
+
+// invalidUTF8 finds the first field that is not valid UTF-8 and the offset
+// of its first bad byte; -1 when every field is valid.
+func invalidUTF8(fields []string) (field, at int) {
+	for i, f := range fields {
+		if utf8.ValidString(f) {
+			continue
+		}
+		for j, c := range f {
+			if c == utf8.RuneError {
+				if _, size := utf8.DecodeRuneInString(f[j:]); size == 1 {
+					return i, j
+				}
+			}
+		}
+	}
+	return -1, 0
 }
 
 // Record is the record Next moved to.

@@ -16,21 +16,26 @@
 // # JSON Lines
 //
 // Each non-blank line is a record; Raw is the line without its line ending.
-// Key and Cursor are gjson paths into it. A line that is not valid JSON is
-// still yielded, with Key "" and Raw the line as it is, so the engine
-// reports it as a failed record and keeps its text.
+// Key and Cursor are gjson paths into it, read byte-exactly (see
+// internal/jsonkey), so keys that differ only in invalid UTF-8 stay
+// different. A line that is not valid JSON is still yielded, with Key ""
+// and Raw the line as it is, so the engine reports it as a failed record
+// and keeps its text.
 //
 // # CSV
 //
 // The first row is the header (unless NoHeader, then Columns names the
 // columns). Each row becomes a JSON object of its fields, all strings, in
-// column order: {"id":"7","name":"Asha"}. Key and Cursor name columns.
+// column order: {"id":"7","name":"Asha"}. Key and Cursor name columns. A
+// header that is not valid UTF-8 stops the read.
 //
-// A row that cannot be parsed (a wrong number of fields, a stray quote) is
-// yielded as a failed record: Key "" and Raw a JSON object holding the
-// problem and the row's text as it is in the file:
+// A row that cannot become a record (a wrong number of fields, a stray
+// quote, text that is not valid UTF-8) is yielded as a failed record:
+// Invalid says why, Key is "" (or the key as it is, for invalid UTF-8),
+// and Raw is a JSON object holding the problem and the row's text as it is
+// in the file:
 //
-//	{"error":"wrong number of fields: got 4, want 3","text":"7,Asha,x,y\n"}
+//	{"error":"row has 4 fields, the header has 3","text":"7,Asha,x,y\n"}
 //
 // # Where
 //

@@ -92,11 +92,11 @@ func TestJSONL(t *testing.T) {
 	recs := sourcetest.ReadAll(t, src, nil)
 	got := toRecs(recs)
 	want := []rec{
-		{"a", "1", `{"id":"a","v":1}`, `{"offset":21,"line":1}`, path + ":1"},
-		{"", "", `{"id":"b",`, `{"offset":33,"line":3}`, path + ":3"},
-		{"7", "2", `{"id":7,"v":2}`, `{"offset":48,"line":4}`, path + ":4"},
-		{"", "", `{"id":{"x":1}}`, `{"offset":63,"line":5}`, path + ":5"},
-		{"c", "", `{"id":"c"}`, `{"offset":73,"line":6}`, path + ":6"},
+		{"a", "1", `{"id":"a","v":1}`, `{"offset":21,"line":1}`, path + ":1", ""},
+		{"", "", `{"id":"b",`, `{"offset":33,"line":3}`, path + ":3", ""},
+		{"7", "2", `{"id":7,"v":2}`, `{"offset":48,"line":4}`, path + ":4", ""},
+		{"", "", `{"id":{"x":1}}`, `{"offset":63,"line":5}`, path + ":5", ""},
+		{"c", "", `{"id":"c"}`, `{"offset":73,"line":6}`, path + ":6", ""},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
@@ -133,12 +133,14 @@ func TestCSV(t *testing.T) {
 	recs := sourcetest.ReadAll(t, src, nil)
 	got := toRecs(recs)
 	want := []rec{
-		{"1", "Asha", `{"id":"1","name":"Asha","no\"te":"multi\nline"}`, `{"offset":43,"line":3}`, path + ":2"},
-		{"2", "Bo", `{"id":"2","name":"Bo","no\"te":"<&>\u2028"}`, `{"offset":58,"line":5}`, path + ":5"},
-		{"", "", `{"error":"wrong number of fields: got 2, want 3","text":"3,Cy\r\n"}`, `{"offset":64,"line":6}`, path + ":6"},
-		{"", "", `{"error":"line 7, column 4: bare \" in non-quoted-field","text":"4,D\"i,x\r\n"}`, `{"offset":73,"line":7}`, path + ":7"},
-		{"", "E", `{"id":"","name":"E","no\"te":"no key"}`, `{"offset":84,"line":8}`, path + ":8"},
-		{"6", "F", `{"id":"6","name":"F","no\"te":"last"}`, `{"offset":92,"line":9}`, path + ":9"},
+		{"1", "Asha", `{"id":"1","name":"Asha","no\"te":"multi\nline"}`, `{"offset":43,"line":3}`, path + ":2", ""},
+		{"2", "Bo", `{"id":"2","name":"Bo","no\"te":"<&>\u2028"}`, `{"offset":58,"line":5}`, path + ":5", ""},
+		{"", "", `{"error":"row has 2 fields, the header has 3","text":"3,Cy\r\n"}`, `{"offset":64,"line":6}`, path + ":6",
+			"row has 2 fields, the header has 3"},
+		{"", "", `{"error":"line 7, column 4: bare \" in non-quoted-field","text":"4,D\"i,x\r\n"}`, `{"offset":73,"line":7}`, path + ":7",
+			`line 7, column 4: bare " in non-quoted-field`},
+		{"", "E", `{"id":"","name":"E","no\"te":"no key"}`, `{"offset":84,"line":8}`, path + ":8", ""},
+		{"6", "F", `{"id":"6","name":"F","no\"te":"last"}`, `{"offset":92,"line":9}`, path + ":9", ""},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
@@ -290,12 +292,12 @@ func drain(src decant.Source, pos decant.Position) ([]decant.Record, error) {
 }
 
 // rec is a record with its bytes as text, for readable diffs.
-type rec struct{ Key, Cursor, Raw, Position, Where string }
+type rec struct{ Key, Cursor, Raw, Position, Where, Invalid string }
 
 func toRecs(recs []decant.Record) []rec {
 	got := []rec{}
 	for _, r := range recs {
-		got = append(got, rec{r.Key, r.Cursor, string(r.Raw), string(r.Position), r.Where})
+		got = append(got, rec{r.Key, r.Cursor, string(r.Raw), string(r.Position), r.Where, r.Invalid})
 	}
 	return got
 }

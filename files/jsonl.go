@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 
-	"github.com/decanthq/decant"
 	"github.com/tidwall/gjson"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/jsonkey"
 )
 
 // jsonlRows reads a JSON Lines file line by line.
@@ -94,11 +96,13 @@ func (r *jsonlRows) record(text []byte) decant.Record {
 		Where:    where(r.src.path, r.line),
 	}
 	// A line that is not JSON keeps Key "": gjson would still find a key in
-	// a broken line, and the record must fail, not load half-parsed.
+	// a broken line, and the record must fail, not load half-parsed. A line
+	// that is JSON but not valid UTF-8 keeps its key byte-exactly, so it
+	// fails under its own key instead of merging with a look-alike.
 	if gjson.ValidBytes(rec.Raw) {
-		rec.Key = scalar(gjson.GetBytes(rec.Raw, r.src.cfg.Key))
+		rec.Key = jsonkey.Text(gjson.GetBytes(rec.Raw, r.src.cfg.Key))
 		if r.src.cfg.Cursor != "" {
-			rec.Cursor = scalar(gjson.GetBytes(rec.Raw, r.src.cfg.Cursor))
+			rec.Cursor = jsonkey.Text(gjson.GetBytes(rec.Raw, r.src.cfg.Cursor))
 		}
 	}
 	return rec
@@ -123,16 +127,4 @@ func (r *jsonlRows) fail(err error) bool {
 	r.err = err
 	_ = r.Close()
 	return false
-}
-
-// scalar is the text of a string or number; "" for anything else, so an
-// object or array never becomes a key.
-func scalar(r gjson.Result) string {
-	switch r.Type {
-	case gjson.String:
-		return r.Str
-	case gjson.Number:
-		return r.Raw
-	}
-	return ""
 }

@@ -1,0 +1,124 @@
+// Package jsonkey reads record keys and cursors out of JSON documents for
+// the sources, byte-exactly, so that two different keys never read the same.
+package jsonkey
+
+import (
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// Text is the text of a string or number, "" for anything else, so an
+// object or array never becomes a key.
+//
+// A string keeps what its JSON says, byte for byte: invalid UTF-8 stays as
+// it is, and an escaped lone surrogate (\ud800) becomes its three WTF-8
+// bytes instead of U+FFFD. gjson makes both U+FFFD, which would merge
+// "k\xff", "k\xfe", "k\ud800" and a real "k\ufffd" into one key. The
+// result is then not valid UTF-8; the record fails to decode and
+// decant.LedgerKey quotes its key for storage.
+func Text(r gjson.Result) string {
+	switch r.Type {
+	case gjson.String:
+		if !strings.Contains(r.Raw, `\`) || !hasSurrogateEscape(r.Raw) {
+			return r.Str
+		}
+		return unescape(strings.TrimSuffix(strings.TrimPrefix(r.Raw, `"`), `"`))
+	case gjson.Number:
+		return r.Raw
+	}
+	return ""
+}
+
+// hasSurrogateEscape reports whether raw holds a \uD800-\uDFFF escape.
+func hasSurrogateEscape(raw string) bool {
+	for i := strings.Index(raw, `\u`); i >= 0 && i+6 <= len(raw); {
+		if r, ok := hex4(raw[i+2:]); ok && utf16.IsSurrogate(r) {
+			return true
+		}
+		next := strings.Index(raw[i+2:], `\u`)
+		if next < 0 {
+			break
+		}
+		i += 2 + next
+	}
+	return false
+}
+
+// unescape decodes the inside of a JSON string, keeping invalid UTF-8 and
+// writing lone surrogates in WTF-8.
+func unescape(raw string) string {
+	b := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' || i+1 == len(raw) {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch c = raw[i]; c {
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(raw[i+1:])
+			if !ok {
+				b = append(b, '\\', c)
+				continue
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if r2, ok := lowSurrogate(raw[i+1:]); ok && r < 0xDC00 {
+					b = utf8.AppendRune(b, utf16.DecodeRune(r, r2))
+					i += 6
+					continue
+				}
+				b = append(b, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+				continue
+			}
+			b = utf8.AppendRune(b, r)
+		default: // \" \\ \/ and anything gjson let through
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// lowSurrogate reads a \uDC00-\uDFFF escape at the start of s.
+func lowSurrogate(s string) (rune, bool) {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return 0, false
+	}
+	r, ok := hex4(s[2:])
+	return r, ok && r >= 0xDC00 && r <= 0xDFFF
+}
+
+func hex4(s string) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[:4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
