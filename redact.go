@@ -246,6 +246,24 @@ func URLPassword(s string) (password string, ok bool) {
 	return s[from:to], true
 }
 
+// MisreadPassword reports whether net/url reads the password of the URL s
+// differently from [URLPassword]: a raw '@', '/', '?' or '#' in it makes
+// net/url take part of it for the host, path or query, which then appears
+// in requests and messages. Callers refuse such a URL and ask for %-escapes.
+func MisreadPassword(s string) bool {
+	pw, ok := URLPassword(s)
+	if !ok {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return false // reported as a parse error, redacted
+	}
+	got, _ := u.User.Password()
+	want, err := url.PathUnescape(pw)
+	return err != nil || got != want
+}
+
 // userinfo marks the password of the URL (or go-sql-driver DSN) s[from:to].
 func (m *mask) userinfo(from, to int) {
 	if a, b := passwordSpan(m.s[from:to]); a >= 0 {

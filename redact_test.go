@@ -291,3 +291,21 @@ func FuzzRedactURLParam(f *testing.F) {
 		}
 	})
 }
+
+// Ensure MisreadPassword tells the passwords net/url reads as written from
+// those it cuts at a delimiter.
+func TestMisreadPassword(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"http://u:p%3F01%3D@h/f":          false,
+		"http://u:pw@h/f?token=t":         false,
+		"http://h/f":                      false,
+		"http://u:?01=@h:1/f?token=x":     true,
+		"http://u:1#b@h/f":                true,  // host u, port 1, fragment b@h/f
+		"https://feed:Tr0ub@dor:x9Zq@h/f": false, // net/url takes the last '@' too
+	} {
+		if got := decant.MisreadPassword(in); got != want {
+			t.Errorf("MisreadPassword(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -215,6 +215,10 @@ func New(baseURL string, cfg Config) (*Source, error) {
 		// net/url's message may quote a piece of a password it misread.
 		return nil, fmt.Errorf("httpfeed: parse url %s: %w", decant.RedactURL(baseURL), decant.RedactError(unwrapURLError(err), baseURL))
 	}
+	if decant.MisreadPassword(baseURL) {
+		return nil, fmt.Errorf("httpfeed: the password in %s holds '@', '/', '?' or '#', which a URL reads as delimiters: write them as %%40, %%2F, %%3F and %%23",
+			decant.RedactURL(baseURL))
+	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("httpfeed: url %s: want http(s)://host/...", decant.RedactURL(baseURL))
 	}

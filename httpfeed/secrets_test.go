@@ -44,3 +44,17 @@ func TestFetch_EchoedTokenHidden(t *testing.T) {
 		t.Errorf("Ping error = %v, want the 403 without the token", err)
 	}
 }
+
+// Ensure a feed URL whose password net/url would cut at a '?' is refused
+// with the escapes to use, instead of sending requests to a host and query
+// made of pieces of the password.
+//
+// Found by FuzzCheckHidesPassword (cli): "http://u:?01=@host/feed" asked
+// host "u" for "?01=%40host..." and printed it.
+func TestNew_MisreadPasswordRefused(t *testing.T) {
+	t.Parallel()
+	_, err := httpfeed.New("http://u:?01=xy@127.0.0.1:1/feed", drishti(10))
+	if err == nil || strings.Contains(err.Error(), "01=xy") || !strings.Contains(err.Error(), "%3F") {
+		t.Errorf("New error = %v, want a refusal naming %%3F, without the password", err)
+	}
+}

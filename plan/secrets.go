@@ -23,7 +23,6 @@ var envOnly = regexp.MustCompile(`^["']?(\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}\
 // the record (a map entry such as password_hash: record.pw), and so is the
 // step's key: field; neither holds a secret.
 func redactLine(line string) string {
-	line = decant.RedactText(line)
 	locs := yamlPair.FindAllStringSubmatchIndex(line, -1)
 	for i := len(locs) - 1; i >= 0; i-- { // from the end, so earlier offsets hold
 		l := locs[i]
@@ -32,13 +31,28 @@ func redactLine(line string) string {
 			to = blockEnd(line, from)
 		}
 		value := strings.TrimSpace(line[from:to])
-		if key == "key" || !decant.IsSecretParam(key) || value == "" || envOnly.MatchString(value) ||
-			strings.Contains(value, "record.") {
-			continue
+		switch {
+		case key != "key" && decant.IsSecretParam(key) && value != "" && !envOnly.MatchString(value) &&
+			!strings.Contains(value, "record."):
+			line = line[:from] + decant.Redacted + line[to:]
+		case strings.Contains(value, "://"):
+			// The whole value is the URL, even where its password holds a
+			// space or a quote that would end a URL in free text.
+			line = line[:from] + redactValue(line[from:to]) + line[to:]
 		}
-		line = line[:from] + decant.Redacted + line[to:]
 	}
-	return line
+	return decant.RedactText(line)
+}
+
+// redactValue redacts a YAML scalar that holds a URL, inside its quotes.
+func redactValue(v string) string {
+	if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
+		return v[:1] + decant.RedactURL(v[1:len(v)-1]) + v[len(v)-1:]
+	}
+	if v != "" && (v[0] == '\'' || v[0] == '"') { // no closing quote on this line
+		return v[:1] + decant.RedactURL(v[1:])
+	}
+	return decant.RedactURL(v)
 }
 
 // blockEnd returns where a plain block-style value that starts at line[from]

@@ -23,6 +23,7 @@ func TestParse_ErrorLineHidesSecrets(t *testing.T) {
 	}{
 		{"SlashInURLPassword", "version: 1\nconnections:\n  target: postgres://app:Sec/ret@db:5432/w\nsteps: []\n", []string{"Sec/ret", "Sec"}},
 		{"AtInURLPassword", "version: 1\nconnections:\n  target: 'postgres://app:Tr0ub@dor:x9Zq@db:5432/w'\nsteps: []\n", []string{"Tr0ub", "dor", "x9Zq"}},
+		{"SpaceInQuotedURL", "version: 1\nconnections:\n  target: sqlite:out.db\n  feed: 'http://u:pa ss w0rd@h/f?x=%zz'\n", []string{"pa ss w0rd", "w0rd"}},
 		{"BadEscape", "version: 1\nconnections:\n  target: sqlite:out.db\n  src: 'postgres://u:hunter2@db/x%zz'\n", []string{"hunter2"}},
 		{"TokenParam", "version: 1\nconnections:\n  target: sqlite:out.db\n  feed: https://h/f?token=t0ken-s3cret&x=%zz\n", []string{"t0ken-s3cret"}},
 		{"FlowPassword", "version: 1\nconnections: {target: 'sqlite:o.db', feed: 'https://h/f'}\nsteps:\n  - name: s\n    from: {connection: feed, key: id, password: hunter2, bogus: 1}\n", []string{"hunter2"}},
