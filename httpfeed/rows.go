@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/decanthq/decant"
-	"github.com/tidwall/gjson"
+	"github.com/decanthq/decant/internal/jsonkey"
 )
 
 // item is one element of a page's items array.
@@ -24,8 +27,13 @@ type item struct {
 	hasCursor bool
 }
 
-// identity names an item in a position's seen list.
+// identity names an item in a position's seen list. A key that is not
+// valid UTF-8 is Go-quoted: the list is JSON, where "k\xff" and "k\xfe"
+// would both become "k\uFFFD", the key of another record.
 func (it *item) identity() string {
+	if it.key != "" && !utf8.ValidString(it.key) {
+		return strconv.Quote(it.key)
+	}
 	if it.key != "" {
 		return it.key
 	}
@@ -244,10 +252,14 @@ func (s *Source) parsePage(body []byte, where string, size int) ([]item, error) 
 }
 
 func (s *Source) item(raw string) item {
-	// Clone what outlives the page so a kept key does not pin the whole body.
-	it := item{raw: raw, key: strings.Clone(scalar(gjson.Get(raw, s.cfg.Key)))}
-	text := scalar(gjson.Get(raw, s.cfg.Cursor))
-	if text == "" {
+	// Clone what outlives the page so a kept key does not pin the whole
+	// body. Keys are read byte-exactly, so look-alikes stay apart.
+	it := item{raw: raw, key: strings.Clone(jsonkey.Text(gjson.Get(raw, s.cfg.Key)))}
+	text := jsonkey.Text(gjson.Get(raw, s.cfg.Cursor))
+	// A cursor that is not valid UTF-8 cannot be kept exactly in a
+	// position (JSON), so it cannot be resumed from: the item counts as
+	// one without a cursor.
+	if text == "" || !utf8.ValidString(text) {
 		return it
 	}
 	if s.cfg.CursorType == CursorString {
@@ -260,15 +272,4 @@ func (s *Source) item(raw string) item {
 	}
 	it.cursor, it.num, it.hasCursor = strconv.FormatInt(n, 10), n, true
 	return it
-}
-
-// scalar is the text of a string or number; "" for anything else.
-func scalar(r gjson.Result) string {
-	switch r.Type {
-	case gjson.String:
-		return r.Str
-	case gjson.Number:
-		return r.Raw
-	}
-	return ""
 }
