@@ -1,0 +1,41 @@
+package decant_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/decanthq/decant"
+)
+
+// Ensure ledger keys are storable text that never merges two records.
+func TestLedgerKey(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", 2000) // 4000 bytes
+	keys := []string{"k\xff", "k\xfe", "k\xef\xbf\xbd", "k\x00", "k", long, long + "x", long[:3998] + "ü"}
+	seen := map[string]string{}
+	for _, k := range keys {
+		lk := decant.LedgerKey(k, nil)
+		if !utf8.ValidString(lk) || strings.ContainsRune(lk, 0) {
+			t.Errorf("LedgerKey(%q) = %q: not valid UTF-8 text", k, lk)
+		}
+		if len(lk) > decant.MaxKeyBytes {
+			t.Errorf("LedgerKey of a %d-byte key is %d bytes, want at most %d", len(k), len(lk), decant.MaxKeyBytes)
+		}
+		if other, ok := seen[lk]; ok {
+			t.Errorf("LedgerKey(%q) = LedgerKey(%q) = %q", k, other, lk)
+		}
+		seen[lk] = k
+	}
+	if got := decant.LedgerKey("ORD-7", nil); got != "ORD-7" {
+		t.Errorf("an ordinary key changed: %q", got)
+	}
+	// A keyless record's key depends on its bytes only.
+	a := decant.LedgerKey("", []byte(`{"n":1}`))
+	if b := decant.LedgerKey("", []byte(`{"n":1}`)); a != b || !strings.HasPrefix(a, decant.NoKeyPrefix) {
+		t.Errorf("keyless keys %q and %q, want equal with prefix %q", a, b, decant.NoKeyPrefix)
+	}
+	if c := decant.LedgerKey("", []byte(`{"n":2}`)); c == a {
+		t.Errorf("two different keyless records share key %q", a)
+	}
+}
