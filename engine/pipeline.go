@@ -31,11 +31,11 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 		return r, fmt.Errorf("open source: %w", err)
 	}
 	defer src.Close()
-	var pos decant.Position
-	if !cfg.DryRun {
-		if pos, err = cfg.Store.Checkpoint(ctx, cfg.Scope, s.Name); err != nil {
-			return r, fmt.Errorf("read checkpoint: %w", err)
-		}
+	// A dry run starts where the next real run will, so that it predicts
+	// that run's counts; reading the checkpoint writes nothing.
+	pos, err := cfg.Store.Checkpoint(ctx, cfg.Scope, s.Name)
+	if err != nil {
+		return r, fmt.Errorf("read checkpoint: %w", err)
 	}
 	total := int64(-1)
 	if sz, ok := src.(decant.Sizer); ok {
