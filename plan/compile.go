@@ -45,6 +45,15 @@ func (c *compiler) at(path string) (int, int) {
 	return 1, 1
 }
 
+// entryAt is the position of the "-" of item i of the list at path.
+func (c *compiler) entryAt(path string, i int) (int, int) {
+	if seq, ok := c.node(path).(*ast.SequenceNode); ok && i < len(seq.Entries) && seq.Entries[i].Start != nil {
+		p := seq.Entries[i].Start.Position
+		return p.Line, p.Column
+	}
+	return c.at(fmt.Sprintf("%s[%d]", path, i))
+}
+
 // node returns the node at a YAML path such as $.steps[0].batch_size, nil
 // when the plan does not set it.
 func (c *compiler) node(path string) ast.Node {
@@ -121,7 +130,8 @@ func (c *compiler) run() error {
 	for i, s := range p.Steps {
 		path := fmt.Sprintf("$.steps[%d]", i)
 		if s == nil { // "steps:\n  -": an item with nothing in it
-			return c.errf(path, "step %d is empty (a list item with no name, from, key, to or map)", i+1)
+			line, col := c.entryAt("$.steps", i)
+			return c.p.errAt(line, col, fmt.Sprintf("step %d is empty (a list item with no name, from, key, to or map)", i+1))
 		}
 		if s.Name == "" {
 			return c.errf(path, "step %d has no name", i+1)
@@ -204,7 +214,8 @@ func (c *compiler) step(path string, s *Step) error {
 	childVars := append(append([]string{}, vars...), transform.ChildVars...)
 	for i, ch := range s.Children {
 		if ch == nil {
-			return c.errf(fmt.Sprintf("%s.children[%d]", path, i), "step %s: child %d is empty (a list item with no from, parent_key, to or map)", s.Name, i+1)
+			line, col := c.entryAt(path+".children", i)
+			return c.p.errAt(line, col, fmt.Sprintf("step %s: child %d is empty (a list item with no from, parent_key, to or map)", s.Name, i+1))
 		}
 		cs, err := c.child(fmt.Sprintf("%s.children[%d]", path, i), ch, childVars)
 		if err != nil {

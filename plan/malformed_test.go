@@ -25,9 +25,9 @@ func TestParse_MalformedNoPanic(t *testing.T) {
 		line, col int
 		msg       string
 	}{
-		{"EmptyStep", header + "  -\n", 7, 5, "step 1 is empty"},
-		{"EmptyStepAfterOne", header + okStep + "  -\n", 12, 5, "step 2 is empty"},
-		{"EmptyChild", header + okStep + "    children:\n      -\n", 13, 9, "step a: child 1 is empty"},
+		{"EmptyStep", header + "  -\n", 7, 3, "step 1 is empty"},
+		{"EmptyStepAfterOne", header + okStep + "  -\n", 12, 3, "step 2 is empty"},
+		{"EmptyChild", header + okStep + "    children:\n      -\n", 13, 7, "step a: child 1 is empty"},
 		{"IncludeTag", "setup: !include schema.sql\n" + header + okStep, 1, 8, "YAML tags (a value starting with !) are not supported"},
 		{"TagOnList", header + "  !x\n    - name: a\n", 7, 3, "YAML tags"},
 		{"TagOnMap", strings.Replace(header, "connections:", "connections: !conn", 1) + okStep, 2, 14, "YAML tags"},
