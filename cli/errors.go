@@ -71,7 +71,7 @@ func newErrorsCmd(c *Common) *cobra.Command {
 			return err
 		},
 	}
-	cmd.AddCommand(list, show, retry)
+	cmd.AddCommand(list, show, retry, newResolveCmd(c, o))
 	return cmd
 }
 
@@ -171,9 +171,16 @@ func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
 	if o.JSON {
 		return printJSON(w, jsonErrors(errs)[0])
 	}
-	fmt.Fprintf(w, "error %d\nstep:     %s\nkey:      %s\nattempts: %d\nresolved: %t\ncreated:  %s\nupdated:  %s\nmessage:  %s\ndetail:\n%s\npayload:\n%s\n",
-		e.ID, e.Step, e.Key, e.Attempts, e.Resolved, e.Created.Local().Format(time.DateTime), e.Updated.Local().Format(time.DateTime),
-		e.Message, e.Detail, e.Payload)
+	fmt.Fprintf(w, "error %d\nstep:     %s\nkey:      %s\n", e.ID, e.Step, e.Key)
+	if e.SourceKey != "" && e.SourceKey != e.Key {
+		fmt.Fprintf(w, "source key: %q\n", e.SourceKey)
+	}
+	fmt.Fprintf(w, "attempts: %d\nresolved: %t\ncreated:  %s\nupdated:  %s\nmessage:  %s\n",
+		e.Attempts, e.Resolved, e.Created.Local().Format(time.DateTime), e.Updated.Local().Format(time.DateTime), e.Message)
+	if e.History != "" {
+		fmt.Fprintf(w, "history:\n%s", e.History)
+	}
+	fmt.Fprintf(w, "detail:\n%s\npayload:\n%s\n", e.Detail, e.Payload)
 	return nil
 }
 
@@ -211,23 +218,26 @@ func RunErrorsRetry(ctx context.Context, o ErrorsOpts, w io.Writer) ([]engine.Re
 
 // jsonError is a RecordError as --json prints it (payload as text).
 type jsonError struct {
-	ID       int64     `json:"id"`
-	Scope    string    `json:"scope"`
-	Step     string    `json:"step"`
-	Key      string    `json:"key"`
-	Message  string    `json:"message"`
-	Detail   string    `json:"detail"`
-	Payload  string    `json:"payload"`
-	Attempts int       `json:"attempts"`
-	Resolved bool      `json:"resolved"`
-	Created  time.Time `json:"created"`
-	Updated  time.Time `json:"updated"`
+	ID        int64     `json:"id"`
+	Scope     string    `json:"scope"`
+	Step      string    `json:"step"`
+	Key       string    `json:"key"`
+	SourceKey string    `json:"source_key"`
+	Message   string    `json:"message"`
+	Detail    string    `json:"detail"`
+	Payload   string    `json:"payload"`
+	Attempts  int       `json:"attempts"`
+	Resolved  bool      `json:"resolved"`
+	Created   time.Time `json:"created"`
+	Updated   time.Time `json:"updated"`
+	History   []string  `json:"history"`
 }
 
 func jsonErrors(errs []decant.RecordError) []jsonError {
 	out := make([]jsonError, 0, len(errs))
 	for _, e := range errs {
-		out = append(out, jsonError{e.ID, e.Scope, e.Step, e.Key, e.Message, e.Detail, string(e.Payload), e.Attempts, e.Resolved, e.Created, e.Updated})
+		out = append(out, jsonError{e.ID, e.Scope, e.Step, e.Key, e.SourceKey, e.Message, e.Detail, string(e.Payload),
+			e.Attempts, e.Resolved, e.Created, e.Updated, historyLines(e.History)})
 	}
 	return out
 }

@@ -46,6 +46,7 @@ func TestJSONStyle(t *testing.T) {
 		{name: "errors list", args: append([]string{"errors", "list", "--all"}, c...)},
 		{name: "errors show", args: append([]string{"errors", "show", "ID"}, c...)},
 		{name: "errors retry", args: append([]string{"errors", "retry"}, c...)},
+		{name: "errors resolve", args: append([]string{"errors", "resolve", "ID", "--reason", "fixed at the source"}, c...)},
 		{name: "check", args: append([]string{"check"}, c...)},
 		// A scope without a checkpoint previews from the start; order 10 fails.
 		{name: "preview", args: append([]string{"preview", "orders", "-n", "12", "--scope", "fresh"}, c...)},
