@@ -12,14 +12,31 @@ import (
 	"github.com/decanthq/decant/transform"
 )
 
-// Run runs the plan's steps in order for one scope. Closing stop asks for a
+// Run runs the plan's steps in order for one scope and waits for the end:
+// a Runner for callers that need nothing more. Closing stop asks for a
 // graceful end: the batches already read are written and saved, and Run
 // returns without error. Cancelling ctx aborts at once; the batch in flight
 // rolls back and the next run resumes from the last checkpoint.
 func Run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error) {
-	if err := cfg.defaults(); err != nil {
+	r, err := NewRunner(cfg)
+	if err != nil {
 		return nil, err
 	}
+	if err := r.Start(ctx); err != nil {
+		return nil, err
+	}
+	go func() {
+		select {
+		case <-stop:
+			r.Stop()
+		case <-r.Done():
+		}
+	}()
+	return r.Wait()
+}
+
+// run is the body of a Runner: cfg has its defaults.
+func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error) {
 	steps, err := selectSteps(cfg.Plan, cfg.Only)
 	if err != nil {
 		return nil, err
