@@ -259,6 +259,9 @@ func save(ctx context.Context, db *sql.DB, d dialect, name string, opts Options,
 		if err != nil {
 			return nil, fmt.Errorf("snapshot %q: ledger: %w", name, err)
 		}
+		if err := releaseCovers(opts.AppRelease, ledger); err != nil {
+			return nil, fmt.Errorf("snapshot %q: %w", name, err)
+		}
 		if len(ledger) > 0 {
 			var b bytes.Buffer
 			if err := json.Compact(&b, ledger); err != nil {

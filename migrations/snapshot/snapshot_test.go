@@ -448,13 +448,26 @@ func TestSave_Refused(t *testing.T) {
 	if _, err := snapshot.Save(ctx, db, "two", opts); err == nil {
 		t.Errorf("Save with a ledger that is not JSON succeeded")
 	}
+	// A library caller gets the rule the CLI had: the release must cover
+	// every migration the ledger says is applied.
+	opts.Ledger = func(ctx context.Context, db *sql.DB) (json.RawMessage, error) {
+		return json.RawMessage(`[{"id":"0001","name":"a","release":"1.0.0"},{"id":"0002","name":"b","release":"1.2.0"}]`), nil
+	}
+	if _, err := snapshot.Save(ctx, db, "older", opts); !errors.Is(err, snapshot.ErrNewerRelease) || !strings.Contains(err.Error(), "0002") {
+		t.Errorf("Save as 1.0.0 of a database at 1.2.0 = %v, want ErrNewerRelease naming 0002", err)
+	}
+	covered := options(dir, "1.2.0")
+	covered.Ledger = opts.Ledger
+	if _, err := snapshot.Save(ctx, db, "covered", covered); err != nil {
+		t.Errorf("Save as 1.2.0: %v", err)
+	}
 	exec(t, db, "CREATE VIRTUAL TABLE docs USING fts5(body)")
 	opts.Ledger = nil
 	if _, err := snapshot.Save(ctx, db, "three", opts); !errors.Is(err, snapshot.ErrUnsupported) {
 		t.Errorf("Save with a virtual table = %v, want ErrUnsupported", err)
 	}
-	if got := entries(t, dir); !cmp.Equal(got, []string{"one"}) {
-		t.Errorf("snapshot dir holds %v, want only one", got)
+	if got := entries(t, dir); !cmp.Equal(got, []string{"covered", "one"}) {
+		t.Errorf("snapshot dir holds %v, want covered and one", got)
 	}
 	if _, err := snapshot.Load(ctx, db, "none", opts); !errors.Is(err, snapshot.ErrNotFound) {
 		t.Errorf("Load of a missing snapshot = %v, want ErrNotFound", err)
