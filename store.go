@@ -53,8 +53,12 @@ type Store interface {
 type StepStatus struct {
 	Scope string `json:"scope"`
 	Step  string `json:"step"`
-	// Read is the number of distinct source keys seen (ledger rows).
+	// Read is the number of records read, over every run (the audit rows'
+	// totals): a record read again by a later run counts again, as in a
+	// run's own READ.
 	Read int64 `json:"read"`
+	// Keys is the number of distinct source keys seen (ledger rows).
+	Keys int64 `json:"keys"`
 	// Written is the number of keys whose last attempt succeeded.
 	Written int64 `json:"written"`
 	// Failed is the number of unresolved errors.
@@ -67,7 +71,9 @@ type StepStatus struct {
 	LastCursor string `json:"last_cursor,omitempty"`
 	// LastBatch is when the last batch started; zero if none.
 	LastBatch time.Time `json:"last_batch,omitempty"`
-	// Rate is records per second over the batches of the last run, 0 if unknown.
+	// Rate is records per second over the batches of the last run, 0 if
+	// unknown. Batch durations are kept in whole milliseconds; a batch kept
+	// as 0 ms counts as half a millisecond.
 	Rate float64 `json:"rate"`
 }
 

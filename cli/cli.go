@@ -52,7 +52,8 @@ func (c *Common) load() (*plan.Plan, error) {
 	return plan.Load(c.Config, plan.Options{Funcs: c.Funcs})
 }
 
-// open loads the plan and opens its target store.
+// open loads the plan and opens its target store, which must exist: the
+// commands that may create a SQLite file open it with openMigrate.
 func (c *Common) open(ctx context.Context) (*plan.Plan, decant.Store, error) {
 	return c.openWarn(ctx, nil, nil)
 }
@@ -69,7 +70,7 @@ func (c *Common) openWarn(ctx context.Context, w io.Writer, only []string) (*pla
 		return nil, nil, err
 	}
 	warn(w, p, only)
-	st, err := connect.Store(ctx, p)
+	st, err := connect.ExistingStore(ctx, p)
 	if err != nil {
 		return nil, nil, err
 	}

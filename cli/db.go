@@ -41,7 +41,7 @@ func (o *DBOpts) Validate() error {
 		o.Database = os.Getenv("DECANT_DATABASE")
 	}
 	if o.Database == "" {
-		return errors.New("--database: give the database URL (postgres://... or sqlite:PATH), or set DECANT_DATABASE")
+		return errors.New("--database: give the database URL (postgres://... or sqlite:PATH), set DECANT_DATABASE, or name a plan with -c to use its target")
 	}
 	if o.Dir == "" {
 		o.Dir = "migrations"
@@ -80,24 +80,48 @@ func (o *DBOpts) optionsVerb(w io.Writer, verb string) migrations.Options {
 	return opts
 }
 
-func (o *DBOpts) open() (*sql.DB, error) {
-	db, err := migrations.Open(o.Database)
+// open opens the database; create lets a missing SQLite file be created,
+// for the commands that write.
+func (o *DBOpts) open(create bool) (*sql.DB, error) {
+	db, err := openDB(o.Database, create)
 	if err != nil {
-		return nil, err
+		return nil, redacted(err, o.Database)
 	}
 	return db, nil
+}
+
+// fromPlan fills in, when --database is not given, the database and the
+// migrations directory from the plan's target: --database comes first,
+// then a plan named with -c, then $DECANT_DATABASE, then decant.yaml if
+// it exists. --dir, when given, wins over the plan's migrations key.
+func (o *DBOpts) fromPlan(c *cobra.Command) error {
+	if o.Database != "" || (!c.Flags().Changed("config") && os.Getenv("DECANT_DATABASE") != "") {
+		return nil
+	}
+	url, dir, err := planTarget(c)
+	if err != nil {
+		return err
+	}
+	o.Database = url
+	if dir != "" && !c.Flags().Changed("dir") {
+		o.Dir = dir
+	}
+	return nil
 }
 
 func newDBCmd() *cobra.Command {
 	o := &DBOpts{}
 	cmd := &cobra.Command{Use: "db", Short: "Versioned schema and data migrations (see docs/migrations.md)"}
-	cmd.PersistentFlags().StringVar(&o.Database, "database", "", "database URL (default $DECANT_DATABASE)")
-	cmd.PersistentFlags().StringVar(&o.Dir, "dir", "migrations", "directory of migration files")
+	cmd.PersistentFlags().StringVar(&o.Database, "database", "", "database URL (default: the target of the plan -c names, else $DECANT_DATABASE)")
+	cmd.PersistentFlags().StringVar(&o.Dir, "dir", "migrations", "directory of migration files (default: the plan's migrations key when the database comes from the plan)")
 	cmd.PersistentFlags().StringVar(&o.Lock, "lock", "", "advisory (PostgreSQL default) or table (for PgBouncer transaction pooling)")
 	cmd.PersistentFlags().DurationVar(&o.LockTimeout, "lock-timeout", 5*time.Minute, "how long to wait for another run's lock")
 	run := func(fn func(context.Context, DBOpts, io.Writer) error) func(*cobra.Command, []string) error {
 		return func(c *cobra.Command, _ []string) error {
 			o.JSON, _ = c.Flags().GetBool("json")
+			if err := o.fromPlan(c); err != nil {
+				return err
+			}
 			if err := o.Validate(); err != nil {
 				return err
 			}
@@ -144,7 +168,7 @@ func newDBCmd() *cobra.Command {
 
 // RunDBUp applies pending migrations and prints what it did.
 func RunDBUp(ctx context.Context, o DBOpts, w io.Writer) error {
-	db, err := o.open()
+	db, err := o.open(true)
 	if err != nil {
 		return err
 	}
@@ -164,7 +188,7 @@ func RunDBUp(ctx context.Context, o DBOpts, w io.Writer) error {
 
 // RunDBStatus prints every migration's state.
 func RunDBStatus(ctx context.Context, o DBOpts, w io.Writer) error {
-	db, err := o.open()
+	db, err := o.open(false)
 	if err != nil {
 		return err
 	}
@@ -202,7 +226,7 @@ func RunDBStatus(ctx context.Context, o DBOpts, w io.Writer) error {
 
 // RunDBBaseline records migrations 1..o.To as applied without running them.
 func RunDBBaseline(ctx context.Context, o DBOpts, w io.Writer) error {
-	db, err := o.open()
+	db, err := o.open(false)
 	if err != nil {
 		return err
 	}
@@ -216,7 +240,7 @@ func RunDBBaseline(ctx context.Context, o DBOpts, w io.Writer) error {
 
 // RunDBAcceptChecksum records a deliberate edit of applied migration id.
 func RunDBAcceptChecksum(ctx context.Context, o DBOpts, id string, w io.Writer) error {
-	db, err := o.open()
+	db, err := o.open(false)
 	if err != nil {
 		return err
 	}
@@ -230,7 +254,7 @@ func RunDBAcceptChecksum(ctx context.Context, o DBOpts, id string, w io.Writer) 
 
 // RunDBRedo re-runs rerunnable migrations of releases after o.Since.
 func RunDBRedo(ctx context.Context, o DBOpts, w io.Writer) error {
-	db, err := o.open()
+	db, err := o.open(false)
 	if err != nil {
 		return err
 	}
@@ -247,7 +271,7 @@ func RunDBRedo(ctx context.Context, o DBOpts, w io.Writer) error {
 
 // RunDBDown reverts the applied migrations numbered above o.To.
 func RunDBDown(ctx context.Context, o DBOpts, w io.Writer) error {
-	db, err := o.open()
+	db, err := o.open(false)
 	if err != nil {
 		return err
 	}

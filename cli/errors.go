@@ -82,10 +82,7 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 	if err != nil {
 		return nil, err
 	}
-	defer st.Close()
-	if err := st.Init(ctx); err != nil {
-		return nil, err
-	}
+	defer st.Close() // no Init: a read writes nothing
 	f := decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Resolved: o.All, Limit: o.Limit}
 	if o.Limit > 0 {
 		f.Limit = o.Limit + 1 // one more tells whether the list was cut
@@ -156,10 +153,7 @@ func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := st.Init(ctx); err != nil {
-		return err
-	}
+	defer st.Close() // no Init: a read writes nothing
 	errs, err := st.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, ID: o.ID, Resolved: true})
 	if err != nil {
 		return err

@@ -49,8 +49,19 @@ compatible type. It writes nothing. Exit code 2 when it finds problems.`,
 
 // RunCheck runs `decant check` and prints what it found.
 func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResult, error) {
-	p, st, err := o.openWarn(ctx, o.Stderr, o.Only)
+	p, err := o.load()
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSteps(p, "--only", o.Only, true); err != nil {
+		return nil, err
+	}
+	warn(o.Stderr, p, o.Only)
+	st, err := connect.ExistingStore(ctx, p)
+	if err != nil {
+		// Report it as the target's result, and check the sources still.
+		st = unreachable{err: err}
+	} else if st, err = connect.Planned(ctx, p, st); err != nil {
 		return nil, err
 	}
 	defer st.Close()
@@ -58,7 +69,9 @@ func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResul
 	if err != nil {
 		return nil, err
 	}
-	res.Migrations = checkMigrations(ctx, p)
+	if _, down := st.(unreachable); !down {
+		res.Migrations = checkMigrations(ctx, p)
+	}
 	if o.JSON {
 		err = printJSON(w, res)
 	} else {
@@ -69,6 +82,17 @@ func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResul
 	}
 	return res, err
 }
+
+// unreachable stands for a target that did not open, so that check
+// reports it beside every other connection instead of stopping at it.
+// engine.Check only pings it.
+type unreachable struct {
+	decant.Store // nil: no other method may be called
+	err          error
+}
+
+func (u unreachable) Ping(context.Context) error { return u.err }
+func (u unreachable) Close() error               { return nil }
 
 // checkMigrations reports the plan's versioned migrations, if it has any.
 func checkMigrations(ctx context.Context, p *plan.Plan) *engine.MigrationsCheck {
@@ -105,8 +129,8 @@ func migrationName(s migrations.Status) string {
 	return s.ID + " " + s.Name
 }
 
-// needsMigrations reports whether a step's problem is one that a pending
-// migration may fix: a missing table or column.
+// needsMigrations reports whether a step's problem is a missing table or
+// column, which a migration may be meant to add.
 func needsMigrations(problems []string) bool {
 	for _, p := range problems {
 		if strings.Contains(p, "does not exist in the target") || strings.Contains(p, " has no column ") {
@@ -140,14 +164,17 @@ func printCheck(w io.Writer, res *engine.CheckResult) {
 	for _, s := range res.Steps {
 		if len(s.Problems) == 0 {
 			fmt.Fprintf(w, "ok   step %s -> %v\n", s.Step, s.Tables)
-			continue
+		} else {
+			fmt.Fprintf(w, "FAIL step %s:\n", s.Step)
 		}
-		fmt.Fprintf(w, "FAIL step %s:\n", s.Step)
 		for _, p := range s.Problems {
 			fmt.Fprintf(w, "       %s\n", p)
 		}
+		for _, n := range s.Notes {
+			fmt.Fprintf(w, "       note: %s\n", n)
+		}
 		if pending > 0 && needsMigrations(s.Problems) {
-			fmt.Fprintln(w, "       (the target lacks migrations; run `decant db up`, or `decant migrate`, which applies them first, then check again)")
+			fmt.Fprintln(w, "       (no pending migration creates it, as far as decant can read their SQL; if one does in a way decant cannot read, run `decant db up` and check again)")
 		}
 	}
 }
@@ -194,17 +221,24 @@ func newPreviewCmd(c *Common) *cobra.Command {
 
 // RunPreview runs `decant preview`.
 func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
-	p, st, err := o.openWarn(ctx, o.Stderr, []string{o.Step})
+	p, st, err := o.openPlanned(ctx, o.Stderr, []string{o.Step})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	items, err := engine.Preview(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope}, o.Step, o.N)
+	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope}
+	items, err := engine.Preview(ctx, cfg, o.Step, o.N)
 	if err != nil {
 		return err
 	}
 	if o.JSON {
+		if items == nil {
+			items = []engine.PreviewItem{}
+		}
 		return printJSON(w, items)
+	}
+	if len(items) == 0 {
+		return printNoRecords(ctx, w, st, o.Scope, o.Step)
 	}
 	for _, it := range items {
 		fmt.Fprintf(w, "== record %s (%s)\n%s\n", it.Key, it.Where, it.Record)
@@ -221,13 +255,28 @@ func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
 	return nil
 }
 
+// printNoRecords says why a preview shows nothing: the source has no
+// record after the step's checkpoint, or none at all.
+func printNoRecords(ctx context.Context, w io.Writer, st decant.Store, scope, step string) error {
+	pos, err := st.Checkpoint(ctx, scope, step)
+	if err != nil {
+		return err
+	}
+	if pos == nil {
+		_, err = fmt.Fprintf(w, "no records: the source of step %s has none\n", step)
+		return err
+	}
+	_, err = fmt.Fprintf(w, "no records after position %s, where step %s stopped: the next migrate has nothing new to read\n", pos, step)
+	return err
+}
+
 // StatusOpts are the flags of `decant status`.
 type StatusOpts struct{ Common }
 
 func newStatusCmd(c *Common) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Per step: read, written, failed, last cursor, last batch, rate",
+		Short: "Per step: records read, distinct keys, keys written, open errors, last cursor, last batch, rate",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := StatusOpts{Common: *c}
@@ -247,10 +296,7 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 		return nil, err
 	}
 	defer st.Close()
-	if err := st.Init(ctx); err != nil {
-		return nil, err
-	}
-	ss, err := st.Status(ctx, o.Scope)
+	ss, err := st.Status(ctx, o.Scope) // no Init: a read writes nothing
 	if err != nil {
 		return nil, err
 	}
@@ -262,13 +308,13 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "scope %s\n", o.Scope)
-	fmt.Fprintln(tw, "STEP\tREAD\tWRITTEN\tFAILED\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
+	fmt.Fprintln(tw, "STEP\tREAD\tKEYS\tWRITTEN\tFAILED\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
 	for _, s := range ss {
 		last := "-"
 		if !s.LastBatch.IsZero() {
 			last = s.LastBatch.Local().Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Written, s.Failed, s.Batches, s.LastCursor, last, s.Rate)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Keys, s.Written, s.Failed, s.Batches, s.LastCursor, last, s.Rate)
 	}
 	return ss, tw.Flush()
 }

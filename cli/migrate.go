@@ -83,7 +83,7 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	if warnw == nil {
 		warnw = errw
 	}
-	p, st, err := o.openWarn(ctx, warnw, o.Only)
+	p, st, err := o.openMigrate(ctx, warnw, o.Only, o.DryRun)
 	if err != nil {
 		return nil, err
 	}

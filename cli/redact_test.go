@@ -56,7 +56,7 @@ func TestPostgresPasswordHidden(t *testing.T) {
 		{"Check", reachable, []string{"check"}, 2, ":xxxxx@"},
 		{"CheckJSON", reachable, []string{"check", "--json"}, 2, ":xxxxx@"},
 		{"StatusJSONUnreachable", unreachable, []string{"status", "--json"}, 1, "127.0.0.1:1"},
-		{"CheckUnreachable", unreachable, []string{"check"}, 1, ":xxxxx@127.0.0.1:1"},
+		{"CheckUnreachable", unreachable, []string{"check"}, 2, ":xxxxx@127.0.0.1:1"},
 		{"MigrateUnreachable", unreachable, []string{"migrate"}, 1, "127.0.0.1:1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,7 +61,7 @@ func (o *SnapshotOpts) Validate() error {
 		o.Database = os.Getenv("DECANT_DATABASE")
 	}
 	if o.Database == "" {
-		return errors.New("--database: give the database URL (postgres://... or sqlite:PATH), or set DECANT_DATABASE")
+		return errors.New("--database: give the database URL (postgres://... or sqlite:PATH), set DECANT_DATABASE, or name a plan with -c to use its target")
 	}
 	if o.Release == "" {
 		o.Release = os.Getenv("DECANT_RELEASE")
@@ -78,6 +78,20 @@ func (o *SnapshotOpts) Validate() error {
 		}
 	}
 	return nil
+}
+
+// fromPlan fills in, for save and load without --database, the database
+// from the plan's target, in the order `decant db` uses (see
+// DBOpts.fromPlan), and returns the plan's migrations directory, if the
+// database came from a plan that names one.
+func (o *SnapshotOpts) fromPlan(c *cobra.Command) (string, error) {
+	if c.Flags().Lookup("database") == nil || o.Database != "" ||
+		(!c.Flags().Changed("config") && os.Getenv("DECANT_DATABASE") != "") {
+		return "", nil
+	}
+	url, dir, err := planTarget(c)
+	o.Database = url
+	return dir, err
 }
 
 // options returns the snapshot package's options; up collects what the
@@ -126,8 +140,14 @@ func newSnapshotCmd() *cobra.Command {
 				o.Name = args[0]
 			}
 			o.JSON, _ = c.Flags().GetBool("json")
+			planMigrations, err := o.fromPlan(c)
+			if err != nil {
+				return err
+			}
 			if f := c.Flags().Lookup("migrations"); f == nil {
 				o.Migrations = "" // load's flag and its default are bound to o too
+			} else if !f.Changed && planMigrations != "" {
+				o.Migrations = planMigrations
 			} else if st, err := os.Stat(o.Migrations); !f.Changed && (err != nil || !st.IsDir()) {
 				o.Migrations = "" // the default directory is optional
 			}
@@ -138,7 +158,7 @@ func newSnapshotCmd() *cobra.Command {
 		}
 	}
 	dbFlags := func(c *cobra.Command) *cobra.Command {
-		c.Flags().StringVar(&o.Database, "database", "", "database URL (default $DECANT_DATABASE)")
+		c.Flags().StringVar(&o.Database, "database", "", "database URL (default: the target of the plan -c names, else $DECANT_DATABASE)")
 		c.Flags().StringVar(&o.Release, "release", "", "the application's release, a semantic version (default $DECANT_RELEASE)")
 		return c
 	}
@@ -157,7 +177,7 @@ func newSnapshotCmd() *cobra.Command {
 
 // RunSnapshotSave saves the database as snapshot o.Name.
 func RunSnapshotSave(ctx context.Context, o SnapshotOpts, w io.Writer) error {
-	db, err := migrations.Open(o.Database)
+	db, err := openDB(o.Database, false)
 	if err != nil {
 		return redacted(err, o.Database)
 	}

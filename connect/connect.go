@@ -8,6 +8,7 @@ package connect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -23,23 +24,45 @@ import (
 // ErrScheme is returned for a URL whose scheme decant cannot use there.
 var ErrScheme = fmt.Errorf("unsupported connection")
 
-// Store opens the plan's target connection.
+// Store opens the plan's target connection, creating a SQLite database
+// file that does not exist yet. Commands that write use it; those that only
+// read use [ExistingStore].
 func Store(ctx context.Context, p *plan.Plan) (decant.Store, error) {
+	return planStore(ctx, p, true)
+}
+
+// ExistingStore opens the plan's target connection like [Store], but
+// refuses a SQLite database file that does not exist, with an error
+// wrapping sqlite.ErrNoFile, instead of creating an empty one: a mistyped
+// path must not pass for an empty database.
+func ExistingStore(ctx context.Context, p *plan.Plan) (decant.Store, error) {
+	return planStore(ctx, p, false)
+}
+
+func planStore(ctx context.Context, p *plan.Plan, create bool) (decant.Store, error) {
 	raw := p.Connections[p.Target]
-	st, err := OpenStore(ctx, raw, filepath.Dir(p.File))
+	st, err := openStore(ctx, raw, filepath.Dir(p.File), create)
+	if errors.Is(err, sqlite.ErrNoFile) {
+		return nil, fmt.Errorf("connection %s: %w; check the path (a relative one is read from the plan's directory), or run `decant migrate` to create the database", p.Target, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: %w", p.Target, err)
 	}
 	return st, nil
 }
 
-// OpenStore opens a target by URL; relative SQLite paths are joined to dir.
+// OpenStore opens a target by URL, creating a SQLite file that does not
+// exist; relative SQLite paths are joined to dir.
 func OpenStore(ctx context.Context, raw, dir string) (decant.Store, error) {
+	return openStore(ctx, raw, dir, true)
+}
+
+func openStore(ctx context.Context, raw, dir string, create bool) (decant.Store, error) {
 	switch scheme(raw) {
 	case "postgres", "postgresql":
 		return postgres.Open(ctx, raw, postgres.Config{})
 	case "sqlite":
-		return sqlite.Open(ctx, localPath(raw, "sqlite", dir), sqlite.Config{})
+		return sqlite.Open(ctx, localPath(raw, "sqlite", dir), sqlite.Config{MustExist: !create})
 	}
 	return nil, fmt.Errorf("%w: %s cannot be a target (use postgres:// or sqlite:)", ErrScheme, decant.RedactURL(raw))
 }

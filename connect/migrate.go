@@ -3,6 +3,7 @@ package connect
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/migrations"
 	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/sqlite"
 )
 
 // Migrate returns a function that applies the plan's versioned migrations
@@ -22,7 +24,7 @@ func Migrate(p *plan.Plan, progress func(migrations.Event)) func(context.Context
 		return nil
 	}
 	return func(ctx context.Context) error {
-		err := withMigrations(p, func(db *sql.DB, fsys fs.FS) error {
+		err := withMigrations(p, true, func(db *sql.DB, fsys fs.FS) error {
 			_, err := migrations.Up(ctx, db, fsys, migrations.Options{Progress: progress})
 			return err
 		})
@@ -41,7 +43,7 @@ func PendingMigrations(ctx context.Context, p *plan.Plan) ([]migrations.Status, 
 		return nil, nil
 	}
 	var pending []migrations.Status
-	err := withMigrations(p, func(db *sql.DB, fsys fs.FS) error {
+	err := withMigrations(p, false, func(db *sql.DB, fsys fs.FS) error {
 		var err error
 		pending, err = migrations.Pending(ctx, db, fsys, migrations.Options{})
 		return err
@@ -50,8 +52,9 @@ func PendingMigrations(ctx context.Context, p *plan.Plan) ([]migrations.Status, 
 }
 
 // withMigrations opens the plan's migrations directory and its target as a
-// *sql.DB, and calls fn with them.
-func withMigrations(p *plan.Plan, fn func(*sql.DB, fs.FS) error) error {
+// *sql.DB, and calls fn with them. Unless create is set, a SQLite target
+// file must exist.
+func withMigrations(p *plan.Plan, create bool, fn func(*sql.DB, fs.FS) error) error {
 	dir := p.Path(p.Migrations)
 	if st, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("%s: plan key migrations: %w", p.File, err)
@@ -63,7 +66,11 @@ func withMigrations(p *plan.Plan, fn func(*sql.DB, fs.FS) error) error {
 	switch scheme(raw) {
 	case "postgres", "postgresql":
 	case "sqlite":
-		url = "sqlite:" + localPath(raw, "sqlite", filepath.Dir(p.File))
+		path := localPath(raw, "sqlite", filepath.Dir(p.File))
+		if _, err := os.Stat(path); !create && errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("connection %s: %w: %s", p.Target, sqlite.ErrNoFile, path)
+		}
+		url = "sqlite:" + path
 	default:
 		return fmt.Errorf("%w: %s cannot be a target (use postgres:// or sqlite:)", ErrScheme, decant.RedactURL(raw))
 	}

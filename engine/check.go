@@ -58,6 +58,18 @@ type StepCheck struct {
 	Step     string   `json:"step"`
 	Tables   []string `json:"tables"`
 	Problems []string `json:"problems,omitempty"`
+	// Notes tell what a real run would do to the step's tables before
+	// writing (a pending migration that creates one), when the store knows
+	// (see SchemaNotes). They are not problems.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// SchemaNotes is an optional ability of a Store that answers Columns with
+// the tables a real run would create first (connect.PlannedStore): it says
+// what it foresees for a table, such as "table forms will be created by
+// migration 0003_forms.sql".
+type SchemaNotes interface {
+	Notes(ctx context.Context, table string) []string
 }
 
 // Check reaches every source of the selected steps (through decant.Pinger)
@@ -75,7 +87,7 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 	target := ConnectionCheck{Name: cfg.Plan.Target, URL: decant.RedactURL(cfg.Plan.Connections[cfg.Plan.Target])}
 	if p, ok := cfg.Store.(decant.Pinger); ok {
 		if err := p.Ping(ctx); err != nil {
-			target.Error = err.Error()
+			target.Error = decant.RedactURL(err.Error())
 		}
 	}
 	res.Connections = append(res.Connections, target)
@@ -85,33 +97,48 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 			seen[s.From.Connection] = true
 			res.Connections = append(res.Connections, pingSource(ctx, cfg, s.From.Connection, s))
 		}
-		sc := StepCheck{Step: s.Name}
-		tables, err := TargetColumns(ctx, cfg.Store, s.Spec)
-		if err != nil {
-			sc.Problems = append(sc.Problems, err.Error())
-		} else {
-			sc.Problems = transform.Check(s.Spec, tables)
+		if target.Error != "" {
+			// Every step would repeat the target's error.
+			res.Steps = append(res.Steps, StepCheck{Step: s.Name, Problems: []string{"not compared with the target, which did not answer (see its connection above)"}})
+			continue
 		}
-		for t := range tables {
-			sc.Tables = append(sc.Tables, t)
-		}
-		sort.Strings(sc.Tables)
-		res.Steps = append(res.Steps, sc)
+		res.Steps = append(res.Steps, checkStep(ctx, cfg.Store, s))
 	}
 	return res, nil
+}
+
+// checkStep compares one step's mapping with the target's tables.
+func checkStep(ctx context.Context, st decant.Store, s *plan.Step) StepCheck {
+	sc := StepCheck{Step: s.Name}
+	tables, err := TargetColumns(ctx, st, s.Spec)
+	if err != nil {
+		sc.Problems = append(sc.Problems, err.Error())
+	} else {
+		sc.Problems = transform.Check(s.Spec, tables)
+	}
+	for t := range tables {
+		sc.Tables = append(sc.Tables, t)
+	}
+	sort.Strings(sc.Tables)
+	if n, ok := st.(SchemaNotes); ok {
+		for _, t := range sc.Tables {
+			sc.Notes = append(sc.Notes, n.Notes(ctx, t)...)
+		}
+	}
+	return sc
 }
 
 func pingSource(ctx context.Context, cfg Config, name string, s *plan.Step) ConnectionCheck {
 	cc := ConnectionCheck{Name: name, URL: decant.RedactURL(cfg.Plan.Connections[name])}
 	src, err := cfg.Sources(ctx, s)
 	if err != nil {
-		cc.Error = err.Error()
+		cc.Error = decant.RedactURL(err.Error())
 		return cc
 	}
 	defer src.Close()
 	if p, ok := src.(decant.Pinger); ok {
 		if err := p.Ping(ctx); err != nil {
-			cc.Error = err.Error()
+			cc.Error = decant.RedactURL(err.Error())
 		}
 	}
 	return cc

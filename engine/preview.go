@@ -26,7 +26,8 @@ type PreviewRow struct {
 }
 
 // Preview reads the first n records of step (from its checkpoint, when the
-// store has one) and maps them. It writes nothing.
+// store has one) and maps them. It writes nothing, and returns no item when
+// the source has no record after the checkpoint.
 func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
@@ -39,10 +40,11 @@ func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem
 	if err != nil {
 		return nil, err
 	}
+	// Before the first run there is no checkpoint (and no state table:
+	// Checkpoint reads that as none): preview from the start.
 	pos, err := cfg.Store.Checkpoint(ctx, cfg.Scope, s.Name)
 	if err != nil {
-		// Before the first run the state tables do not exist: preview from the start.
-		pos = nil
+		return nil, fmt.Errorf("preview: %w", err)
 	}
 	src, err := cfg.Sources(ctx, s)
 	if err != nil {

@@ -54,12 +54,17 @@ FROM decant_errors WHERE scope = $1 GROUP BY step`
 // its latest run: the batches since the last one that started more than
 // $2 ms after every earlier batch had ended. Summing durations instead
 // would count the overlapping time of pipelined batches several times.
+// Durations are kept in whole milliseconds, truncated: a batch kept as 0 ms
+// took under one and counts as half of one, so that a fast step's rate is
+// an estimate rather than 0. The last column is the records read by every
+// run, which status shows as READ.
 // sqlite/read.go has the same query; keep them alike.
 const statusBatchesSQL = `
 WITH b AS (
     SELECT step, id, started, cursor_to, total,
            round(extract(epoch FROM started) * 1000)::bigint AS t0,
-           round(extract(epoch FROM started) * 1000)::bigint + duration_ms AS t1
+           round(extract(epoch FROM started) * 1000)::bigint
+               + CASE WHEN duration_ms = 0 THEN 0.5 ELSE duration_ms END AS t1
     FROM decant_batches WHERE scope = $1
 ), prev AS (
     SELECT *, row_number() OVER (PARTITION BY step ORDER BY id DESC) AS n,
@@ -75,7 +80,8 @@ WITH b AS (
 SELECT step, count(*),
        max(started) FILTER (WHERE n = 1), max(cursor_to) FILTER (WHERE n = 1),
        coalesce(sum(total) FILTER (WHERE run = last_run), 0)::bigint,
-       coalesce(max(t1) FILTER (WHERE run = last_run) - min(t0) FILTER (WHERE run = last_run), 0)::bigint
+       coalesce(max(t1) FILTER (WHERE run = last_run) - min(t0) FILTER (WHERE run = last_run), 0)::float8,
+       coalesce(sum(total), 0)::bigint
 FROM latest
 GROUP BY step`
 
@@ -96,10 +102,10 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	var b pgx.Batch
 	b.Queue(statusLedgerSQL, scope).Query(each(func(r pgx.Rows) error {
 		var name string
-		var read, written int64
-		err := r.Scan(&name, &read, &written)
+		var keys, written int64
+		err := r.Scan(&name, &keys, &written)
 		st := step(name)
-		st.Read, st.Written = read, written
+		st.Keys, st.Written = keys, written
 		return err
 	}))
 	b.Queue(statusErrorsSQL, scope).Query(each(func(r pgx.Rows) error {
@@ -111,13 +117,14 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	}))
 	b.Queue(statusBatchesSQL, scope, runGap.Milliseconds()).Query(each(func(r pgx.Rows) error {
 		var name, cursor string
-		var n, total, ms int64
+		var n, total, read int64
+		var ms float64
 		var last time.Time
-		err := r.Scan(&name, &n, &last, &cursor, &total, &ms)
+		err := r.Scan(&name, &n, &last, &cursor, &total, &ms, &read)
 		st := step(name)
-		st.Batches, st.LastBatch, st.LastCursor = n, last.UTC(), cursor
+		st.Batches, st.LastBatch, st.LastCursor, st.Read = n, last.UTC(), cursor, read
 		if ms > 0 {
-			st.Rate = float64(total) / (float64(ms) / 1000)
+			st.Rate = float64(total) / (ms / 1000)
 		}
 		return err
 	}))

@@ -45,13 +45,18 @@ const runGap = time.Second
 // its latest run: the batches since the last one that started more than
 // ?2 ms after every earlier batch had ended. Summing durations instead
 // would count the overlapping time of pipelined batches several times.
+// Durations are kept in whole milliseconds, truncated: a batch kept as 0 ms
+// took under one and counts as half of one, so that a fast step's rate is
+// an estimate rather than 0. The last column is the records read by every
+// run, which status shows as READ.
 // postgres/read.go has the same query; keep them alike. julianday reads
 // the stored RFC 3339 text to the millisecond.
 const statusBatchesSQL = `
 WITH b AS (
     SELECT step, id, started, cursor_to, total,
            CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER) AS t0,
-           CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER) + duration_ms AS t1
+           CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER)
+               + CASE WHEN duration_ms = 0 THEN 0.5 ELSE duration_ms END AS t1
     FROM decant_batches WHERE scope = ?1
 ), prev AS (
     SELECT *, row_number() OVER (PARTITION BY step ORDER BY id DESC) AS n,
@@ -67,7 +72,8 @@ WITH b AS (
 SELECT step, count(*),
        max(started) FILTER (WHERE n = 1), max(cursor_to) FILTER (WHERE n = 1),
        coalesce(sum(total) FILTER (WHERE run = last_run), 0),
-       coalesce(max(t1) FILTER (WHERE run = last_run) - min(t0) FILTER (WHERE run = last_run), 0)
+       CAST(coalesce(max(t1) FILTER (WHERE run = last_run) - min(t0) FILTER (WHERE run = last_run), 0) AS REAL),
+       coalesce(sum(total), 0)
 FROM latest
 GROUP BY step`
 
@@ -96,9 +102,9 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		{"SELECT step, count(*), count(*) FILTER (WHERE status = 'ok') FROM decant_ledger WHERE scope = ? GROUP BY step",
 			[]any{scope}, func(r *sql.Rows) error {
 				var name string
-				var read, written int64
-				err := r.Scan(&name, &read, &written)
-				step(name).Read, step(name).Written = read, written
+				var keys, written int64
+				err := r.Scan(&name, &keys, &written)
+				step(name).Keys, step(name).Written = keys, written
 				return err
 			}},
 		{"SELECT step, count(*) FILTER (WHERE resolved = 0) FROM decant_errors WHERE scope = ? GROUP BY step",
@@ -111,12 +117,13 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 			}},
 		{statusBatchesSQL, []any{scope, runGap.Milliseconds()}, func(r *sql.Rows) error {
 			var name, last, cursor string
-			var n, total, ms int64
-			err := r.Scan(&name, &n, &last, &cursor, &total, &ms)
+			var n, total, read int64
+			var ms float64
+			err := r.Scan(&name, &n, &last, &cursor, &total, &ms, &read)
 			st := step(name)
-			st.Batches, st.LastBatch, st.LastCursor = n, parseStamp(last), cursor
+			st.Batches, st.LastBatch, st.LastCursor, st.Read = n, parseStamp(last), cursor, read
 			if ms > 0 {
-				st.Rate = float64(total) / (float64(ms) / 1000)
+				st.Rate = float64(total) / (ms / 1000)
 			}
 			return err
 		}},

@@ -191,7 +191,7 @@ func TestTwoProcesses(t *testing.T) {
 		}
 	}
 	st, err := stores[0].Status(ctx, "s")
-	if err != nil || len(st) != 1 || st[0].Read != 40 {
+	if err != nil || len(st) != 1 || st[0].Keys != 40 {
 		t.Errorf("Status = %+v, %v; want 40 keys read", st, err)
 	}
 }

@@ -286,7 +286,7 @@ func testLargeBatch(t *testing.T, e *env) {
 		t.Errorf("row 9999 = %q", got)
 	}
 	st := e.status("s")
-	if len(st) != 1 || st[0].Read != n || st[0].Written != n {
-		t.Errorf("Status = %+v, want %d read and written", st, n)
+	if len(st) != 1 || st[0].Read != n || st[0].Keys != n || st[0].Written != n {
+		t.Errorf("Status = %+v, want %d read, keys and written", st, n)
 	}
 }

@@ -274,7 +274,7 @@ func testStatus(t *testing.T, e *env) {
 	started := audit(0, 0, "").Started
 	want := []decant.StepStatus{
 		{Scope: "s", Step: "a", Checkpoint: decant.Position(`{"p":0}`)},
-		{Scope: "s", Step: "b", Read: 3, Written: 2, Failed: 1, Batches: 1, Checkpoint: decant.Position(`{"p":3}`),
+		{Scope: "s", Step: "b", Read: 3, Keys: 3, Written: 2, Failed: 1, Batches: 1, Checkpoint: decant.Position(`{"p":3}`),
 			LastCursor: "c3", LastBatch: started, Rate: 3},
 	}
 	if d := cmp.Diff(want, e.status("s"), timeEqual); d != "" {
@@ -286,7 +286,8 @@ func testStatus(t *testing.T, e *env) {
 	e.write(b)
 	// Both batches started at the same time, so they are one run: 4 records
 	// from its start to the second batch's end, 3 s later (status.go).
-	want[1].Written, want[1].Failed, want[1].Batches, want[1].LastCursor, want[1].Rate = 3, 0, 2, "c4", 4.0/3
+	// READ counts records over both runs (k3 twice); KEYS, distinct keys.
+	want[1].Read, want[1].Written, want[1].Failed, want[1].Batches, want[1].LastCursor, want[1].Rate = 4, 3, 0, 2, "c4", 4.0/3
 	if d := cmp.Diff(want, e.status("s"), timeEqual); d != "" {
 		t.Errorf("Status after the retry (-want +got):\n%s", d)
 	}

@@ -43,8 +43,11 @@ func testStatusRate(t *testing.T, e *env) {
 		{"paused", []batch{{sec(0), 2 * time.Second, 30}, {sec(12), 500 * time.Millisecond, 10}}, 20},
 		// A lone batch: its records over its duration.
 		{"single", []batch{{sec(0), 250 * time.Millisecond, 5}}, 20},
-		// A batch of no duration gives no rate rather than an infinite one.
-		{"instant", []batch{{sec(0), 0, 5}}, 0},
+		// Durations are kept in whole ms: a batch under one (kept as 0) counts
+		// as half of one, so a fast step shows a rate rather than 0 or an
+		// infinite one.
+		{"instant", []batch{{sec(0), 0, 5}}, 10000},
+		{"fast", []batch{{sec(0), 300 * time.Microsecond, 100}}, 200000},
 	}
 	for _, s := range steps {
 		for _, b := range s.batches {

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/migrations"
+	"github.com/decanthq/decant/plan"
+)
+
+// openMigrate is openWarn for `decant migrate`: a real run may create a
+// SQLite target file, as it is about to write; a dry run writes nothing, so
+// it refuses a missing one like the read commands, and sees the tables that
+// the plan's pending migrations and setup files would make.
+func (c *Common) openMigrate(ctx context.Context, w io.Writer, only []string, dryRun bool) (*plan.Plan, decant.Store, error) {
+	if dryRun {
+		return c.openPlanned(ctx, w, only)
+	}
+	p, err := c.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	warn(w, p, only)
+	st, err := connect.Store(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, st, nil
+}
+
+// openPlanned is openWarn whose store also answers, for tables and columns,
+// what the plan's pending migrations and setup files would create: check,
+// preview and a dry run compare the plan with the target a real run would
+// meet, without applying anything.
+func (c *Common) openPlanned(ctx context.Context, w io.Writer, only []string) (*plan.Plan, decant.Store, error) {
+	p, st, err := c.openWarn(ctx, w, only)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := connect.Planned(ctx, p, st)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return p, ps, nil
+}
+
+// openDB opens a database URL for `decant db` and `decant snapshot`. Only
+// the commands that write (db up, snapshot load) may create a SQLite file;
+// the others refuse a missing one, so that a mistyped path is not read as
+// an empty database.
+func openDB(url string, create bool) (*sql.DB, error) {
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok && !create {
+		path = strings.TrimPrefix(path, "//")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no such database file: %s; check --database (or the plan's target), or run `decant db up` or `decant migrate` to create it", path)
+		}
+	}
+	return migrations.Open(url)
+}
+
+// planTarget reads, for `decant db` and `decant snapshot` run without
+// --database, the database and migrations directory of the plan that -c
+// names: the plan's target connection (a relative SQLite path read from
+// the plan's directory, as migrate does) and its migrations key. It
+// returns empty strings when -c was not given and the default plan file
+// does not exist.
+func planTarget(cmd *cobra.Command) (url, migrationsDir string, err error) {
+	path, _ := cmd.Flags().GetString("config")
+	if path == "" {
+		return "", "", nil
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !cmd.Flags().Changed("config") {
+		return "", "", nil
+	}
+	p, err := plan.Load(path, plan.Options{})
+	if err != nil {
+		return "", "", fmt.Errorf("--database not given, so it is taken from the plan's target: %w", err)
+	}
+	url = p.Connections[p.Target]
+	if rest, ok := cutScheme(url, "sqlite"); ok {
+		rest = strings.TrimPrefix(rest, "//")
+		if !filepath.IsAbs(rest) {
+			rest = filepath.Join(filepath.Dir(p.File), rest)
+		}
+		url = "sqlite:" + rest
+	}
+	if p.Migrations != "" {
+		migrationsDir = p.Path(p.Migrations)
+	}
+	return url, migrationsDir, nil
+}
+
+// cutScheme is strings.CutPrefix for "scheme:", ignoring the scheme's case.
+func cutScheme(url, scheme string) (string, bool) {
+	if len(url) > len(scheme) && strings.EqualFold(url[:len(scheme)], scheme) && url[len(scheme)] == ':' {
+		return url[len(scheme)+1:], true
+	}
+	return url, false
+}
