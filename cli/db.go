@@ -90,20 +90,26 @@ func (o *DBOpts) open(create bool) (*sql.DB, error) {
 	return db, nil
 }
 
-// fromPlan fills in, when --database is not given, the database and the
-// migrations directory from the plan's target: --database comes first,
-// then a plan named with -c, then $DECANT_DATABASE, then decant.yaml if
-// it exists. --dir, when given, wins over the plan's migrations key.
+// fromPlan fills in, from the plan's target, what the flags leave out. The
+// database: --database comes first, then a plan named with -c, then
+// $DECANT_DATABASE, then decant.yaml if it exists. The migrations
+// directory: --dir, then the plan's migrations key when a plan is named
+// with -c or gave the database.
 func (o *DBOpts) fromPlan(c *cobra.Command) error {
-	if o.Database != "" || (!c.Flags().Changed("config") && os.Getenv("DECANT_DATABASE") != "") {
+	named := c.Flags().Changed("config")
+	needDB := o.Database == "" && (named || os.Getenv("DECANT_DATABASE") == "")
+	needDir := !c.Flags().Changed("dir") && (named || needDB)
+	if !needDB && !needDir {
 		return nil
 	}
 	url, dir, err := planTarget(c)
 	if err != nil {
 		return err
 	}
-	o.Database = url
-	if dir != "" && !c.Flags().Changed("dir") {
+	if needDB {
+		o.Database = url
+	}
+	if needDir && dir != "" {
 		o.Dir = dir
 	}
 	return nil

@@ -80,17 +80,23 @@ func (o *SnapshotOpts) Validate() error {
 	return nil
 }
 
-// fromPlan fills in, for save and load without --database, the database
-// from the plan's target, in the order `decant db` uses (see
-// DBOpts.fromPlan), and returns the plan's migrations directory, if the
-// database came from a plan that names one.
+// fromPlan fills in, for save and load, the database from the plan's
+// target when --database is not given, in the order `decant db` uses (see
+// DBOpts.fromPlan), and returns the plan's migrations directory when a plan
+// is named with -c or gave the database.
 func (o *SnapshotOpts) fromPlan(c *cobra.Command) (string, error) {
-	if c.Flags().Lookup("database") == nil || o.Database != "" ||
-		(!c.Flags().Changed("config") && os.Getenv("DECANT_DATABASE") != "") {
+	if c.Flags().Lookup("database") == nil {
+		return "", nil
+	}
+	named := c.Flags().Changed("config")
+	needDB := o.Database == "" && (named || os.Getenv("DECANT_DATABASE") == "")
+	if !needDB && !named {
 		return "", nil
 	}
 	url, dir, err := planTarget(c)
-	o.Database = url
+	if needDB {
+		o.Database = url
+	}
 	return dir, err
 }
 
