@@ -82,6 +82,14 @@ func TestMissingSQLiteFile(t *testing.T) {
 	if got := queryRows(t, "sqlite:"+path, "SELECT count(*) FROM people"); got != "2" {
 		t.Errorf("migrate created the database: people has %q rows, want 2", got)
 	}
+	// snapshot load writes, so it may create its database.
+	snaps := t.TempDir()
+	mustRun(t, "snapshot", "save", "s1", "-c", plan, "--release", "1.0.0", "--dir", snaps)
+	fresh := filepath.Join(t.TempDir(), "fresh.db")
+	mustRun(t, "snapshot", "load", "s1", "--database", "sqlite:"+fresh, "--release", "1.0.0", "--dir", snaps, "--migrations", filepath.Join(filepath.Dir(plan), "schema"))
+	if got := queryRows(t, "sqlite:"+fresh, "SELECT count(*) FROM people"); got != "2" {
+		t.Errorf("snapshot load into a new file: people has %q rows, want 2", got)
+	}
 }
 
 // Ensure `decant db` and `decant snapshot` take the database and the
