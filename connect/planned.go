@@ -130,16 +130,16 @@ func (s *PlannedStore) Ping(ctx context.Context) error {
 func (s *PlannedStore) planned(ctx context.Context, table string) (*ddl.Table, error) {
 	s.once.Do(func() {
 		before := map[string]*ddl.Table{}
-		for _, key := range s.model.Tables() {
-			cols, err := s.Store.Columns(ctx, key)
+		for _, name := range s.model.Tables() {
+			cols, err := s.Store.Columns(ctx, name)
 			if errors.Is(err, decant.ErrNotFound) {
 				continue
 			}
 			if err != nil {
-				s.err = fmt.Errorf("read columns of %s: %w", key, err)
+				s.err = fmt.Errorf("read columns of %s: %w", name, err)
 				return
 			}
-			before[key] = &ddl.Table{Name: key, Columns: cols, Exists: true}
+			before[s.model.Key(name)] = &ddl.Table{Name: name, Columns: cols, Exists: true}
 		}
 		s.tables = s.model.Apply(before)
 	})

@@ -64,15 +64,21 @@ func (m *Model) Add(origin, text string) {
 	}
 }
 
-// Tables returns the keys of the tables the scripts touch.
+// Tables returns the names of the tables the scripts touch, each spelled
+// as it first appears (unquoted names lowercased when the model folds
+// case), to read their columns as they are before the scripts.
 func (m *Model) Tables() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, c := range m.changes {
-		for _, k := range []string{c.table, c.to} {
-			if k != "" && c.op != "renamecol" && !seen[k] {
-				seen[k] = true
-				out = append(out, k)
+		names := [][2]string{{c.table, c.name}}
+		if c.op == "rename" {
+			names = append(names, [2]string{c.to, c.toName})
+		}
+		for _, n := range names {
+			if !seen[n[0]] {
+				seen[n[0]] = true
+				out = append(out, n[1])
 			}
 		}
 	}
@@ -90,9 +96,9 @@ func (m *Model) Key(name string) string {
 	return name
 }
 
-// Apply plays the scripts over the tables as they are (by key; a missing
-// key or a Table with Exists false is a table that does not exist yet) and
-// returns every table they touch as they leave it.
+// Apply plays the scripts over the tables as they are (by Key of their
+// name; a missing key or a Table with Exists false is a table that does not
+// exist yet) and returns every table they touch, by key, as they leave it.
 func (m *Model) Apply(before map[string]*Table) map[string]*Table {
 	out := map[string]*Table{}
 	get := func(key, name string) *Table {
