@@ -50,9 +50,17 @@ type Record struct {
 	// Cursor is the record's cursor value as text (e.g. a serverVersion),
 	// empty when the source has none.
 	Cursor string
-	// Raw is the record's bytes exactly as the source produced them (JSON for
-	// feeds and JSONL, a JSON object built from the header for CSV).
+	// Raw is the record's payload: its bytes exactly as the source produced
+	// them (JSON for feeds and JSONL, a JSON object built from the header
+	// for CSV). A stored error keeps it, previews print it and retries map
+	// it again.
 	Raw []byte
+	// Doc, when not nil, is the record's content as the source decoded it
+	// (a CSV row; later a SQL row), which the engine maps and hashes
+	// instead of decoding Raw. Raw must then be the same content as JSON,
+	// so that a retry of the stored payload maps and hashes alike. Sources
+	// whose records are JSON text leave Doc nil.
+	Doc Document
 	// Position is where a reader resumes to read the records after this one.
 	Position Position
 	// Where locates the record for error messages (file:line, URL and page).
@@ -62,6 +70,23 @@ type Record struct {
 	// record is not mapped: it is stored as a failed record with this
 	// message, Raw as its payload.
 	Invalid string
+}
+
+// A Document is a record's content as its source decoded it. The mapper
+// reads it through Value instead of decoding Record.Raw, so a source that
+// does not produce JSON (a CSV file, a SQL table) hands its values over
+// as they are, and can leave building them to the mapper stage, which
+// runs on several goroutines while a source is read on one.
+type Document interface {
+	// Value returns the content as the values the expressions of a plan
+	// see, the ones transform.DecodeJSON makes: map[string]any, []any,
+	// string, bool, int64, float64, json.Number and nil. It may be called
+	// more than once, from a goroutine other than the reader's, and must
+	// give the same content each time; callers do not modify the result.
+	//
+	// The ledger's source hash is the value's canonical JSON, so it is the
+	// same as that of Raw decoded.
+	Value() any
 }
 
 // Rows is a stream of records, iterated like sql.Rows:

@@ -50,7 +50,9 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, scope string, lo, hi int) {
 		if mb.keys[i] == "" {
 			mb.keys[i] = decant.LedgerKey(rec.Key, rec.Raw)
 		}
-		v, err := transform.DecodeJSON(rec.Raw)
+		// A record whose source decoded it (a CSV row) is not JSON-decoded:
+		// its Doc hashes as its Raw would, since both hold one document.
+		v, err := transform.RecordValue(rec)
 		if err != nil {
 			mb.outs[i], mb.fails[i] = m.Map(rec, scope) // says why it is not JSON
 			mb.sums[i].source = h.raw(rec.Raw)

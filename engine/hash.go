@@ -32,12 +32,13 @@ func (hs *hasher) sum(b []byte) string {
 // raw hashes bytes that are not JSON as they are.
 func (hs *hasher) raw(b []byte) string { return hs.sum(b) }
 
-// value hashes a decoded JSON document in a canonical form: object names
+// value hashes a record's document in a canonical form: object names
 // sorted, numbers in their shortest form, so that the order of keys and the
-// spelling of numbers (1.0, 1e0) do not change the hash of a record.
+// spelling of numbers (1.0, 1e0) do not change the hash of a record, and a
+// CSV row hashes as the JSON object of its fields always has.
 func (hs *hasher) value(v any) string {
 	b, err := transform.AppendJSON(hs.buf[:0], v)
-	if err != nil { // DecodeJSON makes nothing AppendJSON refuses
+	if err != nil { // only a Doc holding what JSON cannot spell (NaN)
 		b = fmt.Appendf(b[:0], "%#v", v)
 	}
 	hs.buf = b

@@ -89,7 +89,8 @@ func (s *Source) readHeader(f *os.File) (header, error) {
 	if err != nil {
 		return header{}, err
 	}
-	h := header{columns: s.cfg.Columns, end: bom}
+	// Cloned: the rows' Docs keep the columns after Read returns.
+	h := header{columns: slices.Clone(s.cfg.Columns), end: bom}
 	if !s.cfg.NoHeader {
 		lim := &limitReader{r: io.NewSectionReader(f, bom, 1<<62), max: int64(s.cfg.MaxRecord)}
 		cr := s.csvReader(lim)
@@ -192,12 +193,31 @@ func (r *csvRows) row(fields []string) {
 	r.rec = decant.Record{
 		Key:      fields[r.key],
 		Raw:      bytes.Clone(r.buf),
+		Doc:      csvDoc{columns: r.columns, fields: slices.Clone(fields)},
 		Position: appendPosition(nil, r.offset, r.line),
 		Where:    where(r.src.path, r.baseLine+int64(first)),
 	}
 	if r.cur >= 0 {
 		r.rec.Cursor = fields[r.cur]
 	}
+}
+
+// csvDoc is a good row as the mapper reads it: an object of the row's
+// fields by column name, all strings. The map is built when the mapper
+// asks, on its goroutine, rather than by the reader; the fields' strings
+// are the csv.Reader's, which makes new ones for every row.
+type csvDoc struct {
+	columns []string // the header's, shared by every row and never changed
+	fields  []string
+}
+
+// Value returns the row as map[string]any of column -> field.
+func (d csvDoc) Value() any {
+	m := make(map[string]any, len(d.columns))
+	for i, c := range d.columns {
+		m[c] = d.fields[i]
+	}
+	return m
 }
 
 // parseProblem words why a row did not parse.

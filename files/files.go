@@ -25,15 +25,18 @@
 // # CSV
 //
 // The first row is the header (unless NoHeader, then Columns names the
-// columns). Each row becomes a JSON object of its fields, all strings, in
-// column order: {"id":"7","name":"Asha"}. Key and Cursor name columns. A
-// header that is not valid UTF-8 stops the read.
+// columns). Each row becomes a record whose Doc is the row itself, an
+// object of its fields by column name, all strings, which the engine maps
+// without going through JSON; its Raw, the payload a stored error keeps,
+// is the same object as JSON, in column order: {"id":"7","name":"Asha"}.
+// Key and Cursor name columns. A header that is not valid UTF-8 stops the
+// read.
 //
 // A row that cannot become a record (a wrong number of fields, a stray
 // quote, text that is not valid UTF-8) is yielded as a failed record:
 // Invalid says why, Key is "" (or the key as it is, for invalid UTF-8),
-// and Raw is a JSON object holding the problem and the row's text as it is
-// in the file:
+// Doc is nil, and Raw is a JSON object holding the problem and the row's
+// text as it is in the file:
 //
 //	{"error":"row has 4 fields, the header has 3","text":"7,Asha,x,y\n"}
 //

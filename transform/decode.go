@@ -55,6 +55,16 @@ func DecodeJSON(b []byte) (any, error) {
 	return v, nil
 }
 
+// RecordValue returns the document a record's expressions see as
+// `record`: the value of its Doc when the source decoded it, else its Raw
+// decoded with DecodeJSON.
+func RecordValue(rec decant.Record) (any, error) {
+	if rec.Doc != nil {
+		return rec.Doc.Value(), nil
+	}
+	return DecodeJSON(rec.Raw)
+}
+
 // errDuplicateName is decodeObject's signal to read the document again
 // with the decoder's check for duplicate names.
 var errDuplicateName = errors.New("duplicate name")
@@ -117,6 +127,7 @@ func decodeErr(err error) error {
 }
 
 // decodeFailure is the failure of a record whose Raw DecodeJSON refused.
+// A record with a Doc never gets one: its source decoded it.
 func decodeFailure(where string, err error) *Failure {
 	msg := "record is not valid JSON"
 	var de *decodeError

@@ -190,20 +190,22 @@ func (m *Mapper) ChildTables() []ChildTable {
 	return out
 }
 
-// Map maps one record. scope is the run's scope.
+// Map maps one record: its Doc when the source decoded it, else its Raw
+// decoded as JSON. scope is the run's scope.
 func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	if rec.Invalid != "" {
 		return Output{}, invalidFailure(rec)
 	}
-	value, err := DecodeJSON(rec.Raw)
+	value, err := RecordValue(rec)
 	if err != nil {
 		return Output{}, decodeFailure(rec.Where, err)
 	}
 	return m.MapValue(rec, value, scope)
 }
 
-// MapValue is Map for a record whose Raw the caller has already decoded
-// with DecodeJSON, so a caller that also needs the value decodes it once.
+// MapValue is Map for a record whose value the caller already has from
+// RecordValue, so a caller that also needs the value (to hash it) decodes
+// it once.
 func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *Failure) {
 	if rec.Invalid != "" {
 		return Output{}, invalidFailure(rec)

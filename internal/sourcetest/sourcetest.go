@@ -4,6 +4,7 @@
 package sourcetest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,13 +13,14 @@ import (
 	"testing"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/transform"
 	"github.com/google/go-cmp/cmp"
 )
 
 // Harness builds the sources under test.
 type Harness struct {
 	// New returns a source holding one valid JSON record per key, in the
-	// order given. Keys are distinct and may hold any character. New cleans
+	// order given (Raw a JSON document; Doc, if set, the same document). Keys are distinct and may hold any character. New cleans
 	// up after itself with t.Cleanup.
 	New func(t *testing.T, keys []string) decant.Source
 	// Append adds records with keys after those src holds, as a live feed or
@@ -72,6 +74,7 @@ func testReadAll(t *testing.T, h Harness) {
 		if r.Where == "" {
 			t.Errorf("record %d (%q): empty Where", i, r.Key)
 		}
+		CheckDoc(t, r)
 	}
 	if again := ReadAll(t, src, nil); !slices.Equal(keysOf(again), keysOf(recs)) {
 		t.Errorf("second read from nil differs:\n%s", cmp.Diff(keysOf(recs), keysOf(again)))
@@ -234,6 +237,30 @@ func testLive(t *testing.T, h Harness) {
 	SameKeys(t, keys[25:], ReadAll(t, src, last))
 	SameKeys(t, keys, ReadAll(t, src, nil))
 	closeSource(t, src)
+}
+
+// CheckDoc fails the test unless r's Doc, when it has one, holds the
+// document its Raw does, call after call: the engine maps and hashes the
+// Doc of a record read from its source, a retry the Raw kept with a stored
+// error, and the two must give the same rows and the same source hash.
+func CheckDoc(t testing.TB, r decant.Record) {
+	t.Helper()
+	if r.Doc == nil {
+		return
+	}
+	raw, err := transform.DecodeJSON(r.Raw)
+	if err != nil {
+		t.Errorf("record %q: has a Doc but its raw is not a JSON document (%v): %s", r.Key, err, r.Raw)
+		return
+	}
+	want, _ := transform.AppendJSON(nil, raw)
+	for call := 1; call <= 2; call++ {
+		got, err := transform.AppendJSON(nil, r.Doc.Value())
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("record %q: Doc.Value (call %d) and raw differ; they must hold one document:\ndoc %s (%v)\nraw %s", r.Key, call, got, err, want)
+			return
+		}
+	}
 }
 
 // ReadAll reads src from pos to the end and fails the test on error.

@@ -59,7 +59,24 @@ func (r *sliceRows) Next(ctx context.Context) bool {
 	raw, _ := json.Marshal(map[string]string{"id": k})
 	r.next++
 	r.rec = decant.Record{Key: k, Raw: raw, Position: fmt.Appendf(nil, `{"next":%d}`, r.next), Where: fmt.Sprint("item ", r.next)}
+	switch r.src.bug {
+	case "":
+		r.rec.Doc = sliceDoc{"id": k}
+	case "doc":
+		r.rec.Doc = sliceDoc{"id": k + " "} // not what Raw holds
+	}
 	return true
+}
+
+// sliceDoc is a record's decoded document.
+type sliceDoc map[string]string
+
+func (d sliceDoc) Value() any {
+	m := make(map[string]any, len(d))
+	for k, v := range d {
+		m[k] = v
+	}
+	return m
 }
 
 func (r *sliceRows) Record() decant.Record { return r.rec }
@@ -90,7 +107,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 	if os.Getenv("SOURCETEST_BUG") != "" {
 		t.Skip("child process")
 	}
-	for _, bug := range []string{"double", "skip"} {
+	for _, bug := range []string{"double", "skip", "doc"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestSliceSource$")
 		cmd.Env = append(os.Environ(), "SOURCETEST_BUG="+bug)
 		out, err := cmd.CombinedOutput()
