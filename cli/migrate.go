@@ -92,12 +92,6 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	if err := checkSteps(p, "--only", o.Only, true); err != nil {
 		return nil, err
 	}
-	stop := o.Stop
-	if stop == nil {
-		var cancel context.CancelFunc
-		ctx, stop, cancel = handleSignals(ctx, errw)
-		defer cancel()
-	}
 	prog := o.Progress
 	if prog == nil {
 		prog = newProgress(errw)
@@ -108,7 +102,27 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only,
 		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: prog,
 		Migrate: connect.Migrate(p, migrationProgress(errw))}
-	res, err := engine.Run(ctx, cfg, stop)
+	runner, err := engine.NewRunner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if o.Stop == nil {
+		// Watch before the run starts: a signal in between would kill it.
+		defer watchSignals(runner, errw)()
+	}
+	if err := runner.Start(ctx); err != nil {
+		return nil, err
+	}
+	if o.Stop != nil {
+		go func() {
+			select {
+			case <-o.Stop:
+				runner.Stop()
+			case <-runner.Done():
+			}
+		}()
+	}
+	res, err := runner.Wait()
 	if pc, ok := prog.(interface{ Close() }); ok {
 		pc.Close()
 	}
@@ -137,29 +151,29 @@ func dryRunHint(ctx context.Context, p *plan.Plan, err error) error {
 	return fmt.Errorf("%w\n(a dry run applies no migrations; the target lacks %s, which a real run applies first)", err, strings.Join(names, ", "))
 }
 
-// handleSignals turns the first SIGINT/SIGTERM into a graceful stop and the
-// second into cancellation.
-func handleSignals(ctx context.Context, errw io.Writer) (context.Context, <-chan struct{}, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(ctx)
-	stop := make(chan struct{})
+// watchSignals turns the first SIGINT/SIGTERM into a graceful stop of r
+// and the second into an abort, and returns the function that stops
+// watching.
+func watchSignals(r interface{ Stop(); Abort() }, errw io.Writer) func() {
 	sigs := make(chan os.Signal, 2)
+	quit := make(chan struct{})
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
 		case <-sigs:
-		case <-ctx.Done():
+		case <-quit:
 			return
 		}
 		fmt.Fprintln(errw, "decant: stopping after the batches in flight (signal again to abort)")
-		close(stop)
+		r.Stop()
 		select {
 		case <-sigs:
 			fmt.Fprintln(errw, "decant: aborting; the batch in flight rolls back")
-			cancel()
-		case <-ctx.Done():
+			r.Abort()
+		case <-quit:
 		}
 	}()
-	return ctx, stop, func() { signal.Stop(sigs); cancel() }
+	return func() { signal.Stop(sigs); close(quit) }
 }
 
 // jsonStep is a step's result as --json prints it: engine.StepResult's

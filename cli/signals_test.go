@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"strings"
 	"sync"
@@ -29,14 +28,22 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// The first SIGINT asks migrate to stop after the batches in flight (the
-// stop channel --follow and the engine watch); the second aborts. Not
-// parallel: the signal goes to the whole test process, and parallel tests
-// that run migrate would see it too.
+// runRecorder records what watchSignals asks of a run.
+type runRecorder struct {
+	stopped, aborted chan struct{}
+}
+
+func (r *runRecorder) Stop()  { close(r.stopped) }
+func (r *runRecorder) Abort() { close(r.aborted) }
+
+// The first SIGINT asks migrate's run to stop after the batches in flight;
+// the second aborts it. Not parallel: the signal goes to the whole test
+// process, and parallel tests that run migrate would see it too.
 func TestSignalsStopThenAbort(t *testing.T) {
 	var out syncBuffer
-	ctx, stop, cancel := handleSignals(context.Background(), &out)
-	defer cancel()
+	r := &runRecorder{stopped: make(chan struct{}), aborted: make(chan struct{})}
+	done := watchSignals(r, &out)
+	defer done()
 	self, err := os.FindProcess(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
@@ -45,18 +52,20 @@ func TestSignalsStopThenAbort(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-stop:
+	case <-r.stopped:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the first SIGINT did not close the stop channel")
+		t.Fatal("the first SIGINT did not stop the run")
 	}
-	if ctx.Err() != nil {
-		t.Fatal("the first SIGINT cancelled the run; want a graceful stop")
+	select {
+	case <-r.aborted:
+		t.Fatal("the first SIGINT aborted the run; want a graceful stop")
+	default:
 	}
 	if err := self.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-ctx.Done():
+	case <-r.aborted:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the second SIGINT did not abort")
 	}

@@ -28,8 +28,8 @@ func releaseCovers(release string, ledger json.RawMessage) error {
 	}
 	for _, e := range entries {
 		if e.Release != "" && semver.Compare(vRelease(e.Release), vRelease(release)) > 0 {
-			return fmt.Errorf("release %s: the database has migration %s (%s) of release %s applied; save it with the release of the application that runs on it: %w",
-				release, e.ID, e.Name, e.Release, ErrNewerRelease)
+			return fmt.Errorf("%w: release %s, but the database has migration %s (%s) of release %s applied; save it with the release of the application that runs on it",
+				ErrReleaseBehind, release, e.ID, e.Name, e.Release)
 		}
 	}
 	return nil

@@ -35,6 +35,10 @@ var (
 	// ErrMismatch: after loading, a table's row count or checksum differs from
 	// the snapshot's (the load was rolled back).
 	ErrMismatch = errors.New("snapshot: loaded data differs from the snapshot")
+	// ErrReleaseBehind: Save was given a release older than a migration
+	// the database has applied, which would let Load put the snapshot under
+	// an application too old for it.
+	ErrReleaseBehind = errors.New("snapshot: the release is older than the database")
 	// ErrUnsupported: the database holds an object that snapshots cannot
 	// carry, so Save refuses rather than leave it out.
 	ErrUnsupported = errors.New("snapshot: the database holds objects snapshots cannot carry")

@@ -453,8 +453,8 @@ func TestSave_Refused(t *testing.T) {
 	opts.Ledger = func(ctx context.Context, db *sql.DB) (json.RawMessage, error) {
 		return json.RawMessage(`[{"id":"0001","name":"a","release":"1.0.0"},{"id":"0002","name":"b","release":"1.2.0"}]`), nil
 	}
-	if _, err := snapshot.Save(ctx, db, "older", opts); !errors.Is(err, snapshot.ErrNewerRelease) || !strings.Contains(err.Error(), "0002") {
-		t.Errorf("Save as 1.0.0 of a database at 1.2.0 = %v, want ErrNewerRelease naming 0002", err)
+	if _, err := snapshot.Save(ctx, db, "older", opts); !errors.Is(err, snapshot.ErrReleaseBehind) || !strings.Contains(err.Error(), "0002") {
+		t.Errorf("Save as 1.0.0 of a database at 1.2.0 = %v, want ErrReleaseBehind naming 0002", err)
 	}
 	covered := options(dir, "1.2.0")
 	covered.Ledger = opts.Ledger
