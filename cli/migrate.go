@@ -154,7 +154,10 @@ func dryRunHint(ctx context.Context, p *plan.Plan, err error) error {
 // watchSignals turns the first SIGINT/SIGTERM into a graceful stop of r
 // and the second into an abort, and returns the function that stops
 // watching.
-func watchSignals(r interface{ Stop(); Abort() }, errw io.Writer) func() {
+func watchSignals(r interface {
+	Stop()
+	Abort()
+}, errw io.Writer) func() {
 	sigs := make(chan os.Signal, 2)
 	quit := make(chan struct{})
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
