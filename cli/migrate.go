@@ -151,13 +151,16 @@ func dryRunHint(ctx context.Context, p *plan.Plan, err error) error {
 	return fmt.Errorf("%w\n(a dry run applies no migrations; the target lacks %s, which a real run applies first)", err, strings.Join(names, ", "))
 }
 
+// stopper is what watchSignals needs of a run (an *engine.Runner).
+type stopper interface {
+	Stop()
+	Abort()
+}
+
 // watchSignals turns the first SIGINT/SIGTERM into a graceful stop of r
 // and the second into an abort, and returns the function that stops
 // watching.
-func watchSignals(r interface {
-	Stop()
-	Abort()
-}, errw io.Writer) func() {
+func watchSignals(r stopper, errw io.Writer) func() {
 	sigs := make(chan os.Signal, 2)
 	quit := make(chan struct{})
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
