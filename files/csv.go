@@ -34,6 +34,11 @@ type csvRows struct {
 	key, cur int      // column indexes; cur is -1 without a cursor
 	buf      []byte   // the JSON object being built
 
+	// Docs and their fields are carved from chunks, so that a row's Doc
+	// costs no allocation of its own; a chunk lives as long as its rows.
+	docs   []csvDoc
+	fields []string
+
 	rec  decant.Record
 	err  error
 	done bool
@@ -193,7 +198,7 @@ func (r *csvRows) row(fields []string) {
 	r.rec = decant.Record{
 		Key:      fields[r.key],
 		Raw:      bytes.Clone(r.buf),
-		Doc:      csvDoc{columns: r.columns, fields: slices.Clone(fields)},
+		Doc:      r.doc(fields),
 		Position: appendPosition(nil, r.offset, r.line),
 		Where:    where(r.src.path, r.baseLine+int64(first)),
 	}
@@ -211,8 +216,26 @@ type csvDoc struct {
 	fields  []string
 }
 
+// doc copies a row's fields (which the csv.Reader reuses) into a Doc.
+func (r *csvRows) doc(fields []string) *csvDoc {
+	const chunk = 64 // rows
+	n := len(fields)
+	if len(r.fields) < n {
+		r.fields = make([]string, chunk*n)
+	}
+	if len(r.docs) == 0 {
+		r.docs = make([]csvDoc, chunk)
+	}
+	d := &r.docs[0]
+	r.docs = r.docs[1:]
+	d.columns, d.fields = r.columns, r.fields[:n:n]
+	r.fields = r.fields[n:]
+	copy(d.fields, fields)
+	return d
+}
+
 // Value returns the row as map[string]any of column -> field.
-func (d csvDoc) Value() any {
+func (d *csvDoc) Value() any {
 	m := make(map[string]any, len(d.columns))
 	for i, c := range d.columns {
 		m[c] = d.fields[i]
