@@ -15,11 +15,19 @@ type Tx interface {
 // Store is a SQL database that holds the target tables and decant's own state
 // tables (prefix decant_). See docs/state.md for their shape.
 //
+// Store is the core every run writes through: a transaction, a batch, the
+// checkpoint it resumes from. Everything else a store can do is a role, a
+// small interface of its own found by type assertion, as database/sql finds
+// a driver's optional interfaces: [StateInitializer], [Leaser],
+// [StateReader], [Cataloger], [ErrorResolver], [ScriptRunner], [Pinger], and
+// [Savepointer] on a [Tx]. Callers find a role with [As] (which looks
+// through wrappers, see [StoreWrapper]) or [Require], which fails naming the
+// role a store lacks. decant's own stores have every role; docs/decisions/
+// 0007-store-roles-and-dialects.md says why the core is this small.
+//
 // Errors from the driver are translated at the boundary: a missing table is
 // ErrNotFound, a held lease is a *LeaseError.
 type Store interface {
-	// Init creates or upgrades the decant_ state tables. It is idempotent.
-	Init(ctx context.Context) error
 	// Begin opens a write transaction.
 	Begin(ctx context.Context) (Tx, error)
 	// WriteBatch writes everything b holds in tx: rows (upsert on their key,
@@ -27,8 +35,22 @@ type Store interface {
 	// on scope, step, key with attempts+1), the resolution of stored errors
 	// whose key is now in the ledger as ok, the audit row and the checkpoint.
 	WriteBatch(ctx context.Context, tx Tx, b *Batch) error
-	// Checkpoint returns the stored position of (scope, step), nil if none.
+	// Checkpoint returns the stored position of (scope, step), nil if none,
+	// also when decant has not written to the database yet.
 	Checkpoint(ctx context.Context, scope, step string) (Position, error)
+	Close() error
+}
+
+// StateInitializer is the role of a Store that creates its state tables.
+// A run that writes needs it; commands that only read never call it.
+type StateInitializer interface {
+	// Init creates or upgrades the decant_ state tables. It is idempotent.
+	Init(ctx context.Context) error
+}
+
+// Leaser is the role of a Store that keeps, per scope, a lease naming the
+// one process that may write the scope. A run that writes needs it.
+type Leaser interface {
 	// AcquireLease takes or renews the lease on scope for ttl. It returns a
 	// *LeaseError when another holder's lease has not expired.
 	AcquireLease(ctx context.Context, scope string, h Holder, ttl time.Duration) error
@@ -40,13 +62,25 @@ type Store interface {
 	// knows the holder's process is gone (see LeaseError.HeldBy); it does
 	// nothing when someone else holds the scope or no one does.
 	BreakLease(ctx context.Context, scope string, dead Holder) error
+}
+
+// StateReader is the role of a Store that reports what its state tables
+// hold: `decant status`, `decant errors` and `decant errors retry` use it.
+// Its methods write nothing: a database decant has not written to yet reads
+// as empty, and state tables older than the store's are read as they are.
+type StateReader interface {
 	// Status returns per-step counts for scope, ordered by step.
 	Status(ctx context.Context, scope string) ([]StepStatus, error)
 	// Errors lists stored record errors.
 	Errors(ctx context.Context, f ErrorFilter) ([]RecordError, error)
+}
+
+// Cataloger is the role of a Store that describes its target tables. The
+// engine needs it to check a plan's mapping against the tables before it
+// writes, and check, preview and dry runs to compare them.
+type Cataloger interface {
 	// Columns describes table's columns; ErrNotFound if the table does not exist.
 	Columns(ctx context.Context, table string) ([]Column, error)
-	Close() error
 }
 
 // StepStatus is the state of one (scope, step) as the store knows it.

@@ -87,7 +87,11 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 	if o.Limit > 0 {
 		f.Limit = o.Limit + 1 // one more tells whether the list was cut
 	}
-	errs, err := st.Errors(ctx, f)
+	sr, err := stateReader(st)
+	if err != nil {
+		return nil, err
+	}
+	errs, err := sr.Errors(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +108,7 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 	}
 	note := ""
 	if cut {
-		note = cutNote(ctx, st, o)
+		note = cutNote(ctx, sr, o)
 	}
 	if o.JSON {
 		if note != "" && o.Stderr != nil {
@@ -129,7 +133,7 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 // cutNote says that errors list showed o.Limit errors of more: "showing
 // 100 of 308 errors". It counts the unresolved ones from the status; with
 // --all the resolved ones have no count there, so it says "more than".
-func cutNote(ctx context.Context, st decant.Store, o ErrorsOpts) string {
+func cutNote(ctx context.Context, st decant.StateReader, o ErrorsOpts) string {
 	const more = "; use --limit N to see more, --limit 0 for all"
 	if !o.All {
 		if sts, err := st.Status(ctx, o.Scope); err == nil {
@@ -154,7 +158,11 @@ func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
 		return err
 	}
 	defer st.Close() // no Init: a read writes nothing
-	errs, err := st.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, ID: o.ID, Resolved: true})
+	sr, err := stateReader(st)
+	if err != nil {
+		return err
+	}
+	errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, ID: o.ID, Resolved: true})
 	if err != nil {
 		return err
 	}

@@ -296,7 +296,11 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 		return nil, err
 	}
 	defer st.Close()
-	ss, err := st.Status(ctx, o.Scope) // no Init: a read writes nothing
+	sr, err := stateReader(st)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := sr.Status(ctx, o.Scope) // no Init: a read writes nothing
 	if err != nil {
 		return nil, err
 	}

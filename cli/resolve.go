@@ -79,15 +79,19 @@ func RunErrorsResolve(ctx context.Context, o ResolveOpts, w io.Writer) ([]decant
 	defer st.Close()
 	if o.Step != "" && o.AllOfStep {
 		// A step gone from the plan may still have errors to close.
-		if errs, err := st.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Limit: 1}); err == nil && len(errs) == 0 {
+		sr, err := stateReader(st)
+		if err != nil {
+			return nil, err
+		}
+		if errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Limit: 1}); err == nil && len(errs) == 0 {
 			if err := checkSteps(p, "--step", []string{o.Step}, false); err != nil {
 				return nil, err
 			}
 		}
 	}
-	r, ok := st.(decant.ErrorResolver)
-	if !ok {
-		return nil, errors.New("errors resolve: this target's store cannot resolve errors")
+	r, err := decant.Require[decant.ErrorResolver](st, "close stored errors by hand")
+	if err != nil {
+		return nil, fmt.Errorf("errors resolve: %w", err)
 	}
 	done, err := r.ResolveErrors(ctx, decant.ResolveRequest{Scope: o.Scope, IDs: o.IDs, Step: o.Step, Reason: o.Reason})
 	if err != nil {

@@ -50,7 +50,7 @@ func TestOpenStore(t *testing.T) {
 				t.Fatalf("OpenStore(%s): %v", tt.raw, err)
 			}
 			defer st.Close()
-			if err := st.Init(ctx); err != nil {
+			if err := st.(decant.StateInitializer).Init(ctx); err != nil {
 				t.Fatalf("Init: %v", err)
 			}
 			if tt.pg {
@@ -74,7 +74,7 @@ func TestOpenStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		if err := st.Init(ctx); err != nil {
+		if err := st.(decant.StateInitializer).Init(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := os.Stat(path); err != nil {

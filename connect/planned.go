@@ -22,10 +22,12 @@ import (
 // drop, read from their SQL without running it (see internal/ddl). check,
 // preview and `migrate --dry-run` use it, so that a new target whose tables
 // a real run would create first does not fail them. Use it only to read:
-// its other methods are the store's.
+// its other methods are the store's, and so are its other roles, which
+// decant.As finds through Unwrap.
 type PlannedStore struct {
 	decant.Store
-	model *ddl.Model
+	catalog decant.Cataloger // the store's own
+	model   *ddl.Model
 
 	once   sync.Once
 	tables map[string]*ddl.Table
@@ -41,11 +43,14 @@ func Planned(ctx context.Context, p *plan.Plan, st decant.Store) (decant.Store, 
 	if p.Migrations == "" && len(p.Setup) == 0 {
 		return st, nil
 	}
+	cat, err := decant.Require[decant.Cataloger](st, "describe its tables, which check, preview and dry runs compare with the plan")
+	if err != nil {
+		return nil, err
+	}
 	m := &ddl.Model{}
-	switch st.(type) {
-	case *postgres.Store:
+	if _, ok := decant.As[*postgres.Store](st); ok {
 		m.Kind, m.DefaultSchema, m.Fold = postgres.KindOf, "public", true
-	case *sqlite.Store:
+	} else if _, ok := decant.As[*sqlite.Store](st); ok {
 		m.Kind, m.DefaultSchema = sqlite.KindOf, "main"
 	}
 	pending, _ := PendingMigrations(ctx, p)
@@ -66,7 +71,7 @@ func Planned(ctx context.Context, p *plan.Plan, st decant.Store) (decant.Store, 
 		}
 		m.Add("setup file "+f, string(text))
 	}
-	return &PlannedStore{Store: st, model: m}, nil
+	return &PlannedStore{Store: st, catalog: cat, model: m}, nil
 }
 
 // upSection cuts a migration file's down section off.
@@ -90,7 +95,7 @@ func (s *PlannedStore) Columns(ctx context.Context, table string) ([]decant.Colu
 		return nil, err
 	}
 	if t == nil {
-		return s.Store.Columns(ctx, table)
+		return s.catalog.Columns(ctx, table)
 	}
 	if !t.Exists {
 		return nil, fmt.Errorf("table %s: %w", table, decant.ErrNotFound)
@@ -117,13 +122,9 @@ func (s *PlannedStore) Notes(ctx context.Context, table string) []string {
 	return notes
 }
 
-// Ping checks the store, when it can be checked.
-func (s *PlannedStore) Ping(ctx context.Context) error {
-	if p, ok := s.Store.(decant.Pinger); ok {
-		return p.Ping(ctx)
-	}
-	return nil
-}
+// Unwrap returns the store s wraps, so that decant.As finds its roles
+// (leases, state reading, Ping, ...) through s.
+func (s *PlannedStore) Unwrap() decant.Store { return s.Store }
 
 // planned returns table as the scripts leave it, nil when they do not
 // touch it. The tables they touch are read once, as they are now.
@@ -131,7 +132,7 @@ func (s *PlannedStore) planned(ctx context.Context, table string) (*ddl.Table, e
 	s.once.Do(func() {
 		before := map[string]*ddl.Table{}
 		for _, name := range s.model.Tables() {
-			cols, err := s.Store.Columns(ctx, name)
+			cols, err := s.catalog.Columns(ctx, name)
 			if errors.Is(err, decant.ErrNotFound) {
 				continue
 			}
@@ -148,3 +149,8 @@ func (s *PlannedStore) planned(ctx context.Context, table string) (*ddl.Table, e
 	}
 	return s.tables[s.model.Key(table)], nil
 }
+
+var (
+	_ decant.Cataloger    = (*PlannedStore)(nil)
+	_ decant.StoreWrapper = (*PlannedStore)(nil)
+)

@@ -266,6 +266,6 @@ func TestRefusedRowsCommitWithTheirBatch(t *testing.T) {
 	}
 }
 
-func (c *commitCounter) RunScript(ctx context.Context, script string) error {
-	return c.Store.(decant.ScriptRunner).RunScript(ctx, script)
-}
+// Unwrap lets the engine find the store's other roles (state tables,
+// leases, columns, setup scripts) through the counter.
+func (c *commitCounter) Unwrap() decant.Store { return c.Store }

@@ -85,7 +85,7 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 	}
 	res := &CheckResult{}
 	target := ConnectionCheck{Name: cfg.Plan.Target, URL: decant.RedactURL(cfg.Plan.Connections[cfg.Plan.Target])}
-	if p, ok := cfg.Store.(decant.Pinger); ok {
+	if p, ok := decant.As[decant.Pinger](cfg.Store); ok {
 		if err := p.Ping(ctx); err != nil {
 			target.Error = decant.RedactURL(err.Error())
 		}
@@ -120,7 +120,7 @@ func checkStep(ctx context.Context, st decant.Store, s *plan.Step) StepCheck {
 		sc.Tables = append(sc.Tables, t)
 	}
 	sort.Strings(sc.Tables)
-	if n, ok := st.(SchemaNotes); ok {
+	if n, ok := decant.As[SchemaNotes](st); ok {
 		for _, t := range sc.Tables {
 			sc.Notes = append(sc.Notes, n.Notes(ctx, t)...)
 		}

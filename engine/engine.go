@@ -26,7 +26,15 @@ type SourceOpener func(ctx context.Context, step *plan.Step) (decant.Source, err
 
 // Config is what a run needs. Plan, Store and Sources are required.
 type Config struct {
-	Plan    *plan.Plan
+	Plan *plan.Plan
+	// Store is the target. Beyond the core of decant.Store, each entry
+	// point needs some of its roles, found with decant.As (so through
+	// wrappers with Unwrap) and named in a *decant.RoleError when missing:
+	// Run and Retry need StateInitializer, Leaser and Cataloger (Retry
+	// StateReader too, and a plan with setup files ScriptRunner); a dry
+	// run, Preview and Check need Cataloger only, and Check pings through
+	// Pinger when the store has it. decant's postgres and sqlite stores
+	// have every role.
 	Store   decant.Store
 	Sources SourceOpener
 	// Scope is the tenant the run is for. Default decant.DefaultScope.

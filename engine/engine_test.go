@@ -157,9 +157,9 @@ func TestRun_StopAndResume(t *testing.T) {
 func TestRun_LeaseHeld(t *testing.T) {
 	f := newFixture(t, 5, "people: [person]", nil)
 	cfg := f.config(t)
-	must(t, cfg.Store.Init(context.Background()))
+	must(t, cfg.Store.(decant.StateInitializer).Init(context.Background()))
 	other := decant.Holder{Host: "elsewhere", PID: 4242, ID: "other-run"}
-	must(t, cfg.Store.AcquireLease(context.Background(), decant.DefaultScope, other, time.Minute))
+	must(t, cfg.Store.(decant.Leaser).AcquireLease(context.Background(), decant.DefaultScope, other, time.Minute))
 	_, err := engine.Run(context.Background(), cfg, nil)
 	var le *decant.LeaseError
 	if !errors.As(err, &le) || !errors.Is(err, decant.ErrLeaseHeld) {

@@ -13,18 +13,18 @@ import (
 // cannot outlive it in any useful way: acquireLease breaks that holder's
 // lease and tries once more instead of waiting for it to expire. A holder on
 // another host, or one whose pid is alive, is never taken over.
-func acquireLease(ctx context.Context, cfg Config) error {
-	err := cfg.Store.AcquireLease(ctx, cfg.Scope, cfg.Holder, cfg.LeaseTTL)
+func acquireLease(ctx context.Context, cfg Config, l decant.Leaser) error {
+	err := l.AcquireLease(ctx, cfg.Scope, cfg.Holder, cfg.LeaseTTL)
 	var le *decant.LeaseError
 	if !errors.As(err, &le) || !deadHere(cfg.Holder, le.HeldBy) {
 		return err
 	}
 	// BreakLease matches the dead holder exactly, so if another run got in
 	// first it keeps the scope and the second AcquireLease names it.
-	if err := cfg.Store.BreakLease(ctx, cfg.Scope, le.HeldBy); err != nil {
+	if err := l.BreakLease(ctx, cfg.Scope, le.HeldBy); err != nil {
 		return fmt.Errorf("take over the lease of %s, which is no longer running: %w", le.Holder, err)
 	}
-	return cfg.Store.AcquireLease(ctx, cfg.Scope, cfg.Holder, cfg.LeaseTTL)
+	return l.AcquireLease(ctx, cfg.Scope, cfg.Holder, cfg.LeaseTTL)
 }
 
 // deadHere reports whether held names a process on self's host that no

@@ -43,8 +43,8 @@ func TestRun_LeaseTakeover(t *testing.T) {
 			f := newFixture(t, 5, "people: [person]", nil)
 			cfg := f.config(t)
 			cfg.Holder = self
-			must(t, cfg.Store.Init(ctx))
-			must(t, cfg.Store.AcquireLease(ctx, decant.DefaultScope, tt.held, time.Minute))
+			must(t, cfg.Store.(decant.StateInitializer).Init(ctx))
+			must(t, cfg.Store.(decant.Leaser).AcquireLease(ctx, decant.DefaultScope, tt.held, time.Minute))
 			_, err := engine.Run(ctx, cfg, nil)
 			if tt.takeOver {
 				if err != nil {

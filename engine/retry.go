@@ -38,8 +38,8 @@ func Retry(ctx context.Context, cfg Config) ([]RetryResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.Store.Init(ctx); err != nil {
-		return nil, fmt.Errorf("prepare state tables: %w", err)
+	if err := initState(ctx, cfg.Store); err != nil {
+		return nil, err
 	}
 	release, ctx, err := holdLease(ctx, cfg)
 	if err != nil {
@@ -59,7 +59,11 @@ func Retry(ctx context.Context, cfg Config) ([]RetryResult, error) {
 
 func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper) (RetryResult, error) {
 	res := RetryResult{Step: s.Name}
-	errs, err := cfg.Store.Errors(ctx, decant.ErrorFilter{Scope: cfg.Scope, Step: s.Name})
+	sr, err := decant.Require[decant.StateReader](cfg.Store, "list the stored errors to retry")
+	if err != nil {
+		return res, err
+	}
+	errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: cfg.Scope, Step: s.Name})
 	if err != nil {
 		return res, fmt.Errorf("list errors: %w", err)
 	}

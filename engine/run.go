@@ -111,13 +111,17 @@ func prepare(ctx context.Context, st decant.Store, steps []*plan.Step) (map[stri
 // TargetColumns reads the columns of every table spec writes. A table that
 // does not exist is left out of the map, so transform.Check reports it.
 func TargetColumns(ctx context.Context, st decant.Store, spec transform.Spec) (map[string][]decant.Column, error) {
+	cat, err := decant.Require[decant.Cataloger](st, "describe the tables the plan writes")
+	if err != nil {
+		return nil, err
+	}
 	names := spec.To.All()
 	for _, c := range spec.Children {
 		names = append(names, c.To.All()...)
 	}
 	tables := map[string][]decant.Column{}
 	for _, t := range names {
-		cols, err := st.Columns(ctx, t)
+		cols, err := cat.Columns(ctx, t)
 		if errors.Is(err, decant.ErrNotFound) {
 			continue
 		}
@@ -170,7 +174,11 @@ func (res *Result) add(r StepResult) {
 // fails (another process took the scope over after a long stall), the
 // returned context is cancelled so no batch commits without it.
 func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx context.Context, err error) {
-	if err := acquireLease(ctx, cfg); err != nil {
+	l, err := decant.Require[decant.Leaser](cfg.Store, "hold the scope's lease, which a run that writes needs")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := acquireLease(ctx, cfg, l); err != nil {
 		return nil, nil, err
 	}
 	leaseCtx, cancel := context.WithCancelCause(ctx)
@@ -185,7 +193,7 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 			case <-leaseCtx.Done():
 				return
 			case <-t.C:
-				if err := cfg.Store.AcquireLease(leaseCtx, cfg.Scope, cfg.Holder, cfg.LeaseTTL); err != nil && leaseCtx.Err() == nil {
+				if err := l.AcquireLease(leaseCtx, cfg.Scope, cfg.Holder, cfg.LeaseTTL); err != nil && leaseCtx.Err() == nil {
 					cancel(fmt.Errorf("lost the lease on scope %s: %w", cfg.Scope, err))
 					return
 				}
@@ -198,7 +206,7 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 		// Release even when ctx was cancelled, so the next run does not wait.
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer rcancel()
-		_ = cfg.Store.ReleaseLease(rctx, cfg.Scope, cfg.Holder)
+		_ = l.ReleaseLease(rctx, cfg.Scope, cfg.Holder)
 	}
 	return release, leaseCtx, nil
 }
@@ -209,8 +217,8 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 // lease before it changes the schema under the first. It returns the
 // lease's release and the context that ends if the lease is lost.
 func prepareTarget(ctx context.Context, cfg Config) (func(), context.Context, error) {
-	if err := cfg.Store.Init(ctx); err != nil {
-		return nil, nil, fmt.Errorf("prepare state tables: %w", err)
+	if err := initState(ctx, cfg.Store); err != nil {
+		return nil, nil, err
 	}
 	release, leaseCtx, err := holdLease(ctx, cfg)
 	if err != nil {
@@ -234,9 +242,9 @@ func runSetup(ctx context.Context, p *plan.Plan, st decant.Store) error {
 	if len(p.Setup) == 0 {
 		return nil
 	}
-	sr, ok := st.(decant.ScriptRunner)
-	if !ok {
-		return fmt.Errorf("setup: the target store cannot run SQL scripts")
+	sr, err := decant.Require[decant.ScriptRunner](st, "run the plan's setup scripts")
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
 	}
 	for _, f := range p.Setup {
 		b, err := os.ReadFile(p.Path(f))
@@ -246,6 +254,19 @@ func runSetup(ctx context.Context, p *plan.Plan, st decant.Store) error {
 		if err := sr.RunScript(ctx, string(b)); err != nil {
 			return fmt.Errorf("setup %s: %w", f, err)
 		}
+	}
+	return nil
+}
+
+// initState creates or upgrades decant's state tables, which a run that
+// writes needs.
+func initState(ctx context.Context, st decant.Store) error {
+	in, err := decant.Require[decant.StateInitializer](st, "create its state tables, which a run that writes needs")
+	if err != nil {
+		return err
+	}
+	if err := in.Init(ctx); err != nil {
+		return fmt.Errorf("prepare state tables: %w", err)
 	}
 	return nil
 }

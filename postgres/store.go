@@ -22,9 +22,15 @@ import (
 	"github.com/decanthq/decant/internal/tablecache"
 )
 
+// A Store has every role (see decant.Store); ErrorResolver and
+// ScriptRunner are asserted beside their methods.
 var (
-	_ decant.Store  = (*Store)(nil)
-	_ decant.Pinger = (*Store)(nil)
+	_ decant.Store            = (*Store)(nil)
+	_ decant.StateInitializer = (*Store)(nil)
+	_ decant.Leaser           = (*Store)(nil)
+	_ decant.StateReader      = (*Store)(nil)
+	_ decant.Cataloger        = (*Store)(nil)
+	_ decant.Pinger           = (*Store)(nil)
 )
 
 // Config holds the optional settings of a [Store]. The zero value is ready to use.

@@ -40,10 +40,7 @@ func testErrorHistory(t *testing.T, e *env) {
 // Ensure errors can be closed by hand, by id or by step, with the reason in
 // their history, and that a wrong id closes nothing.
 func testResolveErrors(t *testing.T, e *env) {
-	r, ok := e.s.(decant.ErrorResolver)
-	if !ok {
-		t.Fatalf("%T is not a decant.ErrorResolver", e.s)
-	}
+	r := role[decant.ErrorResolver](e)
 	for _, k := range []string{"k1", "k2", "k3"} {
 		e.write(failure("a", k, "bad "+k))
 	}
@@ -97,7 +94,7 @@ func testErrorsFromVersion2(t *testing.T, e *env) {
 	if len(errs) != 1 || errs[0].Key != "k1" || errs[0].Message != "old" {
 		t.Fatalf("errors of version 2 tables: %+v", errs)
 	}
-	if err := e.s.Init(e.ctx); err != nil {
+	if err := e.initer().Init(e.ctx); err != nil {
 		t.Fatalf("Init from version 2: %v", err)
 	}
 	e.write(&decant.Batch{Scope: "s", Step: "a", Ledger: ledger("k1:ok")})

@@ -102,7 +102,7 @@ func testTableChanged(t *testing.T, e *env) {
 func testColumns(t *testing.T, e *env) {
 	e.exec(`CREATE TABLE kinds (a {bigint} NOT NULL, b {text}, c {float}, d {decimal}, e {bool},
 		f {date}, g {timestamp}, h {timestamptz}, i {json})`)
-	cols, err := e.s.Columns(e.ctx, "kinds")
+	cols, err := e.catalog().Columns(e.ctx, "kinds")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func testColumns(t *testing.T, e *env) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("Columns(kinds) (-want +got):\n%s", d)
 	}
-	if _, err := e.s.Columns(e.ctx, "no_such_table"); !errors.Is(err, decant.ErrNotFound) {
+	if _, err := e.catalog().Columns(e.ctx, "no_such_table"); !errors.Is(err, decant.ErrNotFound) {
 		t.Errorf("Columns(no_such_table) = %v, want ErrNotFound", err)
 	}
 }

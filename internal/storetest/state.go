@@ -17,7 +17,7 @@ func testInitTwice(t *testing.T, e *env) {
 	e.write(&decant.Batch{Scope: "s", Step: "people", Ledger: ledger("1:ok"),
 		Checkpoint: decant.Position(`{"p":1}`),
 		Tables:     []decant.TableRows{people([]any{int64(1), "ann", nil})}})
-	if err := e.s.Init(e.ctx); err != nil {
+	if err := e.initer().Init(e.ctx); err != nil {
 		t.Fatalf("second Init: %v", err)
 	}
 	if n := e.count("decant_ledger"); n != 1 {
@@ -32,7 +32,7 @@ func testInitConcurrent(t *testing.T, e *env) {
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
-		wg.Go(func() { errs[i] = e.s.Init(e.ctx) })
+		wg.Go(func() { errs[i] = e.initer().Init(e.ctx) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -177,7 +177,7 @@ func testErrorFilter(t *testing.T, e *env) {
 	if got := keys(decant.ErrorFilter{ID: k2.ID}); len(got) != 1 || got[0] != "s/a/k2" {
 		t.Errorf("Errors by the id of resolved k2 = %v", got)
 	}
-	if _, err := e.s.Errors(e.ctx, decant.ErrorFilter{ID: k2.ID + 1000}); !errors.Is(err, decant.ErrNotFound) {
+	if _, err := e.reader().Errors(e.ctx, decant.ErrorFilter{ID: k2.ID + 1000}); !errors.Is(err, decant.ErrNotFound) {
 		t.Errorf("Errors by a missing id: %v, want ErrNotFound", err)
 	}
 }
@@ -210,10 +210,10 @@ var (
 )
 
 func testLease(t *testing.T, e *env) {
-	if err := e.s.AcquireLease(e.ctx, "s", holder1, time.Minute); err != nil {
+	if err := e.leaser().AcquireLease(e.ctx, "s", holder1, time.Minute); err != nil {
 		t.Fatalf("first AcquireLease: %v", err)
 	}
-	err := e.s.AcquireLease(e.ctx, "s", holder2, time.Minute)
+	err := e.leaser().AcquireLease(e.ctx, "s", holder2, time.Minute)
 	var le *decant.LeaseError
 	if !errors.As(err, &le) || !errors.Is(err, decant.ErrLeaseHeld) {
 		t.Fatalf("second holder: %v, want a *LeaseError", err)
@@ -222,40 +222,40 @@ func testLease(t *testing.T, e *env) {
 		t.Errorf("LeaseError = %+v, want scope s held by %q", le, holder1.String())
 	}
 	since := le.Since
-	if err := e.s.AcquireLease(e.ctx, "s", holder1, time.Minute); err != nil {
+	if err := e.leaser().AcquireLease(e.ctx, "s", holder1, time.Minute); err != nil {
 		t.Errorf("renewal by the holder: %v", err)
 	}
-	if err := e.s.AcquireLease(e.ctx, "other", holder2, time.Minute); err != nil {
+	if err := e.leaser().AcquireLease(e.ctx, "other", holder2, time.Minute); err != nil {
 		t.Errorf("another scope is free: %v", err)
 	}
-	_ = errors.As(e.s.AcquireLease(e.ctx, "s", holder2, time.Minute), &le)
+	_ = errors.As(e.leaser().AcquireLease(e.ctx, "s", holder2, time.Minute), &le)
 	if !le.Since.Equal(since) {
 		t.Errorf("a renewal moved since from %v to %v", since, le.Since)
 	}
-	if err := e.s.ReleaseLease(e.ctx, "s", holder2); err != nil {
+	if err := e.leaser().ReleaseLease(e.ctx, "s", holder2); err != nil {
 		t.Errorf("ReleaseLease by a non-holder: %v", err)
 	}
-	if err := e.s.AcquireLease(e.ctx, "s", holder2, time.Minute); !errors.Is(err, decant.ErrLeaseHeld) {
+	if err := e.leaser().AcquireLease(e.ctx, "s", holder2, time.Minute); !errors.Is(err, decant.ErrLeaseHeld) {
 		t.Errorf("a non-holder's release freed the lease: %v", err)
 	}
-	if err := e.s.ReleaseLease(e.ctx, "s", holder1); err != nil {
+	if err := e.leaser().ReleaseLease(e.ctx, "s", holder1); err != nil {
 		t.Fatalf("ReleaseLease: %v", err)
 	}
-	if err := e.s.AcquireLease(e.ctx, "s", holder2, time.Minute); err != nil {
+	if err := e.leaser().AcquireLease(e.ctx, "s", holder2, time.Minute); err != nil {
 		t.Errorf("AcquireLease after release: %v", err)
 	}
 }
 
 func testLeaseExpiry(t *testing.T, e *env) {
-	if err := e.s.AcquireLease(e.ctx, "s", holder1, 50*time.Millisecond); err != nil {
+	if err := e.leaser().AcquireLease(e.ctx, "s", holder1, 50*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond)
-	if err := e.s.AcquireLease(e.ctx, "s", holder2, time.Minute); err != nil {
+	if err := e.leaser().AcquireLease(e.ctx, "s", holder2, time.Minute); err != nil {
 		t.Fatalf("taking over an expired lease: %v", err)
 	}
 	var le *decant.LeaseError
-	if err := e.s.AcquireLease(e.ctx, "s", holder1, time.Minute); !errors.As(err, &le) || le.Holder != holder2.String() {
+	if err := e.leaser().AcquireLease(e.ctx, "s", holder1, time.Minute); !errors.As(err, &le) || le.Holder != holder2.String() {
 		t.Errorf("the old holder after a takeover: %v, want held by %s", err, holder2)
 	}
 }

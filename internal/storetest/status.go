@@ -89,10 +89,10 @@ func testScopeStatusDropped(t *testing.T, e *env) {
 	e.exec("ALTER TABLE decant_errors DROP COLUMN history")
 	e.exec("ALTER TABLE decant_scopes ADD COLUMN status {text} NOT NULL DEFAULT 'new'")
 	e.exec("UPDATE decant_schema SET version = 1")
-	if err := e.s.AcquireLease(e.ctx, "v1", holder1, time.Minute); err != nil {
+	if err := e.leaser().AcquireLease(e.ctx, "v1", holder1, time.Minute); err != nil {
 		t.Fatalf("AcquireLease on version 1 tables: %v", err)
 	}
-	if err := e.s.Init(e.ctx); err != nil {
+	if err := e.initer().Init(e.ctx); err != nil {
 		t.Fatalf("Init from version 1: %v", err)
 	}
 	names := columnNames(t, e, "decant_scopes")
@@ -102,7 +102,7 @@ func testScopeStatusDropped(t *testing.T, e *env) {
 	if got := e.rows("SELECT scope, holder FROM decant_scopes"); got != "v1|"+holder1.String()+"\n" {
 		t.Errorf("decant_scopes after the upgrade = %q, want the v1 lease kept", got)
 	}
-	if err := e.s.AcquireLease(e.ctx, "v1", holder2, time.Minute); !errors.Is(err, decant.ErrLeaseHeld) {
+	if err := e.leaser().AcquireLease(e.ctx, "v1", holder2, time.Minute); !errors.Is(err, decant.ErrLeaseHeld) {
 		t.Errorf("the lease taken before the upgrade no longer holds: %v", err)
 	}
 	if got := e.rows("SELECT version FROM decant_schema"); got == "1\n" {
@@ -112,7 +112,7 @@ func testScopeStatusDropped(t *testing.T, e *env) {
 
 func columnNames(t *testing.T, e *env, table string) []string {
 	t.Helper()
-	cols, err := e.s.Columns(e.ctx, table)
+	cols, err := e.catalog().Columns(e.ctx, table)
 	if err != nil {
 		t.Fatalf("Columns(%s): %v", table, err)
 	}

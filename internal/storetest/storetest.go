@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,6 +72,7 @@ func Run(t *testing.T, h Harness) {
 		{"KeyWithoutUnique", testKeyWithoutUnique},
 		{"Values", testValues},
 		{"LargeBatch", testLargeBatch},
+		{"Roles", testRoles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,7 +93,7 @@ type env struct {
 func setup(t *testing.T, h Harness) *env {
 	t.Helper()
 	e := &env{t: t, h: h, s: h.Open(t), ctx: context.Background()}
-	if err := e.s.Init(e.ctx); err != nil {
+	if err := e.initer().Init(e.ctx); err != nil {
 		t.Fatalf("Init: %v", err)
 	}
 	return e
@@ -168,7 +170,7 @@ func (e *env) count(table string) int {
 
 func (e *env) errors(f decant.ErrorFilter) []decant.RecordError {
 	e.t.Helper()
-	errs, err := e.s.Errors(e.ctx, f)
+	errs, err := e.reader().Errors(e.ctx, f)
 	if err != nil {
 		e.t.Fatalf("Errors(%+v): %v", f, err)
 	}
@@ -177,7 +179,7 @@ func (e *env) errors(f decant.ErrorFilter) []decant.RecordError {
 
 func (e *env) status(scope string) []decant.StepStatus {
 	e.t.Helper()
-	st, err := e.s.Status(e.ctx, scope)
+	st, err := e.reader().Status(e.ctx, scope)
 	if err != nil {
 		e.t.Fatalf("Status(%s): %v", scope, err)
 	}
@@ -209,3 +211,19 @@ func audit(total, ok int, cursorTo string) *decant.BatchAudit {
 		Duration: time.Second,
 	}
 }
+
+// role returns the store's role R, failing the test when the store lacks
+// it: every store of decant has every role (see decant.Store).
+func role[R any](e *env) R {
+	e.t.Helper()
+	r, ok := decant.As[R](e.s)
+	if !ok {
+		e.t.Fatalf("store %T is not a %s", e.s, reflect.TypeFor[R]())
+	}
+	return r
+}
+
+func (e *env) initer() decant.StateInitializer { return role[decant.StateInitializer](e) }
+func (e *env) leaser() decant.Leaser           { return role[decant.Leaser](e) }
+func (e *env) reader() decant.StateReader      { return role[decant.StateReader](e) }
+func (e *env) catalog() decant.Cataloger       { return role[decant.Cataloger](e) }
