@@ -3,7 +3,6 @@ package connect
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/migrations"
 	"github.com/decanthq/decant/plan"
-	"github.com/decanthq/decant/sqlite"
 )
 
 // Migrate returns a function that applies the plan's versioned migrations
@@ -66,15 +64,15 @@ func withMigrations(p *plan.Plan, create bool, fn func(*sql.DB, fs.FS) error) er
 	switch scheme(raw) {
 	case "postgres", "postgresql":
 	case "sqlite":
-		path := localPath(raw, "sqlite", filepath.Dir(p.File))
-		if _, err := os.Stat(path); !create && errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("connection %s: %w: %s", p.Target, sqlite.ErrNoFile, path)
-		}
-		url = "sqlite:" + path
+		url = "sqlite:" + localPath(raw, "sqlite", filepath.Dir(p.File))
 	default:
 		return fmt.Errorf("%w: %s cannot be a target (use postgres:// or sqlite:)", ErrScheme, decant.RedactURL(raw))
 	}
-	db, err := migrations.Open(url)
+	open := migrations.OpenExisting
+	if create {
+		open = migrations.Open
+	}
+	db, err := open(url)
 	if err != nil {
 		return fmt.Errorf("connection %s: %w", p.Target, err)
 	}

@@ -12,11 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	msqlite "modernc.org/sqlite"
+
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/postgres"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
-	"modernc.org/sqlite"
+	"github.com/decanthq/decant/sqlite"
 )
 
 // Dialect is the database flavour.
@@ -31,39 +32,37 @@ const (
 // DialectOf tells the dialect from db's driver: pgx's database/sql driver
 // (github.com/jackc/pgx/v5/stdlib) or modernc.org/sqlite.
 func DialectOf(db *sql.DB) (Dialect, error) {
-	switch db.Driver().(type) {
-	case *stdlib.Driver:
+	switch {
+	case postgres.IsDB(db):
 		return Postgres, nil
-	case *sqlite.Driver:
+	case sqlite.IsDB(db):
 		return SQLite, nil
 	}
 	return "", fmt.Errorf("migrations: unsupported driver %T (want pgx's stdlib or modernc.org/sqlite)", db.Driver())
 }
 
-// Open opens a database by URL: postgres://... (or postgresql://) through
-// pgx, read as postgres.ParseConfig reads it (TLS verified by default for a
-// host that is not local), or sqlite:PATH with WAL and a busy timeout.
+// Open opens a database by URL, creating a SQLite file that does not exist:
+// postgres://... (or postgresql://) as postgres.OpenDB opens it (TLS
+// verified by default for a host that is not local), or sqlite:PATH as
+// sqlite.OpenDB opens it (WAL, a busy timeout, BEGIN IMMEDIATE), with the
+// settings decant's stores use.
 func Open(url string) (*sql.DB, error) {
+	return open(url, false)
+}
+
+// OpenExisting is Open for a reader: it refuses a SQLite file that does not
+// exist, with an error wrapping sqlite.ErrNoFile, instead of creating an
+// empty one that a mistyped path would pass for.
+func OpenExisting(url string) (*sql.DB, error) {
+	return open(url, true)
+}
+
+func open(url string, mustExist bool) (*sql.DB, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		pc, err := postgres.ParseConfig(url)
-		if err != nil {
-			return nil, err
-		}
-		return stdlib.OpenDB(*pc.ConnConfig), nil
+		return postgres.OpenDB(url)
 	case strings.HasPrefix(url, "sqlite:"):
-		path := strings.TrimPrefix(url, "sqlite:")
-		if path == "" {
-			return nil, errors.New("sqlite: URL needs a path, as in sqlite:app.db")
-		}
-		// busy_timeout comes first so that switching to WAL waits too;
-		// immediate transactions take the write lock at BEGIN, where
-		// waiting works, instead of failing at the first write.
-		db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
-		if err != nil {
-			return nil, err
-		}
-		return db, nil
+		return sqlite.OpenDB(url, sqlite.Config{MustExist: mustExist})
 	}
 	return nil, fmt.Errorf("database URL must start with postgres://, postgresql:// or sqlite: (got %q)", decant.RedactURL(url))
 }
@@ -136,7 +135,7 @@ var placeholder = regexp.MustCompile(`\$(\d+)`)
 // stamp is how a time is passed to the database.
 func (c *conn) stamp(t time.Time) any {
 	if c.d == SQLite {
-		return t.UTC().Format("2006-01-02T15:04:05.000000000Z")
+		return t.UTC().Format(sqlite.TimeLayout)
 	}
 	return t
 }
@@ -195,7 +194,7 @@ func (c *conn) execAll(ctx context.Context, stmts []string) error {
 // in the catalog, or the table's or its row type's name taken; on SQLite,
 // busy.
 func isCreateRace(err error) bool {
-	var lite *sqlite.Error
+	var lite *msqlite.Error
 	if errors.As(err, &lite) {
 		return lite.Code()&0xff == 5 // SQLITE_BUSY and its extended codes
 	}
@@ -212,15 +211,15 @@ func isCreateRace(err error) bool {
 
 // ledgerExists reports whether decant_migrations exists, without creating it.
 func (c *conn) ledgerExists(ctx context.Context) (bool, error) {
-	query := `SELECT count(*) FROM information_schema.tables WHERE table_name = 'decant_migrations' AND table_schema = current_schema()`
+	exists := postgres.TableExists
 	if c.d == SQLite {
-		query = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decant_migrations'`
+		exists = sqlite.TableExists
 	}
-	var n int
-	if err := c.db.QueryRowContext(ctx, query).Scan(&n); err != nil {
+	ok, err := exists(ctx, c.db, "decant_migrations")
+	if err != nil {
 		return false, fmt.Errorf("look for the migration ledger: %w", err)
 	}
-	return n > 0, nil
+	return ok, nil
 }
 
 // applied reads the ledger.

@@ -37,7 +37,7 @@ func (s *Store) noState(ctx context.Context, err error) (bool, error) {
 // 0 when there are none. It creates nothing.
 func (s *Store) stateVersion(ctx context.Context) (int, error) {
 	var exists bool
-	if err := s.pool.QueryRow(ctx, "SELECT to_regclass('decant_schema') IS NOT NULL").Scan(&exists); err != nil || !exists {
+	if err := s.pool.QueryRow(ctx, tableExistsSQL, "decant_schema").Scan(&exists); err != nil || !exists {
 		return 0, err
 	}
 	var v int

@@ -27,9 +27,8 @@ func (s *Store) noState(ctx context.Context, err error) (bool, error) {
 // stateVersion returns the version of the state tables, 0 when there are
 // none. It creates nothing.
 func (s *Store) stateVersion(ctx context.Context) (int, error) {
-	var n int
-	err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decant_schema'").Scan(&n)
-	if err != nil || n == 0 {
+	ok, err := TableExists(ctx, s.read, "decant_schema")
+	if err != nil || !ok {
 		return 0, err
 	}
 	var v int

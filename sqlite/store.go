@@ -18,9 +18,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
@@ -70,40 +67,17 @@ type Store struct {
 }
 
 // Open opens the database file at path, creating it if needed unless
-// cfg.MustExist is set. A "sqlite:" prefix, as in decant's connection URLs,
-// is accepted. The path may not contain '?'.
+// cfg.MustExist is set. path is read as [OpenDB] reads it.
 func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
-	path = strings.TrimPrefix(path, "sqlite:")
-	if path == "" || strings.Contains(path, "?") || path == ":memory:" {
-		return nil, fmt.Errorf("sqlite: open %q: want the path of a database file", path)
-	}
-	busy := cfg.BusyTimeout
-	if busy <= 0 {
-		busy = 10 * time.Second
-	}
-	name := path
-	if cfg.MustExist {
-		if err := mustExist(path); err != nil {
-			return nil, err
-		}
-		// mode=rw makes every connection of the pools refuse a file that
-		// went away since, instead of creating it.
-		name = "file:" + uriPath.Replace(path)
-	}
-	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)",
-		name, busy.Milliseconds())
-	if cfg.MustExist {
-		dsn += "&mode=rw"
-	}
-	db, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	db, err := OpenDB(path, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", dsn)
+	read, err := openDB(path, cfg, false)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
 	read.SetMaxOpenConns(4)
 	s := &Store{db: db, read: read}
@@ -112,24 +86,6 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// uriPath escapes the characters that a SQLite file: URI would read as
-// other than part of the path ('?' is refused before).
-var uriPath = strings.NewReplacer("%", "%25", "#", "%23")
-
-// mustExist returns an error wrapping ErrNoFile unless path is a file.
-func mustExist(path string) error {
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("sqlite: %w: %s", ErrNoFile, path)
-	case err != nil:
-		return fmt.Errorf("sqlite: open %s: %w", path, err)
-	case st.IsDir():
-		return fmt.Errorf("sqlite: open %s: is a directory, not a database file", path)
-	}
-	return nil
 }
 
 // DB returns the store's write connection pool (one connection), for tests
@@ -241,11 +197,7 @@ func (s *Store) txOf(dtx decant.Tx) (*tx, error) {
 	return t, nil
 }
 
-// timeLayout is how the state tables keep times: RFC 3339 in UTC with a
-// fixed nine fractional digits, so that text order is time order.
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
-
-func stamp(t time.Time) string { return t.UTC().Format(timeLayout) }
+func stamp(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
 func parseStamp(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

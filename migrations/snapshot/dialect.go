@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/stdlib"
-	msqlite "modernc.org/sqlite"
+	pgdb "github.com/decanthq/decant/postgres"
+	litedb "github.com/decanthq/decant/sqlite"
 )
 
 // Dialect names, as in [Info.Dialect].
@@ -30,13 +30,15 @@ type dialect interface {
 	load(ctx context.Context, s *stored) error
 }
 
-// dialectOf tells the dialect from db's driver: pgx's stdlib driver is
-// PostgreSQL, modernc.org/sqlite's is SQLite.
+// dialectOf tells the dialect from db's driver, as the technology
+// packages tell it: pgx's stdlib driver is PostgreSQL, modernc.org/sqlite's
+// is SQLite. Open db with migrations.Open, which opens both as decant's
+// stores do.
 func dialectOf(db *sql.DB) (dialect, error) {
-	switch db.Driver().(type) {
-	case *stdlib.Driver:
+	switch {
+	case pgdb.IsDB(db):
 		return &postgres{db: db}, nil
-	case *msqlite.Driver:
+	case litedb.IsDB(db):
 		return &sqlite{db: db}, nil
 	}
 	return nil, fmt.Errorf("snapshot: database driver %T is not supported: open PostgreSQL with driver \"pgx\" (github.com/jackc/pgx/v5/stdlib) or SQLite with \"sqlite\" (modernc.org/sqlite)", db.Driver())

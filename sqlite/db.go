@@ -1,0 +1,128 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+)
+
+// OpenDB opens the database file at path as a database/sql handle set up as
+// the Store's own: WAL journal, a busy timeout (Config.BusyTimeout), foreign
+// keys on, synchronous NORMAL, and transactions that take the write lock at
+// BEGIN (BEGIN IMMEDIATE), where waiting for another writer works, instead
+// of failing at their first write. It is the one way decant opens a SQLite
+// database: the store, `decant db` and `decant snapshot` (through
+// migrations.Open) all use it.
+//
+// path is a file path, or a decant connection URL sqlite:PATH or
+// sqlite://PATH; it may not contain '?'. The file is created if it does not
+// exist, unless cfg.MustExist is set: then a missing file is an error
+// wrapping [ErrNoFile], and a file removed later is not created again by a
+// new connection either. OpenDB does not connect; the first use does.
+func OpenDB(path string, cfg Config) (*sql.DB, error) {
+	return openDB(path, cfg, true)
+}
+
+// openDB opens path as OpenDB does; immediate says whether transactions
+// begin IMMEDIATE, which the store's read handle does not want.
+func openDB(path string, cfg Config, immediate bool) (*sql.DB, error) {
+	path, err := filePath(path)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MustExist {
+		if err := mustExist(path); err != nil {
+			return nil, err
+		}
+	}
+	dsn := dataSource(path, cfg)
+	if immediate {
+		dsn += "&_txlock=immediate"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// filePath takes the file path out of PATH, sqlite:PATH or sqlite://PATH,
+// and refuses what is not the path of a database file.
+func filePath(path string) (string, error) {
+	if rest, ok := strings.CutPrefix(path, "sqlite:"); ok {
+		path = strings.TrimPrefix(rest, "//")
+	}
+	if path == "" || strings.Contains(path, "?") || path == ":memory:" {
+		return "", fmt.Errorf("sqlite: open %q: want the path of a database file, as in sqlite:app.db (without '?')", path)
+	}
+	return path, nil
+}
+
+// dataSource is the driver's name for path with decant's settings.
+// busy_timeout comes first so that switching to WAL waits too.
+func dataSource(path string, cfg Config) string {
+	busy := cfg.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	name := path
+	if cfg.MustExist {
+		// mode=rw makes every connection of the pool refuse a file that
+		// went away since, instead of creating it.
+		name = "file:" + uriPath.Replace(path)
+	}
+	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)",
+		name, busy.Milliseconds())
+	if cfg.MustExist {
+		dsn += "&mode=rw"
+	}
+	return dsn
+}
+
+// uriPath escapes the characters that a SQLite file: URI would read as
+// other than part of the path ('?' is refused before).
+var uriPath = strings.NewReplacer("%", "%25", "#", "%23")
+
+// mustExist returns an error wrapping ErrNoFile unless path is a file.
+func mustExist(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sqlite: %w: %s", ErrNoFile, path)
+	case err != nil:
+		return fmt.Errorf("sqlite: open %s: %w", path, err)
+	case st.IsDir():
+		return fmt.Errorf("sqlite: open %s: is a directory, not a database file", path)
+	}
+	return nil
+}
+
+// IsDB reports whether db is a SQLite handle: one opened with the driver
+// of modernc.org/sqlite, as OpenDB opens it.
+func IsDB(db *sql.DB) bool {
+	_, ok := db.Driver().(*msqlite.Driver)
+	return ok
+}
+
+// tableExistsSQL tells whether the main database has a table of a name.
+const tableExistsSQL = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+
+// TableExists reports whether db has a table named name. It creates
+// nothing.
+func TableExists(ctx context.Context, db *sql.DB, name string) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, tableExistsSQL, name).Scan(&n)
+	return n > 0, err
+}
+
+// TimeLayout is how decant keeps a time in SQLite, in its state tables and
+// the migration ledger: RFC 3339 in UTC with a fixed nine fractional
+// digits, so that text order is time order.
+const TimeLayout = "2006-01-02T15:04:05.000000000Z"
