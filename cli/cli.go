@@ -35,6 +35,10 @@ type Common struct {
 	// check, preview or migrate starts. Nil discards them; RunMigrate
 	// falls back to its progress writer.
 	Stderr io.Writer
+
+	// closers clean up what opening left behind (a dry run's stand-in
+	// for a target that does not exist yet); see close.
+	closers []func()
 }
 
 // Validate checks the common flags.

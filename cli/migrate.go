@@ -83,6 +83,7 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	if warnw == nil {
 		warnw = errw
 	}
+	defer o.close()
 	p, st, err := o.openMigrate(ctx, warnw, o.Only, o.DryRun)
 	if err != nil {
 		return nil, err

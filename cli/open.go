@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/migrations"
 	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/sqlite"
 )
 
 // openMigrate is openWarn for `decant migrate`: a real run may create a
@@ -25,7 +27,7 @@ import (
 // the plan's pending migrations and setup files would make.
 func (c *Common) openMigrate(ctx context.Context, w io.Writer, only []string, dryRun bool) (*plan.Plan, decant.Store, error) {
 	if dryRun {
-		return c.openPlanned(ctx, w, only)
+		return c.openDryRun(ctx, w, only)
 	}
 	p, err := c.load()
 	if err != nil {
@@ -54,6 +56,53 @@ func (c *Common) openPlanned(ctx context.Context, w io.Writer, only []string) (*
 		return nil, nil, err
 	}
 	return p, ps, nil
+}
+
+// openDryRun is openPlanned for a dry run, except that a SQLite target
+// file that does not exist yet reads as an empty database: a dry run
+// predicts the first run too, which creates the file. The stand-in is an
+// empty database in a temporary directory, removed by c.close; the target's
+// path stays untouched.
+func (c *Common) openDryRun(ctx context.Context, w io.Writer, only []string) (*plan.Plan, decant.Store, error) {
+	p, st, err := c.openPlanned(ctx, w, only)
+	if !errors.Is(err, sqlite.ErrNoFile) {
+		return p, st, err
+	}
+	if p, err = c.load(); err != nil {
+		return nil, nil, err
+	}
+	tmp, err := os.MkdirTemp("", "decant-dry-run-")
+	if err != nil {
+		return nil, nil, err
+	}
+	c.closers = append(c.closers, func() { os.RemoveAll(tmp) })
+	standIn := "sqlite:" + filepath.Join(tmp, "empty.db")
+	empty, err := connect.OpenStore(ctx, standIn, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	if w != nil {
+		fmt.Fprintf(w, "decant: the target %s does not exist yet; the dry run reads it as an empty database (a real run creates it)\n",
+			decant.RedactURL(p.Connections[p.Target]))
+	}
+	// The plan's migrations are all pending against the stand-in.
+	onEmpty := *p
+	onEmpty.Connections = maps.Clone(p.Connections)
+	onEmpty.Connections[p.Target] = standIn
+	ps, err := connect.Planned(ctx, &onEmpty, empty)
+	if err != nil {
+		empty.Close()
+		return nil, nil, err
+	}
+	return p, ps, nil
+}
+
+// close runs what the open functions left to clean up.
+func (c *Common) close() {
+	for _, f := range c.closers {
+		f()
+	}
+	c.closers = nil
 }
 
 // openDB opens a database URL for `decant db` and `decant snapshot`. Only

@@ -48,8 +48,8 @@ steps:
 }
 
 // Ensure a mistyped SQLite path is not taken for an empty database: every
-// command that only reads (check, status, errors, preview, a dry run, db
-// status, snapshot save) refuses it with "no such database file: PATH"
+// command that only reads (check, status, errors, preview, db status,
+// snapshot save) refuses it with "no such database file: PATH"
 // and leaves no file behind, while migrate and db up create it.
 func TestMissingSQLiteFile(t *testing.T) {
 	t.Parallel()
@@ -60,7 +60,7 @@ func TestMissingSQLiteFile(t *testing.T) {
 	want := "no such database file: " + path
 	for _, args := range [][]string{
 		{"check"}, {"check", "--json"}, {"status"}, {"status", "--json"}, {"errors", "list"}, {"errors", "show", "1"},
-		{"preview", "people"}, {"migrate", "--dry-run"}, {"db", "status"},
+		{"preview", "people"}, {"db", "status"},
 		{"snapshot", "save", "s1", "--release", "1.0.0", "--dir", t.TempDir()},
 	} {
 		r := run(t, append(args, "-c", plan)...)
@@ -70,6 +70,19 @@ func TestMissingSQLiteFile(t *testing.T) {
 		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("decant %s created %s (stat: %v)", strings.Join(args, " "), path, err)
 		}
+	}
+	// A dry run predicts the first run, which creates the file: it reads a
+	// missing file as an empty database, says so, and creates nothing.
+	dry := mustRun(t, "migrate", "--dry-run", "--json", "-c", plan)
+	var res struct {
+		Steps []struct{ Read, Written int64 } `json:"steps"`
+	}
+	decodeJSON(t, dry, &res)
+	if len(res.Steps) != 1 || res.Steps[0].Read != 3 || res.Steps[0].Written != 3 || !strings.Contains(dry.stderr, "does not exist yet") {
+		t.Errorf("dry run on a missing file: %+v\n%s", res, dry)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the dry run created %s (stat: %v)", path, err)
 	}
 	mustRun(t, "db", "up", "-c", plan)
 	if got := queryRows(t, "sqlite:"+path, "SELECT count(*) FROM people"); got != "0" {
