@@ -53,7 +53,7 @@ func (c *Common) Validate() error {
 }
 
 func (c *Common) load() (*plan.Plan, error) {
-	return plan.Load(c.Config, plan.Options{Funcs: c.Funcs})
+	return plan.Load(c.Config, plan.Options{Funcs: c.Funcs, Sources: connect.DefaultSources()})
 }
 
 // open loads the plan and opens its target store, which must exist: the

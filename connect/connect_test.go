@@ -170,7 +170,7 @@ func TestOpenSourceRefused(t *testing.T) {
 	for _, tt := range []struct {
 		raw, want string
 	}{
-		{"mysql://app:" + secret + "@db:3306/legacy", "mysql://app:xxxxx@db:3306/legacy cannot be a source yet (use http(s):// or file:)"},
+		{"mysql://app:" + secret + "@db:3306/legacy", "mysql://app:xxxxx@db:3306/legacy cannot be a source yet (sources read file, http, https URLs)"},
 		{"couchdb+http://u:" + secret + "@couch:5984/forms", "couchdb+http://u:xxxxx@couch:5984/forms cannot be a source yet"},
 		{"postgres://app:" + secret + "@db/legacy", "postgres://app:xxxxx@db/legacy cannot be a source yet"},
 		{"sqlite:legacy.db", "sqlite:legacy.db cannot be a source yet"},

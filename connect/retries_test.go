@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/httpfeed"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -38,7 +39,7 @@ func TestFeedRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			url, requests := failingFeed(t)
 			retries := tt.retries
-			src, err := connect.OpenSource(url, t.TempDir(), plan.From{Key: "id", Cursor: "v", Retries: &retries})
+			src, err := connect.OpenSource(url, t.TempDir(), plan.From{Key: "id", Cursor: "v", Options: &httpfeed.Options{Retries: &retries}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -59,7 +59,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/decanthq/decant"
 )
@@ -135,7 +134,7 @@ func (c Config) validate(path string) error {
 		return errors.New("a csv file without a header needs columns")
 	case c.Format == FormatCSV && !c.NoHeader && len(c.Columns) > 0:
 		return errors.New("columns are only for a csv file without a header")
-	case utf8.RuneCountInString(c.Delimiter) != 1 || strings.ContainsAny(c.Delimiter, "\"\r\n") || c.Delimiter == string(utf8.RuneError):
+	case !validDelimiter(c.Delimiter):
 		return fmt.Errorf("delimiter %q: want one character other than a quote or a line break", c.Delimiter)
 	}
 	return nil

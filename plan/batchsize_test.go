@@ -102,9 +102,10 @@ func TestParse_CountsAccepted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := mustParse(t, countPlan(tt.top, tt.step, tt.from), plan.Options{LookupEnv: env(tt.env)})
 			s := p.Steps[0]
-			if p.BatchSize != tt.plan || s.BatchSize != tt.batch || s.From.PageSize != tt.page {
+			page := feedOptions(t, s.From).PageSize
+			if p.BatchSize != tt.plan || s.BatchSize != tt.batch || page != tt.page {
 				t.Errorf("plan batch_size %d, step batch_size %d, page_size %d; want %d, %d, %d",
-					p.BatchSize, s.BatchSize, s.From.PageSize, tt.plan, tt.batch, tt.page)
+					p.BatchSize, s.BatchSize, page, tt.plan, tt.batch, tt.page)
 			}
 		})
 	}

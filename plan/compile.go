@@ -17,18 +17,20 @@ import (
 // compiler validates a decoded plan and compiles its expressions, reporting
 // the first problem with its position.
 type compiler struct {
-	p     *Plan
-	funcs *transform.Funcs
-	file  *ast.File
-	zone  *time.Location
+	p       *Plan
+	funcs   *transform.Funcs
+	sources SourceKinds
+	zone    *time.Location
 }
+
+func (c *compiler) at(path string) (int, int) { return c.p.at(path) }
 
 // at returns the position of the node at a YAML path such as
 // $.steps[0].from, walking up to the nearest existing parent.
-func (c *compiler) at(path string) (int, int) {
+func (p *Plan) at(path string) (int, int) {
 	for path != "" && path != "$" {
 		if yp, err := yaml.PathString(path); err == nil {
-			if n, err := yp.FilterFile(c.file); err == nil && n != nil {
+			if n, err := yp.FilterFile(p.file); err == nil && n != nil {
 				pos := n.GetToken().Position
 				if m, ok := n.(*ast.MappingNode); ok && !m.IsFlowStyle && len(m.Values) > 0 {
 					pos = m.Values[0].Key.GetToken().Position
@@ -61,7 +63,7 @@ func (c *compiler) node(path string) ast.Node {
 	if err != nil {
 		return nil
 	}
-	n, err := yp.FilterFile(c.file)
+	n, err := yp.FilterFile(c.p.file)
 	if err != nil {
 		return nil
 	}
@@ -168,11 +170,12 @@ func (c *compiler) step(path string, s *Step) error {
 	if _, ok := c.p.Connections[s.From.Connection]; !ok {
 		return c.errf(path+".from.connection", "step %s: connection %q is not defined under connections", s.Name, s.From.Connection)
 	}
-	if err := c.fromOptions(path+".from", s); err != nil {
-		return err
-	}
-	if err := c.count(path+".from.page_size", "from.page_size"); err != nil {
-		return err
+	if c.sources != nil {
+		opts, err := c.p.SourceOptions(s, c.sources)
+		if err != nil {
+			return err
+		}
+		s.From.Options = opts
 	}
 	if len(s.Key) == 0 {
 		return c.errf(path, "step %s: key (the upsert key column or columns) is required", s.Name)
@@ -399,35 +402,4 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// fromOptions rejects options that the step's kind of source does not read,
-// so a misplaced option is not silently ignored.
-func (c *compiler) fromOptions(path string, s *Step) error {
-	f := s.From
-	raw := c.p.Connections[f.Connection]
-	var bad []string
-	switch {
-	case strings.HasPrefix(raw, "file:"):
-		for name, set := range map[string]bool{"cursor_param": f.CursorParam != "", "size_param": f.SizeParam != "",
-			"cursor_type": f.CursorType != "", "start": f.Start != "", "page_size": f.PageSize != 0, "items": f.Items != "",
-			"username": f.Username != "", "password": f.Password != "", "bearer_token": f.BearerToken != "",
-			"ca_file": f.CAFile != "", "insecure_skip_verify": f.InsecureSkipVerify, "timeout": f.Timeout != 0,
-			"retries": f.Retries != nil, "max_body": f.MaxBody != 0, "header": len(f.Header) > 0} {
-			if set {
-				bad = append(bad, name)
-			}
-		}
-	case strings.HasPrefix(raw, "http:"), strings.HasPrefix(raw, "https:"):
-		for name, set := range map[string]bool{"format": f.Format != "", "delimiter": f.Delimiter != ""} {
-			if set {
-				bad = append(bad, name)
-			}
-		}
-	}
-	if len(bad) > 0 {
-		sort.Strings(bad)
-		return c.errf(path+"."+bad[0], "step %s: from.%s does not apply to connection %s (%s)", s.Name, bad[0], f.Connection, decant.RedactURL(raw))
-	}
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/transform"
 )
@@ -74,7 +75,7 @@ func TestDocs_ExamplesLoad(t *testing.T) {
 			continue // a fragment
 		}
 		n++
-		if _, err := plan.Parse("docs/plan.md", []byte(src), plan.Options{LookupEnv: docEnv}); err != nil {
+		if _, err := plan.Parse("docs/plan.md", []byte(src), plan.Options{LookupEnv: docEnv, Sources: connect.DefaultSources()}); err != nil {
 			t.Errorf("example %d does not load: %v", n, err)
 		}
 	}
@@ -92,7 +93,7 @@ func TestDocs_DrishtiExample(t *testing.T) {
 		t.Fatal("the Drishti example is missing")
 	}
 	src := yamlBlock.FindStringSubmatch(doc[i-len("```yaml\n"):])[1]
-	p, err := plan.Parse("docs/plan.md", []byte(src), plan.Options{LookupEnv: docEnv})
+	p, err := plan.Parse("docs/plan.md", []byte(src), plan.Options{LookupEnv: docEnv, Sources: connect.DefaultSources()})
 	if err != nil {
 		t.Fatal(err)
 	}

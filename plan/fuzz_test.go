@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -49,7 +50,7 @@ func FuzzLoad(f *testing.F) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			p, err = plan.Parse(filepath.Join("dir", "p.yaml"), src, plan.Options{LookupEnv: env})
+			p, err = plan.Parse(filepath.Join("dir", "p.yaml"), src, plan.Options{LookupEnv: env, Sources: connect.DefaultSources()})
 		}()
 		select {
 		case <-done:

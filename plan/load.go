@@ -42,6 +42,12 @@ type Options struct {
 	Funcs *transform.Funcs
 	// LookupEnv resolves ${VAR}; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// Sources names the options of each kind of source, so that a step's
+	// from options are decoded into From.Options and checked at load,
+	// each error at its file:line:col. Pass connect.DefaultSources().
+	// Nil leaves them as written: [Plan.SourceOptions] decodes them when
+	// the source opens (connect.Sources does), with the same errors.
+	Sources SourceKinds
 }
 
 // Load reads and validates the plan file at path.
@@ -66,6 +72,7 @@ func Parse(name string, src []byte, opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, p.wrap(err)
 	}
+	p.file = f
 	if len(f.Docs) != 1 || f.Docs[0].Body == nil {
 		return nil, p.errAt(1, 1, "the plan must be one YAML document with connections and steps")
 	}
@@ -81,7 +88,7 @@ func Parse(name string, src []byte, opts Options) (*Plan, error) {
 	if err := yaml.NodeToValue(body, p, yaml.Strict()); err != nil {
 		return nil, p.wrap(err)
 	}
-	c := &compiler{p: p, funcs: opts.Funcs, file: f}
+	c := &compiler{p: p, funcs: opts.Funcs, sources: opts.Sources}
 	if err := c.run(); err != nil {
 		return nil, err
 	}

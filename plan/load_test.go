@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/httpfeed"
 	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/transform"
 )
@@ -33,6 +35,9 @@ func mustParse(t *testing.T, src string, opts plan.Options) *plan.Plan {
 	if opts.LookupEnv == nil {
 		opts.LookupEnv = noEnv
 	}
+	if opts.Sources == nil {
+		opts.Sources = connect.DefaultSources()
+	}
 	p, err := plan.Parse("p.yaml", []byte(src), opts)
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
@@ -46,6 +51,9 @@ func parseErr(t *testing.T, src string, opts plan.Options) *plan.Error {
 	if opts.LookupEnv == nil {
 		opts.LookupEnv = noEnv
 	}
+	if opts.Sources == nil {
+		opts.Sources = connect.DefaultSources()
+	}
 	p, err := plan.Parse("p.yaml", []byte(src), opts)
 	if err == nil {
 		t.Fatalf("Parse succeeded (%d steps), want an error", len(p.Steps))
@@ -57,10 +65,26 @@ func parseErr(t *testing.T, src string, opts plan.Options) *plan.Error {
 	return pe
 }
 
+// fromSummary is the part of a loaded from a test can compare.
+type fromSummary struct {
+	Connection, Key, Cursor string
+	Options                 any
+}
+
+// feedOptions returns the feed options a step's from was decoded into.
+func feedOptions(t *testing.T, f plan.From) *httpfeed.Options {
+	t.Helper()
+	o, ok := f.Options.(*httpfeed.Options)
+	if !ok {
+		t.Fatalf("from options are %T, want *httpfeed.Options", f.Options)
+	}
+	return o
+}
+
 // stepSummary is the part of a loaded step a test can compare.
 type stepSummary struct {
 	Name      string
-	From      plan.From
+	From      fromSummary
 	Key       []string
 	BatchSize int
 	Label     string
@@ -93,7 +117,7 @@ func names(ns []transform.Named) []string {
 func summarize(s *plan.Step) stepSummary {
 	sp := s.Spec
 	sum := stepSummary{
-		Name: s.Name, From: s.From, Key: s.Key, BatchSize: s.BatchSize,
+		Name: s.Name, From: fromSummary{s.From.Connection, s.From.Key, s.From.Cursor, s.From.Options}, Key: s.Key, BatchSize: s.BatchSize,
 		Label: sp.To.Label, Table: sp.To.Table, Routes: sp.To.Tables,
 		Lets: names(sp.Let), Map: names(sp.Map), HasFields: sp.Fields != nil,
 		Columns: map[string]string{}, NullIf: sp.Default.NullIf,
@@ -113,7 +137,7 @@ func summarize(s *plan.Step) stepSummary {
 // Ensure the example plan loads with its defaults, its route aliases, its
 // lets, columns and children compiled.
 func TestLoad_OK(t *testing.T) {
-	p, err := plan.Load("testdata/ok.yaml", plan.Options{LookupEnv: noEnv})
+	p, err := plan.Load("testdata/ok.yaml", plan.Options{LookupEnv: noEnv, Sources: connect.DefaultSources()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +163,7 @@ func TestLoad_OK(t *testing.T) {
 	}
 	want := stepSummary{
 		Name: "forms",
-		From: plan.From{Connection: "feed", Key: "instanceId", Cursor: "serverVersion", Timeout: plan.Duration(10 * time.Second)},
+		From: fromSummary{Connection: "feed", Key: "instanceId", Cursor: "serverVersion", Options: &httpfeed.Options{Timeout: 10 * time.Second}},
 		Key:  []string{"instance_id"}, BatchSize: 100, Label: "form name",
 		Routes: map[string]string{
 			"tt": "tt", "tt_1": "tt", "tt_2": "tt", "tt_booster": "tt",
@@ -167,7 +191,7 @@ func TestLoad_OK(t *testing.T) {
 // double-encoded formInstance, the alias route, fields with the id renamed
 // to <bind_type>_id, unix_ms timestamps, null_if and child rows.
 func TestLoad_OKMapsDrishtiForm(t *testing.T) {
-	p, err := plan.Load("testdata/ok.yaml", plan.Options{LookupEnv: noEnv})
+	p, err := plan.Load("testdata/ok.yaml", plan.Options{LookupEnv: noEnv, Sources: connect.DefaultSources()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -778,7 +802,7 @@ func TestParse_Env(t *testing.T) {
 			if got := p.Connections["feed"]; got != tt.wantFeed {
 				t.Errorf("feed = %q, want %q", got, tt.wantFeed)
 			}
-			if got := p.Steps[0].From.Password; got != tt.wantPass {
+			if got := feedOptions(t, p.Steps[0].From).Password; got != tt.wantPass {
 				t.Errorf("password = %q, want %q", got, tt.wantPass)
 			}
 		})
@@ -825,7 +849,7 @@ func TestParse_EnvInjectionBlock(t *testing.T) {
       tag: |
         "${TAG}" + record.kind
 `, plan.Options{LookupEnv: env(map[string]string{"PW": "x\nevil: 1\n- y", "TAG": "t-"})})
-	if got, want := p.Steps[0].From.Password, "x\nevil: 1\n- y"; got != want {
+	if got, want := feedOptions(t, p.Steps[0].From).Password, "x\nevil: 1\n- y"; got != want {
 		t.Errorf("password = %q, want %q", got, want)
 	}
 	if got, want := p.Steps[0].Spec.Map[1].Prog.Source, "\"t-\" + record.kind\n"; got != want {
@@ -837,7 +861,7 @@ func TestParse_EnvInjectionBlock(t *testing.T) {
 func TestParse_EnvFromProcess(t *testing.T) {
 	t.Setenv("DECANT_PLAN_TEST_DB", "other.db")
 	p, err := plan.Parse("p.yaml", []byte("connections:\n  target: sqlite:${DECANT_PLAN_TEST_DB}\n"+
-		"steps:\n  - name: a\n    from: {connection: target}\n    key: id\n    to: {table: a}\n    map: {id: record.id}\n"), plan.Options{})
+		"steps:\n  - name: a\n    from: {connection: target}\n    key: id\n    to: {table: a}\n    map: {id: record.id}\n"), plan.Options{Sources: connect.DefaultSources()})
 	if err != nil {
 		t.Fatal(err)
 	}

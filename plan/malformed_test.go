@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/decanthq/decant/httpfeed"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -100,19 +101,19 @@ func TestParse_EnvTypedValues(t *testing.T) {
 	vars := map[string]string{"YES": "true", "NO": "false", "N": "7", "BAD": "maybe"}
 	for _, tt := range []struct {
 		name, from string
-		check      func(plan.From) bool
+		check      func(*httpfeed.Options) bool
 	}{
-		{"BoolDefault", "      insecure_skip_verify: ${X:-false}\n", func(f plan.From) bool { return !f.InsecureSkipVerify }},
-		{"BoolDefaultTrue", "      insecure_skip_verify: ${X:-true}\n", func(f plan.From) bool { return f.InsecureSkipVerify }},
-		{"BoolSet", "      insecure_skip_verify: ${YES}\n", func(f plan.From) bool { return f.InsecureSkipVerify }},
-		{"BoolQuoted", "      insecure_skip_verify: '${YES}'\n", func(f plan.From) bool { return f.InsecureSkipVerify }},
+		{"BoolDefault", "      insecure_skip_verify: ${X:-false}\n", func(f *httpfeed.Options) bool { return !f.InsecureSkipVerify }},
+		{"BoolDefaultTrue", "      insecure_skip_verify: ${X:-true}\n", func(f *httpfeed.Options) bool { return f.InsecureSkipVerify }},
+		{"BoolSet", "      insecure_skip_verify: ${YES}\n", func(f *httpfeed.Options) bool { return f.InsecureSkipVerify }},
+		{"BoolQuoted", "      insecure_skip_verify: '${YES}'\n", func(f *httpfeed.Options) bool { return f.InsecureSkipVerify }},
 		{"BoolFlow", "      {insecure_skip_verify: '${NO:-true}'}\n", nil},
-		{"PageSize", "      page_size: ${N}\n", func(f plan.From) bool { return f.PageSize == 7 }},
-		{"Retries", "      retries: ${X:-3}\n", func(f plan.From) bool { return f.Retries != nil && *f.Retries == 3 }},
-		{"MaxBody", "      max_body: ${N}\n", func(f plan.From) bool { return f.MaxBody == 7 }},
-		{"Timeout", "      timeout: ${X:-3s}\n", func(f plan.From) bool { return f.Timeout.Std().String() == "3s" }},
+		{"PageSize", "      page_size: ${N}\n", func(f *httpfeed.Options) bool { return f.PageSize == 7 }},
+		{"Retries", "      retries: ${X:-3}\n", func(f *httpfeed.Options) bool { return f.Retries != nil && *f.Retries == 3 }},
+		{"MaxBody", "      max_body: ${N}\n", func(f *httpfeed.Options) bool { return f.MaxBody == 7 }},
+		{"Timeout", "      timeout: ${X:-3s}\n", func(f *httpfeed.Options) bool { return f.Timeout.String() == "3s" }},
 		// A string key given "true" keeps the text.
-		{"StringKeepsText", "      username: ${YES}\n", func(f plan.From) bool { return f.Username == "true" }},
+		{"StringKeepsText", "      username: ${YES}\n", func(f *httpfeed.Options) bool { return f.Username == "true" }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -120,13 +121,13 @@ func TestParse_EnvTypedValues(t *testing.T) {
 				return
 			}
 			p := mustParse(t, src(tt.from), plan.Options{LookupEnv: env(vars)})
-			if !tt.check(p.Steps[0].From) {
-				t.Errorf("from = %+v", p.Steps[0].From)
+			if f := feedOptions(t, p.Steps[0].From); !tt.check(f) {
+				t.Errorf("from options = %+v", f)
 			}
 		})
 	}
 	flow := header + "  - name: a\n    key: id\n    to: {table: a}\n    map: {id: record.id}\n    from: {connection: feed, key: id, insecure_skip_verify: '${YES}'}\n"
-	if p := mustParse(t, flow, plan.Options{LookupEnv: env(vars)}); !p.Steps[0].From.InsecureSkipVerify {
+	if p := mustParse(t, flow, plan.Options{LookupEnv: env(vars)}); !feedOptions(t, p.Steps[0].From).InsecureSkipVerify {
 		t.Errorf("flow style: insecure_skip_verify = false, want true")
 	}
 	p := mustParse(t, header+"  - name: a\n    key: id\n    batch_size: ${N}\n    to: {table: a}\n    map: {id: record.id}\n    from: {connection: feed, key: id}\n",

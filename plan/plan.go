@@ -5,10 +5,7 @@
 package plan
 
 import (
-	"fmt"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -44,7 +41,8 @@ type Plan struct {
 	Connections map[string]string `yaml:"connections"`
 	Steps       []*Step           `yaml:"steps"`
 
-	src []byte
+	src  []byte
+	file *ast.File // the parsed plan, for positions
 }
 
 // Path resolves a path written in the plan: relative paths are taken from
@@ -73,39 +71,6 @@ type Step struct {
 
 	// Spec is the compiled mapping, set by Load.
 	Spec transform.Spec `yaml:"-"`
-}
-
-// From says where a step's records come from: a connection and the options
-// of its source. Options that do not apply to the connection's kind are
-// rejected at load.
-type From struct {
-	Connection string `yaml:"connection"`
-	// Key is the JSON path (GJSON syntax) of the record key.
-	Key string `yaml:"key"`
-	// Cursor is the JSON path of the cursor value (HTTP feeds).
-	Cursor string `yaml:"cursor"`
-	// Items is the JSON path of the items array in a feed page; empty means
-	// the page is a top-level array.
-	Items       string `yaml:"items"`
-	CursorParam string `yaml:"cursor_param"`
-	SizeParam   string `yaml:"size_param"`
-	CursorType  string `yaml:"cursor_type"`
-	Start       string `yaml:"start"`
-	PageSize    int    `yaml:"page_size"`
-	// Format of a file: jsonl or csv (default from the extension).
-	Format    string `yaml:"format"`
-	Delimiter string `yaml:"delimiter"`
-	// Username and Password are sent as HTTP basic auth.
-	Username string `yaml:"username"`
-	Password string `yaml:"password"`
-	// BearerToken is sent as "Authorization: Bearer ...".
-	BearerToken        string            `yaml:"bearer_token"`
-	CAFile             string            `yaml:"ca_file"`
-	InsecureSkipVerify bool              `yaml:"insecure_skip_verify"`
-	Timeout            Duration          `yaml:"timeout"`
-	Retries            *int              `yaml:"retries"`
-	MaxBody            int64             `yaml:"max_body"`
-	Header             map[string]string `yaml:"header"`
 }
 
 // To says which table rows go to: a fixed table, or a route by an
@@ -146,26 +111,6 @@ type Child struct {
 	Map       Exprs                 `yaml:"map"`
 	Fields    *Expr                 `yaml:"fields"`
 	Columns   map[string]ColumnSpec `yaml:"columns"`
-}
-
-// Duration is a time.Duration written as "30s", "3m".
-type Duration time.Duration
-
-// Std returns the duration as a time.Duration.
-func (d Duration) Std() time.Duration { return time.Duration(d) }
-
-// UnmarshalYAML parses a Go duration string ("30s", "3m").
-func (d *Duration) UnmarshalYAML(n ast.Node) error {
-	s, tk, err := scalar(n)
-	if err != nil {
-		return err
-	}
-	v, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		return &Error{Line: tk.Position.Line, Col: tk.Position.Column, Msg: fmt.Sprintf("%q is not a duration (write e.g. 30s, 3m, 1h)", s)}
-	}
-	*d = Duration(v)
-	return nil
 }
 
 // Step returns the step named name, or nil.

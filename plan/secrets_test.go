@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -31,7 +32,7 @@ func TestParse_ErrorLineHidesSecrets(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := plan.Parse("p.yaml", []byte(tt.src), plan.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+			_, err := plan.Parse("p.yaml", []byte(tt.src), plan.Options{LookupEnv: func(string) (string, bool) { return "", false }, Sources: connect.DefaultSources()})
 			var pe *plan.Error
 			if !errors.As(err, &pe) {
 				t.Fatalf("Parse error = %v, want a *plan.Error", err)
@@ -53,7 +54,7 @@ func TestParse_ErrorLineHidesSecrets(t *testing.T) {
 func TestParse_ErrorLineKeepsTheRest(t *testing.T) {
 	t.Parallel()
 	src := "version: 1\nconnections: {target: 'sqlite:o.db', feed: 'https://h/f'}\nsteps:\n  - name: s\n    from: {connection: feed, key: id, password: '${FEED_PW}', bogus: 1}\n"
-	_, err := plan.Parse("p.yaml", []byte(src), plan.Options{LookupEnv: func(string) (string, bool) { return "pw", true }})
+	_, err := plan.Parse("p.yaml", []byte(src), plan.Options{LookupEnv: func(string) (string, bool) { return "pw", true }, Sources: connect.DefaultSources()})
 	var pe *plan.Error
 	if !errors.As(err, &pe) {
 		t.Fatalf("Parse error = %v, want a *plan.Error", err)

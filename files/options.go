@@ -1,0 +1,58 @@
+package files
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/decanthq/decant"
+)
+
+// Options are a file's options as a plan writes them under a step's from
+// (docs/plan.md, "Files"); each field's yaml tag is its key. A zero field
+// means its default. [Open] turns them into a [Config].
+type Options struct {
+	// Format is "jsonl" or "csv". Defaults from the extension (see [Config]).
+	Format string `yaml:"format"`
+	// Delimiter separates CSV fields: one character. Defaults to ","
+	// (a tab for .tsv files).
+	Delimiter string `yaml:"delimiter"`
+}
+
+// Validate checks the options on their own (the format a file's extension
+// implies is checked by [Open]), each error a *decant.OptionError naming
+// the option.
+func (o *Options) Validate() error {
+	switch {
+	case o.Format != "" && o.Format != FormatJSONL && o.Format != FormatCSV:
+		return &decant.OptionError{Option: "format", Err: fmt.Errorf("want %q or %q, not %q", FormatJSONL, FormatCSV, o.Format)}
+	case o.Delimiter != "" && !validDelimiter(o.Delimiter):
+		return &decant.OptionError{Option: "delimiter", Err: fmt.Errorf("want one character other than a quote or a line break, not %q", o.Delimiter)}
+	}
+	return nil
+}
+
+// validDelimiter reports whether d can separate CSV fields.
+func validDelimiter(d string) bool {
+	return utf8.RuneCountInString(d) == 1 && !strings.ContainsAny(d, "\"\r\n") && d != string(utf8.RuneError)
+}
+
+// Config returns the file configuration of these options for records
+// whose key and cursor are at key and cursor (gjson paths for JSON Lines,
+// column names for CSV).
+func (o *Options) Config(key, cursor string) Config {
+	return Config{Format: o.Format, Delimiter: o.Delimiter, Key: key, Cursor: cursor}
+}
+
+// Open returns a source reading the file at path with options o, for
+// records whose key and cursor are at key and cursor. A nil o means every
+// default.
+func Open(path, key, cursor string, o *Options) (*Source, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("files: %w", err)
+	}
+	return New(path, o.Config(key, cursor))
+}
