@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"regexp"
@@ -58,6 +59,61 @@ func TestDocs_EveryKeyDocumented(t *testing.T) {
 			t.Errorf("docs/plan.md has no section for the function %s", fn)
 		}
 	}
+}
+
+// Ensure every kind of source documents all its options in one section of
+// its own under "### from", so that a source added to the registry cannot
+// go undocumented.
+func TestDocs_EverySourceOptionDocumented(t *testing.T) {
+	doc := readDoc(t)
+	i := strings.Index(doc, "\n### from")
+	if i < 0 {
+		t.Fatal(`docs/plan.md has no "### from" section`)
+	}
+	from := doc[i+1:]
+	from = from[:strings.Index(from[1:], "\n### ")+1]
+	sections := strings.Split(from, "\n#### ")[1:]
+	r := connect.DefaultSources()
+	checked := map[string]bool{} // http and https share one type
+	for _, scheme := range r.Schemes() {
+		typ := fmt.Sprintf("%T", r.NewOptions(scheme))
+		if checked[typ] {
+			continue
+		}
+		checked[typ] = true
+		keys := plan.OptionNames(r.NewOptions(scheme))
+		if len(keys) == 0 {
+			t.Errorf("the %s: source has no options type with yaml keys", scheme)
+			continue
+		}
+		best, missing := "", keys
+		for _, sec := range sections {
+			var m []string
+			for _, k := range keys {
+				if !documentedRow(sec, k) {
+					m = append(m, k)
+				}
+			}
+			if len(m) < len(missing) {
+				best, missing = strings.SplitN(sec, "\n", 2)[0], m
+			}
+		}
+		if len(missing) > 0 {
+			t.Errorf("no section under from documents every option of %s: sources (%T); closest is %q, which lacks %q",
+				scheme, r.NewOptions(scheme), best, missing)
+		}
+	}
+}
+
+// documentedRow reports whether a table row of section starts by naming key.
+func documentedRow(section, key string) bool {
+	for _, line := range strings.Split(section, "\n") {
+		if cell, _, ok := strings.Cut(strings.TrimPrefix(line, "| "), " |"); ok && strings.HasPrefix(line, "| ") &&
+			strings.Contains(cell, "`"+key+"`") {
+			return true
+		}
+	}
+	return false
 }
 
 var yamlBlock = regexp.MustCompile("(?s)```yaml\n(.*?)```")
