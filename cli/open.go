@@ -110,13 +110,14 @@ func (c *Common) close() {
 // the others refuse a missing one, so that a mistyped path is not read as
 // an empty database.
 func openDB(url string, create bool) (*sql.DB, error) {
-	if path, ok := strings.CutPrefix(url, "sqlite:"); ok && !create {
-		path = strings.TrimPrefix(path, "//")
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("no such database file: %s; check --database (or the plan's target), or run `decant db up` or `decant migrate` to create it", path)
-		}
+	if create {
+		return migrations.Open(url)
 	}
-	return migrations.Open(url)
+	db, err := migrations.OpenExisting(url)
+	if errors.Is(err, sqlite.ErrNoFile) {
+		return nil, fmt.Errorf("%w; check --database (or the plan's target), or run `decant db up` or `decant migrate` to create it", err)
+	}
+	return db, err
 }
 
 // planTarget reads, for `decant db` and `decant snapshot` run without
