@@ -44,7 +44,7 @@ type SourceKinds interface {
 // at the option's file:line:col.
 func (p *Plan) SourceOptions(s *Step, kinds SourceKinds) (any, error) {
 	raw := p.Connections[s.From.Connection]
-	opts := kinds.NewOptions(Scheme(raw))
+	opts := kinds.NewOptions(scheme(raw))
 	if opts == nil {
 		// Opening the connection fails and names the schemes that work; a
 		// plan that names a source decant does not read yet still loads.
@@ -62,9 +62,9 @@ func (p *Plan) SourceOptions(s *Step, kinds SourceKinds) (any, error) {
 	return opts, nil
 }
 
-// Scheme returns the lower-case scheme of a connection URL, "" if it has
+// scheme returns the lower-case scheme of a connection URL, "" if it has
 // none.
-func Scheme(raw string) string {
+func scheme(raw string) string {
 	i := strings.Index(raw, ":")
 	if i < 0 {
 		return ""
@@ -140,8 +140,8 @@ func yamlName(f reflect.StructField) string {
 // unknown is the error for a key the options type does not have: it
 // belongs to another kind of source, or it is a typo.
 func (d *optionDecoder) unknown(o option, fields map[string]int) error {
-	for _, scheme := range d.kinds.Schemes() {
-		if slices.Contains(OptionNames(d.kinds.NewOptions(scheme)), o.name) {
+	for _, other := range d.kinds.Schemes() {
+		if slices.Contains(OptionNames(d.kinds.NewOptions(other)), o.name) {
 			return d.p.errNode(o.key, fmt.Sprintf("step %s: from.%s does not apply to connection %s (%s)",
 				d.s.Name, o.name, d.s.From.Connection, decant.RedactURL(d.raw)))
 		}
