@@ -218,28 +218,19 @@ func RunErrorsRetry(ctx context.Context, o ErrorsOpts, w io.Writer) ([]engine.Re
 	return res, nil
 }
 
-// jsonError is a RecordError as --json prints it (payload as text).
+// jsonError is a RecordError as --json prints it: the payload as text
+// and the history as a list of lines, in place of the embedded fields
+// (encoding/json prefers the shallower field of a name).
 type jsonError struct {
-	ID        int64     `json:"id"`
-	Scope     string    `json:"scope"`
-	Step      string    `json:"step"`
-	Key       string    `json:"key"`
-	SourceKey string    `json:"source_key"`
-	Message   string    `json:"message"`
-	Detail    string    `json:"detail"`
-	Payload   string    `json:"payload"`
-	Attempts  int       `json:"attempts"`
-	Resolved  bool      `json:"resolved"`
-	Created   time.Time `json:"created"`
-	Updated   time.Time `json:"updated"`
-	History   []string  `json:"history"`
+	decant.RecordError
+	Payload string   `json:"payload"`
+	History []string `json:"history"`
 }
 
 func jsonErrors(errs []decant.RecordError) []jsonError {
 	out := make([]jsonError, 0, len(errs))
 	for _, e := range errs {
-		out = append(out, jsonError{e.ID, e.Scope, e.Step, e.Key, e.SourceKey, e.Message, e.Detail, string(e.Payload),
-			e.Attempts, e.Resolved, e.Created, e.Updated, historyLines(e.History)})
+		out = append(out, jsonError{RecordError: e, Payload: string(e.Payload), History: historyLines(e.History)})
 	}
 	return out
 }
