@@ -153,6 +153,9 @@ func (c *compiler) connections() error {
 	p := c.p
 	for _, name := range sortedNames(p.Connections) {
 		u := p.Connections[name]
+		if msg := passwordProblem(u); msg != "" {
+			return c.errf("$.connections."+name, "connection %s: %s", name, msg)
+		}
 		if _, err := url.Parse(u); err != nil || !strings.Contains(u, ":") {
 			return c.errf("$.connections."+name, "connection %s: %q is not a URL", name, decant.RedactURL(u))
 		}
