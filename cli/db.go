@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -33,6 +35,25 @@ type DBOpts struct {
 	// Since is redo's --since-release.
 	Since  string
 	Reason string
+
+	// dirHint says, after "no such directory", where the default --dir
+	// came from; empty when --dir was given.
+	dirHint string
+}
+
+// isDir refuses a path given for flag that is not a directory, saying
+// whether it is missing (then adding hint) or something else.
+func isDir(flag, path, hint string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s %s: no such directory%s", flag, path, hint)
+	case err != nil:
+		return fmt.Errorf("%s %s: %w", flag, path, err)
+	case !st.IsDir():
+		return fmt.Errorf("%s %s: not a directory", flag, path)
+	}
+	return nil
 }
 
 // Validate checks the flags.
@@ -46,8 +67,8 @@ func (o *DBOpts) Validate() error {
 	if o.Dir == "" {
 		o.Dir = "migrations"
 	}
-	if st, err := os.Stat(o.Dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("--dir %s: not a directory of migrations", o.Dir)
+	if err := isDir("--dir", o.Dir, o.dirHint); err != nil {
+		return err
 	}
 	switch migrations.LockMode(o.Lock) {
 	case "", migrations.LockAdvisory, migrations.LockTable:
@@ -93,24 +114,32 @@ func (o *DBOpts) open(create bool) (*sql.DB, error) {
 // fromPlan fills in, from the plan's target, what the flags leave out. The
 // database: --database comes first, then a plan named with -c, then
 // $DECANT_DATABASE, then decant.yaml if it exists. The migrations
-// directory: --dir, then the plan's migrations key when a plan is named
-// with -c or gave the database.
+// directory, when a plan is named with -c or gave the database: --dir,
+// then the plan's migrations key, then the plan directory's migrations;
+// like every path of the plan, not the working directory's.
 func (o *DBOpts) fromPlan(c *cobra.Command) error {
 	named := c.Flags().Changed("config")
 	needDB := o.Database == "" && (named || os.Getenv("DECANT_DATABASE") == "")
-	needDir := !c.Flags().Changed("dir") && (named || needDB)
-	if !needDB && !needDir {
+	needDir := !c.Flags().Changed("dir")
+	if needDir {
+		o.dirHint = "; give --dir, or name a plan with -c"
+	}
+	if !needDB && !(needDir && named) {
 		return nil
 	}
-	url, dir, err := planTarget(c)
-	if err != nil {
+	d, err := planTarget(c)
+	if err != nil || d.dir == "" {
 		return err
 	}
 	if needDB {
-		o.Database = url
+		o.Database = d.url
 	}
-	if needDir && dir != "" {
-		o.Dir = dir
+	switch {
+	case !needDir:
+	case d.migrations != "":
+		o.Dir, o.dirHint = d.migrations, " (the plan's migrations key); create it, or correct the key"
+	default:
+		o.Dir, o.dirHint = filepath.Join(d.dir, "migrations"), "; the plan has no migrations key, give --dir"
 	}
 	return nil
 }
@@ -119,7 +148,7 @@ func newDBCmd() *cobra.Command {
 	o := &DBOpts{}
 	cmd := &cobra.Command{Use: "db", Short: "Versioned schema and data migrations (see docs/migrations.md)"}
 	cmd.PersistentFlags().StringVar(&o.Database, "database", "", "database URL (default: the target of the plan -c names, else $DECANT_DATABASE)")
-	cmd.PersistentFlags().StringVar(&o.Dir, "dir", "migrations", "directory of migration files (default: the plan's migrations key when the database comes from the plan)")
+	cmd.PersistentFlags().StringVar(&o.Dir, "dir", "migrations", "directory of migration files (default: the plan's migrations key, else migrations beside the plan)")
 	cmd.PersistentFlags().StringVar(&o.Lock, "lock", "", "advisory (PostgreSQL default) or table (for PgBouncer transaction pooling)")
 	cmd.PersistentFlags().DurationVar(&o.LockTimeout, "lock-timeout", 5*time.Minute, "how long to wait for another run's lock")
 	run := func(fn func(context.Context, DBOpts, io.Writer) error) func(*cobra.Command, []string) error {
@@ -128,7 +157,7 @@ func newDBCmd() *cobra.Command {
 			if err := o.fromPlan(c); err != nil {
 				return err
 			}
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			return fn(c.Context(), *o, c.OutOrStdout())
@@ -143,7 +172,7 @@ func newDBCmd() *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			n, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil || n < 1 {
-				return fmt.Errorf("baseline: %q is not a migration number", args[0])
+				return usageError(fmt.Errorf("db baseline: %q is not a migration number (1 or more)", args[0]))
 			}
 			o.To = n
 			return run(RunDBBaseline)(c, nil)

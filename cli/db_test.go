@@ -60,7 +60,7 @@ func TestDBCommands(t *testing.T) {
 			// down: refused while 0002 has no down section, then done.
 			write("0003_c.sql", "CREATE TABLE c (y integer);\n-- decant:down\nDROP TABLE c;\n")
 			mustRun(t, append(db, "up")...)
-			if r := run(t, append(db, "down")...); r.code != 1 || !strings.Contains(r.stderr, `"to" not set`) {
+			if r := run(t, append(db, "down")...); r.code != 2 || !strings.Contains(r.stderr, `"to" not set`) {
 				t.Errorf("down without --to:\n%s", r)
 			}
 			if r := run(t, append(db, "down", "--to", "0")...); r.code != 1 || !strings.Contains(r.stderr, "0002_b.sql has no down section") {
@@ -80,7 +80,7 @@ func TestDBCommands(t *testing.T) {
 		})
 	}
 	for _, tt := range []struct{ args, want string }{
-		{"db up --dir /nonexistent --database sqlite:x.db", "--dir /nonexistent: not a directory"},
+		{"db up --dir /nonexistent --database sqlite:x.db", "--dir /nonexistent: no such directory"},
 		{"db up --dir . --database mysql://x", "must start with postgres://"},
 		{"db up --dir . --database sqlite:x.db --lock nope", `--lock "nope"`},
 		{"db baseline zero --dir . --database sqlite:x.db", `"zero" is not a migration number`},

@@ -36,7 +36,7 @@ func newErrorsCmd(c *Common) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
 			o.Stderr = cmd.ErrOrStderr()
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			_, err := RunErrorsList(cmd.Context(), *o, cmd.OutOrStdout())
@@ -51,10 +51,10 @@ func newErrorsCmd(c *Common) *cobra.Command {
 			o.Common = *c
 			id, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil || id <= 0 {
-				return fmt.Errorf("errors show: %q is not an error id (a positive number from `decant errors list`)", args[0])
+				return usageError(fmt.Errorf("errors show: %q is not an error id (a positive number from `decant errors list`)", args[0]))
 			}
 			o.ID = id
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			return RunErrorsShow(cmd.Context(), *o, cmd.OutOrStdout())
@@ -64,7 +64,7 @@ func newErrorsCmd(c *Common) *cobra.Command {
 		Use: "retry", Short: "Re-run stored payloads through the current plan", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			_, err := RunErrorsRetry(cmd.Context(), *o, cmd.OutOrStdout())

@@ -36,7 +36,7 @@ compatible type. It writes nothing. Exit code 2 when it finds problems.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
 			o.Stderr = cmd.ErrOrStderr()
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			_, err := RunCheck(cmd.Context(), *o, cmd.OutOrStdout())
@@ -209,7 +209,7 @@ func newPreviewCmd(c *Common) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Common, o.Step = *c, args[0]
 			o.Stderr = cmd.ErrOrStderr()
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			return RunPreview(cmd.Context(), *o, cmd.OutOrStdout())
@@ -280,7 +280,7 @@ func newStatusCmd(c *Common) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := StatusOpts{Common: *c}
-			if err := o.Validate(); err != nil {
+			if err := validate(&o); err != nil {
 				return err
 			}
 			_, err := RunStatus(cmd.Context(), o, cmd.OutOrStdout())

@@ -62,7 +62,7 @@ SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signa
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			_, err := RunMigrate(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())

@@ -120,36 +120,44 @@ func openDB(url string, create bool) (*sql.DB, error) {
 	return db, err
 }
 
-// planTarget reads, for `decant db` and `decant snapshot` run without
-// --database, the database and migrations directory of the plan that -c
-// names: the plan's target connection (a relative SQLite path read from
-// the plan's directory, as migrate does) and its migrations key. It
-// returns empty strings when -c was not given and the default plan file
-// does not exist.
-func planTarget(cmd *cobra.Command) (url, migrationsDir string, err error) {
+// planDefaults is what `decant db` and `decant snapshot` take from the
+// plan when their flags leave it out.
+type planDefaults struct {
+	// url is the plan's target connection, a relative SQLite path read
+	// from the plan's directory, as migrate does.
+	url string
+	// migrations is the plan's migrations key as a path, empty when the
+	// plan has none.
+	migrations string
+	// dir is the plan's directory: the other defaults (migrations,
+	// snapshots) are read from it, not from the working directory.
+	dir string
+}
+
+// planTarget reads, for `decant db` and `decant snapshot`, the defaults of
+// the plan that -c names. It returns the zero planDefaults when -c was not
+// given and the default plan file does not exist.
+func planTarget(cmd *cobra.Command) (planDefaults, error) {
 	path, _ := cmd.Flags().GetString("config")
 	if path == "" {
-		return "", "", nil
+		return planDefaults{}, nil
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !cmd.Flags().Changed("config") {
-		return "", "", nil
+		return planDefaults{}, nil
 	}
 	p, err := plan.Load(path, plan.Options{})
 	if err != nil {
-		return "", "", fmt.Errorf("--database not given, so it is taken from the plan's target: %w", err)
+		return planDefaults{}, fmt.Errorf("the plan gives what --database and --dir leave out: %w", err)
 	}
-	url = p.Connections[p.Target]
-	if rest, ok := cutScheme(url, "sqlite"); ok {
+	d := planDefaults{url: p.Connections[p.Target], migrations: p.Path(p.Migrations), dir: filepath.Dir(p.File)}
+	if rest, ok := cutScheme(d.url, "sqlite"); ok {
 		rest = strings.TrimPrefix(rest, "//")
 		if !filepath.IsAbs(rest) {
-			rest = filepath.Join(filepath.Dir(p.File), rest)
+			rest = filepath.Join(d.dir, rest)
 		}
-		url = "sqlite:" + rest
+		d.url = "sqlite:" + rest
 	}
-	if p.Migrations != "" {
-		migrationsDir = p.Path(p.Migrations)
-	}
-	return url, migrationsDir, nil
+	return d, nil
 }
 
 // cutScheme is strings.CutPrefix for "scheme:", ignoring the scheme's case.

@@ -57,7 +57,7 @@ func newResolveCmd(c *Common, eo *ErrorsOpts) *cobra.Command {
 				}
 				o.IDs = append(o.IDs, id)
 			}
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			_, err := RunErrorsResolve(cmd.Context(), *o, cmd.OutOrStdout())

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -73,8 +74,8 @@ func (o *SnapshotOpts) Validate() error {
 		return fmt.Errorf("--release %q: not a full semantic version such as 1.4.0", o.Release)
 	}
 	if o.Migrations != "" {
-		if st, err := os.Stat(o.Migrations); err != nil || !st.IsDir() {
-			return fmt.Errorf("--migrations %s: not a directory of migrations", o.Migrations)
+		if err := isDir("--migrations", o.Migrations, ""); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -82,22 +83,40 @@ func (o *SnapshotOpts) Validate() error {
 
 // fromPlan fills in, for save and load, the database from the plan's
 // target when --database is not given, in the order `decant db` uses (see
-// DBOpts.fromPlan), and returns the plan's migrations directory when a plan
-// is named with -c or gave the database.
-func (o *SnapshotOpts) fromPlan(c *cobra.Command) (string, error) {
-	if c.Flags().Lookup("database") == nil {
-		return "", nil
-	}
+// DBOpts.fromPlan), and returns the plan's migrations directory (its key,
+// else migrations beside the plan) when a plan is named with -c or gave
+// the database. For every subcommand, --dir then defaults to snapshots
+// beside that plan: the plan's paths do not depend on the working
+// directory.
+func (o *SnapshotOpts) fromPlan(c *cobra.Command) (migrationsDir string, optional bool, err error) {
 	named := c.Flags().Changed("config")
+	keepDir := c.Flags().Changed("dir")
+	if c.Flags().Lookup("database") == nil {
+		// list and verify need no database, so not the plan's content.
+		if named && !keepDir {
+			config, _ := c.Flags().GetString("config")
+			o.Dir = filepath.Join(filepath.Dir(config), "snapshots")
+		}
+		return "", false, nil
+	}
 	needDB := o.Database == "" && (named || os.Getenv("DECANT_DATABASE") == "")
 	if !needDB && !named {
-		return "", nil
+		return "", false, nil
 	}
-	url, dir, err := planTarget(c)
+	d, err := planTarget(c)
+	if err != nil || d.dir == "" {
+		return "", false, err
+	}
 	if needDB {
-		o.Database = url
+		o.Database = d.url
 	}
-	return dir, err
+	if !keepDir {
+		o.Dir = filepath.Join(d.dir, "snapshots")
+	}
+	if d.migrations != "" {
+		return d.migrations, false, nil // the plan names it: it must exist
+	}
+	return filepath.Join(d.dir, "migrations"), true, nil
 }
 
 // options returns the snapshot package's options; up collects what the
@@ -136,7 +155,7 @@ func (o *SnapshotOpts) options(w io.Writer, up *migrations.Result) snapshot.Opti
 func newSnapshotCmd() *cobra.Command {
 	o := &SnapshotOpts{}
 	cmd := &cobra.Command{Use: "snapshot", Short: "Save, load and list whole-database snapshots (see docs/snapshots.md)"}
-	cmd.PersistentFlags().StringVar(&o.Dir, "dir", "snapshots", "directory that holds the snapshots")
+	cmd.PersistentFlags().StringVar(&o.Dir, "dir", "snapshots", "directory that holds the snapshots (default: snapshots beside the plan -c names)")
 	run := func(fn func(context.Context, SnapshotOpts, io.Writer) error) func(*cobra.Command, []string) error {
 		return func(c *cobra.Command, args []string) error {
 			o.Command = c.Name()
@@ -144,18 +163,23 @@ func newSnapshotCmd() *cobra.Command {
 				o.Name = args[0]
 			}
 			o.JSON, _ = c.Flags().GetBool("json")
-			planMigrations, err := o.fromPlan(c)
+			planMigrations, optional, err := o.fromPlan(c)
 			if err != nil {
 				return err
 			}
 			if f := c.Flags().Lookup("migrations"); f == nil {
 				o.Migrations = "" // load's flag and its default are bound to o too
-			} else if !f.Changed && planMigrations != "" {
-				o.Migrations = planMigrations
-			} else if st, err := os.Stat(o.Migrations); !f.Changed && (err != nil || !st.IsDir()) {
-				o.Migrations = "" // the default directory is optional
+			} else if !f.Changed {
+				if planMigrations != "" {
+					o.Migrations = planMigrations
+				} else {
+					optional = true
+				}
+				if st, err := os.Stat(o.Migrations); optional && (err != nil || !st.IsDir()) {
+					o.Migrations = "" // the default directory is optional
+				}
 			}
-			if err := o.Validate(); err != nil {
+			if err := validate(o); err != nil {
 				return err
 			}
 			return fn(c.Context(), *o, c.OutOrStdout())

@@ -175,7 +175,7 @@ func TestSnapshotFlags(t *testing.T) {
 		{"snapshot save s --database sqlite:x.db", "--release: give the application's release"},
 		{"snapshot save s --database sqlite:x.db --release one", `--release "one": not a full semantic version`},
 		{"snapshot save s --database sqlite:x.db --release v1.1", `--release "v1.1": not a full semantic version`},
-		{"snapshot load s --database sqlite:x.db --release 1.0.0 --migrations /nonexistent", "--migrations /nonexistent: not a directory"},
+		{"snapshot load s --database sqlite:x.db --release 1.0.0 --migrations /nonexistent", "--migrations /nonexistent: no such directory"},
 		{"snapshot load ../s --database sqlite:x.db --release 1.0.0 --dir " + empty, `invalid name "../s"`},
 		{"snapshot load nosuch --database sqlite:" + filepath.Join(empty, "x.db") + " --release 1.0.0 --dir " + empty, "no such snapshot"},
 		{"snapshot save s --database mysql://x --release 1.0.0", "must start with postgres://"},

@@ -332,3 +332,52 @@ steps:
 		}
 	}
 }
+
+// Ensure that with -c, `decant db` and `decant snapshot` read their
+// default directories beside the plan, as every path of the plan is read,
+// not in the working directory: migrations (when the plan has no
+// migrations key) and snapshots. A missing directory says so, and where
+// the default came from. These once failed "not a directory of migrations"
+// and wrote snapshots into the working directory.
+func TestDirsBesideThePlan(t *testing.T) {
+	t.Parallel()
+	plan := targetPlan(t, "sqlite:app.db", "", map[string]string{
+		"migrations/0001_people.sql": "-- decant:release 1.0.0\nCREATE TABLE people (id integer PRIMARY KEY, name text);\n",
+	})
+	dir := filepath.Dir(plan)
+	mustRun(t, "db", "up", "-c", plan)
+	if r := mustRun(t, "db", "status", "-c", plan); !strings.Contains(r.stdout, "people") || !strings.Contains(r.stdout, "applied") {
+		t.Errorf("db status -c: want people applied:\n%s", r)
+	}
+	mustRun(t, "snapshot", "save", "s1", "-c", plan, "--release", "1.0.0")
+	if _, err := os.Stat(filepath.Join(dir, "snapshots", "s1", "info.json")); err != nil {
+		t.Errorf("snapshot save -c did not save beside the plan: %v", err)
+	}
+	if _, err := os.Stat("snapshots"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("snapshot save -c wrote into the working directory (stat: %v)", err)
+	}
+	if r := mustRun(t, "snapshot", "list", "-c", plan); !strings.Contains(r.stdout, "s1") {
+		t.Errorf("snapshot list -c does not find the snapshot beside the plan:\n%s", r)
+	}
+	mustRun(t, "snapshot", "verify", "s1", "-c", plan)
+	r := mustRun(t, "snapshot", "load", "s1", "-c", plan, "--release", "1.0.0")
+	if !strings.Contains(r.stdout, "applying the migrations of release 1.0.0 from "+filepath.Join(dir, "migrations")) {
+		t.Errorf("snapshot load -c does not take the migrations beside the plan:\n%s", r)
+	}
+
+	bare := targetPlan(t, "sqlite:app.db", "", map[string]string{})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"db", "status", "-c", bare}, "--dir " + filepath.Join(filepath.Dir(bare), "migrations") + ": no such directory; the plan has no migrations key, give --dir"},
+		{[]string{"db", "status", "-c", plan, "--dir", "nope"}, "--dir nope: no such directory"},
+		{[]string{"db", "up", "-c", targetPlan(t, "sqlite:app.db", "migrations: schema", map[string]string{})}, "no such directory (the plan's migrations key)"},
+		{[]string{"db", "status", "--database", "sqlite:x.db"}, "--dir migrations: no such directory; give --dir, or name a plan with -c"},
+	} {
+		r := run(t, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("decant %s: want exit 2 and %q:\n%s", strings.Join(tc.args, " "), tc.want, r)
+		}
+	}
+}

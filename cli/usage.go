@@ -15,13 +15,27 @@ import (
 // flag, step or argument): exit code 2, so scripts can tell it from a run
 // that failed.
 func usageError(err error) error {
+	var ee *ExitError
+	if err == nil || errors.As(err, &ee) {
+		return err // nil, or its exit code is chosen already
+	}
 	return &ExitError{Code: 2, Err: err}
+}
+
+// validator is an Opts value whose flags can be checked before it runs.
+type validator interface{ Validate() error }
+
+// validate checks o's flags: a value that Validate refuses is a mistake in
+// how decant was called, so exit code 2, as for an unknown flag.
+func validate(o validator) error {
+	return usageError(o.Validate())
 }
 
 // strictUsage makes every command of the tree refuse what it does not know
 // with exit code 2: an unknown subcommand (with a suggestion), a flag, a
-// wrong number of arguments. Cobra, left alone, prints the help and exits 0
-// for `decant errors lst`.
+// wrong number of arguments, a required flag left out. Cobra, left alone,
+// prints the help and exits 0 for `decant errors lst`, and exits 1 for a
+// required flag.
 func strictUsage(root *cobra.Command) {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError(fmt.Errorf("%s%w (see %s --help)", where(c), err, c.CommandPath()))
@@ -35,6 +49,7 @@ func strictUsage(root *cobra.Command) {
 			groupOnly(c)
 			return
 		}
+		requireFlags(c)
 		if args := c.Args; args != nil {
 			c.Args = func(c *cobra.Command, a []string) error {
 				if err := args(c, a); err != nil {
@@ -45,6 +60,28 @@ func strictUsage(root *cobra.Command) {
 		}
 	}
 	walk(root)
+}
+
+// requireFlags makes a required flag left out (`db down` without --to) a
+// usage error: cobra checks required flags after PreRunE and returns a
+// plain error, so c checks them first.
+func requireFlags(c *cobra.Command) {
+	pre, preRun := c.PreRunE, c.PreRun
+	c.PreRunE = func(c *cobra.Command, args []string) error {
+		if err := c.ValidateRequiredFlags(); err != nil {
+			return usageError(fmt.Errorf("%s%w (see %s --help)", where(c), err, c.CommandPath()))
+		}
+		if err := c.ValidateFlagGroups(); err != nil {
+			return usageError(fmt.Errorf("%s%w (see %s --help)", where(c), err, c.CommandPath()))
+		}
+		if pre != nil {
+			return pre(c, args)
+		}
+		if preRun != nil { // cobra runs PreRun only without PreRunE
+			preRun(c, args)
+		}
+		return nil
+	}
 }
 
 // groupOnly makes a command that only groups others print its help when

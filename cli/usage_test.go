@@ -40,6 +40,33 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
+// A flag value that a command refuses is a usage error, exit 2 like an
+// unknown flag, with the flag named; each of these once exited 1.
+func TestFlagValuesAreUsageErrors(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"preview", "events", "-n", "0"}, "-n must be at least 1"},
+		{[]string{"migrate", "--follow", "--interval=-1s"}, "--interval must be positive"},
+		{[]string{"migrate", "--interval=1s"}, "--interval only applies with --follow"},
+		{[]string{"errors", "show", "0"}, `errors show: "0" is not an error id`},
+		{[]string{"errors", "resolve", "1"}, "--reason is required"},
+		{[]string{"db", "down", "--database", s.db, "--dir", s.dir}, `db down: required flag(s) "to" not set`},
+		{[]string{"db", "baseline", "zero", "--database", s.db, "--dir", s.dir}, `"zero" is not a migration number`},
+		{[]string{"db", "up", "--database", s.db, "--dir", s.dir, "--lock", "nope"}, `--lock "nope"`},
+		{[]string{"snapshot", "save", "s1", "--database", s.db, "--release", "1.x"}, `--release "1.x"`},
+		{[]string{"snapshot", "redo"}, `unknown command "redo"`},
+	} {
+		r := run(t, append(tc.args, "-c", s.plan)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("decant %s: want exit 2 and %q:\n%s", strings.Join(tc.args, " "), tc.want, r)
+		}
+	}
+}
+
 // A step name that is not in the plan is refused before anything runs, by
 // the flag the user typed, with the plan's real steps and groups.
 func TestUnknownStep(t *testing.T) {
