@@ -118,9 +118,18 @@ func documentedRow(section, key string) bool {
 
 var yamlBlock = regexp.MustCompile("(?s)```yaml\n(.*?)```")
 
-// docEnv gives every variable a value that is a valid URL, so the examples
+// docEnv gives every variable a value of the kind its name says (a URL, a
+// number, else a word that fits a host, user or password), so the examples
 // load whatever they reference.
-func docEnv(string) (string, bool) { return "postgres://u:p@h/db", true }
+func docEnv(name string) (string, bool) {
+	switch {
+	case strings.HasSuffix(name, "_URL"):
+		return "postgres://u:p@h/db", true
+	case strings.HasSuffix(name, "_SIZE"):
+		return "100", true
+	}
+	return "v4lue", true
+}
 
 // Ensure every complete plan in docs/plan.md loads.
 func TestDocs_ExamplesLoad(t *testing.T) {

@@ -104,6 +104,10 @@ func (p *Plan) wrap(err error) error {
 		}
 		return p.errAt(pe.Line, pe.Col, pe.Msg)
 	}
+	var ue *yaml.UnknownFieldError
+	if errors.As(err, &ue) && ue.Token != nil && p.file != nil && len(p.file.Docs) == 1 {
+		return p.unknownKey(p.file.Docs[0].Body, ue.Token)
+	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) && te.Token != nil {
 		pos := te.Token.Position
@@ -112,7 +116,15 @@ func (p *Plan) wrap(err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		pos := ye.GetToken().Position
-		return p.errAt(pos.Line, pos.Column, ye.GetMessage()+p.quoteHint(pos.Line))
+		msg := ye.GetMessage()
+		// Only YAML syntax can be an unquoted expression read as YAML;
+		// other errors, and a key written twice (which the parser also
+		// calls syntax), say what is wrong themselves.
+		var se *yaml.SyntaxError
+		if errors.As(err, &se) && !strings.Contains(msg, "already defined") {
+			msg += p.quoteHint(pos.Line)
+		}
+		return p.errAt(pos.Line, pos.Column, msg)
 	}
 	return fmt.Errorf("%s: %w", p.File, err)
 }
