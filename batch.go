@@ -21,6 +21,14 @@ type Batch struct {
 	Errors []RecordError
 	// Resolved lists stored error IDs whose records now succeeded.
 	Resolved []int64
+	// Moved lists stored error IDs whose records a retry found under
+	// another ledger key (a keyless record whose key path was fixed): the
+	// store resolves them; the record's fate is under its new key.
+	Moved []int64
+	// Forget lists ledger keys that no longer name a record (the old keys
+	// of Moved records, and of moved records that now succeed): the store
+	// deletes their ledger rows, so counts do not keep a record twice.
+	Forget []string
 	// Audit describes the batch. Audit is nil for retries of stored errors,
 	// which do not read the source.
 	Audit *BatchAudit
@@ -77,6 +85,14 @@ type RecordError struct {
 	// SourceKey is the key the source gave the record, exactly; empty when
 	// it had none. A retry uses it instead of reading the payload again.
 	SourceKey string `json:"source_key"`
+	// Place is where the record was read when it failed (file:line, feed
+	// page), kept so a retry's messages still say where it came from.
+	Place string `json:"place"`
+	// SourceError, when not empty, is why the source could not read the
+	// record at all (a CSV row with the wrong number of fields); Payload
+	// then holds its text as read. A retry cannot fix it: fix the source
+	// and resolve the error.
+	SourceError string `json:"source_error,omitempty"`
 	// Message is short and meant for people ("unknown form name: tt_9").
 	Message string `json:"message"`
 	// Detail is the full technical detail; it is never truncated.

@@ -24,7 +24,9 @@ const NoKeyPrefix = "(no key) "
 //
 //   - a key that is not valid UTF-8 (or holds NUL) is Go-quoted, so that
 //     "k\xff" and "k\xfe" stay two keys instead of both becoming "k\uFFFD"
-//     in a text column;
+//     in a text column; so is a key that could be taken for a quoted,
+//     abbreviated or keyless one (it starts with a double quote or
+//     NoKeyPrefix, or holds "…sha256:"), so no two keys ever meet;
 //   - a key longer than MaxKeyBytes keeps its first 400 bytes, then "…" and
 //     the SHA-256 of the whole key, so that it fits any index and two long
 //     keys never meet;
@@ -37,7 +39,7 @@ func LedgerKey(key string, raw []byte) string {
 	if key == "" {
 		return NoKeyPrefix + "sha256:" + hashHex(raw)[:32]
 	}
-	if !utf8.ValidString(key) || strings.ContainsRune(key, 0) {
+	if needsQuote(key) {
 		key = strconv.Quote(key)
 	}
 	if len(key) <= MaxKeyBytes {
@@ -47,8 +49,20 @@ func LedgerKey(key string, raw []byte) string {
 	for cut > 0 && !utf8.RuneStart(key[cut]) {
 		cut--
 	}
-	return key[:cut] + "…sha256:" + hashHex([]byte(key))
+	return key[:cut] + abbreviation + hashHex([]byte(key))
 }
+
+// needsQuote reports whether key cannot stand for itself in a text column
+// or could be mistaken for what LedgerKey makes of another key: a key that
+// starts with a quote or NoKeyPrefix, or holds the abbreviation's marker,
+// is quoted too, so that every ledger key comes from one source key.
+func needsQuote(key string) bool {
+	return !utf8.ValidString(key) || strings.ContainsRune(key, 0) ||
+		strings.HasPrefix(key, `"`) || strings.HasPrefix(key, NoKeyPrefix) || strings.Contains(key, abbreviation)
+}
+
+// abbreviation marks a long key's abbreviated form.
+const abbreviation = "…sha256:"
 
 func hashHex(b []byte) string {
 	sum := sha256.Sum256(b)
@@ -60,6 +74,7 @@ const (
 	ResolvedWritten = "resolved: the key was written by a later record"
 	ResolvedRetried = "resolved: a retry wrote the record"
 	ResolvedByHand  = "resolved by hand:"
+	ResolvedMoved   = "resolved: a retry found the record's key; its fate is under that key now"
 )
 
 // HistoryTime formats t for a line of an error's history.

@@ -12,8 +12,11 @@ import (
 func TestLedgerKey(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("é", 2000) // 4000 bytes
-	keys := []string{"k\xff", "k\xfe", "k\xef\xbf\xbd", "k\x00", "k", long, long + "x", long[:3998] + "ü"}
-	seen := map[string]string{}
+	abbreviated := decant.LedgerKey(long, nil)
+	keys := []string{"k\xff", "k\xfe", "k\xef\xbf\xbd", "k\x00", "k", long, long + "x", long[:3998] + "ü",
+		// Keys spelled like what LedgerKey makes of others.
+		`"k\xff"`, abbreviated, decant.LedgerKey("", []byte(`{"n":1}`)), `"` + long}
+	seen := map[string]string{decant.LedgerKey("", []byte(`{"n":1}`)): "(keyless)"}
 	for _, k := range keys {
 		lk := decant.LedgerKey(k, nil)
 		if !utf8.ValidString(lk) || strings.ContainsRune(lk, 0) {

@@ -87,16 +87,27 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 			continue
 		}
 		entry := decant.LedgerEntry{Key: lk, SourceHash: b.sums[i].source}
+		// A retried record whose key a plan change has found leaves its
+		// stored "(no key)" error and ledger row for its real key.
+		id, moved := b.stored(i)
+		if moved {
+			batch.Forget = append(batch.Forget, b.storedKeys[i])
+		}
 		if f := b.fails[i]; f != nil {
 			entry.Status = decant.StatusFailed
-			batch.Errors = append(batch.Errors, decant.RecordError{ID: b.storedID(i), Scope: scope, Step: step, Key: lk,
-				SourceKey: rec.Key, Message: f.Message, Detail: f.Detail, Payload: rec.Raw})
+			if moved {
+				batch.Moved = append(batch.Moved, id)
+				id = 0
+			}
+			batch.Errors = append(batch.Errors, decant.RecordError{ID: id, Scope: scope, Step: step, Key: lk,
+				SourceKey: rec.Key, Place: rec.Where, SourceError: rec.Invalid,
+				Message: f.Message, Detail: f.Detail, Payload: rec.Raw})
 		} else {
 			out := b.outs[i]
 			entry.Status = decant.StatusOK
 			entry.TargetHash = b.sums[i].target
 			parents = append(parents, out.ParentKey)
-			if id := b.storedID(i); id != 0 {
+			if id != 0 {
 				batch.Resolved = append(batch.Resolved, id)
 			}
 			for _, row := range out.Rows {
@@ -109,12 +120,13 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 	return batch
 }
 
-// storedID is the id of the stored error record i is a retry of, 0 if none.
-func (b *mappedBatch) storedID(i int) int64 {
+// stored returns the id of the stored error record i is a retry of (0 if
+// none), and whether the record is now under another ledger key.
+func (b *mappedBatch) stored(i int) (id int64, moved bool) {
 	if b.ids == nil {
-		return 0
+		return 0, false
 	}
-	return b.ids[i]
+	return b.ids[i], b.ids[i] != 0 && b.storedKeys[i] != b.keys[i]
 }
 
 // tableSet gathers rows by table and, within a table, by column set: a

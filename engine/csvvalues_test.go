@@ -135,7 +135,10 @@ func TestCSVLedgerAndRowsUnchanged(t *testing.T) {
 		},
 		Ledger: []string{
 			"(no key) sha256:25be286432a22a976a20a02038c0c542 5e028c08e4565e7cb84695adcb61e8ae  failed",
-			"(no key) sha256:67ebc6f950e24b5f398f083431d9e54a 67ebc6f950e24b5f398f083431d9e54a  failed",
+			// The short row's payload is its text since the row stopped
+			// being wrapped in {"error","text"} JSON (a deliberate change,
+			// not computed on 85ae219): its hash and keyless key follow.
+			"(no key) sha256:85d6cda31f0b1e43c32f486e6e1a72fe 85d6cda31f0b1e43c32f486e6e1a72fe  failed",
 			"a1 94b8c036110b093a09738452f6baa870 f2930cb6a8e6d176cf2cb7c5714db595 ok",
 			"a2 0c144d74e2f6cb889be847931ec56e03 da10c08868fe76ebe75aea3909816066 ok",
 			"a3 e875cf746b7f1883e5b65bec6ae779ce 5c1d7c0cce94693eb9a0cbfc3c69da72 ok",
@@ -144,7 +147,7 @@ func TestCSVLedgerAndRowsUnchanged(t *testing.T) {
 		},
 		Errors: []string{
 			`(no key) sha256:25be286432a22a976a20a02038c0c542  record has no key {"id":"","n":"5","label":"no key","note":""}`,
-			`(no key) sha256:67ebc6f950e24b5f398f083431d9e54a  row has 3 fields, the header has 4 (in.csv:8) {"error":"row has 3 fields, the header has 4","text":"a6,6,short\n"}`,
+			"(no key) sha256:85d6cda31f0b1e43c32f486e6e1a72fe  row has 3 fields, the header has 4 (in.csv:8) a6,6,short\n",
 			`a4 a4 invalid value for n {"id":"a4","n":"x","label":"bad n","note":""}`,
 		},
 	}
@@ -156,13 +159,13 @@ func TestCSVLedgerAndRowsUnchanged(t *testing.T) {
 				t.Errorf("CSV outcome differs from the pinned one (-pinned +got):\n%s", d)
 			}
 			jl := migrateCSVPin(t, target, true)
-			if d := cmp.Diff(notContaining(want.Ledger, "67ebc6f9"), jl.Ledger); d != "" {
+			if d := cmp.Diff(notContaining(want.Ledger, "85d6cda3"), jl.Ledger); d != "" {
 				t.Errorf("JSONL ledger differs from CSV's (-csv +jsonl):\n%s", d)
 			}
 			if d := cmp.Diff(want.Rows, jl.Rows); d != "" {
 				t.Errorf("JSONL rows differ from CSV's (-csv +jsonl):\n%s", d)
 			}
-			if d := cmp.Diff(notContaining(want.Errors, "67ebc6f9"), jl.Errors); d != "" {
+			if d := cmp.Diff(notContaining(want.Errors, "85d6cda3"), jl.Errors); d != "" {
 				t.Errorf("JSONL errors differ from CSV's (-csv +jsonl):\n%s", d)
 			}
 		})

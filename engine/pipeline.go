@@ -16,9 +16,11 @@ type readBatch struct {
 	// keys are the records' ledger keys (decant.LedgerKey); nil until
 	// mapped, except for retries, whose keys are the stored errors'.
 	keys []string
-	// ids, for retries, are the stored errors the records come from.
-	ids     []int64
-	started time.Time
+	// ids and storedKeys, for retries, are the stored errors the records
+	// come from and their keys.
+	ids        []int64
+	storedKeys []string
+	started    time.Time
 }
 
 // runStep drains one step's source from its checkpoint through the

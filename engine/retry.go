@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/jsonkey"
 	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/transform"
 )
@@ -73,7 +75,8 @@ func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 		rb := readBatch{started: time.Now()}
 		for _, e := range errs[lo:hi] {
 			rec, key := storedRecord(e, s.From.Key)
-			rb.recs, rb.keys, rb.ids = append(rb.recs, rec), append(rb.keys, key), append(rb.ids, e.ID)
+			rb.recs, rb.keys = append(rb.recs, rec), append(rb.keys, key)
+			rb.ids, rb.storedKeys = append(rb.ids, e.ID), append(rb.storedKeys, e.Key)
 		}
 		b := mapBatch([]*transform.Mapper{m}, cfg.Scope, rb)
 		if err := w.commitRetry(ctx, b); err != nil {
@@ -95,18 +98,21 @@ func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 // ledger key to write it under. The key is the one the source gave
 // (SourceKey), never read again from the payload, except for a record that
 // had none: a plan change may have fixed its key path, so the payload is
-// asked once more; if it answers, the record goes under its real key and
-// the stored "(no key)" error is resolved by id.
+// asked once more, with the sources' own rule for turning a JSON value into
+// a key; if it answers, the record goes under its real key and leaves the
+// stored "(no key)" error (see buildBatch). The record keeps the place it
+// was read from, and a record the source could not read stays unreadable.
 func storedRecord(e decant.RecordError, keyPath string) (decant.Record, string) {
-	rec := decant.Record{Key: e.SourceKey, Raw: e.Payload, Where: "stored error #" + strconv.FormatInt(e.ID, 10)}
+	rec := decant.Record{Key: e.SourceKey, Raw: e.Payload, Invalid: e.SourceError,
+		Where: cmp.Or(e.Place, "stored error #"+strconv.FormatInt(e.ID, 10))}
 	if !strings.HasPrefix(e.Key, decant.NoKeyPrefix) {
 		if rec.Key == "" { // stored before errors kept their source key
 			rec.Key = e.Key
 		}
 		return rec, e.Key
 	}
-	if keyPath != "" && gjson.ValidBytes(e.Payload) {
-		if k := gjson.GetBytes(e.Payload, keyPath).String(); k != "" {
+	if keyPath != "" && e.SourceError == "" && gjson.ValidBytes(e.Payload) {
+		if k := jsonkey.Text(gjson.GetBytes(e.Payload, keyPath)); k != "" {
 			rec.Key = k
 			return rec, decant.LedgerKey(k, e.Payload)
 		}

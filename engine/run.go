@@ -183,7 +183,9 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 	}
 	leaseCtx, cancel := context.WithCancelCause(ctx)
 	done := make(chan struct{})
+	renewed := make(chan struct{}) // closed when the renewal goroutine has returned
 	go func() {
+		defer close(renewed)
 		t := time.NewTicker(cfg.LeaseTTL / 3)
 		defer t.Stop()
 		for {
@@ -203,6 +205,9 @@ func holdLease(ctx context.Context, cfg Config) (release func(), leaseCtx contex
 	release = func() {
 		close(done)
 		cancel(nil)
+		// A renewal in flight must not land after the release and take
+		// the lease back for a run that has ended.
+		<-renewed
 		// Release even when ctx was cancelled, so the next run does not wait.
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer rcancel()

@@ -31,10 +31,16 @@ type Runner struct {
 
 	mu      sync.Mutex
 	started bool
+	ended   bool // changed is closed; guarded by mu so notify never sends on it
+	aborted bool
 	prog    Snapshot
 	res     *Result
 	err     error
 }
+
+// ErrAborted is wrapped by the error of a run that Abort ended: the batch
+// in flight rolled back, and the next run resumes from the last checkpoint.
+var ErrAborted = errors.New("the run was aborted: the batch in flight rolled back; the next run resumes from the last checkpoint")
 
 // Run states, as Snapshot.State reports them.
 const (
@@ -134,9 +140,12 @@ func (r *Runner) Stop() {
 func (r *Runner) Abort() {
 	r.mu.Lock()
 	cancel := r.cancel
+	if cancel != nil && !r.ended {
+		r.aborted = true
+	}
 	r.mu.Unlock()
 	if cancel != nil {
-		cancel(errors.New("the run was aborted"))
+		cancel(ErrAborted)
 	}
 }
 
@@ -174,16 +183,22 @@ func (r *Runner) Changed() <-chan struct{} { return r.changed }
 
 func (r *Runner) finish(res *Result, err error) {
 	r.mu.Lock()
+	if err != nil && r.aborted {
+		// The step's own error is the cancellation's echo ("context
+		// canceled" from the driver); say what happened instead.
+		err = ErrAborted
+	}
 	r.res, r.err = res, err
 	r.prog.State = StateDone
 	if err != nil {
 		r.prog.State, r.prog.Err = StateFailed, err.Error()
 	}
 	r.prog.Updated = time.Now()
+	r.ended = true
+	close(r.changed)
 	r.mu.Unlock()
 	r.cancel(nil)
 	close(r.done)
-	close(r.changed)
 }
 
 func (r *Runner) update(fn func(*Snapshot)) {
@@ -195,12 +210,13 @@ func (r *Runner) update(fn func(*Snapshot)) {
 }
 
 // notify leaves a signal on changed unless one is pending already, or
-// the run has ended and changed is closed.
+// the run has ended and changed is closed. It holds mu, so finish cannot
+// close changed between the check and the send.
 func (r *Runner) notify() {
-	select {
-	case <-r.done:
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ended {
 		return
-	default:
 	}
 	select {
 	case r.changed <- struct{}{}:

@@ -99,8 +99,8 @@ func TestRunner_StopAndAbort(t *testing.T) {
 	must(t, err)
 	must(t, r.Start(context.Background()))
 	r.Abort()
-	if _, err := r.Wait(); err == nil {
-		t.Errorf("an aborted run returned no error")
+	if _, err := r.Wait(); !errors.Is(err, engine.ErrAborted) {
+		t.Errorf("an aborted run returned %v, want ErrAborted", err)
 	}
 	if p := r.Progress(); p.State != engine.StateFailed || p.Err == "" {
 		t.Errorf("progress after abort = %+v, want failed with the error", p)
@@ -108,5 +108,26 @@ func TestRunner_StopAndAbort(t *testing.T) {
 	// The lease is free again: a new run of the scope starts.
 	if _, err := engine.Run(context.Background(), f.config(t), nil); errors.Is(err, decant.ErrLeaseHeld) {
 		t.Errorf("the aborted run kept the lease: %v", err)
+	}
+}
+
+// bareStore hides every role of a store, so a run fails at once.
+type bareStore struct{ decant.Store }
+
+// Ensure a run that ends while Stop signals progress never sends on the
+// closed progress channel (it once panicked: "send on closed channel").
+func TestRunner_StopRacesTheEnd(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 1, "people: [person]", nil)
+	cfg := f.config(t)
+	cfg.Store = bareStore{cfg.Store}
+	for range 2000 {
+		r, err := engine.NewRunner(cfg)
+		must(t, err)
+		must(t, r.Start(context.Background()))
+		go r.Stop()
+		if _, err := r.Wait(); err == nil {
+			t.Fatal("a run on a store without roles succeeded")
+		}
 	}
 }

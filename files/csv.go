@@ -260,7 +260,7 @@ func (r *csvRows) parseProblem(fields []string, perr *csv.ParseError) string {
 
 // badRow turns a row that cannot become a record (it did not parse, or
 // its text is not valid UTF-8) into a failed record: Invalid says why, and
-// Raw holds the problem and the row's text, read back from the file.
+// Raw holds the row's text as the file has it, read back from the file.
 // startLine is the number of the row's first line.
 func (r *csvRows) badRow(start, startLine int64, problem, key string) error {
 	end := r.base + r.cr.InputOffset()
@@ -275,12 +275,9 @@ func (r *csvRows) badRow(start, startLine int64, problem, key string) error {
 	if len(text) > 0 && text[len(text)-1] != '\n' {
 		r.line++
 	}
-	raw := appendJSONString([]byte(`{"error":`), problem)
-	raw = append(raw, `,"text":`...)
-	raw = appendJSONString(raw, string(text))
 	r.rec = decant.Record{
 		Key:      key,
-		Raw:      append(raw, '}'),
+		Raw:      text,
 		Position: appendPosition(nil, r.offset, r.line),
 		Where:    where(r.src.path, startLine),
 		Invalid:  problem,

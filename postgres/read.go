@@ -213,8 +213,8 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 // legacyExtras stand in for them in a database that a read command finds at
 // an older version (read commands do not upgrade the state tables).
 const (
-	errorExtras  = "coalesce(source_key, ''), history"
-	legacyExtras = "'', ''"
+	errorExtras  = "coalesce(source_key, ''), place, source_error, history"
+	legacyExtras = "'', '', '', ''"
 )
 
 func (s *Store) queryErrors(ctx context.Context, sql string, args []any) ([]decant.RecordError, error) {
@@ -233,7 +233,7 @@ func (s *Store) queryErrors(ctx context.Context, sql string, args []any) ([]deca
 func scanError(r pgx.CollectableRow) (decant.RecordError, error) {
 	var e decant.RecordError
 	var payload string
-	err := r.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.SourceKey, &e.History, &e.Message, &e.Detail, &payload,
+	err := r.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.SourceKey, &e.Place, &e.SourceError, &e.History, &e.Message, &e.Detail, &payload,
 		&e.Attempts, &e.Resolved, &e.Created, &e.Updated)
 	e.Payload = []byte(payload)
 	e.Created, e.Updated = e.Created.UTC(), e.Updated.UTC()

@@ -52,25 +52,41 @@ const resolveByIDSQL = `
 UPDATE decant_errors SET resolved = true, updated = now(), history = history || $2::text
 WHERE id = ANY($1::bigint[]) AND NOT resolved`
 
+// forgetSQL deletes ledger rows whose keys no longer name a record.
+const forgetSQL = `DELETE FROM decant_ledger WHERE scope = $1 AND step = $2 AND key = ANY($3::text[])`
+
+func textsOf(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = stateText(k)
+	}
+	return out
+}
+
 // reopened is the history line of an error that failed again after being
 // resolved ($1 is its time).
 const reopened = `CASE WHEN e.resolved THEN $1::text || ' reopened: the record failed again' || E'\n' ELSE '' END`
 
 const upsertErrorsSQL = `
-INSERT INTO decant_errors AS e (scope, step, key, source_key, message, detail, payload, attempts, resolved, created, updated)
-SELECT scope, step, key, source_key, message, detail, payload, 1, false, now(), now()
-FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-     AS n(scope, step, key, source_key, message, detail, payload)
+INSERT INTO decant_errors AS e (scope, step, key, source_key, place, source_error, message, detail, payload, attempts, resolved, created, updated)
+SELECT scope, step, key, source_key, place, source_error, message, detail, payload, 1, false, now(), now()
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+     AS n(scope, step, key, source_key, place, source_error, message, detail, payload)
 ON CONFLICT (scope, step, key) DO UPDATE SET
     attempts = e.attempts + 1, resolved = false, message = EXCLUDED.message,
     detail = EXCLUDED.detail, payload = EXCLUDED.payload, updated = EXCLUDED.updated,
-    source_key = EXCLUDED.source_key, history = e.history || ` + reopened
+    source_key = EXCLUDED.source_key, place = EXCLUDED.place, source_error = EXCLUDED.source_error,
+    history = e.history || ` + reopened
 
+// retryErrorsSQL keeps the error's place; an error stored before version 3
+// gets the source key the retry used.
 const retryErrorsSQL = `
 UPDATE decant_errors AS e SET
     attempts = e.attempts + 1, resolved = false, message = n.message,
-    detail = n.detail, payload = n.payload, updated = now(), history = e.history || ` + reopened + `
-FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS n(id, message, detail, payload)
+    detail = n.detail, payload = n.payload, updated = now(), history = e.history || ` + reopened + `,
+    source_key = coalesce(e.source_key, n.source_key), source_error = n.source_error
+FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+     AS n(id, message, detail, payload, source_key, source_error)
 WHERE e.id = n.id`
 
 const insertAuditSQL = `
@@ -88,13 +104,21 @@ ON CONFLICT (scope, step) DO UPDATE SET
 // of okKeys and of b.Resolved, and write the audit row and the checkpoint.
 func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
 	queueErrors(p, b)
+	// By id first: a retried error resolved by its own retry says so,
+	// rather than "written by a later record".
 	now := decant.HistoryTime(time.Now())
+	if len(b.Resolved) > 0 {
+		p.add("resolve errors", resolveByIDSQL, b.Resolved, now+" "+decant.ResolvedRetried+"\n")
+	}
+	if len(b.Moved) > 0 {
+		p.add("resolve moved errors", resolveByIDSQL, b.Moved, now+" "+decant.ResolvedMoved+"\n")
+	}
 	if len(okKeys) > 0 {
 		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), okKeys,
 			now+" "+decant.ResolvedWritten+"\n")
 	}
-	if len(b.Resolved) > 0 {
-		p.add("resolve errors", resolveByIDSQL, b.Resolved, now+" "+decant.ResolvedRetried+"\n")
+	if len(b.Forget) > 0 {
+		p.add("forget moved ledger keys", forgetSQL, b.Scope, b.Step, textsOf(b.Forget))
 	}
 	if a := b.Audit; a != nil {
 		p.add("write audit row", insertAuditSQL,
@@ -113,10 +137,10 @@ func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
 // queueErrors upserts new errors on (scope, step, key) and updates retried
 // ones by id; either way attempts goes up by one and resolved goes false.
 func queueErrors(p *pipeline, b *decant.Batch) {
-	var n struct{ scope, step, key, source, msg, detail, payload []string }
+	var n struct{ scope, step, key, source, place, srcErr, msg, detail, payload []string }
 	var r struct {
-		id                   []int64
-		msg, detail, payload []string
+		id                                   []int64
+		msg, detail, payload, source, srcErr []string
 	}
 	// One statement may not upsert a key twice: the last error of a key wins.
 	last := make(map[string]int, len(b.Errors))
@@ -132,22 +156,36 @@ func queueErrors(p *pipeline, b *decant.Batch) {
 			continue
 		}
 		msg, detail, payload := stateText(e.Message), stateText(e.Detail), stateText(string(e.Payload))
+		srcErr := stateText(payloadError(e))
 		if e.ID != 0 {
 			r.id = append(r.id, e.ID)
 			r.msg, r.detail, r.payload = append(r.msg, msg), append(r.detail, detail), append(r.payload, payload)
+			r.source, r.srcErr = append(r.source, stateText(e.SourceKey)), append(r.srcErr, srcErr)
 			continue
 		}
 		n.scope = append(n.scope, stateText(cmp.Or(e.Scope, b.Scope)))
 		n.step = append(n.step, stateText(cmp.Or(e.Step, b.Step)))
 		n.key = append(n.key, stateText(e.Key))
 		n.source = append(n.source, stateText(e.SourceKey))
+		n.place, n.srcErr = append(n.place, stateText(e.Place)), append(n.srcErr, srcErr)
 		n.msg, n.detail, n.payload = append(n.msg, msg), append(n.detail, detail), append(n.payload, payload)
 	}
 	now := decant.HistoryTime(time.Now())
 	if len(r.id) > 0 {
-		p.add("write errors", retryErrorsSQL, now, r.id, r.msg, r.detail, r.payload)
+		p.add("write errors", retryErrorsSQL, now, r.id, r.msg, r.detail, r.payload, r.source, r.srcErr)
 	}
 	if len(n.key) > 0 {
-		p.add("write errors", upsertErrorsSQL, now, n.scope, n.step, n.key, n.source, n.msg, n.detail, n.payload)
+		p.add("write errors", upsertErrorsSQL, now, n.scope, n.step, n.key, n.source, n.place, n.srcErr, n.msg, n.detail, n.payload)
 	}
+}
+
+// payloadError is e's SourceError, or, when PostgreSQL's text cannot hold
+// the payload or source key as they are (invalid UTF-8, NUL), a source error
+// saying so: the stored payload has U+FFFD in place of the bad bytes, and a
+// retry of it would write a record the source never sent.
+func payloadError(e decant.RecordError) string {
+	if e.SourceError != "" || (stateText(string(e.Payload)) == string(e.Payload) && stateText(e.SourceKey) == e.SourceKey) {
+		return e.SourceError
+	}
+	return "the record is not valid UTF-8 text (or holds NUL); PostgreSQL keeps its payload with U+FFFD in place of the bad bytes, so it cannot be retried: fix it at the source, or resolve the error"
 }

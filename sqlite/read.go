@@ -212,8 +212,8 @@ func (s *Store) Errors(ctx context.Context, f decant.ErrorFilter) ([]decant.Reco
 // legacyExtras stand in for them in a database that a read command finds at
 // an older version (read commands do not upgrade the state tables).
 const (
-	errorExtras  = "coalesce(source_key, ''), history"
-	legacyExtras = "'', ''"
+	errorExtras  = "coalesce(source_key, ''), place, source_error, history"
+	legacyExtras = "'', '', '', ''"
 )
 
 func (s *Store) queryErrors(ctx context.Context, query string, args []any) ([]decant.RecordError, error) {
@@ -235,7 +235,7 @@ func scanErrors(rows *sql.Rows) ([]decant.RecordError, error) {
 	for rows.Next() {
 		var e decant.RecordError
 		var payload, created, updated string
-		err := rows.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.SourceKey, &e.History, &e.Message, &e.Detail, &payload,
+		err := rows.Scan(&e.ID, &e.Scope, &e.Step, &e.Key, &e.SourceKey, &e.Place, &e.SourceError, &e.History, &e.Message, &e.Detail, &payload,
 			&e.Attempts, &e.Resolved, &created, &updated)
 		if err != nil {
 			return nil, err

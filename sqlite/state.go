@@ -42,16 +42,18 @@ func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) ([]str
 const reopenedSQL = `history || CASE WHEN resolved THEN ? || ' reopened: the record failed again' || char(10) ELSE '' END`
 
 const upsertErrorSQL = `
-INSERT INTO decant_errors (scope, step, key, source_key, message, detail, payload, attempts, resolved, created, updated)
-VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?)
+INSERT INTO decant_errors (scope, step, key, source_key, place, source_error, message, detail, payload, attempts, resolved, created, updated)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?)
 ON CONFLICT (scope, step, key) DO UPDATE SET
     history = ` + reopenedSQL + `, attempts = attempts + 1, resolved = 0, message = excluded.message,
     detail = excluded.detail, payload = excluded.payload, updated = excluded.updated,
-    source_key = excluded.source_key`
+    source_key = excluded.source_key, place = excluded.place, source_error = excluded.source_error`
 
+// retryErrorSQL keeps the error's place; an error stored before version 3
+// gets the source key the retry used.
 const retryErrorSQL = `
 UPDATE decant_errors SET history = ` + reopenedSQL + `, attempts = attempts + 1, resolved = 0,
-    message = ?, detail = ?, payload = ?, updated = ?
+    message = ?, detail = ?, payload = ?, updated = ?, source_key = coalesce(source_key, ?), source_error = ?
 WHERE id = ?`
 
 // writeErrors upserts new errors on (scope, step, key) and updates retried
@@ -72,10 +74,11 @@ func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error 
 		}
 		var err error
 		if e.ID != 0 {
-			_, err = t.ExecContext(ctx, retryErrorSQL, hist, e.Message, e.Detail, string(e.Payload), now, e.ID)
+			_, err = t.ExecContext(ctx, retryErrorSQL, hist, e.Message, e.Detail, string(e.Payload), now,
+				e.SourceKey, e.SourceError, e.ID)
 		} else {
 			_, err = t.ExecContext(ctx, upsertErrorSQL, cmp.Or(e.Scope, b.Scope), cmp.Or(e.Step, b.Step), e.Key,
-				e.SourceKey, e.Message, e.Detail, string(e.Payload), now, now, hist)
+				e.SourceKey, e.Place, e.SourceError, e.Message, e.Detail, string(e.Payload), now, now, hist)
 		}
 		if err != nil {
 			return fmt.Errorf("write errors: %w", err)
@@ -84,10 +87,28 @@ func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error 
 	return nil
 }
 
-// resolve marks resolved the step's open errors whose key the batch wrote
-// successfully, and the errors b.Resolved names. Keys and ids travel as one
-// JSON array each, which SQLite reads with json_each.
+// resolve marks resolved the errors b.Resolved and b.Moved name (by id
+// first, so a retried error says its retry resolved it), then the step's
+// open errors whose key the batch wrote successfully, and deletes the
+// ledger rows of b.Forget. Keys and ids travel as one JSON array each,
+// which SQLite reads with json_each.
 func resolve(ctx context.Context, t *tx, b *decant.Batch, okKeys []string, now string) error {
+	at := decant.HistoryTime(time.Now()) + " "
+	byID := []struct {
+		ids  []int64
+		line string
+	}{{b.Resolved, decant.ResolvedRetried}, {b.Moved, decant.ResolvedMoved}}
+	for _, r := range byID {
+		if len(r.ids) == 0 {
+			continue
+		}
+		ids, _ := json.Marshal(r.ids)
+		_, err := t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?, history = history || ?
+			WHERE resolved = 0 AND id IN (SELECT value FROM json_each(?))`, now, at+r.line+"\n", string(ids))
+		if err != nil {
+			return fmt.Errorf("resolve errors: %w", err)
+		}
+	}
 	if len(okKeys) > 0 {
 		var open bool
 		err := t.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM decant_errors WHERE scope = ? AND step = ? AND resolved = 0)",
@@ -99,19 +120,18 @@ func resolve(ctx context.Context, t *tx, b *decant.Batch, okKeys []string, now s
 			keys, _ := json.Marshal(okKeys)
 			_, err = t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?, history = history || ?
 				WHERE scope = ? AND step = ? AND resolved = 0 AND key IN (SELECT value FROM json_each(?))`,
-				now, decant.HistoryTime(time.Now())+" "+decant.ResolvedWritten+"\n", b.Scope, b.Step, string(keys))
+				now, at+decant.ResolvedWritten+"\n", b.Scope, b.Step, string(keys))
 			if err != nil {
 				return fmt.Errorf("resolve errors: %w", err)
 			}
 		}
 	}
-	if len(b.Resolved) > 0 {
-		ids, _ := json.Marshal(b.Resolved)
-		_, err := t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?, history = history || ?
-			WHERE resolved = 0 AND id IN (SELECT value FROM json_each(?))`,
-			now, decant.HistoryTime(time.Now())+" "+decant.ResolvedRetried+"\n", string(ids))
+	if len(b.Forget) > 0 {
+		keys, _ := json.Marshal(b.Forget)
+		_, err := t.ExecContext(ctx, `DELETE FROM decant_ledger WHERE scope = ? AND step = ? AND key IN (SELECT value FROM json_each(?))`,
+			b.Scope, b.Step, string(keys))
 		if err != nil {
-			return fmt.Errorf("resolve errors: %w", err)
+			return fmt.Errorf("forget moved ledger keys: %w", err)
 		}
 	}
 	return nil

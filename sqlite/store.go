@@ -117,7 +117,10 @@ var migrations = []string{
 	// lifecycle has no command yet (docs/state.md).
 	"ALTER TABLE decant_scopes DROP COLUMN status",
 	// 3: errors keep their source key and a history of resolutions.
-	"ALTER TABLE decant_errors ADD COLUMN source_key TEXT; ALTER TABLE decant_errors ADD COLUMN history TEXT NOT NULL DEFAULT ''",
+	`ALTER TABLE decant_errors ADD COLUMN source_key TEXT;
+	 ALTER TABLE decant_errors ADD COLUMN place TEXT NOT NULL DEFAULT '';
+	 ALTER TABLE decant_errors ADD COLUMN source_error TEXT NOT NULL DEFAULT '';
+	 ALTER TABLE decant_errors ADD COLUMN history TEXT NOT NULL DEFAULT ''`,
 }
 
 // Init creates or upgrades the state tables. Concurrent calls, from this

@@ -87,8 +87,7 @@ func testResolveErrors(t *testing.T, e *env) {
 // (read commands do not upgrade) and after it.
 func testErrorsFromVersion2(t *testing.T, e *env) {
 	e.write(failure("a", "k1", "old"))
-	e.exec("ALTER TABLE decant_errors DROP COLUMN source_key")
-	e.exec("ALTER TABLE decant_errors DROP COLUMN history")
+	e.dropVersion3()
 	e.exec("UPDATE decant_schema SET version = 2")
 	errs := e.errors(decant.ErrorFilter{Scope: "s"})
 	if len(errs) != 1 || errs[0].Key != "k1" || errs[0].Message != "old" {
@@ -141,5 +140,12 @@ func testSavepoint(t *testing.T, e *env) {
 	}
 	if got := e.rows("SELECT key FROM decant_ledger ORDER BY key"); got != "1\n3\n" {
 		t.Errorf("ledger = %q, want 1 and 3", got)
+	}
+}
+
+// dropVersion3 takes decant_errors back to its version 2 columns.
+func (e *env) dropVersion3() {
+	for _, c := range []string{"source_key", "place", "source_error", "history"} {
+		e.exec("ALTER TABLE decant_errors DROP COLUMN " + c)
 	}
 }

@@ -85,8 +85,7 @@ func testScopeStatusDropped(t *testing.T, e *env) {
 		t.Errorf("decant_scopes columns after Init = %v, want no status", names)
 	}
 	// Back to version 1, with a lease held.
-	e.exec("ALTER TABLE decant_errors DROP COLUMN source_key")
-	e.exec("ALTER TABLE decant_errors DROP COLUMN history")
+	e.dropVersion3()
 	e.exec("ALTER TABLE decant_scopes ADD COLUMN status {text} NOT NULL DEFAULT 'new'")
 	e.exec("UPDATE decant_schema SET version = 1")
 	if err := e.leaser().AcquireLease(e.ctx, "v1", holder1, time.Minute); err != nil {
