@@ -21,7 +21,7 @@ import (
 // another key path.
 type retryBed struct {
 	dir, url, input string
-	db               *sql.DB
+	db              *sql.DB
 }
 
 func newRetryBed(t *testing.T, pg bool, input, data string) *retryBed {
