@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ func OpenDB(path string, cfg Config) (*sql.DB, error) {
 func openDB(path string, cfg Config, immediate bool) (*sql.DB, error) {
 	path, err := filePath(path)
 	if err != nil {
+		return nil, err
+	}
+	if err := dirExists(path); err != nil {
 		return nil, err
 	}
 	if cfg.MustExist {
@@ -89,6 +93,35 @@ func dataSource(path string, cfg Config) string {
 // uriPath escapes the characters that a SQLite file: URI would read as
 // other than part of the path ('?' is refused before).
 var uriPath = strings.NewReplacer("%", "%25", "#", "%23")
+
+// ErrNoDir is returned by [OpenDB] and [Open] when the directory of the
+// database file does not exist: SQLite creates the file, never its
+// directory, and its own error ("unable to open database file") names
+// neither.
+var ErrNoDir = errors.New("directory does not exist")
+
+// dirExists returns an error wrapping ErrNoDir unless the directory that
+// is to hold the database file at path exists.
+func dirExists(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &noDirError{dir: dir, path: path}
+	case err == nil && !st.IsDir():
+		return fmt.Errorf("sqlite: %s is not a directory (for database %s); fix the path", dir, path)
+	}
+	return nil // other errors are the driver's to report
+}
+
+// noDirError is ErrNoDir with the directory and the database path.
+type noDirError struct{ dir, path string }
+
+func (e *noDirError) Error() string {
+	return fmt.Sprintf("sqlite: directory %s does not exist (for database %s); create it first, or fix the path", e.dir, e.path)
+}
+
+func (e *noDirError) Is(target error) bool { return target == ErrNoDir }
 
 // mustExist returns an error wrapping ErrNoFile unless path is a file.
 func mustExist(path string) error {
