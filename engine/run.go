@@ -103,7 +103,10 @@ func prepare(ctx context.Context, st decant.Store, steps []*plan.Step) (map[stri
 		mappers[s.Name] = m
 	}
 	if len(probs) > 0 {
-		return nil, fmt.Errorf("the plan does not match the target (nothing was written): %w", errors.Join(probs...))
+		// "no records": by now a real run has created decant's state tables.
+		return nil, fmt.Errorf("the plan does not match the target (no records were written): %w\n"+
+			"to fix: create or change the table with a migration (plan key migrations) or a setup script (plan key setup), or fix the step's to/map",
+			errors.Join(probs...))
 	}
 	return mappers, nil
 }
