@@ -59,21 +59,33 @@ func (c *Common) load() (*plan.Plan, error) {
 // open loads the plan and opens its target store, which must exist: the
 // commands that may create a SQLite file open it with openMigrate.
 func (c *Common) open(ctx context.Context) (*plan.Plan, decant.Store, error) {
-	return c.openWarn(ctx, nil, nil)
+	return c.openWarn(ctx, nil, selection{})
 }
 
-// openWarn is open that first refuses a name of --only that is no step or
-// group of the plan, then prints to w the warnings of the sources of the
-// steps only selects.
-func (c *Common) openWarn(ctx context.Context, w io.Writer, only []string) (*plan.Plan, decant.Store, error) {
+// selection is the steps a command works on, as the user named them:
+// --only's steps and groups, or preview's STEP argument.
+type selection struct {
+	// arg names the selection in errors: "--only", or "preview".
+	arg    string
+	names  []string
+	groups bool // a group's name selects its steps
+}
+
+// only is the selection of a command's --only flag.
+func only(names []string) selection { return selection{arg: "--only", names: names, groups: true} }
+
+// openWarn is open that first refuses a name of sel that is no step (or
+// group) of the plan, then prints to w the warnings of the sources of the
+// steps sel selects.
+func (c *Common) openWarn(ctx context.Context, w io.Writer, sel selection) (*plan.Plan, decant.Store, error) {
 	p, err := c.load()
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkSteps(p, "--only", only, true); err != nil {
+	if err := checkSteps(p, sel.arg, sel.names, sel.groups); err != nil {
 		return nil, nil, err
 	}
-	warn(w, p, only)
+	warn(w, p, sel.names)
 	st, err := connect.ExistingStore(ctx, p)
 	if err != nil {
 		return nil, nil, err

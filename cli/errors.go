@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"text/tabwriter"
@@ -83,22 +85,22 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 		return nil, err
 	}
 	defer st.Close() // no Init: a read writes nothing
-	f := decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Resolved: o.All, Limit: o.Limit}
-	if o.Limit > 0 {
-		f.Limit = o.Limit + 1 // one more tells whether the list was cut
-	}
 	sr, err := stateReader(st)
 	if err != nil {
 		return nil, err
 	}
-	errs, err := sr.Errors(ctx, f)
+	steps := []string{""} // every step
+	if o.Step != "" {
+		steps = stepsOf(p, o.Step)
+	}
+	errs, err := listErrors(ctx, sr, o, steps)
 	if err != nil {
 		return nil, err
 	}
 	if len(errs) == 0 && o.Step != "" {
 		// A step gone from the plan may still have errors; one that never
 		// had any is most likely a typo.
-		if err := checkSteps(p, "--step", []string{o.Step}, false); err != nil {
+		if err := checkSteps(p, "--step", []string{o.Step}, true); err != nil {
 			return nil, err
 		}
 	}
@@ -108,7 +110,7 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 	}
 	note := ""
 	if cut {
-		note = cutNote(ctx, sr, o)
+		note = cutNote(ctx, sr, o, steps)
 	}
 	if o.JSON {
 		if note != "" && o.Stderr != nil {
@@ -130,16 +132,43 @@ func RunErrorsList(ctx context.Context, o ErrorsOpts, w io.Writer) ([]decant.Rec
 	return errs, nil
 }
 
+// listErrors returns the errors of steps ("" for every step) that o asks
+// for, in id order, one more than o.Limit when there are more: the store
+// selects one step at a time, and a group has several.
+func listErrors(ctx context.Context, sr decant.StateReader, o ErrorsOpts, steps []string) ([]decant.RecordError, error) {
+	f := decant.ErrorFilter{Scope: o.Scope, Resolved: o.All}
+	if o.Limit > 0 {
+		f.Limit = o.Limit + 1 // one more tells whether the list was cut
+	}
+	var all []decant.RecordError
+	for _, step := range steps {
+		f.Step = step
+		errs, err := sr.Errors(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, errs...)
+	}
+	if len(steps) > 1 {
+		sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+		if f.Limit > 0 && len(all) > f.Limit {
+			all = all[:f.Limit]
+		}
+	}
+	return all, nil
+}
+
 // cutNote says that errors list showed o.Limit errors of more: "showing
-// 100 of 308 errors". It counts the unresolved ones from the status; with
-// --all the resolved ones have no count there, so it says "more than".
-func cutNote(ctx context.Context, st decant.StateReader, o ErrorsOpts) string {
+// 100 of 308 errors". It counts the unresolved ones of steps ("" for
+// every step) from the status; with --all the resolved ones have no count
+// there, so it says "more than".
+func cutNote(ctx context.Context, st decant.StateReader, o ErrorsOpts, steps []string) string {
 	const more = "; use --limit N to see more, --limit 0 for all"
 	if !o.All {
 		if sts, err := st.Status(ctx, o.Scope); err == nil {
 			var n int64
 			for _, s := range sts {
-				if o.Step == "" || s.Step == o.Step {
+				if steps[0] == "" || slices.Contains(steps, s.Step) {
 					n += s.Failed
 				}
 			}
@@ -150,6 +179,13 @@ func cutNote(ctx context.Context, st decant.StateReader, o ErrorsOpts) string {
 	}
 	return fmt.Sprintf("showing the first %d errors of more than %d%s", o.Limit, o.Limit, more)
 }
+
+// notFound is a named thing that is not there: its message is the whole
+// sentence for the user, and errors.Is(err, decant.ErrNotFound) holds.
+type notFound struct{ msg string }
+
+func (e notFound) Error() string { return e.msg }
+func (e notFound) Unwrap() error { return decant.ErrNotFound }
 
 // RunErrorsShow prints one error in full.
 func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
@@ -163,11 +199,11 @@ func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
 		return err
 	}
 	errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, ID: o.ID, Resolved: true})
+	if (err == nil && len(errs) == 0) || errors.Is(err, decant.ErrNotFound) {
+		return notFound{fmt.Sprintf("errors show %d: no error %d in scope %s; see decant errors list", o.ID, o.ID, o.Scope)}
+	}
 	if err != nil {
 		return err
-	}
-	if len(errs) == 0 {
-		return fmt.Errorf("errors show %d: %w in scope %s", o.ID, decant.ErrNotFound, o.Scope)
 	}
 	e := errs[0]
 	if o.JSON {

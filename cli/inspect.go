@@ -221,7 +221,10 @@ func newPreviewCmd(c *Common) *cobra.Command {
 
 // RunPreview runs `decant preview`.
 func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
-	p, st, err := o.openPlanned(ctx, o.Stderr, []string{o.Step})
+	defer o.close()
+	// The step is named as the user gave it: the argument, not --only.
+	sel := selection{arg: "preview", names: []string{o.Step}}
+	p, st, err := o.openPredict(ctx, o.Stderr, sel, "preview")
 	if err != nil {
 		return err
 	}

@@ -25,15 +25,15 @@ import (
 // SQLite target file, as it is about to write; a dry run writes nothing, so
 // it refuses a missing one like the read commands, and sees the tables that
 // the plan's pending migrations and setup files would make.
-func (c *Common) openMigrate(ctx context.Context, w io.Writer, only []string, dryRun bool) (*plan.Plan, decant.Store, error) {
+func (c *Common) openMigrate(ctx context.Context, w io.Writer, names []string, dryRun bool) (*plan.Plan, decant.Store, error) {
 	if dryRun {
-		return c.openDryRun(ctx, w, only)
+		return c.openPredict(ctx, w, only(names), "the dry run")
 	}
 	p, err := c.load()
 	if err != nil {
 		return nil, nil, err
 	}
-	warn(w, p, only)
+	warn(w, p, names)
 	st, err := connect.Store(ctx, p)
 	if err != nil {
 		return nil, nil, err
@@ -45,8 +45,8 @@ func (c *Common) openMigrate(ctx context.Context, w io.Writer, only []string, dr
 // what the plan's pending migrations and setup files would create: check,
 // preview and a dry run compare the plan with the target a real run would
 // meet, without applying anything.
-func (c *Common) openPlanned(ctx context.Context, w io.Writer, only []string) (*plan.Plan, decant.Store, error) {
-	p, st, err := c.openWarn(ctx, w, only)
+func (c *Common) openPlanned(ctx context.Context, w io.Writer, sel selection) (*plan.Plan, decant.Store, error) {
+	p, st, err := c.openWarn(ctx, w, sel)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -58,13 +58,15 @@ func (c *Common) openPlanned(ctx context.Context, w io.Writer, only []string) (*
 	return p, ps, nil
 }
 
-// openDryRun is openPlanned for a dry run, except that a SQLite target
-// file that does not exist yet reads as an empty database: a dry run
-// predicts the first run too, which creates the file. The stand-in is an
-// empty database in a temporary directory, removed by c.close; the target's
-// path stays untouched.
-func (c *Common) openDryRun(ctx context.Context, w io.Writer, only []string) (*plan.Plan, decant.Store, error) {
-	p, st, err := c.openPlanned(ctx, w, only)
+// openPredict is openPlanned for the commands that predict a run (a dry
+// run, preview), named by who in the note, except that a SQLite target
+// file that does not exist yet reads as an empty database: they predict
+// the first run too, which creates the file. The stand-in is an empty
+// database in a temporary directory, removed by c.close; the target's
+// path stays untouched. check keeps refusing a missing file: it reports
+// on the target as it is.
+func (c *Common) openPredict(ctx context.Context, w io.Writer, sel selection, who string) (*plan.Plan, decant.Store, error) {
+	p, st, err := c.openPlanned(ctx, w, sel)
 	if !errors.Is(err, sqlite.ErrNoFile) {
 		return p, st, err
 	}
@@ -82,8 +84,8 @@ func (c *Common) openDryRun(ctx context.Context, w io.Writer, only []string) (*p
 		return nil, nil, err
 	}
 	if w != nil {
-		fmt.Fprintf(w, "decant: the target %s does not exist yet; the dry run reads it as an empty database (a real run creates it)\n",
-			decant.RedactURL(p.Connections[p.Target]))
+		fmt.Fprintf(w, "decant: the target %s does not exist yet; %s reads it as an empty database (a real run creates it)\n",
+			decant.RedactURL(p.Connections[p.Target]), who)
 	}
 	// The plan's migrations are all pending against the stand-in.
 	onEmpty := *p

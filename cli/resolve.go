@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
 )
 
 // ResolveOpts are the flags of `decant errors resolve`.
@@ -70,30 +72,33 @@ func newResolveCmd(c *Common, eo *ErrorsOpts) *cobra.Command {
 }
 
 // RunErrorsResolve closes the errors o names and prints them. An ID that
-// names no open error fails the whole command, and nothing is closed.
+// names no open error (of --step, when given) fails the whole command, and
+// nothing is closed. --step takes a step or a group of the plan.
 func RunErrorsResolve(ctx context.Context, o ResolveOpts, w io.Writer) ([]decant.RecordError, error) {
 	p, st, err := o.open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	if o.Step != "" && o.AllOfStep {
-		// A step gone from the plan may still have errors to close.
-		sr, err := stateReader(st)
-		if err != nil {
-			return nil, err
-		}
-		if errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Limit: 1}); err == nil && len(errs) == 0 {
-			if err := checkSteps(p, "--step", []string{o.Step}, false); err != nil {
-				return nil, err
-			}
-		}
+	sr, err := stateReader(st)
+	if err != nil {
+		return nil, err
 	}
 	r, err := decant.Require[decant.ErrorResolver](st, "close stored errors by hand")
 	if err != nil {
 		return nil, fmt.Errorf("errors resolve: %w", err)
 	}
-	done, err := r.ResolveErrors(ctx, decant.ResolveRequest{Scope: o.Scope, IDs: o.IDs, Step: o.Step, Reason: o.Reason})
+	req, err := resolveRequest(ctx, sr, p, o)
+	if err != nil {
+		return nil, err
+	}
+	var done []decant.RecordError
+	if len(req.IDs) > 0 || req.Step != "" { // else a group with no open error
+		done, err = r.ResolveErrors(ctx, req)
+	}
+	if errors.Is(err, decant.ErrNotFound) {
+		return nil, notFound{"errors resolve: nothing resolved, because an error named was resolved or removed meanwhile; see decant errors list"}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +110,79 @@ func RunErrorsResolve(ctx context.Context, o ResolveOpts, w io.Writer) ([]decant
 	}
 	fmt.Fprintf(w, "%d error(s) resolved: %s\n", len(done), o.Reason)
 	return done, nil
+}
+
+// resolveRequest turns o into the store's request, refusing first what the
+// store would refuse with a terse ErrNotFound: an ID that names no open
+// error of the scope (or of --step). A group's errors are named by ID, as
+// the store selects one step at a time.
+func resolveRequest(ctx context.Context, sr decant.StateReader, p *plan.Plan, o ResolveOpts) (decant.ResolveRequest, error) {
+	req := decant.ResolveRequest{Scope: o.Scope, IDs: o.IDs, Step: o.Step, Reason: o.Reason}
+	var steps []string
+	if o.Step != "" {
+		steps = stepsOf(p, o.Step)
+		if err := checkStepErrors(ctx, sr, p, o, steps); err != nil {
+			return req, err
+		}
+	}
+	if err := checkOpenIDs(ctx, sr, o, steps); err != nil {
+		return req, err
+	}
+	if len(steps) == 1 && steps[0] == o.Step {
+		return req, nil // one step: the store selects it
+	}
+	req.Step = ""
+	if o.AllOfStep {
+		req.IDs = nil
+		for _, step := range steps {
+			errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, Step: step})
+			if err != nil {
+				return req, err
+			}
+			for _, e := range errs {
+				req.IDs = append(req.IDs, e.ID)
+			}
+		}
+	}
+	return req, nil
+}
+
+// checkStepErrors refuses --step S when S is no step or group of the plan
+// and has no open error: most likely a typo. A step gone from the plan may
+// still have errors to close.
+func checkStepErrors(ctx context.Context, sr decant.StateReader, p *plan.Plan, o ResolveOpts, steps []string) error {
+	if len(steps) != 1 || steps[0] != o.Step {
+		return nil // a group of the plan
+	}
+	errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, Step: o.Step, Limit: 1})
+	if err == nil && len(errs) > 0 {
+		return nil
+	}
+	return checkSteps(p, "--step", []string{o.Step}, true)
+}
+
+// checkOpenIDs refuses the IDs of o that name no open error of the scope,
+// or of steps when --step was given, saying of each why, in one sentence.
+func checkOpenIDs(ctx context.Context, sr decant.StateReader, o ResolveOpts, steps []string) error {
+	var why []string
+	for _, id := range o.IDs {
+		errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: o.Scope, ID: id, Resolved: true})
+		switch {
+		case errors.Is(err, decant.ErrNotFound) || (err == nil && len(errs) == 0):
+			why = append(why, fmt.Sprintf("there is no error %d", id))
+		case err != nil:
+			return err
+		case errs[0].Resolved:
+			why = append(why, fmt.Sprintf("error %d is resolved already", id))
+		case steps != nil && !slices.Contains(steps, errs[0].Step):
+			why = append(why, fmt.Sprintf("error %d is of step %s, not of --step %s", id, errs[0].Step, o.Step))
+		}
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return notFound{fmt.Sprintf("errors resolve: nothing resolved, because in scope %s %s; see decant errors list",
+		o.Scope, strings.Join(why, ", and "))}
 }
 
 // historyLines splits an error's history into its lines, for --json.

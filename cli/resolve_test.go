@@ -1,11 +1,14 @@
 package cli_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/decanthq/decant/internal/testenv"
 )
 
 // Ensure errors that can never clear by retry (a record without a key, one
@@ -72,5 +75,80 @@ func TestErrorsResolve(t *testing.T) {
 	retry := mustRun(t, append([]string{"errors", "retry"}, c...)...)
 	if !strings.Contains(retry.stdout, "retried 0") {
 		t.Errorf("retry after resolving:\n%s", retry)
+	}
+}
+
+// Ensure --step takes a group in errors list and errors resolve, as it
+// does in errors retry: the errors of the group's steps, in id order. It
+// was refused as "no step of that name".
+func TestErrorsOfAGroup(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.orders(t, 4, 20)                                       // orders 10 and 20 fail
+	s.write(t, "customers.csv", "id,name\n1,ann\n2,bob,x\n") // customer 2 has a field too many
+	s.write(t, "events.jsonl", `{"id":1}`+"\n")              // no kind: the events error is outside the group
+	c := []string{"-c", s.plan}
+	run(t, append([]string{"migrate"}, c...)...)
+
+	var errs []struct {
+		ID   int64  `json:"id"`
+		Step string `json:"step"`
+	}
+	decodeJSON(t, mustRun(t, append([]string{"errors", "list", "--step", "sales", "--json"}, c...)...), &errs)
+	steps := map[string]int{}
+	for i, e := range errs {
+		steps[e.Step]++
+		if i > 0 && errs[i-1].ID >= e.ID {
+			t.Errorf("errors list --step sales is not in id order: %+v", errs)
+		}
+	}
+	if len(errs) != 3 || steps["orders"] != 2 || steps["customers"] != 1 {
+		t.Fatalf("errors list --step sales = %+v, want the 2 orders and the customer", errs)
+	}
+	r := mustRun(t, append([]string{"errors", "list", "--step", "sales", "--limit", "2"}, c...)...)
+	if !strings.Contains(r.stdout, "showing 2 of 3 errors") {
+		t.Errorf("errors list --step sales --limit 2 does not count the group's errors:\n%s", r)
+	}
+	r = mustRun(t, append([]string{"errors", "resolve", "--step", "sales", "--all", "--reason", "fixed at the source"}, c...)...)
+	if !strings.Contains(r.stdout, "3 error(s) resolved") {
+		t.Errorf("errors resolve --step sales --all:\n%s", r)
+	}
+	decodeJSON(t, mustRun(t, append([]string{"errors", "list", "--json"}, c...)...), &errs)
+	if len(errs) != 1 || errs[0].Step != "events" {
+		t.Errorf("after resolving the group, open errors = %+v, want the events error alone", errs)
+	}
+	events := strconv.FormatInt(errs[0].ID, 10)
+	r = run(t, append([]string{"errors", "resolve", events, "--step", "sales", "--reason", "x"}, c...)...)
+	if r.code != 1 || !strings.Contains(r.stderr, "error "+events+" is of step events, not of --step sales") {
+		t.Errorf("resolving an error outside the group named by --step:\n%s", r)
+	}
+}
+
+// Ensure an error id that names nothing is said in one plain sentence, on
+// both stores: it once read "postgres: error 99: not found" and
+// "... (see decant errors list): not found".
+func TestErrorNotFoundMessages(t *testing.T) {
+	t.Parallel()
+	schema := map[string]string{"schema.sql": "CREATE TABLE IF NOT EXISTS people (id integer PRIMARY KEY, name text NOT NULL);\n"}
+	for name, target := range map[string]string{"sqlite": "sqlite:target.db", "postgres": testenv.Postgres(t)} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			plan := targetPlan(t, target, "setup: [schema.sql]", maps.Clone(schema))
+			mustRun(t, "migrate", "-c", plan)
+			mustRun(t, "errors", "resolve", "--step", "people", "--all", "--reason", "none to close", "-c", plan)
+			for _, tc := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"errors", "show", "99"}, "decant: errors show 99: no error 99 in scope default; see decant errors list\n"},
+				{[]string{"errors", "resolve", "999", "--reason", "typo"}, "decant: errors resolve: nothing resolved, because in scope default there is no error 999; see decant errors list\n"},
+				{[]string{"errors", "show", "99", "--scope", "other"}, "decant: errors show 99: no error 99 in scope other; see decant errors list\n"},
+			} {
+				r := run(t, append(tc.args, "-c", plan)...)
+				if r.code != 1 || r.stderr != tc.want {
+					t.Errorf("decant %s: want exit 1 and %q:\n%s", strings.Join(tc.args, " "), tc.want, r)
+				}
+			}
+		})
 	}
 }

@@ -48,9 +48,10 @@ steps:
 }
 
 // Ensure a mistyped SQLite path is not taken for an empty database: every
-// command that only reads (check, status, errors, preview, db status,
-// snapshot save) refuses it with "no such database file: PATH"
-// and leaves no file behind, while migrate and db up create it.
+// command that only reads (check, status, errors, db status, snapshot
+// save) refuses it with "no such database file: PATH" and leaves no file
+// behind, while migrate and db up create it. Preview and a dry run, which
+// predict the first run, read it as empty (TestPredictBeforeFirstRun).
 func TestMissingSQLiteFile(t *testing.T) {
 	t.Parallel()
 	plan := targetPlan(t, "sqlite:typo.db", "migrations: schema", map[string]string{
@@ -60,7 +61,7 @@ func TestMissingSQLiteFile(t *testing.T) {
 	want := "no such database file: " + path
 	for _, args := range [][]string{
 		{"check"}, {"check", "--json"}, {"status"}, {"status", "--json"}, {"errors", "list"}, {"errors", "show", "1"},
-		{"preview", "people"}, {"db", "status"},
+		{"db", "status"},
 		{"snapshot", "save", "s1", "--release", "1.0.0", "--dir", t.TempDir()},
 	} {
 		r := run(t, append(args, "-c", plan)...)
@@ -378,6 +379,40 @@ func TestDirsBesideThePlan(t *testing.T) {
 		r := run(t, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("decant %s: want exit 2 and %q:\n%s", strings.Join(tc.args, " "), tc.want, r)
+		}
+	}
+}
+
+// Ensure preview, like a dry run, predicts the first run on a SQLite target
+// that does not exist yet: it reads the missing file as an empty database
+// on which the plan's setup files or migrations would make the tables, says
+// so on stderr, and creates nothing; check still refuses the missing file.
+// Preview once failed "no such database file ... run decant migrate".
+func TestPredictBeforeFirstRun(t *testing.T) {
+	t.Parallel()
+	schema := "CREATE TABLE people (id integer PRIMARY KEY, name text);\n"
+	for name, plan := range map[string]string{
+		"setup":      targetPlan(t, "sqlite:p2.db", "setup: [schema.sql]", map[string]string{"schema.sql": schema}),
+		"migrations": targetPlan(t, "sqlite:p2.db", "migrations: schema", map[string]string{"schema/0001_people.sql": schema}),
+	} {
+		path := filepath.Join(filepath.Dir(plan), "p2.db")
+		r := mustRun(t, "preview", "people", "-n", "3", "-c", plan)
+		if strings.Count(r.stdout, "-> people") != 3 || !strings.Contains(r.stdout, "name = bob") {
+			t.Errorf("%s: preview before the first run: want 3 records and their rows:\n%s", name, r)
+		}
+		if !strings.Contains(r.stderr, "does not exist yet; preview reads it as an empty database (a real run creates it)") {
+			t.Errorf("%s: preview does not say it read a missing target as empty:\n%s", name, r)
+		}
+		var items []map[string]any
+		decodeJSON(t, mustRun(t, "preview", "people", "-n", "2", "--json", "-c", plan), &items)
+		if len(items) != 2 {
+			t.Errorf("%s: preview --json: %d items, want 2", name, len(items))
+		}
+		if r := run(t, "check", "-c", plan); r.code == 0 || !strings.Contains(r.stdout+r.stderr, "no such database file: "+path) {
+			t.Errorf("%s: check must still refuse the missing file:\n%s", name, r)
+		}
+		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: preview or check created %s (stat: %v)", name, path, err)
 		}
 	}
 }

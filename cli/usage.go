@@ -155,3 +155,22 @@ func checkSteps(p *plan.Plan, flag string, names []string, groups bool) error {
 	}
 	return nil
 }
+
+// stepsOf returns the steps that --step name stands for: the steps of the
+// group name, or name itself (a step of the plan, or one gone from it that
+// may still have stored errors).
+func stepsOf(p *plan.Plan, name string) []string {
+	var group []string
+	for _, s := range p.Steps {
+		if s.Name == name {
+			return []string{name}
+		}
+		if s.Group == name {
+			group = append(group, s.Name)
+		}
+	}
+	if len(group) > 0 {
+		return group
+	}
+	return []string{name}
+}
