@@ -35,6 +35,11 @@ var (
 	// ErrBadPage is returned by a source when the remote answered with a body it
 	// could not parse even after retries. The checkpoint does not move.
 	ErrBadPage = errors.New("bad page from source")
+	// ErrTransient is wrapped by a Store's write error that says nothing
+	// about the rows (a deadlock, a timeout, a lost connection, a busy
+	// database): the engine fails the batch instead of setting its
+	// records aside as refused, and the next run writes them.
+	ErrTransient = errors.New("the target failed for a passing reason")
 )
 
 // Position is a source's opaque position, marshalled as JSON so it can be

@@ -152,6 +152,11 @@ func (w *writer) writeRun(ctx context.Context, tx decant.Tx, b mappedBatch, lo, 
 	if rerr := errors.Join(sp.RollbackTo(ctx, savepoint), sp.Release(ctx, savepoint)); rerr != nil || ctx.Err() != nil {
 		return 0, errors.Join(err, rerr)
 	}
+	if errors.Is(err, decant.ErrTransient) {
+		// Nothing is wrong with the rows: fail the batch, and the next
+		// run writes them, rather than store good records as refused.
+		return 0, err
+	}
 	if hi-lo == 1 {
 		return w.refuse(ctx, tx, b, lo, err)
 	}

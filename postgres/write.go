@@ -38,9 +38,28 @@ func (s *Store) WriteBatch(ctx context.Context, dtx decant.Tx, b *decant.Batch) 
 		return err
 	}
 	if err := s.writeBatch(ctx, t, b); err != nil {
+		if transient(err) {
+			return fmt.Errorf("postgres: write batch of %s/%s: %w: %w", b.Scope, b.Step, decant.ErrTransient, err)
+		}
 		return fmt.Errorf("postgres: write batch of %s/%s: %w", b.Scope, b.Step, err)
 	}
 	return nil
+}
+
+// transient reports whether err says nothing about the rows: a deadlock,
+// a serialization failure, a lock or statement timeout, a cancelled query,
+// too little memory or disk, a lost connection. Retried later, the same
+// rows may well go in.
+func transient(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03":
+		return true
+	}
+	return strings.HasPrefix(pe.Code, "53") || strings.HasPrefix(pe.Code, "08")
 }
 
 func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
@@ -192,7 +211,9 @@ func (t *tx) tryCopy(ctx context.Context, l *load) (done bool, err error) {
 	if !errors.As(err, &pe) || pe.Code != "23505" { // unique_violation
 		return false, err
 	}
-	if _, err := t.Exec(ctx, "ROLLBACK TO SAVEPOINT decant_copy"); err != nil {
+	// Released too, so a conflicting load leaves no subtransaction open
+	// until the batch's own savepoint ends.
+	if _, err := t.Exec(ctx, "ROLLBACK TO SAVEPOINT decant_copy; RELEASE SAVEPOINT decant_copy"); err != nil {
 		return false, fmt.Errorf("rollback to savepoint: %w", err)
 	}
 	return false, nil

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -25,10 +26,36 @@ func (s *Store) WriteBatch(ctx context.Context, dtx decant.Tx, b *decant.Batch) 
 		return err
 	}
 	if err := s.writeBatch(ctx, t, b); err != nil {
+		if transient(err) {
+			return fmt.Errorf("sqlite: write batch of %s/%s: %w: %w", b.Scope, b.Step, decant.ErrTransient, err)
+		}
 		return fmt.Errorf("sqlite: write batch of %s/%s: %w", b.Scope, b.Step, err)
 	}
 	return nil
 }
+
+// transient reports whether err says nothing about the rows: the database
+// is busy or locked, out of memory or disk, or the file cannot be read.
+func transient(err error) bool {
+	var se interface{ Code() int }
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff { // the primary result code
+	case sqliteBusy, sqliteLocked, sqliteNoMem, sqliteIOErr, sqliteFull:
+		return true
+	}
+	return false
+}
+
+// SQLite's primary result codes (https://www.sqlite.org/rescode.html).
+const (
+	sqliteBusy   = 5
+	sqliteLocked = 6
+	sqliteNoMem  = 7
+	sqliteIOErr  = 10
+	sqliteFull   = 13
+)
 
 func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 	for i := range b.Tables {
