@@ -313,6 +313,11 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 		}
 		return ss, printJSON(w, ss)
 	}
+	if len(ss) == 0 {
+		// An empty table would hide a mistyped --scope.
+		_, err := fmt.Fprintf(w, "scope %s: nothing migrated yet\n", o.Scope)
+		return ss, err
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "scope %s\n", o.Scope)
 	fmt.Fprintln(tw, "STEP\tREAD\tKEYS\tWRITTEN\tFAILED\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
