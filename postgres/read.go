@@ -139,7 +139,17 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		}
 		return err
 	}))
-	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+	// One snapshot for the four reads: at READ COMMITTED each would see the
+	// batches a running migrate committed since the one before, and READ,
+	// KEYS and WRITTEN would not add up. READ ONLY also makes sure status
+	// writes nothing.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) // nothing to commit
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		tx.Rollback(context.WithoutCancel(ctx)) // end the aborted transaction before noState reads
 		none, err := s.noState(ctx, err)
 		if none {
 			return []decant.StepStatus{}, nil

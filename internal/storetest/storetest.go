@@ -65,6 +65,7 @@ func Run(t *testing.T, h Harness) {
 		{"LeaseBreak", testLeaseBreak},
 		{"Status", testStatus},
 		{"StatusRate", testStatusRate},
+		{"StatusSnapshot", testStatusSnapshot},
 		{"ScopeStatusDropped", testScopeStatusDropped},
 		{"Columns", testColumns},
 		{"TableChanged", testTableChanged},
