@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -30,26 +31,27 @@ type MigrateOpts struct {
 	// Progress overrides the progress display (tests); nil picks bars on a
 	// terminal and log lines elsewhere.
 	Progress engine.Progress
-	// Stop, when set, replaces signal handling (tests and library use).
-	Stop <-chan struct{}
+	// Stop and Abort, when either is set, replace signal handling (tests
+	// and library use): closing Stop ends the run gracefully, closing
+	// Abort ends it at once, as a second signal does.
+	Stop  <-chan struct{}
+	Abort <-chan struct{}
 }
 
-// Validate checks the flags.
-func (o *MigrateOpts) Validate() error {
-	if err := o.Common.Validate(); err != nil {
-		return err
-	}
-	if o.Interval < 0 {
-		return errors.New("--interval must be positive")
-	}
-	if o.Interval != 0 && !o.Follow {
-		return errors.New("--interval only applies with --follow")
-	}
-	if o.DryRun && o.Follow {
-		return errors.New("--dry-run and --follow cannot be combined")
-	}
-	return nil
+// ErrAborted is the error of a run that was aborted (a second signal, or
+// MigrateOpts.Abort): "aborted: the batch in flight rolled back; the next
+// run resumes from the last checkpoint". It replaces, in the result's
+// steps too, whatever the cancelled batch failed with (a driver's "context
+// canceled", a closed connection): those say nothing more, and nothing was
+// lost. It wraps engine.ErrAborted.
+var ErrAborted error = abortedError{}
+
+type abortedError struct{}
+
+func (abortedError) Error() string {
+	return "aborted: the batch in flight rolled back; the next run resumes from the last checkpoint"
 }
+func (abortedError) Unwrap() error { return engine.ErrAborted }
 
 func newMigrateCmd(c *Common) *cobra.Command {
 	o := &MigrateOpts{}
@@ -100,30 +102,25 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	if pc, ok := prog.(interface{ Close() }); ok {
 		defer pc.Close()
 	}
+	run := &abortable{}
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only,
-		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: prog,
+		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: abortProgress{prog, run},
 		Migrate: connect.Migrate(p, migrationProgress(errw))}
-	runner, err := engine.NewRunner(cfg)
-	if err != nil {
+	if run.Runner, err = engine.NewRunner(cfg); err != nil {
 		return nil, err
 	}
-	if o.Stop == nil {
+	if o.Stop == nil && o.Abort == nil {
 		// Watch before the run starts: a signal in between would kill it.
-		defer watchSignals(runner, errw)()
+		defer watchSignals(run, errw)()
 	}
-	if err := runner.Start(ctx); err != nil {
+	if err := run.Start(ctx); err != nil {
 		return nil, err
 	}
-	if o.Stop != nil {
-		go func() {
-			select {
-			case <-o.Stop:
-				runner.Stop()
-			case <-runner.Done():
-			}
-		}()
+	if o.Stop != nil || o.Abort != nil {
+		go stopOn(run, run.Done(), o.Stop, o.Abort)
 	}
-	res, err := runner.Wait()
+	res, err := run.Wait()
+	err = run.plain(res, err)
 	if pc, ok := prog.(interface{ Close() }); ok {
 		pc.Close()
 	}
@@ -156,6 +153,68 @@ func dryRunHint(ctx context.Context, p *plan.Plan, err error) error {
 type stopper interface {
 	Stop()
 	Abort()
+}
+
+// abortable is a run that remembers it was aborted, so that the abort is
+// reported as such rather than as the errors of the batch it cancelled.
+type abortable struct {
+	*engine.Runner
+	aborted atomic.Bool
+}
+
+// Abort aborts the run; see engine.Runner.Abort.
+func (a *abortable) Abort() {
+	a.aborted.Store(true)
+	a.Runner.Abort()
+}
+
+// plain returns the error of a run that was aborted as ErrAborted, and
+// marks the steps it cut short with it: whatever the cancellation made
+// them fail with says nothing more. Other errors are returned as they are.
+func (a *abortable) plain(res *engine.Result, err error) error {
+	if err == nil || !(a.aborted.Load() || errors.Is(err, engine.ErrAborted)) {
+		return err
+	}
+	if res != nil {
+		for i := range res.Steps {
+			if res.Steps[i].Err != nil {
+				res.Steps[i].Err = ErrAborted
+			}
+		}
+	}
+	return ErrAborted
+}
+
+// abortProgress is a run's progress display that says "aborted" of a step
+// that an abort cut short, rather than FAILED with its cancelled batch's
+// error.
+type abortProgress struct {
+	engine.Progress
+	run *abortable
+}
+
+func (p abortProgress) StepDone(r engine.StepResult) {
+	if r.Err != nil && p.run.aborted.Load() {
+		r.Err = ErrAborted
+	}
+	p.Progress.StepDone(r)
+}
+
+// stopOn stops r when stop is closed and aborts it when abort is, until
+// done is; stop or abort may be nil.
+func stopOn(r stopper, done, stop, abort <-chan struct{}) {
+	for stop != nil || abort != nil {
+		select {
+		case <-stop:
+			r.Stop()
+			stop = nil
+		case <-abort:
+			r.Abort()
+			return
+		case <-done:
+			return
+		}
+	}
 }
 
 // watchSignals turns the first SIGINT/SIGTERM into a graceful stop of r
@@ -228,6 +287,8 @@ func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 		}
 		note := ""
 		switch {
+		case errors.Is(s.Err, ErrAborted):
+			note = " (aborted)"
 		case s.Err != nil:
 			note = " (FAILED)"
 		case s.Stopped:

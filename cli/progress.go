@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -84,10 +85,13 @@ func (m *meter) status(now time.Time) string {
 	return b.String()
 }
 
-// summary words a step that ended: "done" or "FAILED", never both.
+// summary words a step that ended: "done", "stopped", "aborted" or
+// "FAILED", never two of them.
 func summary(r engine.StepResult) string {
 	word := "done"
 	switch {
+	case errors.Is(r.Err, ErrAborted):
+		word = "aborted"
 	case r.Err != nil:
 		word = "FAILED"
 	case r.Stopped:

@@ -31,6 +31,7 @@ func TestProgressLogLines(t *testing.T) {
 	l.Batch("events", decant.BatchAudit{Total: 40, OK: 40})
 	l.StepDone(engine.StepResult{Step: "orders", Read: 100, Written: 98, Failed: 2, Duration: 2 * time.Second})
 	l.StepDone(engine.StepResult{Step: "events", Read: 40, Duration: time.Second, Err: errors.New("feed down")})
+	l.StepDone(engine.StepResult{Step: "customers", Read: 10, Duration: time.Second, Err: ErrAborted})
 	l.RoundError(errors.New("step events: feed down"))
 
 	got := out.String()
@@ -45,12 +46,13 @@ func TestProgressLogLines(t *testing.T) {
 		`step orders: done, 100 read, 98 written, 2 failed in 2s, 50 rec/s`,
 		`step events: FAILED, 40 read, 0 written, 0 failed in 1s, 40 rec/s`,
 		`error \(will retry next round\): step events: feed down`,
+		`step customers: aborted, 10 read, 0 written, 0 failed in 1s, 10 rec/s`,
 	} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("the log lacks %s:\n%s", want, got)
 		}
 	}
-	if regexp.MustCompile(`events: done|events: .*ETA`).MatchString(got) {
+	if regexp.MustCompile(`events: done|events: .*ETA|customers: FAILED`).MatchString(got) {
 		t.Errorf("a failed step said done, or a step without a size gave an ETA:\n%s", got)
 	}
 }
