@@ -53,6 +53,23 @@ func (abortedError) Error() string {
 }
 func (abortedError) Unwrap() error { return engine.ErrAborted }
 
+// Validate checks the flags.
+func (o *MigrateOpts) Validate() error {
+	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	if o.Interval < 0 {
+		return errors.New("--interval must be positive")
+	}
+	if o.Interval != 0 && !o.Follow {
+		return errors.New("--interval only applies with --follow")
+	}
+	if o.DryRun && o.Follow {
+		return errors.New("--dry-run and --follow cannot be combined")
+	}
+	return nil
+}
+
 func newMigrateCmd(c *Common) *cobra.Command {
 	o := &MigrateOpts{}
 	cmd := &cobra.Command{

@@ -83,11 +83,11 @@ func TestQuickstart(t *testing.T) {
 	if shown != bad {
 		t.Errorf("errors show %s --json = %+v, want %+v", id, shown, bad)
 	}
-	if r := run(t, "-c", cfg, "errors", "show", "999999"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
-		t.Errorf("errors show of an unknown id: want exit 1 and \"not found\", got %s", r)
+	if r := run(t, "-c", cfg, "errors", "show", "999999"); r.code != 1 || !strings.Contains(r.stderr, "no error 999999 in scope default") {
+		t.Errorf("errors show of an unknown id: want exit 1 and \"no error 999999 in scope default\", got %s", r)
 	}
-	if r := run(t, "-c", cfg, "errors", "show", "abc"); r.code != 1 || !strings.Contains(r.stderr, "not an error id") {
-		t.Errorf("errors show abc: want exit 1 and \"not an error id\", got %s", r)
+	if r := run(t, "-c", cfg, "errors", "show", "abc"); r.code != 2 || !strings.Contains(r.stderr, "not an error id") {
+		t.Errorf("errors show abc: want exit 2 (a usage error) and \"not an error id\", got %s", r)
 	}
 
 	// preview reads from the checkpoint; a scope without one starts at the

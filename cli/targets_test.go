@@ -247,7 +247,7 @@ func TestReadCommandsWriteNothing(t *testing.T) {
 			if r := mustRun(t, "errors", "list", "-c", plan, "--json"); strings.TrimSpace(r.stdout) != "[]" {
 				t.Errorf("errors list --json of a fresh database:\n%s", r)
 			}
-			if r := run(t, "errors", "show", "1", "-c", plan); r.code != 1 || !strings.Contains(r.stderr, decant.ErrNotFound.Error()) {
+			if r := run(t, "errors", "show", "1", "-c", plan); r.code != 1 || !strings.Contains(r.stderr, "no error 1 in scope default") {
 				t.Errorf("errors show 1 of a fresh database:\n%s", r)
 			}
 			if r := mustRun(t, "preview", "people", "-c", plan); !strings.Contains(r.stdout, "name = ann") {
