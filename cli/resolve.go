@@ -88,6 +88,13 @@ func RunErrorsResolve(ctx context.Context, o ResolveOpts, w io.Writer) ([]decant
 	if err != nil {
 		return nil, fmt.Errorf("errors resolve: %w", err)
 	}
+	// Resolving writes, and writes the columns of state version 3: bring
+	// state tables of an older decant up to date first, as retry does.
+	if in, ok := decant.As[decant.StateInitializer](st); ok {
+		if err := in.Init(ctx); err != nil {
+			return nil, fmt.Errorf("errors resolve: prepare state tables: %w", err)
+		}
+	}
 	req, err := resolveRequest(ctx, sr, p, o)
 	if err != nil {
 		return nil, err

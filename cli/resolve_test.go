@@ -152,3 +152,23 @@ func TestErrorNotFoundMessages(t *testing.T) {
 		})
 	}
 }
+
+// Ensure errors resolve works on state tables an earlier decant wrote
+// (version 2, before errors had a history): it upgrades them first, as
+// every command that writes does.
+func TestErrorsResolveOnVersion2State(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.orders(t, 4, 10) // order 10 fails
+	c := []string{"-c", s.plan}
+	mustRun(t, append([]string{"migrate"}, c...)...)
+	for _, col := range []string{"source_key", "place", "source_error", "history"} {
+		execSQL(t, s.db, "ALTER TABLE decant_errors DROP COLUMN "+col)
+	}
+	execSQL(t, s.db, "UPDATE decant_schema SET version = 2")
+	id := queryRows(t, s.db, "SELECT id FROM decant_errors")
+	mustRun(t, append([]string{"errors", "resolve", id, "--reason", "written off"}, c...)...)
+	if got := queryRows(t, s.db, "SELECT resolved, history LIKE '%resolved by hand: written off%' FROM decant_errors"); got != "1 1" {
+		t.Errorf("the error after resolve on version 2 tables: %q, want resolved with its reason", got)
+	}
+}
