@@ -244,18 +244,38 @@ func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
 		return printNoRecords(ctx, w, st, o.Scope, o.Step)
 	}
 	for _, it := range items {
-		fmt.Fprintf(w, "== record %s (%s)\n%s\n", it.Key, it.Where, it.Record)
+		key := it.Key
+		if key == "" {
+			key = "without a key"
+		}
+		fmt.Fprintf(w, "== record %s (%s)\n%s\n", key, it.Where, it.Record)
 		if it.Error != nil {
 			fmt.Fprintf(w, "-> ERROR %s\n   %s\n", it.Error.Message, it.Error.Detail)
 		}
 		for _, r := range it.Rows {
 			fmt.Fprintf(w, "-> %s\n", r.Table)
 			for _, k := range sortedKeys(r.Values) {
-				fmt.Fprintf(w, "     %s = %v\n", k, r.Values[k])
+				fmt.Fprintf(w, "     %s = %s\n", k, previewValue(r.Values[k]))
 			}
 		}
 	}
 	return nil
+}
+
+// previewValue shows a row's value as it will be written: times in RFC
+// 3339 (as --json prints them), JSON as its text, NULL for nil.
+func previewValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "NULL"
+	case time.Time:
+		return v.Format(time.RFC3339Nano)
+	case decant.JSON:
+		return string(v)
+	case decant.Decimal:
+		return string(v)
+	}
+	return fmt.Sprint(v)
 }
 
 // printNoRecords says why a preview shows nothing: the source has no
