@@ -88,19 +88,25 @@ func RunErrorsResolve(ctx context.Context, o ResolveOpts, w io.Writer) ([]decant
 	if err != nil {
 		return nil, fmt.Errorf("errors resolve: %w", err)
 	}
-	// Resolving writes, and writes the columns of state version 3: bring
-	// state tables of an older decant up to date first, as retry does.
-	if in, ok := decant.As[decant.StateInitializer](st); ok {
-		if err := in.Init(ctx); err != nil {
-			return nil, fmt.Errorf("errors resolve: prepare state tables: %w", err)
-		}
-	}
+	// Checked first, on the tables as they are: a mistyped id or target
+	// must not create or upgrade anything.
 	req, err := resolveRequest(ctx, sr, p, o)
 	if err != nil {
 		return nil, err
 	}
+	work, err := anythingToResolve(ctx, sr, req)
+	if err != nil {
+		return nil, err
+	}
 	var done []decant.RecordError
-	if len(req.IDs) > 0 || req.Step != "" { // else a group with no open error
+	if work {
+		// Resolving writes the columns of state version 3: bring the
+		// tables of an older decant up to date first, as retry does.
+		if in, ok := decant.As[decant.StateInitializer](st); ok {
+			if err := in.Init(ctx); err != nil {
+				return nil, fmt.Errorf("errors resolve: prepare state tables: %w", err)
+			}
+		}
 		done, err = r.ResolveErrors(ctx, req)
 	}
 	if errors.Is(err, decant.ErrNotFound) {
@@ -117,6 +123,19 @@ func RunErrorsResolve(ctx context.Context, o ResolveOpts, w io.Writer) ([]decant
 	}
 	fmt.Fprintf(w, "%d error(s) resolved: %s\n", len(done), o.Reason)
 	return done, nil
+}
+
+// anythingToResolve reports whether req names open errors: ids (checked
+// open by resolveRequest), or a step that has some.
+func anythingToResolve(ctx context.Context, sr decant.StateReader, req decant.ResolveRequest) (bool, error) {
+	if len(req.IDs) > 0 {
+		return true, nil
+	}
+	if req.Step == "" {
+		return false, nil // a group with no open error
+	}
+	open, err := sr.Errors(ctx, decant.ErrorFilter{Scope: req.Scope, Step: req.Step, Limit: 1})
+	return len(open) > 0, err
 }
 
 // resolveRequest turns o into the store's request, refusing first what the

@@ -172,3 +172,18 @@ func TestErrorsResolveOnVersion2State(t *testing.T) {
 		t.Errorf("the error after resolve on version 2 tables: %q, want resolved with its reason", got)
 	}
 }
+
+// Ensure a resolve that names nothing open writes nothing: a mistyped id
+// against a database decant never wrote must not create its state tables.
+func TestErrorsResolveWritesNothingWhenNothingMatches(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	execSQL(t, s.db, "CREATE TABLE other (x integer)")
+	r := run(t, "errors", "resolve", "1", "--reason", "typo", "-c", s.plan)
+	if r.code != 1 {
+		t.Errorf("resolve of a missing id: exit %d, want 1:\n%s", r.code, r)
+	}
+	if got := queryRows(t, s.db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'decant_%'"); got != "0" {
+		t.Errorf("a resolve that matched nothing created %s decant_ tables", got)
+	}
+}
