@@ -194,12 +194,19 @@ func (a *abortable) plain(res *engine.Result, err error) error {
 	}
 	if res != nil {
 		for i := range res.Steps {
-			if res.Steps[i].Err != nil {
+			if cutShort(res.Steps[i].Err) {
 				res.Steps[i].Err = ErrAborted
 			}
 		}
 	}
 	return ErrAborted
+}
+
+// cutShort reports whether a step's error is the abort's echo (the
+// cancellation, as the driver or the engine words it), not a failure of its
+// own that an earlier --follow round left.
+func cutShort(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, engine.ErrAborted)
 }
 
 // abortProgress is a run's progress display that says "aborted" of a step
@@ -211,7 +218,7 @@ type abortProgress struct {
 }
 
 func (p abortProgress) StepDone(r engine.StepResult) {
-	if r.Err != nil && p.run.aborted.Load() {
+	if p.run.aborted.Load() && cutShort(r.Err) {
 		r.Err = ErrAborted
 	}
 	p.Progress.StepDone(r)

@@ -183,7 +183,7 @@ func (r *Runner) Changed() <-chan struct{} { return r.changed }
 
 func (r *Runner) finish(res *Result, err error) {
 	r.mu.Lock()
-	if err != nil && r.aborted {
+	if err != nil && r.aborted && (errors.Is(err, context.Canceled) || errors.Is(err, ErrAborted)) {
 		// The step's own error is the cancellation's echo ("context
 		// canceled" from the driver); say what happened instead.
 		err = ErrAborted
