@@ -73,6 +73,15 @@ type StateReader interface {
 	Status(ctx context.Context, scope string) ([]StepStatus, error)
 	// Errors lists stored record errors.
 	Errors(ctx context.Context, f ErrorFilter) ([]RecordError, error)
+	// Ledger returns the ledger rows of (scope, step) for keys (ledger
+	// keys, see LedgerKey) that have one, in no particular order.
+	Ledger(ctx context.Context, scope, step string, keys []string) ([]LedgerRow, error)
+}
+
+// LedgerRow is a ledger entry as stored, with the time it was last written.
+type LedgerRow struct {
+	LedgerEntry
+	Updated time.Time
 }
 
 // Cataloger is the role of a Store that describes its target tables. The

@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -73,10 +74,23 @@ func retryStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 	for lo := 0; lo < len(errs); lo += s.BatchSize {
 		hi := min(lo+s.BatchSize, len(errs))
 		rb := readBatch{started: time.Now()}
+		var moved []decant.RecordError
+		var movedTo []string
 		for _, e := range errs[lo:hi] {
 			rec, key := storedRecord(e, s.From.Key)
+			if key != e.Key {
+				moved, movedTo = append(moved, e), append(movedTo, key)
+			}
 			rb.recs, rb.keys = append(rb.recs, rec), append(rb.keys, key)
 			rb.ids, rb.storedKeys = append(rb.ids, e.ID), append(rb.storedKeys, e.Key)
+		}
+		n, err := w.dropSuperseded(ctx, sr, &rb, moved, movedTo)
+		if err != nil {
+			return res, err
+		}
+		res.Retried, res.Resolved = res.Retried+n, res.Resolved+n
+		if len(rb.recs) == 0 {
+			continue
 		}
 		b := mapBatch([]*transform.Mapper{m}, cfg.Scope, rb)
 		if err := w.commitRetry(ctx, b); err != nil {
@@ -118,6 +132,58 @@ func storedRecord(e decant.RecordError, keyPath string) (decant.Record, string) 
 		}
 	}
 	return rec, e.Key
+}
+
+// dropSuperseded takes out of rb the moved records (keyless errors that a
+// fixed key path gives a key) whose key the source has written since their
+// error was last stored: a retry must not put an old payload over a newer
+// record. Their errors are resolved as moved and their "(no key)" ledger
+// rows forgotten, in a transaction of their own; it returns how many.
+func (w *writer) dropSuperseded(ctx context.Context, sr decant.StateReader, rb *readBatch, moved []decant.RecordError, keys []string) (int, error) {
+	if len(moved) == 0 {
+		return 0, nil
+	}
+	rows, err := sr.Ledger(ctx, w.cfg.Scope, w.step.Name, keys)
+	if err != nil {
+		return 0, fmt.Errorf("read the ledger of moved records: %w", err)
+	}
+	written := map[string]time.Time{}
+	for _, r := range rows {
+		written[r.Key] = r.Updated
+	}
+	gone := map[int64]bool{}
+	batch := &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name}
+	for i, e := range moved {
+		if at, ok := written[keys[i]]; ok && at.After(e.Updated) {
+			gone[e.ID] = true
+			batch.Moved, batch.Forget = append(batch.Moved, e.ID), append(batch.Forget, e.Key)
+		}
+	}
+	if len(gone) == 0 {
+		return 0, nil
+	}
+	kept := readBatch{started: rb.started}
+	for i, id := range rb.ids {
+		if !gone[id] {
+			kept.recs, kept.keys = append(kept.recs, rb.recs[i]), append(kept.keys, rb.keys[i])
+			kept.ids, kept.storedKeys = append(kept.ids, id), append(kept.storedKeys, rb.storedKeys[i])
+		}
+	}
+	*rb = kept
+	return len(gone), w.writeState(ctx, batch)
+}
+
+// writeState commits a batch that holds only state (resolutions, forgotten
+// ledger keys) in a transaction of its own.
+func (w *writer) writeState(ctx context.Context, b *decant.Batch) error {
+	tx, err := w.cfg.Store.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := w.cfg.Store.WriteBatch(ctx, tx, b); err != nil {
+		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
+	}
+	return tx.Commit(ctx)
 }
 
 // commitRetry writes a batch of retried records without audit or

@@ -173,3 +173,39 @@ func TestRetryInvalidUTF8OnPostgres(t *testing.T) {
 		t.Errorf("items = %q, want only the genuine k\uFFFD with n 2", got)
 	}
 }
+
+// Ensure a retry never writes a stored keyless record over a newer record
+// of the key it turns out to have: the source sent a fixed record of that
+// key after the error was stored, so the error resolves as moved and the
+// newer row stays.
+func TestRetryDoesNotOverwriteNewer(t *testing.T) {
+	t.Parallel()
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			t.Parallel()
+			b := newRetryBed(t, pg, "in.jsonl", `{"ident":"a","n":1}`+"\n")
+			_, err := engine.Run(context.Background(), b.config(t, "id"), nil) // wrong key path: a keyless error
+			must(t, err)
+			f, err := os.OpenFile(filepath.Join(b.dir, "in.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+			must(t, err)
+			f.WriteString(`{"ident":"a","n":5}` + "\n")
+			f.Close()
+			_, err = engine.Run(context.Background(), b.config(t, "ident"), nil) // the newer a is written
+			must(t, err)
+			res, err := engine.Retry(context.Background(), b.config(t, "ident"))
+			must(t, err)
+			if res[0].Retried != 1 || res[0].Resolved != 1 {
+				t.Errorf("retry = %+v, want the old record resolved", res[0])
+			}
+			if got := b.rows(t, "SELECT id, n FROM items"); got != "a 5" {
+				t.Errorf("items after retry = %q, want the newer a 5", got)
+			}
+			if got := b.rows(t, "SELECT count(*) FROM decant_errors WHERE NOT resolved"); got != "0" {
+				t.Errorf("open errors: %s, want 0", got)
+			}
+			if got := b.rows(t, "SELECT key FROM decant_ledger"); got != "a" {
+				t.Errorf("ledger = %q, want only a", got)
+			}
+		})
+	}
+}

@@ -149,3 +149,18 @@ func (e *env) dropVersion3() {
 		e.exec("ALTER TABLE decant_errors DROP COLUMN " + c)
 	}
 }
+
+// Ensure the ledger can be read by key: the rows of the keys asked for
+// that have one, with their status and when they were written.
+func testLedgerByKey(t *testing.T, e *env) {
+	sr := e.reader()
+	e.write(&decant.Batch{Scope: "s", Step: "a", Ledger: ledger("k1:ok", "k2:failed")})
+	e.write(&decant.Batch{Scope: "s", Step: "b", Ledger: ledger("k3:ok")})
+	rows, err := sr.Ledger(e.ctx, "s", "a", []string{"k1", "k3", "nope"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Key != "k1" || rows[0].Status != decant.StatusOK || rows[0].SourceHash != "s-k1" || rows[0].Updated.IsZero() {
+		t.Errorf("Ledger(s, a, k1 k3 nope) = %+v, want k1 ok with its time", rows)
+	}
+}

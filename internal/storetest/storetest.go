@@ -58,6 +58,7 @@ func Run(t *testing.T, h Harness) {
 		{"ResolveErrors", testResolveErrors},
 		{"ErrorsFromVersion2", testErrorsFromVersion2},
 		{"Savepoint", testSavepoint},
+		{"LedgerByKey", testLedgerByKey},
 		{"Checkpoint", testCheckpoint},
 		{"Lease", testLease},
 		{"LeaseExpiry", testLeaseExpiry},
