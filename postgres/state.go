@@ -118,7 +118,7 @@ func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
 			now+" "+decant.ResolvedWritten+"\n")
 	}
 	if len(b.Forget) > 0 {
-		p.add("forget moved ledger keys", forgetSQL, b.Scope, b.Step, textsOf(b.Forget))
+		p.add("forget moved ledger keys", forgetSQL, stateText(b.Scope), stateText(b.Step), textsOf(b.Forget))
 	}
 	if a := b.Audit; a != nil {
 		p.add("write audit row", insertAuditSQL,
