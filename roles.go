@@ -88,6 +88,7 @@ var storeRoles = []struct {
 	{"ErrorResolver", has[ErrorResolver]},
 	{"ScriptRunner", has[ScriptRunner]},
 	{"Pinger", has[Pinger]},
+	{"TargetReader", has[TargetReader]},
 }
 
 func has[R any](st Store) bool {

@@ -2,6 +2,7 @@ package decant
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -19,8 +20,8 @@ type Tx interface {
 // checkpoint it resumes from. Everything else a store can do is a role, a
 // small interface of its own found by type assertion, as database/sql finds
 // a driver's optional interfaces: [StateInitializer], [Leaser],
-// [StateReader], [Cataloger], [ErrorResolver], [ScriptRunner], [Pinger], and
-// [Savepointer] on a [Tx]. Callers find a role with [As] (which looks
+// [StateReader], [Cataloger], [ErrorResolver], [ScriptRunner], [Pinger],
+// [TargetReader], and [Savepointer] on a [Tx]. Callers find a role with [As] (which looks
 // through wrappers, see [StoreWrapper]) or [Require], which fails naming the
 // role a store lacks. decant's own stores have every role; docs/decisions/
 // 0007-store-roles-and-dialects.md says why the core is this small.
@@ -191,3 +192,81 @@ type ResolveRequest struct {
 type ScriptRunner interface {
 	RunScript(ctx context.Context, script string) error
 }
+
+// TargetReader is the role of a Store that reads a target table's rows in
+// key order, the order [CompareKeys] defines, so that verify can merge them
+// with the rows a plan expects without holding either side in memory.
+// docs/decisions/0009-target-reader.md describes the order and the values.
+type TargetReader interface {
+	// ReadRows streams the rows of q.Table that q selects, ordered by
+	// q.Key. It returns an error wrapping ErrNotFound when the table or one
+	// of the columns does not exist. The rows hold a connection (a read
+	// transaction on SQLite) until they are closed.
+	ReadRows(ctx context.Context, q RowQuery) (TargetRows, error)
+}
+
+// RowQuery selects the rows a [TargetReader] reads.
+type RowQuery struct {
+	Table string
+	// Key lists the key columns, which order the rows. Each must be of
+	// kind int or text (KindInt, KindText); other kinds are refused.
+	Key []string
+	// Columns lists the columns whose values each row carries, in this
+	// order. They may include key columns.
+	Columns []string
+	// After, when not nil, keeps the rows whose key sorts after it, and
+	// Until those whose key sorts before it or equals it: a key range
+	// (After, Until] that a resumed verify continues from. Each holds one
+	// value per key column, none of them nil.
+	After, Until []any
+	// Where, when not empty, is a SQL boolean expression that also selects
+	// the rows, such as the scope's rows of a shared table. It comes from
+	// the plan, which is trusted as the plan's setup scripts are, and is
+	// put in the query as written, without quoting or checking.
+	Where string
+}
+
+// TargetRows iterates over the rows a [TargetReader] reads, as [Rows]
+// iterates over records:
+//
+//	for rows.Next(ctx) {
+//		r := rows.Row()
+//	}
+//	err := rows.Err()
+//
+// Close may be called at any time and more than once.
+type TargetRows interface {
+	Next(ctx context.Context) bool
+	// Row returns the current row. Its slices are the caller's: a later
+	// Next does not reuse them.
+	Row() TargetRow
+	Err() error
+	Close() error
+}
+
+// TargetRow is one target row: its key values (one per RowQuery.Key
+// column) and its column values (one per RowQuery.Columns column).
+//
+// Key values are int64 for a column of kind int and string for kind text,
+// on both stores, except that a SQLite column holds whatever storage class
+// a row gave it: a float64, string or []byte in an integer column comes as
+// such, and CompareKeys orders it as SQLite does.
+//
+// Column values are normalized to the types the mapper produces, by kind:
+// nil for NULL, int64 (int), float64 (float), Decimal (decimal, its text as
+// the database keeps it), bool (bool), time.Time at midnight UTC (date),
+// time.Time in UTC (timestamp; a timestamp without time zone is its wall
+// clock read as UTC), JSON (json, its text as the database keeps it), and
+// string (text and every other type, as the database prints it). A SQLite
+// value that does not fit its column's kind (text in an INTEGER column, a
+// date that does not parse) comes as stored: int64, float64, string or
+// []byte. docs/decisions/0009-target-reader.md lists the details per store.
+type TargetRow struct {
+	Key    []any
+	Values []any
+}
+
+// ErrNullKey is wrapped by the error of a TargetRows that meets a row with
+// NULL in a key column: such a row has no place in key order, so verify
+// cannot compare it.
+var ErrNullKey = errors.New("key column is NULL")
