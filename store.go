@@ -3,6 +3,8 @@ package decant
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -270,3 +272,30 @@ type TargetRow struct {
 // NULL in a key column: such a row has no place in key order, so verify
 // cannot compare it.
 var ErrNullKey = errors.New("key column is NULL")
+
+// Check reports what makes q unreadable whatever the table holds: no key
+// columns, or a range bound without one non-nil value per key column.
+// Stores call it before they build their query.
+func (q RowQuery) Check() error {
+	if len(q.Key) == 0 {
+		return fmt.Errorf("read rows of %s: no key columns: give the table's key to read it in key order", q.Table)
+	}
+	for _, b := range []struct {
+		name string
+		key  []any
+	}{{"After", q.After}, {"Until", q.Until}} {
+		if b.key == nil {
+			continue
+		}
+		if len(b.key) != len(q.Key) {
+			return fmt.Errorf("read rows of %s: %s has %d values for %d key columns (%s)",
+				q.Table, b.name, len(b.key), len(q.Key), strings.Join(q.Key, ", "))
+		}
+		for i, v := range b.key {
+			if v == nil {
+				return fmt.Errorf("read rows of %s: %s: key column %s is nil; a range bound is a key that sorts", q.Table, b.name, q.Key[i])
+			}
+		}
+	}
+	return nil
+}

@@ -75,6 +75,13 @@ func Run(t *testing.T, h Harness) {
 		{"Values", testValues},
 		{"LargeBatch", testLargeBatch},
 		{"Roles", testRoles},
+		{"ReadRowsOrder", testReadRowsOrder},
+		{"ReadRowsRanges", testReadRowsRanges},
+		{"ReadRowsWhere", testReadRowsWhere},
+		{"ReadRowsNotFound", testReadRowsNotFound},
+		{"ReadRowsNullKey", testReadRowsNullKey},
+		{"ReadRowsValues", testReadRowsValues},
+		{"ReadRowsWrapped", testReadRowsWrapped},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

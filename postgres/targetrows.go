@@ -1,0 +1,228 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/decanthq/decant"
+)
+
+var _ decant.TargetReader = (*Store)(nil)
+
+// ReadRows streams q's rows in key order (decant.CompareKeys) with one
+// query, which pgx reads from the server as Next asks for rows: no paging,
+// and memory stays flat. Text keys are ordered with COLLATE "C", bytewise,
+// whatever the column's collation; the database can use an index for that
+// order only if the index has that collation too.
+//
+// Values come back by kind as decant.TargetRow describes: the server casts
+// numeric, json and text-kind values to text (so char(n) loses its
+// padding, as PostgreSQL's own comparisons ignore it), int to bigint and
+// float to double precision.
+func (s *Store) ReadRows(ctx context.Context, q decant.RowQuery) (decant.TargetRows, error) {
+	if err := q.Check(); err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	t, err := describe(ctx, s.pool, q.Table)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read rows: %w", err)
+	}
+	query, args, kinds, err := rowsQuery(t, q)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read rows of %s: %w", q.Table, err)
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read rows of %s: %w", q.Table, err)
+	}
+	return &targetRows{rows: rows, q: q, kinds: kinds}, nil
+}
+
+// rowsQuery builds the query of q: the key columns, then q.Columns, each as
+// an expression whose type the reader knows.
+func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
+	var sel, order, keys, nullable []string
+	for _, k := range q.Key {
+		kind, ok := t.kind[k]
+		if !ok {
+			return "", nil, nil, fmt.Errorf("key column %s: %w", k, decant.ErrNotFound)
+		}
+		expr, err := keyExpr(k, kind, t.base[k])
+		if err != nil {
+			return "", nil, nil, err
+		}
+		out := expr
+		if kind == decant.KindInt {
+			out = pgx.Identifier{k}.Sanitize() + "::int8"
+		}
+		sel, order, keys = append(sel, out), append(order, expr), append(keys, expr)
+		if t.nullable(k) {
+			nullable = append(nullable, pgx.Identifier{k}.Sanitize()+" IS NULL")
+		}
+	}
+	kinds := make([]string, len(q.Columns))
+	for i, c := range q.Columns {
+		kind, ok := t.kind[c]
+		if !ok {
+			return "", nil, nil, fmt.Errorf("column %s: %w", c, decant.ErrNotFound)
+		}
+		kinds[i] = kind
+		sel = append(sel, valueExpr(c, kind))
+	}
+	var where []string
+	var args []any
+	if q.Where != "" {
+		where = append(where, "("+q.Where+")")
+	}
+	for _, b := range []struct {
+		op  string
+		key []any
+	}{{">", q.After}, {"<=", q.Until}} {
+		if b.key == nil {
+			continue
+		}
+		marks := make([]string, len(b.key))
+		for i, v := range b.key {
+			args = append(args, v)
+			marks[i] = "$" + strconv.Itoa(len(args))
+		}
+		cond := "(" + strings.Join(keys, ", ") + ") " + b.op + " (" + strings.Join(marks, ", ") + ")"
+		if len(keys) == 1 {
+			cond = keys[0] + " " + b.op + " " + marks[0]
+		}
+		// A NULL key compares as unknown and would drop out of every range
+		// silently; keep it in so that the reader reports it.
+		where = append(where, "("+strings.Join(append([]string{cond}, nullable...), " OR ")+")")
+	}
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	return query + " ORDER BY " + strings.Join(order, ", "), args, kinds, nil
+}
+
+// keyExpr is how a key column is compared and ordered: integers as they
+// are, text bytewise. text and varchar take the collation directly, so an
+// index with COLLATE "C" serves the order; other text-kind types (char(n),
+// uuid, enums, ...) are cast to text first.
+func keyExpr(col, kind, base string) (string, error) {
+	id := pgx.Identifier{col}.Sanitize()
+	switch {
+	case kind == decant.KindInt:
+		return id, nil
+	case kind != decant.KindText:
+		return "", fmt.Errorf("key column %s is %s (kind %s): decant reads target rows in key order only for int and text keys", col, base, kind)
+	case base == "text" || base == "character varying":
+		return id + ` COLLATE "C"`, nil
+	}
+	return id + `::text COLLATE "C"`, nil
+}
+
+// valueExpr selects a column so that it scans as its kind's Go type.
+func valueExpr(col, kind string) string {
+	id := pgx.Identifier{col}.Sanitize()
+	switch kind {
+	case decant.KindInt:
+		return id + "::int8"
+	case decant.KindFloat:
+		return id + "::float8"
+	case decant.KindBool, decant.KindDate, decant.KindTimestamp:
+		return id
+	}
+	return id + "::text" // text, decimal, json: the text the database keeps
+}
+
+// nullable reports whether col may hold NULL.
+func (t *table) nullable(col string) bool {
+	for _, c := range t.columns {
+		if c.Name == col {
+			return c.Nullable
+		}
+	}
+	return true
+}
+
+// targetRows reads the rows of a ReadRows query.
+type targetRows struct {
+	rows  pgx.Rows
+	q     decant.RowQuery
+	kinds []string
+	row   decant.TargetRow
+	err   error
+}
+
+func (r *targetRows) Next(ctx context.Context) bool {
+	if r.err != nil || !r.rows.Next() {
+		return false
+	}
+	vals, err := r.rows.Values()
+	if err != nil {
+		r.fail(fmt.Errorf("postgres: read rows of %s: %w", r.q.Table, err))
+		return false
+	}
+	n := len(r.q.Key)
+	row := decant.TargetRow{Key: vals[:n:n], Values: vals[n:]}
+	for i, v := range row.Key {
+		if v == nil {
+			r.fail(fmt.Errorf("postgres: read rows of %s: a row has NULL in key column %s: %w; give it a key or delete it",
+				r.q.Table, r.q.Key[i], decant.ErrNullKey))
+			return false
+		}
+	}
+	for i, v := range row.Values {
+		if row.Values[i], err = normalize(r.kinds[i], v); err != nil {
+			r.fail(fmt.Errorf("postgres: read rows of %s: key %v: column %s: %w", r.q.Table, row.Key, r.q.Columns[i], err))
+			return false
+		}
+	}
+	r.row = row
+	return true
+}
+
+func (r *targetRows) fail(err error) {
+	r.err = err
+	r.rows.Close()
+}
+
+func (r *targetRows) Row() decant.TargetRow { return r.row }
+
+func (r *targetRows) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	if err := r.rows.Err(); err != nil {
+		return fmt.Errorf("postgres: read rows of %s: %w", r.q.Table, err)
+	}
+	return nil
+}
+
+func (r *targetRows) Close() error {
+	r.rows.Close()
+	return nil
+}
+
+// normalize turns a value as pgx decodes the expression valueExpr selects
+// into its kind's Go type.
+func normalize(kind string, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch kind {
+	case decant.KindDecimal:
+		return decant.Decimal(v.(string)), nil
+	case decant.KindJSON:
+		return decant.JSON(v.(string)), nil
+	case decant.KindDate, decant.KindTimestamp:
+		t, ok := v.(time.Time)
+		if !ok {
+			return nil, fmt.Errorf("%v is not a time decant can compare (an infinite date or timestamp?)", v)
+		}
+		return t.UTC(), nil
+	}
+	return v, nil
+}
