@@ -1,0 +1,80 @@
+package verify
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// textValue renders v for a text column. A non-text value is rendered as
+// decant writes it to a text column (transform's text coercion), and as
+// SQLite hands back a number that a column of NUMERIC affinity (a type
+// such as STRING) turned the text into.
+func textValue(col Column, v any, o Options) (value, error) {
+	var s string
+	switch t := v.(type) {
+	case string:
+		s = t
+	case int64:
+		s = strconv.FormatInt(t, 10)
+	case uint64:
+		s = strconv.FormatUint(t, 10)
+	case float64:
+		s = strconv.FormatFloat(t, 'f', -1, 64)
+	case float32:
+		s = strconv.FormatFloat(float64(t), 'f', -1, 32)
+	case bool:
+		s = strconv.FormatBool(t)
+	case time.Time:
+		s = t.Format(time.RFC3339Nano)
+	default:
+		return foreign(v), nil
+	}
+	return value{text: normalText(col, s, o)}, nil
+}
+
+// normalText applies the column's padding and the rules to text.
+func normalText(col Column, s string, o Options) string {
+	if col.Padded {
+		// character(n) pads with spaces only, and ignores only spaces.
+		s = strings.TrimRight(s, " ")
+	}
+	if o.Trim {
+		s = strings.TrimSpace(s)
+	}
+	if o.NormalizeUnicode {
+		s = norm.NFC.String(s)
+	}
+	return s
+}
+
+// quote renders text unambiguously, for values shown inside another form.
+func quote(s string) string { return strconv.Quote(s) }
+
+// boolValue renders v for a boolean column: true or false. SQLite keeps
+// booleans as the integers 0 and 1; text is read as PostgreSQL's boolean
+// input reads it (true, t, yes, on, 1, and their opposites, in any case).
+func boolValue(v any) value {
+	switch t := v.(type) {
+	case bool:
+		return value{text: strconv.FormatBool(t)}
+	case int64:
+		if t == 0 || t == 1 {
+			return value{text: strconv.FormatBool(t == 1)}
+		}
+	case uint64:
+		if t == 0 || t == 1 {
+			return value{text: strconv.FormatBool(t == 1)}
+		}
+	case string:
+		switch strings.ToLower(strings.TrimSpace(t)) {
+		case "true", "t", "yes", "y", "on", "1":
+			return value{text: "true"}
+		case "false", "f", "no", "n", "off", "0":
+			return value{text: "false"}
+		}
+	}
+	return foreign(v)
+}
