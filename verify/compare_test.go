@@ -103,6 +103,7 @@ func TestNumbers(t *testing.T) {
 		{"decimal leading zeros", decimal, decant.Decimal("007.10"), "7.1", verify.Options{}, true},
 		{"big decimal exact", decimal, decant.Decimal(big1), big1 + "000", verify.Options{}, true},
 		{"big decimal last digit", decimal, decant.Decimal(big1), "123456789012345678901234567890.13", verify.Options{}, false},
+		{"SQLite DECIMAL affinity lost digits", decimal, decant.Decimal(big1), 1.2345678901234568e+29, verify.Options{}, false},
 		{"big decimal beyond float64", decimal, decant.Decimal("9007199254740993"), "9007199254740992", verify.Options{}, false},
 		{"pgtype.Numeric", decimal, decant.Decimal("1.50"), pgtype.Numeric{Int: big.NewInt(15), Exp: -1, Valid: true}, verify.Options{}, true},
 		{"pgtype.Numeric different", decimal, decant.Decimal("1.50"), pgtype.Numeric{Int: big.NewInt(151), Exp: -2, Valid: true}, verify.Options{}, false},
