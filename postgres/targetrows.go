@@ -95,9 +95,16 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		if len(keys) == 1 {
 			cond = keys[0] + " " + b.op + " " + marks[0]
 		}
-		// A NULL key compares as unknown and would drop out of every range
-		// silently; keep it in so that the reader reports it.
-		where = append(where, "("+strings.Join(append([]string{cond}, nullable...), " OR ")+")")
+		// A NULL key compares as unknown. NULL sorts last, so a row with one
+		// that a bound's comparison reaches sorts after the bound: it is
+		// rightly left out before Until, but would drop out silently after
+		// After; keep it in so that the reader reports it. Key columns of
+		// a primary key are NOT NULL and need no such term, which would
+		// keep the server from searching the index.
+		if b.op == ">" && len(nullable) > 0 {
+			cond = "(" + strings.Join(append([]string{cond}, nullable...), " OR ") + ")"
+		}
+		where = append(where, cond)
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
 	if len(where) > 0 {

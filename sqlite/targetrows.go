@@ -80,21 +80,46 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		if b.key == nil {
 			continue
 		}
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(b.key)), ", ")
-		args = append(args, b.key...)
-		cond := "(" + strings.Join(keys, ", ") + ") " + b.op + " (" + marks + ")"
-		if len(keys) == 1 {
-			cond = keys[0] + " " + b.op + " " + marks
+		marks := make([]string, len(b.key))
+		for i, v := range b.key {
+			args = append(args, v)
+			marks[i] = "?" + strconv.Itoa(len(args))
 		}
-		// A NULL key compares as unknown and would drop out of every range
-		// silently; keep it in so that the reader reports it.
-		where = append(where, "("+strings.Join(append([]string{cond}, nullable...), " OR ")+")")
+		cond := lexCompare(keys, marks, b.op)
+		// A NULL key compares as unknown. NULL sorts first, so a row with
+		// one that a bound's comparison reaches sorts before the bound: it
+		// is rightly left out after After, but would drop out silently
+		// before Until; keep it in so that the reader reports it.
+		if b.op == "<=" && len(nullable) > 0 {
+			cond = "(" + strings.Join(append([]string{cond}, nullable...), " OR ") + ")"
+		}
+		where = append(where, cond)
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	return query + " ORDER BY " + strings.Join(keys, ", "), args, kinds, nil
+}
+
+// lexCompare compares the key columns with the bound marks in key order:
+// op is ">" (after) or "<=" (until). It spells out the row comparison
+// (a, b) > (?1, ?2) as a >= ?1 AND (a > ?1 OR (a = ?1 AND b > ?2)):
+// SQLite searches an index for a row value only without COLLATE, and the
+// first term lets it search on the first key column.
+func lexCompare(keys, marks []string, op string) string {
+	strict := op[:1] // > or <
+	expr := keys[len(keys)-1] + " " + op + " " + marks[len(keys)-1]
+	for i := len(keys) - 2; i >= 0; i-- {
+		expr = keys[i] + " " + strict + " " + marks[i] + " OR (" + keys[i] + " = " + marks[i] + " AND " + expr + ")"
+		if i > 0 {
+			expr = "(" + expr + ")"
+		}
+	}
+	if len(keys) == 1 {
+		return expr
+	}
+	return "(" + keys[0] + " " + strict + "= " + marks[0] + " AND (" + expr + "))"
 }
 
 // nullable reports whether col may hold NULL as SQLite declares it. An
