@@ -7,18 +7,36 @@ import (
 	"strings"
 )
 
-// number is an exact number: a finite rational, or NaN or an infinity.
+// number is an exact number: neg × digits × 10^exp, or NaN or an
+// infinity. Its rational is only built when a tolerance needs it, so a
+// value like 1e100000 costs nothing to render.
 type number struct {
-	rat     *big.Rat
+	neg     bool
+	digits  string
+	exp     int
 	special string // "NaN", "Infinity", "-Infinity"
+}
+
+// rat returns the number as an exact rational; n must be finite.
+func (n *number) rat() *big.Rat {
+	r := new(big.Rat)
+	if n.digits == "" {
+		return r
+	}
+	r.SetString(n.digits + "e" + strconv.Itoa(n.exp)) // digits and exp are well formed
+	if n.neg {
+		r.Neg(r)
+	}
+	return r
 }
 
 // maxPlain bounds the zeros a canonical decimal writes out; beyond it the
 // form is scientific, so a value like 1e999999999 stays small.
 const maxPlain = 1000
 
-// maxExp bounds the exponent a decimal text may carry.
-const maxExp = 1 << 20
+// maxExp bounds the exponent a decimal text may carry: PostgreSQL's
+// numeric reaches 10^131072.
+const maxExp = 1 << 18
 
 // decimalValue renders v for an int or decimal column: the shortest exact
 // decimal, without exponent, trailing fraction zeros or a plus sign, so
@@ -69,18 +87,13 @@ func normalDecimal(s string) (string, *number, bool) {
 	exp += len(digits) - len(trimmed)
 	digits = trimmed
 	if digits == "" {
-		return "0", &number{rat: new(big.Rat)}, true
-	}
-	r, ok := new(big.Rat).SetString(digits + "e" + strconv.Itoa(exp))
-	if !ok {
-		return "", nil, false
+		return "0", &number{}, true
 	}
 	out := render(digits, exp)
 	if neg {
 		out = "-" + out
-		r.Neg(r)
 	}
-	return out, &number{rat: r}, true
+	return out, &number{neg: neg, digits: digits, exp: exp}, true
 }
 
 // render writes digits × 10^exp (digits without leading or trailing

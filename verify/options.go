@@ -50,14 +50,15 @@ func (t Tolerance) within(e, a *number) bool {
 	if math.IsInf(t.Abs, 1) || math.IsInf(t.Rel, 1) {
 		return true
 	}
-	d := new(big.Rat).Sub(e.rat, a.rat)
+	er, ar := e.rat(), a.rat()
+	d := new(big.Rat).Sub(er, ar)
 	d.Abs(d)
 	if t.Abs > 0 && d.Cmp(new(big.Rat).SetFloat64(t.Abs)) <= 0 {
 		return true
 	}
 	if t.Rel > 0 {
-		m := new(big.Rat).Abs(e.rat)
-		if am := new(big.Rat).Abs(a.rat); am.Cmp(m) > 0 {
+		m := new(big.Rat).Abs(er)
+		if am := new(big.Rat).Abs(ar); am.Cmp(m) > 0 {
 			m = am
 		}
 		return d.Cmp(m.Mul(m, new(big.Rat).SetFloat64(t.Rel))) <= 0
