@@ -2,8 +2,11 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -60,5 +63,39 @@ func TestReadRowsCollation(t *testing.T) {
 		if !slices.IsSortedFunc(got, decant.CompareKeys) {
 			t.Errorf("%s: keys not in CompareKeys order: %v", c.table, got)
 		}
+	}
+}
+
+// TestReadRowsValueText checks the values PostgreSQL prints for ReadRows:
+// numeric keeps its scale, json its text, jsonb PostgreSQL's spelling,
+// char(n) loses its padding, a naive timestamp is its wall clock in UTC,
+// and an infinite timestamp stops the read naming the column.
+func TestReadRowsValueText(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := open(t, postgres.Config{})
+	exec(t, s, `CREATE TABLE v (id int PRIMARY KEY, n numeric(8,3), j json, jb jsonb, c char(5), ts timestamp, u uuid, sm smallint, r real);
+		INSERT INTO v VALUES (1, 1.5, '{"b": 1,  "a": 2}', '{"b": 1,  "a": 2}', 'ab', '2024-01-02 03:04:05.5',
+			'A0000000-0000-0000-0000-00000000000B', 7, 0.5);
+		INSERT INTO v (id, ts) VALUES (2, 'infinity')`)
+	cols := []string{"n", "j", "jb", "c", "ts", "u", "sm", "r"}
+	rows, err := s.ReadRows(ctx, decant.RowQuery{Table: "v", Key: []string{"id"}, Columns: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if !rows.Next(ctx) {
+		t.Fatalf("no row: %v", rows.Err())
+	}
+	want := []any{decant.Decimal("1.500"), decant.JSON(`{"b": 1,  "a": 2}`), decant.JSON(`{"a": 2, "b": 1}`), "ab",
+		time.Date(2024, 1, 2, 3, 4, 5, 500_000_000, time.UTC), "a0000000-0000-0000-0000-00000000000b", int64(7), float64(0.5)}
+	if d := cmp.Diff(want, rows.Row().Values); d != "" {
+		t.Errorf("values (-want +got):\n%s", d)
+	}
+	if key := rows.Row().Key; !cmp.Equal(key, []any{int64(1)}) {
+		t.Errorf("key = %#v, want int64(1)", key)
+	}
+	if rows.Next(ctx) || !strings.Contains(fmt.Sprint(rows.Err()), "column ts") {
+		t.Errorf("an infinite timestamp: err = %v, want an error naming column ts", rows.Err())
 	}
 }
