@@ -189,6 +189,11 @@ func TestTime(t *testing.T) {
 		{"date different", date, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "2024-03-02", verify.Options{}, false},
 		{"timestamp written to a date column keeps its own date", date, time.Date(2024, 3, 1, 23, 0, 0, 0, kolkata), "2024-03-01", verify.Options{}, true},
 		{"midnight text in a date column", date, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "2024-03-01T00:00:00Z", verify.Options{}, true},
+		{"time keeps its own date", date, time.Date(2024, 3, 1, 2, 0, 0, 0, kolkata), "2024-03-01", verify.Options{}, true},
+		{"time keeps its own date, not UTC's", date, time.Date(2024, 3, 1, 2, 0, 0, 0, kolkata), "2024-02-29", verify.Options{}, false},
+		{"date text in a timestamp column, plan zone", timestamp, time.Date(2024, 3, 1, 0, 0, 0, 0, kolkata), "2024-03-01", inPlan, true},
+		{"date text in a timestamp column, not UTC", timestamp, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "2024-03-01", inPlan, false},
+		{"SQLite epoch", timestamp, instant, int64(1709289000), verify.Options{}, false},
 		{"date not a date", date, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "March 1st", verify.Options{}, false},
 	})
 }
@@ -203,6 +208,11 @@ func TestJSON(t *testing.T) {
 		{"array order counts", jsonb, doc, `{"a":1,"b":[2,1],"c":{"d":"x"}}`, verify.Options{}, false},
 		{"value differs", jsonb, doc, `{"a":2,"b":[1,2],"c":{"d":"x"}}`, verify.Options{}, false},
 		{"extra key", jsonb, doc, `{"a":1,"b":[1,2],"c":{"d":"x"},"e":null}`, verify.Options{}, false},
+		{"docs: number spelling", jsonb, decant.JSON(`[1, 1.0, 1e0, 0.5]`), `[1.00, 1, 1E+0, 5e-1]`, verify.Options{}, true},
+		{"docs: escapes", jsonb, decant.JSON(`"<é>"`), `"\u003c\u00e9\u003e"`, verify.Options{}, true},
+		{"docs: escapes, other text", jsonb, decant.JSON(`"<é>"`), `"\u003c\u00e8\u003e"`, verify.Options{}, false},
+		{"duplicate key, last wins", jsonb, decant.JSON(`{"a":2}`), `{"a":1,"a":2}`, verify.Options{}, true},
+		{"duplicate key, first loses", jsonb, decant.JSON(`{"a":1}`), `{"a":1,"a":2}`, verify.Options{}, false},
 		{"string escapes", jsonb, decant.JSON(`"<\u00e9>"`), []byte(`"<é>"`), verify.Options{}, true},
 		{"string vs number", jsonb, decant.JSON(`"1"`), `1`, verify.Options{}, false},
 		{"json null vs SQL NULL", jsonb, decant.JSON(`null`), nil, verify.Options{}, false},
@@ -239,6 +249,8 @@ func TestCanonical(t *testing.T) {
 		{date, "2024-03-01", "2024-03-01"},
 		{jsonb, `{"b":"<",  "a":[1.0, true, null]}`, `{"a":[1,true,null],"b":"<"}`},
 		{integer, "12abc", `text:"12abc"`},
+		{jsonb, `{"a":1,`, `text:"{\"a\":1,"`},
+		{decimal, 1.2345678901234569e+27, "1234567890123456900000000000"},
 		{timestamp, int64(5), "int64:5"},
 		{text, nil, "NULL"},
 	}
