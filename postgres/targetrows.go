@@ -46,7 +46,7 @@ func (s *Store) ReadRows(ctx context.Context, q decant.RowQuery) (decant.TargetR
 // rowsQuery builds the query of q: the key columns, then q.Columns, each as
 // an expression whose type the reader knows.
 func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
-	var sel, order, keys, nullable []string
+	var sel, keys, nullable []string
 	for _, k := range q.Key {
 		kind, ok := t.kind[k]
 		if !ok {
@@ -60,7 +60,7 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		if kind == decant.KindInt {
 			out = pgx.Identifier{k}.Sanitize() + "::int8"
 		}
-		sel, order, keys = append(sel, out), append(order, expr), append(keys, expr)
+		sel, keys = append(sel, out), append(keys, expr)
 		if t.nullable(k) {
 			nullable = append(nullable, pgx.Identifier{k}.Sanitize()+" IS NULL")
 		}
@@ -74,11 +74,23 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		kinds[i] = kind
 		sel = append(sel, valueExpr(c, kind))
 	}
-	var where []string
-	var args []any
+	where, args := rangeConds(keys, nullable, q)
 	if q.Where != "" {
 		where = append(where, "("+q.Where+")")
 	}
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	return query + " ORDER BY " + strings.Join(keys, ", "), args, kinds, nil
+}
+
+// rangeConds are the conditions and arguments of q's key range, keys being
+// the key columns as they are ordered and nullable the IS NULL terms of
+// those that may hold NULL.
+func rangeConds(keys, nullable []string, q decant.RowQuery) ([]string, []any) {
+	var where []string
+	var args []any
 	for _, b := range []struct {
 		op  string
 		key []any
@@ -106,11 +118,7 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		}
 		where = append(where, cond)
 	}
-	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	return query + " ORDER BY " + strings.Join(order, ", "), args, kinds, nil
+	return where, args
 }
 
 // keyExpr is how a key column is compared and ordered: integers as they

@@ -68,11 +68,23 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		kinds[i] = kind
 		sel = append(sel, quote(c))
 	}
-	var where []string
-	var args []any
+	where, args := rangeConds(keys, nullable, q)
 	if q.Where != "" {
 		where = append(where, "("+q.Where+")")
 	}
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	return query + " ORDER BY " + strings.Join(keys, ", "), args, kinds, nil
+}
+
+// rangeConds are the conditions and arguments of q's key range, keys being
+// the key columns as they are ordered and nullable the IS NULL terms of
+// those that may hold NULL.
+func rangeConds(keys, nullable []string, q decant.RowQuery) ([]string, []any) {
+	var where []string
+	var args []any
 	for _, b := range []struct {
 		op  string
 		key []any
@@ -95,11 +107,7 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		}
 		where = append(where, cond)
 	}
-	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	return query + " ORDER BY " + strings.Join(keys, ", "), args, kinds, nil
+	return where, args
 }
 
 // lexCompare compares the key columns with the bound marks in key order:
