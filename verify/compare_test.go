@@ -78,6 +78,7 @@ func TestText(t *testing.T) {
 		{"null vs null", text, nil, nil, verify.Options{}, true},
 		{"null equals empty rule", text, nil, "", verify.Options{NullEqualsEmpty: true}, true},
 		{"null equals blank with trim", text, nil, "  ", verify.Options{NullEqualsEmpty: true, Trim: true}, true},
+		{"null equals padding alone in char(n)", char5, nil, "     ", verify.Options{NullEqualsEmpty: true}, true},
 		{"null equals empty rule, not blank", text, nil, " ", verify.Options{NullEqualsEmpty: true}, false},
 		{"null equals empty rule, not text", text, nil, "x", verify.Options{NullEqualsEmpty: true}, false},
 		{"unicode forms differ", text, composed, decomposed, verify.Options{}, false},

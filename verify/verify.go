@@ -128,7 +128,7 @@ func canonical(col Column, v any, o Options) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
-	if v == nil || o.NullEqualsEmpty && isEmpty(v, o.Trim) {
+	if v == nil || o.NullEqualsEmpty && isEmpty(col, v, o) {
 		return value{null: true}, nil
 	}
 	switch col.Kind {
@@ -150,19 +150,10 @@ func canonical(col Column, v any, o Options) (value, error) {
 	return value{}, fmt.Errorf("column kind %q: %w (known kinds: text, int, float, decimal, bool, date, timestamp, json)", col.Kind, ErrUnsupported)
 }
 
-// isEmpty reports whether v is an empty (or, with trim, blank) string.
-func isEmpty(v any, trim bool) bool {
-	var s string
-	switch t := v.(type) {
-	case string:
-		s = t
-	case []byte:
-		s = string(t)
-	default:
-		return false
-	}
-	if trim {
-		s = strings.TrimSpace(s)
-	}
-	return s == ""
+// isEmpty reports whether v is an empty string, as the column and the
+// rules see it: a character(n) column's padding and, with Trim, white
+// space do not count.
+func isEmpty(col Column, v any, o Options) bool {
+	s, ok := v.(string) // unwrap made every text a string
+	return ok && normalText(col, s, o) == ""
 }
