@@ -76,7 +76,7 @@ func (e *RoleError) Error() string {
 func (e *RoleError) Unwrap() error { return errors.ErrUnsupported }
 
 // storeRoles are the roles [Roles] reports, in the order it reports them.
-// A new role (a TargetReader for verify, say) adds its line here.
+// A new role adds its line here.
 var storeRoles = []struct {
 	name string
 	has  func(Store) bool
