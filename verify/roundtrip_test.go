@@ -133,7 +133,8 @@ func TestRoundTripSQLite(t *testing.T) {
 }
 
 // roundTrip writes rows through decant's store, alters some behind its
-// back, reads them all with database/sql and checks that Compare finds
+// back, reads them all with database/sql and through the store's
+// TargetReader, and checks that Compare finds
 // exactly the alterations that change a value.
 func roundTrip(t *testing.T, engine string, tg target) {
 	ctx := context.Background()
@@ -159,30 +160,60 @@ func roundTrip(t *testing.T, engine string, tg target) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := readAll(t, tg.db)
-	if len(got) != len(rows) {
-		t.Fatalf("read %d rows, wrote %d", len(got), len(rows))
+	readers := map[string]func() [][]any{
+		"database/sql": func() [][]any { return readAll(t, tg.db) },
+		"TargetReader": func() [][]any { return readTarget(t, tg.store) },
 	}
-	for r, row := range got {
-		altered := ""
-		want := true
-		if r > 0 {
-			a := alterations[r-1]
-			altered, want = a.column, a.equal != (a.except == engine)
+	for via, read := range readers {
+		got := read()
+		if len(got) != len(rows) {
+			t.Fatalf("%s read %d rows, wrote %d", via, len(got), len(rows))
 		}
-		for c, col := range cols {
-			eq, err := verify.Compare(tg.column(col), rows[r][c], row[c], verify.Options{})
-			if err != nil {
-				t.Fatalf("row %d column %s: %v", r, col.Name, err)
+		for r, row := range got {
+			altered := ""
+			want := true
+			if r > 0 {
+				a := alterations[r-1]
+				altered, want = a.column, a.equal != (a.except == engine)
 			}
-			if wantEq := col.Name != altered || want; eq != wantEq {
-				e, _, _ := verify.Canonical(tg.column(col), rows[r][c], verify.Options{})
-				a, _, _ := verify.Canonical(tg.column(col), row[c], verify.Options{})
-				t.Errorf("row %d column %s (%s): equal = %v, want %v: expected %#v (%s), actual %T %#v (%s)",
-					r, col.Name, col.DBType, eq, wantEq, rows[r][c], e, row[c], row[c], a)
+			for c, col := range cols {
+				eq, err := verify.Compare(tg.column(col), rows[r][c], row[c], verify.Options{})
+				if err != nil {
+					t.Fatalf("%s: row %d column %s: %v", via, r, col.Name, err)
+				}
+				if wantEq := col.Name != altered || want; eq != wantEq {
+					e, _, _ := verify.Canonical(tg.column(col), rows[r][c], verify.Options{})
+					a, _, _ := verify.Canonical(tg.column(col), row[c], verify.Options{})
+					t.Errorf("%s: row %d column %s (%s): equal = %v, want %v: expected %#v (%s), actual %T %#v (%s)",
+						via, r, col.Name, col.DBType, eq, wantEq, rows[r][c], e, row[c], row[c], a)
+				}
 			}
 		}
 	}
+}
+
+// readTarget reads every row through the store's TargetReader role, the
+// reader verify will use.
+func readTarget(t *testing.T, s decant.Store) [][]any {
+	t.Helper()
+	ctx := context.Background()
+	tr, err := decant.Require[decant.TargetReader](s, "read target rows to verify them")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := tr.ReadRows(ctx, decant.RowQuery{Table: "kinds", Key: []string{"id"}, Columns: kindColumns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	var out [][]any
+	for rs.Next(ctx) {
+		out = append(out, rs.Row().Values)
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func write(t *testing.T, s decant.Store, rows [][]any) {
