@@ -134,8 +134,8 @@ func TestRoundTripSQLite(t *testing.T) {
 
 // roundTrip writes rows through decant's store, alters some behind its
 // back, reads them all with database/sql and through the store's
-// TargetReader, and checks that Compare finds
-// exactly the alterations that change a value.
+// TargetReader, and checks that Compare finds exactly the alterations
+// that change a value.
 func roundTrip(t *testing.T, engine string, tg target) {
 	ctx := context.Background()
 	if _, err := tg.db.ExecContext(ctx, kinds[engine]); err != nil {
