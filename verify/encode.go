@@ -204,19 +204,23 @@ func (d *decoder) row() (KeyedRow, error) {
 	if err != nil {
 		return r, err // io.EOF at a row boundary: the run's end
 	}
+	// Counts size the slice and map at most to smallCount, so that a
+	// corrupt count fails at the file's end instead of allocating.
 	if n > 0 {
-		r.Key = make([]any, n-1)
-		for i := range r.Key {
-			if r.Key[i], err = d.value(); err != nil {
+		r.Key = make([]any, 0, min(n-1, smallCount))
+		for range n - 1 {
+			v, err := d.value()
+			if err != nil {
 				return r, eof(err)
 			}
+			r.Key = append(r.Key, v)
 		}
 	}
 	if n, err = binary.ReadUvarint(d.r); err != nil {
 		return r, eof(err)
 	}
 	if n > 0 {
-		r.Values = make(map[string]any, n-1)
+		r.Values = make(map[string]any, min(n-1, smallCount))
 		for range n - 1 {
 			name, err := d.str()
 			if err != nil {
@@ -258,6 +262,9 @@ func (d *decoder) str() (string, error) {
 	}
 	return string(b), nil
 }
+
+// smallCount is the most key values or columns a row's count allocates for.
+const smallCount = 1024
 
 // smallString is the longest string read into a buffer of its length at once.
 const smallString = 64 << 10

@@ -406,6 +406,9 @@ func FuzzEncode(f *testing.F) {
 	f.Add("a\xff", int64(-3), 1.5, true, int64(1e9), int64(7), 3600, "CET", []byte{2, 1, 3})
 	f.Add("", int64(0), math.Copysign(0, -1), false, int64(-62135596800), int64(0), 0, "", []byte(nil))
 	f.Add("x", int64(math.MaxInt64), math.NaN(), false, int64(math.MinInt64), int64(999999999), -17, "UTC", []byte{1, 1, 255, 255, 255, 255, 15})
+	// A corrupt count and a corrupt string length, which once allocated
+	// what they said.
+	f.Add("", int64(0), 0.0, false, int64(0), int64(0), 0, "", []byte{2, 1, 255, 255, 255, 255, 255, 255, 15})
 	f.Fuzz(func(t *testing.T, s string, i int64, fl float64, b bool, sec, nsec int64, offset int, zone string, raw []byte) {
 		at := time.Unix(sec, nsec%1e9).In(time.FixedZone(zone, offset))
 		row := KeyedRow{
