@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bufio"
+	"cmp"
 	"container/heap"
 	"context"
 	"errors"
@@ -66,11 +67,11 @@ type Sorter struct {
 	nfiles int
 	added  int // rows added, to name one in an error
 
-	buf      []KeyedRow
+	buf      []entry
 	bufBytes int64
 
 	sorting bool
-	mem     []KeyedRow // the sorted rows, when none was spilled
+	mem     []entry // the sorted rows, when none was spilled
 	memPos  int
 	merge   *merger
 	row     KeyedRow
@@ -113,7 +114,7 @@ func (s *Sorter) Add(r KeyedRow) error {
 			return s.fail(err)
 		}
 	}
-	s.buf = append(s.buf, r)
+	s.buf = append(s.buf, entry{row: r, seq: s.added})
 	s.bufBytes += size
 	s.added++
 	s.hold(1)
@@ -159,8 +160,8 @@ func (s *Sorter) nextInMemory() bool {
 		s.mem = nil
 		return false
 	}
-	s.row, s.hasRow = s.mem[s.memPos], true
-	s.mem[s.memPos] = KeyedRow{} // the caller has it now; let it go when done
+	s.row, s.hasRow = s.mem[s.memPos].row, true
+	s.mem[s.memPos] = entry{} // the caller has it now; let it go when done
 	s.memPos++
 	return true
 }
@@ -217,11 +218,26 @@ func (s *Sorter) hold(n int) {
 
 func compareRows(a, b KeyedRow) int { return decant.CompareKeys(a.Key, b.Key) }
 
+// entry is a buffered row and its place in the added order. The buffer is
+// sorted by key and then by place, which is stable and, unlike
+// slices.SortStableFunc, O(n log n).
+type entry struct {
+	row KeyedRow
+	seq int
+}
+
+func compareEntries(a, b entry) int {
+	if c := compareRows(a.row, b.row); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
+}
+
 // finish sorts the buffer and, when runs were spilled, spills it too and
 // merges the runs in passes until one merge can read them all.
 func (s *Sorter) finish(ctx context.Context) error {
 	if s.dir == "" {
-		slices.SortStableFunc(s.buf, compareRows)
+		slices.SortFunc(s.buf, compareEntries)
 		s.mem, s.buf = s.buf, nil
 		return nil
 	}
@@ -246,7 +262,7 @@ func (s *Sorter) finish(ctx context.Context) error {
 
 // spill sorts the buffer and writes it as the next run.
 func (s *Sorter) spill() error {
-	slices.SortStableFunc(s.buf, compareRows)
+	slices.SortFunc(s.buf, compareEntries)
 	path, err := s.newRun()
 	if err != nil {
 		return err
@@ -255,8 +271,8 @@ func (s *Sorter) spill() error {
 	if err != nil {
 		return err
 	}
-	for _, r := range s.buf {
-		if err := w.enc.row(r); err != nil {
+	for _, e := range s.buf {
+		if err := w.enc.row(e.row); err != nil {
 			w.abort()
 			return fmt.Errorf("sort: write run %s: %w", path, err)
 		}
