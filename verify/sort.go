@@ -319,7 +319,7 @@ func (s *Sorter) mergePass(ctx context.Context) error {
 	return nil
 }
 
-// mergeRuns merges runs into a new run and removes them.
+// mergeRuns merges runs into a new run; the merge removes them.
 func (s *Sorter) mergeRuns(runs []string) (string, error) {
 	path, err := s.newRun()
 	if err != nil {
@@ -354,12 +354,7 @@ func (s *Sorter) mergeRuns(runs []string) (string, error) {
 	if err := w.close(); err != nil {
 		return "", err
 	}
-	for _, run := range runs {
-		if err := os.Remove(run); err != nil {
-			return "", fmt.Errorf("sort: remove run: %w", err)
-		}
-	}
-	return path, nil
+	return path, nil // the merger removed the runs as it finished each
 }
 
 // runWriter writes one run file.
@@ -413,6 +408,19 @@ func (r *runReader) read() (bool, error) {
 	return true, nil
 }
 
+// done closes and removes a run read to its end, so that the disk a sort
+// takes shrinks as its last merge proceeds.
+func (r *runReader) done() error {
+	r.row = KeyedRow{}
+	if err := r.f.Close(); err != nil {
+		return fmt.Errorf("sort: read run %s: %w", r.path, err)
+	}
+	if err := os.Remove(r.path); err != nil {
+		return fmt.Errorf("sort: remove run: %w", err)
+	}
+	return nil
+}
+
 // merger merges runs: a heap of their readers, ordered by each one's next
 // row's key and then by run, so that equal keys keep their added order.
 type merger struct {
@@ -430,9 +438,13 @@ func (s *Sorter) openMerge(runs []string) (*merger, error) {
 		}
 		r := &runReader{path: path, f: f, dec: decoder{r: bufio.NewReaderSize(f, 32<<10)}, run: i}
 		ok, err := r.read()
-		if err != nil || !ok {
+		if err != nil {
 			f.Close()
-			if err != nil {
+			m.close()
+			return nil, err
+		}
+		if !ok { // an empty run, which spill never writes
+			if err := r.done(); err != nil {
 				m.close()
 				return nil, err
 			}
@@ -460,10 +472,11 @@ func (m *merger) next() (KeyedRow, bool, error) {
 	if ok {
 		m.s.hold(1)
 		heap.Fix(&m.heap, 0)
-	} else {
-		r.row = KeyedRow{}
-		r.f.Close()
-		heap.Pop(&m.heap)
+		return row, true, nil
+	}
+	heap.Pop(&m.heap)
+	if err := r.done(); err != nil {
+		return KeyedRow{}, false, err
 	}
 	return row, true, nil
 }

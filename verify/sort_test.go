@@ -105,6 +105,9 @@ func TestSortOrder(t *testing.T) {
 				if s.peak > n {
 					t.Errorf("held %d rows in memory, MaxRows is %d", s.peak, n)
 				}
+				if s.dir != "" {
+					emptyDir(t, s.dir) // each run is removed once merged
+				}
 				if err := s.Close(); err != nil {
 					t.Fatal(err)
 				}
