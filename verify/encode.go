@@ -34,9 +34,6 @@ const (
 	tagBytesNil
 )
 
-// errUnsupported is wrapped by the error for a value the sorter cannot keep.
-var errUnsupported = errors.New("unsupported value type")
-
 // valueSize returns an estimate of the memory v holds, and an error for a
 // type the encoding does not know, so that Add refuses it at once rather
 // than only when a run is spilled.
@@ -56,7 +53,7 @@ func valueSize(v any) (int64, error) {
 	case time.Time:
 		return iface + 24, nil
 	}
-	return 0, fmt.Errorf("%w %T (want nil, string, int64, float64, bool, time.Time, decant.Decimal, decant.JSON or []byte)", errUnsupported, v)
+	return 0, fmt.Errorf("value of type %T: %w (want nil, string, int64, float64, bool, time.Time, decant.Decimal, decant.JSON or []byte)", v, ErrUnsupported)
 }
 
 // rowSize estimates the memory r holds, checking each value's type.
@@ -169,7 +166,7 @@ func (e *encoder) value(v any) error {
 		e.w.WriteByte(tagBytes)
 		e.str(string(v))
 	default:
-		return fmt.Errorf("%w %T", errUnsupported, v)
+		return fmt.Errorf("value of type %T: %w", v, ErrUnsupported)
 	}
 	return nil
 }

@@ -40,6 +40,8 @@ type SortOptions struct {
 	MaxBytes int64
 }
 
+var _ ExpectedRows = (*Sorter)(nil)
+
 // DefaultSortRows is the MaxRows of a [Sorter] when SortOptions leaves it 0.
 const DefaultSortRows = 100_000
 
@@ -73,7 +75,7 @@ type Sorter struct {
 	sorting bool
 	mem     []entry // the sorted rows, when none was spilled
 	memPos  int
-	merge   *merger
+	merge   *runMerge
 	row     KeyedRow
 	hasRow  bool
 	err     error
@@ -354,7 +356,7 @@ func (s *Sorter) mergeRuns(runs []string) (string, error) {
 	if err := w.close(); err != nil {
 		return "", err
 	}
-	return path, nil // the merger removed the runs as it finished each
+	return path, nil // the merge removed the runs as it finished each
 }
 
 // runWriter writes one run file.
@@ -421,15 +423,15 @@ func (r *runReader) done() error {
 	return nil
 }
 
-// merger merges runs: a heap of their readers, ordered by each one's next
+// runMerge merges runs: a heap of their readers, ordered by each one's next
 // row's key and then by run, so that equal keys keep their added order.
-type merger struct {
+type runMerge struct {
 	s    *Sorter
 	heap runHeap
 }
 
-func (s *Sorter) openMerge(runs []string) (*merger, error) {
-	m := &merger{s: s}
+func (s *Sorter) openMerge(runs []string) (*runMerge, error) {
+	m := &runMerge{s: s}
 	for i, path := range runs {
 		f, err := os.Open(path)
 		if err != nil {
@@ -459,7 +461,7 @@ func (s *Sorter) openMerge(runs []string) (*merger, error) {
 
 // next returns the least row and loads the next row of its run. The row
 // stays counted as held: the caller releases it.
-func (m *merger) next() (KeyedRow, bool, error) {
+func (m *runMerge) next() (KeyedRow, bool, error) {
 	if len(m.heap) == 0 {
 		return KeyedRow{}, false, nil
 	}
@@ -482,7 +484,7 @@ func (m *merger) next() (KeyedRow, bool, error) {
 }
 
 // close closes the runs still open and releases their rows.
-func (m *merger) close() error {
+func (m *runMerge) close() error {
 	var errs []error
 	for _, r := range m.heap {
 		errs = append(errs, r.f.Close())

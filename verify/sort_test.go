@@ -206,7 +206,7 @@ func TestSortErrors(t *testing.T) {
 		s := NewSorter(SortOptions{})
 		defer s.Close()
 		err := s.Add(KeyedRow{Key: []any{int64(7)}, Values: map[string]any{"price": float32(1.5)}})
-		if !errors.Is(err, errUnsupported) || !strings.Contains(err.Error(), `column "price"`) ||
+		if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), `column "price"`) ||
 			!strings.Contains(err.Error(), "float32") || !strings.Contains(err.Error(), "[7]") {
 			t.Errorf("Add(float32) = %v, want an error naming the column, the type and the key", err)
 		}
@@ -398,8 +398,8 @@ func TestEncodeUnsupported(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	e := encoder{w: bufio.NewWriter(&buf)}
-	if err := e.row(KeyedRow{Values: map[string]any{"x": int32(1)}}); !errors.Is(err, errUnsupported) {
-		t.Errorf("encode int32 = %v, want errUnsupported", err)
+	if err := e.row(KeyedRow{Values: map[string]any{"x": int32(1)}}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("encode int32 = %v, want ErrUnsupported", err)
 	}
 }
 
