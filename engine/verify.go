@@ -1,0 +1,421 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+	"github.com/decanthq/decant/verify"
+)
+
+// VerifyOptions tunes [Verify].
+type VerifyOptions struct {
+	// Finding, when set, receives every finding that is not ok, in key
+	// order per table. An error it returns stops the verify.
+	Finding func(step string, f verify.Finding) error
+	// Column describes a target column for the comparison. Nil chooses by
+	// the scheme of the plan's target connection: verify.PostgresColumn
+	// for postgres:// and postgresql://, verify.SQLiteColumn otherwise.
+	Column func(decant.Column) verify.Column
+	// Sort bounds the memory of the sort of the expected rows.
+	Sort verify.SortOptions
+}
+
+// VerifyResult sums up a verify.
+type VerifyResult struct {
+	Scope string `json:"scope"`
+	// Clean is true when no step has a missing, extra, diff or duplicate.
+	Clean bool               `json:"clean"`
+	Steps []VerifyStepResult `json:"steps"`
+}
+
+// VerifyCounts are the findings of a verify by kind. Checked counts the
+// keys compared (ok, missing, extra, diff, change and duplicate).
+type VerifyCounts struct {
+	Checked    int `json:"checked"`
+	OK         int `json:"ok"`
+	Missing    int `json:"missing"`
+	Extra      int `json:"extra"`
+	Diffs      int `json:"diffs"`
+	Changes    int `json:"changes"`
+	Duplicates int `json:"duplicates"`
+}
+
+// VerifyStepResult is the verify of one step: its totals over its tables,
+// and Errors, the source records left out of the comparison because they
+// fail to map now or sit in the store's open errors.
+type VerifyStepResult struct {
+	Scope string `json:"scope"`
+	Step  string `json:"step"`
+	VerifyCounts
+	Errors int                 `json:"errors"`
+	Tables []VerifyTableResult `json:"tables"`
+	// NotVerified lists tables the step writes that were not compared,
+	// with why (child tables are not verified yet).
+	NotVerified []NotVerified `json:"not_verified,omitempty"`
+}
+
+// VerifyTableResult is the verify of one parent table of a step.
+type VerifyTableResult struct {
+	Table string `json:"table"`
+	VerifyCounts
+	// Unmapped lists the table's columns that were not compared: the plan
+	// does not map them, or not every record of the step gives them.
+	Unmapped []string `json:"unmapped,omitempty"`
+}
+
+// NotVerified names a table that a verify skipped and why.
+type NotVerified struct {
+	Table  string `json:"table"`
+	Reason string `json:"reason"`
+}
+
+func (c *VerifyCounts) add(o verify.Counts) {
+	c.Checked += o.Checked
+	c.OK += o.OK
+	c.Missing += o.Missing
+	c.Extra += o.Extra
+	c.Diffs += o.Diffs
+	c.Changes += o.Changes
+	c.Duplicates += o.Duplicates
+}
+
+func (c VerifyCounts) clean() bool {
+	return c.Missing == 0 && c.Extra == 0 && c.Diffs == 0 && c.Duplicates == 0
+}
+
+// Verify compares, for each step of cfg (cfg.Only selects), what the
+// source gives when read again from its start and mapped with the plan as
+// it is now, with what the target tables hold. It trusts neither the
+// checkpoint nor the ledger, and writes nothing: not the target, not
+// decant's state, no lease. The store needs the Cataloger and TargetReader
+// roles; with StateReader, records in the open errors are counted as
+// errors rather than compared.
+func Verify(ctx context.Context, cfg Config, opts VerifyOptions) (*VerifyResult, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	if opts.Column == nil {
+		opts.Column = columnFor(cfg.Plan)
+	}
+	steps, err := selectSteps(cfg.Plan, cfg.Only)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := time.LoadLocation(cfg.Plan.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("plan timezone %q: %w", cfg.Plan.Timezone, err)
+	}
+	res := &VerifyResult{Scope: cfg.Scope, Clean: true}
+	for _, s := range steps {
+		v := &stepVerify{cfg: cfg, opts: opts, step: s, zone: zone}
+		r, err := v.run(ctx)
+		if err != nil {
+			return res, fmt.Errorf("verify step %s: %w", s.Name, err)
+		}
+		res.Steps = append(res.Steps, r)
+		res.Clean = res.Clean && r.clean()
+	}
+	return res, nil
+}
+
+// columnFor picks how columns compare from the target URL's scheme, so
+// that the engine needs no driver to know whether char(n) pads.
+func columnFor(p *plan.Plan) func(decant.Column) verify.Column {
+	raw := strings.ToLower(p.Connections[p.Target])
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		return verify.PostgresColumn
+	}
+	return verify.SQLiteColumn
+}
+
+// stepVerify is the verify of one step.
+type stepVerify struct {
+	cfg  Config
+	opts VerifyOptions
+	step *plan.Step
+	zone *time.Location
+
+	cols    map[string][]decant.Column
+	parents []string
+	sorters map[string]*verify.Sorter
+	// mapped holds, per parent table, the columns every expected row
+	// gives, in the order of the first row.
+	mapped map[string][]string
+	// skip holds, per parent table, the keys of records in the open errors
+	// that still map: their target rows are not compared either.
+	skip map[string]map[string]bool
+}
+
+func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
+	r := VerifyStepResult{Scope: v.cfg.Scope, Step: v.step.Name}
+	m, err := v.prepare(ctx, &r)
+	if err != nil {
+		return r, err
+	}
+	defer v.close()
+	open, err := v.openErrors(ctx)
+	if err != nil {
+		return r, err
+	}
+	if r.Errors, err = v.expect(ctx, m, open); err != nil {
+		return r, err
+	}
+	for _, t := range v.parents {
+		tr, err := v.compare(ctx, t)
+		if err != nil {
+			return r, err
+		}
+		r.VerifyCounts.add(verify.Counts{Checked: tr.Checked, OK: tr.OK, Missing: tr.Missing,
+			Extra: tr.Extra, Diffs: tr.Diffs, Changes: tr.Changes, Duplicates: tr.Duplicates})
+		r.Tables = append(r.Tables, tr)
+	}
+	return r, nil
+}
+
+func (r VerifyStepResult) clean() bool { return r.VerifyCounts.clean() }
+
+// prepare reads the step's tables, refusing a missing one, and builds
+// its mapper.
+func (v *stepVerify) prepare(ctx context.Context, r *VerifyStepResult) (*transform.Mapper, error) {
+	cols, err := TargetColumns(ctx, v.cfg.Store, v.step.Spec)
+	if err != nil {
+		return nil, err
+	}
+	v.cols = cols
+	for _, t := range v.step.Spec.To.All() {
+		if _, ok := cols[t]; !ok {
+			return nil, fmt.Errorf("table %s does not exist in the target: run decant migrate first, or fix the step's to", t)
+		}
+		if !slices.Contains(v.parents, t) {
+			v.parents = append(v.parents, t)
+		}
+	}
+	m, err := transform.NewMapper(v.step.Spec, cols)
+	if err != nil {
+		return nil, fmt.Errorf("the plan does not match the target: %w", err)
+	}
+	for _, c := range m.ChildTables() {
+		r.NotVerified = append(r.NotVerified, NotVerified{Table: c.Table, Reason: "child tables are not verified yet"})
+	}
+	v.sorters = map[string]*verify.Sorter{}
+	v.mapped = map[string][]string{}
+	v.skip = map[string]map[string]bool{}
+	for _, t := range v.parents {
+		v.sorters[t] = verify.NewSorter(v.opts.Sort)
+		v.skip[t] = map[string]bool{}
+	}
+	return m, nil
+}
+
+func (v *stepVerify) close() {
+	for _, s := range v.sorters {
+		s.Close()
+	}
+}
+
+// openErrors returns the ledger keys of the step's open errors; none when
+// the store cannot list them.
+func (v *stepVerify) openErrors(ctx context.Context) (map[string]bool, error) {
+	sr, ok := decant.As[decant.StateReader](v.cfg.Store)
+	if !ok {
+		return nil, nil
+	}
+	errs, err := sr.Errors(ctx, decant.ErrorFilter{Scope: v.cfg.Scope, Step: v.step.Name})
+	if err != nil {
+		return nil, fmt.Errorf("read open errors: %w", err)
+	}
+	open := make(map[string]bool, len(errs))
+	for _, e := range errs {
+		open[e.Key] = true
+	}
+	return open, nil
+}
+
+// expect reads the source from its start and adds each record's parent
+// rows to the sorters. It returns how many records are errors.
+func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[string]bool) (int, error) {
+	src, err := v.cfg.Sources(ctx, v.step)
+	if err != nil {
+		return 0, fmt.Errorf("open source: %w", err)
+	}
+	defer src.Close()
+	rows, err := src.Read(ctx, v.cfg.Scope, nil)
+	if err != nil {
+		return 0, fmt.Errorf("read source: %w", err)
+	}
+	defer rows.Close()
+	errCount := 0
+	for rows.Next(ctx) {
+		rec := rows.Record()
+		out, fail := m.Map(rec, v.cfg.Scope)
+		if fail != nil {
+			errCount++
+			continue
+		}
+		isErr := open[decant.LedgerKey(rec.Key, rec.Raw)]
+		if isErr {
+			errCount++
+		}
+		if err := v.add(out, isErr); err != nil {
+			return errCount, fmt.Errorf("%s: %w", rec.Where, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return errCount, fmt.Errorf("read source: %w", err)
+	}
+	return errCount, nil
+}
+
+// add adds the parent rows of one record; the key of a record in the
+// open errors is noted so that its target row is skipped instead.
+func (v *stepVerify) add(out transform.Output, isErr bool) error {
+	for _, row := range out.Rows {
+		if row.ReplaceBy != "" {
+			continue
+		}
+		key, err := v.rowKey(row)
+		if err != nil {
+			return err
+		}
+		if isErr {
+			v.skip[row.Table][keyString(key)] = true
+			continue
+		}
+		vals := make(map[string]any, len(row.Cols))
+		for i, c := range row.Cols {
+			vals[c] = row.Vals[i]
+		}
+		v.narrow(row.Table, row.Cols)
+		if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key, Values: vals}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// narrow keeps, of a table's mapped columns, those this row gives too: a
+// fields mapping may leave a column out of some rows, whose target value
+// is then not the plan's to say.
+func (v *stepVerify) narrow(table string, cols []string) {
+	have, seen := v.mapped[table]
+	if !seen {
+		v.mapped[table] = slices.Clone(cols)
+		return
+	}
+	v.mapped[table] = slices.DeleteFunc(have, func(c string) bool { return !slices.Contains(cols, c) })
+}
+
+func (v *stepVerify) rowKey(row transform.Row) ([]any, error) {
+	key := make([]any, len(v.step.Spec.Key))
+	for i, k := range v.step.Spec.Key {
+		j := slices.Index(row.Cols, k)
+		if j < 0 || row.Vals[j] == nil {
+			return nil, fmt.Errorf("table %s: the row has no value for key column %s: map it", row.Table, k)
+		}
+		key[i] = row.Vals[j]
+	}
+	return key, nil
+}
+
+func keyString(key []any) string { return fmt.Sprintf("%#v", key) }
+
+// compare merges the expected rows of one table with its target rows.
+func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResult, error) {
+	tr := VerifyTableResult{Table: table}
+	described := map[string]verify.Column{}
+	for _, c := range v.cols[table] {
+		described[c.Name] = v.opts.Column(c)
+	}
+	mapped := slices.DeleteFunc(slices.Clone(v.mapped[table]), func(c string) bool { return slices.Contains(v.step.Spec.Key, c) })
+	mg, err := verify.NewMerger(verify.Table{Name: table, Key: v.step.Spec.Key, Mapped: mapped,
+		Columns: described, Zone: v.zone})
+	if err != nil {
+		return tr, err
+	}
+	tr.Unmapped = mg.Unmapped()
+	reader, err := decant.Require[decant.TargetReader](v.cfg.Store, "read the target rows to verify")
+	if err != nil {
+		return tr, err
+	}
+	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns()})
+	if errors.Is(err, decant.ErrNotFound) {
+		return tr, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's to", table, err)
+	}
+	if err != nil {
+		return tr, fmt.Errorf("read table %s: %w", table, err)
+	}
+	defer rows.Close()
+	actual := &skipRows{TargetRows: rows, skip: v.skip[table]}
+	c, err := mg.Merge(ctx, &lastWins{src: v.sorters[table]}, actual, func(f verify.Finding) error {
+		if f.Kind == verify.FindingOK || v.opts.Finding == nil {
+			return nil
+		}
+		return v.opts.Finding(v.step.Name, f)
+	})
+	tr.VerifyCounts.add(c)
+	if err != nil {
+		return tr, fmt.Errorf("table %s: %w", table, err)
+	}
+	return tr, nil
+}
+
+// skipRows leaves out the target rows of keys whose records are errors.
+type skipRows struct {
+	decant.TargetRows
+	skip map[string]bool
+}
+
+func (s *skipRows) Next(ctx context.Context) bool {
+	for s.TargetRows.Next(ctx) {
+		if len(s.skip) == 0 || !s.skip[keyString(s.Row().Key)] {
+			return true
+		}
+	}
+	return false
+}
+
+// lastWins keeps the last of the expected rows of one key: a source that
+// gives a key again (an updated record) left its last version in the
+// target, as the upsert of each did.
+type lastWins struct {
+	src     verify.ExpectedRows
+	row     verify.KeyedRow
+	next    verify.KeyedRow
+	hasNext bool
+	started bool
+}
+
+func (l *lastWins) Next(ctx context.Context) bool {
+	if !l.started {
+		l.started = true
+		l.hasNext = l.src.Next(ctx)
+		if l.hasNext {
+			l.next = l.src.Row()
+		}
+	}
+	if !l.hasNext {
+		return false
+	}
+	l.row = l.next
+	for {
+		l.hasNext = l.src.Next(ctx)
+		if !l.hasNext {
+			return true
+		}
+		l.next = l.src.Row()
+		if decant.CompareKeys(l.next.Key, l.row.Key) != 0 {
+			return true
+		}
+		l.row = l.next
+	}
+}
+
+func (l *lastWins) Row() verify.KeyedRow { return l.row }
+func (l *lastWins) Err() error           { return l.src.Err() }
