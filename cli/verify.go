@@ -1,0 +1,300 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/verify"
+)
+
+// VerifyOpts are the flags of `decant verify`.
+type VerifyOpts struct {
+	Common
+	// Only selects steps or groups; Step is one more, as errors' --step.
+	Only []string
+	Step string
+	// Limit caps the findings the text output lists (0: all).
+	Limit int
+}
+
+// Validate checks the flags.
+func (o *VerifyOpts) Validate() error {
+	if o.Limit < 0 {
+		return fmt.Errorf("--limit %d: give 0 (all findings) or a positive number", o.Limit)
+	}
+	return o.Common.Validate()
+}
+
+func newVerifyCmd(c *Common) *cobra.Command {
+	o := &VerifyOpts{}
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Compare each step's source, read again and mapped with the plan, with the target tables",
+		Long: `Reads each step's source again from its start, maps every record with the plan as it is now,
+and compares the rows it expects with the target's rows, key by key: ok, missing, extra, diff,
+change (a difference the plan's verify rules accept) or duplicate. Records in the open errors
+count as errors. It trusts neither the checkpoint nor the ledger, and writes nothing.
+Exit code 0 when clean, 1 when a missing, extra, diff or duplicate remains, 2 when the
+verification could not run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Common = *c
+			o.Stderr = cmd.ErrOrStderr()
+			if err := validate(o); err != nil {
+				return err
+			}
+			_, err := RunVerify(cmd.Context(), *o, cmd.OutOrStdout())
+			return err
+		},
+	}
+	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "verify only these steps or groups")
+	cmd.Flags().StringVar(&o.Step, "step", "", "verify only this step or group (as --only with one name)")
+	cmd.Flags().IntVar(&o.Limit, "limit", 100, "list at most this many findings (0: all); the counts are always whole")
+	return cmd
+}
+
+// RunVerify runs `decant verify` and prints its counts and findings (only
+// the counts with --json). A verify that finds a missing, extra, diff or
+// duplicate returns an ExitError with code 1; one that cannot run returns
+// code 2.
+func RunVerify(ctx context.Context, o VerifyOpts, w io.Writer) (*engine.VerifyResult, error) {
+	res, found, err := verifyRun(ctx, o)
+	if err != nil {
+		return res, err
+	}
+	if o.JSON {
+		err = printJSON(w, jsonVerify(res))
+	} else {
+		err = printVerify(w, res, found, o.Limit)
+	}
+	if err == nil && !res.Clean {
+		err = &ExitError{Code: 1, Err: errors.New("verify found differences (see above)")}
+	}
+	return res, err
+}
+
+// cannotVerify is a verify that could not run: exit code 2, so that a
+// script tells it from a verify that found differences (1).
+func cannotVerify(err error) error {
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &ExitError{Code: 2, Err: err}
+}
+
+// verifyRun opens the target as the read commands do and verifies,
+// keeping the first o.Limit findings.
+func verifyRun(ctx context.Context, o VerifyOpts) (*engine.VerifyResult, *findings, error) {
+	p, err := o.load()
+	if err != nil {
+		return nil, nil, cannotVerify(err)
+	}
+	if err := checkSteps(p, "--only", o.Only, true); err != nil {
+		return nil, nil, err
+	}
+	only := o.Only
+	if o.Step != "" {
+		if err := checkSteps(p, "--step", []string{o.Step}, true); err != nil {
+			return nil, nil, err
+		}
+		only = append(only[:len(only):len(only)], o.Step)
+	}
+	warn(o.Stderr, p, only)
+	st, err := connect.ExistingStore(ctx, p)
+	if err != nil {
+		return nil, nil, cannotVerify(err)
+	}
+	defer st.Close() // no Init: verify writes nothing
+	found := &findings{limit: o.Limit, seq: map[string]int{}}
+	if o.JSON {
+		found.limit = -1 // --json prints counts only
+	}
+	res, err := engine.Verify(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only},
+		engine.VerifyOptions{Finding: found.add})
+	if err != nil {
+		return res, found, cannotVerify(err)
+	}
+	return res, found, nil
+}
+
+// finding is one finding kept for the text output, with its place among
+// its step's findings, which tells its table (see table).
+type finding struct {
+	step string
+	n    int
+	verify.Finding
+}
+
+// findings keeps the first limit findings of a verify (all when limit is
+// 0, none when it is negative) and counts them all.
+type findings struct {
+	limit int
+	total int
+	seq   map[string]int
+	kept  []finding
+}
+
+func (f *findings) add(step string, v verify.Finding) error {
+	f.total++
+	n := f.seq[step]
+	f.seq[step]++
+	if f.limit == 0 || (f.limit > 0 && len(f.kept) < f.limit) {
+		f.kept = append(f.kept, finding{step: step, n: n, Finding: v})
+	}
+	return nil
+}
+
+// table names the table of f: the engine reports a step's findings table
+// after table, in the order of its Tables, and every finding but ok, so the
+// counts of each table tell where its findings end.
+func (f finding) table(r *engine.VerifyResult) string {
+	for _, s := range r.Steps {
+		if s.Step != f.step {
+			continue
+		}
+		n := f.n
+		for _, t := range s.Tables {
+			c := t.Missing + t.Extra + t.Diffs + t.Changes + t.Duplicates
+			if n < c {
+				return t.Table
+			}
+			n -= c
+		}
+	}
+	return "?"
+}
+
+// verifyStepJSON is one step of `decant verify --json`: the keys of the
+// documented contract, then duplicates and the tables.
+type verifyStepJSON struct {
+	Scope       string               `json:"scope"`
+	Step        string               `json:"step"`
+	Checked     int                  `json:"checked"`
+	OK          int                  `json:"ok"`
+	Missing     int                  `json:"missing"`
+	Extra       int                  `json:"extra"`
+	Diffs       int                  `json:"diffs"`
+	Changes     int                  `json:"changes"`
+	Errors      int                  `json:"errors"`
+	Duplicates  int                  `json:"duplicates"`
+	Tables      []verifyTableJSON    `json:"tables"`
+	NotVerified []engine.NotVerified `json:"not_verified,omitempty"`
+}
+
+type verifyTableJSON struct {
+	Table      string   `json:"table"`
+	Checked    int      `json:"checked"`
+	OK         int      `json:"ok"`
+	Missing    int      `json:"missing"`
+	Extra      int      `json:"extra"`
+	Diffs      int      `json:"diffs"`
+	Changes    int      `json:"changes"`
+	Duplicates int      `json:"duplicates"`
+	Unmapped   []string `json:"unmapped,omitempty"`
+}
+
+type verifyJSON struct {
+	Clean bool             `json:"clean"`
+	Steps []verifyStepJSON `json:"steps"`
+}
+
+// jsonVerify is the contract of docs/commands.md, kept apart from the
+// engine's types so that a field added there does not change it.
+func jsonVerify(r *engine.VerifyResult) verifyJSON {
+	out := verifyJSON{Clean: r.Clean, Steps: []verifyStepJSON{}}
+	for _, s := range r.Steps {
+		js := verifyStepJSON{Scope: s.Scope, Step: s.Step, Checked: s.Checked, OK: s.OK, Missing: s.Missing,
+			Extra: s.Extra, Diffs: s.Diffs, Changes: s.Changes, Errors: s.Errors, Duplicates: s.Duplicates,
+			Tables: []verifyTableJSON{}, NotVerified: s.NotVerified}
+		for _, t := range s.Tables {
+			js.Tables = append(js.Tables, verifyTableJSON{Table: t.Table, Checked: t.Checked, OK: t.OK,
+				Missing: t.Missing, Extra: t.Extra, Diffs: t.Diffs, Changes: t.Changes,
+				Duplicates: t.Duplicates, Unmapped: t.Unmapped})
+		}
+		out.Steps = append(out.Steps, js)
+	}
+	return out
+}
+
+// printVerify prints the counts per step and table, the kept findings,
+// a note when they were cut, and "clean" or "not clean".
+func printVerify(w io.Writer, r *engine.VerifyResult, found *findings, limit int) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "scope %s\n", r.Scope)
+	fmt.Fprintln(tw, "STEP\tTABLE\tCHECKED\tOK\tMISSING\tEXTRA\tDIFFS\tCHANGES\tDUPLICATES\tERRORS")
+	for _, s := range r.Steps {
+		for _, t := range s.Tables {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", s.Step, t.Table, t.Checked, t.OK,
+				t.Missing, t.Extra, t.Diffs, t.Changes, t.Duplicates, s.Errors)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, s := range r.Steps {
+		for _, t := range s.Tables {
+			if len(t.Unmapped) > 0 {
+				fmt.Fprintf(w, "step %s: table %s: columns not compared (the plan does not map them): %s\n",
+					s.Step, t.Table, strings.Join(t.Unmapped, ", "))
+			}
+		}
+		for _, nv := range s.NotVerified {
+			fmt.Fprintf(w, "step %s: table %s not verified: %s\n", s.Step, nv.Table, nv.Reason)
+		}
+	}
+	for _, f := range found.kept {
+		printFinding(w, r, f)
+	}
+	if len(found.kept) < found.total {
+		fmt.Fprintf(w, "showing %d of %d findings; use --limit N to see more, --limit 0 for all\n", len(found.kept), found.total)
+	}
+	verdict := "clean"
+	if !r.Clean {
+		verdict = "not clean"
+	}
+	_, err := fmt.Fprintln(w, verdict)
+	return err
+}
+
+// printFinding prints one finding: kind, step, table and key, then for a
+// diff or a change each column's expected and actual values, quoted so
+// that padding and empty strings show.
+func printFinding(w io.Writer, r *engine.VerifyResult, f finding) {
+	fmt.Fprintf(w, "%s\tstep %s\ttable %s\tkey %s", f.Kind, f.step, f.table(r), keyText(f.Key))
+	if f.Kind == verify.FindingDuplicate {
+		fmt.Fprintf(w, "\t(expected %d rows, actual %d)", f.Expected, f.Actual)
+	}
+	fmt.Fprintln(w)
+	for _, c := range f.Columns {
+		fmt.Fprintf(w, "  %s: expected %s, actual %s", c.Column, valueText(c.Expected, c.ExpectedNull), valueText(c.Actual, c.ActualNull))
+		for _, rule := range c.Rules {
+			fmt.Fprintf(w, " (rule %s: %s)", rule.Kind, rule.Reason)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func keyText(key []any) string {
+	parts := make([]string, len(key))
+	for i, k := range key {
+		parts[i] = fmt.Sprint(k)
+	}
+	return strings.Join(parts, ",")
+}
+
+func valueText(v string, null bool) string {
+	if null {
+		return "NULL"
+	}
+	return strconv.Quote(v)
+}
