@@ -115,7 +115,7 @@ func verifyRun(ctx context.Context, o VerifyOpts) (*engine.VerifyResult, *findin
 		return nil, nil, cannotVerify(err)
 	}
 	defer st.Close() // no Init: verify writes nothing
-	found := &findings{limit: o.Limit, seq: map[string]int{}}
+	found := &findings{limit: o.Limit}
 	if o.JSON {
 		found.limit = -1 // --json prints counts only
 	}
@@ -127,11 +127,9 @@ func verifyRun(ctx context.Context, o VerifyOpts) (*engine.VerifyResult, *findin
 	return res, found, nil
 }
 
-// finding is one finding kept for the text output, with its place among
-// its step's findings, which tells its table (see table).
+// finding is one finding kept for the text output, with its step and table.
 type finding struct {
-	step string
-	n    int
+	step, table string
 	verify.Finding
 }
 
@@ -140,38 +138,15 @@ type finding struct {
 type findings struct {
 	limit int
 	total int
-	seq   map[string]int
 	kept  []finding
 }
 
-func (f *findings) add(step string, v verify.Finding) error {
+func (f *findings) add(step, table string, v verify.Finding) error {
 	f.total++
-	n := f.seq[step]
-	f.seq[step]++
 	if f.limit == 0 || (f.limit > 0 && len(f.kept) < f.limit) {
-		f.kept = append(f.kept, finding{step: step, n: n, Finding: v})
+		f.kept = append(f.kept, finding{step: step, table: table, Finding: v})
 	}
 	return nil
-}
-
-// table names the table of f: the engine reports a step's findings table
-// after table, in the order of its Tables, and every finding but ok, so the
-// counts of each table tell where its findings end.
-func (f finding) table(r *engine.VerifyResult) string {
-	for _, s := range r.Steps {
-		if s.Step != f.step {
-			continue
-		}
-		n := f.n
-		for _, t := range s.Tables {
-			c := t.Missing + t.Extra + t.Diffs + t.Changes + t.Duplicates
-			if n < c {
-				return t.Table
-			}
-			n -= c
-		}
-	}
-	return "?"
 }
 
 // verifyStepJSON is one step of `decant verify --json`: the keys of the
@@ -270,7 +245,7 @@ func printVerify(w io.Writer, r *engine.VerifyResult, found *findings, limit int
 // diff or a change each column's expected and actual values, quoted so
 // that padding and empty strings show.
 func printFinding(w io.Writer, r *engine.VerifyResult, f finding) {
-	fmt.Fprintf(w, "%s\tstep %s\ttable %s\tkey %s", f.Kind, f.step, f.table(r), keyText(f.Key))
+	fmt.Fprintf(w, "%s\tstep %s\ttable %s\tkey %s", f.Kind, f.step, f.table, keyText(f.Key))
 	if f.Kind == verify.FindingDuplicate {
 		fmt.Fprintf(w, "\t(expected %d rows, actual %d)", f.Expected, f.Actual)
 	}

@@ -16,9 +16,10 @@ import (
 
 // VerifyOptions tunes [Verify].
 type VerifyOptions struct {
-	// Finding, when set, receives every finding that is not ok, in key
-	// order per table. An error it returns stops the verify.
-	Finding func(step string, f verify.Finding) error
+	// Finding, when set, receives every finding that is not ok, with its
+	// step and table, in key order per table. An error it returns stops
+	// the verify.
+	Finding func(step, table string, f verify.Finding) error
 	// Column describes a target column for the comparison. Nil chooses by
 	// the scheme of the plan's target connection: verify.PostgresColumn
 	// for postgres:// and postgresql://, verify.SQLiteColumn otherwise.
@@ -357,7 +358,7 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 		if f.Kind == verify.FindingOK || v.opts.Finding == nil {
 			return nil
 		}
-		return v.opts.Finding(v.step.Name, f)
+		return v.opts.Finding(v.step.Name, table, f)
 	})
 	tr.VerifyCounts.add(c)
 	if err != nil {

@@ -123,7 +123,7 @@ func runVerify(t *testing.T, pl *plan.Plan, st decant.Store) (*engine.VerifyResu
 	t.Helper()
 	var found []string
 	res, err := engine.Verify(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl)},
-		engine.VerifyOptions{Finding: func(step string, f verify.Finding) error {
+		engine.VerifyOptions{Finding: func(step, table string, f verify.Finding) error {
 			found = append(found, fmt.Sprintf("%s %v", f.Kind, f.Key[0]))
 			return nil
 		}})
