@@ -89,6 +89,7 @@ var storeRoles = []struct {
 	{"ScriptRunner", has[ScriptRunner]},
 	{"Pinger", has[Pinger]},
 	{"TargetReader", has[TargetReader]},
+	{"FindingStore", has[FindingStore]},
 }
 
 func has[R any](st Store) bool {

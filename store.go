@@ -1,11 +1,14 @@
 package decant
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Tx is a target transaction opened by a Store. Store methods that write take
@@ -23,7 +26,7 @@ type Tx interface {
 // small interface of its own found by type assertion, as database/sql finds
 // a driver's optional interfaces: [StateInitializer], [Leaser],
 // [StateReader], [Cataloger], [ErrorResolver], [ScriptRunner], [Pinger],
-// [TargetReader], and [Savepointer] on a [Tx]. Callers find a role with [As] (which looks
+// [TargetReader], [FindingStore], and [Savepointer] on a [Tx]. Callers find a role with [As] (which looks
 // through wrappers, see [StoreWrapper]) or [Require], which fails naming the
 // role a store lacks. decant's own stores have every role; docs/decisions/
 // 0007-store-roles-and-dialects.md says why the core is this small.
@@ -298,4 +301,129 @@ func (q RowQuery) Check() error {
 		}
 	}
 	return nil
+}
+
+// FindingStore is the role of a Store that keeps what `decant verify`
+// found, in decant_diffs, for `decant diffs` and `decant status`. A finding
+// is kept until a later verify re-examines its key.
+type FindingStore interface {
+	// ReplaceFindings deletes the stored findings of run's scope and step
+	// whose key lies in run's range, and stores findings, in one
+	// transaction: a verify re-examined that range, so what it did not
+	// find there again is gone. Another step's findings, and this step's
+	// outside the range, stay. Each finding's Scope and Step, when empty,
+	// are run's; a finding of another scope or step, or with a key out of
+	// the range, is refused, and nothing is written.
+	ReplaceFindings(ctx context.Context, run FindingRun, findings []Finding) error
+	// Findings lists stored findings, ordered by scope, step, table and key.
+	// Like [StateReader] it writes nothing: a database without decant's
+	// tables, or with state tables older than version 4, has none.
+	Findings(ctx context.Context, f FindingFilter) ([]Finding, error)
+}
+
+// FindingRun is what one verify re-examined: a step of a scope, all of its
+// keys or those from From through To.
+type FindingRun struct {
+	Scope, Step string
+	// Run names the verify run; each stored finding keeps it.
+	Run string
+	// From and To bound the keys re-examined, both included, compared
+	// bytewise as the stored key text (see [Finding].Key); an empty bound
+	// is open, so both empty is the whole step.
+	From, To string
+}
+
+// Finding kinds: what verify found for a key that is not ok.
+const (
+	FindingMissing   = "missing"   // the source gives the key, the target lacks it
+	FindingExtra     = "extra"     // the target has the key, no source record gives it
+	FindingDiff      = "diff"      // columns differ that no rule explains
+	FindingChange    = "change"    // columns differ, each as a verify rule accepts
+	FindingDuplicate = "duplicate" // the key is there more than once on a side
+)
+
+// Finding is one key of one target table that verify did not find ok, as
+// decant_diffs keeps it and `decant diffs --json` prints it.
+type Finding struct {
+	Scope string `json:"scope"`
+	Step  string `json:"step"`
+	Table string `json:"table"`
+	// Key is the key as text: the ledger key ([LedgerKey]) of the key's
+	// text, so that findings, ledger and errors name a record alike. It
+	// must be valid UTF-8 without NUL, which LedgerKey makes sure of.
+	Key  string `json:"key"`
+	Kind string `json:"kind"`
+	// Columns lists the columns that differ, for a diff or a change; it is
+	// empty, not nil, for the findings a store returns without any.
+	Columns []ColumnFinding `json:"columns"`
+	// Rule and Reason say, for a change, which verify rule accepted it and
+	// why; a change whose columns accept under rules of their own names
+	// them in Columns.
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+	// Run is the verify run that found it; FoundAt when it was stored.
+	Run     string    `json:"run"`
+	FoundAt time.Time `json:"found_at"`
+}
+
+// ColumnFinding is one column whose expected and actual values differ, as
+// canonical text; nil stands for SQL NULL.
+type ColumnFinding struct {
+	Column   string  `json:"column"`
+	Expected *string `json:"expected"`
+	Actual   *string `json:"actual"`
+	Rule     string  `json:"rule,omitempty"`
+	Reason   string  `json:"reason,omitempty"`
+}
+
+// FindingFilter selects stored findings. An empty field selects all.
+type FindingFilter struct {
+	Scope, Step string
+	// Kind keeps one kind, as FindingDiff.
+	Kind string
+	// Limit caps the count; 0 means no cap.
+	Limit int
+}
+
+// CheckFindings checks findings against run before a store writes them,
+// filling in each one's empty Scope and Step. A store calls it so that
+// every store refuses the same findings with the same words.
+func CheckFindings(run FindingRun, findings []Finding) error {
+	if run.Scope == "" || run.Step == "" {
+		return errors.New("decant: replace findings: the run names no scope or step")
+	}
+	seen := make(map[[2]string]int, len(findings))
+	for i := range findings {
+		f := &findings[i]
+		if j, ok := seen[[2]string{f.Table, f.Key}]; ok {
+			return fmt.Errorf("decant: findings %d and %d are both of table %s key %q: give one finding per key (a key found twice is one duplicate finding)", j, i, f.Table, f.Key)
+		}
+		seen[[2]string{f.Table, f.Key}] = i
+		f.Scope, f.Step = cmp.Or(f.Scope, run.Scope), cmp.Or(f.Step, run.Step)
+		switch {
+		case f.Scope != run.Scope || f.Step != run.Step:
+			return fmt.Errorf("decant: finding %d (key %q) is of %s/%s, not of the run's %s/%s", i, f.Key, f.Scope, f.Step, run.Scope, run.Step)
+		case !utf8.ValidString(f.Key) || strings.ContainsRune(f.Key, 0):
+			return fmt.Errorf("decant: finding %d: key %q is not valid UTF-8 text or holds NUL: store its decant.LedgerKey", i, f.Key)
+		case (run.From != "" && f.Key < run.From) || (run.To != "" && f.Key > run.To):
+			return fmt.Errorf("decant: finding %d: key %q is outside the re-examined range %q..%q", i, f.Key, run.From, run.To)
+		case f.Table == "":
+			return fmt.Errorf("decant: finding %d (key %q) names no table", i, f.Key)
+		}
+	}
+	return nil
+}
+
+// FindingColumnsJSON renders columns as decant_diffs keeps them: a JSON
+// array, "[]" when there are none. Values that are not valid UTF-8 are
+// kept with U+FFFD in place of the bad bytes, as encoding/json writes them.
+func FindingColumnsJSON(columns []ColumnFinding) (string, error) {
+	if len(columns) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(columns)
+	if err != nil {
+		return "", fmt.Errorf("encode finding columns: %w", err)
+	}
+	return string(b), nil
 }

@@ -121,6 +121,20 @@ var migrations = []string{
 	 ALTER TABLE decant_errors ADD COLUMN place TEXT NOT NULL DEFAULT '';
 	 ALTER TABLE decant_errors ADD COLUMN source_error TEXT NOT NULL DEFAULT '';
 	 ALTER TABLE decant_errors ADD COLUMN history TEXT NOT NULL DEFAULT ''`,
+	// 4: decant_diffs keeps what verify found (postgres/migration/004_diffs.sql).
+	`CREATE TABLE IF NOT EXISTS decant_diffs (
+	     scope      TEXT NOT NULL,
+	     step       TEXT NOT NULL,
+	     table_name TEXT NOT NULL,
+	     key        TEXT NOT NULL,
+	     kind       TEXT NOT NULL,
+	     columns    TEXT NOT NULL DEFAULT '[]',
+	     rule       TEXT NOT NULL DEFAULT '',
+	     reason     TEXT NOT NULL DEFAULT '',
+	     run        TEXT NOT NULL DEFAULT '',
+	     found_at   TEXT NOT NULL,
+	     PRIMARY KEY (scope, step, table_name, key)
+	 )`,
 }
 
 // Init creates or upgrades the state tables. Concurrent calls, from this

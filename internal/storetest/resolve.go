@@ -143,8 +143,10 @@ func testSavepoint(t *testing.T, e *env) {
 	}
 }
 
-// dropVersion3 takes decant_errors back to its version 2 columns.
+// dropVersion3 takes the state tables back to version 2: no decant_diffs
+// (version 4), and decant_errors with its version 2 columns.
 func (e *env) dropVersion3() {
+	e.dropVersion4()
 	for _, c := range []string{"source_key", "place", "source_error", "history"} {
 		e.exec("ALTER TABLE decant_errors DROP COLUMN " + c)
 	}

@@ -82,6 +82,13 @@ func Run(t *testing.T, h Harness) {
 		{"ReadRowsNullKey", testReadRowsNullKey},
 		{"ReadRowsValues", testReadRowsValues},
 		{"ReadRowsWrapped", testReadRowsWrapped},
+		{"FindingsReplace", testFindingsReplace},
+		{"FindingsRange", testFindingsRange},
+		{"FindingsFilter", testFindingsFilter},
+		{"FindingsColumns", testFindingsColumns},
+		{"FindingsOddKeys", testFindingsOddKeys},
+		{"FindingsRefused", testFindingsRefused},
+		{"FindingsFromVersion3", testFindingsFromVersion3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
