@@ -49,6 +49,7 @@ func TestJSONStyle(t *testing.T) {
 		{name: "errors resolve", args: append([]string{"errors", "resolve", "ID", "--reason", "fixed at the source"}, c...)},
 		{name: "check", args: append([]string{"check"}, c...)},
 		{name: "verify", args: append([]string{"verify"}, c...)},
+		{name: "diffs", args: append([]string{"diffs"}, c...)},
 		// A scope without a checkpoint previews from the start; order 10 fails.
 		{name: "preview", args: append([]string{"preview", "orders", "-n", "12", "--scope", "fresh"}, c...)},
 		{name: "preview past the end", args: append([]string{"preview", "events", "-n", "2"}, c...)},

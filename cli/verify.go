@@ -42,7 +42,9 @@ func newVerifyCmd(c *Common) *cobra.Command {
 		Long: `Reads each step's source again from its start, maps every record with the plan as it is now,
 and compares the rows it expects with the target's rows, key by key: ok, missing, extra, diff,
 change (a difference the plan's verify rules accept) or duplicate. Records in the open errors
-count as errors. It trusts neither the checkpoint nor the ledger, and writes nothing.
+count as errors. It trusts neither the checkpoint nor the ledger. It writes nothing to the
+target's tables; it keeps its findings in decant_diffs (replacing the step's earlier ones),
+where decant diffs lists them.
 Exit code 0 when clean, 1 when a missing, extra, diff or duplicate remains, 2 when the
 verification could not run.`,
 		Args: cobra.NoArgs,
@@ -114,13 +116,13 @@ func verifyRun(ctx context.Context, o VerifyOpts) (*engine.VerifyResult, *findin
 	if err != nil {
 		return nil, nil, cannotVerify(err)
 	}
-	defer st.Close() // no Init: verify writes nothing
+	defer st.Close() // the target's tables are only read; findings go to decant_diffs
 	found := &findings{limit: o.Limit}
 	if o.JSON {
 		found.limit = -1 // --json prints counts only
 	}
 	res, err := engine.Verify(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only},
-		engine.VerifyOptions{Finding: found.add})
+		engine.VerifyOptions{Finding: found.add, Keep: true})
 	if err != nil {
 		return res, found, cannotVerify(err)
 	}

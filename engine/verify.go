@@ -26,6 +26,11 @@ type VerifyOptions struct {
 	Column func(decant.Column) verify.Column
 	// Sort bounds the memory of the sort of the expected rows.
 	Sort verify.SortOptions
+	// Keep stores each verified step's findings in the target's state
+	// (decant_diffs, see decant.FindingStore), replacing the step's
+	// earlier ones, so `decant diffs` can list them. It is the one write a
+	// verify makes; the target's own tables are only read.
+	Keep bool
 }
 
 // VerifyResult sums up a verify.
@@ -113,12 +118,23 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) (*VerifyResult,
 	if err != nil {
 		return nil, fmt.Errorf("plan timezone %q: %w", cfg.Plan.Timezone, err)
 	}
+	var keep *keeper
+	if opts.Keep {
+		if keep, err = newKeeper(ctx, cfg, &opts); err != nil {
+			return nil, err
+		}
+	}
 	res := &VerifyResult{Scope: cfg.Scope, Clean: true}
 	for _, s := range steps {
 		v := &stepVerify{cfg: cfg, opts: opts, step: s, zone: zone}
 		r, err := v.run(ctx)
 		if err != nil {
 			return res, fmt.Errorf("verify step %s: %w", s.Name, err)
+		}
+		if keep != nil {
+			if err := keep.store(ctx, s.Name); err != nil {
+				return res, fmt.Errorf("verify step %s: keep findings: %w", s.Name, err)
+			}
 		}
 		res.Steps = append(res.Steps, r)
 		res.Clean = res.Clean && r.clean()
