@@ -1,0 +1,35 @@
+package quickstart_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/decanthq/decant/cli"
+)
+
+// Ensure the quickstart verifies clean after its migration, and that
+// verify finds a value changed and a row deleted behind decant's back.
+func TestQuickstart_Verify(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.db")
+	run(t, path, "migrate")
+	out := run(t, path, "verify")
+	if !strings.Contains(out, "orders  orders  198      198") || !strings.HasSuffix(strings.TrimSpace(out), "clean") {
+		t.Fatalf("verify after the migration:\n%s", out)
+	}
+	db := open(t, path)
+	for _, q := range []string{"UPDATE orders SET status = 'lost' WHERE id = 'ord-0001'", "DELETE FROM orders WHERE id = 'ord-0002'"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(context.Background(), []string{"-c", "decant.yaml", "verify"}, &stdout, &stderr, nil)
+	got := stdout.String()
+	if code != 1 || !strings.Contains(got, "diff\tstep orders\ttable orders\tkey ord-0001") ||
+		!strings.Contains(got, "missing\tstep orders\ttable orders\tkey ord-0002") || !strings.HasSuffix(strings.TrimSpace(got), "not clean") {
+		t.Errorf("verify after corruption: exit %d\n%s\n%s", code, got, stderr.String())
+	}
+}
