@@ -24,6 +24,9 @@ type VerifyOpts struct {
 	Step string
 	// Limit caps the findings the text output lists (0: all).
 	Limit int
+	// MissingOnly compares keys alone (engine.VerifyOptions.MissingOnly)
+	// and keeps no findings.
+	MissingOnly bool
 }
 
 // Validate checks the flags.
@@ -45,6 +48,8 @@ change (a difference the plan's verify rules accept) or duplicate. Records in th
 count as errors. It trusts neither the checkpoint nor the ledger. It writes nothing to the
 target's tables; it keeps its findings in decant_diffs (replacing the step's earlier ones),
 where decant diffs lists them.
+--missing-only compares keys alone, much faster: missing, extra and duplicate keys, never a
+diff or change; it keeps no findings, so decant diffs still shows the last full verify's.
 Exit code 0 when clean, 1 when a missing, extra, diff or duplicate remains, 2 when the
 verification could not run.`,
 		Args: cobra.NoArgs,
@@ -60,6 +65,7 @@ verification could not run.`,
 	}
 	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "verify only these steps or groups")
 	cmd.Flags().StringVar(&o.Step, "step", "", "verify only this step or group (as --only with one name)")
+	cmd.Flags().BoolVar(&o.MissingOnly, "missing-only", false, "compare keys alone (missing, extra, duplicate): much faster; keeps no findings")
 	cmd.Flags().IntVar(&o.Limit, "limit", 100, "list at most this many findings (0: all); the counts are always whole")
 	return cmd
 }
@@ -122,7 +128,7 @@ func verifyRun(ctx context.Context, o VerifyOpts) (*engine.VerifyResult, *findin
 		found.limit = -1 // --json prints counts only
 	}
 	res, err := engine.Verify(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only},
-		engine.VerifyOptions{Finding: found.add, Keep: true})
+		engine.VerifyOptions{Finding: found.add, Keep: !o.MissingOnly, MissingOnly: o.MissingOnly})
 	if err != nil {
 		return res, found, cannotVerify(err)
 	}

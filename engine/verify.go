@@ -29,8 +29,16 @@ type VerifyOptions struct {
 	// Keep stores each verified step's findings in the target's state
 	// (decant_diffs, see decant.FindingStore), replacing the step's
 	// earlier ones, so `decant diffs` can list them. It is the one write a
-	// verify makes; the target's own tables are only read.
+	// verify makes; the target's own tables are only read. A MissingOnly
+	// verify keeps nothing: it re-examines no column, so replacing the
+	// step's findings would drop diffs it cannot see.
 	Keep bool
+	// MissingOnly compares keys alone: each key ends ok, missing, extra or
+	// duplicate, never diff or change. The expected side keeps no column
+	// values and the target read asks for the key columns only, which
+	// makes it much faster (CommCare's missing-docs scan). Records that
+	// fail to map are still counted as errors.
+	MissingOnly bool
 }
 
 // VerifyResult sums up a verify.
@@ -119,7 +127,7 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) (*VerifyResult,
 		return nil, fmt.Errorf("plan timezone %q: %w", cfg.Plan.Timezone, err)
 	}
 	var keep *keeper
-	if opts.Keep {
+	if opts.Keep && !opts.MissingOnly {
 		if keep, err = newKeeper(ctx, cfg, &opts); err != nil {
 			return nil, err
 		}
@@ -305,6 +313,12 @@ func (v *stepVerify) add(out transform.Output, isErr bool) error {
 			v.skip[row.Table][keyString(key)] = true
 			continue
 		}
+		if v.opts.MissingOnly {
+			if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key}); err != nil {
+				return err
+			}
+			continue
+		}
 		vals := make(map[string]any, len(row.Cols))
 		for i, c := range row.Cols {
 			vals[c] = row.Vals[i]
@@ -350,13 +364,20 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	for _, c := range v.cols[table] {
 		described[c.Name] = v.opts.Column(c)
 	}
-	mapped := slices.DeleteFunc(slices.Clone(v.mapped[table]), func(c string) bool { return slices.Contains(v.step.Spec.Key, c) })
+	// A merger with no mapped columns compares keys alone: ok, missing,
+	// extra or duplicate.
+	var mapped []string
+	if !v.opts.MissingOnly {
+		mapped = slices.DeleteFunc(slices.Clone(v.mapped[table]), func(c string) bool { return slices.Contains(v.step.Spec.Key, c) })
+	}
 	mg, err := verify.NewMerger(verify.Table{Name: table, Key: v.step.Spec.Key, Mapped: mapped,
 		Columns: described, Zone: v.zone})
 	if err != nil {
 		return tr, err
 	}
-	tr.Unmapped = mg.Unmapped()
+	if !v.opts.MissingOnly {
+		tr.Unmapped = mg.Unmapped() // missing-only compares no column, mapped or not
+	}
 	reader, err := decant.Require[decant.TargetReader](v.cfg.Store, "read the target rows to verify")
 	if err != nil {
 		return tr, err
