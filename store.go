@@ -124,6 +124,32 @@ type StepStatus struct {
 	// unknown. Batch durations are kept in whole milliseconds; a batch kept
 	// as 0 ms counts as half a millisecond.
 	Rate float64 `json:"rate"`
+	// Diffs, Changes, Missing, Extra and Duplicates count the step's
+	// stored findings of each kind (see [FindingStore]): what the last
+	// verify of each key found. All are 0 when no verify ran, and for
+	// state tables older than version 4, which keep no findings.
+	Diffs      int64 `json:"diffs"`
+	Changes    int64 `json:"changes"`
+	Missing    int64 `json:"missing"`
+	Extra      int64 `json:"extra"`
+	Duplicates int64 `json:"duplicates"`
+}
+
+// AddFinding counts one more stored finding of kind; a kind it does not
+// know is not counted.
+func (s *StepStatus) AddFinding(kind string, n int64) {
+	switch kind {
+	case FindingDiff:
+		s.Diffs += n
+	case FindingChange:
+		s.Changes += n
+	case FindingMissing:
+		s.Missing += n
+	case FindingExtra:
+		s.Extra += n
+	case FindingDuplicate:
+		s.Duplicates += n
+	}
 }
 
 // ErrorFilter selects stored record errors.

@@ -299,7 +299,7 @@ type StatusOpts struct{ Common }
 func newStatusCmd(c *Common) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Per step: records read, distinct keys, keys written, open errors, last cursor, last batch, rate",
+		Short: "Per step: records read, distinct keys, keys written, open errors, verify findings, last cursor, last batch, rate",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := StatusOpts{Common: *c}
@@ -340,13 +340,14 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "scope %s\n", o.Scope)
-	fmt.Fprintln(tw, "STEP\tREAD\tKEYS\tWRITTEN\tFAILED\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
+	fmt.Fprintln(tw, "STEP\tREAD\tKEYS\tWRITTEN\tFAILED\tDIFFS\tCHANGES\tMISSING\tEXTRA\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
 	for _, s := range ss {
 		last := "-"
 		if !s.LastBatch.IsZero() {
 			last = s.LastBatch.Local().Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Keys, s.Written, s.Failed, s.Batches, s.LastCursor, last, s.Rate)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Keys, s.Written, s.Failed,
+			s.Diffs, s.Changes, s.Missing, s.Extra, s.Batches, s.LastCursor, last, s.Rate)
 	}
 	return ss, tw.Flush()
 }

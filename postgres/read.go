@@ -87,6 +87,8 @@ GROUP BY step`
 
 const statusCheckpointsSQL = `SELECT step, position FROM decant_checkpoints WHERE scope = $1`
 
+const statusFindingsSQL = `SELECT step, kind, count(*) FROM decant_diffs WHERE scope = $1 GROUP BY step, kind`
+
 // Status returns the counts of every step of scope that has any state,
 // ordered by step; none when decant has not written to the database yet
 // (it creates no table). The rate is the records of the step's latest run
@@ -139,7 +141,7 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		}
 		return err
 	}))
-	// One snapshot for the four reads: at READ COMMITTED each would see the
+	// One snapshot for all the reads: at READ COMMITTED each would see the
 	// batches a running migrate committed since the one before, and READ,
 	// KEYS and WRITTEN would not add up. READ ONLY also makes sure status
 	// writes nothing.
@@ -148,6 +150,21 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // nothing to commit
+	// State tables older than version 4 have no decant_diffs: their steps
+	// read as having no findings rather than failing the whole status.
+	var diffs bool
+	if err := tx.QueryRow(ctx, tableExistsSQL, "decant_diffs").Scan(&diffs); err != nil {
+		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
+	}
+	if diffs {
+		b.Queue(statusFindingsSQL, scope).Query(each(func(r pgx.Rows) error {
+			var name, kind string
+			var n int64
+			err := r.Scan(&name, &kind, &n)
+			step(name).AddFinding(kind, n)
+			return err
+		}))
+	}
 	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 		tx.Rollback(context.WithoutCancel(ctx)) // end the aborted transaction before noState reads
 		none, err := s.noState(ctx, err)

@@ -82,7 +82,7 @@ GROUP BY step`
 // (it creates no table). The rate is the records of the step's latest run
 // divided by the run's wall-clock span (see statusBatchesSQL).
 func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for all four reads
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for all the reads
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
 	}
@@ -94,11 +94,7 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		}
 		return steps[name]
 	}
-	reads := []struct {
-		sql  string
-		args []any
-		scan func(*sql.Rows) error
-	}{
+	reads := []statusRead{
 		{"SELECT step, count(*), count(*) FILTER (WHERE status = 'ok') FROM decant_ledger WHERE scope = ? GROUP BY step",
 			[]any{scope}, func(r *sql.Rows) error {
 				var name string
@@ -137,6 +133,22 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 			return err
 		}},
 	}
+	// State tables older than version 4 have no decant_diffs: their steps
+	// read as having no findings rather than failing the whole status.
+	var diffs int
+	if err := tx.QueryRowContext(ctx, tableExistsSQL, "decant_diffs").Scan(&diffs); err != nil {
+		return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
+	}
+	if diffs > 0 {
+		reads = append(reads, statusRead{"SELECT step, kind, count(*) FROM decant_diffs WHERE scope = ? GROUP BY step, kind",
+			[]any{scope}, func(r *sql.Rows) error {
+				var name, kind string
+				var n int64
+				err := r.Scan(&name, &kind, &n)
+				step(name).AddFinding(kind, n)
+				return err
+			}})
+	}
 	for _, rd := range reads {
 		if err := each(ctx, tx, rd.sql, rd.args, rd.scan); err != nil {
 			none, err := s.noState(ctx, err)
@@ -152,6 +164,13 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	}
 	slices.SortFunc(out, func(a, b decant.StepStatus) int { return cmp.Compare(a.Step, b.Step) })
 	return out, nil
+}
+
+// statusRead is one query of Status and what to do with each of its rows.
+type statusRead struct {
+	sql  string
+	args []any
+	scan func(*sql.Rows) error
 }
 
 // each runs a query and calls fn for each row.

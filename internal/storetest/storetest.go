@@ -89,6 +89,8 @@ func Run(t *testing.T, h Harness) {
 		{"FindingsOddKeys", testFindingsOddKeys},
 		{"FindingsRefused", testFindingsRefused},
 		{"FindingsFromVersion3", testFindingsFromVersion3},
+		{"StatusFindings", testStatusFindings},
+		{"StatusFindingsFromVersion3", testStatusFindingsFromVersion3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
