@@ -135,7 +135,7 @@ type StepStatus struct {
 	Duplicates int64 `json:"duplicates"`
 }
 
-// AddFinding counts one more stored finding of kind; a kind it does not
+// AddFinding adds n stored findings of kind to its count; a kind it does not
 // know is not counted.
 func (s *StepStatus) AddFinding(kind string, n int64) {
 	switch kind {
