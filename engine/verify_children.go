@@ -1,0 +1,324 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/transform"
+	"github.com/decanthq/decant/verify"
+)
+
+// A child table has no key of its own: the store replaces a parent's
+// child rows as a whole. So a child table is verified per parent key: the
+// multiset of child rows the plan expects for the parent against the rows
+// the table holds for it (docs/verify.md, "Child tables").
+
+// prepareChildren sets up a sorter per child table; a missing-only verify
+// compares keys, and child rows have none, so it lists them as not verified.
+func (v *stepVerify) prepareChildren(m *transform.Mapper, r *VerifyStepResult) error {
+	for _, c := range m.ChildTables() {
+		if v.opts.MissingOnly {
+			r.NotVerified = append(r.NotVerified, NotVerified{Table: c.Table,
+				Reason: "--missing-only compares keys and child rows have none: run a full verify"})
+			continue
+		}
+		if _, ok := v.cols[c.Table]; !ok {
+			return fmt.Errorf("child table %s does not exist in the target: run decant migrate first, or fix the step's children", c.Table)
+		}
+		v.children = append(v.children, c)
+		v.sorters[c.Table] = verify.NewSorter(v.opts.Sort)
+		v.skip[c.Table] = map[string]bool{}
+	}
+	return nil
+}
+
+// addChildren adds one record's child rows, keyed by the parent key. Each
+// record first adds a marker row (no values) per child table: the sorter
+// keeps rows of equal keys in the order they were added, so a later record
+// of the same parent starts over from its marker, as the store's replace
+// did, and a parent with no children is still compared.
+func (v *stepVerify) addChildren(out transform.Output, isErr bool) error {
+	if len(v.children) == 0 {
+		return nil
+	}
+	key := []any{out.ParentKey}
+	if out.ParentKey == nil {
+		return errors.New("the record has no value for its first key column, which its child rows need: map it")
+	}
+	for _, c := range v.children {
+		if isErr {
+			v.skip[c.Table][keyString(key)] = true
+			continue
+		}
+		if err := v.sorters[c.Table].Add(verify.KeyedRow{Key: key}); err != nil {
+			return err
+		}
+	}
+	if isErr {
+		return nil
+	}
+	for _, row := range out.Rows {
+		if row.ReplaceBy == "" {
+			continue
+		}
+		vals := make(map[string]any, len(row.Cols))
+		for i, c := range row.Cols {
+			vals[c] = row.Vals[i]
+		}
+		v.narrow(row.Table, row.Cols)
+		if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key, Values: vals}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// childGroup is the child rows of one parent key, each rendered
+// canonically, sorted.
+type childGroup struct {
+	key  []any
+	rows []string
+}
+
+// compareChild merges, parent key by parent key, the expected child rows
+// of one table with its target rows.
+func (v *stepVerify) compareChild(ctx context.Context, c transform.ChildTable) (VerifyTableResult, error) {
+	tr := VerifyTableResult{Table: c.Table}
+	described := map[string]verify.Column{}
+	for _, col := range v.cols[c.Table] {
+		described[col.Name] = v.opts.Column(col)
+		if col.Name != c.ParentKey && !slices.Contains(v.mapped[c.Table], col.Name) {
+			tr.Unmapped = append(tr.Unmapped, col.Name)
+		}
+	}
+	cols := slices.DeleteFunc(slices.Clone(v.mapped[c.Table]), func(s string) bool { return s == c.ParentKey })
+	render := func(val func(i int, col string) any) (string, error) {
+		return v.renderChild(described, cols, val)
+	}
+	reader, err := decant.Require[decant.TargetReader](v.cfg.Store, "read the target rows to verify")
+	if err != nil {
+		return tr, err
+	}
+	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: c.Table, Key: []string{c.ParentKey}, Columns: cols})
+	if errors.Is(err, decant.ErrNotFound) {
+		return tr, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's children", c.Table, err)
+	}
+	if err != nil {
+		return tr, fmt.Errorf("read table %s: %w", c.Table, err)
+	}
+	defer rows.Close()
+	exp := &expectedChildren{src: v.sorters[c.Table], render: render}
+	act := &actualChildren{src: &skipRows{TargetRows: rows, skip: v.skip[c.Table]}, render: render}
+	if err := v.mergeChildren(ctx, c.Table, exp, act, &tr.VerifyCounts); err != nil {
+		return tr, fmt.Errorf("table %s: %w", c.Table, err)
+	}
+	return tr, nil
+}
+
+// renderChild renders a child row as `col="value", …` over cols, each
+// value canonical for its column; NULL is written bare.
+func (v *stepVerify) renderChild(described map[string]verify.Column, cols []string, val func(int, string) any) (string, error) {
+	parts := make([]string, len(cols))
+	for i, col := range cols {
+		s, null, err := verify.Canonical(described[col], val(i, col), verify.Options{Zone: v.zone})
+		if err != nil {
+			return "", fmt.Errorf("column %s: %w", col, err)
+		}
+		if !null {
+			s = strconv.Quote(s)
+		}
+		parts[i] = col + "=" + s
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+// mergeChildren walks both streams of groups in parent key order.
+func (v *stepVerify) mergeChildren(ctx context.Context, table string, exp *expectedChildren, act *actualChildren, n *VerifyCounts) error {
+	e, eok, err := exp.next(ctx)
+	if err != nil {
+		return err
+	}
+	a, aok, err := act.next(ctx)
+	if err != nil {
+		return err
+	}
+	for eok || aok {
+		var eg, ag childGroup
+		switch {
+		case !aok || eok && decant.CompareKeys(e.key, a.key) < 0:
+			eg, ag = e, childGroup{key: e.key}
+		case !eok || decant.CompareKeys(e.key, a.key) > 0:
+			eg, ag = childGroup{key: a.key}, a
+		default:
+			eg, ag = e, a
+		}
+		if err := v.childFinding(table, eg, ag, n); err != nil {
+			return err
+		}
+		if eok && decant.CompareKeys(e.key, eg.key) == 0 {
+			if e, eok, err = exp.next(ctx); err != nil {
+				return err
+			}
+		}
+		if aok && decant.CompareKeys(a.key, ag.key) == 0 {
+			if a, aok, err = act.next(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// childFinding compares the child rows of one parent key: ok when the
+// multisets are equal; else missing when the target has none of them,
+// extra when none are expected, diff otherwise. Every row on one side only
+// is listed as a column "row" with the other side NULL.
+func (v *stepVerify) childFinding(table string, e, a childGroup, n *VerifyCounts) error {
+	f := verify.Finding{Key: e.key, Expected: len(e.rows), Actual: len(a.rows)}
+	onlyE, onlyA := multisetDiff(e.rows, a.rows)
+	for _, r := range onlyE {
+		f.Columns = append(f.Columns, verify.ColumnDiff{Column: "row", Expected: r, Actual: "NULL", ActualNull: true})
+	}
+	for _, r := range onlyA {
+		f.Columns = append(f.Columns, verify.ColumnDiff{Column: "row", Expected: "NULL", ExpectedNull: true, Actual: r})
+	}
+	n.Checked++
+	switch {
+	case len(f.Columns) == 0:
+		n.OK++
+		return nil
+	case len(a.rows) == 0:
+		f.Kind = verify.FindingMissing
+		n.Missing++
+	case len(e.rows) == 0:
+		f.Kind = verify.FindingExtra
+		n.Extra++
+	default:
+		f.Kind = verify.FindingDiff
+		n.Diffs++
+	}
+	if v.opts.Finding == nil {
+		return nil
+	}
+	return v.opts.Finding(v.step.Name, table, f)
+}
+
+// multisetDiff returns the rows of sorted e not matched in sorted a, and
+// those of a not matched in e.
+func multisetDiff(e, a []string) (onlyE, onlyA []string) {
+	i, j := 0, 0
+	for i < len(e) || j < len(a) {
+		switch {
+		case j == len(a) || i < len(e) && e[i] < a[j]:
+			onlyE = append(onlyE, e[i])
+			i++
+		case i == len(e) || e[i] > a[j]:
+			onlyA = append(onlyA, a[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return onlyE, onlyA
+}
+
+// expectedChildren groups the sorted expected child rows by parent key.
+// A marker row (no values) starts a record's rows over: the last record
+// of a parent wins, as in the target.
+type expectedChildren struct {
+	src     verify.ExpectedRows
+	render  func(func(int, string) any) (string, error)
+	pending *verify.KeyedRow
+	done    bool
+}
+
+func (x *expectedChildren) next(ctx context.Context) (childGroup, bool, error) {
+	var g childGroup
+	for {
+		r, ok := x.peek(ctx)
+		if !ok {
+			break
+		}
+		if g.key != nil && decant.CompareKeys(r.Key, g.key) != 0 {
+			break
+		}
+		x.pending = nil
+		g.key = r.Key
+		if len(r.Values) == 0 {
+			g.rows = g.rows[:0]
+			continue
+		}
+		s, err := x.render(func(_ int, col string) any { return r.Values[col] })
+		if err != nil {
+			return g, false, fmt.Errorf("parent %v: %w", r.Key[0], err)
+		}
+		g.rows = append(g.rows, s)
+	}
+	if err := x.src.Err(); err != nil {
+		return g, false, err
+	}
+	slices.Sort(g.rows)
+	return g, g.key != nil, nil
+}
+
+func (x *expectedChildren) peek(ctx context.Context) (verify.KeyedRow, bool) {
+	if x.pending == nil && !x.done {
+		if x.src.Next(ctx) {
+			r := x.src.Row()
+			x.pending = &r
+		} else {
+			x.done = true
+		}
+	}
+	if x.pending == nil {
+		return verify.KeyedRow{}, false
+	}
+	return *x.pending, true
+}
+
+// actualChildren groups a child table's target rows by parent key.
+type actualChildren struct {
+	src     decant.TargetRows
+	render  func(func(int, string) any) (string, error)
+	pending *decant.TargetRow
+	done    bool
+}
+
+func (x *actualChildren) next(ctx context.Context) (childGroup, bool, error) {
+	var g childGroup
+	for {
+		if x.pending == nil && !x.done {
+			if x.src.Next(ctx) {
+				r := x.src.Row()
+				x.pending = &r
+			} else {
+				x.done = true
+			}
+		}
+		if x.pending == nil {
+			break
+		}
+		r := *x.pending
+		if g.key != nil && decant.CompareKeys(r.Key, g.key) != 0 {
+			break
+		}
+		x.pending = nil
+		g.key = r.Key
+		s, err := x.render(func(i int, _ string) any { return r.Values[i] })
+		if err != nil {
+			return g, false, fmt.Errorf("parent %v: %w", r.Key[0], err)
+		}
+		g.rows = append(g.rows, s)
+	}
+	if err := x.src.Err(); err != nil {
+		return g, false, err
+	}
+	slices.Sort(g.rows)
+	return g, g.key != nil, nil
+}
