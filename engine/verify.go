@@ -388,7 +388,7 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 		mapped = slices.DeleteFunc(slices.Clone(v.mapped[table]), func(c string) bool { return slices.Contains(v.step.Spec.Key, c) })
 	}
 	mg, err := verify.NewMerger(verify.Table{Name: table, Key: v.step.Spec.Key, Mapped: mapped,
-		Columns: described, Zone: v.zone})
+		Columns: described, Zone: v.zone, Rules: v.rules(mapped)})
 	if err != nil {
 		return tr, err
 	}
@@ -399,7 +399,7 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	if err != nil {
 		return tr, err
 	}
-	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns()})
+	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns(), Where: v.where()})
 	if errors.Is(err, decant.ErrNotFound) {
 		return tr, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's to", table, err)
 	}
@@ -419,6 +419,36 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 		return tr, fmt.Errorf("table %s: %w", table, err)
 	}
 	return tr, nil
+}
+
+// rules returns the plan's verify rules on the columns of mapped: a step
+// rule applies to each of its tables that maps the column, and to none
+// that does not (a routed table, or a fields mapping without it).
+func (v *stepVerify) rules(mapped []string) []verify.Rule {
+	if v.step.Verify == nil {
+		return nil
+	}
+	var out []verify.Rule
+	for _, r := range v.step.Verify.Rules {
+		if !slices.Contains(mapped, r.Column) {
+			continue
+		}
+		vr := verify.Rule{Column: r.Column, Kind: verify.RuleKind(r.Kind()), Reason: r.Reason}
+		if r.Tolerance != nil {
+			vr.Tolerance = verify.Tolerance{Abs: *r.Tolerance}
+		}
+		out = append(out, vr)
+	}
+	return out
+}
+
+// where is the plan's condition on the target rows of the step's key
+// space, "" for the whole table.
+func (v *stepVerify) where() string {
+	if v.step.Verify == nil {
+		return ""
+	}
+	return v.step.Verify.Where
 }
 
 // skipRows leaves out the target rows of keys whose records are errors.

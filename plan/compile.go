@@ -229,6 +229,9 @@ func (c *compiler) step(path string, s *Step) error {
 		}
 		spec.Children = append(spec.Children, cs)
 	}
+	if err := c.verify(path, s); err != nil {
+		return err
+	}
 	s.Spec = spec
 	return nil
 }

@@ -47,6 +47,7 @@ func TestDocs_EveryKeyDocumented(t *testing.T) {
 	for _, typ := range []reflect.Type{
 		reflect.TypeFor[plan.Plan](), reflect.TypeFor[plan.Step](), reflect.TypeFor[plan.From](),
 		reflect.TypeFor[plan.To](), reflect.TypeFor[plan.ColumnSpec](), reflect.TypeFor[plan.Child](),
+		reflect.TypeFor[plan.Verify](), reflect.TypeFor[plan.VerifyRule](),
 	} {
 		for _, k := range yamlKeys(typ) {
 			if !strings.Contains(doc, "`"+k+"`") {

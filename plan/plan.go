@@ -68,6 +68,9 @@ type Step struct {
 	Columns   map[string]ColumnSpec `yaml:"columns"`
 	NullIf    *[]string             `yaml:"null_if"`
 	Children  []*Child              `yaml:"children"`
+	// Verify holds what decant verify accepts of this step's tables:
+	// known differences and the rows of its key space (plan/verify.go).
+	Verify *Verify `yaml:"verify"`
 
 	// Spec is the compiled mapping, set by Load.
 	Spec transform.Spec `yaml:"-"`

@@ -46,7 +46,7 @@ func (p *Plan) unknownKey(root ast.Node, tk *token.Token) *Error {
 // allKeys lists the keys of every part of the plan.
 func allKeys() []string {
 	var out []string
-	for _, v := range []any{Plan{}, Step{}, To{}, ColumnSpec{}, Child{}} {
+	for _, v := range []any{Plan{}, Step{}, To{}, ColumnSpec{}, Child{}, Verify{}, VerifyRule{}} {
 		out = append(out, OptionNames(v)...)
 	}
 	return out
@@ -67,6 +67,10 @@ func placeName(t reflect.Type) string {
 		return "a column"
 	case reflect.TypeFor[Child]():
 		return "a child"
+	case reflect.TypeFor[Verify]():
+		return "verify"
+	case reflect.TypeFor[VerifyRule]():
+		return "a verify rule"
 	}
 	return "this map"
 }
