@@ -112,8 +112,22 @@ func (v *stepVerify) compareChild(ctx context.Context, c transform.ChildTable) (
 		return tr, fmt.Errorf("read table %s: %w", c.Table, err)
 	}
 	defer rows.Close()
-	exp := &expectedChildren{src: v.sorters[c.Table], render: render}
-	act := &actualChildren{src: &skipRows{TargetRows: rows, skip: v.skip[c.Table]}, render: render}
+	// A marker row (no values) starts a record's rows over: the last
+	// record of a parent wins, as in the target.
+	exp := &childGroups[verify.KeyedRow]{src: v.sorters[c.Table],
+		key: func(r verify.KeyedRow) []any { return r.Key },
+		add: func(g *childGroup, r verify.KeyedRow) error {
+			if len(r.Values) == 0 {
+				g.rows = g.rows[:0]
+				return nil
+			}
+			return g.render(render, func(_ int, col string) any { return r.Values[col] })
+		}}
+	act := &childGroups[decant.TargetRow]{src: &skipRows{TargetRows: rows, skip: v.skip[c.Table]},
+		key: func(r decant.TargetRow) []any { return r.Key },
+		add: func(g *childGroup, r decant.TargetRow) error {
+			return g.render(render, func(i int, _ string) any { return r.Values[i] })
+		}}
 	if err := v.mergeChildren(ctx, c.Table, exp, act, &tr.VerifyCounts); err != nil {
 		return tr, fmt.Errorf("table %s: %w", c.Table, err)
 	}
@@ -138,7 +152,7 @@ func (v *stepVerify) renderChild(described map[string]verify.Column, cols []stri
 }
 
 // mergeChildren walks both streams of groups in parent key order.
-func (v *stepVerify) mergeChildren(ctx context.Context, table string, exp *expectedChildren, act *actualChildren, n *VerifyCounts) error {
+func (v *stepVerify) mergeChildren(ctx context.Context, table string, exp *childGroups[verify.KeyedRow], act *childGroups[decant.TargetRow], n *VerifyCounts) error {
 	e, eok, err := exp.next(ctx)
 	if err != nil {
 		return err
@@ -228,69 +242,26 @@ func multisetDiff(e, a []string) (onlyE, onlyA []string) {
 	return onlyE, onlyA
 }
 
-// expectedChildren groups the sorted expected child rows by parent key.
-// A marker row (no values) starts a record's rows over: the last record
-// of a parent wins, as in the target.
-type expectedChildren struct {
-	src     verify.ExpectedRows
-	render  func(func(int, string) any) (string, error)
-	pending *verify.KeyedRow
+// rowStream is a key-ordered stream of rows: the sorted expected rows or
+// a target table's rows.
+type rowStream[R any] interface {
+	Next(ctx context.Context) bool
+	Row() R
+	Err() error
+}
+
+// childGroups reads a stream of child rows a parent key at a time; add
+// puts one row into its group.
+type childGroups[R any] struct {
+	src     rowStream[R]
+	key     func(R) []any
+	add     func(*childGroup, R) error
+	pending *R
 	done    bool
 }
 
-func (x *expectedChildren) next(ctx context.Context) (childGroup, bool, error) {
-	var g childGroup
-	for {
-		r, ok := x.peek(ctx)
-		if !ok {
-			break
-		}
-		if g.key != nil && decant.CompareKeys(r.Key, g.key) != 0 {
-			break
-		}
-		x.pending = nil
-		g.key = r.Key
-		if len(r.Values) == 0 {
-			g.rows = g.rows[:0]
-			continue
-		}
-		s, err := x.render(func(_ int, col string) any { return r.Values[col] })
-		if err != nil {
-			return g, false, fmt.Errorf("parent %v: %w", r.Key[0], err)
-		}
-		g.rows = append(g.rows, s)
-	}
-	if err := x.src.Err(); err != nil {
-		return g, false, err
-	}
-	slices.Sort(g.rows)
-	return g, g.key != nil, nil
-}
-
-func (x *expectedChildren) peek(ctx context.Context) (verify.KeyedRow, bool) {
-	if x.pending == nil && !x.done {
-		if x.src.Next(ctx) {
-			r := x.src.Row()
-			x.pending = &r
-		} else {
-			x.done = true
-		}
-	}
-	if x.pending == nil {
-		return verify.KeyedRow{}, false
-	}
-	return *x.pending, true
-}
-
-// actualChildren groups a child table's target rows by parent key.
-type actualChildren struct {
-	src     decant.TargetRows
-	render  func(func(int, string) any) (string, error)
-	pending *decant.TargetRow
-	done    bool
-}
-
-func (x *actualChildren) next(ctx context.Context) (childGroup, bool, error) {
+// next returns the next parent's group, its rows sorted; false at the end.
+func (x *childGroups[R]) next(ctx context.Context) (childGroup, bool, error) {
 	var g childGroup
 	for {
 		if x.pending == nil && !x.done {
@@ -305,20 +276,29 @@ func (x *actualChildren) next(ctx context.Context) (childGroup, bool, error) {
 			break
 		}
 		r := *x.pending
-		if g.key != nil && decant.CompareKeys(r.Key, g.key) != 0 {
+		k := x.key(r)
+		if g.key != nil && decant.CompareKeys(k, g.key) != 0 {
 			break
 		}
 		x.pending = nil
-		g.key = r.Key
-		s, err := x.render(func(i int, _ string) any { return r.Values[i] })
-		if err != nil {
-			return g, false, fmt.Errorf("parent %v: %w", r.Key[0], err)
+		g.key = k
+		if err := x.add(&g, r); err != nil {
+			return g, false, fmt.Errorf("parent %v: %w", k[0], err)
 		}
-		g.rows = append(g.rows, s)
 	}
 	if err := x.src.Err(); err != nil {
 		return g, false, err
 	}
 	slices.Sort(g.rows)
 	return g, g.key != nil, nil
+}
+
+// render adds a row, rendered by render from val, to g.
+func (g *childGroup) render(render func(func(int, string) any) (string, error), val func(int, string) any) error {
+	s, err := render(val)
+	if err != nil {
+		return err
+	}
+	g.rows = append(g.rows, s)
+	return nil
 }
