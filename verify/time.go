@@ -60,17 +60,8 @@ func zoneOf(o Options) *time.Location {
 // wall time in UTC, which is how decant writes one (the UTC wall time of
 // the instant), so both column types compare as instants.
 func timestampValue(v any, o Options) value {
-	var t time.Time
-	switch x := v.(type) {
-	case time.Time:
-		t = x
-	case string:
-		p, ok := parseTime(x, zoneOf(o))
-		if !ok {
-			return foreign(v)
-		}
-		t = p
-	default:
+	t, ok := asTime(v, o)
+	if !ok {
 		return foreign(v)
 	}
 	return value{text: t.UTC().Format(time.RFC3339Nano)}
@@ -80,18 +71,21 @@ func timestampValue(v any, o Options) value {
 // in its own zone or offset, as decant writes a time to a date column. A
 // text with an offset has the date it names; a naive one too.
 func dateValue(v any, o Options) value {
-	var t time.Time
-	switch x := v.(type) {
-	case time.Time:
-		t = x
-	case string:
-		p, ok := parseTime(x, zoneOf(o))
-		if !ok {
-			return foreign(v)
-		}
-		t = p
-	default:
+	t, ok := asTime(v, o)
+	if !ok {
 		return foreign(v)
 	}
 	return value{text: t.Format(time.DateOnly)}
+}
+
+// asTime reads v as a time: a time.Time as it is, text as parseTime reads
+// it in the plan's zone; false for anything else.
+func asTime(v any, o Options) (time.Time, bool) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, true
+	case string:
+		return parseTime(x, zoneOf(o))
+	}
+	return time.Time{}, false
 }
