@@ -109,16 +109,7 @@ steps:
         to: {table: parts}
         map: {part: item}
 `, url, size)
-	planPath := filepath.Join(dir, "decant.yaml")
-	must(t, os.WriteFile(planPath, []byte(p), 0o644))
-	pl, err := plan.Load(planPath, plan.Options{})
-	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	defer st.Close()
-	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
-	must(t, err)
-	s := res.Steps[0]
+	s := migratePlan(t, dir, p).Steps[0]
 	q := func(query string) []string { return testenv.Rows(t, db, query) }
 	return outcome{
 		Read: s.Read, Written: s.Written, Failed: s.Failed,
@@ -269,3 +260,18 @@ func TestRefusedRowsCommitWithTheirBatch(t *testing.T) {
 // Unwrap lets the engine find the store's other roles (state tables,
 // leases, columns, setup scripts) through the counter.
 func (c *commitCounter) Unwrap() decant.Store { return c.Store }
+
+// migratePlan writes plan text p into dir, runs it once and returns the result.
+func migratePlan(t *testing.T, dir, p string) *engine.Result {
+	t.Helper()
+	path := filepath.Join(dir, "decant.yaml")
+	must(t, os.WriteFile(path, []byte(p), 0o644))
+	pl, err := plan.Load(path, plan.Options{})
+	must(t, err)
+	st, err := connect.Store(context.Background(), pl)
+	must(t, err)
+	defer st.Close()
+	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
+	must(t, err)
+	return res
+}

@@ -1,21 +1,16 @@
 package engine_test
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/decanthq/decant/connect"
-	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/internal/testenv"
-	"github.com/decanthq/decant/plan"
 )
 
 // csvPinInput has the CSV cases whose ledger and rows must not change when
@@ -73,16 +68,7 @@ steps:
     to: {table: pins}
     map: {id: record.id, n: record.n, label: record.label, note: record.note}
 `, input, url)
-	planPath := filepath.Join(dir, "decant.yaml")
-	must(t, os.WriteFile(planPath, []byte(p), 0o644))
-	pl, err := plan.Load(planPath, plan.Options{})
-	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	defer st.Close()
-	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
-	must(t, err)
-	s := res.Steps[0]
+	s := migratePlan(t, dir, p).Steps[0]
 	// Messages say where, and the directory is the test's own.
 	q := func(query string) []string {
 		rows := testenv.Rows(t, db, query)
