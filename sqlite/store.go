@@ -135,6 +135,23 @@ var migrations = []string{
 	     found_at   TEXT NOT NULL,
 	     PRIMARY KEY (scope, step, table_name, key)
 	 )`,
+	// 5: decant_patches keeps what patch wrote, to revert it
+	// (postgres/migration/005_patches.sql).
+	`CREATE TABLE IF NOT EXISTS decant_patches (
+	     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	     scope         TEXT NOT NULL,
+	     step          TEXT NOT NULL,
+	     key           TEXT NOT NULL,
+	     findings      TEXT NOT NULL DEFAULT '[]',
+	     reason        TEXT NOT NULL,
+	     tables        TEXT NOT NULL,
+	     before        TEXT NOT NULL,
+	     after         TEXT NOT NULL,
+	     patched_at    TEXT NOT NULL,
+	     reverted_at   TEXT,
+	     revert_reason TEXT NOT NULL DEFAULT ''
+	 );
+	 CREATE INDEX IF NOT EXISTS decant_patches_key ON decant_patches (scope, step, key)`,
 }
 
 // Init creates or upgrades the state tables. Concurrent calls, from this
