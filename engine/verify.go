@@ -421,27 +421,6 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	return tr, nil
 }
 
-// rules returns the plan's verify rules on the columns of mapped: a step
-// rule applies to each of its tables that maps the column, and to none
-// that does not (a routed table, or a fields mapping without it).
-func (v *stepVerify) rules(mapped []string) []verify.Rule {
-	if v.step.Verify == nil {
-		return nil
-	}
-	var out []verify.Rule
-	for _, r := range v.step.Verify.Rules {
-		if !slices.Contains(mapped, r.Column) {
-			continue
-		}
-		vr := verify.Rule{Column: r.Column, Kind: verify.RuleKind(r.Kind()), Reason: r.Reason}
-		if r.Tolerance != nil {
-			vr.Tolerance = verify.Tolerance{Abs: *r.Tolerance}
-		}
-		out = append(out, vr)
-	}
-	return out
-}
-
 // where is the plan's condition on the target rows of the step's key
 // space, "" for the whole table.
 func (v *stepVerify) where() string {
