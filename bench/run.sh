@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# decant's load benchmark (docs/benchmarks.md).
+# decant's load and verify benchmark (docs/benchmarks.md).
 #
-#   bash bench/run.sh                 # 100,000 and 1,000,000 records
-#   SIZES="1000000" bash bench/run.sh # one size
+#   bash bench/run.sh                        # 100,000 and 1,000,000 records
+#   SIZES="1000000" bash bench/run.sh        # one size
+#   BENCH_ONLY=verify bash bench/run.sh      # the verify rows only (plus the jsonl load they need)
+#   BENCH_ONLY=load bash bench/run.sh        # the load rows only
 #
 # For each size it generates flat records (id, name, email, created_at, amount,
 # attrs) as JSONL and CSV, then loads them into a fresh PostgreSQL database three
 # ways: psql \copy of the CSV (the ceiling), decant from the JSONL file, and
 # decant from an HTTP feed (bench/feed). It prints records/s and peak RSS
 # (GNU time's maximum resident set size) for each, and checks the row counts.
+#
+# After the jsonl load it verifies the loaded table: first a plain SQL scan of
+# every column in key order through psql to /dev/null (the ceiling), then
+# `decant verify --json` (every column) and `decant verify --missing-only
+# --json` (keys only). A verify reads and maps the whole source file and reads
+# the whole table, so its records/s is records compared per second, on each
+# side at once. Each verify must report clean with checked equal to the size,
+# or the script fails.
 #
 # BENCH_PG is a PostgreSQL URL of a database where the bench database may be
 # created and dropped (default: the local server as user postgres).
@@ -17,6 +27,11 @@ cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
 
 SIZES=${SIZES:-"100000 1000000"}
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in
+  "" | load | verify) ;;
+  *) echo "bench: BENCH_ONLY=$ONLY: give load, verify, or leave it unset for both" >&2; exit 1 ;;
+esac
 BATCH=${BENCH_BATCH:-5000}
 ADMIN=${BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
 DB=decant_bench
@@ -26,7 +41,7 @@ work=$(mktemp -d)
 trap 'kill $feed_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 feed_pid=
 
-for tool in psql /usr/bin/time; do
+for tool in psql /usr/bin/time jq; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
 
@@ -40,17 +55,51 @@ fresh() {
   psql -q -X "$TARGET" -f bench/schema.sql >/dev/null
 }
 
-# measure NAME N CMD...: runs CMD under GNU time, checks the row count and prints a result line.
+# measure NAME N CMD...: runs CMD under GNU time, checks the row count and
+# prints a result line. With SCAN_RATE set to a rate in records/s, the line also
+# gives the rate as a percentage of it; the rate is left in $rate.
 measure() {
   local name=$1 n=$2; shift 2
-  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>"$work/err" ||
+    { cat "$work/out" "$work/err" >&2; echo "bench: $name failed" >&2; exit 1; }
   read -r secs kb user sys <"$work/time"
   local rows
   rows=$(psql -X -At "$TARGET" -c 'SELECT count(*) FROM flat')
-  if [ "$rows" != "$n" ]; then echo "bench: $name loaded $rows rows, want $n" >&2; cat "$work/out" >&2; exit 1; fi
+  if [ "$rows" != "$n" ]; then echo "bench: $name: the table holds $rows rows, want $n" >&2; cat "$work/out" >&2; exit 1; fi
+  rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / (s > 0 ? s : 0.01) }')
   awk -v name="$name" -v n="$n" -v s="$secs" -v kb="$kb" -v cpu="$(echo "$user $sys" | awk '{print $1 + $2}')" \
-    'BEGIN { printf "%-14s %9d records %7.2f s %10.0f records/s  peak RSS %6.1f MB  client CPU %6.2f s\n", name, n, s, n / s, kb / 1024, cpu }' |
+    -v rate="$rate" -v base="${SCAN_RATE:-}" \
+    'BEGIN { pct = base == "" ? "" : sprintf("  %4.0f%% of scan", 100 * rate / base)
+             printf "%-14s %9d records %7.2f s %10.0f records/s%s  peak RSS %6.1f MB  client CPU %6.2f s\n", name, n, s, rate, pct, kb / 1024, cpu }' |
     tee -a "$work/results"
+}
+
+# verified NAME N: checks that the verify whose --json output is in $work/out
+# found the table clean, every key checked once.
+verified() {
+  local name=$1 n=$2 got
+  got=$(jq -r '[.clean, (.steps | length), .steps[0].checked, .steps[0].ok] | @tsv' "$work/out") ||
+    { cat "$work/out" "$work/err" >&2; echo "bench: $name: the output is not verify's JSON" >&2; exit 1; }
+  if [ "$got" != "$(printf 'true\t1\t%s\t%s' "$n" "$n")" ]; then
+    cat "$work/out" >&2
+    echo "bench: $name: want clean with checked = ok = $n in one step, got clean, steps, checked, ok = $got" >&2
+    exit 1
+  fi
+}
+
+# verify_rows N: the scan, then the full and the missing-only verify of the
+# table the jsonl load filled.
+verify_rows() {
+  local n=$1 scan
+  SCAN_RATE= measure "scan (psql)" "$n" psql -X -q -At "$TARGET" \
+    -c 'SELECT id, name, email, created_at, amount, attrs FROM flat ORDER BY id' -o /dev/null
+  scan=$rate
+  BENCH_JSONL="$work/flat.jsonl" BENCH_TARGET="$TARGET" SCAN_RATE=$scan \
+    measure "verify" "$n" "$work/decant" verify -c bench/jsonl.yaml --json
+  verified "verify" "$n"
+  BENCH_JSONL="$work/flat.jsonl" BENCH_TARGET="$TARGET" SCAN_RATE=$scan \
+    measure "verify keys" "$n" "$work/decant" verify -c bench/jsonl.yaml --missing-only --json
+  verified "verify keys" "$n"
 }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(psql -X -At "$ADMIN" -c 'SHOW server_version'), $(go version | cut -d' ' -f3)"
@@ -58,12 +107,16 @@ for n in $SIZES; do
   echo "== $n records"
   "$work/gen" -n "$n" -jsonl "$work/flat.jsonl" -csv "$work/flat.csv"
 
-  fresh
-  measure "psql copy" "$n" psql -X -q "$TARGET" -c "\\copy flat FROM '$work/flat.csv' WITH (FORMAT csv, HEADER true)"
+  if [ "$ONLY" != verify ]; then
+    fresh
+    measure "psql copy" "$n" psql -X -q "$TARGET" -c "\\copy flat FROM '$work/flat.csv' WITH (FORMAT csv, HEADER true)"
+  fi
 
   fresh
   BENCH_JSONL="$work/flat.jsonl" BENCH_TARGET="$TARGET" BENCH_BATCH=$BATCH \
     measure "decant jsonl" "$n" "$work/decant" migrate -c bench/jsonl.yaml
+  [ "$ONLY" = load ] || verify_rows "$n"
+  [ "$ONLY" != verify ] || continue
 
   fresh
   "$work/feed" -n "$n" -addr "127.0.0.1:$PORT" & feed_pid=$!
