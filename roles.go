@@ -90,6 +90,7 @@ var storeRoles = []struct {
 	{"Pinger", has[Pinger]},
 	{"TargetReader", has[TargetReader]},
 	{"FindingStore", has[FindingStore]},
+	{"Patcher", has[Patcher]},
 }
 
 func has[R any](st Store) bool {

@@ -91,6 +91,13 @@ func Run(t *testing.T, h Harness) {
 		{"FindingsFromVersion3", testFindingsFromVersion3},
 		{"StatusFindings", testStatusFindings},
 		{"StatusFindingsFromVersion3", testStatusFindingsFromVersion3},
+		{"PatchApplyRevert", testPatchApplyRevert},
+		{"PatchChildren", testPatchChildren},
+		{"PatchExactValues", testPatchExactValues},
+		{"PatchRevertRefused", testPatchRevertRefused},
+		{"PatchRollback", testPatchRollback},
+		{"PatchStillDifferent", testPatchStillDifferent},
+		{"PatchesFromVersion4", testPatchesFromVersion4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
