@@ -34,164 +34,130 @@ const (
 	tagBytesNil
 )
 
-// valueSize returns an estimate of the memory v holds, and an error for a
-// type the encoding does not know, so that Add refuses it at once rather
-// than only when a run is spilled.
-func valueSize(v any) (int64, error) {
-	const iface = 16
-	switch v := v.(type) {
-	case nil, int64, float64, bool:
-		return iface, nil
-	case string:
-		return iface + int64(len(v)), nil
-	case decant.Decimal:
-		return iface + int64(len(v)), nil
-	case decant.JSON:
-		return iface + 24 + int64(len(v)), nil
-	case []byte:
-		return iface + 24 + int64(len(v)), nil
-	case time.Time:
-		return iface + 24, nil
-	}
-	return 0, fmt.Errorf("value of type %T: %w (want nil, string, int64, float64, bool, time.Time, decant.Decimal, decant.JSON or []byte)", v, ErrUnsupported)
-}
+// errTypes lists the types the encoding knows, for the error on another.
+const errTypes = "want nil, string, int64, float64, bool, time.Time, decant.Decimal, decant.JSON or []byte"
 
-// rowSize estimates the memory r holds, checking each value's type.
-func rowSize(r KeyedRow) (int64, error) {
-	size := int64(64 + 16*len(r.Key))
+// appendRow appends r's encoding to b: its key (count+1, 0 for a nil
+// slice), then its values (count+1, 0 for a nil map), each a name and a
+// value. An error names the key value or column whose type the encoding
+// does not know.
+func appendRow(b []byte, r KeyedRow) ([]byte, error) {
+	var err error
+	b = appendCount(b, len(r.Key), r.Key == nil)
 	for i, v := range r.Key {
-		n, err := valueSize(v)
-		if err != nil {
-			return 0, fmt.Errorf("key value %d: %w", i, err)
+		if b, err = appendValue(b, v); err != nil {
+			return b, fmt.Errorf("key value %d: %w", i, err)
 		}
-		size += n
 	}
+	b = appendCount(b, len(r.Values), r.Values == nil)
 	for name, v := range r.Values {
-		n, err := valueSize(v)
-		if err != nil {
-			return 0, fmt.Errorf("column %q: %w", name, err)
-		}
-		size += n + int64(len(name)) + 16
-	}
-	return size, nil
-}
-
-// encoder appends rows to a buffered writer.
-type encoder struct {
-	w   *bufio.Writer
-	buf [binary.MaxVarintLen64]byte
-}
-
-func (e *encoder) uvarint(u uint64) {
-	n := binary.PutUvarint(e.buf[:], u)
-	e.w.Write(e.buf[:n]) // a bufio.Writer's error sticks until Flush reports it
-}
-
-func (e *encoder) varint(i int64) {
-	n := binary.PutVarint(e.buf[:], i)
-	e.w.Write(e.buf[:n])
-}
-
-func (e *encoder) str(s string) {
-	e.uvarint(uint64(len(s)))
-	e.w.WriteString(s)
-}
-
-// row writes r: its key (count+1, 0 for a nil slice), then its values
-// (count+1, 0 for a nil map), each a name and a value.
-func (e *encoder) row(r KeyedRow) error {
-	if r.Key == nil {
-		e.uvarint(0)
-	} else {
-		e.uvarint(uint64(len(r.Key)) + 1)
-	}
-	for _, v := range r.Key {
-		if err := e.value(v); err != nil {
-			return err
+		b = appendString(b, name)
+		if b, err = appendValue(b, v); err != nil {
+			return b, fmt.Errorf("column %q: %w", name, err)
 		}
 	}
-	if r.Values == nil {
-		e.uvarint(0)
-	} else {
-		e.uvarint(uint64(len(r.Values)) + 1)
-	}
-	for name, v := range r.Values {
-		e.str(name)
-		if err := e.value(v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b, nil
 }
 
-func (e *encoder) value(v any) error {
+// appendCount appends n+1, or 0 for a nil slice or map.
+func appendCount(b []byte, n int, isNil bool) []byte {
+	if isNil {
+		return binary.AppendUvarint(b, 0)
+	}
+	return binary.AppendUvarint(b, uint64(n)+1)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendValue(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
-		e.w.WriteByte(tagNil)
+		b = append(b, tagNil)
 	case string:
-		e.w.WriteByte(tagString)
-		e.str(v)
+		b = appendString(append(b, tagString), v)
 	case int64:
-		e.w.WriteByte(tagInt64)
-		e.varint(v)
+		b = binary.AppendVarint(append(b, tagInt64), v)
 	case float64:
-		e.w.WriteByte(tagFloat64)
-		var b [8]byte
-		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
-		e.w.Write(b[:])
+		b = binary.LittleEndian.AppendUint64(append(b, tagFloat64), math.Float64bits(v))
 	case bool:
 		if v {
-			e.w.WriteByte(tagTrue)
+			b = append(b, tagTrue)
 		} else {
-			e.w.WriteByte(tagFalse)
+			b = append(b, tagFalse)
 		}
 	case time.Time:
-		e.w.WriteByte(tagTime)
-		e.time(v)
+		b = appendTime(append(b, tagTime), v)
 	case decant.Decimal:
-		e.w.WriteByte(tagDecimal)
-		e.str(string(v))
+		b = appendString(append(b, tagDecimal), string(v))
 	case decant.JSON:
 		if v == nil {
-			e.w.WriteByte(tagJSONNil)
+			b = append(b, tagJSONNil)
 			break
 		}
-		e.w.WriteByte(tagJSON)
-		e.str(string(v))
+		b = appendString(append(b, tagJSON), string(v))
 	case []byte:
 		if v == nil {
-			e.w.WriteByte(tagBytesNil)
+			b = append(b, tagBytesNil)
 			break
 		}
-		e.w.WriteByte(tagBytes)
-		e.str(string(v))
+		b = appendString(append(b, tagBytes), string(v))
 	default:
-		return fmt.Errorf("value of type %T: %w", v, ErrUnsupported)
+		return b, fmt.Errorf("value of type %T: %w (%s)", v, ErrUnsupported, errTypes)
 	}
+	return b, nil
+}
+
+// appendTime appends the instant (Unix seconds and nanoseconds; seconds
+// wrap for the years time.Time holds beyond int64 Unix seconds, and wrap
+// back on reading) and the zone (name and offset). The monotonic reading
+// is dropped, as every serialization of a time.Time drops it.
+func appendTime(b []byte, t time.Time) []byte {
+	name, offset := t.Zone()
+	b = binary.AppendVarint(b, t.Unix())
+	b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
+	b = binary.AppendVarint(b, int64(offset))
+	if t.Location() == time.UTC {
+		return binary.AppendUvarint(b, 0) // time.UTC itself, apart from a fixed zone named "UTC"
+	}
+	return appendString(binary.AppendUvarint(b, 1), name)
+}
+
+// encoder writes rows to a buffered writer, each encoded in scratch first
+// so that a row that fails to encode writes nothing.
+type encoder struct {
+	w       *bufio.Writer
+	scratch []byte
+}
+
+// row writes r (see appendRow).
+func (e *encoder) row(r KeyedRow) error {
+	b, err := appendRow(e.scratch[:0], r)
+	e.scratch = b
+	if err != nil {
+		return err
+	}
+	e.w.Write(b) // a bufio.Writer's error sticks until Flush reports it
 	return nil
 }
 
-// time writes the instant (Unix seconds and nanoseconds; seconds wrap for
-// the years time.Time holds beyond int64 Unix seconds, and wrap back on
-// reading) and the zone (name and offset). The monotonic reading is
-// dropped, as every serialization of a time.Time drops it.
-func (e *encoder) time(t time.Time) {
-	name, offset := t.Zone()
-	e.varint(t.Unix())
-	e.uvarint(uint64(t.Nanosecond()))
-	e.varint(int64(offset))
-	if t.Location() == time.UTC {
-		e.uvarint(0) // time.UTC itself, apart from a fixed zone named "UTC"
-		return
-	}
-	e.uvarint(1)
-	e.str(name)
+// encoded writes a row appendRow encoded.
+func (e *encoder) encoded(b []byte) {
+	e.w.Write(b)
 }
 
 // decoder reads rows an encoder wrote.
 type decoder struct {
 	r *bufio.Reader
+	// names interns column names, which every row repeats, so that a row
+	// does not allocate them again.
+	names map[string]string
 }
+
+// maxNames bounds the names a decoder interns.
+const maxNames = 1024
 
 // row reads the next row. It returns io.EOF, unwrapped, when the run ends
 // cleanly before a row, and io.ErrUnexpectedEOF when it ends inside one.
@@ -219,7 +185,7 @@ func (d *decoder) row() (KeyedRow, error) {
 	if n > 0 {
 		r.Values = make(map[string]any, min(n-1, smallCount))
 		for range n - 1 {
-			name, err := d.str()
+			name, err := d.name()
 			if err != nil {
 				return r, eof(err)
 			}
@@ -244,6 +210,61 @@ func (d *decoder) str() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if p, ok, err := d.peek(n); ok || err != nil {
+		s := string(p)
+		d.r.Discard(len(p))
+		return s, err
+	}
+	b, err := d.bytes(n)
+	return string(b), err
+}
+
+// name reads a column name, interned.
+func (d *decoder) name() (string, error) {
+	n, err := binary.ReadUvarint(d.r)
+	if err != nil {
+		return "", err
+	}
+	p, ok, err := d.peek(n)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		b, err := d.bytes(n)
+		return string(b), err
+	}
+	s, ok := d.names[string(p)]
+	if !ok {
+		s = string(p)
+		if d.names == nil {
+			d.names = map[string]string{}
+		}
+		if len(d.names) < maxNames {
+			d.names[s] = s
+		}
+	}
+	d.r.Discard(len(p))
+	return s, nil
+}
+
+// peek returns the next n bytes from the reader's buffer without
+// copying them; ok is false when they do not fit in the buffer.
+func (d *decoder) peek(n uint64) ([]byte, bool, error) {
+	if n > uint64(d.r.Size()) {
+		return nil, false, nil
+	}
+	p, err := d.r.Peek(int(n))
+	if err == bufio.ErrBufferFull {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, eof(err)
+	}
+	return p, true, nil
+}
+
+// bytes reads the next n bytes into a slice of their own.
+func (d *decoder) bytes(n uint64) ([]byte, error) {
 	if n > smallString {
 		// Grow with what the file holds, so that a corrupt length fails
 		// at the file's end instead of allocating it up front.
@@ -251,13 +272,22 @@ func (d *decoder) str() (string, error) {
 		if err == nil && uint64(len(b)) < n {
 			err = io.ErrUnexpectedEOF
 		}
-		return string(b), err
+		return b, err
 	}
 	b := make([]byte, n)
 	if _, err := io.ReadFull(d.r, b); err != nil {
-		return "", eof(err)
+		return nil, eof(err)
 	}
-	return string(b), nil
+	return b, nil
+}
+
+// blob reads a length and the bytes it counts into a slice of their own.
+func (d *decoder) blob() ([]byte, error) {
+	n, err := binary.ReadUvarint(d.r)
+	if err != nil {
+		return nil, err
+	}
+	return d.bytes(n)
 }
 
 // smallCount is the most key values or columns a row's count allocates for.
@@ -297,13 +327,12 @@ func (d *decoder) value() (any, error) {
 		s, err := d.str()
 		return decant.Decimal(s), err
 	case tagJSON:
-		s, err := d.str()
-		return decant.JSON(s), err
+		b, err := d.blob()
+		return decant.JSON(b), err
 	case tagJSONNil:
 		return decant.JSON(nil), nil
 	case tagBytes:
-		s, err := d.str()
-		return []byte(s), err
+		return d.blob()
 	case tagBytesNil:
 		return []byte(nil), nil
 	}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"container/heap"
 	"context"
@@ -34,9 +35,10 @@ type SortOptions struct {
 	// is DefaultSortRows, and a value below 3 is taken as 3 (a merge holds
 	// a row of each of two runs and the row it hands out).
 	MaxRows int
-	// MaxBytes, when not 0, also bounds the run buffer by an estimate of
-	// the memory its rows hold: a run is spilled before a row would take
-	// the buffer beyond it. A buffer always takes at least one row.
+	// MaxBytes, when not 0, also bounds the run buffer by the memory its
+	// rows hold (their encoding and an estimate of their keys): a run is
+	// spilled before a row would take the buffer beyond it. A buffer
+	// always takes at least one row.
 	MaxBytes int64
 }
 
@@ -58,6 +60,12 @@ const maxFanIn = 64
 // sort). Rows of equal keys come out in the order they were added, so that
 // verify can report a key its source gives twice.
 //
+// The buffer holds each row encoded as a run holds it, in large shared
+// blocks, and only its key as a Go value: a few hundred bytes a row, which
+// the garbage collector need not scan, instead of a map of boxed values.
+// Rows come back decoded, equal to what was added as the encoding keeps
+// it (a time's zone as its name and offset).
+//
 // Call Add for each row, then Next until it returns false, then Err; Close
 // removes the temporary files, and must be called, also after an error.
 // A Sorter is not safe for concurrent use.
@@ -71,10 +79,13 @@ type Sorter struct {
 
 	buf      []entry
 	bufBytes int64
+	blocks   blocks
+	scratch  []byte // a row's encoding before it is copied into a block
 
 	sorting bool
 	mem     []entry // the sorted rows, when none was spilled
 	memPos  int
+	memDec  memDecoder
 	merge   *runMerge
 	row     KeyedRow
 	hasRow  bool
@@ -105,10 +116,12 @@ func (s *Sorter) Add(r KeyedRow) error {
 	case s.sorting:
 		return errors.New("sort: add after next: add every row before reading any")
 	}
-	size, err := rowSize(r)
+	enc, err := appendRow(s.scratch[:0], r)
+	s.scratch = enc
 	if err != nil {
 		return fmt.Errorf("sort: row %d added, key %v: %w", s.added+1, r.Key, err)
 	}
+	size := int64(entrySize + 24*len(r.Key) + len(enc))
 	full := len(s.buf) >= s.opts.MaxRows ||
 		(s.opts.MaxBytes > 0 && len(s.buf) > 0 && s.bufBytes+size > s.opts.MaxBytes)
 	if full {
@@ -116,7 +129,7 @@ func (s *Sorter) Add(r KeyedRow) error {
 			return s.fail(err)
 		}
 	}
-	s.buf = append(s.buf, entry{row: r, seq: s.added})
+	s.buf = append(s.buf, entry{key: r.Key, data: s.blocks.copy(enc), seq: s.added})
 	s.bufBytes += size
 	s.added++
 	s.hold(1)
@@ -159,11 +172,16 @@ func (s *Sorter) Next(ctx context.Context) bool {
 
 func (s *Sorter) nextInMemory() bool {
 	if s.memPos >= len(s.mem) {
-		s.mem = nil
+		s.mem, s.blocks = nil, blocks{}
 		return false
 	}
-	s.row, s.hasRow = s.mem[s.memPos].row, true
-	s.mem[s.memPos] = entry{} // the caller has it now; let it go when done
+	row, err := s.memDec.row(s.mem[s.memPos].data)
+	if err != nil { // only a bug in the encoding gets here
+		s.fail(fmt.Errorf("sort: decode row: %w", err))
+		return false
+	}
+	s.row, s.hasRow = row, true
+	s.mem[s.memPos] = entry{}
 	s.memPos++
 	return true
 }
@@ -181,7 +199,7 @@ func (s *Sorter) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.buf, s.mem, s.row = nil, nil, KeyedRow{}
+	s.buf, s.mem, s.row, s.blocks, s.scratch = nil, nil, KeyedRow{}, blocks{}, nil
 	return s.cleanup()
 }
 
@@ -220,19 +238,79 @@ func (s *Sorter) hold(n int) {
 
 func compareRows(a, b KeyedRow) int { return decant.CompareKeys(a.Key, b.Key) }
 
-// entry is a buffered row and its place in the added order. The buffer is
-// sorted by key and then by place, which is stable and, unlike
-// slices.SortStableFunc, O(n log n).
+// entry is a buffered row: its key, its encoding (appendRow, key
+// included) and its place in the added order. The buffer is sorted by key
+// and then by place, which is stable and, unlike slices.SortStableFunc,
+// O(n log n).
 type entry struct {
-	row KeyedRow
-	seq int
+	key  []any
+	data []byte
+	seq  int
 }
 
+// entrySize is what an entry and the headers of its key take, for
+// SortOptions.MaxBytes; a key value takes 24 bytes more (its interface
+// and a small boxed value).
+const entrySize = 64
+
 func compareEntries(a, b entry) int {
-	if c := compareRows(a.row, b.row); c != 0 {
+	if c := decant.CompareKeys(a.key, b.key); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.seq, b.seq)
+}
+
+// blockSize is the size of the blocks that hold the buffered rows'
+// encodings; a longer row gets a block of its own.
+const blockSize = 1 << 20
+
+// blocks holds encoded rows in large byte slices, so that the buffer
+// costs one allocation per megabyte instead of several per row. After a
+// spill the blocks are reused for the next run.
+type blocks struct {
+	all  [][]byte
+	used int // blocks of all in use; the last of them has room left
+}
+
+// copy copies b into a block and returns the copy.
+func (k *blocks) copy(b []byte) []byte {
+	if k.used == 0 || cap(k.all[k.used-1])-len(k.all[k.used-1]) < len(b) {
+		if k.used == len(k.all) {
+			k.all = append(k.all, make([]byte, 0, max(blockSize, len(b))))
+		} else if cap(k.all[k.used]) < len(b) {
+			k.all[k.used] = make([]byte, 0, len(b))
+		}
+		k.used++
+	}
+	blk := k.all[k.used-1]
+	start := len(blk)
+	blk = append(blk, b...)
+	k.all[k.used-1] = blk
+	return blk[start:len(blk):len(blk)]
+}
+
+// reset empties the blocks for reuse once their rows are written.
+func (k *blocks) reset() {
+	for i := range k.all[:k.used] {
+		k.all[i] = k.all[i][:0]
+	}
+	k.used = 0
+}
+
+// memDecoder decodes the rows of the buffer, reusing one reader.
+type memDecoder struct {
+	src bytes.Reader
+	dec decoder
+}
+
+func (m *memDecoder) row(b []byte) (KeyedRow, error) {
+	m.src.Reset(b)
+	if m.dec.r == nil {
+		m.dec.r = bufio.NewReaderSize(&m.src, 32<<10)
+	} else {
+		m.dec.r.Reset(&m.src)
+	}
+	return m.dec.row()
 }
 
 // finish sorts the buffer and, when runs were spilled, spills it too and
@@ -274,10 +352,7 @@ func (s *Sorter) spill() error {
 		return err
 	}
 	for _, e := range s.buf {
-		if err := w.enc.row(e.row); err != nil {
-			w.abort()
-			return fmt.Errorf("sort: write run %s: %w", path, err)
-		}
+		w.enc.encoded(e.data)
 	}
 	if err := w.close(); err != nil {
 		return err
@@ -286,6 +361,7 @@ func (s *Sorter) spill() error {
 	s.hold(-len(s.buf))
 	clear(s.buf)
 	s.buf, s.bufBytes = s.buf[:0], 0
+	s.blocks.reset()
 	return nil
 }
 
