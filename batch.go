@@ -1,6 +1,9 @@
 package decant
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Batch is what one target transaction commits: the rows of a run of records,
 // their ledger entries, the records that failed, the audit row and the
@@ -58,6 +61,19 @@ type Decimal string
 
 // JSON is a JSON document written to json/jsonb (or text) columns.
 type JSON []byte
+
+// MarshalJSON gives the document itself, so that a row shown as JSON (a
+// patch's rows, say) shows it rather than its bytes in base64; text that
+// is not valid JSON is given as a JSON string, and nil as null.
+func (j JSON) MarshalJSON() ([]byte, error) {
+	switch {
+	case j == nil:
+		return []byte("null"), nil
+	case json.Valid(j):
+		return j, nil
+	}
+	return json.Marshal(string(j))
+}
 
 // Ledger statuses.
 const (

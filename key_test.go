@@ -1,6 +1,7 @@
 package decant_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -40,5 +41,17 @@ func TestLedgerKey(t *testing.T) {
 	}
 	if c := decant.LedgerKey("", []byte(`{"n":2}`)); c == a {
 		t.Errorf("two different keyless records share key %q", a)
+	}
+}
+
+// Ensure a JSON value marshals as the document it holds, not as base64;
+// text that is not JSON as a string, nil as null.
+func TestJSON_MarshalJSON(t *testing.T) {
+	got, err := json.Marshal([]any{decant.JSON(`{"a": [1, 2.50]}`), decant.JSON("not json"), decant.JSON(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"a":[1,2.50]},"not json",null]`; string(got) != want {
+		t.Errorf("json.Marshal = %s, want %s", got, want)
 	}
 }
