@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -331,7 +333,10 @@ func (q RowQuery) Check() error {
 
 // FindingStore is the role of a Store that keeps what `decant verify`
 // found, in decant_diffs, for `decant diffs` and `decant status`. A finding
-// is kept until a later verify re-examines its key.
+// is kept until a later verify re-examines its key. It also keeps how far
+// each verify got (decant_verify_runs, decant_verify_progress), so that a
+// killed or failed verify resumes where it stopped (docs/verify.md,
+// "Resuming a verify").
 type FindingStore interface {
 	// ReplaceFindings deletes the stored findings of run's scope and step
 	// whose key lies in run's range, and stores findings, in one
@@ -339,25 +344,116 @@ type FindingStore interface {
 	// find there again is gone. Another step's findings, and this step's
 	// outside the range, stay. Each finding's Scope and Step, when empty,
 	// are run's; a finding of another scope or step, or with a key out of
-	// the range, is refused, and nothing is written.
+	// the range, is refused, and nothing is written. With run.Progress,
+	// the progress row is saved in the same transaction.
 	ReplaceFindings(ctx context.Context, run FindingRun, findings []Finding) error
 	// Findings lists stored findings, ordered by scope, step, table and key.
 	// Like [StateReader] it writes nothing: a database without decant's
 	// tables, or with state tables older than version 4, has none.
 	Findings(ctx context.Context, f FindingFilter) ([]Finding, error)
+	// StartVerify records the verify run r as running. A run of that name
+	// that exists is marked running again (a resume) and keeps its
+	// progress; a new run abandons the scope's other unfinished runs and
+	// deletes every progress row of the scope but its own.
+	StartVerify(ctx context.Context, r VerifyRun) error
+	// EndVerify records how the run ended: status VerifyDone or
+	// VerifyFailed, with message saying why it failed.
+	EndVerify(ctx context.Context, scope, run, status, message string) error
+	// VerifyRuns lists the scope's verify runs, the latest started first,
+	// at most limit of them (0: all). Like Findings it writes nothing, and
+	// state tables older than version 6 have none.
+	VerifyRuns(ctx context.Context, scope string, limit int) ([]VerifyRun, error)
+	// VerifyProgress lists the progress rows of a run, ordered by step and
+	// table.
+	VerifyProgress(ctx context.Context, scope, run string) ([]VerifyProgress, error)
+	// FinishVerifyStep saves p, the row of a step (p.Table empty) marked
+	// done, and deletes the step's findings of every table not in tables
+	// (tables the plan no longer writes), in one transaction.
+	FinishVerifyStep(ctx context.Context, p VerifyProgress, tables []string) error
+	// Live reads, in one statement, the store's clock (the clock that stamps
+	// decant_ledger.updated) and the scope's lease, so that a verify tells
+	// the keys a live migration writes from differences.
+	Live(ctx context.Context, scope string) (Live, error)
 }
 
 // FindingRun is what one verify re-examined: a step of a scope, all of its
-// keys or those from From through To.
+// keys or those from From through To; or, with Table, the keys of one
+// table in the order range (After, Until].
 type FindingRun struct {
 	Scope, Step string
 	// Run names the verify run; each stored finding keeps it.
 	Run string
 	// From and To bound the keys re-examined, both included, compared
 	// bytewise as the stored key text (see [Finding].Key); an empty bound
-	// is open, so both empty is the whole step.
+	// is open, so both empty is the whole step. They are for a caller
+	// whose keys are text; a verify replaces by Table, After and Until.
 	From, To string
+	// Table, when not empty, limits the replacement to that table's
+	// findings whose order key ([FindingOrder]) lies after After (not
+	// included) and up to Until (included); an empty bound is open, and
+	// the first range of a table (After empty) also takes the findings
+	// stored without an order key (before state version 6). Every finding
+	// must then be of Table and carry an Order in the range. Order keys
+	// sort as [CompareKeys] sorts keys, so a range of integer keys 9..10
+	// is the two keys, not the text range "10".."9".
+	Table        string
+	After, Until string
+	// Progress, when not nil, is saved (inserted or replaced) in the same
+	// transaction as the findings, so that a verify killed between two
+	// ranges has stored both or neither.
+	Progress *VerifyProgress
 }
+
+// Verify run statuses (VerifyRun.Status).
+const (
+	VerifyRunning   = "running"   // started, or killed before it could say otherwise
+	VerifyDone      = "done"      // every step verified
+	VerifyFailed    = "failed"    // stopped by an error; resumable
+	VerifyAbandoned = "abandoned" // a later verify started over instead of resuming
+)
+
+// VerifyRun is one verify of a scope as decant_verify_runs keeps it.
+type VerifyRun struct {
+	Scope string `json:"scope"`
+	Run   string `json:"run"`
+	// Plan fingerprints what the run verifies (the plan, the steps, the
+	// options): a resume needs the same.
+	Plan string `json:"plan"`
+	// Steps names the steps the run verifies, in order.
+	Steps   []string  `json:"steps"`
+	Status  string    `json:"status"`
+	Message string    `json:"message"`
+	Started time.Time `json:"started"`
+	Updated time.Time `json:"updated"`
+}
+
+// VerifyProgress is how far a verify run got in one table of a step (or,
+// with Table empty, in the step as a whole), as decant_verify_progress
+// keeps it.
+type VerifyProgress struct {
+	Scope, Run, Step string
+	Table            string
+	// LastKey is the last key whose findings are stored, as the verify
+	// encodes it (JSON); empty before the first range.
+	LastKey string
+	// Done is true once the table (or step) is verified to its end.
+	Done bool
+	// Result is the verify's counts so far (JSON), kept so that a resumed
+	// run reports the whole table.
+	Result  string
+	Updated time.Time
+}
+
+// Live is what a store says of a scope while a verify runs: its clock, and
+// the lease's holder ("" when no one holds it) and expiry.
+type Live struct {
+	Now     time.Time
+	Holder  string
+	Expires time.Time
+}
+
+// Held reports whether a run holds the scope's lease at l.Now.
+func (l Live) Held() bool { return l.Holder != "" && l.Expires.After(l.Now) }
 
 // Finding kinds: what verify found for a key that is not ok.
 const (
@@ -366,6 +462,11 @@ const (
 	FindingDiff      = "diff"      // columns differ that no rule explains
 	FindingChange    = "change"    // columns differ, each as a verify rule accepts
 	FindingDuplicate = "duplicate" // the key is there more than once on a side
+	// FindingPending is a key a live migration wrote after the verify
+	// started reading the source, or has not reached yet: not comparable
+	// yet, and no difference (docs/verify.md, "Verifying while a migration
+	// runs").
+	FindingPending = "pending"
 )
 
 // Finding is one key of one target table that verify did not find ok, as
@@ -379,6 +480,9 @@ type Finding struct {
 	// must be valid UTF-8 without NUL, which LedgerKey makes sure of.
 	Key  string `json:"key"`
 	Kind string `json:"kind"`
+	// Order is the key's order key ([FindingOrder]), which a range
+	// replacement compares; empty for findings stored without one.
+	Order string `json:"-"`
 	// Columns lists the columns that differ, for a diff or a change; it is
 	// empty, not nil, for the findings a store returns without any.
 	Columns []ColumnFinding `json:"columns"`
@@ -435,9 +539,116 @@ func CheckFindings(run FindingRun, findings []Finding) error {
 			return fmt.Errorf("decant: finding %d: key %q is outside the re-examined range %q..%q", i, f.Key, run.From, run.To)
 		case f.Table == "":
 			return fmt.Errorf("decant: finding %d (key %q) names no table", i, f.Key)
+		case run.Table != "" && f.Table != run.Table:
+			return fmt.Errorf("decant: finding %d (key %q) is of table %s, not of the run's %s", i, f.Key, f.Table, run.Table)
+		case run.Table != "" && (f.Order == "" || (run.After != "" && f.Order <= run.After) || (run.Until != "" && f.Order > run.Until)):
+			return fmt.Errorf("decant: finding %d: key %q (order %q) is outside the re-examined range (%q, %q]: give each finding decant.FindingOrder of its key", i, f.Key, f.Order, run.After, run.Until)
 		}
 	}
+	if run.Table == "" && (run.After != "" || run.Until != "") {
+		return errors.New("decant: replace findings: After and Until bound one table's keys: name the run's Table")
+	}
+	if p := run.Progress; p != nil && (p.Scope != run.Scope || p.Step != run.Step || p.Run != run.Run) {
+		return fmt.Errorf("decant: replace findings: the progress row is of %s/%s run %s, not of the run's %s/%s run %s", p.Scope, p.Step, p.Run, run.Scope, run.Step, run.Run)
+	}
 	return nil
+}
+
+// FindingOrder renders a key (a value per key column, as a [TargetReader]
+// gives them) as text whose bytewise order is the order [CompareKeys]
+// gives the keys: the order key of [FindingRun]'s After and Until. The text
+// is valid UTF-8 without NUL, as state tables keep text. A value is a class
+// byte ('0' nil, '1' NaN, '2' a number, '3' a string, '4' bytes, '5'
+// another type) and its encoding; values are separated by 0x01:
+//
+//   - an integer (or an integral float within int64): 16 hex digits of its
+//     bits with the sign bit flipped, so that -1 < 0 < 9 < 10; a float with
+//     a fraction adds '.' and its fraction's digits;
+//   - a string or bytes: each byte 0x03..0x7f as it is, 0x00..0x02 as 0x02
+//     and the byte plus one, 0x80..0xff as the UTF-8 of U+0080 plus its
+//     value (two bytes), which keeps bytewise order and makes any bytes
+//     valid UTF-8.
+func FindingOrder(key []any) string {
+	var b strings.Builder
+	for i, v := range key {
+		if i > 0 {
+			b.WriteByte(0x01)
+		}
+		writeOrder(&b, v)
+	}
+	return b.String()
+}
+
+func writeOrder(b *strings.Builder, v any) {
+	k := keyOf(v)
+	switch k.class {
+	case classNull:
+		b.WriteByte('0')
+	case classNumber:
+		writeNumberOrder(b, k)
+	case classText:
+		b.WriteByte('3')
+		writeBytesOrder(b, k.s)
+	case classBlob:
+		b.WriteByte('4')
+		writeBytesOrder(b, string(k.b))
+	default:
+		b.WriteByte('5')
+		writeBytesOrder(b, fmt.Sprintf("%T", k.other))
+		b.WriteByte(0x01)
+		writeBytesOrder(b, fmt.Sprint(k.other))
+	}
+}
+
+// writeNumberOrder writes an integer, or a float as its integer part and
+// fraction, so that ints and floats sort together by value. A float beyond
+// int64 is clamped to its bound with a fraction of "9…", which keeps it
+// after every integer (or before, below).
+func writeNumberOrder(b *strings.Builder, k keyValue) {
+	i, frac := k.i, ""
+	if !k.isInt {
+		f := k.f
+		switch {
+		case math.IsNaN(f):
+			b.WriteByte('1')
+			return
+		case f < -9223372036854775808.0:
+			i, frac = math.MinInt64, "" // sorts as MinInt64; no key is this small
+		case f >= 9223372036854775808.0:
+			i, frac = math.MaxInt64, "9999999999999999999999"
+		default:
+			t := math.Floor(f)
+			i = int64(t)
+			if d := f - t; d > 0 {
+				frac = strings.TrimPrefix(strconv.FormatFloat(d, 'f', -1, 64), "0.")
+			}
+		}
+	}
+	b.WriteByte('2')
+	const hexDigits = "0123456789abcdef"
+	u := uint64(i) ^ (1 << 63)
+	for shift := 60; shift >= 0; shift -= 4 {
+		b.WriteByte(hexDigits[(u>>uint(shift))&0xf])
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+}
+
+func writeBytesOrder(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c <= 0x02:
+			b.WriteByte(0x02)
+			b.WriteByte(c + 1)
+		case c < 0x80:
+			b.WriteByte(c)
+		default:
+			b.WriteRune(rune(c)) // U+0080..U+00FF, two bytes, in order
+		}
+	}
 }
 
 // FindingColumnsJSON renders columns as decant_diffs keeps them: a JSON

@@ -152,6 +152,53 @@ var migrations = []string{
 	     revert_reason TEXT NOT NULL DEFAULT ''
 	 );
 	 CREATE INDEX IF NOT EXISTS decant_patches_key ON decant_patches (scope, step, key)`,
+	// 6: findings keep their key's order key, and verify runs their
+	// progress, so a verify stores findings by key range and resumes
+	// (postgres/migration/006_verify_progress.sql). decant_diffs is
+	// rebuilt rather than altered: SQLite has no ADD COLUMN IF NOT EXISTS,
+	// and the copy works whatever columns the table has since version 4.
+	`DROP TABLE IF EXISTS decant_diffs_v6;
+	 CREATE TABLE decant_diffs_v6 (
+	     scope      TEXT NOT NULL,
+	     step       TEXT NOT NULL,
+	     table_name TEXT NOT NULL,
+	     key        TEXT NOT NULL,
+	     kind       TEXT NOT NULL,
+	     columns    TEXT NOT NULL DEFAULT '[]',
+	     rule       TEXT NOT NULL DEFAULT '',
+	     reason     TEXT NOT NULL DEFAULT '',
+	     run        TEXT NOT NULL DEFAULT '',
+	     found_at   TEXT NOT NULL,
+	     sort_key   TEXT NOT NULL DEFAULT '',
+	     PRIMARY KEY (scope, step, table_name, key)
+	 );
+	 INSERT INTO decant_diffs_v6 (scope, step, table_name, key, kind, columns, rule, reason, run, found_at)
+	     SELECT scope, step, table_name, key, kind, columns, rule, reason, run, found_at FROM decant_diffs;
+	 DROP TABLE decant_diffs;
+	 ALTER TABLE decant_diffs_v6 RENAME TO decant_diffs;
+	 CREATE INDEX IF NOT EXISTS decant_diffs_order ON decant_diffs (scope, step, table_name, sort_key);
+	 CREATE TABLE IF NOT EXISTS decant_verify_runs (
+	     scope   TEXT NOT NULL,
+	     run     TEXT NOT NULL,
+	     plan    TEXT NOT NULL DEFAULT '',
+	     steps   TEXT NOT NULL DEFAULT '[]',
+	     status  TEXT NOT NULL,
+	     message TEXT NOT NULL DEFAULT '',
+	     started TEXT NOT NULL,
+	     updated TEXT NOT NULL,
+	     PRIMARY KEY (scope, run)
+	 );
+	 CREATE TABLE IF NOT EXISTS decant_verify_progress (
+	     scope      TEXT NOT NULL,
+	     run        TEXT NOT NULL,
+	     step       TEXT NOT NULL,
+	     table_name TEXT NOT NULL,
+	     last_key   TEXT NOT NULL DEFAULT '',
+	     done       INTEGER NOT NULL DEFAULT 0,
+	     result     TEXT NOT NULL DEFAULT '',
+	     updated    TEXT NOT NULL,
+	     PRIMARY KEY (scope, run, step, table_name)
+	 )`,
 }
 
 // Init creates or upgrades the state tables. Concurrent calls, from this
