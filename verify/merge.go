@@ -2,9 +2,11 @@ package verify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,14 +16,15 @@ import (
 // RuleKind names what a [Rule] lets differ.
 type RuleKind string
 
-// The rule kinds a plan's verify: section can give a column. Each maps to
-// one field of [Options].
+// The rule kinds a plan's verify: section can give a column. Each but
+// RuleExpr maps to one field of [Options]; RuleExpr asks [Rule.Accept].
 const (
 	RuleIgnore           RuleKind = "ignore"
 	RuleTrim             RuleKind = "trim"
 	RuleTolerance        RuleKind = "tolerance"
 	RuleNullEqualsEmpty  RuleKind = "null_equals_empty"
 	RuleNormalizeUnicode RuleKind = "normalize_unicode"
+	RuleExpr             RuleKind = "expr"
 )
 
 // Rule is one known difference a plan accepts in a column, with the reason
@@ -33,6 +36,29 @@ type Rule struct {
 	// Tolerance bounds a RuleTolerance; other kinds ignore it.
 	Tolerance Tolerance
 	Reason    string
+	// Accept decides a RuleExpr: true accepts the difference, false leaves
+	// it a diff, and an error stops the merge (it names the table, key and
+	// column). It is called only when the values differ, with each side
+	// as [ExprValue] reads it, and may be called from several goroutines.
+	// Other kinds ignore it.
+	Accept func(expected, actual ExprValue) (bool, error) `json:"-"`
+}
+
+// ExprValue is one side of a difference as a RuleExpr sees it, under the
+// strict rules, so that it is the same whichever store the target is.
+type ExprValue struct {
+	// Value is the value as a Go value of the column's kind: a string
+	// (text, a character(n) column's padding removed), an int64 (int; a
+	// float64 beyond int64), a float64 (float, decimal), a bool, a
+	// time.Time in UTC (timestamp; a date is its midnight UTC), or a
+	// decoded JSON document (numbers as float64). A value that does not
+	// fit the kind is passed as the store gave it (the text "12abc" in an
+	// int column). Nil for NULL.
+	Value any
+	// Text is the canonical text findings show ([Canonical]), exact for
+	// any decimal; "" for NULL.
+	Text string
+	Null bool
 }
 
 // options returns o with the rule applied.
@@ -59,8 +85,12 @@ func (r Rule) check(mapped map[string]bool) error {
 		if !r.Tolerance.set() {
 			return fmt.Errorf("rule %s on column %q: no bound: give abs or rel greater than zero", r.Kind, r.Column)
 		}
+	case RuleExpr:
+		if r.Accept == nil {
+			return fmt.Errorf("rule %s on column %q: no Accept function: set Rule.Accept to the expression's test", r.Kind, r.Column)
+		}
 	default:
-		return fmt.Errorf("rule %q on column %q: %w (known rules: ignore, trim, tolerance, null_equals_empty, normalize_unicode)", r.Kind, r.Column, ErrUnsupported)
+		return fmt.Errorf("rule %q on column %q: %w (known rules: ignore, trim, tolerance, null_equals_empty, normalize_unicode, expr)", r.Kind, r.Column, ErrUnsupported)
 	}
 	if !mapped[r.Column] {
 		return fmt.Errorf("rule %s on column %q: the plan does not map that column: name a mapped column or remove the rule", r.Kind, r.Column)
@@ -324,7 +354,8 @@ func (m *Merger) compare(e KeyedRow, a decant.TargetRow) (FindingKind, []ColumnD
 
 // column compares one column strictly and, when the values differ, finds
 // the rules that accept the difference: one alone if one suffices, else
-// all of the column's rules together.
+// all of the column's option rules together. An expression rule judges
+// the strict values alone: it does not combine with the others.
 func (m *Merger) column(i int, ev, av any) (ColumnDiff, bool, error) {
 	col, strict := m.cols[i], Options{Zone: m.t.Zone}
 	eq, err := Compare(col, ev, av, strict)
@@ -334,21 +365,104 @@ func (m *Merger) column(i int, ev, av any) (ColumnDiff, bool, error) {
 	d := ColumnDiff{Column: m.t.Mapped[i]}
 	d.Expected, d.ExpectedNull, _ = Canonical(col, ev, strict) // Compare rendered both already
 	d.Actual, d.ActualNull, _ = Canonical(col, av, strict)
-	all := strict
+	all, options := strict, 0
 	for _, r := range m.rules[i] {
-		all = r.options(all)
-		if eq, err := Compare(col, ev, av, r.options(strict)); err != nil || eq {
+		ok, err := r.accepts(col, ev, av, strict)
+		if err != nil || ok {
 			d.Rules = []Rule{r}
 			return d, true, err
 		}
+		if r.Kind != RuleExpr {
+			all, options = r.options(all), options+1
+		}
 	}
-	if len(m.rules[i]) > 1 {
+	if options > 1 {
 		if eq, err := Compare(col, ev, av, all); err != nil || eq {
-			d.Rules = slices.Clone(m.rules[i])
+			d.Rules = slices.DeleteFunc(slices.Clone(m.rules[i]), func(r Rule) bool { return r.Kind == RuleExpr })
 			return d, true, err
 		}
 	}
 	return d, true, nil
+}
+
+// accepts reports whether r alone accepts the difference of ev and av.
+func (r Rule) accepts(col Column, ev, av any, strict Options) (bool, error) {
+	if r.Kind != RuleExpr {
+		return Compare(col, ev, av, r.options(strict))
+	}
+	e, err := exprValue(col, ev, strict)
+	if err != nil {
+		return false, err
+	}
+	a, err := exprValue(col, av, strict)
+	if err != nil {
+		return false, err
+	}
+	ok, err := r.Accept(e, a)
+	if err != nil {
+		return false, fmt.Errorf("rule %s: %w", r.Kind, err)
+	}
+	return ok, nil
+}
+
+// exprValue reads v, a value of column col, as an expression rule sees it.
+// The Go value is read back from the canonical text, so that a value is
+// the same whether PostgreSQL or SQLite held it (SQLite's 1 for true, its
+// text for a timestamp).
+func exprValue(col Column, v any, o Options) (ExprValue, error) {
+	c, err := canonical(col, v, o)
+	if err != nil || c.null {
+		return ExprValue{Null: c.null}, err
+	}
+	return ExprValue{Value: typedValue(col, c, v), Text: c.text}, nil
+}
+
+// typedValue is the Go value of a canonical value c of column col, or v
+// unwrapped when c is not of the column's kind (see [foreign]).
+func typedValue(col Column, c value, v any) any {
+	switch col.Kind {
+	case decant.KindText, "":
+		if u, _ := unwrap(v); !isDocument(u) {
+			return c.text
+		}
+	case decant.KindInt, decant.KindDecimal, decant.KindFloat:
+		if c.num == nil {
+			break
+		}
+		if n, err := strconv.ParseInt(c.text, 10, 64); err == nil && col.Kind == decant.KindInt {
+			return n
+		}
+		if f, err := strconv.ParseFloat(c.text, 64); err == nil || isRange(err) {
+			return f
+		}
+	case decant.KindBool:
+		if b, err := strconv.ParseBool(c.text); err == nil {
+			return b
+		}
+	case decant.KindDate:
+		if t, err := time.Parse(time.DateOnly, c.text); err == nil {
+			return t
+		}
+	case decant.KindTimestamp:
+		if t, err := time.Parse(time.RFC3339Nano, c.text); err == nil {
+			return t
+		}
+	case decant.KindJSON:
+		var doc any
+		if json.Unmarshal([]byte(c.text), &doc) == nil {
+			return doc
+		}
+	}
+	u, _ := unwrap(v) // canonical unwrapped v already
+	return u
+}
+
+func isDocument(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // cursor holds the current row of one side and checks its key order.
