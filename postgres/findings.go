@@ -24,7 +24,7 @@ DELETE FROM decant_diffs WHERE scope = $1 AND step = $2
 AND ($3 = '' OR key >= $3) AND ($4 = '' OR key <= $4)`
 
 // deleteTableFindingsSQL deletes one table's findings in an order range
-// (after $4, up to $5; ” open). The prefix conditions let the index on
+// (after $4, up to $5; an empty bound is open). The prefix conditions let the index on
 // left(sort_key, 600) find the range; the others make it exact.
 const deleteTableFindingsSQL = `
 DELETE FROM decant_diffs WHERE scope = $1 AND step = $2 AND table_name = $3

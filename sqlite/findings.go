@@ -22,7 +22,7 @@ DELETE FROM decant_diffs WHERE scope = ?1 AND step = ?2
 AND (?3 = '' OR key >= ?3) AND (?4 = '' OR key <= ?4)`
 
 // deleteTableFindingsSQL deletes one table's findings in an order range
-// (after ?4, up to ?5; ” open).
+// (after ?4, up to ?5; an empty bound is open).
 const deleteTableFindingsSQL = `
 DELETE FROM decant_diffs WHERE scope = ?1 AND step = ?2 AND table_name = ?3
 AND (?4 = '' OR sort_key > ?4) AND (?5 = '' OR sort_key <= ?5)`
