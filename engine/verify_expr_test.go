@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
@@ -98,6 +99,67 @@ func TestVerify_ExprRuleErrors(t *testing.T) {
 			_, err := engine.Verify(context.Background(), engine.Config{Plan: pl, Store: e.st, Sources: connect.Sources(pl)}, engine.VerifyOptions{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("verify: %v; want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// Ensure an expression sees a date as a time and a boolean as true or
+// false on both stores, although SQLite keeps them as text and 0 or 1: a
+// date moved one day with its flag inverted is a change, a date moved two
+// days a diff.
+func TestVerify_ExprRuleKinds(t *testing.T) {
+	t.Parallel()
+	updates := map[string][]string{
+		"sqlite": {"UPDATE visits SET due = '2024-03-02', flag = 1 - flag WHERE id = 'v1'",
+			"UPDATE visits SET due = '2024-03-03' WHERE id = 'v2'"},
+		"postgres": {"UPDATE visits SET due = due + 1, flag = NOT flag WHERE id = 'v1'",
+			"UPDATE visits SET due = due + 2 WHERE id = 'v2'"},
+	}
+	for _, vt := range verifyTargets {
+		t.Run(vt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(`{"id":"v1","due":"2024-03-01","flag":true}
+{"id":"v2","due":"2024-03-01","flag":false}
+{"id":"v3","due":"2024-03-01","flag":false}
+`), 0o644))
+			must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte("CREATE TABLE visits (id TEXT PRIMARY KEY, due DATE, flag BOOLEAN);"), 0o644))
+			url, db := vt.open(t, dir)
+			must(t, os.WriteFile(filepath.Join(dir, "decant.yaml"), []byte(`version: 1
+connections:
+  in: file:in.jsonl
+  target: `+url+`
+setup: [schema.sql]
+steps:
+  - name: visits
+    from: {connection: in, key: id}
+    key: id
+    to: {table: visits}
+    map: {id: record.id, due: record.due, flag: record.flag}
+    verify:
+      rules:
+        - {column: due, expr: "actual == expected.AddDate(0, 0, 1)", reason: "the old app stored the next day"}
+        - {column: flag, expr: "actual == !expected", reason: "the old app inverted the flag"}
+`), 0o644))
+			pl, err := plan.Load(filepath.Join(dir, "decant.yaml"), plan.Options{Sources: connect.DefaultSources()})
+			must(t, err)
+			st, err := connect.Store(context.Background(), pl)
+			must(t, err)
+			t.Cleanup(func() { st.Close() })
+			_, err = engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
+			must(t, err)
+			for _, q := range updates[vt.name] {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			res, found := runVerify(t, pl, st)
+			if want := []string{"change v1", "diff v2"}; !slices.Equal(found, want) {
+				t.Errorf("findings %v; want %v", found, want)
+			}
+			if s := res.Steps[0]; s.OK != 1 || s.Changes != 1 || s.Diffs != 1 {
+				t.Errorf("counts %+v; want 1 ok, 1 change, 1 diff", s.VerifyCounts)
 			}
 		})
 	}
