@@ -71,10 +71,8 @@ func (s *Store) applyPatch(ctx context.Context, t *tx, p *decant.Patch, tables [
 	if err != nil {
 		return err
 	}
-	for i, pt := range p.Tables {
-		if err := s.setRecordRows(ctx, t, pt, tables[i]); err != nil {
-			return err
-		}
+	if err := s.setRecordRows(ctx, t, p.Tables, tables); err != nil {
+		return err
 	}
 	after, err := recordImage(ctx, t, tables)
 	if err != nil {
@@ -121,23 +119,32 @@ func patchTables(p *decant.Patch) ([]patchTable, error) {
 	return out, nil
 }
 
-// setRecordRows makes one table hold pt's rows for the record: a child
-// table's rows are replaced, a parent's row upserted, or deleted when pt
-// has none.
-func (s *Store) setRecordRows(ctx context.Context, t *tx, pt decant.PatchTable, kt patchTable) error {
-	if pt.Child || len(pt.Rows) == 0 {
-		if err := deleteRecordRows(ctx, t, kt); err != nil {
+// setRecordRows makes each table hold its rows for the record: a child
+// table's rows are replaced, a parent's row upserted, or deleted when it
+// has none. Deletes go first, children before parents, then writes,
+// parents before children, so that foreign keys from child to parent
+// hold at every statement.
+func (s *Store) setRecordRows(ctx context.Context, t *tx, pts []decant.PatchTable, kts []patchTable) error {
+	for i := len(pts) - 1; i >= 0; i-- {
+		if pts[i].Child || len(pts[i].Rows) == 0 {
+			if err := deleteRecordRows(ctx, t, kts[i]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, pt := range pts {
+		if len(pt.Rows) == 0 {
+			continue
+		}
+		tr := &decant.TableRows{Table: pt.Table, Columns: pt.Columns, Rows: pt.Rows}
+		if !pt.Child {
+			tr.Key = pt.By
+		}
+		if err := s.writeRows(ctx, t, tr); err != nil {
 			return err
 		}
 	}
-	if len(pt.Rows) == 0 {
-		return nil
-	}
-	tr := &decant.TableRows{Table: pt.Table, Columns: pt.Columns, Rows: pt.Rows}
-	if !pt.Child {
-		tr.Key = pt.By
-	}
-	return s.writeRows(ctx, t, tr)
+	return nil
 }
 
 // recordWhere selects the rows of t whose By columns equal the key object
@@ -356,9 +363,15 @@ func restoreImage(ctx context.Context, t *tx, kts []patchTable, image json.RawMe
 		if i >= len(tables) || tables[i].Table != kt.Table {
 			return fmt.Errorf("the rows before the patch do not name table %s", kt.Table)
 		}
-		if err := deleteRecordRows(ctx, t, kt); err != nil {
+	}
+	// Children before parents out, parents before children in: foreign
+	// keys hold at every statement.
+	for i := len(kts) - 1; i >= 0; i-- {
+		if err := deleteRecordRows(ctx, t, kts[i]); err != nil {
 			return err
 		}
+	}
+	for i, kt := range kts {
 		cols, err := writableColumns(ctx, t, kt.Table)
 		if err != nil {
 			return err

@@ -33,6 +33,21 @@ func TestQuickstart_Verify(t *testing.T) {
 		!strings.Contains(got, "missing\tstep orders\ttable orders\tkey ord-0002") || !strings.HasSuffix(strings.TrimSpace(got), "not clean") {
 		t.Errorf("verify after corruption: exit %d\n%s\n%s", code, got, stderr.String())
 	}
+
+	// patch repairs both from the source; revert puts the corruption back.
+	out = run(t, path, "patch", "--all", "--reason", "restore the quickstart")
+	if !strings.Contains(out, "patched 2 record(s)") || !strings.Contains(out, "verify after: clean") {
+		t.Fatalf("patch --all: want two records patched and a clean verify\n%s", out)
+	}
+	var status string
+	if err := db.QueryRow("SELECT status FROM orders WHERE id = 'ord-0001'").Scan(&status); err != nil || status == "lost" {
+		t.Errorf("after the patch, ord-0001's status = %q, %v", status, err)
+	}
+	run(t, path, "verify")
+	run(t, path, "patch", "revert", "1", "2")
+	if err := db.QueryRow("SELECT status FROM orders WHERE id = 'ord-0001'").Scan(&status); err != nil || status != "lost" {
+		t.Errorf("after the revert, ord-0001's status = %q, %v; want lost", status, err)
+	}
 }
 
 // hasRow reports whether a line of out starts with the fields of want,

@@ -140,6 +140,52 @@ func testPatchChildren(t *testing.T, e *env) {
 	}
 }
 
+// Ensure a patch and its revert keep a foreign key from child to parent
+// true at every statement: deleting an extra parent with its children,
+// and putting both back, and inserting a missing parent with its children
+// and taking both out again.
+func testPatchForeignKey(t *testing.T, e *env) {
+	e.exec("CREATE TABLE f_orders (id {bigint} PRIMARY KEY, name {text})")
+	e.exec("CREATE TABLE f_items (order_id {bigint} NOT NULL REFERENCES f_orders (id), sku {text})")
+	e.exec("INSERT INTO f_orders VALUES (1, 'ann')")
+	e.exec("INSERT INTO f_items VALUES (1, 'a'), (1, 'b')")
+	record := func(rows bool) *decant.Patch {
+		p := &decant.Patch{Scope: "s", Step: "f", Key: "1", Reason: "r", Tables: []decant.PatchTable{
+			{Table: "f_orders", By: []string{"id"}, Key: []any{int64(1)}, Columns: []string{"id", "name"}},
+			{Table: "f_items", By: []string{"order_id"}, Key: []any{int64(1)}, Child: true, Columns: []string{"order_id", "sku"}},
+		}}
+		if rows {
+			p.Tables[0].Rows = [][]any{{int64(1), "ann"}}
+			p.Tables[1].Rows = [][]any{{int64(1), "a"}, {int64(1), "c"}}
+		}
+		return p
+	}
+	del := record(false)
+	e.apply(del)
+	if got := e.rows("SELECT count(*) FROM f_items"); got != "0\n" {
+		t.Errorf("child rows after deleting the record: %s", got)
+	}
+	if _, err := e.revert(del.ID, decant.RevertOptions{}); err != nil {
+		t.Fatalf("revert of a deleted record with children: %v", err)
+	}
+	if got := e.rows("SELECT order_id, sku FROM f_items ORDER BY sku"); got != "1|a\n1|b\n" {
+		t.Errorf("child rows after the revert: %s", got)
+	}
+	e.exec("DELETE FROM f_items")
+	e.exec("DELETE FROM f_orders")
+	ins := record(true)
+	e.apply(ins)
+	if got := e.rows("SELECT order_id, sku FROM f_items ORDER BY sku"); got != "1|a\n1|c\n" {
+		t.Errorf("child rows after inserting the record: %s", got)
+	}
+	if _, err := e.revert(ins.ID, decant.RevertOptions{}); err != nil {
+		t.Fatalf("revert of an inserted record with children: %v", err)
+	}
+	if got := e.rows("SELECT count(*) FROM f_orders"); got != "0\n" {
+		t.Errorf("parent rows after the revert: %s", got)
+	}
+}
+
 // Ensure the revert gives back every column's value as it was: exact
 // decimals, timestamps, floats, JSON text, NULL apart from ”, and the
 // columns no patch writes.

@@ -93,6 +93,7 @@ func Run(t *testing.T, h Harness) {
 		{"StatusFindingsFromVersion3", testStatusFindingsFromVersion3},
 		{"PatchApplyRevert", testPatchApplyRevert},
 		{"PatchChildren", testPatchChildren},
+		{"PatchForeignKey", testPatchForeignKey},
 		{"PatchExactValues", testPatchExactValues},
 		{"PatchRevertRefused", testPatchRevertRefused},
 		{"PatchRollback", testPatchRollback},
