@@ -33,10 +33,10 @@ const corruptRecords = 300
 var corruptSchemas = map[string]string{
 	"postgres": `CREATE TABLE items (id %[1]s PRIMARY KEY, name text, code char(8), amount numeric(12,2),
 		price numeric, at timestamptz, local_at timestamp, day date, flag boolean, ratio real, doc jsonb, raw json, uni text);
-		CREATE TABLE lines (item_id %[1]s NOT NULL, sku text, qty integer, note text);`,
+		CREATE TABLE lines (item_id %[1]s NOT NULL, sku text, qty integer, note text, cost numeric(12,2), due timestamptz, tag char(6), meta jsonb);`,
 	"sqlite": `CREATE TABLE items (id %[1]s PRIMARY KEY, name TEXT, code CHAR(8), amount NUMERIC(12,2),
 		price DECIMAL, at TIMESTAMP, local_at DATETIME, day DATE, flag BOOLEAN, ratio REAL, doc JSON, raw JSON, uni TEXT);
-		CREATE TABLE lines (item_id %[1]s NOT NULL, sku TEXT, qty INTEGER, note TEXT);`,
+		CREATE TABLE lines (item_id %[1]s NOT NULL, sku TEXT, qty INTEGER, note TEXT, cost NUMERIC(12,2), due TIMESTAMP, tag CHAR(6), meta JSON);`,
 }
 
 // The plan reads naive times in Asia/Kolkata: local_at comes without an
@@ -59,7 +59,7 @@ steps:
       - from: record.lines
         parent_key: item_id
         to: {table: lines}
-        map: {sku: item.sku, qty: item.qty, note: item.note}
+        map: {sku: item.sku, qty: item.qty, note: item.note, cost: item.cost, due: item.due, tag: item.tag, meta: item.meta}
 `
 
 // Words in NFC, each with a character NFD decomposes.
@@ -138,7 +138,9 @@ func keyLit(key any) string {
 func (r corruptRecord) line(t *testing.T) string {
 	var lines []map[string]any
 	for j := 0; j < r.lines; j++ {
-		lines = append(lines, map[string]any{"sku": r.sku(j), "qty": j + 1, "note": nfcWords[j%len(nfcWords)]})
+		lines = append(lines, map[string]any{"sku": r.sku(j), "qty": j + 1, "note": nfcWords[j%len(nfcWords)],
+			"cost": fmt.Sprintf("%d.5", j), "due": r.at.Add(time.Duration(j) * time.Hour).Format(time.RFC3339Nano),
+			"tag": "t" + strconv.Itoa(j), "meta": map[string]any{"j": j, "a": []any{1.5, "x"}}})
 	}
 	b, err := json.Marshal(map[string]any{"id": r.key, "name": r.name, "code": r.code, "amount": r.amount,
 		"price": r.price, "at": r.at.Format(time.RFC3339Nano), "day": r.day, "flag": r.flag, "ratio": r.ratio,
@@ -250,6 +252,7 @@ var injections = []struct {
 	}},
 	{"child row removed", (*corruption).removeChild},
 	{"child row changed", (*corruption).changeChild},
+	{"child row respelled", (*corruption).respellChild},
 	{"child row added", (*corruption).addChild},
 }
 
@@ -392,6 +395,20 @@ func (c *corruption) changeChild() bool {
 	return false
 }
 
+// respellChild writes a child row's instant in another zone and its JSON
+// re-ordered and re-spaced: the same row.
+func (c *corruption) respellChild() bool {
+	for tries := 0; tries < 100; tries++ {
+		if r, _, j := c.child(); j >= 0 {
+			due := r.at.Add(time.Duration(j) * time.Hour).In(time.FixedZone("", -5*3600)).Format(time.RFC3339Nano)
+			c.exec(r.key, "child respelled", fmt.Sprintf(`UPDATE lines SET due = '%s', meta = '{ "a" : [1.50, "x"], "j": %d }' WHERE item_id = %s AND sku = '%s'`,
+				due, j, r.lit(), r.sku(j)))
+			return true
+		}
+	}
+	return false
+}
+
 // addChild doubles a child row (a row given once must be there once), or
 // adds one to a parent that has none as written.
 func (c *corruption) addChild() bool {
@@ -401,7 +418,7 @@ func (c *corruption) addChild() bool {
 		k.state[j] = 'd'
 		return true
 	}
-	c.exec(r.key, "child added", fmt.Sprintf("INSERT INTO lines VALUES (%s, 'added-%d', 1, NULL)", r.lit(), k.fresh))
+	c.exec(r.key, "child added", fmt.Sprintf("INSERT INTO lines (item_id, sku, qty) VALUES (%s, 'added-%d', 1)", r.lit(), k.fresh))
 	k.fresh++
 	return true
 }
