@@ -104,3 +104,31 @@ func TestVerifyFaultsSourceFails(t *testing.T) {
 		t.Errorf("diffs after the failed verify %v; want %v (orders as found now, events as last found)", got, want)
 	}
 }
+
+// A key the target holds twice (its table lost its primary key) is one
+// duplicate finding with both counts, exit 1, and decant diffs keeps it.
+func TestVerifyFaultsDuplicateKey(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	c := []string{"-c", s.plan}
+	mustRun(t, append([]string{"migrate"}, c...)...)
+	for _, q := range []string{
+		"CREATE TABLE orders_nopk (id integer, total integer NOT NULL)",
+		"INSERT INTO orders_nopk SELECT id, total FROM orders",
+		"DROP TABLE orders",
+		"ALTER TABLE orders_nopk RENAME TO orders",
+		"INSERT INTO orders SELECT * FROM orders WHERE id = 2",
+	} {
+		execSQL(t, s.db, q)
+	}
+	r := run(t, append([]string{"verify", "--step", "orders"}, c...)...)
+	if r.code != 1 || strings.Count(r.stdout, "\nduplicate\t") != 1 ||
+		!strings.Contains(r.stdout, "duplicate\tstep orders\ttable orders\tkey 2\t(expected 1 rows, actual 2)\n") {
+		t.Errorf("want exit 1 and one duplicate, key 2, expected 1 row, actual 2:\n%s", r)
+	}
+	var found []struct{ Kind, Key string }
+	decodeJSON(t, mustRun(t, append([]string{"diffs", "--json"}, c...)...), &found)
+	if len(found) != 1 || found[0].Kind != "duplicate" || found[0].Key != "2" {
+		t.Errorf("diffs --json %+v; want the duplicate of key 2", found)
+	}
+}
