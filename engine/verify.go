@@ -39,6 +39,22 @@ type VerifyOptions struct {
 	// makes it much faster (CommCare's missing-docs scan). Records that
 	// fail to map are still counted as errors.
 	MissingOnly bool
+	// ChunkKeys is how many keys of a table are compared between two
+	// stores of the findings and of the run's progress (0:
+	// DefaultVerifyChunk). A killed verify loses at most one range of
+	// work per table; smaller ranges cost more transactions.
+	ChunkKeys int
+	// Resume continues the scope's latest unfinished verify run (killed,
+	// or stopped by an error) instead of starting over: steps it finished
+	// are not verified again, and the table it was in is read after the
+	// last key whose findings it stored. It needs Keep, and a run of the
+	// same plan file and steps (else an error wrapping ErrResumeRefused);
+	// with no unfinished run it verifies from the start.
+	Resume bool
+
+	// afterExpect, when set, runs after a step's source is read and before
+	// its tables are compared (a test's live migration writes then).
+	afterExpect func(ctx context.Context, step string) error
 }
 
 // VerifyResult sums up a verify.
@@ -47,10 +63,16 @@ type VerifyResult struct {
 	// Clean is true when no step has a missing, extra, diff or duplicate.
 	Clean bool               `json:"clean"`
 	Steps []VerifyStepResult `json:"steps"`
+	// Run names the verify run whose findings were kept ("" when none
+	// were); Resumed is true when it continued an unfinished run.
+	Run     string `json:"run,omitempty"`
+	Resumed bool   `json:"resumed,omitempty"`
 }
 
 // VerifyCounts are the findings of a verify by kind. Checked counts the
-// keys compared (ok, missing, extra, diff, change and duplicate).
+// keys compared (ok, missing, extra, diff, change, duplicate and pending).
+// Pending counts the keys a live migration wrote while the verify read, or
+// has not reached yet: not comparable yet, and not differences.
 type VerifyCounts struct {
 	Checked    int `json:"checked"`
 	OK         int `json:"ok"`
@@ -59,6 +81,7 @@ type VerifyCounts struct {
 	Diffs      int `json:"diffs"`
 	Changes    int `json:"changes"`
 	Duplicates int `json:"duplicates"`
+	Pending    int `json:"pending"`
 }
 
 // VerifyStepResult is the verify of one step: its totals over its tables,
@@ -91,16 +114,6 @@ type NotVerified struct {
 	Reason string `json:"reason"`
 }
 
-func (c *VerifyCounts) add(o verify.Counts) {
-	c.Checked += o.Checked
-	c.OK += o.OK
-	c.Missing += o.Missing
-	c.Extra += o.Extra
-	c.Diffs += o.Diffs
-	c.Changes += o.Changes
-	c.Duplicates += o.Duplicates
-}
-
 func (c VerifyCounts) clean() bool {
 	return c.Missing == 0 && c.Extra == 0 && c.Diffs == 0 && c.Duplicates == 0
 }
@@ -108,16 +121,22 @@ func (c VerifyCounts) clean() bool {
 // Verify compares, for each step of cfg (cfg.Only selects), what the
 // source gives when read again from its start and mapped with the plan as
 // it is now, with what the target tables hold. It trusts neither the
-// checkpoint nor the ledger, and writes nothing: not the target, not
-// decant's state, no lease. The store needs the Cataloger and TargetReader
-// roles; with StateReader, records in the open errors are counted as
-// errors rather than compared.
+// checkpoint nor the ledger, and writes nothing to the target's tables and
+// takes no lease. The store needs the Cataloger and TargetReader roles;
+// with StateReader, records in the open errors are counted as errors
+// rather than compared, and with FindingStore too, keys a live migration
+// writes are pending rather than differences. With opts.Keep it stores
+// the findings and its progress a key range at a time, so that a killed or
+// failed verify resumes (opts.Resume).
 func Verify(ctx context.Context, cfg Config, opts VerifyOptions) (*VerifyResult, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
 	if opts.Column == nil {
 		opts.Column = columnFor(cfg.Plan)
+	}
+	if opts.ChunkKeys <= 0 {
+		opts.ChunkKeys = DefaultVerifyChunk
 	}
 	steps, err := selectSteps(cfg.Plan, cfg.Only)
 	if err != nil {
@@ -127,28 +146,50 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) (*VerifyResult,
 	if err != nil {
 		return nil, fmt.Errorf("plan timezone %q: %w", cfg.Plan.Timezone, err)
 	}
+	res := &VerifyResult{Scope: cfg.Scope, Clean: true}
 	var keep *keeper
-	if opts.Keep && !opts.MissingOnly {
-		if keep, err = newKeeper(ctx, cfg, &opts); err != nil {
+	var prog *runProgress
+	switch {
+	case opts.Keep && !opts.MissingOnly:
+		if keep, prog, res.Resumed, err = startRun(ctx, cfg, opts, steps); err != nil {
 			return nil, err
 		}
+		res.Run = keep.run
+	case opts.Resume:
+		return nil, errors.New("resume a verify: only a verify that keeps its findings can resume (a --missing-only verify keeps none): run it without --resume")
 	}
-	res := &VerifyResult{Scope: cfg.Scope, Clean: true}
-	for _, s := range steps {
-		v := &stepVerify{cfg: cfg, opts: opts, step: s, zone: zone}
-		r, err := v.run(ctx)
-		if err != nil {
-			return res, fmt.Errorf("verify step %s: %w", s.Name, err)
+	err = verifySteps(ctx, cfg, opts, steps, zone, keep, prog, res)
+	if keep != nil {
+		if eerr := keep.end(ctx, err); eerr != nil && err == nil {
+			err = fmt.Errorf("record the end of verify run %s: %w", keep.run, eerr)
 		}
-		if keep != nil {
-			if err := keep.store(ctx, s.Name); err != nil {
-				return res, fmt.Errorf("verify step %s: keep findings: %w", s.Name, err)
+	}
+	return res, err
+}
+
+// verifySteps verifies each step in turn, taking the result of a step an
+// earlier attempt of the run finished from its progress.
+func verifySteps(ctx context.Context, cfg Config, opts VerifyOptions, steps []*plan.Step, zone *time.Location, keep *keeper, prog *runProgress, res *VerifyResult) error {
+	for _, s := range steps {
+		r, done, err := prog.step(s.Name)
+		if err != nil {
+			return err
+		}
+		if !done {
+			v := &stepVerify{cfg: cfg, opts: opts, step: s, zone: zone, keep: keep, prog: prog}
+			if r, err = v.run(ctx); err != nil {
+				return fmt.Errorf("verify step %s: %w", s.Name, err)
+			}
+			if keep != nil {
+				if err := keep.finishStep(ctx, r); err != nil {
+					return fmt.Errorf("verify step %s: keep findings: %w", s.Name, err)
+				}
 			}
 		}
 		res.Steps = append(res.Steps, r)
 		res.Clean = res.Clean && r.clean()
 	}
-	return res, nil
+	return nil
 }
 
 // columnFor picks how columns compare from the target URL's scheme, so
@@ -178,6 +219,14 @@ type stepVerify struct {
 	// skip holds, per parent table, the keys of records in the open errors
 	// that still map: their target rows are not compared either.
 	skip map[string]map[string]bool
+
+	// keep stores findings and progress (nil: none kept); prog is what an
+	// earlier attempt of the run did, done the tables it finished.
+	keep *keeper
+	prog *runProgress
+	done []string
+	// live tells a live migration's keys from differences (nil: no check).
+	live *liveCheck
 }
 
 func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
@@ -191,6 +240,9 @@ func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
 	if err != nil {
 		return r, err
 	}
+	if err := v.resumeTables(); err != nil {
+		return r, err
+	}
 	if r.Errors, err = v.expect(ctx, m, open); err != nil {
 		return r, err
 	}
@@ -199,20 +251,15 @@ func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
 		if err != nil {
 			return r, err
 		}
-		r.VerifyCounts.add(verify.Counts{Checked: tr.Checked, OK: tr.OK, Missing: tr.Missing,
-			Extra: tr.Extra, Diffs: tr.Diffs, Changes: tr.Changes, Duplicates: tr.Duplicates})
+		r.VerifyCounts.plus(tr.VerifyCounts)
 		r.Tables = append(r.Tables, tr)
 	}
 	for _, c := range v.children {
-		tr, err := v.compareChild(ctx, c)
+		tr, err := v.compareChildKept(ctx, c)
 		if err != nil {
 			return r, err
 		}
-		r.VerifyCounts.Checked += tr.Checked
-		r.VerifyCounts.OK += tr.OK
-		r.VerifyCounts.Missing += tr.Missing
-		r.VerifyCounts.Extra += tr.Extra
-		r.VerifyCounts.Diffs += tr.Diffs
+		r.VerifyCounts.plus(tr.VerifyCounts)
 		r.Tables = append(r.Tables, tr)
 	}
 	return r, nil
@@ -285,6 +332,9 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 		return 0, fmt.Errorf("open source: %w", err)
 	}
 	defer src.Close()
+	if err := v.startLive(ctx); err != nil {
+		return 0, err
+	}
 	rows, err := src.Read(ctx, v.cfg.Scope, nil)
 	if err != nil {
 		return 0, fmt.Errorf("read source: %w", err)
@@ -309,6 +359,9 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 	if err := rows.Err(); err != nil {
 		return errCount, fmt.Errorf("read source: %w", err)
 	}
+	if v.opts.afterExpect != nil {
+		return errCount, v.opts.afterExpect(ctx, v.step.Name)
+	}
 	return errCount, nil
 }
 
@@ -319,7 +372,7 @@ func (v *stepVerify) add(out transform.Output, isErr bool) error {
 		return err
 	}
 	for _, row := range out.Rows {
-		if row.ReplaceBy != "" {
+		if row.ReplaceBy != "" || v.tableDone(row.Table) {
 			continue
 		}
 		key, err := v.rowKey(row)
@@ -374,8 +427,15 @@ func (v *stepVerify) rowKey(row transform.Row) ([]any, error) {
 
 func keyString(key []any) string { return fmt.Sprintf("%#v", key) }
 
-// compare merges the expected rows of one table with its target rows.
+// compare merges the expected rows of one table with its target rows, a
+// key range at a time (see chunker); a table an earlier attempt of the
+// run finished is not read again, one it was in is read after its last
+// stored key.
 func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResult, error) {
+	done, after, stored, err := v.prog.table(v.step.Name, table)
+	if err != nil || done {
+		return stored, err
+	}
 	tr := VerifyTableResult{Table: table}
 	described := map[string]verify.Column{}
 	for _, c := range v.cols[table] {
@@ -399,7 +459,7 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	if err != nil {
 		return tr, err
 	}
-	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns(), Where: v.where()})
+	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns(), Where: v.where(), After: after})
 	if errors.Is(err, decant.ErrNotFound) {
 		return tr, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's to", table, err)
 	}
@@ -408,16 +468,16 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	}
 	defer rows.Close()
 	actual := &skipRows{TargetRows: rows, skip: v.skip[table]}
-	c, err := mg.Merge(ctx, &lastWins{src: v.sorters[table]}, actual, func(f verify.Finding) error {
-		if f.Kind == verify.FindingOK || v.opts.Finding == nil {
-			return nil
-		}
-		return v.opts.Finding(v.step.Name, table, f)
-	})
-	tr.VerifyCounts.add(c)
-	if err != nil {
+	expected := &lastWins{src: &afterRows{ExpectedRows: v.sorters[table], after: after}}
+	ch := v.newChunker(table, v.opts.ChunkKeys, after, stored.VerifyCounts)
+	ch.unmapped = tr.Unmapped
+	if _, err := mg.Merge(ctx, expected, actual, func(f verify.Finding) error { return ch.take(ctx, f) }); err != nil {
 		return tr, fmt.Errorf("table %s: %w", table, err)
 	}
+	if err := ch.flush(ctx, true); err != nil {
+		return tr, err
+	}
+	tr.VerifyCounts = ch.total
 	return tr, nil
 }
 

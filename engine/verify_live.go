@@ -1,0 +1,105 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/verify"
+)
+
+// FindingPending is the kind of a finding a live migration explains: the
+// key was written after the verify started reading the source, or a run
+// that holds the scope has not written it yet. It is not comparable yet,
+// and does not make a verify unclean (docs/verify.md, "Verifying while a
+// migration runs").
+const FindingPending verify.FindingKind = decant.FindingPending
+
+// liveCheck tells the findings a live migration explains from differences,
+// by the ledger: when decant last wrote each key, and whether a run holds
+// the scope's lease.
+type liveCheck struct {
+	fs          decant.FindingStore
+	sr          decant.StateReader
+	scope, step string
+	// since is the store's clock when the verify started reading the
+	// step's source: a key written at or after it may be newer in the
+	// target than in what the verify read, or the other way round.
+	since time.Time
+}
+
+// startLive reads the store's clock as the verify starts reading the
+// step's source. A store that cannot say (no FindingStore or StateReader
+// role) gets no live check: every finding stays what the merge found.
+func (v *stepVerify) startLive(ctx context.Context) error {
+	fs, ok := decant.As[decant.FindingStore](v.cfg.Store)
+	if !ok {
+		return nil
+	}
+	sr, ok := decant.As[decant.StateReader](v.cfg.Store)
+	if !ok {
+		return nil
+	}
+	l, err := fs.Live(ctx, v.cfg.Scope)
+	if err != nil {
+		return err
+	}
+	v.live = &liveCheck{fs: fs, sr: sr, scope: v.cfg.Scope, step: v.step.Name, since: l.Now}
+	return nil
+}
+
+// classify turns pending the findings a live migration explains, moving
+// their counts in n from their kind to Pending:
+//
+//   - a key whose ledger row was written at or after since, whatever the
+//     merge found: the migration wrote it while the verify read;
+//   - a missing key without a ledger row while a run holds the scope's
+//     lease: the migration has not reached it yet.
+//
+// It reads the ledger once for the range's findings.
+func (l *liveCheck) classify(ctx context.Context, found []pendingFinding, n *VerifyCounts) error {
+	if l == nil || len(found) == 0 {
+		return nil
+	}
+	keys := make([]string, len(found))
+	for i, f := range found {
+		keys[i] = findingKey(f.Key)
+	}
+	rows, err := l.sr.Ledger(ctx, l.scope, l.step, keys)
+	if err != nil {
+		return fmt.Errorf("read the ledger to tell a live migration's keys: %w", err)
+	}
+	written := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		written[r.Key] = r.Updated
+	}
+	var lease *decant.Live
+	for i := range found {
+		f := &found[i]
+		at, inLedger := written[keys[i]]
+		switch {
+		case inLedger && !at.Before(l.since):
+			f.why = fmt.Sprintf("%s when compared, but decant wrote the key at %s, after this verify started reading the source (%s): verify again once the migration is done",
+				f.Kind, at.UTC().Format(time.RFC3339Nano), l.since.UTC().Format(time.RFC3339Nano))
+		case f.Kind == verify.FindingMissing && !inLedger:
+			if lease == nil {
+				live, err := l.fs.Live(ctx, l.scope)
+				if err != nil {
+					return err
+				}
+				lease = &live
+			}
+			if !lease.Held() {
+				continue
+			}
+			f.why = fmt.Sprintf("missing when compared, but a migration run (%s) holds the scope and has not written the key yet: verify again once it is done", lease.Holder)
+		default:
+			continue
+		}
+		n.uncount(f.Kind)
+		n.count(FindingPending)
+		f.Kind = FindingPending
+	}
+	return nil
+}

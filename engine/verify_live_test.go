@@ -1,0 +1,103 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/verify"
+)
+
+// Ensure a migration that writes while a verify runs gives pending, not
+// differences: a key it rewrites after the verify read the source (a diff
+// otherwise), a key it adds (extra otherwise), and, while it holds the
+// scope's lease, a source key it has not written yet (missing otherwise).
+// They do not make the verify unclean, are kept as pending with why, and
+// a verify after the migration is done compares them again.
+func TestVerify_LiveMigrationGivesPending(t *testing.T) {
+	t.Parallel()
+	for _, vt := range verifyTargets {
+		t.Run(vt.name, func(t *testing.T) {
+			t.Parallel()
+			e := migrateForVerify(t, vt)
+			// k11 reaches the source after the migration: the live run has
+			// not written it yet.
+			in := filepath.Join(e.dir, "in.jsonl")
+			f, err := os.OpenFile(in, os.O_APPEND|os.O_WRONLY, 0)
+			must(t, err)
+			_, err = f.WriteString(`{"id":"k11","n":11,"label":"v11","code":"ab","amount":"1.5","at":"2024-01-01T10:00:00Z"}` + "\n")
+			must(t, err)
+			must(t, f.Close())
+			pl := loadVerifyPlan(t, e.dir, e.url, "record.label")
+			cfg := engine.Config{Plan: pl, Store: e.st, Sources: connect.Sources(pl)}
+			leaser, err := decant.Require[decant.Leaser](e.st, "hold the lease")
+			must(t, err)
+			migration := decant.Holder{Host: "elsewhere", PID: 42, ID: "live"}
+			write := func(ctx context.Context, step string) error {
+				if err := leaser.AcquireLease(ctx, decant.DefaultScope, migration, time.Minute); err != nil {
+					return err
+				}
+				b := &decant.Batch{Scope: decant.DefaultScope, Step: step,
+					Tables: []decant.TableRows{{Table: "items", Columns: []string{"id", "n", "label"}, Key: []string{"id"},
+						Rows: [][]any{{"k01", int64(77), "v1"}, {"k99", int64(1), "new"}}}},
+					Ledger: []decant.LedgerEntry{{Key: "k01", SourceHash: "s", TargetHash: "t", Status: decant.StatusOK},
+						{Key: "k99", SourceHash: "s", TargetHash: "t", Status: decant.StatusOK}}}
+				tx, err := e.st.Begin(ctx)
+				if err != nil {
+					return err
+				}
+				if err := e.st.WriteBatch(ctx, tx, b); err != nil {
+					tx.Rollback(ctx)
+					return err
+				}
+				return tx.Commit(ctx)
+			}
+			var seen []string
+			opts := engine.WithAfterExpect(engine.VerifyOptions{Keep: true, Finding: func(_, _ string, f verify.Finding) error {
+				seen = append(seen, string(f.Kind)+" "+f.Key[0].(string))
+				return nil
+			}}, write)
+			res, err := engine.Verify(context.Background(), cfg, opts)
+			must(t, err)
+			s := res.Steps[0]
+			if !res.Clean || s.Pending != 3 || s.Diffs != 0 || s.Missing != 0 || s.Extra != 0 || s.Checked != 12 || s.OK != 9 {
+				t.Errorf("clean %v, counts %+v; want clean, 3 pending of 12 checked, 9 ok", res.Clean, s.VerifyCounts)
+			}
+			slices.Sort(seen)
+			if want := []string{"pending k01", "pending k11", "pending k99"}; !slices.Equal(seen, want) {
+				t.Errorf("findings given %v, want %v", seen, want)
+			}
+			fs, _ := decant.As[decant.FindingStore](e.st)
+			kept, err := fs.Findings(context.Background(), decant.FindingFilter{Scope: decant.DefaultScope})
+			must(t, err)
+			why := map[string]string{}
+			for _, f := range kept {
+				if f.Kind != decant.FindingPending {
+					t.Errorf("kept %s %s, want pending", f.Kind, f.Key)
+				}
+				why[f.Key] = f.Reason
+			}
+			if !strings.HasPrefix(why["k01"], "diff when compared") || !strings.Contains(why["k01"], "after this verify started reading the source") ||
+				!strings.HasPrefix(why["k99"], "extra when compared") || !strings.Contains(why["k11"], "elsewhere/42/live") || len(kept) != 3 {
+				t.Errorf("kept pending findings and why: %v", why)
+			}
+
+			// The migration is done: a verify now compares what it wrote.
+			must(t, leaser.ReleaseLease(context.Background(), decant.DefaultScope, migration))
+			seen = nil
+			res, err = engine.Verify(context.Background(), cfg, engine.VerifyOptions{Keep: true, Finding: opts.Finding})
+			must(t, err)
+			slices.Sort(seen)
+			if want := []string{"diff k01", "extra k99", "missing k11"}; !slices.Equal(seen, want) || res.Clean || res.Steps[0].Pending != 0 {
+				t.Errorf("after the migration: findings %v, clean %v, pending %d; want %v, not clean", seen, res.Clean, res.Steps[0].Pending, want)
+			}
+		})
+	}
+}
