@@ -99,9 +99,10 @@ func genRecords(rng *rand.Rand) []corruptRecord {
 			day:    base.AddDate(0, 0, rng.Intn(1000)).Format(time.DateOnly),
 			flag:   rng.Intn(2) == 0,
 			ratio:  []float64{0.1, 0.3, 1.7, 2.5, 1e-7, 123456.789}[rng.Intn(6)],
-			doc:    map[string]any{"z": i, "a": map[string]any{"y": "s", "x": 1.5}, "b": []any{1, "two", nil}, "w": "café"},
-			uni:    nfcWords[rng.Intn(len(nfcWords))] + " " + strconv.Itoa(i+1) + " 日本",
-			lines:  rng.Intn(4),
+			doc: map[string]any{"z": i, "a": map[string]any{"y": "s", "x": 1.5}, "b": []any{1, "two", nil}, "w": "café",
+				"big": int64(9007199254740993), "dec": json.Number("12345678901234567890.5")},
+			uni:   nfcWords[rng.Intn(len(nfcWords))] + " " + strconv.Itoa(i+1) + " 日本",
+			lines: rng.Intn(4),
 		}
 		recs[i].amount = fmt.Sprintf(recs[i].amount, rng.Intn(10000))
 		// The source writes the instant in a zone of its own: the target
@@ -215,6 +216,11 @@ var injections = []struct {
 		return c.set("price", func(r corruptRecord) string { return r.price + "000" }, false)
 	}},
 	{"decimal digit", func(c *corruption) bool { return c.column("amount", "%s + 1", true) }},
+	// SQLite keeps a DECIMAL as a float: the digit is lost on the way in, so
+	// the column holds what it held.
+	{"decimal digit past float64", func(c *corruption) bool {
+		return c.set("price", func(r corruptRecord) string { return r.price + "00000000000000001" }, c.pg)
+	}},
 	{"same instant, other zone", func(c *corruption) bool {
 		return c.set("at", func(r corruptRecord) string {
 			return r.at.In(time.FixedZone("", -7*3600)).Format(time.RFC3339Nano)
@@ -226,19 +232,26 @@ var injections = []struct {
 		}, true)
 	}},
 	{"json re-ordered and re-spaced", func(c *corruption) bool {
-		return c.json(`{ "w": "café", "b" : [1, "two", null],  "a": {"x": 1.5, "y": "s"}, "z": %d }`, false)
+		return c.json(`{ "w": "café", "dec": 12345678901234567890.50, "big": 9007199254740993, "b" : [1, "two", null],  "a": {"x": 1.5, "y": "s"}, "z": %d }`, false)
 	}},
 	{"json numbers and strings respelled", func(c *corruption) bool {
-		return c.json(`{"a":{"x":15e-1,"y":"\u0073"},"b":[1.0,"two",null],"w":"caf\u00e9","z":%d.00}`, false)
+		return c.json(`{"big":9007199254740993.0,"dec":1.23456789012345678905E+19,"a":{"x":15e-1,"y":"\u0073"},"b":[1.0,"two",null],"w":"caf\u00e9","z":%d.00}`, false)
 	}},
 	{"json array re-ordered", func(c *corruption) bool {
-		return c.json(`{"a":{"x":1.5,"y":"s"},"b":["two",1,null],"w":"café","z":%d}`, true)
+		return c.json(`{"big":9007199254740993,"dec":12345678901234567890.5,"a":{"x":1.5,"y":"s"},"b":["two",1,null],"w":"café","z":%d}`, true)
 	}},
 	{"json key added, null", func(c *corruption) bool {
-		return c.json(`{"a":{"x":1.5,"y":"s"},"b":[1,"two",null],"e":null,"w":"café","z":%d}`, true)
+		return c.json(`{"big":9007199254740993,"dec":12345678901234567890.5,"a":{"x":1.5,"y":"s"},"b":[1,"two",null],"e":null,"w":"café","z":%d}`, true)
+	}},
+	// A float64 reads both numbers as one: verify must not.
+	{"json number off by one past float64", func(c *corruption) bool {
+		return c.json(`{"big":9007199254740992,"dec":12345678901234567890.5,"a":{"x":1.5,"y":"s"},"b":[1,"two",null],"w":"café","z":%d}`, true)
+	}},
+	{"json decimal off in its last digit", func(c *corruption) bool {
+		return c.json(`{"big":9007199254740993,"dec":12345678901234567890.6,"a":{"x":1.5,"y":"s"},"b":[1,"two",null],"w":"café","z":%d}`, true)
 	}},
 	{"json string in NFD", func(c *corruption) bool {
-		return c.json(`{"a":{"x":1.5,"y":"s"},"b":[1,"two",null],"w":"`+norm.NFD.String("café")+`","z":%d}`, true)
+		return c.json(`{"big":9007199254740993,"dec":12345678901234567890.5,"a":{"x":1.5,"y":"s"},"b":[1,"two",null],"w":"`+norm.NFD.String("café")+`","z":%d}`, true)
 	}},
 	{"text emptied", func(c *corruption) bool {
 		return c.set("name", func(corruptRecord) string { return "" }, true)
