@@ -23,13 +23,25 @@ const deleteFindingsSQL = `
 DELETE FROM decant_diffs WHERE scope = $1 AND step = $2
 AND ($3 = '' OR key >= $3) AND ($4 = '' OR key <= $4)`
 
-// deleteTableFindingsSQL deletes one table's findings in an order range
-// (after $4, up to $5; an empty bound is open). The prefix conditions let the index on
+// deleteTableFindingsSQL deletes one table's findings in an order range,
+// after $4 and up to $5, leaving out the conditions of an empty (open)
+// bound: a condition that is true for an empty bound, ORed with the range,
+// prepared statement off the index. The prefix conditions let the index on
 // left(sort_key, 600) find the range; the others make it exact.
-const deleteTableFindingsSQL = `
-DELETE FROM decant_diffs WHERE scope = $1 AND step = $2 AND table_name = $3
-AND ($4 = '' OR (left(sort_key, 600) >= left($4, 600) AND sort_key > $4))
-AND ($5 = '' OR (left(sort_key, 600) <= left($5, 600) AND sort_key <= $5))`
+func deleteTableFindingsSQL(after, until string) string {
+	q := "DELETE FROM decant_diffs WHERE scope = $1 AND step = $2 AND table_name = $3"
+	if after != "" {
+		q += " AND left(sort_key, 600) >= left($4, 600) AND sort_key > $4"
+	} else {
+		q += " AND $4 = ''"
+	}
+	if until != "" {
+		q += " AND left(sort_key, 600) <= left($5, 600) AND sort_key <= $5"
+	} else {
+		q += " AND $5 = ''"
+	}
+	return q
+}
 
 const insertFindingsSQL = `
 INSERT INTO decant_diffs (scope, step, table_name, key, kind, columns, rule, reason, run, found_at, sort_key)
@@ -63,7 +75,7 @@ func (s *Store) ReplaceFindings(ctx context.Context, run decant.FindingRun, find
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		if run.Table != "" {
-			_, err = tx.Exec(ctx, deleteTableFindingsSQL, run.Scope, run.Step, run.Table, run.After, run.Until)
+			_, err = tx.Exec(ctx, deleteTableFindingsSQL(run.After, run.Until), run.Scope, run.Step, run.Table, run.After, run.Until)
 		} else {
 			_, err = tx.Exec(ctx, deleteFindingsSQL, run.Scope, run.Step, run.From, run.To)
 		}

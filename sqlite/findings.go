@@ -21,11 +21,23 @@ const deleteFindingsSQL = `
 DELETE FROM decant_diffs WHERE scope = ?1 AND step = ?2
 AND (?3 = '' OR key >= ?3) AND (?4 = '' OR key <= ?4)`
 
-// deleteTableFindingsSQL deletes one table's findings in an order range
-// (after ?4, up to ?5; an empty bound is open).
-const deleteTableFindingsSQL = `
-DELETE FROM decant_diffs WHERE scope = ?1 AND step = ?2 AND table_name = ?3
-AND (?4 = '' OR sort_key > ?4) AND (?5 = '' OR sort_key <= ?5)`
+// deleteTableFindingsSQL deletes one table's findings in an order range,
+// after ?4 and up to ?5, leaving out the condition of an empty (open)
+// bound so that the index on sort_key bounds the scan.
+func deleteTableFindingsSQL(after, until string) string {
+	q := "DELETE FROM decant_diffs WHERE scope = ?1 AND step = ?2 AND table_name = ?3"
+	if after != "" {
+		q += " AND sort_key > ?4"
+	} else {
+		q += " AND ?4 = ''"
+	}
+	if until != "" {
+		q += " AND sort_key <= ?5"
+	} else {
+		q += " AND ?5 = ''"
+	}
+	return q
+}
 
 const insertFindingSQL = `
 INSERT INTO decant_diffs (scope, step, table_name, key, kind, columns, rule, reason, run, found_at, sort_key)
@@ -45,7 +57,7 @@ func (s *Store) ReplaceFindings(ctx context.Context, run decant.FindingRun, find
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if run.Table != "" {
-			_, err = tx.ExecContext(ctx, deleteTableFindingsSQL, run.Scope, run.Step, run.Table, run.After, run.Until)
+			_, err = tx.ExecContext(ctx, deleteTableFindingsSQL(run.After, run.Until), run.Scope, run.Step, run.Table, run.After, run.Until)
 		} else {
 			_, err = tx.ExecContext(ctx, deleteFindingsSQL, run.Scope, run.Step, run.From, run.To)
 		}
