@@ -26,8 +26,9 @@ AND ($3 = '' OR key >= $3) AND ($4 = '' OR key <= $4)`
 // deleteTableFindingsSQL deletes one table's findings in an order range,
 // after $4 and up to $5, leaving out the conditions of an empty (open)
 // bound: a condition that is true for an empty bound, ORed with the range,
-// prepared statement off the index. The prefix conditions let the index on
-// left(sort_key, 600) find the range; the others make it exact.
+// would keep a generic plan of the prepared statement off the index. The
+// prefix conditions let the index on left(sort_key, 600) find the range;
+// the others make it exact.
 func deleteTableFindingsSQL(after, until string) string {
 	q := "DELETE FROM decant_diffs WHERE scope = $1 AND step = $2 AND table_name = $3"
 	if after != "" {
