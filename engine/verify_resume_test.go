@@ -377,3 +377,19 @@ func TestFindingOrder_SortsAsCompareKeys(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// BenchmarkVerifyKeep is a full verify of 20,000 SQLite rows that keeps
+// its findings and progress every 1,000 or 10,000 keys, against one that
+// keeps nothing: the cost of being resumable.
+func BenchmarkVerifyKeep(b *testing.B) {
+	for _, bb := range []struct {
+		name string
+		opts engine.VerifyOptions
+	}{
+		{"nothing", engine.VerifyOptions{}},
+		{"chunk=10000", engine.VerifyOptions{Keep: true}},
+		{"chunk=1000", engine.VerifyOptions{Keep: true, ChunkKeys: 1000}},
+	} {
+		b.Run(bb.name, func(b *testing.B) { benchmarkVerify(b, bb.opts) })
+	}
+}
