@@ -46,11 +46,13 @@ func (v *stepVerify) addChildren(out transform.Output, isErr bool) error {
 	if len(v.children) == 0 {
 		return nil
 	}
-	key := []any{out.ParentKey}
 	if out.ParentKey == nil {
 		return errors.New("the record has no value for its first key column, which its child rows need: map it")
 	}
+	keys := make(map[string][]any, len(v.children))
 	for _, c := range v.children {
+		key := v.childKey(c, out.ParentKey)
+		keys[c.Table] = key
 		if isErr {
 			v.skip[c.Table][keyString(key)] = true
 			continue
@@ -71,11 +73,33 @@ func (v *stepVerify) addChildren(out transform.Output, isErr bool) error {
 			vals[c] = row.Vals[i]
 		}
 		v.narrow(row.Table, row.Cols)
-		if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key, Values: vals}); err != nil {
+		if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: keys[row.Table], Values: vals}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// childKey is the parent key as the child table's parent key column holds
+// it, which the target read returns and orders by: the store writes the
+// parent's key there as it is, and the database converts it to the
+// column's type, so an integer key is text in a text column ("10") and a
+// text key that is an integer is a number in an integer column. A key the
+// column's kind cannot hold stays as it is.
+func (v *stepVerify) childKey(c transform.ChildTable, parent any) []any {
+	i := slices.IndexFunc(v.cols[c.Table], func(col decant.Column) bool { return col.Name == c.ParentKey })
+	if i < 0 {
+		return []any{parent}
+	}
+	kind := v.cols[c.Table][i].Kind
+	if kind != decant.KindText && kind != decant.KindInt {
+		return []any{parent}
+	}
+	k, err := transform.Coercion{Kind: kind, Zone: v.zone}.Apply(c.ParentKey, parent)
+	if err != nil || k == nil {
+		return []any{parent}
+	}
+	return []any{k}
 }
 
 // childGroup is the child rows of one parent key, each rendered

@@ -313,3 +313,45 @@ func TestVerifyFaults_CancelledMidStep(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a child table whose parent key column is not of the parent key's
+// type (an integer key, a text column: the store writes "10" there, or the
+// other way round) is compared by the key as the column holds it, not
+// reported as every parent missing and extra.
+func TestVerifyFaults_ChildKeyOfAnotherType(t *testing.T) {
+	t.Parallel()
+	for _, vt := range verifyTargets {
+		for _, tc := range []struct{ name, parent, child, in string }{
+			{"int key, text column", "integer", "text", `{"id":10,"tags":[{"t":"a"}]}` + "\n" + `{"id":9,"tags":[{"t":"b"},{"t":"c"}]}` + "\n"},
+			{"text key, int column", "text", "integer", `{"id":"10","tags":[{"t":"a"}]}` + "\n" + `{"id":"9","tags":[{"t":"b"}]}` + "\n"},
+		} {
+			t.Run(vt.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(tc.in), 0o644))
+				must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(fmt.Sprintf(
+					"CREATE TABLE people (id %s PRIMARY KEY, name text); CREATE TABLE tags (person_id %s NOT NULL, tag text, weight integer);",
+					tc.parent, tc.child)), 0o644))
+				url, db := vt.open(t, dir)
+				path := filepath.Join(dir, "decant.yaml")
+				must(t, os.WriteFile(path, []byte(strings.ReplaceAll(fmt.Sprintf(childPlan, url), "weight: item.w", "weight: item.n")), 0o644))
+				pl, err := plan.Load(path, plan.Options{Sources: connect.DefaultSources()})
+				must(t, err)
+				st, err := connect.Store(context.Background(), pl)
+				must(t, err)
+				t.Cleanup(func() { st.Close() })
+				_, err = engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
+				must(t, err)
+				e := verifyEnv{dir: dir, url: url, db: db, st: st}
+				res, found := verifyWith(t, pl, st, engine.VerifyOptions{})
+				if tags := tableResult(t, res, "tags"); len(found) != 0 || !res.Clean || tags.Checked != 2 || tags.OK != 2 {
+					t.Fatalf("clean %v, tags %+v, findings %v; want clean, 2 parents ok", res.Clean, tags.VerifyCounts, found)
+				}
+				alterTarget(t, e, "DELETE FROM tags WHERE tag = 'a'", "UPDATE tags SET tag = 'x' WHERE tag = 'b'")
+				if _, found = verifyWith(t, pl, st, engine.VerifyOptions{}); !slices.Equal(found, []string{"diff 9", "missing 10"}) {
+					t.Errorf("findings after the corruption %v; want [diff 9 missing 10]", found)
+				}
+			})
+		}
+	}
+}
