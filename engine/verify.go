@@ -352,7 +352,7 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 		if isErr {
 			errCount++
 		}
-		if err := v.add(out, isErr); err != nil {
+		if err := v.add(out, isErr, v.live.sourceHash(rec)); err != nil {
 			return errCount, fmt.Errorf("%s: %w", rec.Where, err)
 		}
 	}
@@ -366,8 +366,9 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 }
 
 // add adds the parent rows of one record; the key of a record in the
-// open errors is noted so that its target row is skipped instead.
-func (v *stepVerify) add(out transform.Output, isErr bool) error {
+// open errors is noted so that its target row is skipped instead. A
+// source hash, when not empty, goes with each row (see liveCheck).
+func (v *stepVerify) add(out transform.Output, isErr bool, hash string) error {
 	if err := v.addChildren(out, isErr); err != nil {
 		return err
 	}
@@ -384,14 +385,21 @@ func (v *stepVerify) add(out transform.Output, isErr bool) error {
 			continue
 		}
 		if v.opts.MissingOnly {
-			if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key}); err != nil {
+			kr := verify.KeyedRow{Key: key}
+			if hash != "" {
+				kr.Values = map[string]any{sourceHashValue: hash}
+			}
+			if err := v.sorters[row.Table].Add(kr); err != nil {
 				return err
 			}
 			continue
 		}
-		vals := make(map[string]any, len(row.Cols))
+		vals := make(map[string]any, len(row.Cols)+1)
 		for i, c := range row.Cols {
 			vals[c] = row.Vals[i]
+		}
+		if hash != "" {
+			vals[sourceHashValue] = hash
 		}
 		v.narrow(row.Table, row.Cols)
 		if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key, Values: vals}); err != nil {
@@ -468,9 +476,9 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	}
 	defer rows.Close()
 	actual := &skipRows{TargetRows: rows, skip: v.skip[table]}
-	expected := &lastWins{src: &afterRows{ExpectedRows: v.sorters[table], after: after}}
 	ch := v.newChunker(table, v.opts.ChunkKeys, after, stored.VerifyCounts)
 	ch.unmapped = tr.Unmapped
+	expected := &lastWins{src: &afterRows{ExpectedRows: v.sorters[table], after: after}, seen: ch.seen}
 	if _, err := mg.Merge(ctx, expected, actual, func(f verify.Finding) error { return ch.take(ctx, f) }); err != nil {
 		return tr, fmt.Errorf("table %s: %w", table, err)
 	}
@@ -509,7 +517,9 @@ func (s *skipRows) Next(ctx context.Context) bool {
 // gives a key again (an updated record) left its last version in the
 // target, as the upsert of each did.
 type lastWins struct {
-	src     verify.ExpectedRows
+	src verify.ExpectedRows
+	// seen, when set, is given each row that wins its key.
+	seen    func(verify.KeyedRow)
 	row     verify.KeyedRow
 	next    verify.KeyedRow
 	hasNext bool
@@ -530,11 +540,13 @@ func (l *lastWins) Next(ctx context.Context) bool {
 	l.row = l.next
 	for {
 		l.hasNext = l.src.Next(ctx)
-		if !l.hasNext {
-			return true
+		if l.hasNext {
+			l.next = l.src.Row()
 		}
-		l.next = l.src.Row()
-		if decant.CompareKeys(l.next.Key, l.row.Key) != 0 {
+		if !l.hasNext || decant.CompareKeys(l.next.Key, l.row.Key) != 0 {
+			if l.seen != nil {
+				l.seen(l.row)
+			}
 			return true
 		}
 		l.row = l.next

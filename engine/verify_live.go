@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/transform"
 	"github.com/decanthq/decant/verify"
 )
 
@@ -27,6 +28,28 @@ type liveCheck struct {
 	// step's source: a key written at or after it may be newer in the
 	// target than in what the verify read, or the other way round.
 	since time.Time
+	// hashing is set when a run held the scope as the read started: each
+	// record's source hash then goes with its expected rows, so that a
+	// record the source changed and the run has not written yet is told
+	// from a difference.
+	hashing bool
+	h       hasher
+}
+
+// sourceHashValue is the name, which no column can have, under which an
+// expected row carries its record's source hash through the sort.
+const sourceHashValue = "\x00source_hash"
+
+// sourceHash hashes rec as the ledger's source_hash does, when hashing.
+func (l *liveCheck) sourceHash(rec decant.Record) string {
+	if l == nil || !l.hashing {
+		return ""
+	}
+	v, err := transform.RecordValue(rec)
+	if err != nil {
+		return l.h.raw(rec.Raw)
+	}
+	return l.h.value(v)
 }
 
 // startLive reads the store's clock as the verify starts reading the
@@ -45,7 +68,7 @@ func (v *stepVerify) startLive(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	v.live = &liveCheck{fs: fs, sr: sr, scope: v.cfg.Scope, step: v.step.Name, since: l.Now}
+	v.live = &liveCheck{fs: fs, sr: sr, scope: v.cfg.Scope, step: v.step.Name, since: l.Now, hashing: l.Held()}
 	return nil
 }
 
@@ -55,9 +78,14 @@ func (v *stepVerify) startLive(ctx context.Context) error {
 //   - a key whose ledger row was written at or after since, whatever the
 //     merge found: the migration wrote it while the verify read;
 //   - a missing key without a ledger row while a run holds the scope's
-//     lease: the migration has not reached it yet.
+//     lease: the migration has not reached it yet;
+//   - a diff or change while a run holds the lease, when the source record
+//     the verify read is not the one decant last wrote (the ledger's
+//     source hash differs): the source changed and the run has not
+//     written the change yet.
 //
-// It reads the ledger once for the range's findings.
+// It reads the ledger once for the range's findings, and the lease once
+// when a finding needs it.
 func (l *liveCheck) classify(ctx context.Context, found []pendingFinding, n *VerifyCounts) error {
 	if l == nil || len(found) == 0 {
 		return nil
@@ -70,27 +98,44 @@ func (l *liveCheck) classify(ctx context.Context, found []pendingFinding, n *Ver
 	if err != nil {
 		return fmt.Errorf("read the ledger to tell a live migration's keys: %w", err)
 	}
-	written := make(map[string]time.Time, len(rows))
+	ledger := make(map[string]decant.LedgerRow, len(rows))
 	for _, r := range rows {
-		written[r.Key] = r.Updated
+		ledger[r.Key] = r
 	}
 	var lease *decant.Live
+	held := func() (bool, error) {
+		if lease == nil {
+			live, err := l.fs.Live(ctx, l.scope)
+			if err != nil {
+				return false, err
+			}
+			lease = &live
+		}
+		return lease.Held(), nil
+	}
 	for i := range found {
 		f := &found[i]
-		at, inLedger := written[keys[i]]
-		switch {
-		case inLedger && !at.Before(l.since):
-			f.why = fmt.Sprintf("%s when compared, but decant wrote the key at %s, after this verify started reading the source (%s): verify again once the migration is done",
-				f.Kind, at.UTC().Format(time.RFC3339Nano), l.since.UTC().Format(time.RFC3339Nano))
-		case f.Kind == verify.FindingMissing && !inLedger:
-			if lease == nil {
-				live, err := l.fs.Live(ctx, l.scope)
-				if err != nil {
-					return err
-				}
-				lease = &live
+		row, inLedger := ledger[keys[i]]
+		var lagging bool
+		if f.hash != "" && inLedger && row.SourceHash != f.hash &&
+			(f.Kind == verify.FindingDiff || f.Kind == verify.FindingChange) {
+			if lagging, err = held(); err != nil {
+				return err
 			}
-			if !lease.Held() {
+		}
+		switch {
+		case inLedger && !row.Updated.Before(l.since):
+			f.why = fmt.Sprintf("%s when compared, but decant wrote the key at %s, after this verify started reading the source (%s): verify again once the migration is done",
+				f.Kind, row.Updated.UTC().Format(time.RFC3339Nano), l.since.UTC().Format(time.RFC3339Nano))
+		case lagging:
+			f.why = fmt.Sprintf("%s when compared, but the source record changed since decant wrote the key (at %s), and the migration run that holds the scope (%s) has not written the change yet: verify again once it is done",
+				f.Kind, row.Updated.UTC().Format(time.RFC3339Nano), lease.Holder)
+		case f.Kind == verify.FindingMissing && !inLedger:
+			ok, err := held()
+			if err != nil {
+				return err
+			}
+			if !ok {
 				continue
 			}
 			f.why = fmt.Sprintf("missing when compared, but a migration run (%s) holds the scope and has not written the key yet: verify again once it is done", lease.Holder)

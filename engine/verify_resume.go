@@ -179,10 +179,13 @@ func decodeKey(s string) ([]any, error) {
 	return key, nil
 }
 
-// pendingFinding is a finding with, for a pending one, why it is.
+// pendingFinding is a finding with, for a pending one, why it is, and
+// the hash of the source record the verify read for its key ("" when not
+// known).
 type pendingFinding struct {
 	verify.Finding
-	why string
+	why  string
+	hash string
 }
 
 // chunker takes a table's findings in key order, ok included, and every
@@ -199,8 +202,11 @@ type chunker struct {
 	// unmapped is the table's columns not compared, kept in the progress
 	// so that a finished table's result needs no merger.
 	unmapped []string
-	total    VerifyCounts // of the ranges stored
-	chunk    VerifyCounts // of the keys taken since
+	// hashes holds the source hash of the expected rows the merge has
+	// taken and not yet given a finding for: a key or two at a time.
+	hashes map[string]string
+	total  VerifyCounts // of the ranges stored
+	chunk  VerifyCounts // of the keys taken since
 }
 
 func (v *stepVerify) newChunker(table string, size int, after []any, total VerifyCounts) *chunker {
@@ -212,13 +218,29 @@ func (c *chunker) take(ctx context.Context, f verify.Finding) error {
 	c.chunk.count(f.Kind)
 	c.last = f.Key
 	c.n++
+	hash := ""
+	if len(c.hashes) > 0 {
+		k := keyString(f.Key)
+		hash = c.hashes[k]
+		delete(c.hashes, k)
+	}
 	if f.Kind != verify.FindingOK {
-		c.found = append(c.found, pendingFinding{Finding: f})
+		c.found = append(c.found, pendingFinding{Finding: f, hash: hash})
 	}
 	if c.size > 0 && c.n >= c.size {
 		return c.flush(ctx, false)
 	}
 	return nil
+}
+
+// seen notes the source hash an expected row carries, for its finding.
+func (c *chunker) seen(r verify.KeyedRow) {
+	if h, ok := r.Values[sourceHashValue].(string); ok {
+		if c.hashes == nil {
+			c.hashes = map[string]string{}
+		}
+		c.hashes[keyString(r.Key)] = h
+	}
 }
 
 // flush ends the range at the last key taken (final: at the table's end):
