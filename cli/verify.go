@@ -267,7 +267,7 @@ func printVerify(w io.Writer, r *engine.VerifyResult, found *findings, limit int
 		printFinding(w, r, f)
 	}
 	if n := pending(r); n > 0 {
-		fmt.Fprintf(w, "%d keys pending: a migration wrote them while this verify read, or has not reached them yet; verify again once it is done (decant diffs says why for each)\n", n)
+		fmt.Fprintf(w, "%d keys pending: a migration wrote them while this verify read, or has not reached them yet; verify again once it is done (decant diffs --json gives the reason of each)\n", n)
 	}
 	if len(found.kept) < found.total {
 		fmt.Fprintf(w, "showing %d of %d findings; use --limit N to see more, --limit 0 for all\n", len(found.kept), found.total)
