@@ -104,4 +104,7 @@ var (
 	ErrPatchChanged = errors.New("the rows changed since the patch: look at them, then revert with --force to put the rows before the patch back anyway")
 	// ErrPatchReverted is wrapped by a revert of a patch already reverted.
 	ErrPatchReverted = errors.New("the patch was reverted already")
+	// ErrPatchNewer is wrapped by a revert of a patch that a newer patch of
+	// the same record, not reverted, followed: revert that one first.
+	ErrPatchNewer = errors.New("a newer patch of the same record still holds: revert it first")
 )

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,8 +23,10 @@ var _ decant.Patcher = (*Store)(nil)
 // row, which json_populate_recordset reads back into the same values
 // (numeric scale, timestamps to the microsecond, bytea, json text as
 // written). The record's rows of a table are picked by a key object, the
-// By columns and their values as JSON, read with json_populate_record so
-// that each value takes its column's type.
+// By columns and their values as JSON, each cast to its column's type.
+// Both transactions fix the settings that change how a value renders
+// (time zone, float digits, interval style), so that an image taken by
+// one session compares with one taken by another.
 
 // patchTable is what decant_patches.tables keeps of one table of a patch.
 type patchTable struct {
@@ -38,6 +41,9 @@ type imageTable struct {
 	Table string          `json:"table"`
 	Rows  json.RawMessage `json:"rows"`
 }
+
+// renderSettings make row_to_json give the same text in every session.
+const renderSettings = `SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 1; SET LOCAL IntervalStyle = 'postgres'`
 
 // ApplyPatch writes p's rows over the record's and stores the patch, in one
 // transaction.
@@ -67,18 +73,25 @@ func (s *Store) ApplyPatch(ctx context.Context, p *decant.Patch) error {
 }
 
 func (s *Store) applyPatch(ctx context.Context, t *tx, p *decant.Patch, tables []patchTable, findings []byte) error {
-	before, err := recordImage(ctx, t, tables)
+	if _, err := t.Exec(ctx, renderSettings); err != nil {
+		return err
+	}
+	uniq := uniqueTables(tables)
+	if err := s.lockRecord(ctx, t, uniq); err != nil {
+		return err
+	}
+	before, err := s.recordImage(ctx, t, uniq)
 	if err != nil {
 		return err
 	}
 	if err := s.setRecordRows(ctx, t, p.Tables, tables); err != nil {
 		return err
 	}
-	after, err := recordImage(ctx, t, tables)
+	after, err := s.recordImage(ctx, t, uniq)
 	if err != nil {
 		return err
 	}
-	stored, err := json.Marshal(tables)
+	stored, err := json.Marshal(uniq)
 	if err != nil {
 		return err
 	}
@@ -119,6 +132,18 @@ func patchTables(p *decant.Patch) ([]patchTable, error) {
 	return out, nil
 }
 
+// uniqueTables keeps the first entry of each table: a child table whose
+// rows carry different columns comes once per set of columns.
+func uniqueTables(kts []patchTable) []patchTable {
+	var out []patchTable
+	for _, kt := range kts {
+		if !slices.ContainsFunc(out, func(o patchTable) bool { return o.Table == kt.Table }) {
+			out = append(out, kt)
+		}
+	}
+	return out
+}
+
 // setRecordRows makes each table hold its rows for the record: a child
 // table's rows are replaced, a parent's row upserted, or deleted when it
 // has none. Deletes go first, children before parents, then writes,
@@ -127,7 +152,7 @@ func patchTables(p *decant.Patch) ([]patchTable, error) {
 func (s *Store) setRecordRows(ctx context.Context, t *tx, pts []decant.PatchTable, kts []patchTable) error {
 	for i := len(pts) - 1; i >= 0; i-- {
 		if pts[i].Child || len(pts[i].Rows) == 0 {
-			if err := deleteRecordRows(ctx, t, kts[i]); err != nil {
+			if err := s.deleteRecordRows(ctx, t, kts[i]); err != nil {
 				return err
 			}
 		}
@@ -147,28 +172,48 @@ func (s *Store) setRecordRows(ctx context.Context, t *tx, pts []decant.PatchTabl
 	return nil
 }
 
-// recordWhere selects the rows of t whose By columns equal the key object
-// bound as $1.
-func recordWhere(kt patchTable) string {
+// recordWhere selects the rows of the table (as t) whose By columns equal
+// the key object bound as $1, each value cast to its column's type.
+func (s *Store) recordWhere(ctx context.Context, t *tx, kt patchTable) (*table, string, error) {
+	tbl, err := s.table(ctx, t, kt.Table)
+	if err != nil {
+		return nil, "", err
+	}
 	conds := make([]string, len(kt.By))
 	for i, c := range kt.By {
-		q := pgx.Identifier{c}.Sanitize()
-		conds[i] = "t." + q + " = k." + q
+		j := slices.IndexFunc(tbl.columns, func(col decant.Column) bool { return col.Name == c })
+		if j < 0 {
+			return nil, "", fmt.Errorf("table %s has no column %s: %w", kt.Table, c, decant.ErrNotFound)
+		}
+		conds[i] = fmt.Sprintf("t.%s = ($1::json->>%s)::%s", pgx.Identifier{c}.Sanitize(), quoteLiteral(c), tbl.columns[j].DBType)
 	}
-	return fmt.Sprintf("FROM %s t, json_populate_record(NULL::%s, $1::json) k WHERE %s",
-		ident(kt.Table), ident(kt.Table), strings.Join(conds, " AND "))
+	return tbl, " WHERE " + strings.Join(conds, " AND "), nil
 }
 
-func deleteRecordRows(ctx context.Context, t *tx, kt patchTable) error {
-	conds := make([]string, len(kt.By))
-	for i, c := range kt.By {
-		q := pgx.Identifier{c}.Sanitize()
-		conds[i] = "t." + q + " = k." + q
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func (s *Store) deleteRecordRows(ctx context.Context, t *tx, kt patchTable) error {
+	tbl, where, err := s.recordWhere(ctx, t, kt)
+	if err != nil {
+		return err
 	}
-	sql := fmt.Sprintf("DELETE FROM %s t USING json_populate_record(NULL::%s, $1::json) k WHERE %s",
-		ident(kt.Table), ident(kt.Table), strings.Join(conds, " AND "))
-	if _, err := t.Exec(ctx, sql, string(kt.Key)); err != nil {
+	if _, err := t.Exec(ctx, "DELETE FROM "+tbl.ident+" t"+where, string(kt.Key)); err != nil {
 		return fmt.Errorf("delete the record's rows of %s: %w", kt.Table, err)
+	}
+	return nil
+}
+
+// lockRecord locks the record's rows until the transaction ends, so that
+// no other writer changes them between the image and the write.
+func (s *Store) lockRecord(ctx context.Context, t *tx, kts []patchTable) error {
+	for _, kt := range kts {
+		tbl, where, err := s.recordWhere(ctx, t, kt)
+		if err != nil {
+			return err
+		}
+		if _, err := t.Exec(ctx, "SELECT 1 FROM "+tbl.ident+" t"+where+" FOR UPDATE", string(kt.Key)); err != nil {
+			return fmt.Errorf("lock the record's rows of %s: %w", kt.Table, err)
+		}
 	}
 	return nil
 }
@@ -176,12 +221,16 @@ func deleteRecordRows(ctx context.Context, t *tx, kt patchTable) error {
 // recordImage renders the record's rows of each table, each table's rows
 // sorted by their text so that two images of the same rows are the same
 // text.
-func recordImage(ctx context.Context, t *tx, tables []patchTable) (string, error) {
+func (s *Store) recordImage(ctx context.Context, t *tx, kts []patchTable) (string, error) {
 	var b bytes.Buffer
 	b.WriteByte('[')
-	for i, kt := range tables {
+	for i, kt := range kts {
+		tbl, where, err := s.recordWhere(ctx, t, kt)
+		if err != nil {
+			return "", err
+		}
 		var rows string
-		sql := "SELECT coalesce(json_agg(r ORDER BY r::text), '[]')::text FROM (SELECT row_to_json(t.*) AS r " + recordWhere(kt) + ") x"
+		sql := "SELECT coalesce(json_agg(r ORDER BY r::text), '[]')::text FROM (SELECT row_to_json(t.*) AS r FROM " + tbl.ident + " t" + where + ") x"
 		if err := t.QueryRow(ctx, sql, string(kt.Key)).Scan(&rows); err != nil {
 			return "", fmt.Errorf("read the record's rows of %s: %w", kt.Table, err)
 		}
@@ -260,28 +309,28 @@ func scanPatch(r pgx.CollectableRow) (decant.Patch, error) {
 		&p.PatchedAt, &p.RevertedAt, &p.RevertReason, &p.StillDifferent); err != nil {
 		return p, err
 	}
-	if err := decodePatch(&p, findings, tables, before, after); err != nil {
+	if _, err := decodePatch(&p, findings, tables, before, after); err != nil {
 		return p, fmt.Errorf("patch %d: %w", p.ID, err)
 	}
 	return p, nil
 }
 
-// decodePatch fills p from its stored JSON text. The images stay as
-// stored; key values keep their digits (json.Number).
-func decodePatch(p *decant.Patch, findings, tables, before, after string) error {
+// decodePatch fills p from its stored JSON text and returns its tables.
+// The images stay as stored; key values keep their digits (json.Number).
+func decodePatch(p *decant.Patch, findings, tables, before, after string) ([]patchTable, error) {
 	if err := json.Unmarshal([]byte(findings), &p.Findings); err != nil {
-		return fmt.Errorf("findings: %w", err)
+		return nil, fmt.Errorf("findings: %w", err)
 	}
 	var kts []patchTable
 	if err := json.Unmarshal([]byte(tables), &kts); err != nil {
-		return fmt.Errorf("tables: %w", err)
+		return nil, fmt.Errorf("tables: %w", err)
 	}
 	for _, kt := range kts {
 		d := json.NewDecoder(bytes.NewReader(kt.Key))
 		d.UseNumber()
 		var key map[string]any
 		if err := d.Decode(&key); err != nil {
-			return fmt.Errorf("tables: key of %s: %w", kt.Table, err)
+			return nil, fmt.Errorf("tables: key of %s: %w", kt.Table, err)
 		}
 		pt := decant.PatchTable{Table: kt.Table, By: kt.By, Child: kt.Child}
 		for _, c := range kt.By {
@@ -290,41 +339,60 @@ func decodePatch(p *decant.Patch, findings, tables, before, after string) error 
 		p.Tables = append(p.Tables, pt)
 	}
 	p.Before, p.After = json.RawMessage(before), json.RawMessage(after)
-	return nil
+	return kts, nil
 }
 
 // RevertPatch puts the rows before patch id back and marks it reverted.
 func (s *Store) RevertPatch(ctx context.Context, id int64, opts decant.RevertOptions) (*decant.Patch, error) {
 	var out *decant.Patch
 	err := pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
-		t := &tx{Tx: ptx, store: s}
-		p, kts, err := lockPatch(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if p.RevertedAt != nil {
-			return fmt.Errorf("patch %d: %w at %s (%s)", id, decant.ErrPatchReverted, p.RevertedAt.UTC().Format(time.RFC3339), p.RevertReason)
-		}
-		now, err := recordImage(ctx, t, kts)
-		if err != nil {
-			return err
-		}
-		if now != string(p.After) && !opts.Force {
-			return fmt.Errorf("patch %d of %s/%s key %q: %w", id, p.Scope, p.Step, p.Key, decant.ErrPatchChanged)
-		}
-		if err := restoreImage(ctx, t, kts, p.Before); err != nil {
-			return err
-		}
-		err = t.QueryRow(ctx, "UPDATE decant_patches SET reverted_at = now(), revert_reason = $2 WHERE id = $1 RETURNING reverted_at",
-			id, stateText(opts.Reason)).Scan(&p.RevertedAt)
-		p.RevertReason = opts.Reason
-		out = p
+		var err error
+		out, err = s.revert(ctx, &tx{Tx: ptx, store: s}, id, opts)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: revert patch %d: %w", id, translate("revert", "", err))
+		return nil, fmt.Errorf("postgres: revert patch %d: %w", id, err)
 	}
 	return out, nil
+}
+
+func (s *Store) revert(ctx context.Context, t *tx, id int64, opts decant.RevertOptions) (*decant.Patch, error) {
+	if _, err := t.Exec(ctx, renderSettings); err != nil {
+		return nil, err
+	}
+	p, kts, err := lockPatch(ctx, t, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.RevertedAt != nil {
+		return nil, fmt.Errorf("%w at %s (%s)", decant.ErrPatchReverted, p.RevertedAt.UTC().Format(time.RFC3339), p.RevertReason)
+	}
+	var newer int64
+	err = t.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM decant_patches
+WHERE scope = $1 AND step = $2 AND key = $3 AND id > $4 AND reverted_at IS NULL`, p.Scope, p.Step, p.Key, id).Scan(&newer)
+	if err != nil {
+		return nil, err
+	}
+	if newer != 0 {
+		return nil, fmt.Errorf("%s/%s key %q: patch %d: %w", p.Scope, p.Step, p.Key, newer, decant.ErrPatchNewer)
+	}
+	if err := s.lockRecord(ctx, t, kts); err != nil {
+		return nil, err
+	}
+	now, err := s.recordImage(ctx, t, kts)
+	if err != nil {
+		return nil, err
+	}
+	if now != string(p.After) && !opts.Force {
+		return nil, fmt.Errorf("%s/%s key %q: %w", p.Scope, p.Step, p.Key, decant.ErrPatchChanged)
+	}
+	if err := s.restoreImage(ctx, t, kts, p.Before); err != nil {
+		return nil, err
+	}
+	err = t.QueryRow(ctx, "UPDATE decant_patches SET reverted_at = now(), revert_reason = $2 WHERE id = $1 RETURNING reverted_at",
+		id, stateText(opts.Reason)).Scan(&p.RevertedAt)
+	p.RevertReason = opts.Reason
+	return p, err
 }
 
 // lockPatch reads patch id and locks its row until the transaction ends,
@@ -339,69 +407,121 @@ FROM decant_patches WHERE id = $1 FOR UPDATE`, id).Scan(&p.ID, &p.Scope, &p.Step
 		return nil, nil, fmt.Errorf("no patch %d: %w (decant patch list shows the patches)", id, decant.ErrNotFound)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, translate("read the patch", "", err)
 	}
-	if err := decodePatch(&p, findings, tables, before, after); err != nil {
+	kts, err := decodePatch(&p, findings, tables, before, after)
+	if err != nil {
 		return nil, nil, fmt.Errorf("patch %d: %w", id, err)
-	}
-	var kts []patchTable
-	if err := json.Unmarshal([]byte(tables), &kts); err != nil {
-		return nil, nil, fmt.Errorf("patch %d: tables: %w", id, err)
 	}
 	return &p, kts, nil
 }
 
 // restoreImage makes each table hold exactly the image's rows for the
-// record: the rows there now are deleted and the image's inserted, every
-// column that is not generated, identity columns included.
-func restoreImage(ctx context.Context, t *tx, kts []patchTable, image json.RawMessage) error {
+// record. A parent row that is there is updated in place, so that rows of
+// other tables that refer to it stay; one that is not is inserted, and
+// one the image lacks is deleted. A child table's rows are replaced.
+// Deletes go children first, writes parents first.
+func (s *Store) restoreImage(ctx context.Context, t *tx, kts []patchTable, image json.RawMessage) error {
 	var tables []imageTable
 	if err := json.Unmarshal(image, &tables); err != nil {
 		return fmt.Errorf("read the rows before the patch: %w", err)
 	}
+	rows := make([][]json.RawMessage, len(kts))
 	for i, kt := range kts {
 		if i >= len(tables) || tables[i].Table != kt.Table {
 			return fmt.Errorf("the rows before the patch do not name table %s", kt.Table)
 		}
+		if err := json.Unmarshal(tables[i].Rows, &rows[i]); err != nil {
+			return fmt.Errorf("read the rows of %s before the patch: %w", kt.Table, err)
+		}
 	}
-	// Children before parents out, parents before children in: foreign
-	// keys hold at every statement.
 	for i := len(kts) - 1; i >= 0; i-- {
-		if err := deleteRecordRows(ctx, t, kts[i]); err != nil {
-			return err
+		if kts[i].Child || len(rows[i]) == 0 {
+			if err := s.deleteRecordRows(ctx, t, kts[i]); err != nil {
+				return err
+			}
 		}
 	}
 	for i, kt := range kts {
-		cols, err := writableColumns(ctx, t, kt.Table)
-		if err != nil {
-			return err
+		if len(rows[i]) == 0 {
+			continue
 		}
-		sql := fmt.Sprintf("INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM json_populate_recordset(NULL::%s, $1::json)",
-			ident(kt.Table), cols, cols, ident(kt.Table))
-		if _, err := t.Exec(ctx, sql, string(tables[i].Rows)); err != nil {
-			return fmt.Errorf("put back the rows of %s: %w", kt.Table, err)
+		if !kt.Child {
+			updated, err := s.updateRecordRow(ctx, t, kt, rows[i][0])
+			if err != nil {
+				return err
+			}
+			if updated {
+				continue
+			}
+		}
+		if err := insertImageRows(ctx, t, kt, tables[i].Rows); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// writableColumns lists a table's columns that an INSERT may give, quoted:
-// all but generated ones.
-func writableColumns(ctx context.Context, t *tx, table string) (string, error) {
-	var cols []string
+// updateRecordRow writes row over the record's parent row, every column
+// but the key, identity and generated ones; false when there is no row.
+func (s *Store) updateRecordRow(ctx context.Context, t *tx, kt patchTable, row json.RawMessage) (bool, error) {
+	tbl, where, err := s.recordWhere(ctx, t, kt)
+	if err != nil {
+		return false, err
+	}
+	cols, err := columnsOf(ctx, t, kt.Table, "attgenerated = '' AND attidentity = ''")
+	if err != nil {
+		return false, err
+	}
+	cols = slices.DeleteFunc(cols, func(c string) bool { return slices.Contains(kt.By, c) })
+	if len(cols) == 0 {
+		return true, nil // nothing but the key, which is there
+	}
+	list := quoteAll(cols)
+	sql := fmt.Sprintf("UPDATE %s t SET (%s) = (SELECT %s FROM json_populate_record(NULL::%s, $2::json))%s",
+		tbl.ident, list, list, tbl.ident, where)
+	tag, err := t.Exec(ctx, sql, string(kt.Key), string(row))
+	if err != nil {
+		return false, fmt.Errorf("put back the row of %s: %w", kt.Table, err)
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+func insertImageRows(ctx context.Context, t *tx, kt patchTable, rows json.RawMessage) error {
+	cols, err := columnsOf(ctx, t, kt.Table, "attgenerated = ''")
+	if err != nil {
+		return err
+	}
+	list := quoteAll(cols)
+	sql := fmt.Sprintf("INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM json_populate_recordset(NULL::%s, $1::json)",
+		ident(kt.Table), list, list, ident(kt.Table))
+	if _, err := t.Exec(ctx, sql, string(rows)); err != nil {
+		return fmt.Errorf("put back the rows of %s: %w", kt.Table, err)
+	}
+	return nil
+}
+
+// columnsOf lists a table's columns that match cond on pg_attribute.
+func columnsOf(ctx context.Context, t *tx, table, cond string) ([]string, error) {
 	rows, err := t.Query(ctx, `SELECT attname FROM pg_attribute
-WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`, ident(table))
+WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND `+cond+` ORDER BY attnum`, ident(table))
+	var cols []string
 	if err == nil {
 		cols, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	}
 	if err != nil {
-		return "", fmt.Errorf("describe table %s: %w", table, err)
+		return nil, fmt.Errorf("describe table %s: %w", table, err)
 	}
 	if len(cols) == 0 {
-		return "", fmt.Errorf("table %s: %w", table, decant.ErrNotFound)
+		return nil, fmt.Errorf("table %s: %w", table, decant.ErrNotFound)
 	}
+	return cols, nil
+}
+
+func quoteAll(cols []string) string {
+	q := make([]string, len(cols))
 	for i, c := range cols {
-		cols[i] = pgx.Identifier{c}.Sanitize()
+		q[i] = pgx.Identifier{c}.Sanitize()
 	}
-	return strings.Join(cols, ", "), nil
+	return strings.Join(q, ", ")
 }

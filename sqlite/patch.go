@@ -77,18 +77,19 @@ func (s *Store) applyPatch(ctx context.Context, t *tx, p *decant.Patch) error {
 	if err != nil {
 		return fmt.Errorf("findings: %w", err)
 	}
-	before, err := s.recordImage(ctx, t, kts)
+	uniq := uniqueTables(kts)
+	before, err := s.recordImage(ctx, t, uniq)
 	if err != nil {
 		return err
 	}
 	if err := s.setRecordRows(ctx, t, p.Tables, kts); err != nil {
 		return err
 	}
-	after, err := s.recordImage(ctx, t, kts)
+	after, err := s.recordImage(ctx, t, uniq)
 	if err != nil {
 		return err
 	}
-	stored, err := json.Marshal(kts)
+	stored, err := json.Marshal(uniq)
 	if err != nil {
 		return err
 	}
@@ -139,6 +140,18 @@ func (s *Store) patchTables(ctx context.Context, t *tx, p *decant.Patch) ([]patc
 		out[i] = kt
 	}
 	return out, nil
+}
+
+// uniqueTables keeps the first entry of each table: a child table whose
+// rows carry different columns comes once per set of columns.
+func uniqueTables(kts []patchTable) []patchTable {
+	var out []patchTable
+	for _, kt := range kts {
+		if !slices.ContainsFunc(out, func(o patchTable) bool { return o.Table == kt.Table }) {
+			out = append(out, kt)
+		}
+	}
+	return out
 }
 
 // setRecordRows makes each table hold its rows for the record: a child
@@ -476,6 +489,15 @@ FROM decant_patches WHERE id = ?`, id)
 	if p.RevertedAt != nil {
 		return nil, fmt.Errorf("%w at %s (%s)", decant.ErrPatchReverted, p.RevertedAt.UTC().Format(time.RFC3339), p.RevertReason)
 	}
+	var newer int64
+	err = t.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM decant_patches
+WHERE scope = ? AND step = ? AND key = ? AND id > ? AND reverted_at IS NULL`, p.Scope, p.Step, p.Key, id).Scan(&newer)
+	if err != nil {
+		return nil, translate("read the patches", err)
+	}
+	if newer != 0 {
+		return nil, fmt.Errorf("%s/%s key %q: patch %d: %w", p.Scope, p.Step, p.Key, newer, decant.ErrPatchNewer)
+	}
 	now, err := s.recordImage(ctx, t, kts)
 	if err != nil {
 		return nil, err
@@ -497,7 +519,10 @@ FROM decant_patches WHERE id = ?`, id)
 }
 
 // restoreImage makes each table hold exactly the image's rows for the
-// record.
+// record. A parent row that is there is updated in place, so that rows of
+// other tables that refer to it stay; one that is not is inserted, and
+// one the image lacks is deleted. A child table's rows are replaced.
+// Deletes go children first, writes parents first.
 func (s *Store) restoreImage(ctx context.Context, t *tx, kts []patchTable, image json.RawMessage) error {
 	var tables []imageTable
 	if err := json.Unmarshal(image, &tables); err != nil {
@@ -508,14 +533,26 @@ func (s *Store) restoreImage(ctx context.Context, t *tx, kts []patchTable, image
 			return fmt.Errorf("the rows before the patch do not name table %s", kt.Table)
 		}
 	}
-	// Children before parents out, parents before children in: foreign
-	// keys hold at every statement.
 	for i := len(kts) - 1; i >= 0; i-- {
-		if err := s.deleteRecordRows(ctx, t, kts[i]); err != nil {
-			return err
+		if kts[i].Child || len(tables[i].Rows) == 0 {
+			if err := s.deleteRecordRows(ctx, t, kts[i]); err != nil {
+				return err
+			}
 		}
 	}
 	for i, kt := range kts {
+		if len(tables[i].Rows) == 0 {
+			continue
+		}
+		if !kt.Child {
+			updated, err := updateStored(ctx, t, kt, tables[i].Rows[0])
+			if err != nil {
+				return err
+			}
+			if updated {
+				continue
+			}
+		}
 		for _, row := range tables[i].Rows {
 			if err := insertStored(ctx, t, kt.Table, row); err != nil {
 				return err
@@ -525,12 +562,47 @@ func (s *Store) restoreImage(ctx context.Context, t *tx, kts []patchTable, image
 	return nil
 }
 
-func insertStored(ctx context.Context, t *tx, table string, row map[string]json.RawMessage) error {
+// updateStored writes row over the record's parent row, every column but
+// the key; false when there is no row.
+func updateStored(ctx context.Context, t *tx, kt patchTable, row map[string]json.RawMessage) (bool, error) {
+	where, keyArgs, err := recordWhere(kt)
+	if err != nil {
+		return false, err
+	}
+	var set []string
+	var args []any
+	for _, c := range sortedColumns(row) {
+		if slices.Contains(kt.By, c) {
+			continue
+		}
+		v, err := fromStoredJSON(row[c])
+		if err != nil {
+			return false, fmt.Errorf("put back the row of %s: column %s: %w", kt.Table, c, err)
+		}
+		set, args = append(set, quote(c)+" = ?"), append(args, v)
+	}
+	if len(set) == 0 {
+		return true, nil // nothing but the key, which is there
+	}
+	res, err := t.ExecContext(ctx, "UPDATE "+ident(kt.Table)+" SET "+strings.Join(set, ", ")+where, append(args, keyArgs...)...)
+	if err != nil {
+		return false, translate("put back the row of "+kt.Table, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+func sortedColumns(row map[string]json.RawMessage) []string {
 	cols := make([]string, 0, len(row))
 	for c := range row {
 		cols = append(cols, c)
 	}
 	slices.Sort(cols)
+	return cols
+}
+
+func insertStored(ctx context.Context, t *tx, table string, row map[string]json.RawMessage) error {
+	cols := sortedColumns(row)
 	args := make([]any, len(cols))
 	for i, c := range cols {
 		v, err := fromStoredJSON(row[c])

@@ -186,6 +186,80 @@ func testPatchForeignKey(t *testing.T, e *env) {
 	}
 }
 
+// Ensure a revert of a patched row puts its values back in place: rows of
+// other tables that refer to it, with ON DELETE CASCADE or without, stay.
+func testPatchRevertKeepsReferences(t *testing.T, e *env) {
+	e.exec("CREATE TABLE r_orders (id {bigint} PRIMARY KEY, name {text})")
+	e.exec("CREATE TABLE r_notes (order_id {bigint} NOT NULL REFERENCES r_orders (id) ON DELETE CASCADE, note {text})")
+	e.exec("CREATE TABLE r_refs (order_id {bigint} NOT NULL REFERENCES r_orders (id))")
+	e.exec("INSERT INTO r_orders VALUES (1, 'ann')")
+	e.exec("INSERT INTO r_notes VALUES (1, 'keep me')")
+	e.exec("INSERT INTO r_refs VALUES (1)")
+	p := &decant.Patch{Scope: "s", Step: "r", Key: "1", Reason: "r", Tables: []decant.PatchTable{{Table: "r_orders",
+		By: []string{"id"}, Key: []any{int64(1)}, Columns: []string{"id", "name"}, Rows: [][]any{{int64(1), "ANN"}}}}}
+	e.apply(p)
+	if _, err := e.revert(p.ID, decant.RevertOptions{}); err != nil {
+		t.Fatalf("revert of a row other tables refer to: %v", err)
+	}
+	if got := e.rows("SELECT o.name, n.note FROM r_orders o JOIN r_notes n ON n.order_id = o.id"); got != "ann|keep me\n" {
+		t.Errorf("after the revert, the order and its note: %q", got)
+	}
+}
+
+// Ensure an older patch of a record cannot be reverted while a newer one
+// holds, even when both wrote the same rows; newest first works.
+func testPatchNewerFirst(t *testing.T, e *env) {
+	e.patchTables()
+	first := orderPatch(1, []any{int64(1), "ANN", decant.Decimal("1.5")})
+	e.apply(first)
+	e.exec("UPDATE p_orders SET name = 'again' WHERE id = 1")
+	second := orderPatch(1, []any{int64(1), "ANN", decant.Decimal("1.5")})
+	e.apply(second)
+	if _, err := e.revert(first.ID, decant.RevertOptions{Force: true}); !errors.Is(err, decant.ErrPatchNewer) ||
+		!strings.Contains(err.Error(), "patch "+itoa(second.ID)) {
+		t.Fatalf("revert of the older patch = %v, want ErrPatchNewer naming patch %d", err, second.ID)
+	}
+	if _, err := e.revert(second.ID, decant.RevertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rows("SELECT name FROM p_orders WHERE id = 1"); got != "again\n" {
+		t.Errorf("after reverting the newer patch: %s", got)
+	}
+	if _, err := e.revert(first.ID, decant.RevertOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rows("SELECT name FROM p_orders WHERE id = 1"); got != "ann\n" {
+		t.Errorf("after reverting both: %s", got)
+	}
+}
+
+// Ensure a child table whose rows carry different columns (a fields
+// mapping), given once per set of columns, gets all its rows, and that
+// the images name it once and the revert puts its rows back once.
+func testPatchChildColumnSets(t *testing.T, e *env) {
+	e.patchTables()
+	child := func(cols []string, rows ...[]any) decant.PatchTable {
+		return decant.PatchTable{Table: "p_items", By: []string{"order_id"}, Key: []any{int64(1)}, Child: true, Columns: cols, Rows: rows}
+	}
+	p := &decant.Patch{Scope: "s", Step: "orders", Key: "1", Reason: "r", Tables: []decant.PatchTable{
+		child([]string{"order_id", "sku", "qty"}, []any{int64(1), "x", int64(1)}),
+		child([]string{"order_id", "sku"}, []any{int64(1), "y"}),
+	}}
+	e.apply(p)
+	if got := e.rows("SELECT sku, qty FROM p_items WHERE order_id = 1 ORDER BY sku"); got != "x|1\ny|NULL\n" {
+		t.Errorf("child rows after the patch: %q", got)
+	}
+	if n := strings.Count(string(p.After), `"p_items"`); n != 1 {
+		t.Errorf("the after rows name p_items %d times: %s", n, p.After)
+	}
+	if _, err := e.revert(p.ID, decant.RevertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rows("SELECT sku, qty FROM p_items WHERE order_id = 1 ORDER BY sku"); got != "a|1\nb|2\n" {
+		t.Errorf("child rows after the revert: %q", got)
+	}
+}
+
 // Ensure the revert gives back every column's value as it was: exact
 // decimals, timestamps, floats, JSON text, NULL apart from ”, and the
 // columns no patch writes.
