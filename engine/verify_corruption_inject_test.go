@@ -60,6 +60,16 @@ var injections = []struct {
 		return c.set("ratio", func(r corruptRecord) string { return strconv.FormatFloat(r.ratio, 'e', -1, 64) }, "")
 	}},
 	{"float changed", func(c *corruption) bool { return c.column("ratio", "%s * 2", "diff") }},
+	// PostgreSQL's uuid keeps the bits; SQLite's text keeps the spelling.
+	{"uuid respelled", func(c *corruption) bool {
+		return c.set("u", func(r corruptRecord) string { return r.spell(r.form + 1) }, diffIf(!c.pg))
+	}},
+	{"uuid changed", func(c *corruption) bool {
+		return c.set("u", func(r corruptRecord) string {
+			r.uuid[15] ^= 1
+			return r.spell(r.form)
+		}, "diff")
+	}},
 	{"deleted row", (*corruption).deleteRow},
 	{"inserted row", (*corruption).insertRow},
 	{"trailing space in text", func(c *corruption) bool { return c.column("name", "%s || ' '", "trim") }},

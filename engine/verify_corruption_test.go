@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -31,10 +32,10 @@ const corruptRecords = 300
 
 var corruptSchemas = map[string]string{
 	"postgres": `CREATE TABLE items (id %[1]s PRIMARY KEY, name text, code char(8), amount numeric(12,2),
-		price numeric, at timestamptz, local_at timestamp, day date, flag boolean, ratio real, doc jsonb, raw json, uni text);
+		price numeric, at timestamptz, local_at timestamp, day date, flag boolean, ratio real, u uuid, doc jsonb, raw json, uni text);
 		CREATE TABLE lines (item_id %[1]s NOT NULL, sku text, qty integer, note text, cost numeric(12,2), due timestamptz, tag char(6), meta jsonb);`,
 	"sqlite": `CREATE TABLE items (id %[1]s PRIMARY KEY, name TEXT, code CHAR(8), amount NUMERIC(12,2),
-		price DECIMAL, at TIMESTAMP, local_at DATETIME, day DATE, flag BOOLEAN, ratio REAL, doc JSON, raw JSON, uni TEXT);
+		price DECIMAL, at TIMESTAMP, local_at DATETIME, day DATE, flag BOOLEAN, ratio REAL, u TEXT, doc JSON, raw JSON, uni TEXT);
 		CREATE TABLE lines (item_id %[1]s NOT NULL, sku TEXT, qty INTEGER, note TEXT, cost NUMERIC(12,2), due TIMESTAMP, tag CHAR(6), meta JSON);`,
 }
 
@@ -52,7 +53,7 @@ steps:
     key: id
     to: {table: items}
     map: {id: record.id, name: record.name, code: record.code, amount: record.amount, price: record.price,
-          at: record.at, local_at: record.local_at, day: record.day, flag: record.flag, ratio: record.ratio,
+          at: record.at, local_at: record.local_at, day: record.day, flag: record.flag, ratio: record.ratio, u: record.u,
           doc: record.doc, raw: record.raw, uni: record.uni}
     children:
       - from: record.lines
@@ -92,6 +93,8 @@ type corruptRecord struct {
 	day    string
 	flag   bool
 	ratio  float64
+	uuid   [16]byte
+	form   int // how the source spells uuid: uuidForms[form]
 	doc    map[string]any
 	uni    string
 	lines  int
@@ -113,12 +116,14 @@ func genRecords(rng *rand.Rand) []corruptRecord {
 			day:    base.AddDate(0, 0, rng.Intn(1000)).Format(time.DateOnly),
 			flag:   rng.Intn(2) == 0,
 			ratio:  []float64{0.1, 0.3, 1.7, 2.5, 1e-7, 123456.789}[rng.Intn(6)],
+			form:   rng.Intn(len(uuidForms)),
 			doc: map[string]any{"z": i, "a": map[string]any{"y": "s", "x": 1.5}, "b": []any{1, "two", nil}, "w": "café",
 				"big": int64(9007199254740993), "dec": json.Number("12345678901234567890.5")},
 			uni:   nfcWords[rng.Intn(len(nfcWords))] + " " + strconv.Itoa(i+1) + " 日本",
 			lines: rng.Intn(4),
 		}
 		recs[i].amount = fmt.Sprintf(recs[i].amount, rng.Intn(10000))
+		rng.Read(recs[i].uuid[:])
 		if i%7 == 0 {
 			recs[i].name = "" // not NULL: NULL in its place is a difference
 		}
@@ -161,7 +166,7 @@ func (r corruptRecord) line(t *testing.T) string {
 			"tag": "t" + strconv.Itoa(j), "meta": map[string]any{"j": j, "a": []any{1.5, "x"}}})
 	}
 	b, err := json.Marshal(map[string]any{"id": r.key, "name": r.name, "code": r.code, "amount": r.amount,
-		"price": r.price, "at": r.at.Format(time.RFC3339Nano), "day": r.day, "flag": r.flag, "ratio": r.ratio,
+		"price": r.price, "at": r.at.Format(time.RFC3339Nano), "day": r.day, "flag": r.flag, "ratio": r.ratio, "u": r.spell(r.form),
 		"local_at": r.local.In(kolkata).Format("2006-01-02 15:04:05"),
 		"doc":      r.doc, "raw": r.doc, "uni": r.uni, "lines": lines})
 	must(t, err)
@@ -169,6 +174,24 @@ func (r corruptRecord) line(t *testing.T) string {
 }
 
 func (r corruptRecord) sku(j int) string { return fmt.Sprintf("sku-%d-%d", r.id, j) }
+
+// uuidForms are ways to spell a UUID that PostgreSQL's uuid reads as the
+// same 128 bits, and prints as the first.
+var uuidForms = []func(h string) string{
+	hyphenated,
+	func(h string) string { return strings.ToUpper(hyphenated(h)) },
+	func(h string) string { return "{" + h + "}" },
+	func(h string) string { return strings.ToUpper(h) },
+}
+
+func hyphenated(h string) string {
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// spell is the record's UUID in form f.
+func (r corruptRecord) spell(f int) string {
+	return uuidForms[f%len(uuidForms)](hex.EncodeToString(r.uuid[:]))
+}
 
 var kolkata = time.FixedZone("IST", 330*60)
 

@@ -324,7 +324,13 @@ func TestVerifyFaults_ChildKeyOfAnotherType(t *testing.T) {
 		for _, tc := range []struct{ name, parent, child, in string }{
 			{"int key, text column", "integer", "text", `{"id":10,"tags":[{"t":"a"}]}` + "\n" + `{"id":9,"tags":[{"t":"b"},{"t":"c"}]}` + "\n"},
 			{"text key, int column", "text", "integer", `{"id":"10","tags":[{"t":"a"}]}` + "\n" + `{"id":"9","tags":[{"t":"b"}]}` + "\n"},
+			// PostgreSQL prints a uuid in lowercase, whatever the text it read.
+			{"text key, uuid column", "text", "uuid", `{"id":"A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A10","tags":[{"t":"a"}]}` + "\n" +
+				`{"id":"{a0eebc999c0b4ef8bb6d6bb9bd380a09}","tags":[{"t":"b"},{"t":"c"}]}` + "\n"},
 		} {
+			if tc.child == "uuid" && vt.name != "postgres" {
+				continue
+			}
 			t.Run(vt.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				dir := t.TempDir()
@@ -348,8 +354,10 @@ func TestVerifyFaults_ChildKeyOfAnotherType(t *testing.T) {
 					t.Fatalf("clean %v, tags %+v, findings %v; want clean, 2 parents ok", res.Clean, tags.VerifyCounts, found)
 				}
 				alterTarget(t, e, "DELETE FROM tags WHERE tag = 'a'", "UPDATE tags SET tag = 'x' WHERE tag = 'b'")
-				if _, found = verifyWith(t, pl, st, engine.VerifyOptions{}); !slices.Equal(found, []string{"diff 9", "missing 10"}) {
-					t.Errorf("findings after the corruption %v; want [diff 9 missing 10]", found)
+				_, found = verifyWith(t, pl, st, engine.VerifyOptions{})
+				if len(found) != 2 || !strings.HasPrefix(found[0], "diff ") || !strings.HasSuffix(found[0], "9") ||
+					!strings.HasPrefix(found[1], "missing ") || !strings.HasSuffix(found[1], "10") {
+					t.Errorf("findings after the corruption %v; want a diff of parent 9 and parent 10 missing", found)
 				}
 			})
 		}

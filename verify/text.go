@@ -41,6 +41,9 @@ func normalText(col Column, s string, o Options) string {
 		// character(n) pads with spaces only, and ignores only spaces.
 		s = strings.TrimRight(s, " ")
 	}
+	if col.UUID {
+		s = uuidText(s)
+	}
 	if o.Trim {
 		s = strings.TrimSpace(s)
 	}
@@ -48,6 +51,19 @@ func normalText(col Column, s string, o Options) string {
 		s = norm.NFC.String(s)
 	}
 	return s
+}
+
+// uuidText spells a UUID as PostgreSQL prints it: lowercase, hyphens
+// after the 8th, 12th, 16th and 20th digits. Its input may be in any case,
+// in braces, with or without hyphens (PostgreSQL's uuid input forms). Text
+// that is no UUID is returned as it is, and so differs from every UUID.
+func uuidText(s string) string {
+	t := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}"), "-", "")
+	if len(t) != 32 || strings.Trim(strings.ToLower(t), "0123456789abcdef") != "" {
+		return s
+	}
+	t = strings.ToLower(t)
+	return t[:8] + "-" + t[8:12] + "-" + t[12:16] + "-" + t[16:20] + "-" + t[20:]
 }
 
 // quote renders text unambiguously, for values shown inside another form.

@@ -47,6 +47,11 @@ type Column struct {
 	// real): expected values are rounded to float32 before they are
 	// compared, as the column rounded them when they were written.
 	Single bool
+	// UUID says the column keeps a UUID's 128 bits, not its text
+	// (PostgreSQL uuid): A0EEBC99-9C0B-…, {a0eebc99…} and the digits
+	// without hyphens are all read back as a0eebc99-9c0b-…, so text that
+	// spells a UUID compares as that UUID.
+	UUID bool
 }
 
 // PostgresColumn describes a column of a PostgreSQL target as
@@ -57,6 +62,7 @@ func PostgresColumn(c decant.Column) Column {
 		Kind:   c.Kind,
 		Padded: t == "bpchar" || t == "character" || t == "char" || strings.HasPrefix(t, "character(") || strings.HasPrefix(t, "char("),
 		Single: t == "real" || t == "float4",
+		UUID:   t == "uuid",
 	}
 }
 
