@@ -17,8 +17,10 @@ import (
 // VerifyOptions tunes [Verify].
 type VerifyOptions struct {
 	// Finding, when set, receives every finding that is not ok, with its
-	// step and table, in key order per table. An error it returns stops
-	// the verify.
+	// step and table, in key order per table, a key range at a time (at
+	// the end of each ChunkKeys keys, before the range is stored), with
+	// kind FindingPending for the keys a live migration explains. An
+	// error it returns stops the verify, and the range is not stored.
 	Finding func(step, table string, f verify.Finding) error
 	// Column describes a target column for the comparison. Nil chooses by
 	// the scheme of the plan's target connection: verify.PostgresColumn
