@@ -80,7 +80,7 @@ patch could not run.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Step, "step", "", "patch only this step or group")
-	cmd.Flags().StringSliceVar(&o.Keys, "key", nil, "patch the record with this key (repeat, or separate with commas)")
+	cmd.Flags().StringArrayVar(&o.Keys, "key", nil, "patch the record with this key, as decant diffs names it (repeat for more; a composite key is its JSON array)")
 	cmd.Flags().BoolVar(&o.All, "all", false, "patch every record with a finding of --kinds")
 	cmd.Flags().StringSliceVar(&o.Kinds, "kinds", []string{decant.FindingDiff, decant.FindingMissing}, "finding kinds to repair: diff, missing, extra, change")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "list what would be patched; write nothing")
@@ -112,20 +112,22 @@ func RunPatch(ctx context.Context, o PatchOpts, w io.Writer) (*engine.PatchResul
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only}
 	res, err := engine.Patch(ctx, cfg, engine.PatchOptions{Keys: o.Keys, All: o.All, Kinds: o.Kinds, DryRun: o.DryRun, Reason: o.Reason})
 	if res != nil {
-		if perr := printPatch(w, o, res); perr != nil && err == nil {
+		if perr := printPatch(w, o, res, err != nil); perr != nil && err == nil {
 			err = perr
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		return res, cannotVerify(err)
-	}
-	if res.StillDifferent > 0 {
+	case len(res.Failed) > 0:
+		return res, &ExitError{Code: 1, Err: fmt.Errorf("the target refused the patch of %d record(s) (see above); the others were patched", len(res.Failed))}
+	case res.StillDifferent > 0:
 		return res, &ExitError{Code: 1, Err: fmt.Errorf("%d patched record(s) still different (see above)", res.StillDifferent)}
 	}
 	return res, nil
 }
 
-func printPatch(w io.Writer, o PatchOpts, res *engine.PatchResult) error {
+func printPatch(w io.Writer, o PatchOpts, res *engine.PatchResult, failed bool) error {
 	if o.JSON {
 		return printJSON(w, res)
 	}
@@ -157,11 +159,17 @@ func printPatch(w io.Writer, o PatchOpts, res *engine.PatchResult) error {
 	}
 	tw.Flush()
 	for _, s := range res.Skipped {
-		step := s.Step
-		if step == "" {
-			step = "-"
+		where := "step " + s.Step
+		if s.Step == "" {
+			where = "any step"
 		}
-		fmt.Fprintf(w, "skipped %s %s: %s\n", step, s.Key, s.Reason)
+		fmt.Fprintf(w, "skipped %s, key %s: %s\n", where, s.Key, s.Reason)
+	}
+	for _, f := range res.Failed {
+		fmt.Fprintf(w, "failed step %s, key %s: %s\n", f.Step, f.Key, f.Error)
+	}
+	if failed {
+		verb += " before the error"
 	}
 	fmt.Fprintf(w, "%s %d record(s) in scope %s", verb, len(res.Patched), res.Scope)
 	if !res.DryRun && res.Verify != nil {
@@ -291,7 +299,10 @@ func RunPatchList(ctx context.Context, o PatchListOpts, w io.Writer) ([]decant.P
 		return nil, err
 	}
 	defer st.Close()
-	f := decant.PatchFilter{Scope: o.Scope, Step: o.Step, Key: o.Key, ID: o.ID, Limit: o.Limit}
+	f := decant.PatchFilter{Scope: o.Scope, Step: o.Step, Key: o.Key, ID: o.ID}
+	if o.Limit > 0 {
+		f.Limit = o.Limit + 1 // one more tells whether the list was cut
+	}
 	if o.ID != 0 {
 		f.Scope = ""
 	}
@@ -311,12 +322,19 @@ func RunPatchList(ctx context.Context, o PatchListOpts, w io.Writer) ([]decant.P
 		}
 		return ps, printPatchRecord(w, ps[0])
 	}
+	cut := o.Limit > 0 && len(ps) > o.Limit
+	if cut {
+		ps = ps[:o.Limit]
+	}
 	if o.JSON {
 		return ps, printJSON(w, ps)
 	}
 	if len(ps) == 0 {
 		fmt.Fprintf(w, "no patches in scope %s\n", o.Scope)
 		return ps, nil
+	}
+	if cut {
+		defer fmt.Fprintf(w, "showing the newest %d patches; use --limit N to see more, --limit 0 for all\n", o.Limit)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTEP\tKEY\tPATCHED\tSTATE\tREASON")

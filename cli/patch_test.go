@@ -29,6 +29,12 @@ func TestPatchCommands(t *testing.T) {
 		t.Errorf("a dry run wrote: total %s", got)
 	}
 
+	// A key is taken whole, commas and quotes included: a composite key is
+	// its JSON array, as decant diffs prints it.
+	r = mustRun(t, "patch", "--key", `["eu","A,1"]`, "--dry-run", "-c", s.plan)
+	if !strings.Contains(r.stdout, `skipped any step, key ["eu","A,1"]: verify finds nothing`) {
+		t.Errorf("a composite key given to --key:\n%s", r)
+	}
 	if r := run(t, "patch", "--all", "-c", s.plan); r.code != 2 || !strings.Contains(r.stderr, "--reason is required") {
 		t.Errorf("patch without --reason: want exit 2 asking for it:\n%s", r)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/plan"
@@ -46,6 +47,9 @@ type PatchResult struct {
 	Patched []PatchedRecord `json:"patched"`
 	// Skipped lists the records asked for that were not patched, and why.
 	Skipped []SkippedRecord `json:"skipped"`
+	// Failed lists the records whose patch failed (the target refused
+	// the rows, say): nothing of them was written, and the others went on.
+	Failed []FailedRecord `json:"failed"`
 	// StillDifferent counts the patched records that the verify after the
 	// patch still finds different.
 	StillDifferent int `json:"still_different"`
@@ -68,6 +72,13 @@ type PatchedRecord struct {
 	// the record different: the target did not keep what was written (a
 	// trigger, a generated column, a type that cannot hold the value).
 	StillDifferent bool `json:"still_different"`
+}
+
+// FailedRecord is a record whose patch the target refused.
+type FailedRecord struct {
+	Step  string `json:"step"`
+	Key   string `json:"key"`
+	Error string `json:"error"`
 }
 
 // SkippedRecord is a record asked for that was not patched.
@@ -122,7 +133,7 @@ func Patch(ctx context.Context, cfg Config, opts PatchOptions) (*PatchResult, er
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	res := &PatchResult{Scope: cfg.Scope, DryRun: opts.DryRun, Patched: []PatchedRecord{}, Skipped: []SkippedRecord{}}
+	res := &PatchResult{Scope: cfg.Scope, DryRun: opts.DryRun, Patched: []PatchedRecord{}, Skipped: []SkippedRecord{}, Failed: []FailedRecord{}}
 	var patcher decant.Patcher
 	if !opts.DryRun {
 		var err error
@@ -149,6 +160,9 @@ func Patch(ctx context.Context, cfg Config, opts PatchOptions) (*PatchResult, er
 	}
 	for _, s := range steps {
 		if err := patchStep(ctx, cfg, opts, s, found[s.Name], patcher, res); err != nil {
+			if len(res.Patched) > 0 && !opts.DryRun {
+				err = fmt.Errorf("%w (%d record(s) were patched before it, each whole: run decant verify to bring decant diffs up to date, and decant patch again for the rest)", err, len(res.Patched))
+			}
 			return res, fmt.Errorf("patch step %s: %w", s.Name, err)
 		}
 	}
@@ -165,7 +179,8 @@ func Patch(ctx context.Context, cfg Config, opts PatchOptions) (*PatchResult, er
 
 func (r *PatchResult) has(key string) bool {
 	return slices.ContainsFunc(r.Patched, func(p PatchedRecord) bool { return p.Key == key }) ||
-		slices.ContainsFunc(r.Skipped, func(s SkippedRecord) bool { return s.Key == key })
+		slices.ContainsFunc(r.Skipped, func(s SkippedRecord) bool { return s.Key == key }) ||
+		slices.ContainsFunc(r.Failed, func(f FailedRecord) bool { return f.Key == key })
 }
 
 // recordFindings are one record's findings, by table.
@@ -180,10 +195,12 @@ type recordFindings struct {
 func patchFindings(ctx context.Context, cfg Config, opts PatchOptions) (map[string]map[string]*recordFindings, error) {
 	found := map[string]map[string]*recordFindings{}
 	conv := &keeper{cfg: cfg}
+	now := time.Now().UTC()
 	vo := opts.Verify
 	vo.Keep, vo.MissingOnly = false, false
 	vo.Finding = func(step, table string, f verify.Finding) error {
 		df := conv.finding(step, table, f)
+		df.Run, df.FoundAt = "patch", now
 		if !slices.Contains(opts.Kinds, df.Kind) || len(opts.Keys) > 0 && !slices.Contains(opts.Keys, df.Key) {
 			return nil
 		}
@@ -206,7 +223,8 @@ func patchFindings(ctx context.Context, cfg Config, opts PatchOptions) (map[stri
 }
 
 // patchStep reads the step's source again, maps the records to patch and
-// patches each.
+// patches each. A record whose patch fails is noted and the others go on;
+// a cancelled context (or a lost lease) stops the step.
 func patchStep(ctx context.Context, cfg Config, opts PatchOptions, s *plan.Step, found map[string]*recordFindings, patcher decant.Patcher, res *PatchResult) error {
 	if len(found) == 0 && len(opts.Keys) == 0 {
 		return nil
@@ -233,12 +251,20 @@ func patchStep(ctx context.Context, cfg Config, opts PatchOptions, s *plan.Step,
 			return err
 		}
 		rf := found[k]
-		rec := PatchedRecord{Step: s.Name, Key: k, Findings: rf.findings}
-		rec.Tables = recordTables(s, m, rf, outs[k])
+		tables, why := outs.tables(s, m, opts, k, rf)
+		if why != "" {
+			res.Skipped = append(res.Skipped, SkippedRecord{Step: s.Name, Key: k, Reason: why})
+			continue
+		}
+		rec := PatchedRecord{Step: s.Name, Key: k, Findings: rf.findings, Tables: tables}
 		if patcher != nil {
-			p := &decant.Patch{Scope: cfg.Scope, Step: s.Name, Key: k, Findings: rf.findings, Reason: opts.Reason, Tables: rec.Tables}
+			p := &decant.Patch{Scope: cfg.Scope, Step: s.Name, Key: k, Findings: rf.findings, Reason: opts.Reason, Tables: tables}
 			if err := patcher.ApplyPatch(ctx, p); err != nil {
-				return err
+				if ctx.Err() != nil {
+					return err
+				}
+				res.Failed = append(res.Failed, FailedRecord{Step: s.Name, Key: k, Error: err.Error()})
+				continue
 			}
 			rec.ID = p.ID
 		}
@@ -250,11 +276,23 @@ func patchStep(ctx context.Context, cfg Config, opts PatchOptions, s *plan.Step,
 	return nil
 }
 
+// stepOutputs are what a step's source gives now for the records to
+// patch.
+type stepOutputs struct {
+	// byKey holds the last output of each record, by the key of its
+	// parent row; byParent by its parent key, which child rows hang from
+	// (the first key column: the same key unless the key is composite).
+	byKey, byParent map[string]transform.Output
+	// errors says, by key, why a record is an error now.
+	errors map[string]string
+	// unmapped counts the records that fail to map now: their key in the
+	// target is unknown, so their target rows look extra.
+	unmapped int
+}
+
 // expectedOutputs maps the step's source and keeps the last output of
-// each key to patch. A record asked for by key that fails to map now, or
-// sits in the open errors, is skipped: the plan has no rows to write for
-// it until the error is fixed.
-func expectedOutputs(ctx context.Context, cfg Config, opts PatchOptions, s *plan.Step, m *transform.Mapper, found map[string]*recordFindings, res *PatchResult) (map[string]transform.Output, error) {
+// each record to patch.
+func expectedOutputs(ctx context.Context, cfg Config, opts PatchOptions, s *plan.Step, m *transform.Mapper, found map[string]*recordFindings, res *PatchResult) (*stepOutputs, error) {
 	open, err := (&stepVerify{cfg: cfg, step: s}).openErrors(ctx)
 	if err != nil {
 		return nil, err
@@ -269,40 +307,41 @@ func expectedOutputs(ctx context.Context, cfg Config, opts PatchOptions, s *plan
 		return nil, fmt.Errorf("read source: %w", err)
 	}
 	defer rows.Close()
-	outs := map[string]transform.Output{}
+	so := &stepOutputs{byKey: map[string]transform.Output{}, byParent: map[string]transform.Output{}, errors: map[string]string{}}
 	for rows.Next(ctx) {
 		rec := rows.Record()
 		ledgerKey := decant.LedgerKey(rec.Key, rec.Raw)
 		out, fail := m.Map(rec, cfg.Scope)
-		if fail != nil || open[ledgerKey] {
-			skipErrorRecord(s, opts, ledgerKey, found, res, fail)
+		if fail != nil {
+			so.unmapped++
+			so.errors[ledgerKey] = "its source record fails to map now (" + fail.Error() + "): fix the plan or the source, then verify again"
 			continue
 		}
 		k, ok := outputKey(s, out)
+		parent := findingKey([]any{out.ParentKey})
+		if open[ledgerKey] {
+			why := "its source record sits in the open errors (decant errors list): fix or resolve it, then verify again"
+			for _, key := range []string{ledgerKey, k, parent} {
+				so.errors[key] = why
+			}
+			continue
+		}
 		if ok && found[k] != nil {
-			outs[k] = out
+			so.byKey[k] = out
+		}
+		if found[parent] != nil {
+			so.byParent[parent] = out
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read source: %w", err)
 	}
-	return outs, nil
-}
-
-// skipErrorRecord notes a record asked for by key whose source record is an
-// error, and drops it from the records to patch.
-func skipErrorRecord(s *plan.Step, opts PatchOptions, ledgerKey string, found map[string]*recordFindings, res *PatchResult, fail *transform.Failure) {
-	if !slices.Contains(opts.Keys, ledgerKey) {
-		return
+	for _, k := range opts.Keys {
+		if why, ok := so.errors[k]; ok && found[k] == nil && !res.has(k) {
+			res.Skipped = append(res.Skipped, SkippedRecord{Step: s.Name, Key: k, Reason: why})
+		}
 	}
-	why := "its source record sits in the open errors (decant errors list): fix or resolve it, then verify again"
-	if fail != nil {
-		why = "its source record fails to map now (" + fail.Error() + "): fix the plan or the source, then verify again"
-	}
-	delete(found, ledgerKey)
-	if !slices.ContainsFunc(res.Skipped, func(r SkippedRecord) bool { return r.Step == s.Name && r.Key == ledgerKey }) {
-		res.Skipped = append(res.Skipped, SkippedRecord{Step: s.Name, Key: ledgerKey, Reason: why})
-	}
+	return so, nil
 }
 
 // outputKey names an output's record as findings name it, from its first
@@ -321,47 +360,84 @@ func outputKey(s *plan.Step, out transform.Output) (string, bool) {
 	return "", false
 }
 
-// recordTables is what the patch makes each table with a finding hold for
-// the record: the expected row or rows from out, none for an extra key.
-func recordTables(s *plan.Step, m *transform.Mapper, rf *recordFindings, out transform.Output) []decant.PatchTable {
+// tables is what the patch makes each table with a finding hold for the
+// record k: the expected rows from the source, none for an extra key. It
+// returns why the record is skipped instead, when the source and the
+// findings no longer agree or the record is an error.
+func (so *stepOutputs) tables(s *plan.Step, m *transform.Mapper, opts PatchOptions, k string, rf *recordFindings) ([]decant.PatchTable, string) {
+	if why, ok := so.errors[k]; ok {
+		return nil, why
+	}
 	var tables []decant.PatchTable
-	for _, name := range rf.tables {
+	for i, name := range rf.tables {
 		if slices.ContainsFunc(tables, func(t decant.PatchTable) bool { return t.Table == name }) {
 			continue
 		}
+		child := slices.IndexFunc(m.ChildTables(), func(c transform.ChildTable) bool { return c.Table == name })
+		out, ok := so.byKey[k]
 		pt := decant.PatchTable{Table: name, By: s.Spec.Key, Key: rf.key}
-		if i := slices.IndexFunc(m.ChildTables(), func(c transform.ChildTable) bool { return c.Table == name }); i >= 0 {
-			pt.Child, pt.By = true, []string{m.ChildTables()[i].ParentKey}
+		if child >= 0 {
+			out, ok = so.byParent[k]
+			pt.Child, pt.By = true, []string{m.ChildTables()[child].ParentKey}
 		}
-		for _, row := range out.Rows {
-			if row.Table != name || (row.ReplaceBy != "") != pt.Child {
-				continue
-			}
-			if pt.Columns == nil {
-				pt.Columns = row.Cols
-			}
-			if slices.Equal(pt.Columns, row.Cols) {
-				pt.Rows = append(pt.Rows, row.Vals)
-			}
+		extra := rf.findings[i].Kind == decant.FindingExtra
+		switch {
+		case !ok && !extra:
+			return nil, "the source no longer gives this record (verify read it, the patch did not): verify again"
+		case ok && extra:
+			return nil, "the source gives this record now (verify did not read it): verify again"
+		case extra && so.unmapped > 0 && !slices.Contains(opts.Keys, k):
+			return nil, fmt.Sprintf("%d source record(s) of step %s fail to map now, and their rows in the target look extra: "+
+				"no extra row is deleted until they map (decant errors list), or name this key with --key", so.unmapped, s.Name)
+		case extra:
+			tables = append(tables, pt)
+			continue
 		}
-		if !pt.Child && len(pt.Rows) > 0 {
-			pt.Rows = pt.Rows[len(pt.Rows)-1:] // the last row of a key wins, as in a run
-		}
-		tables = append(tables, pt)
+		tables = append(tables, splitRows(pt, out)...)
 	}
-	return tables
+	return tables, ""
+}
+
+// splitRows gives pt's table the output's rows, one PatchTable per set of
+// columns (a fields mapping may give rows of one table different
+// columns): the store replaces the record's rows once and writes them
+// all. Of a parent table's rows the last wins, as in a run.
+func splitRows(pt decant.PatchTable, out transform.Output) []decant.PatchTable {
+	var sets []decant.PatchTable
+	for _, row := range out.Rows {
+		if row.Table != pt.Table || (row.ReplaceBy != "") != pt.Child {
+			continue
+		}
+		if !pt.Child {
+			sets = sets[:0]
+		}
+		i := slices.IndexFunc(sets, func(t decant.PatchTable) bool { return slices.Equal(t.Columns, row.Cols) })
+		if i < 0 {
+			set := pt
+			set.Columns = row.Cols
+			sets = append(sets, set)
+			i = len(sets) - 1
+		}
+		sets[i].Rows = append(sets[i].Rows, row.Vals)
+	}
+	if len(sets) == 0 {
+		return []decant.PatchTable{pt} // no rows: the record's rows go
+	}
+	return sets
 }
 
 // recheck verifies the steps again, keeping the findings as verify does,
-// and marks the patched records still different.
+// and marks a patched record still different when a finding of a kind the
+// patch repaired is left in a table it patched.
 func recheck(ctx context.Context, cfg Config, opts PatchOptions, res *PatchResult) error {
 	still := map[string]bool{}
 	conv := &keeper{cfg: cfg}
 	vo := opts.Verify
 	vo.Keep, vo.MissingOnly = true, false
 	vo.Finding = func(step, table string, f verify.Finding) error {
-		if f.Kind != verify.FindingChange {
-			still[step+"\x00"+conv.finding(step, table, f).Key] = true
+		df := conv.finding(step, table, f)
+		if slices.Contains(opts.Kinds, df.Kind) {
+			still[step+"\x00"+table+"\x00"+df.Key] = true
 		}
 		return nil
 	}
@@ -372,9 +448,11 @@ func recheck(ctx context.Context, cfg Config, opts PatchOptions, res *PatchResul
 	}
 	for i := range res.Patched {
 		p := &res.Patched[i]
-		if still[p.Step+"\x00"+p.Key] {
-			p.StillDifferent = true
-			res.StillDifferent++
+		for _, t := range p.Tables {
+			if still[p.Step+"\x00"+t.Table+"\x00"+p.Key] && !p.StillDifferent {
+				p.StillDifferent = true
+				res.StillDifferent++
+			}
 		}
 	}
 	return nil
