@@ -70,6 +70,20 @@ var injections = []struct {
 			return r.spell(r.form)
 		}, "diff")
 	}},
+	{"time of day respelled", func(c *corruption) bool {
+		return c.set("tm", func(r corruptRecord) string {
+			if r.clockText(r.form+1) == r.clockText(r.form) {
+				return r.clockText(r.form + 2)
+			}
+			return r.clockText(r.form + 1)
+		}, diffIf(!c.pg))
+	}},
+	{"time of day moved a minute", func(c *corruption) bool {
+		return c.set("tm", func(r corruptRecord) string {
+			r.clock = (r.clock + time.Minute) % (24 * time.Hour)
+			return r.clockText(r.form)
+		}, "diff")
+	}},
 	{"deleted row", (*corruption).deleteRow},
 	{"inserted row", (*corruption).insertRow},
 	{"trailing space in text", func(c *corruption) bool { return c.column("name", "%s || ' '", "trim") }},

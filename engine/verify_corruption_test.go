@@ -32,10 +32,10 @@ const corruptRecords = 300
 
 var corruptSchemas = map[string]string{
 	"postgres": `CREATE TABLE items (id %[1]s PRIMARY KEY, name text, code char(8), amount numeric(12,2),
-		price numeric, at timestamptz, local_at timestamp, day date, flag boolean, ratio real, u uuid, doc jsonb, raw json, uni text);
+		price numeric, at timestamptz, local_at timestamp, day date, flag boolean, ratio real, u uuid, tm time, doc jsonb, raw json, uni text);
 		CREATE TABLE lines (item_id %[1]s NOT NULL, sku text, qty integer, note text, cost numeric(12,2), due timestamptz, tag char(6), meta jsonb);`,
 	"sqlite": `CREATE TABLE items (id %[1]s PRIMARY KEY, name TEXT, code CHAR(8), amount NUMERIC(12,2),
-		price DECIMAL, at TIMESTAMP, local_at DATETIME, day DATE, flag BOOLEAN, ratio REAL, u TEXT, doc JSON, raw JSON, uni TEXT);
+		price DECIMAL, at TIMESTAMP, local_at DATETIME, day DATE, flag BOOLEAN, ratio REAL, u TEXT, tm TEXT, doc JSON, raw JSON, uni TEXT);
 		CREATE TABLE lines (item_id %[1]s NOT NULL, sku TEXT, qty INTEGER, note TEXT, cost NUMERIC(12,2), due TIMESTAMP, tag CHAR(6), meta JSON);`,
 }
 
@@ -53,7 +53,7 @@ steps:
     key: id
     to: {table: items}
     map: {id: record.id, name: record.name, code: record.code, amount: record.amount, price: record.price,
-          at: record.at, local_at: record.local_at, day: record.day, flag: record.flag, ratio: record.ratio, u: record.u,
+          at: record.at, local_at: record.local_at, day: record.day, flag: record.flag, ratio: record.ratio, u: record.u, tm: record.tm,
           doc: record.doc, raw: record.raw, uni: record.uni}
     children:
       - from: record.lines
@@ -94,7 +94,8 @@ type corruptRecord struct {
 	flag   bool
 	ratio  float64
 	uuid   [16]byte
-	form   int // how the source spells uuid: uuidForms[form]
+	form   int // how the source spells uuid and tm: uuidForms[form], clockForms[form]
+	clock  time.Duration
 	doc    map[string]any
 	uni    string
 	lines  int
@@ -117,6 +118,7 @@ func genRecords(rng *rand.Rand) []corruptRecord {
 			flag:   rng.Intn(2) == 0,
 			ratio:  []float64{0.1, 0.3, 1.7, 2.5, 1e-7, 123456.789}[rng.Intn(6)],
 			form:   rng.Intn(len(uuidForms)),
+			clock:  time.Duration(rng.Intn(24*60)) * time.Minute,
 			doc: map[string]any{"z": i, "a": map[string]any{"y": "s", "x": 1.5}, "b": []any{1, "two", nil}, "w": "café",
 				"big": int64(9007199254740993), "dec": json.Number("12345678901234567890.5")},
 			uni:   nfcWords[rng.Intn(len(nfcWords))] + " " + strconv.Itoa(i+1) + " 日本",
@@ -166,7 +168,7 @@ func (r corruptRecord) line(t *testing.T) string {
 			"tag": "t" + strconv.Itoa(j), "meta": map[string]any{"j": j, "a": []any{1.5, "x"}}})
 	}
 	b, err := json.Marshal(map[string]any{"id": r.key, "name": r.name, "code": r.code, "amount": r.amount,
-		"price": r.price, "at": r.at.Format(time.RFC3339Nano), "day": r.day, "flag": r.flag, "ratio": r.ratio, "u": r.spell(r.form),
+		"price": r.price, "at": r.at.Format(time.RFC3339Nano), "day": r.day, "flag": r.flag, "ratio": r.ratio, "u": r.spell(r.form), "tm": r.clockText(r.form),
 		"local_at": r.local.In(kolkata).Format("2006-01-02 15:04:05"),
 		"doc":      r.doc, "raw": r.doc, "uni": r.uni, "lines": lines})
 	must(t, err)
@@ -182,6 +184,15 @@ var uuidForms = []func(h string) string{
 	func(h string) string { return strings.ToUpper(hyphenated(h)) },
 	func(h string) string { return "{" + h + "}" },
 	func(h string) string { return strings.ToUpper(h) },
+}
+
+// clockForms are ways to spell a time of day that PostgreSQL's time reads
+// as the same time, and prints as the second.
+var clockForms = []string{"%d:%02d", "%02d:%02d:00", "%02d:%02d:00.000", "%02d:%02d"}
+
+// clockText is the record's time of day in form f.
+func (r corruptRecord) clockText(f int) string {
+	return fmt.Sprintf(clockForms[f%len(clockForms)], int(r.clock.Hours()), int(r.clock.Minutes())%60)
 }
 
 func hyphenated(h string) string {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +45,9 @@ func normalText(col Column, s string, o Options) string {
 	if col.UUID {
 		s = uuidText(s)
 	}
+	if col.TimeOfDay {
+		s = clockText(s)
+	}
 	if o.Trim {
 		s = strings.TrimSpace(s)
 	}
@@ -64,6 +68,34 @@ func uuidText(s string) string {
 	}
 	t = strings.ToLower(t)
 	return t[:8] + "-" + t[8:12] + "-" + t[12:16] + "-" + t[16:20] + "-" + t[20:]
+}
+
+// clockText spells a time of day as PostgreSQL prints a time: HH:MM:SS,
+// then the fraction of a second without its trailing zeros. Its input is
+// H:MM, H:MM:SS or H:MM:SS.fff; other text, which PostgreSQL may read
+// otherwise (10:00 PM, allballs), is returned as it is.
+func clockText(s string) string {
+	hms, frac, hasFrac := strings.Cut(s, ".")
+	parts := strings.Split(hms, ":")
+	if len(parts) < 2 || len(parts) > 3 || hasFrac && (len(parts) != 3 || frac == "") {
+		return s
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || p[0] == '+' || p[0] == '-' || len(p) > 2 || i > 0 && len(p) != 2 {
+			return s
+		}
+		n[i] = v
+	}
+	if strings.Trim(frac, "0123456789") != "" || len(frac) > 6 || n[0] > 24 || n[1] > 59 || n[2] > 59 {
+		return s // more than microseconds PostgreSQL rounds: left to differ
+	}
+	out := fmt.Sprintf("%02d:%02d:%02d", n[0], n[1], n[2])
+	if frac = strings.TrimRight(frac, "0"); frac != "" {
+		out += "." + frac
+	}
+	return out
 }
 
 // quote renders text unambiguously, for values shown inside another form.

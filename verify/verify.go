@@ -52,6 +52,10 @@ type Column struct {
 	// without hyphens are all read back as a0eebc99-9c0b-…, so text that
 	// spells a UUID compares as that UUID.
 	UUID bool
+	// TimeOfDay says the column keeps a time of day (PostgreSQL time):
+	// 9:05 and 09:05:00.000 are read back as 09:05:00, so text that spells
+	// a time compares as that time.
+	TimeOfDay bool
 }
 
 // PostgresColumn describes a column of a PostgreSQL target as
@@ -63,6 +67,8 @@ func PostgresColumn(c decant.Column) Column {
 		Padded: t == "bpchar" || t == "character" || t == "char" || strings.HasPrefix(t, "character(") || strings.HasPrefix(t, "char("),
 		Single: t == "real" || t == "float4",
 		UUID:   t == "uuid",
+		// format_type names it "time without time zone", with (n) for a precision.
+		TimeOfDay: t == "time" || strings.HasPrefix(t, "time without") || strings.HasPrefix(t, "time(") && strings.HasSuffix(t, "without time zone"),
 	}
 }
 
