@@ -135,6 +135,9 @@ type StepStatus struct {
 	Missing    int64 `json:"missing"`
 	Extra      int64 `json:"extra"`
 	Duplicates int64 `json:"duplicates"`
+	// Pending counts the keys the last verify could not compare yet: a
+	// live migration wrote them after the verify began.
+	Pending int64 `json:"pending"`
 }
 
 // AddFinding adds n stored findings of kind to its count; a kind it does not
@@ -151,6 +154,8 @@ func (s *StepStatus) AddFinding(kind string, n int64) {
 		s.Extra += n
 	case FindingDuplicate:
 		s.Duplicates += n
+	case FindingPending:
+		s.Pending += n
 	}
 }
 

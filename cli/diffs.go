@@ -23,7 +23,7 @@ type DiffsOpts struct {
 	Limit int
 }
 
-var findingKinds = []string{decant.FindingDiff, decant.FindingChange, decant.FindingMissing, decant.FindingExtra, decant.FindingDuplicate}
+var findingKinds = []string{decant.FindingDiff, decant.FindingChange, decant.FindingMissing, decant.FindingExtra, decant.FindingDuplicate, decant.FindingPending}
 
 // Validate checks the flags.
 func (o *DiffsOpts) Validate() error {
@@ -55,7 +55,7 @@ func newDiffsCmd(c *Common) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.Step, "step", "", "only this step")
-	cmd.Flags().StringVar(&o.Kind, "kind", "", "only this kind: diff, change, missing, extra or duplicate")
+	cmd.Flags().StringVar(&o.Kind, "kind", "", "only this kind: diff, change, missing, extra, duplicate or pending")
 	cmd.Flags().IntVar(&o.Limit, "limit", 100, "at most this many (0: all)")
 	return cmd
 }
@@ -111,6 +111,9 @@ func printFindings(w io.Writer, found []decant.Finding) {
 	fmt.Fprintln(tw, "STEP\tTABLE\tKEY\tKIND\tFOUND")
 	for _, f := range found {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Step, f.Table, f.Key, f.Kind, f.FoundAt.Local().Format("2006-01-02 15:04:05"))
+		if len(f.Columns) == 0 && f.Reason != "" {
+			fmt.Fprintf(tw, "\t\t  %s\n", f.Reason) // why a key is pending
+		}
 		for _, c := range f.Columns {
 			line := fmt.Sprintf("\t\t  %s: expected %s, actual %s", c.Column, storedValue(c.Expected), storedValue(c.Actual))
 			if c.Rule != "" {

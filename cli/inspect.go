@@ -340,14 +340,14 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "scope %s\n", o.Scope)
-	fmt.Fprintln(tw, "STEP\tREAD\tKEYS\tWRITTEN\tFAILED\tDIFFS\tCHANGES\tMISSING\tEXTRA\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
+	fmt.Fprintln(tw, "STEP\tREAD\tKEYS\tWRITTEN\tFAILED\tDIFFS\tCHANGES\tMISSING\tEXTRA\tPENDING\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
 	for _, s := range ss {
 		last := "-"
 		if !s.LastBatch.IsZero() {
 			last = s.LastBatch.Local().Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Keys, s.Written, s.Failed,
-			s.Diffs, s.Changes, s.Missing, s.Extra, s.Batches, s.LastCursor, last, s.Rate)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Keys, s.Written, s.Failed,
+			s.Diffs, s.Changes, s.Missing, s.Extra, s.Pending, s.Batches, s.LastCursor, last, s.Rate)
 	}
 	return ss, tw.Flush()
 }

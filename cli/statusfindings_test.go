@@ -39,7 +39,7 @@ func TestStatusFindings(t *testing.T) {
 	}
 	r := mustRun(t, append([]string{"status"}, c...)...)
 	header, orders := statusLine(r.stdout, "STEP"), statusLine(r.stdout, "orders")
-	if want := "STEP READ KEYS WRITTEN FAILED DIFFS CHANGES MISSING EXTRA BATCHES"; !strings.HasPrefix(header, want) {
+	if want := "STEP READ KEYS WRITTEN FAILED DIFFS CHANGES MISSING EXTRA PENDING BATCHES"; !strings.HasPrefix(header, want) {
 		t.Errorf("status header = %q, want it to start %q", header, want)
 	}
 	if want := "orders 3 3 3 0 1 0 1 1 "; !strings.HasPrefix(orders, want) {

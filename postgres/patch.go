@@ -254,7 +254,7 @@ func (s *Store) forgetAll(tables []decant.PatchTable) {
 
 const patchColumns = `id, scope, step, key, findings, reason, tables, before, after, patched_at, reverted_at, revert_reason,
     reverted_at IS NULL AND EXISTS (SELECT 1 FROM decant_diffs d WHERE d.scope = p.scope AND d.step = p.step
-        AND d.key = p.key AND d.kind <> 'change' AND d.found_at > p.patched_at)`
+        AND d.key = p.key AND d.kind IN ('diff', 'missing', 'extra', 'duplicate') AND d.found_at > p.patched_at)`
 
 // Patches lists stored patches, newest first. A patch is still different
 // when a verify after it found its record different again.
