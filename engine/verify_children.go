@@ -85,8 +85,8 @@ func (v *stepVerify) addChildren(out transform.Output, isErr bool) error {
 // parent's key there as it is, and the database converts it to the
 // column's type, so an integer key is text in a text column ("10"), a
 // text key that is an integer is a number in an integer column, and a
-// UUID in a PostgreSQL uuid column reads back in lowercase. A key the
-// column's kind cannot hold stays as it is.
+// UUID in a PostgreSQL uuid column reads back in lowercase (verify.Form).
+// A key the column's kind cannot hold stays as it is.
 func (v *stepVerify) childKey(c transform.ChildTable, parent any) []any {
 	i := slices.IndexFunc(v.cols[c.Table], func(col decant.Column) bool { return col.Name == c.ParentKey })
 	if i < 0 {
@@ -100,8 +100,9 @@ func (v *stepVerify) childKey(c transform.ChildTable, parent any) []any {
 	if err != nil || k == nil {
 		return []any{parent}
 	}
-	if col := v.opts.Column(v.cols[c.Table][i]); col.UUID {
-		// The column holds the UUID, which the target read spells its way.
+	if col := v.opts.Column(v.cols[c.Table][i]); col.Form != "" {
+		// The column holds a value read from the text (a uuid), which the
+		// target read spells its way.
 		if s, _, err := verify.Canonical(col, k, verify.Options{}); err == nil {
 			k = s
 		}

@@ -62,7 +62,7 @@ var injections = []struct {
 	{"float changed", func(c *corruption) bool { return c.column("ratio", "%s * 2", "diff") }},
 	// PostgreSQL's uuid keeps the bits; SQLite's text keeps the spelling.
 	{"uuid respelled", func(c *corruption) bool {
-		return c.set("u", func(r corruptRecord) string { return r.spell(r.form + 1) }, diffIf(!c.pg))
+		return c.set("u", func(r corruptRecord) string { return respelled(r.spell, r.form) }, diffIf(!c.pg))
 	}},
 	{"uuid changed", func(c *corruption) bool {
 		return c.set("u", func(r corruptRecord) string {
@@ -71,17 +71,30 @@ var injections = []struct {
 		}, "diff")
 	}},
 	{"time of day respelled", func(c *corruption) bool {
-		return c.set("tm", func(r corruptRecord) string {
-			if r.clockText(r.form+1) == r.clockText(r.form) {
-				return r.clockText(r.form + 2)
-			}
-			return r.clockText(r.form + 1)
-		}, diffIf(!c.pg))
+		return c.set("tm", func(r corruptRecord) string { return respelled(r.clockText, r.form) }, diffIf(!c.pg))
 	}},
 	{"time of day moved a minute", func(c *corruption) bool {
 		return c.set("tm", func(r corruptRecord) string {
 			r.clock = (r.clock + time.Minute) % (24 * time.Hour)
 			return r.clockText(r.form)
+		}, "diff")
+	}},
+	{"address respelled", func(c *corruption) bool {
+		return c.set("ip", func(r corruptRecord) string { return respelled(r.ipText, r.form) }, diffIf(!c.pg))
+	}},
+	{"address changed", func(c *corruption) bool {
+		return c.set("ip", func(r corruptRecord) string {
+			r.ip[15] ^= 1
+			return r.ipText(r.form)
+		}, "diff")
+	}},
+	{"MAC address respelled", func(c *corruption) bool {
+		return c.set("mac", func(r corruptRecord) string { return respelled(r.macText, r.form) }, diffIf(!c.pg))
+	}},
+	{"MAC address changed", func(c *corruption) bool {
+		return c.set("mac", func(r corruptRecord) string {
+			r.mac[5] ^= 1
+			return r.macText(r.form)
 		}, "diff")
 	}},
 	{"deleted row", (*corruption).deleteRow},
@@ -208,6 +221,16 @@ func (c *corruption) set(col string, value func(corruptRecord) string, effect st
 		c.kept(r, col, value(r))
 	}
 	return true
+}
+
+// respelled is the value in the next of its forms whose text is not that
+// of form f (9:05 and 09:05 are one text after 10 o'clock).
+func respelled(form func(int) string, f int) string {
+	for k := 1; ; k++ {
+		if s := form(f + k); s != form(f) {
+			return s
+		}
+	}
 }
 
 // diffIf is the effect "diff" when b, else none.

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,10 +34,10 @@ const corruptRecords = 300
 
 var corruptSchemas = map[string]string{
 	"postgres": `CREATE TABLE items (id %[1]s PRIMARY KEY, name text, code char(8), amount numeric(12,2),
-		price numeric, at timestamptz, local_at timestamp, day date, flag boolean, ratio real, u uuid, tm time, doc jsonb, raw json, uni text);
+		price numeric, at timestamptz, local_at timestamp, day date, flag boolean, ratio real, u uuid, tm time, ip inet, mac macaddr, doc jsonb, raw json, uni text);
 		CREATE TABLE lines (item_id %[1]s NOT NULL, sku text, qty integer, note text, cost numeric(12,2), due timestamptz, tag char(6), meta jsonb);`,
 	"sqlite": `CREATE TABLE items (id %[1]s PRIMARY KEY, name TEXT, code CHAR(8), amount NUMERIC(12,2),
-		price DECIMAL, at TIMESTAMP, local_at DATETIME, day DATE, flag BOOLEAN, ratio REAL, u TEXT, tm TEXT, doc JSON, raw JSON, uni TEXT);
+		price DECIMAL, at TIMESTAMP, local_at DATETIME, day DATE, flag BOOLEAN, ratio REAL, u TEXT, tm TEXT, ip TEXT, mac TEXT, doc JSON, raw JSON, uni TEXT);
 		CREATE TABLE lines (item_id %[1]s NOT NULL, sku TEXT, qty INTEGER, note TEXT, cost NUMERIC(12,2), due TIMESTAMP, tag CHAR(6), meta JSON);`,
 }
 
@@ -53,7 +55,7 @@ steps:
     key: id
     to: {table: items}
     map: {id: record.id, name: record.name, code: record.code, amount: record.amount, price: record.price,
-          at: record.at, local_at: record.local_at, day: record.day, flag: record.flag, ratio: record.ratio, u: record.u, tm: record.tm,
+          at: record.at, local_at: record.local_at, day: record.day, flag: record.flag, ratio: record.ratio, u: record.u, tm: record.tm, ip: record.ip, mac: record.mac,
           doc: record.doc, raw: record.raw, uni: record.uni}
     children:
       - from: record.lines
@@ -96,6 +98,8 @@ type corruptRecord struct {
 	uuid   [16]byte
 	form   int // how the source spells uuid and tm: uuidForms[form], clockForms[form]
 	clock  time.Duration
+	ip     [16]byte // an IPv6 address
+	mac    [6]byte
 	doc    map[string]any
 	uni    string
 	lines  int
@@ -126,6 +130,8 @@ func genRecords(rng *rand.Rand) []corruptRecord {
 		}
 		recs[i].amount = fmt.Sprintf(recs[i].amount, rng.Intn(10000))
 		rng.Read(recs[i].uuid[:])
+		rng.Read(recs[i].ip[:])
+		rng.Read(recs[i].mac[:])
 		if i%7 == 0 {
 			recs[i].name = "" // not NULL: NULL in its place is a difference
 		}
@@ -168,7 +174,7 @@ func (r corruptRecord) line(t *testing.T) string {
 			"tag": "t" + strconv.Itoa(j), "meta": map[string]any{"j": j, "a": []any{1.5, "x"}}})
 	}
 	b, err := json.Marshal(map[string]any{"id": r.key, "name": r.name, "code": r.code, "amount": r.amount,
-		"price": r.price, "at": r.at.Format(time.RFC3339Nano), "day": r.day, "flag": r.flag, "ratio": r.ratio, "u": r.spell(r.form), "tm": r.clockText(r.form),
+		"price": r.price, "at": r.at.Format(time.RFC3339Nano), "day": r.day, "flag": r.flag, "ratio": r.ratio, "u": r.spell(r.form), "tm": r.clockText(r.form), "ip": r.ipText(r.form), "mac": r.macText(r.form),
 		"local_at": r.local.In(kolkata).Format("2006-01-02 15:04:05"),
 		"doc":      r.doc, "raw": r.doc, "uni": r.uni, "lines": lines})
 	must(t, err)
@@ -193,6 +199,21 @@ var clockForms = []string{"%d:%02d", "%02d:%02d:00", "%02d:%02d:00.000", "%02d:%
 // clockText is the record's time of day in form f.
 func (r corruptRecord) clockText(f int) string {
 	return fmt.Sprintf(clockForms[f%len(clockForms)], int(r.clock.Hours()), int(r.clock.Minutes())%60)
+}
+
+// ipText is the record's address in form f: ways PostgreSQL's inet reads
+// as the same address.
+func (r corruptRecord) ipText(f int) string {
+	a := netip.AddrFrom16(r.ip)
+	return []string{a.String(), strings.ToUpper(a.String()), a.StringExpanded(), a.String() + "/128"}[f%4]
+}
+
+// macText is the record's MAC address in form f: ways PostgreSQL's
+// macaddr reads as the same address.
+func (r corruptRecord) macText(f int) string {
+	m := net.HardwareAddr(r.mac[:]).String()
+	h := strings.ReplaceAll(m, ":", "")
+	return []string{m, strings.ToUpper(strings.ReplaceAll(m, ":", "-")), strings.ToUpper(m), h[:4] + "." + h[4:8] + "." + h[8:]}[f%4]
 }
 
 func hyphenated(h string) string {

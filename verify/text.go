@@ -2,6 +2,8 @@ package verify
 
 import (
 	"fmt"
+	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -42,11 +44,15 @@ func normalText(col Column, s string, o Options) string {
 		// character(n) pads with spaces only, and ignores only spaces.
 		s = strings.TrimRight(s, " ")
 	}
-	if col.UUID {
+	switch col.Form {
+	case FormUUID:
 		s = uuidText(s)
-	}
-	if col.TimeOfDay {
+	case FormTimeOfDay:
 		s = clockText(s)
+	case FormInet:
+		s = inetText(s)
+	case FormMAC:
+		s = macText(s)
 	}
 	if o.Trim {
 		s = strings.TrimSpace(s)
@@ -96,6 +102,29 @@ func clockText(s string) string {
 		out += "." + frac
 	}
 	return out
+}
+
+// inetText spells an address as the target read gives a PostgreSQL inet
+// or cidr: with its prefix length, IPv6 in lowercase and shortest. Text
+// that is no address is returned as it is.
+func inetText(s string) string {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.String()
+	}
+	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
+		return netip.PrefixFrom(a, a.BitLen()).String()
+	}
+	return s
+}
+
+// macText spells a MAC address as PostgreSQL prints a macaddr: lowercase
+// hexadecimal pairs and colons. Text that is no MAC address is returned as
+// it is.
+func macText(s string) string {
+	if m, err := net.ParseMAC(s); err == nil {
+		return m.String()
+	}
+	return s
 }
 
 // quote renders text unambiguously, for values shown inside another form.

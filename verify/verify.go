@@ -47,16 +47,31 @@ type Column struct {
 	// real): expected values are rounded to float32 before they are
 	// compared, as the column rounded them when they were written.
 	Single bool
-	// UUID says the column keeps a UUID's 128 bits, not its text
-	// (PostgreSQL uuid): A0EEBC99-9C0B-…, {a0eebc99…} and the digits
-	// without hyphens are all read back as a0eebc99-9c0b-…, so text that
-	// spells a UUID compares as that UUID.
-	UUID bool
-	// TimeOfDay says the column keeps a time of day (PostgreSQL time):
-	// 9:05 and 09:05:00.000 are read back as 09:05:00, so text that spells
-	// a time compares as that time.
-	TimeOfDay bool
+	// Form says the column keeps a value the database reads from text and
+	// prints its own way (PostgreSQL uuid, time, inet, cidr, macaddr): text
+	// that spells the same value compares equal.
+	Form Form
 }
+
+// Form is how a column that keeps a value read from text prints it.
+type Form string
+
+// The forms of [Column.Form]; the zero form keeps text as it is.
+const (
+	// FormUUID prints a UUID in lowercase, hyphens after the 8th, 12th,
+	// 16th and 20th digits, whatever case, braces and hyphens it was
+	// written with.
+	FormUUID Form = "uuid"
+	// FormTimeOfDay prints a time of day as HH:MM:SS and the fraction of
+	// a second without trailing zeros: 9:05 is 09:05:00.
+	FormTimeOfDay Form = "time"
+	// FormInet prints an address with its prefix length and IPv6 in
+	// lowercase: 10.0.0.1 is 10.0.0.1/32, as the target read gives it.
+	FormInet Form = "inet"
+	// FormMAC prints a MAC address in lowercase with colons:
+	// 08-00-2B-01-02-03 is 08:00:2b:01:02:03.
+	FormMAC Form = "macaddr"
+)
 
 // PostgresColumn describes a column of a PostgreSQL target as
 // postgres.Store.Columns returns it.
@@ -66,10 +81,23 @@ func PostgresColumn(c decant.Column) Column {
 		Kind:   c.Kind,
 		Padded: t == "bpchar" || t == "character" || t == "char" || strings.HasPrefix(t, "character(") || strings.HasPrefix(t, "char("),
 		Single: t == "real" || t == "float4",
-		UUID:   t == "uuid",
-		// format_type names it "time without time zone", with (n) for a precision.
-		TimeOfDay: t == "time" || strings.HasPrefix(t, "time without") || strings.HasPrefix(t, "time(") && strings.HasSuffix(t, "without time zone"),
+		Form:   postgresForm(t),
 	}
+}
+
+// postgresForm is the form of a PostgreSQL type as format_type names it.
+func postgresForm(t string) Form {
+	switch {
+	case t == "uuid":
+		return FormUUID
+	case t == "time" || strings.HasPrefix(t, "time without") || strings.HasPrefix(t, "time(") && strings.HasSuffix(t, "without time zone"):
+		return FormTimeOfDay
+	case t == "inet" || t == "cidr":
+		return FormInet
+	case t == "macaddr" || t == "macaddr8":
+		return FormMAC
+	}
+	return ""
 }
 
 // SQLiteColumn describes a column of a SQLite target as sqlite.Store.Columns
