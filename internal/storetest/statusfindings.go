@@ -13,15 +13,15 @@ func testStatusFindings(t *testing.T, e *env) {
 	e.write(&decant.Batch{Scope: "s", Step: "b", Ledger: ledger("1:ok")})
 	e.replace(decant.FindingRun{Scope: "s", Step: "a", Run: "r1"},
 		found("t", "1:diff"), found("t", "2:diff"), found("t", "3:change"), found("t", "4:missing"),
-		found("child", "1:extra"), found("child", "2:duplicate"), found("child", "3:missing"))
+		found("child", "1:extra"), found("child", "2:duplicate"), found("child", "3:missing"), found("child", "4:pending"))
 	e.replace(decant.FindingRun{Scope: "other", Step: "a", Run: "r1"}, found("t", "9:diff"))
 	got := map[string]decant.StepStatus{}
 	for _, st := range e.status("s") {
 		got[st.Step] = st
 	}
 	a := got["a"]
-	if a.Diffs != 2 || a.Changes != 1 || a.Missing != 2 || a.Extra != 1 || a.Duplicates != 1 || a.Keys != 3 || a.Written != 3 {
-		t.Errorf("Status of step a = %+v, want 2 diffs, 1 change, 2 missing, 1 extra, 1 duplicate, 3 keys written", a)
+	if a.Diffs != 2 || a.Changes != 1 || a.Missing != 2 || a.Extra != 1 || a.Duplicates != 1 || a.Pending != 1 || a.Keys != 3 || a.Written != 3 {
+		t.Errorf("Status of step a = %+v, want 2 diffs, 1 change, 2 missing, 1 extra, 1 duplicate, 1 pending, 3 keys written", a)
 	}
 	if b := got["b"]; b.Diffs+b.Changes+b.Missing+b.Extra+b.Duplicates != 0 || b.Keys != 1 {
 		t.Errorf("Status of step b = %+v, want no findings (none were stored for it)", b)
