@@ -193,7 +193,7 @@ type verifyStepJSON struct {
 	Changes     int                  `json:"changes"`
 	Errors      int                  `json:"errors"`
 	Duplicates  int                  `json:"duplicates"`
-	Pending     int                  `json:"pending,omitempty"`
+	Pending     int                  `json:"pending"`
 	Tables      []verifyTableJSON    `json:"tables"`
 	NotVerified []engine.NotVerified `json:"not_verified,omitempty"`
 }
@@ -207,7 +207,7 @@ type verifyTableJSON struct {
 	Diffs      int      `json:"diffs"`
 	Changes    int      `json:"changes"`
 	Duplicates int      `json:"duplicates"`
-	Pending    int      `json:"pending,omitempty"`
+	Pending    int      `json:"pending"`
 	Unmapped   []string `json:"unmapped,omitempty"`
 }
 

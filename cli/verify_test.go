@@ -159,7 +159,7 @@ func TestVerifyJSONContract(t *testing.T) {
 		t.Fatalf("steps = %s (%v), want 3", doc["steps"], err)
 	}
 	contract := []string{"scope", "step", "checked", "ok", "missing", "extra", "diffs", "changes", "errors"}
-	extras := []string{"duplicates", "tables", "not_verified"}
+	extras := []string{"duplicates", "pending", "tables", "not_verified"}
 	for _, st := range steps {
 		for _, k := range contract {
 			if _, ok := st[k]; !ok {

@@ -82,7 +82,6 @@ func testFindingsRange(t *testing.T, e *env) {
 	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t a:diff\ns/a t bb:missing\n"; got != want {
 		t.Errorf("findings after verifying c.. clean:\n%s\nwant\n%s", got, want)
 	}
-	verifyProgressSuite(t, e.h)
 }
 
 // Ensure Findings filters by scope, step and kind, caps the count and

@@ -10,30 +10,6 @@ import (
 	"github.com/decanthq/decant"
 )
 
-// verifyProgressSuite runs the conformance tests of the order ranges and
-// the verify progress (state version 6), each on a store of its own. The
-// tests hang off testFindingsRange because storetest.go's list is not
-// this file's to extend.
-func verifyProgressSuite(t *testing.T, h Harness) {
-	for _, tt := range []struct {
-		name string
-		fn   func(*testing.T, *env)
-	}{
-		{"OrderRange", testFindingsOrderRange},
-		{"OrderRangeRefused", testFindingsOrderRefused},
-		{"ProgressWithFindings", testVerifyProgressWithFindings},
-		{"Runs", testVerifyRuns},
-		{"FinishStep", testFinishVerifyStep},
-		{"Live", testVerifyLive},
-		{"FromVersion5", testVerifyProgressFromVersion5},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			tt.fn(t, setup(t, h))
-		})
-	}
-}
-
 func order(key ...any) string { return decant.FindingOrder(key) }
 
 // Ensure a range replacement of one table goes by key order, not by the
