@@ -237,7 +237,11 @@ func patchStep(ctx context.Context, cfg Config, opts PatchOptions, s *plan.Step,
 	if err != nil {
 		return fmt.Errorf("the plan does not match the target: %w", err)
 	}
-	outs, err := expectedOutputs(ctx, cfg, opts, s, m, found, res)
+	sv := &stepVerify{cfg: cfg, step: s, cols: cols, opts: VerifyOptions{Column: opts.Verify.Column}}
+	if sv.opts.Column == nil {
+		sv.opts.Column = columnFor(cfg.Plan)
+	}
+	outs, err := expectedOutputs(ctx, sv, opts, m, found, res)
 	if err != nil {
 		return err
 	}
@@ -292,8 +296,9 @@ type stepOutputs struct {
 
 // expectedOutputs maps the step's source and keeps the last output of
 // each record to patch.
-func expectedOutputs(ctx context.Context, cfg Config, opts PatchOptions, s *plan.Step, m *transform.Mapper, found map[string]*recordFindings, res *PatchResult) (*stepOutputs, error) {
-	open, err := (&stepVerify{cfg: cfg, step: s}).openErrors(ctx)
+func expectedOutputs(ctx context.Context, sv *stepVerify, opts PatchOptions, m *transform.Mapper, found map[string]*recordFindings, res *PatchResult) (*stepOutputs, error) {
+	cfg, s := sv.cfg, sv.step
+	open, err := sv.openErrors(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +322,7 @@ func expectedOutputs(ctx context.Context, cfg Config, opts PatchOptions, s *plan
 			so.errors[ledgerKey] = "its source record fails to map now (" + fail.Error() + "): fix the plan or the source, then verify again"
 			continue
 		}
-		k, ok := outputKey(s, out)
+		k, ok := sv.outputKey(out)
 		parent := findingKey([]any{out.ParentKey})
 		if open[ledgerKey] {
 			why := "its source record sits in the open errors (decant errors list): fix or resolve it, then verify again"
@@ -346,12 +351,12 @@ func expectedOutputs(ctx context.Context, cfg Config, opts PatchOptions, s *plan
 
 // outputKey names an output's record as findings name it, from its first
 // parent row's key columns.
-func outputKey(s *plan.Step, out transform.Output) (string, bool) {
+func (v *stepVerify) outputKey(out transform.Output) (string, bool) {
 	for _, row := range out.Rows {
 		if row.ReplaceBy != "" {
 			continue
 		}
-		key, err := (&stepVerify{step: s}).rowKey(row)
+		key, err := v.rowKey(row)
 		if err != nil {
 			return "", false
 		}

@@ -430,9 +430,29 @@ func (v *stepVerify) rowKey(row transform.Row) ([]any, error) {
 		if j < 0 || row.Vals[j] == nil {
 			return nil, fmt.Errorf("table %s: the row has no value for key column %s: map it", row.Table, k)
 		}
-		key[i] = row.Vals[j]
+		key[i] = v.keyValue(row.Table, k, row.Vals[j])
 	}
 	return key, nil
+}
+
+// keyValue is a key value as the target read gives it back: a PostgreSQL
+// column that keeps a value read from text (a uuid) prints it its own way,
+// whatever the text written (verify.Column.Form).
+func (v *stepVerify) keyValue(table, col string, val any) any {
+	s, ok := val.(string)
+	if !ok || v.opts.Column == nil {
+		return val
+	}
+	i := slices.IndexFunc(v.cols[table], func(c decant.Column) bool { return c.Name == col })
+	if i < 0 {
+		return val
+	}
+	if vc := v.opts.Column(v.cols[table][i]); vc.Form != "" {
+		if k, _, err := verify.Canonical(vc, s, verify.Options{}); err == nil {
+			return k
+		}
+	}
+	return val
 }
 
 func keyString(key []any) string { return fmt.Sprintf("%#v", key) }

@@ -363,3 +363,40 @@ func TestVerifyFaults_ChildKeyOfAnotherType(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a uuid key the source writes in capitals or braces, which
+// PostgreSQL reads back in its own spelling, is neither missing nor extra.
+func TestVerifyFaults_UUIDKeySpelledOtherwise(t *testing.T) {
+	t.Parallel()
+	vt := verifyTargets[1] // postgres
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(
+		`{"id":"A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11","name":"a"}`+"\n"+
+			`{"id":"{b0eebc999c0b4ef8bb6d6bb9bd380a12}","name":"b"}`+"\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte("CREATE TABLE people (id uuid PRIMARY KEY, name text);"), 0o644))
+	url, db := vt.open(t, dir)
+	path := filepath.Join(dir, "decant.yaml")
+	must(t, os.WriteFile(path, []byte(fmt.Sprintf("version: 1\nconnections:\n  in: file:in.jsonl\n  target: %s\nsetup: [schema.sql]\nsteps:\n  - name: people\n    from: {connection: in, key: id}\n    key: id\n    to: {table: people}\n    map: {id: record.id, name: record.name}\n", url)), 0o644))
+	pl, err := plan.Load(path, plan.Options{Sources: connect.DefaultSources()})
+	must(t, err)
+	st, err := connect.Store(context.Background(), pl)
+	must(t, err)
+	t.Cleanup(func() { st.Close() })
+	cfg := engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}
+	_, err = engine.Run(context.Background(), cfg, nil)
+	must(t, err)
+	res, found := verifyWith(t, pl, st, engine.VerifyOptions{})
+	if s := res.Steps[0]; len(found) != 0 || !res.Clean || s.OK != 2 {
+		t.Fatalf("clean %v, counts %+v, findings %v; want clean, 2 ok", res.Clean, s.VerifyCounts, found)
+	}
+	alterTarget(t, verifyEnv{dir: dir, url: url, db: db, st: st}, "UPDATE people SET name = 'x' WHERE name = 'b'")
+	if _, found = verifyWith(t, pl, st, engine.VerifyOptions{}); len(found) != 1 || !strings.HasPrefix(found[0], "diff ") {
+		t.Errorf("findings %v; want one diff", found)
+	}
+	// The patch finds the record by the key as the target spells it.
+	pr, err := engine.Patch(context.Background(), cfg, engine.PatchOptions{All: true, Reason: "r"})
+	must(t, err)
+	if len(pr.Patched) != 1 || len(pr.Skipped) != 0 || !pr.Verify.Clean {
+		t.Errorf("patch of a uuid key: patched %+v, skipped %+v", pr.Patched, pr.Skipped)
+	}
+}
