@@ -21,9 +21,9 @@ import (
 
 // patchEnv is a migrated target of a plan written for a patch test.
 type patchEnv struct {
-	dir string
-	db  *sql.DB
-	cfg engine.Config
+	dir, url string
+	db       *sql.DB
+	cfg      engine.Config
 }
 
 // migratePatchPlan writes schema, input and a plan (its %s is the target
@@ -44,7 +44,7 @@ func migratePatchPlan(t *testing.T, vt verifyTarget, schema, input, planText str
 	cfg := engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}
 	_, err = engine.Run(context.Background(), cfg, nil)
 	must(t, err)
-	return patchEnv{dir: dir, db: db, cfg: cfg}
+	return patchEnv{dir: dir, url: url, db: db, cfg: cfg}
 }
 
 func (e patchEnv) exec(t *testing.T, qs ...string) {

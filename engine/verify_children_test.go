@@ -3,16 +3,11 @@ package engine_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
-	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/verify"
 )
 
@@ -51,20 +46,8 @@ const childInput = `{"id":1,"name":"a","tags":[{"t":"x","w":1},{"t":"y","w":2}]}
 // that collects findings on tags as "kind key rows".
 func migrateChildren(t *testing.T, vt verifyTarget) (verifyEnv, func() (*engine.VerifyResult, []string)) {
 	t.Helper()
-	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(childInput), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(childSchema), 0o644))
-	url, db := vt.open(t, dir)
-	path := filepath.Join(dir, "decant.yaml")
-	must(t, os.WriteFile(path, []byte(fmt.Sprintf(childPlan, url)), 0o644))
-	pl, err := plan.Load(path, plan.Options{Sources: connect.DefaultSources()})
-	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	t.Cleanup(func() { st.Close() })
-	cfg := engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}
-	_, err = engine.Run(context.Background(), cfg, nil)
-	must(t, err)
+	e := migratePatchPlan(t, vt, childSchema, childInput, childPlan)
+	cfg := e.cfg
 	run := func() (*engine.VerifyResult, []string) {
 		var found []string
 		res, err := engine.Verify(context.Background(), cfg, engine.VerifyOptions{
@@ -80,7 +63,7 @@ func migrateChildren(t *testing.T, vt verifyTarget) (verifyEnv, func() (*engine.
 		slices.Sort(found)
 		return res, found
 	}
-	return verifyEnv{dir: dir, url: url, db: db, st: st}, run
+	return verifyEnv{dir: e.dir, url: e.url, db: e.db, st: cfg.Store}, run
 }
 
 func tableResult(t *testing.T, res *engine.VerifyResult, table string) engine.VerifyTableResult {
