@@ -318,7 +318,7 @@ func (m *memDecoder) row(b []byte) (KeyedRow, error) {
 func (s *Sorter) finish(ctx context.Context) error {
 	if s.dir == "" {
 		slices.SortFunc(s.buf, compareEntries)
-		s.mem, s.buf = s.buf, nil
+		s.mem, s.buf, s.scratch = s.buf, nil, nil
 		return nil
 	}
 	if len(s.buf) > 0 {
@@ -326,7 +326,9 @@ func (s *Sorter) finish(ctx context.Context) error {
 			return err
 		}
 	}
-	s.buf = nil
+	// The runs hold every row now: let the buffer and its blocks go
+	// before the merge reads them back.
+	s.buf, s.blocks, s.scratch = nil, blocks{}, nil
 	for len(s.runs) > s.fanIn {
 		if err := s.mergePass(ctx); err != nil {
 			return err
