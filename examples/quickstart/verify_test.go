@@ -21,7 +21,8 @@ func TestQuickstart_Verify(t *testing.T) {
 		t.Fatalf("verify after the migration: want orders and its child table order_items checked and ok\n%s", out)
 	}
 	db := open(t, path)
-	for _, q := range []string{"UPDATE orders SET status = 'lost' WHERE id = 'ord-0001'", "DELETE FROM orders WHERE id = 'ord-0002'"} {
+	for _, q := range []string{"UPDATE orders SET status = 'lost' WHERE id = 'ord-0001'",
+		"DELETE FROM order_items WHERE order_id = 'ord-0002'", "DELETE FROM orders WHERE id = 'ord-0002'"} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
