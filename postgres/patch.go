@@ -350,6 +350,10 @@ func (s *Store) RevertPatch(ctx context.Context, id int64, opts decant.RevertOpt
 		out, err = s.revert(ctx, &tx{Tx: ptx, store: s}, id, opts)
 		return err
 	})
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23503" { // foreign_key_violation
+		err = fmt.Errorf("%w: rows of another table refer to the rows the revert would delete; it cannot leave them pointing at nothing", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("postgres: revert patch %d: %w", id, err)
 	}

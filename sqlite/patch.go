@@ -468,6 +468,9 @@ func (s *Store) RevertPatch(ctx context.Context, id int64, opts decant.RevertOpt
 	defer t.Rollback(ctx)
 	p, err := s.revert(ctx, t, id, opts)
 	if err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY constraint failed") {
+			err = fmt.Errorf("%w: rows of another table refer to the rows the revert would delete; it cannot leave them pointing at nothing", err)
+		}
 		return nil, fmt.Errorf("sqlite: revert patch %d: %w", id, err)
 	}
 	if err := t.Commit(ctx); err != nil {

@@ -184,6 +184,14 @@ func testPatchForeignKey(t *testing.T, e *env) {
 	if got := e.rows("SELECT count(*) FROM f_orders"); got != "0\n" {
 		t.Errorf("parent rows after the revert: %s", got)
 	}
+	// A row another table refers to cannot go: the revert says why.
+	ins = record(true)
+	ins.Tables = ins.Tables[:1]
+	e.apply(ins)
+	e.exec("INSERT INTO f_items VALUES (1, 'z')")
+	if _, err := e.revert(ins.ID, decant.RevertOptions{Force: true}); err == nil || !strings.Contains(err.Error(), "rows of another table refer to") {
+		t.Errorf("revert of a row others refer to = %v, want refused saying why", err)
+	}
 }
 
 // Ensure a revert of a patched row puts its values back in place: rows of
