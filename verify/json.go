@@ -8,7 +8,12 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -19,19 +24,33 @@ import (
 // is the document's text; a map or slice is a document pgx decoded. Text
 // that is not JSON differs from every document.
 func jsonValue(v any, o Options) (value, error) {
-	doc := v
-	if _, ok := v.(time.Time); ok {
+	switch t := v.(type) {
+	case time.Time:
 		return foreign(v), nil
+	case string:
+		return jsonText(t, o)
 	}
-	if s, ok := v.(string); ok {
-		d := json.NewDecoder(bytes.NewReader([]byte(s)))
-		d.UseNumber()
-		if err := d.Decode(&doc); err != nil {
-			return foreign(v), nil
-		}
-		if _, err := d.Token(); err != io.EOF {
-			return foreign(v), nil // trailing data after the document
-		}
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, v, o); err != nil {
+		return value{}, err
+	}
+	return value{text: buf.String()}, nil
+}
+
+// decodeJSON renders a document's text by decoding it with encoding/json
+// first. jsonText reads text itself, a token at a time, and leaves only
+// the documents it cannot render to this slower path: those with a number
+// whose exponent normalDecimal rejects, whose error must name the number
+// this path meets first.
+func decodeJSON(s string, o Options) (value, error) {
+	var doc any
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	if err := d.Decode(&doc); err != nil {
+		return foreign(s), nil
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return foreign(s), nil // trailing data after the document
 	}
 	var buf bytes.Buffer
 	if err := writeJSON(&buf, doc, o); err != nil {
@@ -93,19 +112,17 @@ func widen(v any) any {
 // writeObject writes an object with its keys in byte order. With
 // NormalizeUnicode, keys are normalized before they are sorted.
 func writeObject(w *bytes.Buffer, m map[string]any, o Options) error {
-	// Two keys may be one after normalization: visit them in order so the
-	// same one wins every time.
-	byKey := make(map[string]any, len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		nk := k
-		if o.NormalizeUnicode {
-			nk = norm.NFC.String(k)
+	byKey := m
+	if o.NormalizeUnicode {
+		// Two keys may be one after normalization: visit them in order so
+		// the same one wins every time.
+		byKey = make(map[string]any, len(m))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			byKey[norm.NFC.String(k)] = m[k]
 		}
-		byKey[nk] = m[k]
 	}
-	keys := slices.Sorted(maps.Keys(byKey))
 	w.WriteByte('{')
-	for i, k := range keys {
+	for i, k := range slices.Sorted(maps.Keys(byKey)) {
 		if i > 0 {
 			w.WriteByte(',')
 		}
@@ -125,8 +142,478 @@ func writeJSONString(w *bytes.Buffer, s string, o Options) {
 	if o.NormalizeUnicode {
 		s = norm.NFC.String(s)
 	}
-	e := json.NewEncoder(w)
-	e.SetEscapeHTML(false)
-	_ = e.Encode(s)         // a string always encodes
-	w.Truncate(w.Len() - 1) // Encode ends with a newline
+	w.Write(appendJSONString(w.AvailableBuffer(), s))
+}
+
+// appendJSONString appends s quoted exactly as encoding/json's Encoder
+// quotes it with SetEscapeHTML(false): the short escapes for quote,
+// backslash, \b, \f, \n, \r and \t, \u00XX for the other control bytes,
+// \u2028 and \u2029 escaped, and each invalid UTF-8 byte as \ufffd.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= ' ' && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// maxJSONDepth is how deeply encoding/json lets arrays and objects nest;
+// a deeper document is not JSON to it, so it is not JSON here either.
+const maxJSONDepth = 10000
+
+// canon renders a document's text canonically in one pass over its
+// tokens, without building the document: the bytes of each object member
+// are written as they are read, then the members are put in key order.
+type canon struct {
+	s       string
+	pos     int
+	o       Options
+	depth   int
+	buf     []byte
+	members []member // of the objects being read, innermost last
+	tmp     []byte   // a string with escapes, being decoded
+	slow    bool     // a number only decodeJSON can report
+}
+
+// member is one object member read: its key as decoded, the key under
+// the rules, and where its canonical value lies in buf.
+type member struct {
+	key, nkey  string
+	start, end int
+}
+
+var canons = sync.Pool{New: func() any { return new(canon) }}
+
+// jsonText renders a document's text exactly as decodeJSON does, byte for
+// byte, at a fraction of the cost.
+func jsonText(s string, o Options) (value, error) {
+	c := canons.Get().(*canon)
+	defer c.release()
+	*c = canon{s: s, o: o, buf: c.buf[:0], members: c.members[:0], tmp: c.tmp[:0]}
+	ok := c.value() && c.end()
+	if c.slow {
+		return decodeJSON(s, o)
+	}
+	if !ok {
+		return foreign(s), nil
+	}
+	if string(c.buf) == s { // already canonical: no copy
+		return value{text: s}, nil
+	}
+	return value{text: string(c.buf)}, nil
+}
+
+// release returns c to the pool, unless a huge document grew its buffers.
+func (c *canon) release() {
+	if cap(c.buf) > 1<<16 || cap(c.members) > 1<<10 {
+		return
+	}
+	c.s = ""
+	clear(c.members[:cap(c.members)]) // drop the keys, which point into s
+	canons.Put(c)
+}
+
+func (c *canon) skipSpace() {
+	for c.pos < len(c.s) {
+		switch c.s[c.pos] {
+		case ' ', '\t', '\n', '\r':
+			c.pos++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and returns the byte there, or 0 at the end.
+func (c *canon) next() byte {
+	c.skipSpace()
+	if c.pos >= len(c.s) {
+		return 0
+	}
+	return c.s[c.pos]
+}
+
+// end reports whether only white space follows the document.
+func (c *canon) end() bool {
+	c.skipSpace()
+	return c.pos == len(c.s)
+}
+
+// value reads one value and writes it canonically. False means the text
+// is not JSON, or, with c.slow, that decodeJSON must render it.
+func (c *canon) value() bool {
+	switch ch := c.next(); {
+	case ch == '{':
+		return c.object()
+	case ch == '[':
+		return c.array()
+	case ch == '"':
+		s, ok := c.str()
+		if ok {
+			c.buf = appendJSONString(c.buf, c.norm(s))
+		}
+		return ok
+	case ch == '-' || '0' <= ch && ch <= '9':
+		return c.number()
+	case ch == 't':
+		return c.literal("true")
+	case ch == 'f':
+		return c.literal("false")
+	case ch == 'n':
+		return c.literal("null")
+	}
+	return false
+}
+
+func (c *canon) literal(word string) bool {
+	if !strings.HasPrefix(c.s[c.pos:], word) {
+		return false
+	}
+	c.pos += len(word)
+	c.buf = append(c.buf, word...)
+	return true
+}
+
+// norm applies the rules to a string or key.
+func (c *canon) norm(s string) string {
+	if c.o.NormalizeUnicode {
+		return norm.NFC.String(s)
+	}
+	return s
+}
+
+func (c *canon) array() bool {
+	if c.depth++; c.depth > maxJSONDepth {
+		return false
+	}
+	c.pos++
+	c.buf = append(c.buf, '[')
+	if c.next() == ']' {
+		c.pos++
+		c.buf = append(c.buf, ']')
+		c.depth--
+		return true
+	}
+	for {
+		if !c.value() {
+			return false
+		}
+		switch c.next() {
+		case ',':
+			c.pos++
+			c.buf = append(c.buf, ',')
+			continue
+		case ']':
+			c.pos++
+			c.buf = append(c.buf, ']')
+			c.depth--
+			return true
+		}
+		return false
+	}
+}
+
+func (c *canon) object() bool {
+	if c.depth++; c.depth > maxJSONDepth {
+		return false
+	}
+	c.pos++
+	start, base := len(c.buf), len(c.members)
+	if c.next() == '}' {
+		c.pos++
+		c.buf = append(c.buf, '{', '}')
+		c.depth--
+		return true
+	}
+	for {
+		if c.next() != '"' {
+			return false
+		}
+		key, ok := c.str()
+		if !ok || c.next() != ':' {
+			return false
+		}
+		c.pos++
+		at := len(c.buf)
+		if !c.value() {
+			return false
+		}
+		c.members = append(c.members, member{key: key, nkey: c.norm(key), start: at, end: len(c.buf)})
+		switch c.next() {
+		case ',':
+			c.pos++
+			continue
+		case '}':
+			c.pos++
+			c.writeObject(start, base)
+			c.members = c.members[:base]
+			c.depth--
+			return true
+		}
+		return false
+	}
+}
+
+// writeObject replaces the member values written since start with the
+// object: members in key order, each key once. Decoding into a map keeps
+// the last of duplicate keys; with NormalizeUnicode, of the keys that
+// normalize to one, the greatest before normalization wins, as
+// writeObject's visit in key order makes it.
+func (c *canon) writeObject(start, base int) {
+	ms := c.members[base:]
+	slices.SortStableFunc(ms, func(a, b member) int {
+		if n := strings.Compare(a.nkey, b.nkey); n != 0 {
+			return n
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	mid := len(c.buf)
+	c.buf = append(c.buf, '{')
+	for i, m := range ms {
+		if i+1 < len(ms) && ms[i+1].nkey == m.nkey {
+			continue // a later member wins
+		}
+		if c.buf[len(c.buf)-1] != '{' {
+			c.buf = append(c.buf, ',')
+		}
+		c.buf = appendJSONString(c.buf, c.norm(m.nkey))
+		c.buf = append(c.buf, ':')
+		c.buf = append(c.buf, c.buf[m.start:m.end]...)
+	}
+	c.buf = append(c.buf, '}')
+	c.buf = c.buf[:start+copy(c.buf[start:], c.buf[mid:])]
+}
+
+// number reads a number and writes it as normalDecimal does.
+func (c *canon) number() bool {
+	s, i := c.s, c.pos
+	if s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && '1' <= s[i] && s[i] <= '9':
+		i = digits(s, i)
+	default:
+		return false
+	}
+	dot, exp := -1, false
+	if i < len(s) && s[i] == '.' {
+		dot, i = i, i+1
+		if i = digits(s, i); i == dot+1 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		exp, i = true, i+1
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		at := i
+		if i = digits(s, i); i == at {
+			return false
+		}
+	}
+	text, at := s[c.pos:i], c.pos
+	c.pos = i
+	if !exp && len(text) <= maxPlain/2 {
+		if dot >= 0 {
+			dot -= at
+		}
+		c.buf = appendPlainNumber(c.buf, text, dot)
+		return true
+	}
+	out, _, ok := normalDecimal(text)
+	if !ok {
+		c.slow = true
+		return false
+	}
+	c.buf = append(c.buf, out...)
+	return true
+}
+
+// appendPlainNumber appends a JSON number without exponent, whose '.' is
+// at dot (-1 without), as normalDecimal renders it: trailing fraction
+// zeros dropped, and zero without sign. Being short, it needs no
+// scientific form.
+func appendPlainNumber(dst []byte, text string, dot int) []byte {
+	whole, frac := text, ""
+	if dot >= 0 {
+		whole, frac = text[:dot], strings.TrimRight(text[dot+1:], "0")
+	}
+	if frac == "" && (whole == "0" || whole == "-0") {
+		return append(dst, '0')
+	}
+	dst = append(dst, whole...)
+	if frac != "" {
+		dst = append(append(dst, '.'), frac...)
+	}
+	return dst
+}
+
+// digits returns the index of the first byte from i on that is no digit.
+func digits(s string, i int) int {
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// str reads a string, its quote at c.pos, and returns it decoded as
+// encoding/json decodes it. Most strings have no escape and are valid
+// UTF-8: they are their own text, and cost nothing.
+func (c *canon) str() (string, bool) {
+	s := c.s
+	for i := c.pos + 1; i < len(s); {
+		b := s[i]
+		switch {
+		case b == '"':
+			out := s[c.pos+1 : i]
+			c.pos = i + 1
+			return out, true
+		case b == '\\' || b < ' ':
+			return c.escaped(i)
+		case b < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return c.escaped(i)
+			}
+			i += size
+		}
+	}
+	return "", false
+}
+
+// escaped decodes the rest of a string from i on as encoding/json does:
+// an invalid UTF-8 byte, and a \u escape of a lone surrogate, become
+// U+FFFD.
+func (c *canon) escaped(i int) (string, bool) {
+	s := c.s
+	b := append(c.tmp[:0], s[c.pos+1:i]...)
+	defer func() { c.tmp = b }()
+	for i < len(s) {
+		switch ch := s[i]; {
+		case ch == '"':
+			c.pos = i + 1
+			return string(b), true
+		case ch < ' ':
+			return "", false
+		case ch == '\\':
+			r, n := unescape(s, i)
+			if n == 0 {
+				return "", false
+			}
+			b, i = utf8.AppendRune(b, r), i+n
+		case ch < utf8.RuneSelf:
+			b, i = append(b, ch), i+1
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			b, i = utf8.AppendRune(b, r), i+size
+		}
+	}
+	return "", false
+}
+
+// unescape decodes the escape at s[i] and returns the rune and the bytes
+// it spans, 0 when it is not valid JSON.
+func unescape(s string, i int) (rune, int) {
+	if i+1 >= len(s) {
+		return 0, 0
+	}
+	switch e := s[i+1]; e {
+	case '"', '\\', '/':
+		return rune(e), 2
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+		r := hex4(s, i)
+		if r < 0 {
+			return 0, 0
+		}
+		if !utf16.IsSurrogate(r) {
+			return r, 6
+		}
+		if d := utf16.DecodeRune(r, hex4(s, i+6)); d != unicode.ReplacementChar {
+			return d, 12 // a valid pair
+		}
+		return unicode.ReplacementChar, 6
+	}
+	return 0, 0
+}
+
+// hex4 reads the escape \uXXXX at s[i], or returns -1.
+func hex4(s string, i int) rune {
+	if i+6 > len(s) || s[i] != '\\' || s[i+1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, h := range []byte(s[i+2 : i+6]) {
+		switch {
+		case '0' <= h && h <= '9':
+			h -= '0'
+		case 'a' <= h && h <= 'f':
+			h -= 'a' - 10
+		case 'A' <= h && h <= 'F':
+			h -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(h)
+	}
+	return r
 }
