@@ -342,27 +342,43 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 		return 0, fmt.Errorf("read source: %w", err)
 	}
 	defer rows.Close()
-	errCount := 0
-	for rows.Next(ctx) {
-		rec := rows.Record()
-		out, fail := m.Map(rec, v.cfg.Scope)
-		if fail != nil {
-			errCount++
-			continue
-		}
-		isErr := open[decant.LedgerKey(rec.Key, rec.Raw)]
-		if isErr {
-			errCount++
-		}
-		if err := v.add(out, isErr, v.live.sourceHash(rec)); err != nil {
-			return errCount, fmt.Errorf("%s: %w", rec.Where, err)
-		}
+	readCtx, cancel := context.WithCancel(ctx)
+	batches, wait := v.mapSource(readCtx, rows, m, open)
+	errCount, err := v.addBatches(batches)
+	cancel()
+	for range batches { // let the reader stop before rows closes
 	}
-	if err := rows.Err(); err != nil {
-		return errCount, fmt.Errorf("read source: %w", err)
+	rerr := wait()
+	if err != nil {
+		return errCount, err
+	}
+	if rerr != nil {
+		return errCount, fmt.Errorf("read source: %w", rerr)
 	}
 	if v.opts.afterExpect != nil {
 		return errCount, v.opts.afterExpect(ctx, v.step.Name)
+	}
+	return errCount, nil
+}
+
+// addBatches adds the mapped records to the sorters in source order and
+// returns how many are errors: they fail to map, or sit in the open errors.
+func (v *stepVerify) addBatches(batches <-chan *verifyBatch) (int, error) {
+	errCount := 0
+	for b := range batches {
+		<-b.mapped
+		for i, rec := range b.recs {
+			if b.fails[i] != nil {
+				errCount++
+				continue
+			}
+			if b.open[i] {
+				errCount++
+			}
+			if err := v.add(b.outs[i], b.open[i], b.hashes[i]); err != nil {
+				return errCount, fmt.Errorf("%s: %w", rec.Where, err)
+			}
+		}
 	}
 	return errCount, nil
 }
