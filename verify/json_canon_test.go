@@ -89,3 +89,92 @@ func BenchmarkJSONValue(b *testing.B) {
 		})
 	}
 }
+
+// Keys and scalars that meet in FuzzJSONCanonicalDocs: keys that are one
+// key once decoded (é escaped or not, two invalid bytes that are both
+// U+FFFD) or once normalized (é composed or not), and numbers that are one
+// number once canonical.
+var (
+	fuzzKeys    = []string{`"a"`, `"b"`, `""`, `"\u00e9"`, `"é"`, `"e\u0301"`, "\"e\u0301\"", "\"\xff\"", "\"\xfe\"", `"\ufffd"`, `"\ud800"`, `"Z"`, `"\u2028"`}
+	fuzzScalars = []string{`1`, `-0`, `1.50`, `1.5`, `15e-1`, `1e2`, `100`, `0.000`, `1e300000`, `true`, `false`, `null`, `"x"`, `"<&>"`, "\"e\u0301\"", `"\u00e9"`, `"\t\u0001\""`, "\"\x80\"", `123456789012345678901234567890.0`}
+	fuzzSpaces  = []string{``, ``, ` `, "\n\t\r "}
+)
+
+// fuzzDoc builds a valid document from the bytes of p, so that the
+// fuzzer spends its time on how documents render, not on whether they
+// parse.
+func fuzzDoc(p *[]byte, b *strings.Builder, depth int) {
+	next := func() int {
+		if len(*p) == 0 {
+			return 0
+		}
+		n := int((*p)[0])
+		*p = (*p)[1:]
+		return n
+	}
+	b.WriteString(fuzzSpaces[next()%len(fuzzSpaces)])
+	switch n := next(); {
+	case n%4 == 0 && depth < 6:
+		b.WriteByte('{')
+		for i := range next() % 5 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(fuzzKeys[next()%len(fuzzKeys)])
+			b.WriteString(fuzzSpaces[next()%len(fuzzSpaces)] + ":")
+			fuzzDoc(p, b, depth+1)
+		}
+		b.WriteByte('}')
+	case n%4 == 1 && depth < 6:
+		b.WriteByte('[')
+		for i := range next() % 4 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fuzzDoc(p, b, depth+1)
+		}
+		b.WriteByte(']')
+	default:
+		b.WriteString(fuzzScalars[next()%len(fuzzScalars)])
+	}
+	b.WriteString(fuzzSpaces[next()%len(fuzzSpaces)])
+}
+
+// FuzzJSONCanonicalDocs is FuzzJSONCanonical on valid documents built
+// from colliding keys and equal numbers, which arbitrary bytes seldom are.
+func FuzzJSONCanonicalDocs(f *testing.F) {
+	f.Add([]byte{0, 0, 4, 0, 3, 0, 0, 0, 0, 0, 4, 0, 0, 5, 0, 0, 0, 0})
+	f.Add([]byte{0, 0, 3, 0, 8, 0, 0, 0, 0, 9, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, p []byte) {
+		var b strings.Builder
+		fuzzDoc(&p, &b, 0)
+		checkJSONCanonical(t, b.String())
+	})
+}
+
+// TestJSONCanonicalText pins a few renderings by their text, so that the
+// reference and the new code cannot drift together.
+func TestJSONCanonicalText(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in, want  string
+		normalize bool
+	}{
+		{in: `{"b": 1, "a": [1.50, -0, 1e2, 0.010]}`, want: `{"a":[1.5,0,100,0.01],"b":1}`},
+		{in: `{"a":1,"a":{"x":2}}`, want: `{"a":{"x":2}}`},
+		{in: `"<\u2028\u00e9\ud800\/>"`, want: `"<\u2028é` + "\ufffd" + `/>"`},
+		{in: "\"\xff\"", want: "\"\ufffd\""}, // decoding made it U+FFFD
+		{in: "{\"\u00e9\":1,\"e\u0301\":2}", want: `{"e` + "\u0301" + `":2,"é":1}`},
+		{in: "{\"\u00e9\":1,\"e\u0301\":2}", want: `{"é":1}`, normalize: true},
+		{in: `{"a":1} x`, want: "text:" + quote(`{"a":1} x`)},
+	} {
+		got, err := jsonValue(c.in, Options{NormalizeUnicode: c.normalize})
+		if err != nil || got.text != c.want {
+			t.Errorf("jsonValue(%q, normalize %t) = %q, %v; want %q", c.in, c.normalize, got.text, err, c.want)
+		}
+	}
+	_, err := jsonValue(`[1e300000]`, Options{})
+	if err == nil || !strings.Contains(err.Error(), `"1e300000"`) {
+		t.Errorf("jsonValue([1e300000]) error = %v; want one naming the number", err)
+	}
+}
