@@ -513,10 +513,13 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 		return tr, fmt.Errorf("read table %s: %w", table, err)
 	}
 	defer rows.Close()
-	actual := &skipRows{TargetRows: rows, skip: v.skip[table]}
+	actual := prefetch[decant.TargetRow](ctx, &skipRows{TargetRows: rows, skip: v.skip[table]})
+	defer actual.stop()
+	sorted := prefetch[verify.KeyedRow](ctx, &afterRows{ExpectedRows: v.sorters[table], after: after})
+	defer sorted.stop()
 	ch := v.newChunker(table, v.opts.ChunkKeys, after, stored.VerifyCounts)
 	ch.unmapped = tr.Unmapped
-	expected := &lastWins{src: &afterRows{ExpectedRows: v.sorters[table], after: after}, seen: ch.seen}
+	expected := &lastWins{src: sorted, seen: ch.seen}
 	if _, err := mg.Merge(ctx, expected, actual, func(f verify.Finding) error { return ch.take(ctx, f) }); err != nil {
 		return tr, fmt.Errorf("table %s: %w", table, err)
 	}
