@@ -30,7 +30,7 @@ type verifyBatch struct {
 // verifyBatchSize is how many records a verify maps as one piece of work:
 // big enough that handing it over costs little, small enough that the
 // batches in flight hold little memory.
-const verifyBatchSize = 512
+const verifyBatchSize = 256
 
 // mapSource reads rows on one goroutine and maps its records on workers
 // (m and clones of it), and returns the batches in source order, each to
@@ -39,7 +39,7 @@ const verifyBatchSize = 512
 // stopped. Cancelling ctx stops them early; the caller drains the channel.
 func (v *stepVerify) mapSource(ctx context.Context, rows decant.Rows, m *transform.Mapper, open map[string]bool) (<-chan *verifyBatch, func() error) {
 	workers := max(1, v.cfg.MapWorkers)
-	ordered := make(chan *verifyBatch, workers+1)
+	ordered := make(chan *verifyBatch, workers)
 	work := make(chan *verifyBatch, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
