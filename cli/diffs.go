@@ -111,7 +111,7 @@ func printFindings(w io.Writer, found []decant.Finding) {
 	fmt.Fprintln(tw, "STEP\tTABLE\tKEY\tKIND\tFOUND")
 	for _, f := range found {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Step, f.Table, f.Key, f.Kind, f.FoundAt.Local().Format("2006-01-02 15:04:05"))
-		if len(f.Columns) == 0 && f.Reason != "" {
+		if f.Kind == decant.FindingPending && f.Reason != "" {
 			fmt.Fprintf(tw, "\t\t  %s\n", f.Reason) // why a key is pending
 		}
 		for _, c := range f.Columns {

@@ -34,6 +34,11 @@ type liveCheck struct {
 	// from a difference.
 	hashing bool
 	h       hasher
+	// st and checkpoint tell whether a run is writing this step: the
+	// lease covers the whole scope, and a run of other steps, or one that
+	// has caught up, will not write the keys this step lacks.
+	st         decant.Store
+	checkpoint string
 }
 
 // sourceHashValue is the name, which no column can have, under which an
@@ -68,8 +73,27 @@ func (v *stepVerify) startLive(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	v.live = &liveCheck{fs: fs, sr: sr, scope: v.cfg.Scope, step: v.step.Name, since: l.Now, hashing: l.Held()}
+	cp, err := v.cfg.Store.Checkpoint(ctx, v.cfg.Scope, v.step.Name)
+	if err != nil {
+		return err
+	}
+	v.live = &liveCheck{fs: fs, sr: sr, scope: v.cfg.Scope, step: v.step.Name, since: l.Now, hashing: l.Held(),
+		st: v.cfg.Store, checkpoint: string(cp)}
 	return nil
+}
+
+// writing reports whether a run holds the scope and has moved this step's
+// checkpoint since the verify started: only then may a key the target
+// lacks, or a source change it does not have, be on its way.
+func (l *liveCheck) writing(ctx context.Context, lease decant.Live) (bool, error) {
+	if !lease.Held() {
+		return false, nil
+	}
+	cp, err := l.st.Checkpoint(ctx, l.scope, l.step)
+	if err != nil {
+		return false, err
+	}
+	return string(cp) != l.checkpoint, nil
 }
 
 // classify turns pending the findings a live migration explains, moving
@@ -102,16 +126,23 @@ func (l *liveCheck) classify(ctx context.Context, found []pendingFinding, n *Ver
 	for _, r := range rows {
 		ledger[r.Key] = r
 	}
-	var lease *decant.Live
+	// The store's clock now bounds the write times: a ledger row stamped
+	// later (a writer's clock running ahead) is no evidence of a live
+	// write, and its key stays a difference.
+	lease, err := l.fs.Live(ctx, l.scope)
+	if err != nil {
+		return err
+	}
+	var moving *bool
 	held := func() (bool, error) {
-		if lease == nil {
-			live, err := l.fs.Live(ctx, l.scope)
+		if moving == nil {
+			w, err := l.writing(ctx, lease)
 			if err != nil {
 				return false, err
 			}
-			lease = &live
+			moving = &w
 		}
-		return lease.Held(), nil
+		return *moving, nil
 	}
 	for i := range found {
 		f := &found[i]
@@ -124,7 +155,7 @@ func (l *liveCheck) classify(ctx context.Context, found []pendingFinding, n *Ver
 			}
 		}
 		switch {
-		case inLedger && !row.Updated.Before(l.since):
+		case inLedger && !row.Updated.Before(l.since) && !row.Updated.After(lease.Now):
 			f.why = fmt.Sprintf("%s when compared, but decant wrote the key at %s, after this verify started reading the source (%s): verify again once the migration is done",
 				f.Kind, row.Updated.UTC().Format(time.RFC3339Nano), l.since.UTC().Format(time.RFC3339Nano))
 		case lagging:

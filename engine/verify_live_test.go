@@ -53,7 +53,8 @@ func TestVerify_LiveMigrationGivesPending(t *testing.T) {
 					Tables: []decant.TableRows{{Table: "items", Columns: []string{"id", "n", "label"}, Key: []string{"id"},
 						Rows: [][]any{{"k01", int64(77), "v1"}, {"k99", int64(1), "new"}}}},
 					Ledger: []decant.LedgerEntry{{Key: "k01", SourceHash: "s", TargetHash: "t", Status: decant.StatusOK},
-						{Key: "k99", SourceHash: "s", TargetHash: "t", Status: decant.StatusOK}}}
+						{Key: "k99", SourceHash: "s", TargetHash: "t", Status: decant.StatusOK}},
+					Checkpoint: decant.Position(`{"offset":99999,"line":99}`)}
 				tx, err := e.st.Begin(ctx)
 				if err != nil {
 					return err
@@ -103,6 +104,50 @@ func TestVerify_LiveMigrationGivesPending(t *testing.T) {
 			slices.Sort(seen)
 			if want := []string{"diff k01", "diff k02", "diff k05", "extra k99", "missing k11"}; !slices.Equal(seen, want) || res.Clean || res.Steps[0].Pending != 0 {
 				t.Errorf("after the migration: findings %v, clean %v, pending %d; want %v, not clean", seen, res.Clean, res.Steps[0].Pending, want)
+			}
+		})
+	}
+}
+
+// Ensure a lease alone hides nothing: a run that holds the scope but does
+// not move this step's checkpoint (it runs other steps, or has caught up)
+// will not write what the step lacks, so a missing key and a changed
+// source record stay differences; and a ledger row stamped after the
+// store's clock (a writer's clock running ahead) is no live write.
+func TestVerify_LeaseAloneHidesNothing(t *testing.T) {
+	t.Parallel()
+	future := map[string]string{
+		"sqlite":   "UPDATE decant_ledger SET updated = '2099-01-01T00:00:00.000000000Z' WHERE key = 'k03'",
+		"postgres": "UPDATE decant_ledger SET updated = '2099-01-01T00:00:00Z' WHERE key = 'k03'",
+	}
+	for _, vt := range verifyTargets {
+		t.Run(vt.name, func(t *testing.T) {
+			t.Parallel()
+			e := migrateForVerify(t, vt)
+			in := filepath.Join(e.dir, "in.jsonl")
+			b, err := os.ReadFile(in)
+			must(t, err)
+			src := strings.Replace(string(b), `"label":"v2"`, `"label":"v2 changed"`, 1) +
+				`{"id":"k11","n":11,"label":"v11","code":"ab","amount":"1.5","at":"2024-01-01T10:00:00Z"}` + "\n"
+			must(t, os.WriteFile(in, []byte(src), 0o644))
+			for _, q := range []string{"UPDATE items SET n = 33 WHERE id = 'k03'", future[vt.name]} {
+				_, err := e.db.Exec(q)
+				must(t, err)
+			}
+			leaser, err := decant.Require[decant.Leaser](e.st, "hold the lease")
+			must(t, err)
+			must(t, leaser.AcquireLease(context.Background(), decant.DefaultScope, decant.Holder{Host: "elsewhere", PID: 42, ID: "other"}, time.Minute))
+			pl := loadVerifyPlan(t, e.dir, e.url, "record.label")
+			var seen []string
+			res, err := engine.Verify(context.Background(), engine.Config{Plan: pl, Store: e.st, Sources: connect.Sources(pl)},
+				engine.VerifyOptions{Finding: func(_, _ string, f verify.Finding) error {
+					seen = append(seen, string(f.Kind)+" "+f.Key[0].(string))
+					return nil
+				}})
+			must(t, err)
+			slices.Sort(seen)
+			if want := []string{"diff k02", "diff k03", "missing k11"}; !slices.Equal(seen, want) || res.Clean || res.Steps[0].Pending != 0 {
+				t.Errorf("findings %v, clean %v, pending %d; want %v, not clean", seen, res.Clean, res.Steps[0].Pending, want)
 			}
 		})
 	}
