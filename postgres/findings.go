@@ -28,16 +28,24 @@ AND ($3 = '' OR key >= $3) AND ($4 = '' OR key <= $4)`
 // bound: a condition that is true for an empty bound, ORed with the range,
 // would keep a generic plan of the prepared statement off the index. The
 // prefix conditions let the index on left(sort_key, 600) find the range;
-// the others make it exact.
+// the others make it exact. Findings stored before version 6 have no order
+// key (''): only the range that runs to the table's end takes them, so a
+// verify stopped half way drops none of them outside what it re-examined.
 func deleteTableFindingsSQL(after, until string) string {
 	q := "DELETE FROM decant_diffs WHERE scope = $1 AND step = $2 AND table_name = $3"
-	if after != "" {
+	switch {
+	case after != "" && until == "":
+		q += " AND (left(sort_key, 600) >= left($4, 600) AND sort_key > $4 OR sort_key = '')"
+	case after != "":
 		q += " AND left(sort_key, 600) >= left($4, 600) AND sort_key > $4"
-	} else {
+	default:
 		q += " AND $4 = ''"
 	}
 	if until != "" {
 		q += " AND left(sort_key, 600) <= left($5, 600) AND sort_key <= $5"
+		if after == "" {
+			q += " AND sort_key <> ''"
+		}
 	} else {
 		q += " AND $5 = ''"
 	}

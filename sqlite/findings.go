@@ -23,16 +23,25 @@ AND (?3 = '' OR key >= ?3) AND (?4 = '' OR key <= ?4)`
 
 // deleteTableFindingsSQL deletes one table's findings in an order range,
 // after ?4 and up to ?5, leaving out the condition of an empty (open)
-// bound so that the index on sort_key bounds the scan.
+// bound so that the index on sort_key bounds the scan. Findings stored
+// before version 6 have no order key (''): only the range that runs to the
+// table's end takes them, so a verify stopped half way drops none of them
+// outside what it re-examined.
 func deleteTableFindingsSQL(after, until string) string {
 	q := "DELETE FROM decant_diffs WHERE scope = ?1 AND step = ?2 AND table_name = ?3"
-	if after != "" {
+	switch {
+	case after != "" && until == "":
+		q += " AND (sort_key > ?4 OR sort_key = '')"
+	case after != "":
 		q += " AND sort_key > ?4"
-	} else {
+	default:
 		q += " AND ?4 = ''"
 	}
 	if until != "" {
 		q += " AND sort_key <= ?5"
+		if after == "" {
+			q += " AND sort_key <> ''"
+		}
 	} else {
 		q += " AND ?5 = ''"
 	}

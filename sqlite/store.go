@@ -154,28 +154,9 @@ var migrations = []string{
 	 CREATE INDEX IF NOT EXISTS decant_patches_key ON decant_patches (scope, step, key)`,
 	// 6: findings keep their key's order key, and verify runs their
 	// progress, so a verify stores findings by key range and resumes
-	// (postgres/migration/006_verify_progress.sql). decant_diffs is
-	// rebuilt rather than altered: SQLite has no ADD COLUMN IF NOT EXISTS,
-	// and the copy works whatever columns the table has since version 4.
-	`DROP TABLE IF EXISTS decant_diffs_v6;
-	 CREATE TABLE decant_diffs_v6 (
-	     scope      TEXT NOT NULL,
-	     step       TEXT NOT NULL,
-	     table_name TEXT NOT NULL,
-	     key        TEXT NOT NULL,
-	     kind       TEXT NOT NULL,
-	     columns    TEXT NOT NULL DEFAULT '[]',
-	     rule       TEXT NOT NULL DEFAULT '',
-	     reason     TEXT NOT NULL DEFAULT '',
-	     run        TEXT NOT NULL DEFAULT '',
-	     found_at   TEXT NOT NULL,
-	     sort_key   TEXT NOT NULL DEFAULT '',
-	     PRIMARY KEY (scope, step, table_name, key)
-	 );
-	 INSERT INTO decant_diffs_v6 (scope, step, table_name, key, kind, columns, rule, reason, run, found_at)
-	     SELECT scope, step, table_name, key, kind, columns, rule, reason, run, found_at FROM decant_diffs;
-	 DROP TABLE decant_diffs;
-	 ALTER TABLE decant_diffs_v6 RENAME TO decant_diffs;
+	// (postgres/migration/006_verify_progress.sql). The column is added,
+	// not the table rebuilt, so views and indexes on it stay.
+	`ALTER TABLE decant_diffs ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';
 	 CREATE INDEX IF NOT EXISTS decant_diffs_order ON decant_diffs (scope, step, table_name, sort_key);
 	 CREATE TABLE IF NOT EXISTS decant_verify_runs (
 	     scope   TEXT NOT NULL,

@@ -391,6 +391,7 @@ func testPatchesFromVersion4(t *testing.T, e *env) {
 	if got, err := pf.Patches(e.ctx, decant.PatchFilter{}); err != nil || len(got) != 0 {
 		t.Errorf("Patches on a database decant never wrote = %v, %v; want none", got, err)
 	}
+	e.dropVersion6()
 	e.exec("DROP TABLE decant_patches")
 	e.exec("UPDATE decant_schema SET version = 4")
 	if got := e.patches(decant.PatchFilter{}); len(got) != 0 {

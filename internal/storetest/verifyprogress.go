@@ -12,6 +12,14 @@ import (
 
 func order(key ...any) string { return decant.FindingOrder(key) }
 
+// dropVersion6 takes the state tables back to version 5.
+func (e *env) dropVersion6() {
+	e.exec("DROP TABLE decant_verify_runs")
+	e.exec("DROP TABLE decant_verify_progress")
+	e.exec("DROP INDEX decant_diffs_order")
+	e.exec("ALTER TABLE decant_diffs DROP COLUMN sort_key")
+}
+
 // Ensure a range replacement of one table goes by key order, not by the
 // key's text: integer keys 9 and 10 sit in two ranges, replacing the range
 // of 10 leaves 9's finding (bytewise "10" < "9", so a text range would
@@ -241,11 +249,10 @@ func testVerifyLive(t *testing.T, e *env) {
 // of their table replaces them.
 func testVerifyProgressFromVersion5(t *testing.T, e *env) {
 	e.replace(decant.FindingRun{Scope: "s", Step: "a", Run: "old"}, found("t", "10:diff"), found("t", "9:missing"), found("u", "1:extra"))
-	e.exec("DROP TABLE decant_verify_runs")
-	e.exec("DROP TABLE decant_verify_progress")
-	e.exec("DROP INDEX decant_diffs_order")
-	e.exec("ALTER TABLE decant_diffs DROP COLUMN sort_key")
+	e.dropVersion6()
 	e.exec("UPDATE decant_schema SET version = 5")
+	// A view of the user's on decant_diffs survives the upgrade.
+	e.exec("CREATE VIEW open_diffs AS SELECT scope, key FROM decant_diffs")
 	if got := e.runs("s"); len(got) != 0 {
 		t.Errorf("VerifyRuns on version 5 tables = %+v", got)
 	}
@@ -261,13 +268,22 @@ func testVerifyProgressFromVersion5(t *testing.T, e *env) {
 	if got := e.rows("SELECT version FROM decant_schema"); got != "6\n" {
 		t.Errorf("decant_schema = %q after Init, want 6", got)
 	}
+	if got := e.rows("SELECT count(*) FROM open_diffs"); got != "3\n" {
+		t.Errorf("the user's view after the upgrade counts %q, want 3", got)
+	}
 	if got := findingLines(e.findings(decant.FindingFilter{})); got != "s/a t 10:diff\ns/a t 9:missing\ns/a u 1:extra\n" {
 		t.Errorf("findings after the upgrade:\n%s", got)
 	}
-	// The first range of table t (After open) takes its old findings; u's stay.
+	// A range that stops before the table's end leaves the old findings
+	// (they have no order key: whether they lie in it is unknown); the
+	// range that runs to the end takes them; u's stay.
 	e.replace(decant.FindingRun{Scope: "s", Step: "a", Run: "new", Table: "t", Until: order(int64(9))}, intFinding("t", 9, "diff"))
-	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 9:diff\ns/a u 1:extra\n"; got != want {
+	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 10:diff\ns/a t 9:diff\ns/a u 1:extra\n"; got != want {
 		t.Errorf("findings after the first range of t:\n%s\nwant\n%s", got, want)
+	}
+	e.replace(decant.FindingRun{Scope: "s", Step: "a", Run: "new", Table: "t", After: order(int64(9))})
+	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 9:diff\ns/a u 1:extra\n"; got != want {
+		t.Errorf("findings after the last range of t:\n%s\nwant\n%s", got, want)
 	}
 	if err := e.findingStore().StartVerify(e.ctx, decant.VerifyRun{Scope: "s", Run: "new"}); err != nil {
 		t.Errorf("StartVerify after the upgrade: %v", err)

@@ -2,8 +2,8 @@
 -- resume. decant_diffs.sort_key is the key's order key
 -- (decant.FindingOrder), whose bytewise order is the key order verify
 -- merges in, so that a range of integer keys 9..10 holds 9 and 10; findings
--- stored before have '' and are replaced by the first range of their
--- table. The index is on a prefix of it, which keeps each entry far below
+-- stored before have '' and are replaced only by a range that runs to the
+-- end of their table. The index is on a prefix of it, which keeps each entry far below
 -- the btree's limit; the range query filters on the whole key too.
 -- decant_verify_runs keeps each verify run, decant_verify_progress how far
 -- it got per step and table (last_key, done, the counts so far as JSON).
