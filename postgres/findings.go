@@ -29,7 +29,7 @@ AND ($3 = '' OR key >= $3) AND ($4 = '' OR key <= $4)`
 // would keep a generic plan of the prepared statement off the index. The
 // prefix conditions let the index on left(sort_key, 600) find the range;
 // the others make it exact. Findings stored before version 6 have no order
-// key (''): only the range that runs to the table's end takes them, so a
+// key (”): only the range that runs to the table's end takes them, so a
 // verify stopped half way drops none of them outside what it re-examined.
 func deleteTableFindingsSQL(after, until string) string {
 	q := "DELETE FROM decant_diffs WHERE scope = $1 AND step = $2 AND table_name = $3"

@@ -24,7 +24,7 @@ AND (?3 = '' OR key >= ?3) AND (?4 = '' OR key <= ?4)`
 // deleteTableFindingsSQL deletes one table's findings in an order range,
 // after ?4 and up to ?5, leaving out the condition of an empty (open)
 // bound so that the index on sort_key bounds the scan. Findings stored
-// before version 6 have no order key (''): only the range that runs to the
+// before version 6 have no order key (”): only the range that runs to the
 // table's end takes them, so a verify stopped half way drops none of them
 // outside what it re-examined.
 func deleteTableFindingsSQL(after, until string) string {
