@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -75,7 +78,11 @@ patch could not run.`,
 			if err := validate(o); err != nil {
 				return err
 			}
-			_, err := RunPatch(cmd.Context(), *o, cmd.OutOrStdout())
+			// A signal stops the patch between two records: each record
+			// is patched whole, with its patch record, or not at all.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			_, err := RunPatch(ctx, *o, cmd.OutOrStdout())
 			return err
 		},
 	}

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -74,7 +77,11 @@ remains, 2 when the verification could not run.`,
 			if err := validate(o); err != nil {
 				return err
 			}
-			_, err := RunVerify(cmd.Context(), *o, cmd.OutOrStdout())
+			// A signal stops the verify between two rows: the findings of
+			// the ranges done stay stored, and --resume continues it.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			_, err := RunVerify(ctx, *o, cmd.OutOrStdout())
 			return err
 		},
 	}
