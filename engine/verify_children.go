@@ -146,7 +146,11 @@ func (v *stepVerify) compareChild(ctx context.Context, c transform.ChildTable) (
 	defer rows.Close()
 	// A marker row (no values) starts a record's rows over: the last
 	// record of a parent wins, as in the target.
-	exp := &childGroups[verify.KeyedRow]{src: v.sorters[c.Table],
+	sorted := prefetch[verify.KeyedRow](ctx, v.sorters[c.Table])
+	defer sorted.stop()
+	target := prefetch[decant.TargetRow](ctx, &skipRows{TargetRows: rows, skip: v.skip[c.Table]})
+	defer target.stop()
+	exp := &childGroups[verify.KeyedRow]{src: sorted,
 		key: func(r verify.KeyedRow) []any { return r.Key },
 		add: func(g *childGroup, r verify.KeyedRow) error {
 			if len(r.Values) == 0 {
@@ -155,7 +159,7 @@ func (v *stepVerify) compareChild(ctx context.Context, c transform.ChildTable) (
 			}
 			return g.render(render, func(_ int, col string) any { return r.Values[col] })
 		}}
-	act := &childGroups[decant.TargetRow]{src: &skipRows{TargetRows: rows, skip: v.skip[c.Table]},
+	act := &childGroups[decant.TargetRow]{src: target,
 		key: func(r decant.TargetRow) []any { return r.Key },
 		add: func(g *childGroup, r decant.TargetRow) error {
 			return g.render(render, func(i int, _ string) any { return r.Values[i] })
