@@ -352,7 +352,9 @@ type FindingStore interface {
 	// the range, is refused, and nothing is written. With run.Progress,
 	// the progress row is saved in the same transaction.
 	ReplaceFindings(ctx context.Context, run FindingRun, findings []Finding) error
-	// Findings lists stored findings, ordered by scope, step, table and key.
+	// Findings lists stored findings, ordered by scope, step, table and key
+	// order ([FindingOrder]: 9 before 10), then key text for findings stored
+	// without one.
 	// Like [StateReader] it writes nothing: a database without decant's
 	// tables, or with state tables older than version 4, has none.
 	Findings(ctx context.Context, f FindingFilter) ([]Finding, error)

@@ -219,14 +219,18 @@ type verifyTableJSON struct {
 }
 
 type verifyJSON struct {
-	Clean bool             `json:"clean"`
-	Steps []verifyStepJSON `json:"steps"`
+	Clean bool `json:"clean"`
+	// Run names the verify run whose findings were kept, "" for a
+	// --missing-only verify; Resumed says it continued an unfinished one.
+	Run     string           `json:"run"`
+	Resumed bool             `json:"resumed"`
+	Steps   []verifyStepJSON `json:"steps"`
 }
 
 // jsonVerify is the contract of docs/commands.md, kept apart from the
 // engine's types so that a field added there does not change it.
 func jsonVerify(r *engine.VerifyResult) verifyJSON {
-	out := verifyJSON{Clean: r.Clean, Steps: []verifyStepJSON{}}
+	out := verifyJSON{Clean: r.Clean, Run: r.Run, Resumed: r.Resumed, Steps: []verifyStepJSON{}}
 	for _, s := range r.Steps {
 		js := verifyStepJSON{Scope: s.Scope, Step: s.Step, Checked: s.Checked, OK: s.OK, Missing: s.Missing,
 			Extra: s.Extra, Diffs: s.Diffs, Changes: s.Changes, Errors: s.Errors, Duplicates: s.Duplicates,

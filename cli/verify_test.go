@@ -147,8 +147,12 @@ func TestVerifyJSONContract(t *testing.T) {
 	r := mustRun(t, "verify", "--json", "-c", s.plan)
 	var doc map[string]json.RawMessage
 	decodeJSON(t, r, &doc)
-	if got := slices.Sorted(maps.Keys(doc)); !slices.Equal(got, []string{"clean", "steps"}) {
-		t.Errorf("top-level keys %v, want [clean steps]", got)
+	if got := slices.Sorted(maps.Keys(doc)); !slices.Equal(got, []string{"clean", "resumed", "run", "steps"}) {
+		t.Errorf("top-level keys %v, want [clean resumed run steps]", got)
+	}
+	var run string
+	if err := json.Unmarshal(doc["run"], &run); err != nil || run == "" || string(doc["resumed"]) != "false" {
+		t.Errorf("run = %s, resumed = %s; want the run's name and false", doc["run"], doc["resumed"])
 	}
 	var clean bool
 	if err := json.Unmarshal(doc["clean"], &clean); err != nil || !clean {

@@ -125,7 +125,11 @@ func (s *Store) Findings(ctx context.Context, f decant.FindingFilter) ([]decant.
 	if len(where) > 0 {
 		sql += " WHERE " + strings.Join(where, " AND ")
 	}
-	sql += " ORDER BY scope, step, table_name, key"
+	order := "sort_key, key" // key order (version 6 keeps it), then key text
+	if v, err := s.stateVersion(ctx); err == nil && v < 6 {
+		order = "key"
+	}
+	sql += " ORDER BY scope, step, table_name, " + order
 	if f.Limit > 0 {
 		sql += " LIMIT " + strconv.Itoa(f.Limit)
 	}

@@ -108,6 +108,15 @@ func insertFindings(ctx context.Context, tx *sql.Tx, run decant.FindingRun, find
 	return nil
 }
 
+// findingOrder orders a table's findings by key order (version 6 keeps
+// it), then key text.
+func findingOrder(version int) string {
+	if version < 6 {
+		return "key"
+	}
+	return "sort_key, key"
+}
+
 // Findings lists stored findings. Tables older than version 4 have none.
 func (s *Store) Findings(ctx context.Context, f decant.FindingFilter) ([]decant.Finding, error) {
 	v, err := s.stateVersion(ctx)
@@ -128,7 +137,7 @@ func (s *Store) Findings(ctx context.Context, f decant.FindingFilter) ([]decant.
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY scope, step, table_name, key"
+	query += " ORDER BY scope, step, table_name, " + findingOrder(v)
 	if f.Limit > 0 {
 		query += " LIMIT " + strconv.Itoa(f.Limit)
 	}

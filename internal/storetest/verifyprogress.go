@@ -39,15 +39,15 @@ func testFindingsOrderRange(t *testing.T, e *env) {
 	e.replace(decant.FindingRun{Scope: "s", Step: "a", Run: "r", Table: "u"}, decant.Finding{Table: "u", Key: "10", Kind: "diff", Order: order(int64(10))})
 	run(nil, int64(9), intFinding("t", 8, "diff"), intFinding("t", 9, "missing"))
 	run(int64(9), nil, intFinding("t", 10, "extra"), intFinding("t", 100, "diff"))
-	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 10:extra\ns/a t 100:diff\ns/a t 8:diff\ns/a t 9:missing\ns/a u 10:diff\n"; got != want {
+	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 8:diff\ns/a t 9:missing\ns/a t 10:extra\ns/a t 100:diff\ns/a u 10:diff\n"; got != want {
 		t.Fatalf("findings of two ranges:\n%s\nwant\n%s", got, want)
 	}
 	run(int64(9), int64(10)) // 10 is ok now: 9 and 100 stay
-	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 100:diff\ns/a t 8:diff\ns/a t 9:missing\ns/a u 10:diff\n"; got != want {
+	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 8:diff\ns/a t 9:missing\ns/a t 100:diff\ns/a u 10:diff\n"; got != want {
 		t.Errorf("findings after (9, 10] clean:\n%s\nwant\n%s", got, want)
 	}
 	run(int64(8), int64(9), intFinding("t", 9, "diff")) // 8 is outside, 9 is replaced
-	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 100:diff\ns/a t 8:diff\ns/a t 9:diff\ns/a u 10:diff\n"; got != want {
+	if got, want := findingLines(e.findings(decant.FindingFilter{})), "s/a t 8:diff\ns/a t 9:diff\ns/a t 100:diff\ns/a u 10:diff\n"; got != want {
 		t.Errorf("findings after (8, 9] again:\n%s\nwant\n%s", got, want)
 	}
 	run(nil, nil)
