@@ -55,8 +55,9 @@ type Config struct {
 	// QueueDepth is how many batches may wait between stages. Default 2.
 	QueueDepth int
 	// MapWorkers is how many goroutines map (decode, evaluate, coerce and
-	// hash) the records of a batch. Default GOMAXPROCS. Custom expression
-	// functions must then be safe for concurrent use.
+	// hash) the records of a batch, in a run and in a verify or patch.
+	// Default GOMAXPROCS. Custom expression functions must then be safe
+	// for concurrent use.
 	MapWorkers int
 	// Progress receives events; nil discards them.
 	Progress Progress

@@ -242,7 +242,7 @@ func TestVerify_ResumeAfterKill(t *testing.T) {
 			}
 			// Ranges up to 9 are stored: 3's finding is gone, 9's kept; the
 			// range of 10 was not stored, so 25's old finding is still there.
-			if got, want := e.stored(t), []string{"nums nums 10 diff v=n10/x", "nums nums 25 diff v=n25/x", "nums nums 9 diff v=n9/x"}; !slices.Equal(got, want) {
+			if got, want := e.stored(t), []string{"nums nums 9 diff v=n9/x", "nums nums 10 diff v=n10/x", "nums nums 25 diff v=n25/x"}; !slices.Equal(got, want) {
 				t.Errorf("findings after the kill:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 
@@ -264,7 +264,7 @@ func TestVerify_ResumeAfterKill(t *testing.T) {
 			if got := e.reads.Load(); got != 30+10 {
 				t.Errorf("an uninterrupted verify read %d target rows, want 40", got)
 			}
-			want := []string{"nums nums 10 diff v=n10/x", "nums nums 14 missing ", "nums nums 40 extra ", "nums nums 9 diff v=n9/x"}
+			want := []string{"nums nums 9 diff v=n9/x", "nums nums 10 diff v=n10/x", "nums nums 14 missing ", "nums nums 40 extra "}
 			if got := e.stored(t); !slices.Equal(got, want) || !slices.Equal(resumed, want) {
 				t.Errorf("findings: resumed\n%s\nuninterrupted\n%s\nwant\n%s", strings.Join(resumed, "\n"), strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
