@@ -28,6 +28,17 @@ const DefaultVerifyChunk = 10000
 // continue the unfinished run: it verified another plan or other steps.
 var ErrResumeRefused = errors.New("the unfinished verify cannot be resumed")
 
+// resumeRefused says why the unfinished run cannot go on: it verified
+// other steps (name them, to resume with them), or the plan file changed.
+func resumeRefused(last decant.VerifyRun, steps []string) error {
+	if !slices.Equal(last.Steps, steps) {
+		return fmt.Errorf("%w: run %s verified steps %s, and this verify chose %s: resume with --only %s, or run decant verify without --resume to start over",
+			ErrResumeRefused, last.Run, strings.Join(last.Steps, ", "), strings.Join(steps, ", "), strings.Join(last.Steps, ","))
+	}
+	return fmt.Errorf("%w: run %s verified the same steps (%s) with another plan: the plan file changed since, and findings of two plans do not add up; run decant verify without --resume to start over",
+		ErrResumeRefused, last.Run, strings.Join(steps, ", "))
+}
+
 // runProgress is what an earlier attempt of the run stored: per step, and
 // per step and table, its progress row.
 type runProgress struct {
@@ -56,8 +67,7 @@ func startRun(ctx context.Context, cfg Config, opts VerifyOptions, steps []*plan
 		}
 		if len(last) == 1 && (last[0].Status == decant.VerifyRunning || last[0].Status == decant.VerifyFailed) {
 			if last[0].Plan != run.Plan {
-				return nil, nil, false, fmt.Errorf("%w: run %s verified steps %s of another plan (the plan file or the steps chosen changed since): run decant verify without --resume to start over",
-					ErrResumeRefused, last[0].Run, strings.Join(last[0].Steps, ", "))
+				return nil, nil, false, resumeRefused(last[0], names)
 			}
 			run.Run, k.run, resumed = last[0].Run, last[0].Run, true
 			rows, err := k.fs.VerifyProgress(ctx, cfg.Scope, run.Run)

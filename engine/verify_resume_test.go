@@ -342,8 +342,9 @@ func TestVerify_ResumeRefused(t *testing.T) {
 	e.failAt.Store(0)
 	cfg := engine.Config{Plan: e.pl, Store: e.st, Sources: e.sources(), Only: []string{"more"}}
 	_, err := engine.Verify(context.Background(), cfg, engine.VerifyOptions{Keep: true, Resume: true})
-	if !errors.Is(err, engine.ErrResumeRefused) || !strings.Contains(err.Error(), "without --resume") {
-		t.Errorf("resume with other steps: %v; want ErrResumeRefused saying to run without --resume", err)
+	if !errors.Is(err, engine.ErrResumeRefused) || !strings.Contains(err.Error(), "without --resume") ||
+		!strings.Contains(err.Error(), "this verify chose more") || !strings.Contains(err.Error(), "resume with --only nums,more") {
+		t.Errorf("resume with other steps: %v; want ErrResumeRefused naming the steps to resume with, or to run without --resume", err)
 	}
 	_, err = engine.Verify(context.Background(), cfg, engine.VerifyOptions{MissingOnly: true, Resume: true})
 	if err == nil || !strings.Contains(err.Error(), "only a verify that keeps its findings can resume") {
