@@ -70,8 +70,10 @@ transaction together with a patch record: the rows before and after, the finding
 --reason. A verify after the patch stores the findings again and names each record that is
 patched but still different (a trigger or a generated column overruled the patch).
 decant patch list and show print the patches; decant patch revert puts the rows back.
-Exit code 0 when every patched record now verifies, 1 when one is still different, 2 when the
-patch could not run.`,
+A record whose source record is an error now, or that the source changed since the verify,
+is skipped with why; one the target refuses is reported failed, and the others go on.
+Exit code 0 when every patched record now verifies, 1 when one is still different or failed,
+2 when the patch could not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
