@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -32,12 +33,18 @@ const MaxDepth = 10000
 // the last), text that is not valid UTF-8 (it would become U+FFFD, and
 // two different keys one), and nesting deeper than MaxDepth. The error
 // then says what and where: the JSON pointer and the byte offset.
+//
+// The result shares no memory with b, which the caller may reuse.
 func DecodeJSON(b []byte) (any, error) {
+	s := decodeStates.Get().(*decodeState)
+	defer s.release()
 	// Names are checked for duplicates with the map being built, which
 	// costs less than the decoder's own check; a document that has one is
 	// read again by that check, for its words and position.
-	d := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true))
-	v, err := decodeValue(d, 0)
+	s.in = *bytes.NewBuffer(b) // read in place: the decoder copies nothing
+	d := &s.dec
+	d.Reset(&s.in, allowDuplicateNames)
+	v, err := s.value(0)
 	if errors.Is(err, errDuplicateName) {
 		err = validate(b)
 	}
@@ -137,16 +144,73 @@ func decodeFailure(where string, err error) *Failure {
 	return &Failure{msg, fmt.Sprintf("%s: %v", where, err)}
 }
 
-// decodeValue reads one value, at the given depth, from d's token stream.
-// It is several times cheaper than encoding/json's reflection into an any.
-func decodeValue(d *jsontext.Decoder, depth int) (any, error) {
+// allowDuplicateNames leaves the check for duplicate names to the map
+// being built (see DecodeJSON); made once, as Reset takes it every time.
+var allowDuplicateNames = jsontext.AllowDuplicateNames(true)
+
+// decodeStates keeps a decodeState per goroutine that decodes, so that
+// decoding a record allocates only the values it returns: the decoder's
+// state, the element stack and the interned names are reused.
+var decodeStates = sync.Pool{New: func() any {
+	return &decodeState{names: make(map[string]string, 64)}
+}}
+
+// decodeState is what DecodeJSON reuses from one document to the next.
+type decodeState struct {
+	dec jsontext.Decoder
+	in  bytes.Buffer // the document, which the decoder reads in place
+	// items holds the elements of the arrays being read, innermost last,
+	// so that each array is allocated once, at its final length.
+	items []any
+	// names interns object names: records of a source repeat the same
+	// names, which then cost no allocation after the first record.
+	names map[string]string
+	text  []byte // a string being unescaped
+}
+
+// Bounds on what a decodeState keeps, so that one odd document does not
+// make a pooled state hold much memory, nor unique names fill the cache.
+const (
+	maxInternedNames  = 4096
+	maxInternedLength = 64
+	maxKeptItems      = 1 << 12
+	maxKeptText       = 1 << 12
+)
+
+// release returns s to the pool without the document or any value, which
+// would otherwise stay reachable from the pool.
+func (s *decodeState) release() {
+	s.in = bytes.Buffer{}
+	s.dec.Reset(&s.in) // forget the document the decoder read
+	clear(s.items)     // the elements an error left on the stack
+	s.items = s.items[:0]
+	if cap(s.items) > maxKeptItems {
+		s.items = nil
+	}
+	if cap(s.text) > maxKeptText {
+		s.text = nil
+	}
+	decodeStates.Put(s)
+}
+
+// value reads one value, at the given depth, from the decoder's token
+// stream. It is several times cheaper than encoding/json's reflection
+// into an any.
+func (s *decodeState) value(depth int) (any, error) {
+	d := &s.dec
 	switch k := d.PeekKind(); k {
 	case '0':
 		raw, err := d.ReadValue()
 		if err != nil {
 			return nil, err
 		}
-		return normalizeNumber(json.Number(raw)), nil
+		return number(raw), nil
+	case '"':
+		raw, err := d.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		return s.unquote(raw), nil
 	case '{', '[':
 		if depth == MaxDepth {
 			msg := fmt.Sprintf("nested deeper than %d levels", MaxDepth)
@@ -154,17 +218,15 @@ func decodeValue(d *jsontext.Decoder, depth int) (any, error) {
 				detail: fmt.Sprintf("%s, at byte %d", msg, d.InputOffset())}
 		}
 		if k == '{' {
-			return decodeObject(d, depth+1)
+			return s.object(depth + 1)
 		}
-		return decodeArray(d, depth+1)
+		return s.array(depth + 1)
 	}
 	tok, err := d.ReadToken()
 	if err != nil {
 		return nil, err
 	}
 	switch tok.Kind() {
-	case '"':
-		return tok.String(), nil
 	case 't', 'f':
 		return tok.Bool(), nil
 	case 'n':
@@ -173,21 +235,24 @@ func decodeValue(d *jsontext.Decoder, depth int) (any, error) {
 	return nil, fmt.Errorf("unexpected %v at byte %d", tok.Kind(), d.InputOffset())
 }
 
-func decodeObject(d *jsontext.Decoder, depth int) (any, error) {
+func (s *decodeState) object(depth int) (any, error) {
+	d := &s.dec
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
 	m := map[string]any{}
-	for d.PeekKind() != '}' {
-		tok, err := d.ReadToken()
+	for {
+		name, err := s.memberName()
+		if err == errEndObject {
+			break
+		}
 		if err != nil {
 			return nil, err
 		}
-		name := tok.String() // before the next read invalidates tok
 		if _, dup := m[name]; dup {
 			return nil, errDuplicateName
 		}
-		v, err := decodeValue(d, depth)
+		v, err := s.value(depth)
 		if err != nil {
 			return nil, err
 		}
@@ -199,47 +264,146 @@ func decodeObject(d *jsontext.Decoder, depth int) (any, error) {
 	return m, nil
 }
 
-func decodeArray(d *jsontext.Decoder, depth int) (any, error) {
+// errEndObject is memberName's signal that the object has no more
+// members.
+var errEndObject = errors.New("end of object")
+
+// memberName reads the name of an object's next member. Anything but a
+// string there is read as a token, which a value is not: the decoder
+// then refuses it as where a name must be, not for what follows.
+func (s *decodeState) memberName() (string, error) {
+	d := &s.dec
+	switch d.PeekKind() {
+	case '}':
+		return "", errEndObject
+	case '"':
+		raw, err := d.ReadValue()
+		if err != nil {
+			return "", err
+		}
+		return s.name(raw), nil
+	}
+	tok, err := d.ReadToken()
+	if err != nil {
+		return "", err
+	}
+	return tok.String(), nil
+}
+
+func (s *decodeState) array(depth int) (any, error) {
+	d := &s.dec
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
-	a := []any{}
+	start := len(s.items) // an error leaves the stack to release
 	for d.PeekKind() != ']' {
-		v, err := decodeValue(d, depth)
+		v, err := s.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		a = append(a, v)
+		s.items = append(s.items, v)
 	}
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
+	a := append(make([]any, 0, len(s.items)-start), s.items[start:]...)
+	clear(s.items[start:]) // so that the pool does not keep the values alive
+	s.items = s.items[:start]
 	return a, nil
 }
 
-func normalizeNumber(n json.Number) any {
-	s := string(n)
-	if !strings.ContainsAny(s, ".eE") {
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return i
-		}
-		return n
+// unquote returns the text of the JSON string raw, which the decoder has
+// checked: a copy, since raw is the caller's bytes.
+func (s *decodeState) unquote(raw []byte) string {
+	text := raw[1 : len(raw)-1]
+	if bytes.IndexByte(text, '\\') < 0 {
+		return string(text)
 	}
-	if significantDigits(s) > 15 {
-		return n
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f
-	}
-	return n
+	s.text, _ = jsontext.AppendUnquote(s.text[:0], raw) // checked: no error
+	return string(s.text)
 }
 
-func significantDigits(s string) int {
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		s = s[:i]
+// name is unquote for an object name: one seen before is the same string
+// again, and is not allocated.
+func (s *decodeState) name(raw []byte) string {
+	text := raw[1 : len(raw)-1]
+	if bytes.IndexByte(text, '\\') >= 0 {
+		s.text, _ = jsontext.AppendUnquote(s.text[:0], raw)
+		text = s.text
 	}
-	s = strings.TrimLeft(strings.ReplaceAll(strings.TrimPrefix(s, "-"), ".", ""), "0")
-	return len(s)
+	if name, ok := s.names[string(text)]; ok {
+		return name
+	}
+	name := string(text)
+	if len(s.names) < maxInternedNames && len(name) <= maxInternedLength {
+		s.names[name] = name
+	}
+	return name
+}
+
+// number returns a JSON number (checked by the decoder) as an int64, a
+// float64 or a json.Number; see DecodeJSON for which. The conversions of
+// raw to a string for strconv do not escape, so only a json.Number
+// allocates its text.
+func number(raw []byte) any {
+	if i, ok := smallInt(raw); ok {
+		return i
+	}
+	if bytes.IndexAny(raw, ".eE") < 0 {
+		if i, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+			return i
+		}
+		return json.Number(raw)
+	}
+	if significantDigits(raw) > 15 {
+		return json.Number(raw)
+	}
+	if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
+		return f
+	}
+	return json.Number(raw)
+}
+
+// smallInt parses an integer of at most 18 digits, which cannot overflow
+// an int64; ok is false for anything else (a fraction, an exponent, more
+// digits), which number gives to strconv.
+func smallInt(raw []byte) (i int64, ok bool) {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		i = i*10 + int64(c-'0')
+	}
+	if len(digits) < len(raw) {
+		i = -i
+	}
+	return i, true
+}
+
+// significantDigits counts the digits of a number's mantissa from its
+// first one that is not 0.
+func significantDigits(raw []byte) int {
+	n, leading := 0, true
+	for _, c := range raw {
+		switch {
+		case c == 'e' || c == 'E':
+			return n
+		case c < '0' || c > '9':
+			// the sign or the decimal point
+		case leading && c == '0':
+		default:
+			leading = false
+			n++
+		}
+	}
+	return n
 }
 
 // AppendJSON appends v as JSON with object names sorted, so equal values
