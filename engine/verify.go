@@ -38,8 +38,10 @@ type VerifyOptions struct {
 	// MissingOnly compares keys alone: each key ends ok, missing, extra or
 	// duplicate, never diff or change. The expected side keeps no column
 	// values and the target read asks for the key columns only, which
-	// makes it much faster (CommCare's missing-docs scan). Records that
-	// fail to map are still counted as errors.
+	// makes it much faster (CommCare's missing-docs scan). Each record is
+	// mapped for its key alone (transform.Mapper.MapKey): it is counted as
+	// an error when it sits in the open errors or its key cannot be
+	// mapped, not when only its other columns fail to map.
 	MissingOnly bool
 	// ChunkKeys is how many keys of a table are compared between two
 	// stores of the findings and of the run's progress (0:

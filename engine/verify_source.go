@@ -107,6 +107,13 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 		lc.h = hasher{} // the hasher's buffers are this worker's
 		live = &lc
 	}
+	// A missing-only verify compares keys alone, so it maps the key
+	// columns alone: a record whose other columns no longer map is not an
+	// error there (docs/verify.md).
+	mapOne := m.Map
+	if v.opts.MissingOnly {
+		mapOne = m.MapKey
+	}
 	for b := range work {
 		n := len(b.recs)
 		b.outs = make([]transform.Output, n)
@@ -114,7 +121,7 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 		b.open = make([]bool, n)
 		b.hashes = make([]string, n)
 		for i, rec := range b.recs {
-			b.outs[i], b.fails[i] = m.Map(rec, v.cfg.Scope)
+			b.outs[i], b.fails[i] = mapOne(rec, v.cfg.Scope)
 			if b.fails[i] != nil {
 				continue
 			}

@@ -121,6 +121,10 @@ type Mapper struct {
 	spec   Spec
 	tables map[string]tableInfo
 	env    *Env
+	// keys is how MapKey finds the key columns; keyRd is this mapper's
+	// reader of them (made on first use).
+	keys  *keyPlan
+	keyRd *keyReader
 }
 
 type tableInfo struct {
@@ -134,7 +138,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 	if probs := Check(spec, tables); len(probs) > 0 {
 		return nil, fmt.Errorf("step %s: %s", spec.Step, strings.Join(probs, "; "))
 	}
-	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv()}
+	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec)}
 	for _, t := range spec.To.All() {
 		m.tables[t] = buildTableInfo(tables[t], spec.Default, spec.Columns)
 	}
@@ -150,7 +154,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // environment, so that clones can map records concurrently. Custom
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
-	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv()}
+	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {

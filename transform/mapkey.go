@@ -1,0 +1,268 @@
+package transform
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/decanthq/decant"
+)
+
+// A verify that compares keys alone (--missing-only) needs of each record
+// only its key: MapKey maps the key columns and nothing else. When every
+// key column is a member chain of record (record.id), it reads them from
+// the record's JSON text without decoding the rest into maps, which is
+// most of what mapping a record costs.
+
+// keyPlan is how MapKey finds a step's key columns; it is the same for a
+// mapper and its clones.
+type keyPlan struct {
+	// cols holds, per key column (Spec.Key order), the map entry that sets
+	// it; whole is set when one is not in map (fields gives it), and
+	// MapKey then maps the whole record.
+	cols  []*Named
+	whole bool
+	// order lists the key columns' indexes in map order, the order in
+	// which Map coerces them, so the first failure is the same.
+	order []int
+	// fast is set when the key columns can be read from the JSON text: each
+	// is record.NAME(.NAME...), the step has a fixed table, and no let is
+	// named record. firsts are the distinct first member names; first[i]
+	// is key column i's index in firsts.
+	fast   bool
+	firsts []string
+	first  []int
+}
+
+func newKeyPlan(spec Spec) *keyPlan {
+	kp := &keyPlan{cols: make([]*Named, len(spec.Key)), first: make([]int, len(spec.Key))}
+	for i, k := range spec.Key {
+		for j := range spec.Map {
+			if spec.Map[j].Name == k {
+				kp.cols[i] = &spec.Map[j]
+			}
+		}
+		kp.whole = kp.whole || kp.cols[i] == nil
+	}
+	for _, n := range spec.Map {
+		for i, k := range spec.Key {
+			if n.Name == k {
+				kp.order = append(kp.order, i)
+			}
+		}
+	}
+	kp.fast = !kp.whole && spec.To.By == nil
+	for _, l := range spec.Let {
+		kp.fast = kp.fast && l.Name != "record"
+	}
+	for i, c := range kp.cols {
+		if !kp.fast {
+			break
+		}
+		path := c.Prog.path
+		if len(path) < 2 || path[0] != "record" {
+			kp.fast = false
+			break
+		}
+		kp.first[i] = indexOrAppend(&kp.firsts, path[1])
+	}
+	return kp
+}
+
+func indexOrAppend(list *[]string, s string) int {
+	for i, x := range *list {
+		if x == s {
+			return i
+		}
+	}
+	*list = append(*list, s)
+	return len(*list) - 1
+}
+
+// member returns the index in firsts of an object member's name, as the
+// decoder read it (quoted, perhaps with escapes), or -1.
+func (kp *keyPlan) member(quoted []byte) int {
+	name := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(name, '\\') >= 0 {
+		var err error
+		if name, err = jsontext.AppendUnquote(nil, quoted); err != nil {
+			return -1
+		}
+	}
+	for i, f := range kp.firsts {
+		if string(name) == f {
+			return i
+		}
+	}
+	return -1
+}
+
+// keyReader reads key values from JSON text; each mapper has its own.
+type keyReader struct {
+	r   bytes.Reader
+	d   *jsontext.Decoder
+	got []any
+}
+
+// MapKey maps the key columns of one record and nothing else: a record
+// fails when it cannot be read, has no key, its lets or route fail, or a
+// key column fails to compute, to coerce, or maps to null, with the same
+// failure Map gives then. Its other columns and its children are not
+// evaluated, so a record whose other columns no longer map still gives its
+// key. The output has one row, of the key columns, and no child rows; when
+// a fields mapping gives a key column, it is Map's output.
+func (m *Mapper) MapKey(rec decant.Record, scope string) (Output, *Failure) {
+	if rec.Invalid != "" {
+		return Output{}, invalidFailure(rec)
+	}
+	if m.keys.fast && rec.Doc == nil && rec.Key != "" {
+		if vals, ok := m.readKey(rec.Raw); ok {
+			return m.keyOutput(rec, m.spec.To.Table, vals)
+		}
+	}
+	value, err := RecordValue(rec)
+	if err != nil {
+		return Output{}, decodeFailure(rec.Where, err)
+	}
+	if m.keys.whole {
+		return m.MapValue(rec, value, scope)
+	}
+	return m.mapKeyValue(rec, value, scope)
+}
+
+// mapKeyValue evaluates what the key columns may use (the lets, the
+// route) and the key columns, as MapValue does.
+func (m *Mapper) mapKeyValue(rec decant.Record, value any, scope string) (Output, *Failure) {
+	if rec.Key == "" {
+		return Output{}, &Failure{"record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
+	}
+	e := m.env
+	e.Set("record", value)
+	e.Set("key", rec.Key)
+	e.Set("scope", scope)
+	e.Set("step", m.spec.Step)
+	e.Set("table", nil)
+	if f := m.evalLets(m.spec.Let); f != nil {
+		return Output{}, f
+	}
+	table, f := m.route(m.spec.To)
+	if f != nil {
+		return Output{}, f
+	}
+	e.Set("table", table)
+	vals := make([]any, len(m.spec.Key))
+	for _, i := range m.keys.order {
+		c := m.keys.cols[i]
+		v, err := e.Eval(c.Prog)
+		if err != nil {
+			return Output{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
+		}
+		vals[i] = v
+	}
+	return m.keyOutput(rec, table, vals)
+}
+
+// keyOutput coerces the key values (Spec.Key order) as Map does and
+// returns the row of the key columns.
+func (m *Mapper) keyOutput(rec decant.Record, table string, vals []any) (Output, *Failure) {
+	ti := m.tables[table]
+	// Cols is the spec's slice, capped so that an append copies it.
+	row := Row{Table: table, Cols: m.spec.Key[:len(m.spec.Key):len(m.spec.Key)], Vals: make([]any, len(vals))}
+	for _, i := range m.keys.order {
+		col := m.spec.Key[i]
+		cv, err := ti.coerc[col].Apply(col, vals[i])
+		if err != nil {
+			return Output{}, &Failure{"invalid value for " + col, fmt.Sprintf("table %s: %v", table, err)}
+		}
+		row.Vals[i] = cv
+	}
+	for i, k := range m.spec.Key {
+		if row.Vals[i] == nil {
+			return Output{}, &Failure{"key column " + k + " is empty", fmt.Sprintf("%s: table %s: key column %s mapped to null", rec.Where, table, k)}
+		}
+	}
+	return Output{Rows: []Row{row}, ParentKey: row.Vals[0]}, nil
+}
+
+// readKey returns the values of the key columns' member chains in raw, as
+// DecodeJSON and the member walk of Eval give them, reading the whole
+// text with the same checks as DecodeJSON but decoding only the members
+// the chains start with. It returns false when the record is not a valid
+// JSON object, or a chain goes through a value that is not an object:
+// Map's own path then gives the value or the failure.
+func (m *Mapper) readKey(raw []byte) ([]any, bool) {
+	kr := m.keyRd
+	if kr == nil {
+		kr = &keyReader{}
+		m.keyRd = kr
+	}
+	if len(kr.got) != len(m.keys.firsts) {
+		kr.got = make([]any, len(m.keys.firsts))
+	}
+	clear(kr.got)
+	kr.r.Reset(raw)
+	if kr.d == nil {
+		kr.d = jsontext.NewDecoder(&kr.r)
+	} else {
+		kr.d.Reset(&kr.r)
+	}
+	if err := readMembers(kr.d, m.keys, kr.got); err != nil {
+		return nil, false
+	}
+	vals := make([]any, len(m.keys.cols))
+	for i, c := range m.keys.cols {
+		v := kr.got[m.keys.first[i]]
+		for _, name := range c.Prog.path[2:] {
+			obj, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			v = obj[name]
+		}
+		vals[i] = v
+	}
+	return vals, true
+}
+
+var errNotObject = errors.New("not an object")
+
+// readMembers reads one JSON object from d to its end, decoding into got
+// the members named in kp.firsts and skipping (but checking) the rest.
+func readMembers(d *jsontext.Decoder, kp *keyPlan, got []any) error {
+	if d.PeekKind() != '{' {
+		return errNotObject
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	for d.PeekKind() != '}' {
+		name, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		i := kp.member(name)
+		if i < 0 {
+			if err := d.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		v, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		if got[i], err = DecodeJSON(v); err != nil {
+			return err
+		}
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	if _, err := d.ReadToken(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
