@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -254,7 +255,7 @@ func readMembers(d *jsontext.Decoder, kp *keyPlan, got []any) error {
 		if err != nil {
 			return err
 		}
-		if got[i], err = DecodeJSON(v); err != nil {
+		if got[i], err = decodeMember(v); err != nil {
 			return err
 		}
 	}
@@ -265,4 +266,23 @@ func readMembers(d *jsontext.Decoder, kp *keyPlan, got []any) error {
 		return errors.New("data after the JSON value")
 	}
 	return nil
+}
+
+// decodeMember is DecodeJSON of one member's value, which the decoder has
+// checked; the common keys, text without escapes and integers that fit
+// int64, skip its set-up.
+func decodeMember(v jsontext.Value) (any, error) {
+	switch v.Kind() {
+	case '"':
+		if bytes.IndexByte(v, '\\') < 0 {
+			return string(v[1 : len(v)-1]), nil
+		}
+	case '0':
+		if bytes.IndexAny(v, ".eE") < 0 {
+			if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+				return n, nil
+			}
+		}
+	}
+	return DecodeJSON(v)
 }
