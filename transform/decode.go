@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -37,14 +38,23 @@ const MaxDepth = 10000
 // The result shares no memory with b, which the caller may reuse.
 func DecodeJSON(b []byte) (any, error) {
 	s := decodeStates.Get().(*decodeState)
-	defer s.release()
+	v, ok := s.fast(b)
+	s.release()
+	if ok {
+		return v, nil
+	}
+	return decodeChecked(b)
+}
+
+// decodeChecked is DecodeJSON with jsontext, whose errors say what is
+// wrong and where. It is used for the documents fastParser gives up on,
+// which are nearly always ones DecodeJSON refuses.
+func decodeChecked(b []byte) (any, error) {
 	// Names are checked for duplicates with the map being built, which
 	// costs less than the decoder's own check; a document that has one is
 	// read again by that check, for its words and position.
-	s.in = *bytes.NewBuffer(b) // read in place: the decoder copies nothing
-	d := &s.dec
-	d.Reset(&s.in, allowDuplicateNames)
-	v, err := s.value(0)
+	d := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true))
+	v, err := decodeValue(d, 0)
 	if errors.Is(err, errDuplicateName) {
 		err = validate(b)
 	}
@@ -144,28 +154,33 @@ func decodeFailure(where string, err error) *Failure {
 	return &Failure{msg, fmt.Sprintf("%s: %v", where, err)}
 }
 
-// allowDuplicateNames leaves the check for duplicate names to the map
-// being built (see DecodeJSON); made once, as Reset takes it every time.
-var allowDuplicateNames = jsontext.AllowDuplicateNames(true)
-
 // decodeStates keeps a decodeState per goroutine that decodes, so that
-// decoding a record allocates only the values it returns: the decoder's
-// state, the element stack and the interned names are reused.
+// decoding a record allocates little more than the values it returns:
+// the stacks of elements and members and the interned names are reused.
 var decodeStates = sync.Pool{New: func() any {
 	return &decodeState{names: make(map[string]string, 64)}
 }}
 
 // decodeState is what DecodeJSON reuses from one document to the next.
 type decodeState struct {
-	dec jsontext.Decoder
-	in  bytes.Buffer // the document, which the decoder reads in place
 	// items holds the elements of the arrays being read, innermost last,
 	// so that each array is allocated once, at its final length.
 	items []any
 	// names interns object names: records of a source repeat the same
 	// names, which then cost no allocation after the first record.
 	names map[string]string
-	text  []byte // a string being unescaped
+	// seen lists the names of the last document in the order they came;
+	// the next record of a source most likely has the same ones in the
+	// same order, which compares cheaper than a look-up in names.
+	seen    []string
+	members []member // the members of the objects being read, as items
+	text    []byte   // a string being unescaped
+}
+
+// member is an object member that fastParser has read.
+type member struct {
+	name  string
+	value any
 }
 
 // Bounds on what a decodeState keeps, so that one odd document does not
@@ -175,17 +190,24 @@ const (
 	maxInternedLength = 64
 	maxKeptItems      = 1 << 12
 	maxKeptText       = 1 << 12
+	maxSeenNames      = 256
+	// Up to this many members, an object's names are checked for a
+	// duplicate one by one, which costs less than hashing them.
+	maxScannedMembers = 16
 )
 
 // release returns s to the pool without the document or any value, which
 // would otherwise stay reachable from the pool.
 func (s *decodeState) release() {
-	s.in = bytes.Buffer{}
-	s.dec.Reset(&s.in) // forget the document the decoder read
-	clear(s.items)     // the elements an error left on the stack
+	clear(s.items) // the elements an error left on the stack
 	s.items = s.items[:0]
+	clear(s.members)
+	s.members = s.members[:0]
 	if cap(s.items) > maxKeptItems {
 		s.items = nil
+	}
+	if cap(s.members) > maxKeptItems {
+		s.members = nil
 	}
 	if cap(s.text) > maxKeptText {
 		s.text = nil
@@ -193,11 +215,9 @@ func (s *decodeState) release() {
 	decodeStates.Put(s)
 }
 
-// value reads one value, at the given depth, from the decoder's token
-// stream. It is several times cheaper than encoding/json's reflection
-// into an any.
-func (s *decodeState) value(depth int) (any, error) {
-	d := &s.dec
+// decodeValue reads one value, at the given depth, from d's token stream.
+// It is several times cheaper than encoding/json's reflection into an any.
+func decodeValue(d *jsontext.Decoder, depth int) (any, error) {
 	switch k := d.PeekKind(); k {
 	case '0':
 		raw, err := d.ReadValue()
@@ -205,12 +225,6 @@ func (s *decodeState) value(depth int) (any, error) {
 			return nil, err
 		}
 		return number(raw), nil
-	case '"':
-		raw, err := d.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		return s.unquote(raw), nil
 	case '{', '[':
 		if depth == MaxDepth {
 			msg := fmt.Sprintf("nested deeper than %d levels", MaxDepth)
@@ -218,15 +232,17 @@ func (s *decodeState) value(depth int) (any, error) {
 				detail: fmt.Sprintf("%s, at byte %d", msg, d.InputOffset())}
 		}
 		if k == '{' {
-			return s.object(depth + 1)
+			return decodeObject(d, depth+1)
 		}
-		return s.array(depth + 1)
+		return decodeArray(d, depth+1)
 	}
 	tok, err := d.ReadToken()
 	if err != nil {
 		return nil, err
 	}
 	switch tok.Kind() {
+	case '"':
+		return tok.String(), nil
 	case 't', 'f':
 		return tok.Bool(), nil
 	case 'n':
@@ -235,24 +251,21 @@ func (s *decodeState) value(depth int) (any, error) {
 	return nil, fmt.Errorf("unexpected %v at byte %d", tok.Kind(), d.InputOffset())
 }
 
-func (s *decodeState) object(depth int) (any, error) {
-	d := &s.dec
+func decodeObject(d *jsontext.Decoder, depth int) (any, error) {
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
 	m := map[string]any{}
-	for {
-		name, err := s.memberName()
-		if err == errEndObject {
-			break
-		}
+	for d.PeekKind() != '}' {
+		tok, err := d.ReadToken()
 		if err != nil {
 			return nil, err
 		}
+		name := tok.String() // before the next read invalidates tok
 		if _, dup := m[name]; dup {
 			return nil, errDuplicateName
 		}
-		v, err := s.value(depth)
+		v, err := decodeValue(d, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -264,73 +277,27 @@ func (s *decodeState) object(depth int) (any, error) {
 	return m, nil
 }
 
-// errEndObject is memberName's signal that the object has no more
-// members.
-var errEndObject = errors.New("end of object")
-
-// memberName reads the name of an object's next member. Anything but a
-// string there is read as a token, which a value is not: the decoder
-// then refuses it as where a name must be, not for what follows.
-func (s *decodeState) memberName() (string, error) {
-	d := &s.dec
-	switch d.PeekKind() {
-	case '}':
-		return "", errEndObject
-	case '"':
-		raw, err := d.ReadValue()
-		if err != nil {
-			return "", err
-		}
-		return s.name(raw), nil
-	}
-	tok, err := d.ReadToken()
-	if err != nil {
-		return "", err
-	}
-	return tok.String(), nil
-}
-
-func (s *decodeState) array(depth int) (any, error) {
-	d := &s.dec
+func decodeArray(d *jsontext.Decoder, depth int) (any, error) {
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
-	start := len(s.items) // an error leaves the stack to release
+	a := []any{}
 	for d.PeekKind() != ']' {
-		v, err := s.value(depth)
+		v, err := decodeValue(d, depth)
 		if err != nil {
 			return nil, err
 		}
-		s.items = append(s.items, v)
+		a = append(a, v)
 	}
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
-	a := append(make([]any, 0, len(s.items)-start), s.items[start:]...)
-	clear(s.items[start:]) // so that the pool does not keep the values alive
-	s.items = s.items[:start]
 	return a, nil
 }
 
-// unquote returns the text of the JSON string raw, which the decoder has
-// checked: a copy, since raw is the caller's bytes.
-func (s *decodeState) unquote(raw []byte) string {
-	text := raw[1 : len(raw)-1]
-	if bytes.IndexByte(text, '\\') < 0 {
-		return string(text)
-	}
-	s.text, _ = jsontext.AppendUnquote(s.text[:0], raw) // checked: no error
-	return string(s.text)
-}
-
-// name is unquote for an object name: one seen before is the same string
-// again, and is not allocated.
-func (s *decodeState) name(raw []byte) string {
-	text := raw[1 : len(raw)-1]
-	if bytes.IndexByte(text, '\\') >= 0 {
-		s.text, _ = jsontext.AppendUnquote(s.text[:0], raw)
-		text = s.text
-	}
+// intern returns text as a string, the same one for the same text as
+// long as the cache of names has room.
+func (s *decodeState) intern(text []byte) string {
 	if name, ok := s.names[string(text)]; ok {
 		return name
 	}
@@ -341,7 +308,311 @@ func (s *decodeState) name(raw []byte) string {
 	return name
 }
 
-// number returns a JSON number (checked by the decoder) as an int64, a
+// fastParser reads a document without jsontext, for speed, and gives up
+// (ok false) on anything but a valid document that DecodeJSON accepts:
+// a syntax error, invalid UTF-8, a duplicate name, nesting deeper than
+// MaxDepth. DecodeJSON then reads the document again with jsontext, whose
+// errors say what and where; so this parser need never word one. What it
+// accepts it decodes to the same values as the jsontext path.
+type fastParser struct {
+	s         *decodeState
+	b         []byte
+	i         int
+	nameCount int // names read so far, an index into s.seen
+}
+
+// fast decodes b with a fastParser; ok is false if it gave up.
+func (s *decodeState) fast(b []byte) (v any, ok bool) {
+	p := fastParser{s: s, b: b}
+	if v, ok = p.value(0); ok {
+		p.space()
+		ok = p.i == len(b)
+	}
+	if p.nameCount < len(s.seen) {
+		s.seen = s.seen[:p.nameCount]
+	}
+	if !ok {
+		clear(s.items) // the elements of the arrays it gave up in
+		s.items = s.items[:0]
+		clear(s.members)
+		s.members = s.members[:0]
+		return nil, false
+	}
+	return v, true
+}
+
+// space skips JSON's whitespace.
+func (p *fastParser) space() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\r', '\n':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips whitespace and returns the byte there, 0 at the end.
+func (p *fastParser) next() byte {
+	p.space()
+	if p.i < len(p.b) {
+		return p.b[p.i]
+	}
+	return 0
+}
+
+func (p *fastParser) value(depth int) (any, bool) {
+	switch c := p.next(); c {
+	case '"':
+		raw, simple, ok := p.quoted()
+		if !ok {
+			return nil, false
+		}
+		return p.s.str(raw, simple)
+	case '{', '[':
+		if depth == MaxDepth {
+			return nil, false
+		}
+		if c == '{' {
+			return p.object(depth + 1)
+		}
+		return p.array(depth + 1)
+	case 't':
+		return true, p.literal("true")
+	case 'f':
+		return false, p.literal("false")
+	case 'n':
+		return nil, p.literal("null")
+	}
+	return p.number()
+}
+
+func (p *fastParser) literal(lit string) bool {
+	if !bytes.HasPrefix(p.b[p.i:], []byte(lit)) {
+		return false
+	}
+	p.i += len(lit)
+	return true
+}
+
+func (p *fastParser) object(depth int) (any, bool) {
+	p.i++ // {
+	if p.next() == '}' {
+		p.i++
+		return map[string]any{}, true
+	}
+	s := p.s
+	start := len(s.members)
+	var m map[string]any // made once the object has too many members to scan
+	for {
+		if p.next() != '"' {
+			return nil, false
+		}
+		name, ok := p.name()
+		if !ok || p.next() != ':' {
+			return nil, false
+		}
+		p.i++
+		if m == nil && len(s.members)-start == maxScannedMembers {
+			m = make(map[string]any, 2*maxScannedMembers)
+			for _, mb := range s.members[start:] {
+				m[mb.name] = mb.value
+			}
+		}
+		if !p.unique(m, start, name) {
+			return nil, false
+		}
+		v, ok := p.value(depth)
+		if !ok {
+			return nil, false
+		}
+		if m != nil {
+			m[name] = v
+		} else {
+			s.members = append(s.members, member{name, v})
+		}
+		switch p.next() {
+		case ',':
+			p.i++
+			continue
+		case '}':
+			p.i++
+		default:
+			return nil, false
+		}
+		break
+	}
+	if m == nil {
+		m = make(map[string]any, len(s.members)-start)
+		for _, mb := range s.members[start:] {
+			m[mb.name] = mb.value
+		}
+	}
+	clear(s.members[start:])
+	s.members = s.members[:start]
+	return m, true
+}
+
+// unique reports whether name is not yet in the object being read: in m
+// once it is made, else in its members from start on.
+func (p *fastParser) unique(m map[string]any, start int, name string) bool {
+	if m != nil {
+		_, dup := m[name]
+		return !dup
+	}
+	for _, mb := range p.s.members[start:] {
+		if mb.name == name {
+			return false
+		}
+	}
+	return true
+}
+
+// name reads an object name: the one the last document had at the same
+// place if it is the same, else an interned one.
+func (p *fastParser) name() (string, bool) {
+	raw, simple, ok := p.quoted()
+	if !ok {
+		return "", false
+	}
+	s := p.s
+	text, ok := s.unescaped(raw, simple)
+	if !ok {
+		return "", false
+	}
+	k := p.nameCount
+	p.nameCount++
+	if k < len(s.seen) && s.seen[k] == string(text) {
+		return s.seen[k], true
+	}
+	name := s.intern(text)
+	switch {
+	case k < len(s.seen):
+		s.seen[k] = name
+	case k == len(s.seen) && k < maxSeenNames:
+		s.seen = append(s.seen, name)
+	}
+	return name, true
+}
+
+func (p *fastParser) array(depth int) (any, bool) {
+	p.i++ // [
+	s := p.s
+	start := len(s.items)
+	if p.next() != ']' {
+		for {
+			v, ok := p.value(depth)
+			if !ok {
+				return nil, false
+			}
+			s.items = append(s.items, v)
+			if c := p.next(); c == ']' {
+				break
+			} else if c != ',' {
+				return nil, false
+			}
+			p.i++
+		}
+	}
+	p.i++ // ]
+	a := append(make([]any, 0, len(s.items)-start), s.items[start:]...)
+	clear(s.items[start:])
+	s.items = s.items[:start]
+	return a, true
+}
+
+// quoted returns the JSON string at p.i, quotes included, and whether its
+// text is the bytes between them, all ASCII. Other strings are checked
+// when their text is made.
+func (p *fastParser) quoted() (raw []byte, simple, ok bool) {
+	b, start := p.b, p.i
+	simple = true
+	for i := start + 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			p.i = i + 1
+			return b[start:p.i], simple, true
+		case c == '\\':
+			simple = false
+			i++ // the escaped byte cannot end the string
+		case c < ' ':
+			return nil, false, false
+		case c >= utf8.RuneSelf:
+			simple = false
+		}
+	}
+	return nil, false, false
+}
+
+// str returns the text of the JSON string raw as a new string, or ok
+// false if raw is not valid (an escape, UTF-8).
+func (s *decodeState) str(raw []byte, simple bool) (any, bool) {
+	text, ok := s.unescaped(raw, simple)
+	return string(text), ok
+}
+
+// unescaped returns the text of raw, which may be s.text: valid until
+// the next call.
+func (s *decodeState) unescaped(raw []byte, simple bool) ([]byte, bool) {
+	text := raw[1 : len(raw)-1]
+	switch {
+	case simple:
+		return text, true
+	case bytes.IndexByte(text, '\\') < 0:
+		return text, utf8.Valid(text)
+	}
+	var err error
+	s.text, err = jsontext.AppendUnquote(s.text[:0], raw)
+	return s.text, err == nil
+}
+
+// number reads a JSON number at p.i.
+func (p *fastParser) number() (any, bool) {
+	b, start := p.b, p.i
+	i := start
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return nil, false
+	}
+	if i < len(b) && b[i] == '.' {
+		if j := digits(b, i+1); j > i+1 {
+			i = j
+		} else {
+			return nil, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if j := digits(b, i); j > i {
+			i = j
+		} else {
+			return nil, false
+		}
+	}
+	p.i = i
+	return number(b[start:i]), true
+}
+
+// digits returns the index after the decimal digits at b[i:].
+func digits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// number returns a JSON number (checked) as an int64, a
 // float64 or a json.Number; see DecodeJSON for which. The conversions of
 // raw to a string for strconv do not escape, so only a json.Number
 // allocates its text.

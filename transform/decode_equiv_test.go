@@ -159,6 +159,30 @@ func TestDecodeJSON_DoesNotAliasInput(t *testing.T) {
 	}
 }
 
+// Ensure a record like the benchmark's is decoded by the fast path,
+// allocating little more than the values it returns (the reference takes
+// 45 allocations, most of them a copy of every name and number), and that
+// sequences of documents with other names in the same places (which the
+// decoder predicts from the last one) decode as the reference does.
+func TestDecodeJSON_FastPath(t *testing.T) {
+	doc := flat.Make(3, 42).AppendJSON(nil)
+	// 2 maps of 2 allocations each, 1 slice, 7 strings of 2 each (text
+	// and interface), 2 boxed numbers, and slack for the runtime's version.
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := DecodeJSON(doc); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 24 {
+		t.Errorf("DecodeJSON(bench record) allocates %v times, want at most 24", n)
+	}
+	for _, doc := range []string{
+		`{"a":1,"b":2}`, `{"b":1,"a":2}`, `{"a":1,"a":2}`, `{"b":{"a":1},"a":[{"b":2}]}`,
+		`{"a":1,"b":2,"c":3}`, `{"a":1}`, `{"a":1,"b":2,"c":3}`, `{"\u0061":1,"b":{"a":2}}`,
+	} {
+		checkSameAsReference(t, []byte(doc))
+	}
+}
+
 // FuzzDecodeJSON compares DecodeJSON with the reference on any input.
 func FuzzDecodeJSON(f *testing.F) {
 	for _, doc := range equivDocs {
