@@ -168,11 +168,12 @@ func TestDecodeJSON_FastPath(t *testing.T) {
 	doc := flat.Make(3, 42).AppendJSON(nil)
 	// 2 maps of 2 allocations each, 1 slice, 7 strings of 2 each (text
 	// and interface), 2 boxed numbers, and slack for the runtime's version.
-	if n := testing.AllocsPerRun(100, func() {
+	n := testing.AllocsPerRun(100, func() {
 		if _, err := DecodeJSON(doc); err != nil {
 			t.Fatal(err)
 		}
-	}); n > 24 {
+	})
+	if n > 24 && !raceEnabled {
 		t.Errorf("DecodeJSON(bench record) allocates %v times, want at most 24", n)
 	}
 	for _, doc := range []string{
