@@ -139,6 +139,12 @@ func TestDecodeJSON_SameAsReference(t *testing.T) {
 	for i := int64(1); i <= 200; i++ {
 		checkSameAsReference(t, flat.Make(7, i).AppendJSON(nil))
 	}
+	for _, doc := range wideDocs(20) {
+		if _, err := DecodeJSON(doc); err != nil {
+			t.Fatalf("DecodeJSON(%s): %v", doc, err)
+		}
+		checkSameAsReference(t, doc)
+	}
 }
 
 // Ensure DecodeJSON's values do not change when the bytes they were
@@ -226,6 +232,41 @@ func benchmarkDecode(b *testing.B, decode func([]byte) (any, error)) {
 func BenchmarkDecodeJSON(b *testing.B) {
 	b.Run("new", func(b *testing.B) { benchmarkDecode(b, DecodeJSON) })
 	b.Run("reference", func(b *testing.B) { benchmarkDecode(b, refDecodeJSON) })
+}
+
+// wideDocs are records of other shapes: many members (more than are
+// scanned for duplicates), escapes, non-ASCII text, big and decimal numbers.
+func wideDocs(n int) [][]byte {
+	docs := make([][]byte, n)
+	for i := range docs {
+		var sb strings.Builder
+		sb.WriteString(`{"id":"` + fmt.Sprint(i) + `","note":"line one\nline \"two\" \u00e9t\u00e9","city":"Zürich ☃"`)
+		for j := range 30 {
+			fmt.Fprintf(&sb, `,"field_%d":%d.%d`, j, i*j, j)
+		}
+		fmt.Fprintf(&sb, `,"big":%d1234567890123,"list":[1,2.5,"x",null,true,{"k":"v"}]}`, i+1)
+		docs[i] = []byte(sb.String())
+	}
+	return docs
+}
+
+func BenchmarkDecodeJSONWide(b *testing.B) {
+	docs := wideDocs(256)
+	for _, impl := range []struct {
+		name   string
+		decode func([]byte) (any, error)
+	}{{"new", DecodeJSON}, {"reference", refDecodeJSON}} {
+		b.Run(impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := impl.decode(docs[i%len(docs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
 }
 
 // BenchmarkDecodeJSONParallel decodes on all cores, as the mapper's
