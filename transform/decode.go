@@ -528,22 +528,33 @@ func (p *fastParser) array(depth int) (any, bool) {
 func (p *fastParser) quoted() (raw []byte, simple, ok bool) {
 	b, start := p.b, p.i
 	simple = true
-	for i := start + 1; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
+	for i := start + 1; ; {
+		for i < len(b) && !stringSpecial[b[i]] {
+			i++
+		}
+		switch {
+		case i >= len(b) || b[i] < ' ':
+			return nil, false, false
+		case b[i] == '"':
 			p.i = i + 1
 			return b[start:p.i], simple, true
-		case c == '\\':
-			simple = false
-			i++ // the escaped byte cannot end the string
-		case c < ' ':
-			return nil, false, false
-		case c >= utf8.RuneSelf:
-			simple = false
+		case b[i] == '\\':
+			i += 2 // the escaped byte cannot end the string
+		default: // not ASCII
+			i++
 		}
+		simple = false
 	}
-	return nil, false, false
 }
+
+// stringSpecial marks the bytes that end a run of plain ASCII text in a
+// JSON string.
+var stringSpecial = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c < ' ' || c == '"' || c == '\\' || c >= utf8.RuneSelf
+	}
+	return t
+}()
 
 // str returns the text of the JSON string raw as a new string, or ok
 // false if raw is not valid (an escape, UTF-8).
