@@ -196,13 +196,9 @@ const (
 	maxScannedMembers = 16
 )
 
-// release returns s to the pool without the document or any value, which
-// would otherwise stay reachable from the pool.
+// release returns s to the pool, without the stacks one large document
+// grew. They hold no values: fast empties them.
 func (s *decodeState) release() {
-	clear(s.items) // the elements an error left on the stack
-	s.items = s.items[:0]
-	clear(s.members)
-	s.members = s.members[:0]
 	if cap(s.items) > maxKeptItems {
 		s.items = nil
 	}
@@ -295,14 +291,17 @@ func decodeArray(d *jsontext.Decoder, depth int) (any, error) {
 	return a, nil
 }
 
-// intern returns text as a string, the same one for the same text as
-// long as the cache of names has room.
+// intern returns text as a string, the same one for the same short text
+// while it is in the cache of names.
 func (s *decodeState) intern(text []byte) string {
 	if name, ok := s.names[string(text)]; ok {
 		return name
 	}
 	name := string(text)
-	if len(s.names) < maxInternedNames && len(name) <= maxInternedLength {
+	if len(name) <= maxInternedLength {
+		if len(s.names) == maxInternedNames {
+			clear(s.names) // names that differ in every record, or a new source
+		}
 		s.names[name] = name
 	}
 	return name

@@ -188,6 +188,21 @@ func TestDecodeJSON_FastPath(t *testing.T) {
 	} {
 		checkSameAsReference(t, []byte(doc))
 	}
+	// More names than the cache keeps, some too long for it, and then a
+	// duplicate among them.
+	var sb strings.Builder
+	for i := range 3 * maxInternedNames {
+		fmt.Fprintf(&sb, `,"name_%d%s":%d`, i, strings.Repeat("x", i%100), i)
+	}
+	many := "{" + sb.String()[1:]
+	for range 2 {
+		checkSameAsReference(t, []byte(many+"}"))
+	}
+	dup := []byte(many + `,"name_17` + strings.Repeat("x", 17) + `":0}`)
+	if _, err := DecodeJSON(dup); err == nil || !strings.Contains(err.Error(), "appears twice") {
+		t.Errorf("DecodeJSON(many names, one twice) error %v, want the name twice", err)
+	}
+	checkSameAsReference(t, dup)
 }
 
 // FuzzDecodeJSON compares DecodeJSON with the reference on any input.
