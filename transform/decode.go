@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -685,84 +683,6 @@ func significantDigits(raw []byte) int {
 		}
 	}
 	return n
-}
-
-// AppendJSON appends v as JSON with object names sorted, so equal values
-// give equal bytes. Values made by DecodeJSON take a fast path; anything
-// else goes through encoding/json.
-func AppendJSON(b []byte, v any) ([]byte, error) {
-	var err error
-	switch t := v.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case bool:
-		return strconv.AppendBool(b, t), nil
-	case string:
-		return jsontext.AppendQuote(b, t)
-	case int64:
-		return strconv.AppendInt(b, t, 10), nil
-	case float64:
-		return appendFloat(b, t)
-	case json.Number:
-		return append(b, t...), nil
-	case []any:
-		b = append(b, '[')
-		for i, x := range t {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, err = AppendJSON(b, x); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
-	case map[string]any:
-		return appendObject(b, t)
-	}
-	out, err := json.Marshal(v)
-	return append(b, out...), err
-}
-
-func appendObject(b []byte, m map[string]any) ([]byte, error) {
-	var small [16]string
-	keys := small[:0]
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	b = append(b, '{')
-	var err error
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if b, err = jsontext.AppendQuote(b, k); err != nil {
-			return b, err
-		}
-		if b, err = AppendJSON(append(b, ':'), m[k]); err != nil {
-			return b, err
-		}
-	}
-	return append(b, '}'), nil
-}
-
-// appendFloat spells a float as encoding/json does (ES6 style).
-func appendFloat(b []byte, f float64) ([]byte, error) {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return b, fmt.Errorf("unsupported value: %v", f)
-	}
-	abs, format := math.Abs(f), byte('f')
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' { // e-07 -> e-7
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b, nil
 }
 
 // invalidFailure is the failure of a record its source could not read.
