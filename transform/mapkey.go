@@ -137,27 +137,14 @@ func (m *Mapper) MapKey(rec decant.Record, scope string) (Output, *Failure) {
 // mapKeyValue evaluates what the key columns may use (the lets, the
 // route) and the key columns, as MapValue does.
 func (m *Mapper) mapKeyValue(rec decant.Record, value any, scope string) (Output, *Failure) {
-	if rec.Key == "" {
-		return Output{}, &Failure{"record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
-	}
-	e := m.env
-	e.Set("record", value)
-	e.Set("key", rec.Key)
-	e.Set("scope", scope)
-	e.Set("step", m.spec.Step)
-	e.Set("table", nil)
-	if f := m.evalLets(m.spec.Let); f != nil {
-		return Output{}, f
-	}
-	table, f := m.route(m.spec.To)
+	table, f := m.begin(rec, value, scope)
 	if f != nil {
 		return Output{}, f
 	}
-	e.Set("table", table)
 	vals := make([]any, len(m.spec.Key))
 	for _, i := range m.keys.order {
 		c := m.keys.cols[i]
-		v, err := e.Eval(c.Prog)
+		v, err := m.env.Eval(c.Prog)
 		if err != nil {
 			return Output{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
 		}

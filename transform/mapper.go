@@ -207,15 +207,11 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	return m.MapValue(rec, value, scope)
 }
 
-// MapValue is Map for a record whose value the caller already has from
-// RecordValue, so a caller that also needs the value (to hash it) decodes
-// it once.
-func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *Failure) {
-	if rec.Invalid != "" {
-		return Output{}, invalidFailure(rec)
-	}
+// begin sets the record's variables, evaluates the lets and picks the
+// table the record's row goes to: what every column may use.
+func (m *Mapper) begin(rec decant.Record, value any, scope string) (string, *Failure) {
 	if rec.Key == "" {
-		return Output{}, &Failure{"record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
+		return "", &Failure{"record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
 	}
 	e := m.env
 	e.Set("record", value)
@@ -224,13 +220,27 @@ func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *
 	e.Set("step", m.spec.Step)
 	e.Set("table", nil)
 	if f := m.evalLets(m.spec.Let); f != nil {
-		return Output{}, f
+		return "", f
 	}
 	table, f := m.route(m.spec.To)
 	if f != nil {
-		return Output{}, f
+		return "", f
 	}
 	e.Set("table", table)
+	return table, nil
+}
+
+// MapValue is Map for a record whose value the caller already has from
+// RecordValue, so a caller that also needs the value (to hash it) decodes
+// it once.
+func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *Failure) {
+	if rec.Invalid != "" {
+		return Output{}, invalidFailure(rec)
+	}
+	table, f := m.begin(rec, value, scope)
+	if f != nil {
+		return Output{}, f
+	}
 	row, f := m.row(table, m.spec.Map, m.spec.Fields)
 	if f != nil {
 		return Output{}, f
