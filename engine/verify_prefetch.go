@@ -69,7 +69,12 @@ func readAhead[R any](ctx context.Context, src rowStream[R], chunks chan<- []R) 
 			return err
 		}
 	}
-	return src.Err()
+	if err := src.Err(); err != nil {
+		return err
+	}
+	// A source may end quietly when its context is cancelled; the stream
+	// was cut, not read to its end, and the merge must hear so.
+	return ctx.Err()
 }
 
 func (p *prefetched[R]) Next(context.Context) bool {
