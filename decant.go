@@ -70,6 +70,12 @@ type Record struct {
 	Position Position
 	// Where locates the record for error messages (file:line, URL and page).
 	Where string
+	// Deleted is set when the source reports that the record was deleted
+	// (a CouchDB tombstone). Raw then holds what the source gave of it
+	// (at least the key); the engine does what the step's on_delete says
+	// (delete the record's rows, mark them, or nothing) instead of mapping
+	// it as content.
+	Deleted bool
 	// Invalid, when not empty, says why the source could not read the
 	// record as a document ("row has 4 fields, the header has 5"). Such a
 	// record is not mapped: it is stored as a failed record with this
