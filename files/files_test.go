@@ -163,7 +163,7 @@ func TestCSVUnterminatedQuote(t *testing.T) {
 	if len(recs) != 2 || recs[1].Key != "" || !strings.Contains(recs[1].Invalid, `extraneous or missing " in quoted-field`) ||
 		string(recs[1].Raw) != "2,\"open\n3,c\n" || recs[1].Where != path+":3" ||
 		string(recs[1].Position) != `{"offset":21,"line":4}` {
-		t.Errorf("unterminated quote: %q", recs)
+		t.Errorf("unterminated quote: %+v", recs)
 	}
 }
 
@@ -182,7 +182,7 @@ func TestCSVOptions(t *testing.T) {
 	writeFile(t, tsv, "id\tv\n1\tx,y\n")
 	recs := sourcetest.ReadAll(t, newSource(t, tsv, files.Config{Key: "id"}), nil)
 	if len(recs) != 1 || string(recs[0].Raw) != `{"id":"1","v":"x,y"}` {
-		t.Errorf("tsv: %q", recs)
+		t.Errorf("tsv: %+v", recs)
 	}
 
 	semi := filepath.Join(dir, "b.txt")
@@ -190,10 +190,10 @@ func TestCSVOptions(t *testing.T) {
 	src := newSource(t, semi, files.Config{Format: files.FormatCSV, Key: "k", Delimiter: ";", NoHeader: true, Columns: []string{"k", "v"}})
 	recs = sourcetest.ReadAll(t, src, nil)
 	if len(recs) != 2 || string(recs[1].Raw) != `{"k":"2","v":"y"}` || recs[0].Where != semi+":1" {
-		t.Errorf("no header: %q", recs)
+		t.Errorf("no header: %+v", recs)
 	}
 	if rest := sourcetest.ReadAll(t, src, recs[0].Position); len(rest) != 1 || rest[0].Where != semi+":2" {
-		t.Errorf("no header resume: %q", rest)
+		t.Errorf("no header resume: %+v", rest)
 	}
 
 	writeFile(t, filepath.Join(dir, "c.csv"), "id,id\n1,2\n")
