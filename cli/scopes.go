@@ -346,6 +346,11 @@ func RunMigrateScopes(ctx context.Context, o MigrateOpts, w, errw io.Writer) ([]
 	if err != nil {
 		return nil, err
 	}
+	if o.Follow && o.Parallel < len(scopes) {
+		// A scope that follows never ends, and the next would never start.
+		return nil, usageError(fmt.Errorf("--follow with --scopes runs every scope at once, each following its source: give --parallel %d (the %d scopes of %s)",
+			len(scopes), len(scopes), o.Scopes))
+	}
 	r := scopeRun{scopes: scopes, parallel: o.Parallel, json: o.JSON}
 	if o.Stop == nil && o.Abort == nil {
 		ss := newScopeStopper()

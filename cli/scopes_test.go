@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/decanthq/decant/cli"
 	"github.com/decanthq/decant/internal/testenv"
@@ -51,6 +52,7 @@ func TestScopeListErrors(t *testing.T) {
 		{"with --scope", []string{"migrate", "--scope", "x", "--scopes", ":a:b"}, "--scope x and --scopes :a:b: give one of the two"},
 		{"parallel alone", []string{"verify", "--parallel", "3"}, "--parallel 3 runs several scopes at once: give them with --scopes"},
 		{"missing file", []string{"migrate", "--scopes", "nope.txt"}, "--scopes nope.txt: open nope.txt: no such file"},
+		{"follow one by one", []string{"migrate", "--scopes", ":a:b", "--follow"}, "--follow with --scopes runs every scope at once, each following its source: give --parallel 2"},
 	} {
 		r := run(t, append(c.args, "-c", s.plan)...)
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
@@ -226,28 +228,80 @@ func TestScopeBoundInVerifyWhere(t *testing.T) {
 }
 
 // Ensure a stop (what the first Ctrl-C does) during a --scopes migrate
-// ends the running scope as it ends a single scope's run, with success,
+// ends the running scopes as it ends a single scope's run, with success,
 // and starts no other: those are reported as not run, and the exit
-// status says not every scope succeeded.
+// status says not every scope succeeded. With --parallel 2, the scope
+// that had not started when the stop came may be either.
 func TestScopesStop(t *testing.T) {
 	t.Parallel()
-	stop := make(chan struct{})
+	for _, parallel := range []int{1, 2} {
+		t.Run(fmt.Sprint("parallel ", parallel), func(t *testing.T) {
+			t.Parallel()
+			stop := make(chan struct{})
+			var once sync.Once
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				once.Do(func() { close(stop) })
+				w.Write([]byte(`[{"id": 1, "seq": 1, "name": "x"}]`))
+			}))
+			t.Cleanup(srv.Close)
+			plan := scopesPlan(t, srv.URL, testenv.SQLite(t))
+			var out, errw bytes.Buffer
+			o := cli.MigrateOpts{Common: cli.Common{Config: plan}, ScopeList: cli.ScopeList{Scopes: ":a:b:c", Parallel: parallel}, Stop: stop}
+			res, err := cli.RunMigrateScopes(context.Background(), o, &out, &errw)
+			var ee *cli.ExitError
+			if !errors.As(err, &ee) || ee.Code != 1 || !strings.Contains(err.Error(), "c (not run: stopped (a signal) before it started; run it again)") {
+				t.Errorf("RunMigrateScopes = %v, want exit 1 with c not run\n%s\n%s", err, out.String(), errw.String())
+			}
+			if len(res) != 3 || res[2].OK {
+				t.Fatalf("results %+v: want c not run", res)
+			}
+			ok := 0
+			for _, r := range res {
+				switch {
+				case r.OK:
+					ok++
+				case !strings.HasPrefix(r.Error, "not run: stopped"):
+					t.Errorf("scope %s failed: %s; a stop ends a running scope with success", r.Scope, r.Error)
+				}
+			}
+			if ok == 0 || (parallel == 1 && !res[0].OK) {
+				t.Errorf("results %+v: want the running scope ok, stopped as a single scope is", res)
+			}
+		})
+	}
+}
+
+// Ensure check pings a feed as the run of its --scope would: the scope
+// is in the URL it asks, so a scope the feed does not know fails.
+func TestCheckPingsTheScope(t *testing.T) {
+	t.Parallel()
+	url := testenv.Postgres(t)
+	plan := scopesPlan(t, domainFeed(t), url)
+	pgExec(t, url, "CREATE TABLE forms (id bigint PRIMARY KEY, domain text NOT NULL, name text)")
+	mustRun(t, "check", "-c", plan, "--scope", "a")
+	if r := run(t, "check", "-c", plan, "--scope", "bad"); r.code != 2 || !strings.Contains(r.stdout, "domain=bad") || !strings.Contains(r.stdout, "404") {
+		t.Errorf("check --scope bad: want the feed's 404 for domain=bad:\n%s", r)
+	}
+}
+
+// Ensure an abort (the second Ctrl-C) reaches every running scope: each
+// ends as an aborted single scope does, with ErrAborted, and none starts
+// after it.
+func TestScopesAbort(t *testing.T) {
+	t.Parallel()
+	stop, abort := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		once.Do(func() { close(stop) })
+		once.Do(func() { close(stop); close(abort) })
+		time.Sleep(50 * time.Millisecond) // the abort lands while the page is read
 		w.Write([]byte(`[{"id": 1, "seq": 1, "name": "x"}]`))
 	}))
 	t.Cleanup(srv.Close)
 	plan := scopesPlan(t, srv.URL, testenv.SQLite(t))
 	var out, errw bytes.Buffer
-	o := cli.MigrateOpts{Common: cli.Common{Config: plan}, ScopeList: cli.ScopeList{Scopes: ":a:b:c"}, Stop: stop}
+	o := cli.MigrateOpts{Common: cli.Common{Config: plan}, ScopeList: cli.ScopeList{Scopes: ":a:b"}, Stop: stop, Abort: abort}
 	res, err := cli.RunMigrateScopes(context.Background(), o, &out, &errw)
-	var ee *cli.ExitError
-	if !errors.As(err, &ee) || ee.Code != 1 ||
-		!strings.Contains(err.Error(), "1 of 3 scopes succeeded; failed: b (not run: stopped (a signal) before it started; run it again), c (") {
-		t.Errorf("RunMigrateScopes = %v, want exit 1 with b and c not run\n%s\n%s", err, out.String(), errw.String())
-	}
-	if len(res) != 3 || !res[0].OK || res[1].OK || res[2].OK {
-		t.Errorf("results %+v: want a ok (stopped as a single scope is), b and c not run", res)
+	if err == nil || len(res) != 2 || res[0].OK || res[0].Error != cli.ErrAborted.Error() || !strings.HasPrefix(res[1].Error, "not run: stopped") {
+		t.Errorf("RunMigrateScopes = %v, %+v; want a aborted and b not run\n%s", err, res, out.String())
 	}
 }

@@ -292,13 +292,18 @@ func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (d
 	return newRows(s, scope, st), nil
 }
 
-// Ping fetches one record from Start, without retries, and checks that the
-// answer holds the items array and that its first item has a key and a
-// cursor at the configured paths. It knows no scope: a ${scope} of the
-// URL or headers is sent empty.
-func (s *Source) Ping(ctx context.Context) error {
-	u := s.pageURL("", s.cfg.Start, 1)
-	body, err := s.fetch(ctx, "", u, 0, new(bytes.Buffer))
+// Ping is PingScope without a scope: a ${scope} of the URL or headers is
+// sent empty.
+func (s *Source) Ping(ctx context.Context) error { return s.PingScope(ctx, "") }
+
+var _ decant.ScopePinger = (*Source)(nil)
+
+// PingScope fetches one record from Start for scope, without retries, and
+// checks that the answer holds the items array and that its first item has
+// a key and a cursor at the configured paths.
+func (s *Source) PingScope(ctx context.Context, scope string) error {
+	u := s.pageURL(scope, s.cfg.Start, 1)
+	body, err := s.fetch(ctx, scope, u, 0, new(bytes.Buffer))
 	if err != nil {
 		return fmt.Errorf("httpfeed: ping: %w", err)
 	}
