@@ -310,10 +310,11 @@ func newStatusCmd(c *Common) *cobra.Command {
 			if err := validate(&o); err != nil {
 				return err
 			}
-			if err := o.ScopeList.check(cmd, o.Scope); err != nil || o.many() {
-				if err == nil {
-					_, err = RunStatusScopes(cmd.Context(), o, cmd.OutOrStdout())
-				}
+			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
+				return err
+			}
+			if o.many() {
+				_, err := RunStatusScopes(cmd.Context(), o, cmd.OutOrStdout())
 				return err
 			}
 			_, err := RunStatus(cmd.Context(), o, cmd.OutOrStdout())

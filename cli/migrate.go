@@ -85,10 +85,11 @@ SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signa
 			if err := validate(o); err != nil {
 				return err
 			}
-			if err := o.ScopeList.check(cmd, o.Scope); err != nil || o.many() {
-				if err == nil {
-					_, err = RunMigrateScopes(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
-				}
+			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
+				return err
+			}
+			if o.many() {
+				_, err := RunMigrateScopes(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 				return err
 			}
 			_, err := RunMigrate(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())

@@ -82,10 +82,11 @@ remains, 2 when the verification could not run.`,
 			// the ranges done stay stored, and --resume continues it.
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			if err := o.ScopeList.check(cmd, o.Scope); err != nil || o.many() {
-				if err == nil {
-					_, err = RunVerifyScopes(ctx, *o, cmd.OutOrStdout())
-				}
+			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
+				return err
+			}
+			if o.many() {
+				_, err := RunVerifyScopes(ctx, *o, cmd.OutOrStdout())
 				return err
 			}
 			_, err := RunVerify(ctx, *o, cmd.OutOrStdout())
