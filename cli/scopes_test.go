@@ -16,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/cli"
 	"github.com/decanthq/decant/internal/testenv"
+	"github.com/decanthq/decant/postgres"
 )
 
 // Ensure a list of scopes is checked before anything runs (exit 2): a
@@ -303,5 +305,34 @@ func TestScopesAbort(t *testing.T) {
 	res, err := cli.RunMigrateScopes(context.Background(), o, &out, &errw)
 	if err == nil || len(res) != 2 || res[0].OK || res[0].Error != cli.ErrAborted.Error() || !strings.HasPrefix(res[1].Error, "not run: stopped") {
 		t.Errorf("RunMigrateScopes = %v, %+v; want a aborted and b not run\n%s", err, res, out.String())
+	}
+}
+
+// Ensure each scope of a list takes its own lease: a scope another
+// process is migrating fails on its line, naming the holder, and the
+// other scopes migrate.
+func TestScopesLeaseHeld(t *testing.T) {
+	t.Parallel()
+	url := testenv.Postgres(t)
+	plan := scopesPlan(t, domainFeed(t), url)
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, url, postgres.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AcquireLease(ctx, "b", decant.Holder{Host: "elsewhere", PID: 42, ID: "other"}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "migrate", "-c", plan, "--scopes", ":a:b:c", "--parallel", "3")
+	if r.code != 1 || !strings.Contains(r.stderr, "2 of 3 scopes succeeded; failed: b (") || !strings.Contains(r.stdout, "b: FAILED: ") ||
+		!strings.Contains(r.stdout, "elsewhere") {
+		t.Errorf("want b refused, naming its holder, and a and c migrated:\n%s", r)
+	}
+	if got := queryRows(t, url, "SELECT domain, count(*) FROM forms GROUP BY domain ORDER BY domain"); got != "a 3\nc 3" {
+		t.Errorf("forms by domain:\n%s", got)
 	}
 }
