@@ -128,6 +128,13 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
+// ScopePinger is an optional ability of a Source whose requests depend on
+// the scope (a ${scope} in a feed's URL): Ping as a run for scope would
+// reach it. check uses it, with its --scope, before Pinger.
+type ScopePinger interface {
+	PingScope(ctx context.Context, scope string) error
+}
+
 // Sizer is an optional ability of a Source: an estimate of how many records
 // remain after pos, used for progress bars and ETAs. ok is false when unknown.
 type Sizer interface {

@@ -87,6 +87,7 @@ var storeRoles = []struct {
 	{"Cataloger", has[Cataloger]},
 	{"ErrorResolver", has[ErrorResolver]},
 	{"ScriptRunner", has[ScriptRunner]},
+	{"ScopedScriptRunner", has[ScopedScriptRunner]},
 	{"Pinger", has[Pinger]},
 	{"TargetReader", has[TargetReader]},
 	{"FindingStore", has[FindingStore]},

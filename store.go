@@ -231,6 +231,14 @@ type ScriptRunner interface {
 	RunScript(ctx context.Context, script string) error
 }
 
+// ScopedScriptRunner is an optional ability of a Store: run a script as
+// [ScriptRunner] does, with each ${scope} in it a parameter bound to scope
+// ([BindScope]), never the scope's text. The plan's setup scripts that
+// name the scope use it.
+type ScopedScriptRunner interface {
+	RunScopedScript(ctx context.Context, script, scope string) error
+}
+
 // TargetReader is the role of a Store that reads a target table's rows in
 // key order, the order [CompareKeys] defines, so that verify can merge them
 // with the rows a plan expects without holding either side in memory.
@@ -260,8 +268,11 @@ type RowQuery struct {
 	// Where, when not empty, is a SQL boolean expression that also selects
 	// the rows, such as the scope's rows of a shared table. It comes from
 	// the plan, which is trusted as the plan's setup scripts are, and is
-	// put in the query as written, without quoting or checking.
+	// put in the query as written, without quoting or checking, except
+	// that each ${scope} in it is a parameter bound to Scope ([BindScope]).
 	Where string
+	// Scope is the value of Where's ${scope}: the run's scope.
+	Scope string
 }
 
 // TargetRows iterates over the rows a [TargetReader] reads, as [Rows]

@@ -294,22 +294,35 @@ func printNoRecords(ctx context.Context, w io.Writer, st decant.Store, scope, st
 }
 
 // StatusOpts are the flags of `decant status`.
-type StatusOpts struct{ Common }
+type StatusOpts struct {
+	Common
+	ScopeList
+}
 
 func newStatusCmd(c *Common) *cobra.Command {
-	return &cobra.Command{
+	var l ScopeList
+	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Per step: records read, distinct keys, keys written, open errors, verify findings, last cursor, last batch, rate",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := StatusOpts{Common: *c}
+			o := StatusOpts{Common: *c, ScopeList: l}
 			if err := validate(&o); err != nil {
+				return err
+			}
+			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
+				return err
+			}
+			if o.many() {
+				_, err := RunStatusScopes(cmd.Context(), o, cmd.OutOrStdout())
 				return err
 			}
 			_, err := RunStatus(cmd.Context(), o, cmd.OutOrStdout())
 			return err
 		},
 	}
+	addScopeFlags(cmd, &l, false)
+	return cmd
 }
 
 // RunStatus prints the status of every step of the scope.

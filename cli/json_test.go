@@ -50,6 +50,11 @@ func TestJSONStyle(t *testing.T) {
 		{name: "check", args: append([]string{"check"}, c...)},
 		{name: "verify", args: append([]string{"verify"}, c...)},
 		{name: "diffs", args: append([]string{"diffs"}, c...)},
+		{name: "stats", args: append([]string{"stats"}, c...)},
+		{name: "migrate --scopes", args: append([]string{"migrate", "--scopes", ":a:b", "--parallel", "2"}, c...)},
+		{name: "verify --scopes", args: append([]string{"verify", "--scopes", ":a:b"}, c...)},
+		{name: "status --scopes", args: append([]string{"status", "--scopes", ":a:b"}, c...)},
+		{name: "stats --scopes", args: append([]string{"stats", "--scopes", ":a:b"}, c...)},
 		// A scope without a checkpoint previews from the start; order 10 fails.
 		{name: "preview", args: append([]string{"preview", "orders", "-n", "12", "--scope", "fresh"}, c...)},
 		{name: "preview past the end", args: append([]string{"preview", "events", "-n", "2"}, c...)},

@@ -24,6 +24,7 @@ import (
 // MigrateOpts are the flags of `decant migrate`.
 type MigrateOpts struct {
 	Common
+	ScopeList
 	Only     []string
 	DryRun   bool
 	Follow   bool
@@ -84,6 +85,13 @@ SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signa
 			if err := validate(o); err != nil {
 				return err
 			}
+			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
+				return err
+			}
+			if o.many() {
+				_, err := RunMigrateScopes(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+				return err
+			}
 			_, err := RunMigrate(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			return err
 		},
@@ -92,6 +100,7 @@ SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signa
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "read and map, write nothing")
 	cmd.Flags().BoolVar(&o.Follow, "follow", false, "keep running: drain, sleep --interval, repeat")
 	cmd.Flags().DurationVar(&o.Interval, "interval", 0, "pause between rounds with --follow (default 3m)")
+	addScopeFlags(cmd, &o.ScopeList, true)
 	return cmd
 }
 

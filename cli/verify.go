@@ -22,6 +22,7 @@ import (
 // VerifyOpts are the flags of `decant verify`.
 type VerifyOpts struct {
 	Common
+	ScopeList
 	// Only selects steps or groups; Step is one more, as errors' --step.
 	Only []string
 	Step string
@@ -81,6 +82,13 @@ remains, 2 when the verification could not run.`,
 			// the ranges done stay stored, and --resume continues it.
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
+				return err
+			}
+			if o.many() {
+				_, err := RunVerifyScopes(ctx, *o, cmd.OutOrStdout())
+				return err
+			}
 			_, err := RunVerify(ctx, *o, cmd.OutOrStdout())
 			return err
 		},
@@ -91,6 +99,7 @@ remains, 2 when the verification could not run.`,
 	cmd.Flags().IntVar(&o.Limit, "limit", 100, "list at most this many findings (0: all); the counts are always whole")
 	cmd.Flags().BoolVar(&o.Resume, "resume", false, "continue the scope's unfinished verify (killed or failed) where it stopped")
 	cmd.Flags().IntVar(&o.ChunkKeys, "chunk-keys", 0, fmt.Sprintf("store findings and progress every this many keys of a table (0: %d)", engine.DefaultVerifyChunk))
+	addScopeFlags(cmd, &o.ScopeList, true)
 	return cmd
 }
 

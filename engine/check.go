@@ -136,10 +136,13 @@ func pingSource(ctx context.Context, cfg Config, name string, s *plan.Step) Conn
 		return cc
 	}
 	defer src.Close()
-	if p, ok := src.(decant.Pinger); ok {
-		if err := p.Ping(ctx); err != nil {
-			cc.Error = decant.RedactURL(err.Error())
-		}
+	if p, ok := src.(decant.ScopePinger); ok {
+		err = p.PingScope(ctx, cfg.Scope)
+	} else if p, ok := src.(decant.Pinger); ok {
+		err = p.Ping(ctx)
+	}
+	if err != nil {
+		cc.Error = decant.RedactURL(err.Error())
 	}
 	return cc
 }

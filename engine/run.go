@@ -236,7 +236,7 @@ func prepareTarget(ctx context.Context, cfg Config) (func(), context.Context, er
 		err = cfg.Migrate(leaseCtx)
 	}
 	if err == nil {
-		err = runSetup(leaseCtx, cfg.Plan, cfg.Store)
+		err = runSetup(leaseCtx, cfg.Plan, cfg.Store, cfg.Scope)
 	}
 	if err != nil {
 		release()
@@ -245,8 +245,9 @@ func prepareTarget(ctx context.Context, cfg Config) (func(), context.Context, er
 	return release, leaseCtx, nil
 }
 
-// runSetup runs the plan's setup scripts on the target.
-func runSetup(ctx context.Context, p *plan.Plan, st decant.Store) error {
+// runSetup runs the plan's setup scripts on the target, for scope: a
+// script that names ${scope} runs with the scope bound as a parameter.
+func runSetup(ctx context.Context, p *plan.Plan, st decant.Store, scope string) error {
 	if len(p.Setup) == 0 {
 		return nil
 	}
@@ -259,11 +260,24 @@ func runSetup(ctx context.Context, p *plan.Plan, st decant.Store) error {
 		if err != nil {
 			return fmt.Errorf("setup: %w", err)
 		}
-		if err := sr.RunScript(ctx, string(b)); err != nil {
+		if err := runScript(ctx, st, sr, string(b), scope); err != nil {
 			return fmt.Errorf("setup %s: %w", f, err)
 		}
 	}
 	return nil
+}
+
+// runScript runs one setup script, through the store's ScopedScriptRunner
+// when it names ${scope}.
+func runScript(ctx context.Context, st decant.Store, sr decant.ScriptRunner, script, scope string) error {
+	if !decant.HasScopeRef(script) {
+		return sr.RunScript(ctx, script)
+	}
+	ssr, err := decant.Require[decant.ScopedScriptRunner](st, "run a setup script that names ${scope}")
+	if err != nil {
+		return err
+	}
+	return ssr.RunScopedScript(ctx, script, scope)
 }
 
 // initState creates or upgrades decant's state tables, which a run that

@@ -507,7 +507,7 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	if err != nil {
 		return tr, err
 	}
-	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns(), Where: v.where(), After: after})
+	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns(), Where: v.where(), Scope: v.cfg.Scope, After: after})
 	if errors.Is(err, decant.ErrNotFound) {
 		return tr, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's to", table, err)
 	}

@@ -35,10 +35,10 @@ func (e *retryable) Unwrap() error { return e.err }
 // fetch GETs rawURL and returns a body that is valid JSON, read into buf,
 // retrying up to retries times. Errors name the URL with its secrets redacted,
 // and hide them elsewhere too (a server may echo a token in its answer).
-func (s *Source) fetch(ctx context.Context, rawURL string, retries int, buf *bytes.Buffer) ([]byte, error) {
+func (s *Source) fetch(ctx context.Context, scope, rawURL string, retries int, buf *bytes.Buffer) ([]byte, error) {
 	where := decant.RedactURL(rawURL)
 	for attempt := 0; ; attempt++ {
-		body, err := s.attempt(ctx, rawURL, buf)
+		body, err := s.attempt(ctx, scope, rawURL, buf)
 		if err == nil {
 			return body, nil
 		}
@@ -60,14 +60,14 @@ func (s *Source) fetch(ctx context.Context, rawURL string, retries int, buf *byt
 
 // attempt makes one request. Its error is a *retryable when another attempt
 // may succeed.
-func (s *Source) attempt(ctx context.Context, rawURL string, buf *bytes.Buffer) ([]byte, error) {
+func (s *Source) attempt(ctx context.Context, scope, rawURL string, buf *bytes.Buffer) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, unwrapURLError(err)
 	}
-	s.authorize(req)
+	s.authorize(req, scope)
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return nil, &retryable{err: unwrapURLError(err)}
@@ -89,10 +89,12 @@ func (s *Source) attempt(ctx context.Context, rawURL string, buf *bytes.Buffer) 
 	return body, nil
 }
 
-func (s *Source) authorize(req *http.Request) {
+// authorize sets the request's headers: the plan's, with scope for their
+// ${scope}, and its credentials.
+func (s *Source) authorize(req *http.Request, scope string) {
 	req.Header.Set("Accept", "application/json")
 	for k, v := range s.cfg.Header {
-		req.Header.Set(k, v)
+		req.Header.Set(k, decant.ExpandScope(v, scope, nil))
 	}
 	switch {
 	case s.cfg.BearerToken != "":

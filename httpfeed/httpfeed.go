@@ -71,6 +71,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -280,21 +281,29 @@ func (s *Source) Warnings() []string {
 }
 
 // Read streams the records after pos (nil: from Start) until the feed has
-// nothing new. The feed has no notion of scope; put the scope in the URL.
+// nothing new. The feed has no notion of scope of its own: a ${scope} in
+// the URL's path or query or in a header's value is the scope, escaped as
+// its place needs.
 func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (decant.Rows, error) {
 	st, err := s.parsePosition(pos)
 	if err != nil {
 		return nil, fmt.Errorf("httpfeed: %w", err)
 	}
-	return newRows(s, st), nil
+	return newRows(s, scope, st), nil
 }
 
-// Ping fetches one record from Start, without retries, and checks that the
-// answer holds the items array and that its first item has a key and a
-// cursor at the configured paths.
-func (s *Source) Ping(ctx context.Context) error {
-	u := s.pageURL(s.cfg.Start, 1)
-	body, err := s.fetch(ctx, u, 0, new(bytes.Buffer))
+// Ping is PingScope without a scope: a ${scope} of the URL or headers is
+// sent empty.
+func (s *Source) Ping(ctx context.Context) error { return s.PingScope(ctx, "") }
+
+var _ decant.ScopePinger = (*Source)(nil)
+
+// PingScope fetches one record from Start for scope, without retries, and
+// checks that the answer holds the items array and that its first item has
+// a key and a cursor at the configured paths.
+func (s *Source) PingScope(ctx context.Context, scope string) error {
+	u := s.pageURL(scope, s.cfg.Start, 1)
+	body, err := s.fetch(ctx, scope, u, 0, new(bytes.Buffer))
 	if err != nil {
 		return fmt.Errorf("httpfeed: ping: %w", err)
 	}
@@ -319,12 +328,30 @@ func (s *Source) Close() error {
 	return nil
 }
 
-// pageURL is the URL of the request sending cursor and size.
-func (s *Source) pageURL(cursor string, size int) string {
+// pageURL is the URL of the request sending cursor and size, for scope.
+func (s *Source) pageURL(scope, cursor string, size int) string {
 	u := *s.base
+	if decant.HasScopeRef(u.Path) {
+		u.Path, u.RawPath = scopedPath(u.Path, scope)
+	}
 	q := u.Query()
+	for _, vs := range q {
+		for i, v := range vs {
+			vs[i] = decant.ExpandScope(v, scope, nil) // Encode escapes it
+		}
+	}
 	q.Set(s.cfg.CursorParam, cursor)
 	q.Set(s.cfg.SizeParam, strconv.Itoa(size))
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// scopedPath is a URL path with scope for its ${scope}, unescaped and
+// escaped: a '/' or '?' in the scope stays in its segment.
+func scopedPath(path, scope string) (unescaped, escaped string) {
+	parts := strings.Split(path, decant.ScopeRef)
+	for i, p := range parts {
+		parts[i] = (&url.URL{Path: p}).EscapedPath()
+	}
+	return decant.ExpandScope(path, scope, nil), strings.Join(parts, url.PathEscape(scope))
 }

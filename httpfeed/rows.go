@@ -43,9 +43,10 @@ func (it *item) identity() string {
 
 // rows drains the feed from a state, page after page.
 type rows struct {
-	src  *Source
-	st   state
-	size int // batch size of the next request
+	src   *Source
+	scope string // put in for the URL's and headers' ${scope}
+	st    state
+	size  int // batch size of the next request
 
 	body       bytes.Buffer // response bodies, reused: parsePage copies what it keeps
 	page       []item
@@ -65,8 +66,8 @@ type rows struct {
 	done bool
 }
 
-func newRows(s *Source, st state) *rows {
-	return &rows{src: s, st: st, size: min(len(st.seen)+s.cfg.PageSize, s.cfg.MaxPageSize)}
+func newRows(s *Source, scope string, st state) *rows {
+	return &rows{src: s, scope: scope, st: st, size: min(len(st.seen)+s.cfg.PageSize, s.cfg.MaxPageSize)}
 }
 
 // Next yields the next new record, fetching pages until one brings nothing new.
@@ -123,8 +124,8 @@ func (r *rows) fail(err error) bool {
 }
 
 func (r *rows) fetchPage(ctx context.Context) error {
-	u := r.src.pageURL(r.st.param(r.src.cfg), r.size)
-	body, err := r.src.fetch(ctx, u, r.src.cfg.Retries, &r.body)
+	u := r.src.pageURL(r.scope, r.st.param(r.src.cfg), r.size)
+	body, err := r.src.fetch(ctx, r.scope, u, r.src.cfg.Retries, &r.body)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -372,7 +373,11 @@ func (c *compiler) optExpr(path string, e *Expr, vars []string) (*transform.Prog
 }
 
 func (c *compiler) expr(path string, e Expr, vars []string) (*transform.Program, error) {
-	prog, err := transform.Compile(e.Src, vars, c.funcs)
+	src := e.Src
+	if slices.Contains(vars, scopeVar) {
+		src = scopeInExpr(src)
+	}
+	prog, err := transform.Compile(src, vars, c.funcs)
 	if err != nil {
 		line, col := e.Line, e.Col
 		if line == 0 {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/decanthq/decant"
 )
 
 // Expr is an expression as written in the plan, with its position so that a
@@ -119,11 +121,16 @@ func (l *StringList) UnmarshalYAML(n ast.Node) error {
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}`)
 
+// scopeVar is the reserved name of ${scope}: the run's scope, which
+// expandEnv keeps for sources, SQL and expressions to put in at run time.
+const scopeVar = "scope"
+
 // expandEnv replaces ${VAR} and ${VAR:-default} in every string scalar of
 // the document, in place, and returns the scalars it expanded. Expanding
 // scalars (not the raw text) means an environment value can never inject
 // YAML structure. A ${VAR} that is unset and has no default is an error at
-// its position.
+// its position. ${scope} is kept as written, whatever the environment
+// holds (see decant.ScopeRef).
 func expandEnv(root ast.Node, lookup func(string) (string, bool)) (map[*ast.StringNode]bool, error) {
 	var firstErr error
 	expanded := map[*ast.StringNode]bool{}
@@ -135,6 +142,16 @@ func expandEnv(root ast.Node, lookup func(string) (string, bool)) (map[*ast.Stri
 		expanded[s] = true
 		s.Value = envRef.ReplaceAllStringFunc(s.Value, func(ref string) string {
 			m := envRef.FindStringSubmatch(ref)
+			if m[1] == scopeVar {
+				// The run's scope, put in at run time: never the
+				// environment's, and never unset.
+				if ref != decant.ScopeRef && firstErr == nil {
+					p := s.GetToken().Position
+					firstErr = &Error{Line: p.Line, Col: p.Column,
+						Msg: fmt.Sprintf("%s: ${scope} is the run's scope (--scope, --scopes), which always has a value: write it without a default", ref)}
+				}
+				return ref
+			}
 			if v, ok := lookup(m[1]); ok && v != "" {
 				return v
 			}

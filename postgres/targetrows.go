@@ -76,7 +76,12 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 	}
 	where, args := rangeConds(keys, nullable, q)
 	if q.Where != "" {
-		where = append(where, "("+q.Where+")")
+		// The scope is a parameter, never text of the query.
+		cond, bind := decant.BindScope(q.Where, "$"+strconv.Itoa(len(args)+1))
+		if bind {
+			args = append(args, q.Scope)
+		}
+		where = append(where, "("+cond+")")
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
 	if len(where) > 0 {

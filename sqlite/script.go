@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/decanthq/decant"
@@ -16,6 +17,23 @@ func (s *Store) RunScript(ctx context.Context, script string) error {
 		return fmt.Errorf("run script: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, script); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("run script: %w", err)
+	}
+	return tx.Commit()
+}
+
+var _ decant.ScopedScriptRunner = (*Store)(nil)
+
+// RunScopedScript runs script as RunScript does, with each ${scope} a
+// named parameter bound to scope in every statement that names it.
+func (s *Store) RunScopedScript(ctx context.Context, script, scope string) error {
+	bound, _ := decant.BindScope(script, "$decant_scope")
+	tx, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("run script: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, bound, sql.Named("decant_scope", scope)); err != nil {
 		tx.Rollback()
 		return fmt.Errorf("run script: %w", err)
 	}

@@ -166,6 +166,29 @@ func testReadRowsWhere(t *testing.T, e *env) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("Where with After (-want +got):\n%s", d)
 	}
+	// ${scope} is a parameter bound to the scope, after the range's own
+	// parameters, bare or quoted; a scope that tries to widen the
+	// condition is compared as text and matches nothing.
+	for _, c := range []struct {
+		where, scope string
+		want         []any
+	}{
+		{"scope = ${scope}", "x", []any{int64(3), int64(4)}},
+		{"scope = '${scope}' OR v = 'e'", "y", []any{int64(2), int64(5)}},
+		{"scope = ${scope}", "x' OR '1'='1", nil},
+		{"scope = '${scope}'", "x' OR '1'='1", nil},
+		{"scope = ${scope}", "x OR 1=1", nil},
+	} {
+		got := e.readRows(decant.RowQuery{Table: "shared", Key: []string{"id"}, Columns: []string{"v"},
+			Where: c.where, Scope: c.scope, After: []any{int64(1)}, Until: []any{int64(5)}})
+		var keys []any
+		for _, r := range got {
+			keys = append(keys, r.Key[0])
+		}
+		if d := cmp.Diff(c.want, keys); d != "" {
+			t.Errorf("Where %q with scope %q (-want +got):\n%s", c.where, c.scope, d)
+		}
+	}
 }
 
 func testReadRowsNotFound(t *testing.T, e *env) {

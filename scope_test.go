@@ -1,0 +1,47 @@
+package decant_test
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/decanthq/decant"
+)
+
+func TestExpandScope(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in, scope string
+		escape    func(string) string
+		want      string
+	}{
+		{"domain=${scope}", "acme", nil, "domain=acme"},
+		{"/a/${scope}/b/${scope}", "x", nil, "/a/x/b/x"},
+		{"no ref", "x", nil, "no ref"},
+		{"${SCOPE}", "x", nil, "${SCOPE}"},
+		{"q=${scope}", "a b&c", url.QueryEscape, "q=a+b%26c"},
+	} {
+		if got := decant.ExpandScope(c.in, c.scope, c.escape); got != c.want {
+			t.Errorf("ExpandScope(%q, %q) = %q, want %q", c.in, c.scope, got, c.want)
+		}
+	}
+}
+
+// Ensure BindScope never puts the scope in the SQL: it leaves a mark, also
+// in place of a quoted '${scope}', whose quotes would otherwise make the
+// mark a literal.
+func TestBindScope(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"domain = ${scope}", "domain = $3", true},
+		{"domain = '${scope}' OR owner = ${scope}", "domain = $3 OR owner = $3", true},
+		{"domain = 'x'", "domain = 'x'", false},
+	} {
+		got, ok := decant.BindScope(c.in, "$3")
+		if got != c.want || ok != c.ok {
+			t.Errorf("BindScope(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
