@@ -208,7 +208,7 @@ func (s *Source) info(ctx context.Context, retries int) (dbInfo, error) {
 		return in, err
 	}
 	if in.DBName == "" || seqType(in.UpdateSeq) == "" {
-		return in, fmt.Errorf("GET %s: the answer has no db_name or update_seq: is this a CouchDB database?", decant.RedactURL(s.db.String()))
+		return in, fmt.Errorf("GET %s: the answer has no db_name or update_seq: is this a CouchDB database?", s.show(s.db.String()))
 	}
 	return in, nil
 }
@@ -223,8 +223,10 @@ func (s *Source) Ping(ctx context.Context) error {
 
 // Size estimates the documents left after pos: the database's doc_count
 // from the start, the rows of _all_docs after the last _id in the bulk
-// phase, the server's "pending" count in the changes phase (CouchDB 2 and
-// later; pouchdb-server gives none). With a filter it knows nothing.
+// phase (from its total_rows and offset; pouchdb-server always says offset
+// 0, so there it counts every row), the server's "pending" count in the
+// changes phase (CouchDB 2 and later; pouchdb-server gives none, so the
+// size is unknown). With a filter it is unknown.
 func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (int64, bool, error) {
 	p, err := parsePosition(pos)
 	if err != nil || len(s.opts.Filter) > 0 {
@@ -247,7 +249,9 @@ func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (i
 		if err := s.do(ctx, request{path: "_all_docs", query: q}, retries, &page); err != nil {
 			return 0, false, fmt.Errorf("couchdb: size: %w", err)
 		}
-		return max(page.TotalRows-page.Offset, 0), true, nil
+		// The rows from startkey on hold the last one read, when it is
+		// still there.
+		return max(page.TotalRows-page.Offset-1, 0), true, nil
 	}
 	var page struct {
 		Pending *int64 `json:"pending"`
@@ -287,7 +291,7 @@ func (s *Source) Close() error {
 // page, which would end the read as if nothing had changed.
 func (s *Source) checkSince(p *position, in dbInfo) error {
 	have, want := seqType(p.Since), seqType(in.UpdateSeq)
-	where := decant.RedactURL(s.db.String())
+	where := s.show(s.db.String())
 	if have != want {
 		return fmt.Errorf("%w: the position's seq %s is a %s, and %s's update_seq %s is a %s: the checkpoint was taken from another kind of server (pouchdb-server and CouchDB 1 count with numbers, CouchDB 2 and 3 with strings); reset the step's checkpoint to read the database again",
 			ErrUnknownSince, p.Since, have, where, in.UpdateSeq, want)

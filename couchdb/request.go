@@ -82,7 +82,7 @@ func (s *Source) do(ctx context.Context, r request, retries int, out any) error 
 			return fmt.Errorf("%s %s: encode body: %w", method, decant.RedactURL(u), err)
 		}
 	}
-	where := method + " " + decant.RedactURL(u)
+	where := method + " " + s.show(u)
 	for attempt := 0; ; attempt++ {
 		err := s.attempt(ctx, method, u, body, out)
 		if err == nil {
@@ -102,6 +102,23 @@ func (s *Source) do(ctx context.Context, r request, retries int, out any) error 
 			return decant.RedactError(fmt.Errorf("%s: %w (waiting to retry after: %v)", where, err, re.err), u, s.rawURL)
 		}
 	}
+}
+
+// show is u as errors name it: with the user, if any, and the password
+// hidden.
+func (s *Source) show(u string) string {
+	if s.opts.Username == "" {
+		return decant.RedactURL(u)
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		return decant.RedactURL(u)
+	}
+	p.User = url.User(s.opts.Username)
+	if s.opts.Password != "" {
+		p.User = url.UserPassword(s.opts.Username, decant.Redacted)
+	}
+	return decant.RedactURL(p.String())
 }
 
 // url is the full URL of r. A path that starts with "/" is taken from the
