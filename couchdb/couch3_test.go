@@ -141,7 +141,9 @@ func (f *couch3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(v)
 	}
-	bad := func(reason string) { reply(http.StatusBadRequest, map[string]string{"error": "bad_request", "reason": reason}) }
+	bad := func(reason string) {
+		reply(http.StatusBadRequest, map[string]string{"error": "bad_request", "reason": reason})
+	}
 	var body map[string]any
 	if r.Method == http.MethodPost {
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
