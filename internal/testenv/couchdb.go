@@ -185,6 +185,20 @@ func pouchBinary() (string, error) {
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
+	// Test binaries of several packages may get here at once: one installs,
+	// the others wait for it and find the server installed.
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "decant-pouchdb-install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", fmt.Errorf("lock the install of pouchdb-server: %w", err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		return "", fmt.Errorf("%s is not installed and there is no npm on PATH: install nodejs and npm, then npm ci --prefix tools/pouchdb", bin)
