@@ -73,14 +73,11 @@ func encodeSeq(n int) string {
 
 var seqRE = regexp.MustCompile(`^(\d+)-g1AAAAFTeJzLYWBgYMlgTmFQSM[0-9a-f]{4}$`)
 
-// decodeSeq reads a since: "0", 0, "now" or a seq this fake gave.
-func decodeSeq(since string) (int, bool) {
-	if since == "" || since == "0" || since == `"0"` {
+// decodeSeq reads a since: 0 or a seq this fake gave, unquoted as CouchDB
+// wants it.
+func decodeSeq(s string) (int, bool) {
+	if s == "" || s == "0" {
 		return 0, true
-	}
-	var s string
-	if json.Unmarshal([]byte(since), &s) != nil {
-		s = since
 	}
 	m := seqRE.FindStringSubmatch(s)
 	if m == nil {

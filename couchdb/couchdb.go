@@ -83,8 +83,10 @@ var Schemes = []string{"couchdb+http", "couchdb+https"}
 // Source reads one CouchDB database. It is safe for concurrent use; each
 // Read has its own position.
 type Source struct {
-	// rawURL is the connection's URL, whose secrets errors must hide.
-	rawURL string
+	// rawURL is the connection's URL, whose secrets errors must hide, and
+	// secretURL the database's URL with the credentials in use, from the
+	// URL or the options, for the same purpose.
+	rawURL, secretURL string
 	// db is the database's http(s) URL, without credentials.
 	db   *url.URL
 	key  string
@@ -120,7 +122,12 @@ func Open(rawURL, key, cursor string, o *Options) (*Source, error) {
 		}
 		opts.Username, opts.Password = user, pass
 	}
-	s := &Source{rawURL: rawURL, db: db, key: cmp.Or(key, "_id"), opts: opts}
+	s := &Source{rawURL: rawURL, secretURL: rawURL, db: db, key: cmp.Or(key, "_id"), opts: opts}
+	if opts.Password != "" {
+		withPass := *db
+		withPass.User = url.UserPassword(opts.Username, opts.Password)
+		s.secretURL = withPass.String()
+	}
 	if s.transport, err = newTransport(opts); err != nil {
 		return nil, fmt.Errorf("couchdb: %w", err)
 	}
@@ -256,7 +263,7 @@ func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (i
 	var page struct {
 		Pending *int64 `json:"pending"`
 	}
-	q := url.Values{"since": {string(p.Since)}, "limit": {"1"}}
+	q := url.Values{"since": {sinceParam(p.Since)}, "limit": {"1"}}
 	if err := s.do(ctx, request{path: "_changes", query: q}, retries, &page); err != nil {
 		return 0, false, fmt.Errorf("couchdb: size: %w", err)
 	}

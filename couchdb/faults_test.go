@@ -286,3 +286,25 @@ func TestRetriesExhausted(t *testing.T) {
 		t.Errorf("%d requests, want 3", got)
 	}
 }
+
+// Ensure a password given as an option is hidden too when the server
+// echoes it in its answer.
+func TestPasswordOptionHidden(t *testing.T) {
+	t.Parallel()
+	c := newCouch(t)
+	p := newProxy(t, c)
+	p.fault = func(w http.ResponseWriter, r *http.Request, n int64) bool {
+		_, pw, _ := r.BasicAuth()
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error":"unauthorized","reason":"password %s is wrong"}`, pw)
+		return true
+	}
+	src := openSource(t, p.dbURL(c, ""), "", &couchdb.Options{Username: "admin", Password: secret})
+	err := readErr(t, src, nil)
+	if err == nil || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "401") {
+		t.Errorf("error = %v, want the 401 without the password", err)
+	}
+	if w := src.Warnings(); len(w) != 1 || !strings.Contains(w[0], "plain http") {
+		t.Errorf("Warnings = %q, want one about credentials over plain http", w)
+	}
+}

@@ -83,3 +83,13 @@ func seqType(seq json.RawMessage) string {
 	}
 	return ""
 }
+
+// sinceParam is a seq as the since query parameter: a string seq without
+// its JSON quotes (CouchDB wants since=23-g1AAAA…), a number as it is.
+func sinceParam(seq json.RawMessage) string {
+	var s string
+	if json.Unmarshal(seq, &s) == nil {
+		return s
+	}
+	return string(bytes.TrimSpace(seq))
+}

@@ -89,17 +89,17 @@ func (s *Source) do(ctx context.Context, r request, retries int, out any) error 
 			return nil
 		}
 		if ctx.Err() != nil {
-			return decant.RedactError(fmt.Errorf("%s: %w", where, context.Cause(ctx)), u, s.rawURL)
+			return decant.RedactError(fmt.Errorf("%s: %w", where, context.Cause(ctx)), u, s.rawURL, s.secretURL)
 		}
 		var re *retryable
 		if !errors.As(err, &re) {
-			return decant.RedactError(fmt.Errorf("%s: %w", where, err), u, s.rawURL)
+			return decant.RedactError(fmt.Errorf("%s: %w", where, err), u, s.rawURL, s.secretURL)
 		}
 		if attempt >= retries {
-			return decant.RedactError(fmt.Errorf("%s: %d attempts: %w", where, attempt+1, re.err), u, s.rawURL)
+			return decant.RedactError(fmt.Errorf("%s: %d attempts: %w", where, attempt+1, re.err), u, s.rawURL, s.secretURL)
 		}
 		if err := sleep(ctx, s.backoff(attempt, re.after)); err != nil {
-			return decant.RedactError(fmt.Errorf("%s: %w (waiting to retry after: %v)", where, err, re.err), u, s.rawURL)
+			return decant.RedactError(fmt.Errorf("%s: %w (waiting to retry after: %v)", where, err, re.err), u, s.rawURL, s.secretURL)
 		}
 	}
 }

@@ -250,7 +250,7 @@ func (r *rows) fetchChanges(ctx context.Context) error {
 	s := r.src
 	since := r.pos.Since
 	q := r.docQuery()
-	q.Set("since", string(since))
+	q.Set("since", sinceParam(since))
 	q.Set("limit", strconv.Itoa(s.opts.PageSize))
 	req := request{path: "_changes", query: q}
 	if r.filter != nil && !r.pouch {
@@ -327,7 +327,7 @@ func (r *rows) refreshTouched(ctx context.Context) error {
 		r.touched, r.touchedSince = map[string]bool{}, r.bulkSince
 	}
 	for {
-		q := url.Values{"since": {string(r.touchedSince)}, "limit": {strconv.Itoa(s.opts.PageSize)}}
+		q := url.Values{"since": {sinceParam(r.touchedSince)}, "limit": {strconv.Itoa(s.opts.PageSize)}}
 		var page changesPage
 		if err := s.do(ctx, request{path: "_changes", query: q}, s.opts.retries(), &page); err != nil {
 			return err
