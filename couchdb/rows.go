@@ -133,7 +133,7 @@ type docRow struct {
 // shorter than asked for is the last, and the changes phase comes next.
 func (r *rows) fetchBulk(ctx context.Context) error {
 	last := r.pos.Last
-	docs, full, err := r.bulkPage(ctx, last)
+	docs, through, full, err := r.bulkPage(ctx, last)
 	if err != nil {
 		return err
 	}
@@ -147,38 +147,40 @@ func (r *rows) fetchBulk(ctx context.Context) error {
 		where = fmt.Sprintf("%s/_all_docs after %s", decant.RedactURL(r.src.db.String()), jsonString(last))
 	}
 	for i, d := range docs {
-		r.pos.Last = d.ID
-		if r.touched[d.ID] || isDesign(d.ID) || isNull(d.Doc) {
+		if r.touched[d.ID] || isDesign(d.ID) || isNull(d.Doc) || d.ID == "" {
 			continue
 		}
 		p := position{Phase: phaseBulk, Since: r.bulkSince, Last: d.ID}
 		r.page = append(r.page, r.record(d.ID, d.Doc, false, p, fmt.Sprintf("%s, row %d", where, i)))
 	}
+	r.pos.Last = through
 	if !full {
 		r.pos = &position{Phase: phaseChanges, Since: r.bulkSince}
 	}
 	return nil
 }
 
-// bulkPage returns the documents after last, in _id order, and whether
-// the page was full (more may follow).
-func (r *rows) bulkPage(ctx context.Context, last string) ([]docRow, bool, error) {
+// bulkPage returns the documents after last, in _id order, the last _id
+// the page covers (where the next one starts) and whether the page was
+// full (more may follow). A row may have no document: deleted between the
+// _find and the _all_docs of a filtered page.
+func (r *rows) bulkPage(ctx context.Context, last string) (docs []docRow, through string, full bool, err error) {
 	s := r.src
 	n := s.opts.PageSize
 	q := r.docQuery()
 	if r.filter != nil {
 		ids, err := r.findIDs(ctx, bulkSelector(r.filter, last), []any{map[string]string{"_id": "asc"}}, n)
 		if err != nil {
-			return nil, false, err
+			return nil, "", false, err
 		}
 		if len(ids) == 0 {
-			return nil, false, nil
+			return nil, last, false, nil
 		}
 		var page struct{ Rows []docRow }
 		if err := s.do(ctx, request{path: "_all_docs", query: q, body: map[string]any{"keys": ids}}, s.opts.retries(), &page); err != nil {
-			return nil, false, err
+			return nil, "", false, err
 		}
-		return page.Rows, len(ids) == n, nil
+		return page.Rows, ids[len(ids)-1], len(ids) == n, nil
 	}
 	if last != "" {
 		// startkey is inclusive: ask for one more, drop last if it comes back.
@@ -188,13 +190,17 @@ func (r *rows) bulkPage(ctx context.Context, last string) ([]docRow, bool, error
 	q.Set("limit", strconv.Itoa(n))
 	var page struct{ Rows []docRow }
 	if err := s.do(ctx, request{path: "_all_docs", query: q}, s.opts.retries(), &page); err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
-	full := len(page.Rows) == n
+	full = len(page.Rows) == n
 	if len(page.Rows) > 0 && last != "" && page.Rows[0].ID == last {
 		page.Rows = page.Rows[1:]
 	}
-	return page.Rows, full, nil
+	through = last
+	if len(page.Rows) > 0 {
+		through = page.Rows[len(page.Rows)-1].ID
+	}
+	return page.Rows, through, full, nil
 }
 
 // docQuery is the query that asks for documents with what the options want.
