@@ -349,7 +349,6 @@ func TestFilterByScope(t *testing.T) {
 	c.write(all...)
 	o := &couchdb.Options{PageSize: 3, Filter: map[string]any{"domain": "${scope}"}}
 	src := c.source("", o)
-	ctx := context.Background()
 	lasts := map[string]decant.Position{}
 	for _, scope := range domains {
 		recs := readScope(t, src, scope, nil)
@@ -382,7 +381,6 @@ func TestFilterByScope(t *testing.T) {
 			t.Errorf("scope %s, changes phase: live %q, deleted %q; want one new document and the deletion of d00", scope, live, deleted)
 		}
 	}
-	_ = ctx
 }
 
 func readScope(t *testing.T, src decant.Source, scope string, pos decant.Position) []decant.Record {

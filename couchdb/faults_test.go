@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/couchdb"
@@ -306,5 +307,41 @@ func TestPasswordOptionHidden(t *testing.T) {
 	}
 	if w := src.Warnings(); len(w) != 1 || !strings.Contains(w[0], "plain http") {
 		t.Errorf("Warnings = %q, want one about credentials over plain http", w)
+	}
+}
+
+// Ensure a read waiting to retry stops when its context is cancelled,
+// with the context's error, instead of sleeping through the backoff.
+func TestCanceledWhileRetrying(t *testing.T) {
+	t.Parallel()
+	c := newCouch(t)
+	p := newProxy(t, c)
+	p.fault = func(w http.ResponseWriter, r *http.Request, n int64) bool {
+		http.Error(w, `{"error":"unavailable"}`, http.StatusServiceUnavailable)
+		return true
+	}
+	ten := 10
+	o := &couchdb.Options{Retries: &ten}
+	src, err := couchdb.Open(p.dbURL(c, ""), "", "", o) // the default backoff: 0.5 s, 1 s, 2 s, ...
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	rows, err := src.Read(ctx, decant.DefaultScope, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if rows.Next(ctx) {
+		t.Fatal("Next returned a record from a failing server")
+	}
+	if err := rows.Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Err = %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the read took %v to stop after the cancel", d)
 	}
 }
