@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/couchdb"
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/httpfeed"
 	"github.com/decanthq/decant/plan"
@@ -20,6 +21,7 @@ func DefaultSources() *Registry {
 	return NewRegistry(
 		Kind(httpfeed.Open, "http", "https"),
 		LocalKind(files.Open, "file"),
+		Kind(couchdb.Open, couchdb.Schemes...),
 	)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/couchdb"
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/httpfeed"
 	"github.com/decanthq/decant/plan"
@@ -20,10 +21,11 @@ import (
 func TestDefaultSources(t *testing.T) {
 	t.Parallel()
 	r := connect.DefaultSources()
-	if got := r.Schemes(); !slices.Equal(got, []string{"file", "http", "https"}) {
-		t.Errorf("Schemes = %q, want file, http, https", got)
+	if got := r.Schemes(); !slices.Equal(got, []string{"couchdb+http", "couchdb+https", "file", "http", "https"}) {
+		t.Errorf("Schemes = %q, want couchdb+http, couchdb+https, file, http, https", got)
 	}
-	for scheme, want := range map[string]any{"http": &httpfeed.Options{}, "HTTPS": &httpfeed.Options{}, "file": &files.Options{}} {
+	for scheme, want := range map[string]any{"http": &httpfeed.Options{}, "HTTPS": &httpfeed.Options{}, "file": &files.Options{},
+		"couchdb+http": &couchdb.Options{}, "COUCHDB+HTTPS": &couchdb.Options{}} {
 		if got := r.NewOptions(scheme); got == nil || !sameType(got, want) {
 			t.Errorf("NewOptions(%s) = %T, want %T", scheme, got, want)
 		}
@@ -40,6 +42,9 @@ func sameType(a, b any) bool {
 		return ok
 	case *files.Options:
 		_, ok := b.(*files.Options)
+		return ok
+	case *couchdb.Options:
+		_, ok := b.(*couchdb.Options)
 		return ok
 	}
 	return false
