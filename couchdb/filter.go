@@ -3,11 +3,9 @@ package couchdb
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
-)
 
-// scopeRef is what a filter writes where the run's scope goes.
-const scopeRef = "${scope}"
+	"github.com/decanthq/decant"
+)
 
 // selector returns the filter with every "${scope}" in its strings (keys
 // and values) replaced by scope, as the JSON CouchDB receives; nil when
@@ -27,17 +25,17 @@ func selector(filter map[string]any, scope string) (json.RawMessage, error) {
 func withScope(v any, scope string) any {
 	switch v := v.(type) {
 	case string:
-		return strings.ReplaceAll(v, scopeRef, scope)
+		return decant.ExpandScope(v, scope, nil)
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[strings.ReplaceAll(k, scopeRef, scope)] = withScope(e, scope)
+			out[decant.ExpandScope(k, scope, nil)] = withScope(e, scope)
 		}
 		return out
 	case map[any]any: // a YAML map whose keys are not all strings
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[strings.ReplaceAll(fmt.Sprint(k), scopeRef, scope)] = withScope(e, scope)
+			out[decant.ExpandScope(fmt.Sprint(k), scope, nil)] = withScope(e, scope)
 		}
 		return out
 	case []any:
