@@ -46,6 +46,14 @@ func (m Mode) Command() string {
 	return "migrate"
 }
 
+// command is the run's lifecycle command as a user types it.
+func (c *Config) command() string {
+	if c.AutoFinish && c.Mode == ModeLive {
+		return "migrate --live --auto-finish"
+	}
+	return c.Mode.Command()
+}
+
 // LifecycleResult is what a lifecycle command did to its scope.
 type LifecycleResult struct {
 	Scope   string `json:"scope"`
@@ -145,10 +153,7 @@ func (l *lifecycle) move(ctx context.Context, command string, from []decant.Scop
 // begin moves the scope as a run of cfg.Mode starts; the scope's lease
 // is held.
 func (l *lifecycle) begin(ctx context.Context) error {
-	cmd := l.cfg.Mode.Command()
-	if l.cfg.AutoFinish {
-		cmd = "migrate --live --auto-finish"
-	}
+	cmd := l.cfg.command()
 	switch s := l.state(); {
 	case l.cfg.Mode == ModeFinish && s == decant.StateLive:
 		return l.enterFinishing(ctx, cmd)

@@ -57,7 +57,7 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 	res := &Result{Scope: cfg.Scope, DryRun: cfg.DryRun}
 	var life *lifecycle
 	if !cfg.DryRun {
-		if life, err = newLifecycle(ctx, cfg, cfg.Mode.Command()); err != nil {
+		if life, err = newLifecycle(ctx, cfg, cfg.command()); err != nil {
 			return res, err
 		}
 		res.Lifecycle = life.res
