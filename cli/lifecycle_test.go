@@ -180,7 +180,7 @@ func TestLifecycleRunbook(t *testing.T) {
 			t.Errorf("status --json = %+v, want committed with its since", st)
 		}
 		r = run(t, "migrate", "--live", "-c", tn.plan, "--scope", "acme")
-		if r.code != 1 || !strings.Contains(r.stderr, "scope acme is committed: migrate --live is not allowed from committed; what it allows: none: it is final") {
+		if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "scope acme is committed: migrate --live is not allowed from committed; what it allows: none: it is final") {
 			t.Errorf("migrate --live on a committed scope:\n%s", r)
 		}
 	})

@@ -189,7 +189,8 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	if pc, ok := prog.(interface{ Close() }); ok {
 		pc.Close()
 	}
-	if res != nil {
+	var refused *decant.TransitionError
+	if res != nil && !errors.As(err, &refused) { // a refusal changed nothing: its error says it all
 		if perr := printResult(w, o.JSON, res); perr != nil && err == nil {
 			err = perr
 		}

@@ -150,23 +150,42 @@ func (l *lifecycle) move(ctx context.Context, command string, from []decant.Scop
 	return nil
 }
 
+// allows refuses a run of cfg.Mode from the scope's state with a
+// *decant.TransitionError. A run asks before it takes the lease, so that
+// a refused run changes nothing (no migration, no setup script), and
+// begin asks again once the lease is held.
+func (l *lifecycle) allows() error {
+	var from []decant.ScopeState
+	switch l.cfg.Mode {
+	case ModeFinish:
+		from = []decant.ScopeState{decant.StateLive, decant.StateFinishing}
+	case ModeLive:
+		from = []decant.ScopeState{decant.StateNew, decant.StateMigrating, decant.StateLive}
+	default:
+		from = []decant.ScopeState{decant.StateNew, decant.StateMigrating}
+	}
+	if !slices.Contains(from, l.state()) {
+		return l.refuse(l.cfg.command())
+	}
+	return nil
+}
+
 // begin moves the scope as a run of cfg.Mode starts; the scope's lease
 // is held.
 func (l *lifecycle) begin(ctx context.Context) error {
+	if err := l.allows(); err != nil {
+		return err
+	}
 	cmd := l.cfg.command()
 	switch s := l.state(); {
 	case l.cfg.Mode == ModeFinish && s == decant.StateLive:
 		return l.enterFinishing(ctx, cmd)
-	case l.cfg.Mode == ModeFinish && s == decant.StateFinishing:
-		return nil // a finish that stopped or was not clean runs again
-	case l.cfg.Mode == ModeFinish:
-		return l.refuse(cmd)
 	case s == decant.StateNew:
 		return l.move(ctx, cmd, []decant.ScopeState{decant.StateNew}, decant.StateMigrating, cmd+": the bulk read began")
-	case s == decant.StateMigrating, s == decant.StateLive && l.cfg.Mode == ModeLive:
-		return nil
 	}
-	return l.refuse(cmd)
+	// migrating stays migrating, live stays live, and a finish that
+	// stopped or was not clean runs again from finishing.
+	return nil
 }
 
 // enterFinishing runs the on_finish hook, then moves live → finishing; a

@@ -211,9 +211,14 @@ func TestLifecycle_IllegalTransitions(t *testing.T) {
 		assertRefused(t, err, "scope s is new: commit is not allowed from new; what it allows: migrate, migrate --live")
 		_, err = engine.Unfinish(ctx, e.config(engine.ModeBulk))
 		assertRefused(t, err, "scope s is new: unfinish is not allowed from new")
-		if got := e.ids(t); got != "" {
-			t.Errorf("a refused finish wrote %s", got)
+		if _, err := e.db.Exec("SELECT 1 FROM people"); err == nil {
+			t.Errorf("a refused finish ran the setup script: the table people exists")
 		}
+		if _, err := engine.Run(ctx, e.config(engine.ModeBulk), nil); err != nil {
+			t.Fatal(err)
+		}
+		_, err = engine.Run(ctx, e.config(engine.ModeFinish), nil)
+		assertRefused(t, err, "scope s is migrating: migrate --finish is not allowed from migrating; what it allows: migrate, migrate --live, reset")
 		e.live(t)
 		_, err = engine.Run(ctx, e.config(engine.ModeBulk), nil)
 		assertRefused(t, err, "scope s is live: migrate is not allowed from live; what it allows: migrate --live, migrate --finish, reset")
@@ -311,6 +316,39 @@ func TestLifecycle_AutoFinish(t *testing.T) {
 			if got := e.ids(t); !strings.HasPrefix(got, "1,2,3,4") {
 				t.Errorf("auto-finish left the target with %s, want 1..4: the finish drains past the lag", got)
 			}
+		}
+	})
+}
+
+// Ensure a stop in the middle of a live run's bulk read leaves the scope
+// migrating (the bulk is not done), and the next live run moves it to
+// live once it has read the rest.
+func TestLifecycle_StopDuringBulk(t *testing.T) {
+	t.Parallel()
+	lifeTargets(t, func(t *testing.T, open func(*testing.T, string) *lifeEnv) {
+		e := open(t, "")
+		ids := make([]int, 400) // 200 batches: the reader cannot be done when the stop comes
+		for i := range ids {
+			ids[i] = i + 1
+		}
+		e.add(t, 3*time.Hour, ids...)
+		stop := make(chan struct{})
+		cfg := e.config(engine.ModeLive)
+		cfg.Progress = &stopAfter{n: 1, stop: stop}
+		cfg.QueueDepth = 1
+		res, err := engine.Run(context.Background(), cfg, stop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Steps[0].Stopped {
+			t.Fatalf("the step was not stopped: %+v", res.Steps[0])
+		}
+		if s := e.state(t); s != decant.StateMigrating {
+			t.Errorf("state after a stop in the bulk = %s, want migrating", s)
+		}
+		e.live(t)
+		if s, got := e.state(t), testenv.Rows(t, e.db, "SELECT count(*) FROM people"); s != decant.StateLive || got[0] != "400" {
+			t.Errorf("after the next live round: state %s, target %s rows; want live, 400", s, got)
 		}
 	})
 }

@@ -43,6 +43,14 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 		return nil, err
 	}
 	if !cfg.DryRun {
+		// Refused by the scope's state: refused before anything changes.
+		life, err := newLifecycle(ctx, cfg, cfg.command())
+		if err != nil {
+			return nil, err
+		}
+		if err := life.allows(); err != nil {
+			return &Result{Scope: cfg.Scope, Lifecycle: life.res}, err
+		}
 		release, leaseCtx, err := prepareTarget(ctx, cfg)
 		if err != nil {
 			return nil, err
