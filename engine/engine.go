@@ -31,7 +31,9 @@ type Config struct {
 	// point needs some of its roles, found with decant.As (so through
 	// wrappers with Unwrap) and named in a *decant.RoleError when missing:
 	// Run and Retry need StateInitializer, Leaser and Cataloger (Retry
-	// StateReader too, and a plan with setup files ScriptRunner); a dry
+	// StateReader too, Run Lifecycler, and a plan with setup files
+	// ScriptRunner); Unfinish and Commit need StateInitializer, Leaser and
+	// Lifecycler (Commit verifies too); a dry
 	// run, Preview and Check need Cataloger only, and Check pings through
 	// Pinger when the store has it. decant's postgres and sqlite stores
 	// have every role.

@@ -44,12 +44,16 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 	}
 	if !cfg.DryRun {
 		// Refused by the scope's state: refused before anything changes.
-		life, err := newLifecycle(ctx, cfg, cfg.command())
-		if err != nil {
-			return nil, err
-		}
-		if err := life.allows(); err != nil {
-			return &Result{Scope: cfg.Scope, Lifecycle: life.res}, err
+		// A store without the role is refused after the roles a run
+		// needs first (state, lease, scripts), by newLifecycle below.
+		if _, ok := decant.As[decant.Lifecycler](cfg.Store); ok {
+			life, err := newLifecycle(ctx, cfg, cfg.command())
+			if err != nil {
+				return nil, err
+			}
+			if err := life.allows(); err != nil {
+				return &Result{Scope: cfg.Scope, Lifecycle: life.res}, err
+			}
 		}
 		release, leaseCtx, err := prepareTarget(ctx, cfg)
 		if err != nil {
