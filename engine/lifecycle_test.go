@@ -352,3 +352,33 @@ func TestLifecycle_StopDuringBulk(t *testing.T) {
 		}
 	})
 }
+
+// Ensure a store without the Lifecycler role fails the lifecycle commands
+// with an error naming the role, and a run with every other role too.
+func TestLifecycle_MissingRole(t *testing.T) {
+	t.Parallel()
+	e := openLife(t, "sqlite", "")
+	e.add(t, 3*time.Hour, 1)
+	in, _ := decant.As[decant.StateInitializer](e.st)
+	l, _ := decant.As[decant.Leaser](e.st)
+	c, _ := decant.As[decant.Cataloger](e.st)
+	sr, _ := decant.As[decant.ScriptRunner](e.st)
+	cfg := e.config(engine.ModeBulk)
+	cfg.Store = noLifecycle{noScripts{e.st, in, l, c}, sr}
+	var re *decant.RoleError
+	for name, run := range map[string]func() error{
+		"migrate":  func() error { _, err := engine.Run(context.Background(), cfg, nil); return err },
+		"unfinish": func() error { _, err := engine.Unfinish(context.Background(), cfg); return err },
+		"commit":   func() error { _, err := engine.Commit(context.Background(), cfg); return err },
+	} {
+		if err := run(); !errors.As(err, &re) || re.Role != "decant.Lifecycler" || !strings.Contains(re.Need, name) {
+			t.Errorf("%s on a store without Lifecycler = %v, want a *decant.RoleError naming it and %s", name, err, name)
+		}
+	}
+}
+
+// noLifecycle has every role decant's stores have but Lifecycler.
+type noLifecycle struct {
+	noScripts
+	decant.ScriptRunner
+}
