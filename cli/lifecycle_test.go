@@ -165,7 +165,13 @@ func TestLifecycleRunbook(t *testing.T) {
 			StateSince           *time.Time `json:"state_since"`
 			Verify               *struct{ Clean bool }
 		}
-		decodeJSON(t, mustRun(t, "commit", "--yes", "--json", "-c", tn.plan, "--scope", "acme"), &lc)
+		r = mustRun(t, "commit", "--yes", "--json", "-c", tn.plan, "--scope", "acme")
+		decodeJSON(t, r, &lc)
+		var doc any
+		decodeJSON(t, r, &doc)
+		for _, k := range badKeys(doc, "") {
+			t.Errorf("commit --json: key %s is not snake_case", k)
+		}
 		if lc.From != "finished" || lc.State != "committed" || lc.StateSince == nil || lc.Verify == nil || !lc.Verify.Clean ||
 			lc.Summary != "committed: clean: 5 keys checked" {
 			t.Errorf("commit --json = %+v", lc)
@@ -206,9 +212,28 @@ func TestLifecycleNotCleanAndAutoFinish(t *testing.T) {
 		if !strings.Contains(r.stdout, "scope acme: finishing → live (unfinish)") {
 			t.Errorf("unfinish:\n%s", r)
 		}
-		r = run(t, "migrate", "--live", "--auto-finish", "--interval", "10ms", "-c", tn.plan, "--scope", "acme")
-		if r.code != 1 || !strings.Contains(r.stdout, "left live: 1 extra") {
-			t.Errorf("auto-finish of a scope that is not clean:\n%s", r)
+		r = run(t, "migrate", "--json", "--live", "--auto-finish", "--interval", "10ms", "-c", tn.plan, "--scope", "acme")
+		var res struct {
+			Lifecycle struct {
+				Command, From, State, Summary string
+				Hooks                         []struct{ Hook, Output string }
+				Verify                        struct {
+					Clean bool
+					Steps []struct{ Extra int }
+				}
+			}
+		}
+		decodeJSON(t, r, &res)
+		lc := res.Lifecycle
+		if r.code != 1 || lc.Command != "migrate --live --auto-finish" || lc.From != "live" || lc.State != "live" ||
+			lc.Summary != "left live: 1 extra" || lc.Verify.Clean || len(lc.Verify.Steps) != 1 || lc.Verify.Steps[0].Extra != 1 ||
+			len(lc.Hooks) != 1 || lc.Hooks[0].Hook != "on_finish" || lc.Hooks[0].Output != "fence up for acme\n" {
+			t.Errorf("auto-finish of a scope that is not clean: %+v\n%s", lc, r)
+		}
+		var doc any
+		decodeJSON(t, r, &doc)
+		for _, k := range badKeys(doc, "") {
+			t.Errorf("migrate --live --auto-finish --json: key %s is not snake_case", k)
 		}
 		execSQL(t, tn.db, "DELETE FROM people WHERE id = 99")
 		tn.feed.add(time.Minute, 3)
