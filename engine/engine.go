@@ -140,6 +140,12 @@ func (c *Config) defaults() error {
 	if c.Scope == "" {
 		c.Scope = decant.DefaultScope
 	}
+	if c.Mode != ModeBulk && len(c.Only) > 0 {
+		return fmt.Errorf("engine: %s runs every step of the scope: its lifecycle is the whole scope's; leave Only empty", c.Mode.Command())
+	}
+	if c.AutoFinish && c.Mode != ModeLive {
+		return errors.New("engine: AutoFinish needs Mode ModeLive")
+	}
 	if c.Holder.Host == "" {
 		c.Holder = DefaultHolder()
 	}

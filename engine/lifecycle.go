@@ -213,7 +213,7 @@ func (l *lifecycle) roundDone(ctx context.Context) error {
 // that failed was not migrated). It stores the findings for decant diffs.
 func (l *lifecycle) verified(ctx context.Context) (bool, error) {
 	cfg := l.cfg
-	cfg.Only = nil
+	cfg.Only, cfg.Mode, cfg.AutoFinish = nil, ModeBulk, false // a verify of the whole scope
 	v, err := Verify(ctx, cfg, VerifyOptions{Keep: true})
 	if err != nil {
 		return false, fmt.Errorf("verify scope %s: %w", cfg.Scope, err)

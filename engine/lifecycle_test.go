@@ -382,3 +382,20 @@ type noLifecycle struct {
 	noScripts
 	decant.ScriptRunner
 }
+
+// Ensure a library caller gets the flags' refusals too: a lifecycle run
+// of some steps only, or AutoFinish without live.
+func TestLifecycle_ConfigRefused(t *testing.T) {
+	t.Parallel()
+	e := openLife(t, "sqlite", "")
+	cfg := e.config(engine.ModeLive)
+	cfg.Only = []string{"people"}
+	if _, err := engine.NewRunner(cfg); err == nil || !strings.Contains(err.Error(), "migrate --live runs every step of the scope") {
+		t.Errorf("NewRunner(live, Only) = %v", err)
+	}
+	cfg = e.config(engine.ModeFinish)
+	cfg.AutoFinish = true
+	if _, err := engine.NewRunner(cfg); err == nil || !strings.Contains(err.Error(), "AutoFinish needs Mode ModeLive") {
+		t.Errorf("NewRunner(finish, AutoFinish) = %v", err)
+	}
+}
