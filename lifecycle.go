@@ -83,3 +83,22 @@ func (e *TransitionError) Error() string {
 	}
 	return fmt.Sprintf("scope %s is %s: %s is not allowed from %s; what it allows: %s", e.Scope, e.State, e.Command, e.State, next)
 }
+
+// transitionCommandKey is the context key of [WithTransitionCommand].
+type transitionCommandKey struct{}
+
+// WithTransitionCommand returns ctx carrying command, the command a
+// [Lifecycler.Transition] made with it is for ("migrate --finish"). The
+// store keeps it in the scope's history of transitions; the interface
+// stays small, and a caller that sets none leaves the history's command
+// empty.
+func WithTransitionCommand(ctx context.Context, command string) context.Context {
+	return context.WithValue(ctx, transitionCommandKey{}, command)
+}
+
+// TransitionCommand returns the command [WithTransitionCommand] put in
+// ctx, "" when none.
+func TransitionCommand(ctx context.Context) string {
+	s, _ := ctx.Value(transitionCommandKey{}).(string)
+	return s
+}

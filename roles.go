@@ -92,6 +92,7 @@ var storeRoles = []struct {
 	{"TargetReader", has[TargetReader]},
 	{"FindingStore", has[FindingStore]},
 	{"Patcher", has[Patcher]},
+	{"Lifecycler", has[Lifecycler]},
 }
 
 func has[R any](st Store) bool {

@@ -340,11 +340,16 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 	if err != nil {
 		return nil, err
 	}
+	life, err := scopeLifecycle(ctx, st, o.Scope)
+	if err != nil {
+		return nil, err
+	}
 	if o.JSON {
-		if ss == nil {
-			ss = []decant.StepStatus{}
+		out := make([]statusJSON, len(ss))
+		for i, s := range ss {
+			out[i] = statusJSON{StepStatus: s, State: string(life.State), StateSince: sinceJSON(life.Since)}
 		}
-		return ss, printJSON(w, ss)
+		return ss, printJSON(w, out)
 	}
 	if len(ss) == 0 {
 		// An empty table would hide a mistyped --scope.
@@ -352,7 +357,7 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 		return ss, err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "scope %s\n", o.Scope)
+	fmt.Fprintf(tw, "scope %s: %s\n", o.Scope, lifecycleText(life))
 	fmt.Fprintln(tw, "STEP\tREAD\tKEYS\tWRITTEN\tFAILED\tDIFFS\tCHANGES\tMISSING\tEXTRA\tPENDING\tBATCHES\tLAST CURSOR\tLAST BATCH\tRATE")
 	for _, s := range ss {
 		last := "-"
@@ -363,4 +368,43 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 			s.Diffs, s.Changes, s.Missing, s.Extra, s.Pending, s.Batches, s.LastCursor, last, s.Rate)
 	}
 	return ss, tw.Flush()
+}
+
+// statusJSON is one step of `decant status --json`: the step's counts and
+// its scope's lifecycle state, with since when (null for a scope whose
+// state never moved).
+type statusJSON struct {
+	decant.StepStatus
+	State      string     `json:"state"`
+	StateSince *time.Time `json:"state_since"`
+}
+
+func sinceJSON(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// scopeLifecycle reads the scope's lifecycle; a store without the role
+// reads as new.
+func scopeLifecycle(ctx context.Context, st decant.Store, scope string) (decant.Lifecycle, error) {
+	lc, ok := decant.As[decant.Lifecycler](st)
+	if !ok {
+		return decant.Lifecycle{Scope: scope, State: decant.StateNew}, nil
+	}
+	return lc.Lifecycle(ctx, scope)
+}
+
+// lifecycleText is "live since 2026-03-01 12:00:00 (note)".
+func lifecycleText(l decant.Lifecycle) string {
+	s := string(l.State)
+	if !l.Since.IsZero() {
+		s += " since " + l.Since.Local().Format(time.DateTime)
+	}
+	if l.Note != "" {
+		s += " (" + l.Note + ")"
+	}
+	return s
 }

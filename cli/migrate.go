@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/migrations"
@@ -29,6 +30,11 @@ type MigrateOpts struct {
 	DryRun   bool
 	Follow   bool
 	Interval time.Duration
+	// Live, Finish and AutoFinish are the lifecycle flags (--live,
+	// --finish, --auto-finish; docs/commands.md).
+	Live       bool
+	Finish     bool
+	AutoFinish bool
 	// Progress overrides the progress display (tests); nil picks bars on a
 	// terminal and log lines elsewhere.
 	Progress engine.Progress
@@ -62,13 +68,51 @@ func (o *MigrateOpts) Validate() error {
 	if o.Interval < 0 {
 		return errors.New("--interval must be positive")
 	}
-	if o.Interval != 0 && !o.Follow {
-		return errors.New("--interval only applies with --follow")
+	if err := o.validateLifecycle(); err != nil {
+		return err
+	}
+	if o.Interval != 0 && !o.Follow && !o.Live {
+		return errors.New("--interval only applies with --follow or --live")
 	}
 	if o.DryRun && o.Follow {
 		return errors.New("--dry-run and --follow cannot be combined")
 	}
 	return nil
+}
+
+// validateLifecycle refuses the lifecycle flags' nonsensical combinations.
+func (o *MigrateOpts) validateLifecycle() error {
+	switch {
+	case o.AutoFinish && !o.Live:
+		return errors.New("--auto-finish needs --live: migrate --live --auto-finish follows the source until it has caught up, then finishes")
+	case o.Live && o.Finish:
+		return errors.New("--live and --finish cannot be combined: --finish drains to the end with no lag window; use --live --auto-finish to follow, then finish")
+	case (o.Live || o.Finish) && o.Follow:
+		return fmt.Errorf("--follow and %s cannot be combined: --live follows already, --finish runs once", lifecycleFlag(o))
+	case (o.Live || o.Finish) && o.DryRun:
+		return fmt.Errorf("--dry-run and %s cannot be combined: a dry run moves no scope's lifecycle; drop --dry-run", lifecycleFlag(o))
+	case (o.Live || o.Finish) && len(o.Only) > 0:
+		return fmt.Errorf("--only and %s cannot be combined: the lifecycle is the whole scope's, every step of it", lifecycleFlag(o))
+	}
+	return nil
+}
+
+func lifecycleFlag(o *MigrateOpts) string {
+	if o.Finish {
+		return "--finish"
+	}
+	return "--live"
+}
+
+// mode is the engine's lifecycle mode of the flags.
+func (o *MigrateOpts) mode() engine.Mode {
+	switch {
+	case o.Live:
+		return engine.ModeLive
+	case o.Finish:
+		return engine.ModeFinish
+	}
+	return engine.ModeBulk
 }
 
 func newMigrateCmd(c *Common) *cobra.Command {
@@ -99,7 +143,10 @@ SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signa
 	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "run only these steps or groups (comma-separated)")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "read and map, write nothing")
 	cmd.Flags().BoolVar(&o.Follow, "follow", false, "keep running: drain, sleep --interval, repeat")
-	cmd.Flags().DurationVar(&o.Interval, "interval", 0, "pause between rounds with --follow (default 3m)")
+	cmd.Flags().DurationVar(&o.Interval, "interval", 0, "pause between rounds with --follow or --live (default 3m)")
+	cmd.Flags().BoolVar(&o.Live, "live", false, "follow the scope's source round after round, leaving the plan's live.lag window alone; the scope goes live once the bulk is read")
+	cmd.Flags().BoolVar(&o.Finish, "finish", false, "finish a live scope: run hooks.on_finish, drain with no lag, verify; finished when clean, else exit 1")
+	cmd.Flags().BoolVar(&o.AutoFinish, "auto-finish", false, "with --live: once caught up, finish, then commit when clean or go back to live; exit 0 only when committed")
 	addScopeFlags(cmd, &o.ScopeList, true)
 	return cmd
 }
@@ -131,7 +178,8 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	run := &abortable{}
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only,
 		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: abortProgress{prog, run},
-		Migrate: connect.Migrate(p, migrationProgress(errw))}
+		Migrate: connect.Migrate(p, migrationProgress(errw)),
+		Mode:    o.mode(), AutoFinish: o.AutoFinish, Hook: hookLog(errw)}
 	if run.Runner, err = engine.NewRunner(cfg); err != nil {
 		return nil, err
 	}
@@ -150,10 +198,15 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	if pc, ok := prog.(interface{ Close() }); ok {
 		pc.Close()
 	}
-	if res != nil {
+	var refused *decant.TransitionError
+	if res != nil && !errors.As(err, &refused) { // a refusal changed nothing: its error says it all
 		if perr := printResult(w, o.JSON, res); perr != nil && err == nil {
 			err = perr
 		}
+	}
+	if err == nil && o.AutoFinish && res != nil && res.Lifecycle != nil && res.Lifecycle.State != decant.StateCommitted {
+		// Stopped before it caught up: not committed, so not a success.
+		err = &ExitError{Code: 1, Err: fmt.Errorf("scope %s was not committed: stopped while %s", o.Scope, res.Lifecycle.State)}
 	}
 	if err != nil && o.DryRun && needsMigrations([]string{err.Error()}) {
 		err = dryRunHint(ctx, p, err)
@@ -284,14 +337,16 @@ type jsonStep struct {
 
 // jsonResult is a run's result as --json prints it.
 type jsonResult struct {
-	Scope  string     `json:"scope"`
-	DryRun bool       `json:"dry_run,omitempty"`
-	Steps  []jsonStep `json:"steps"`
-	Rounds int        `json:"rounds"`
+	Scope     string         `json:"scope"`
+	DryRun    bool           `json:"dry_run,omitempty"`
+	Steps     []jsonStep     `json:"steps"`
+	Rounds    int            `json:"rounds"`
+	Lifecycle *jsonLifecycle `json:"lifecycle,omitempty"`
 }
 
 func toJSONResult(res *engine.Result) jsonResult {
-	out := jsonResult{Scope: res.Scope, DryRun: res.DryRun, Rounds: res.Rounds, Steps: []jsonStep{}}
+	out := jsonResult{Scope: res.Scope, DryRun: res.DryRun, Rounds: res.Rounds, Steps: []jsonStep{},
+		Lifecycle: toJSONLifecycle(res.Lifecycle)}
 	for _, s := range res.Steps {
 		js := jsonStep{StepResult: s}
 		if s.Err != nil {
@@ -326,11 +381,16 @@ func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 			note = " (FAILED)"
 		case s.Stopped:
 			note = " (stopped)"
+		case s.HeldAt != "":
+			note = " (lag window from key " + s.HeldAt + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s%s\n", s.Step, s.Read, s.Written, s.Failed, s.Batches,
 			s.Cursor, s.Duration.Round(time.Millisecond), rate, note)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return printLifecycle(w, res.Lifecycle)
 }
 
 // migrationProgress prints the migrations that migrate applies before the

@@ -168,6 +168,10 @@ func TestErrorsResolveOnVersion2State(t *testing.T) {
 	for _, table := range []string{"decant_diffs", "decant_patches", "decant_verify_runs", "decant_verify_progress"} {
 		execSQL(t, s.db, "DROP TABLE "+table) // added by versions 4 to 6
 	}
+	for _, col := range []string{"state", "state_since", "state_note"} {
+		execSQL(t, s.db, "ALTER TABLE decant_scopes DROP COLUMN "+col) // added by version 7
+	}
+	execSQL(t, s.db, "DROP TABLE decant_scope_history")
 	execSQL(t, s.db, "UPDATE decant_schema SET version = 2")
 	id := queryRows(t, s.db, "SELECT id FROM decant_errors")
 	mustRun(t, append([]string{"errors", "resolve", id, "--reason", "written off"}, c...)...)

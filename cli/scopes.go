@@ -346,10 +346,15 @@ func RunMigrateScopes(ctx context.Context, o MigrateOpts, w, errw io.Writer) ([]
 	if err != nil {
 		return nil, err
 	}
-	if o.Follow && o.Parallel < len(scopes) {
-		// A scope that follows never ends, and the next would never start.
-		return nil, usageError(fmt.Errorf("--follow with --scopes runs every scope at once, each following its source: give --parallel %d (the %d scopes of %s)",
-			len(scopes), len(scopes), o.Scopes))
+	if follows := o.Follow || (o.Live && !o.AutoFinish); follows && o.Parallel < len(scopes) {
+		// A scope that follows never ends, and the next would never start;
+		// with --auto-finish a live scope ends once it has caught up.
+		flag := "--follow"
+		if o.Live {
+			flag = "--live"
+		}
+		return nil, usageError(fmt.Errorf("%s with --scopes runs every scope at once, each following its source: give --parallel %d (the %d scopes of %s), or --live --auto-finish to take them one after another",
+			flag, len(scopes), len(scopes), o.Scopes))
 	}
 	r := scopeRun{scopes: scopes, parallel: o.Parallel, json: o.JSON}
 	if o.Stop == nil && o.Abort == nil {

@@ -55,6 +55,7 @@ func TestScopeListErrors(t *testing.T) {
 		{"parallel alone", []string{"verify", "--parallel", "3"}, "--parallel 3 runs several scopes at once: give them with --scopes"},
 		{"missing file", []string{"migrate", "--scopes", "nope.txt"}, "--scopes nope.txt: open nope.txt: no such file"},
 		{"follow one by one", []string{"migrate", "--scopes", ":a:b", "--follow"}, "--follow with --scopes runs every scope at once, each following its source: give --parallel 2"},
+		{"live one by one", []string{"migrate", "--scopes", ":a:b", "--live"}, "--live with --scopes runs every scope at once, each following its source: give --parallel 2"},
 	} {
 		r := run(t, append(c.args, "-c", s.plan)...)
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {

@@ -32,6 +32,10 @@ func (l lifecycled) Transition(context.Context, string, []decant.ScopeState, dec
 	panic("stats must not change a lifecycle")
 }
 
+// roleless is a store that shows none of its roles: decant's own stores
+// are Lifecyclers, a store of another make may not be.
+type roleless struct{ decant.Store }
+
 // Ensure stats shows the state a Lifecycler keeps, through a wrapper as
 // connect wraps stores, and, on a store without one, new for a scope
 // nothing was migrated for and unknown for one that was.
@@ -52,8 +56,8 @@ func TestScopeState(t *testing.T) {
 	}{
 		{lc, "a", true, "live"},
 		{lc, "b", false, "new"},
-		{st, "a", true, StateUnknown},
-		{st, "b", false, "new"},
+		{roleless{st}, "a", true, StateUnknown},
+		{roleless{st}, "b", false, "new"},
 	} {
 		got, err := scopeState(ctx, c.st, c.scope, c.seen)
 		if err != nil || got != c.want {

@@ -31,7 +31,9 @@ type Config struct {
 	// point needs some of its roles, found with decant.As (so through
 	// wrappers with Unwrap) and named in a *decant.RoleError when missing:
 	// Run and Retry need StateInitializer, Leaser and Cataloger (Retry
-	// StateReader too, and a plan with setup files ScriptRunner); a dry
+	// StateReader too, Run Lifecycler, and a plan with setup files
+	// ScriptRunner); Unfinish and Commit need StateInitializer, Leaser and
+	// Lifecycler (Commit verifies too); a dry
 	// run, Preview and Check need Cataloger only, and Check pings through
 	// Pinger when the store has it. decant's postgres and sqlite stores
 	// have every role.
@@ -67,6 +69,28 @@ type Config struct {
 	// before the setup files and the steps, so that migrations may build
 	// on decant's tables and the steps find their tables. DryRun skips it.
 	Migrate func(ctx context.Context) error
+	// Mode is the lifecycle command the run is (engine/lifecycle.go): a
+	// bulk migrate (the zero value), migrate --live or migrate --finish.
+	// Each moves the scope's lifecycle state, and is refused with a
+	// *decant.TransitionError from a state that does not allow it. A dry
+	// run moves nothing.
+	Mode Mode
+	// AutoFinish, with ModeLive, finishes the scope once a round is caught
+	// up, then commits it when verify is clean and unfinishes it (back to
+	// live) when not.
+	AutoFinish bool
+	// Hook, when set, receives the result of every hook the run ran, as
+	// it ends (its output for a log).
+	Hook func(HookResult)
+	// Now is the clock of the live lag window. Default time.Now.
+	Now func() time.Time
+}
+
+func (c *Config) now() time.Time {
+	if c.Now == nil {
+		return time.Now()
+	}
+	return c.Now()
 }
 
 // Progress receives run events. Implementations must be safe for use from
@@ -90,6 +114,9 @@ type StepResult struct {
 	Duration time.Duration `json:"duration_ns"`
 	// Stopped is true when a signal ended the step before its source was drained.
 	Stopped bool `json:"stopped,omitempty"`
+	// HeldAt is the key of the record at which a live round's lag window
+	// ended the step's read (the plan's live:), "" when it read to the end.
+	HeldAt string `json:"held_at,omitempty"`
 	// Err is why the step failed, nil when it did not: Progress.StepDone
 	// sees it, so a display can say "failed" rather than "done".
 	Err error `json:"-"`
@@ -101,6 +128,9 @@ type Result struct {
 	DryRun bool         `json:"dry_run,omitempty"`
 	Steps  []StepResult `json:"steps"`
 	Rounds int          `json:"rounds"`
+	// Lifecycle is what the run did to the scope's lifecycle; nil for a
+	// dry run.
+	Lifecycle *LifecycleResult `json:"lifecycle,omitempty"`
 }
 
 func (c *Config) defaults() error {
@@ -109,6 +139,12 @@ func (c *Config) defaults() error {
 	}
 	if c.Scope == "" {
 		c.Scope = decant.DefaultScope
+	}
+	if c.Mode != ModeBulk && len(c.Only) > 0 {
+		return fmt.Errorf("engine: %s runs every step of the scope: its lifecycle is the whole scope's; leave Only empty", c.Mode.Command())
+	}
+	if c.AutoFinish && c.Mode != ModeLive {
+		return errors.New("engine: AutoFinish needs Mode ModeLive")
 	}
 	if c.Holder.Host == "" {
 		c.Holder = DefaultHolder()

@@ -61,7 +61,8 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	reads := make(chan readBatch, cfg.QueueDepth)
 	mapped := make(chan mappedBatch, cfg.QueueDepth)
 	readErr := make(chan error, 1)
-	go func() { readErr <- read(readCtx, src, cfg.Scope, pos, s.BatchSize, reads) }()
+	gate := newLagGate(cfg, s.Name)
+	go func() { readErr <- read(readCtx, src, cfg.Scope, pos, s.BatchSize, reads, gate.holds) }()
 	go mapAll(m, cfg.MapWorkers, cfg.Scope, reads, mapped)
 
 	w := &writer{cfg: cfg, step: s, children: m.ChildTables()}
@@ -77,6 +78,9 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	}
 	err = <-readErr
 	r.Duration = time.Since(start)
+	if gate != nil {
+		r.HeldAt = gate.held
+	}
 	if err != nil && readCtx.Err() != nil && ctx.Err() == nil {
 		r.Stopped = true
 		return r, nil
@@ -86,7 +90,10 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 
 // read groups the source's records into batches. A partial batch cut short
 // by cancellation is dropped: its records are re-read from the checkpoint.
-func read(ctx context.Context, src decant.Source, scope string, pos decant.Position, size int, out chan<- readBatch) error {
+// The first record that hold holds ends the read as the source's end
+// would: it and the records after it are read again by a later round.
+func read(ctx context.Context, src decant.Source, scope string, pos decant.Position, size int, out chan<- readBatch,
+	hold func(decant.Record) bool) error {
 	defer close(out)
 	rows, err := src.Read(ctx, scope, pos)
 	if err != nil {
@@ -95,7 +102,11 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 	defer rows.Close()
 	b := readBatch{recs: make([]decant.Record, 0, size), started: time.Now()}
 	for rows.Next(ctx) {
-		b.recs = append(b.recs, rows.Record())
+		rec := rows.Record()
+		if hold(rec) {
+			break
+		}
+		b.recs = append(b.recs, rec)
 		if len(b.recs) < size {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -42,6 +43,18 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 		return nil, err
 	}
 	if !cfg.DryRun {
+		// Refused by the scope's state: refused before anything changes.
+		// A store without the role is refused after the roles a run
+		// needs first (state, lease, scripts), by newLifecycle below.
+		if _, ok := decant.As[decant.Lifecycler](cfg.Store); ok {
+			life, err := newLifecycle(ctx, cfg, cfg.command())
+			if err != nil {
+				return nil, err
+			}
+			if err := life.allows(); err != nil {
+				return &Result{Scope: cfg.Scope, Lifecycle: life.res}, err
+			}
+		}
 		release, leaseCtx, err := prepareTarget(ctx, cfg)
 		if err != nil {
 			return nil, err
@@ -54,16 +67,40 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 		return nil, err
 	}
 	res := &Result{Scope: cfg.Scope, DryRun: cfg.DryRun}
+	var life *lifecycle
+	if !cfg.DryRun {
+		if life, err = newLifecycle(ctx, cfg, cfg.command()); err != nil {
+			return res, err
+		}
+		res.Lifecycle = life.res
+		if err := life.begin(ctx); err != nil {
+			return res, err
+		}
+	}
+	if cfg.Mode == ModeFinish {
+		return res, finish(ctx, cfg, life, steps, mappers, stop, res)
+	}
+	follow := cfg.Follow || cfg.Mode == ModeLive
 	for {
 		res.Rounds++
-		err := runRound(ctx, cfg, steps, mappers, stop, res)
-		if err != nil && (!cfg.Follow || ctx.Err() != nil) {
+		round, err := runRound(ctx, cfg, steps, mappers, stop, res)
+		if err != nil && (!follow || ctx.Err() != nil) {
 			return res, err
 		}
 		if err != nil {
 			cfg.Progress.RoundError(err)
 		}
-		if !cfg.Follow || stopped(stop) {
+		// A round that ran every step to its end (to the source's end or
+		// the lag window) counts even when a stop came after it.
+		if err == nil && life != nil && len(round) == len(steps) && !slices.ContainsFunc(round, isStopped) {
+			if err := life.roundDone(ctx); err != nil {
+				return res, err
+			}
+			if cfg.AutoFinish && !stopped(stop) && life.state() == decant.StateLive && caughtUp(round) {
+				return res, autoFinish(ctx, cfg, life, steps, mappers, stop, res)
+			}
+		}
+		if !follow || stopped(stop) {
 			return res, nil
 		}
 		select {
@@ -75,6 +112,8 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 		}
 	}
 }
+
+func isStopped(r StepResult) bool { return r.Stopped }
 
 func stopped(stop <-chan struct{}) bool {
 	select {
@@ -136,20 +175,24 @@ func TargetColumns(ctx context.Context, st decant.Store, spec transform.Spec) (m
 	return tables, nil
 }
 
-func runRound(ctx context.Context, cfg Config, steps []*plan.Step, mappers map[string]*transform.Mapper, stop <-chan struct{}, res *Result) error {
+// runRound runs every step once and returns the round's own results
+// (res sums them over rounds).
+func runRound(ctx context.Context, cfg Config, steps []*plan.Step, mappers map[string]*transform.Mapper, stop <-chan struct{}, res *Result) ([]StepResult, error) {
+	var round []StepResult
 	for _, s := range steps {
 		if stopped(stop) {
-			return nil
+			return round, nil
 		}
 		r, err := runStep(ctx, cfg, s, mappers[s.Name], stop)
 		r.Err = err
+		round = append(round, r)
 		res.add(r)
 		cfg.Progress.StepDone(r)
 		if err != nil {
-			return fmt.Errorf("step %s: %w", s.Name, err)
+			return round, fmt.Errorf("step %s: %w", s.Name, err)
 		}
 	}
-	return nil
+	return round, nil
 }
 
 func (res *Result) add(r StepResult) {
@@ -165,6 +208,7 @@ func (res *Result) add(r StepResult) {
 				s.Cursor = r.Cursor
 			}
 			s.Stopped = r.Stopped
+			s.HeldAt = r.HeldAt
 			s.Err = r.Err
 			return
 		}

@@ -126,6 +126,9 @@ func (c *compiler) run() error {
 	if err := c.connections(); err != nil {
 		return err
 	}
+	if err := c.liveAndHooks(); err != nil {
+		return err
+	}
 	if len(p.Steps) == 0 {
 		return c.errf("$.steps", "the plan has no steps")
 	}

@@ -48,6 +48,7 @@ func TestDocs_EveryKeyDocumented(t *testing.T) {
 		reflect.TypeFor[plan.Plan](), reflect.TypeFor[plan.Step](), reflect.TypeFor[plan.From](),
 		reflect.TypeFor[plan.To](), reflect.TypeFor[plan.ColumnSpec](), reflect.TypeFor[plan.Child](),
 		reflect.TypeFor[plan.Verify](), reflect.TypeFor[plan.VerifyRule](),
+		reflect.TypeFor[plan.Live](), reflect.TypeFor[plan.Hooks](), reflect.TypeFor[plan.Hook](),
 	} {
 		for _, k := range yamlKeys(typ) {
 			if !strings.Contains(doc, "`"+k+"`") {

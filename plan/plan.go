@@ -40,6 +40,10 @@ type Plan struct {
 	// Connections maps names to URLs.
 	Connections map[string]string `yaml:"connections"`
 	Steps       []*Step           `yaml:"steps"`
+	// Live is what migrate --live holds back (plan/lifecycle.go).
+	Live *Live `yaml:"live"`
+	// Hooks run when a scope's lifecycle moves (plan/lifecycle.go).
+	Hooks *Hooks `yaml:"hooks"`
 
 	src  []byte
 	file *ast.File // the parsed plan, for positions

@@ -180,6 +180,21 @@ var migrations = []string{
 	     updated    TEXT NOT NULL,
 	     PRIMARY KEY (scope, run, step, table_name)
 	 )`,
+	// 7: each scope's lifecycle state on its lease row, and the history of
+	// its transitions (postgres/migration/007_lifecycle.sql).
+	`ALTER TABLE decant_scopes ADD COLUMN state TEXT NOT NULL DEFAULT 'new';
+	 ALTER TABLE decant_scopes ADD COLUMN state_since TEXT;
+	 ALTER TABLE decant_scopes ADD COLUMN state_note TEXT NOT NULL DEFAULT '';
+	 CREATE TABLE IF NOT EXISTS decant_scope_history (
+	     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	     scope      TEXT NOT NULL,
+	     at         TEXT NOT NULL,
+	     from_state TEXT NOT NULL,
+	     to_state   TEXT NOT NULL,
+	     command    TEXT NOT NULL DEFAULT '',
+	     note       TEXT NOT NULL DEFAULT ''
+	 );
+	 CREATE INDEX IF NOT EXISTS decant_scope_history_scope ON decant_scope_history (scope, id)`,
 }
 
 // Init creates or upgrades the state tables. Concurrent calls, from this

@@ -254,5 +254,6 @@ func testFindingsFromVersion3(t *testing.T, e *env) {
 
 // dropVersion4 takes the state tables back to version 3.
 func (e *env) dropVersion4() {
+	e.dropVersion7()
 	e.exec("DROP TABLE IF EXISTS decant_diffs")
 }

@@ -110,6 +110,9 @@ func Run(t *testing.T, h Harness) {
 		{"PatchRollback", testPatchRollback},
 		{"PatchStillDifferent", testPatchStillDifferent},
 		{"PatchesFromVersion4", testPatchesFromVersion4},
+		{"Lifecycle", testLifecycle},
+		{"LifecycleRace", testLifecycleRace},
+		{"LifecycleFromVersion6", testLifecycleFromVersion6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

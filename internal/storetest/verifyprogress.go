@@ -14,6 +14,7 @@ func order(key ...any) string { return decant.FindingOrder(key) }
 
 // dropVersion6 takes the state tables back to version 5.
 func (e *env) dropVersion6() {
+	e.dropVersion7()
 	e.exec("DROP TABLE decant_verify_runs")
 	e.exec("DROP TABLE decant_verify_progress")
 	e.exec("DROP INDEX decant_diffs_order")
@@ -265,8 +266,8 @@ func testVerifyProgressFromVersion5(t *testing.T, e *env) {
 	if err := e.initer().Init(e.ctx); err != nil {
 		t.Fatalf("Init from version 5: %v", err)
 	}
-	if got := e.rows("SELECT version FROM decant_schema"); got != "6\n" {
-		t.Errorf("decant_schema = %q after Init, want 6", got)
+	if got := e.rows("SELECT version FROM decant_schema"); got != "7\n" {
+		t.Errorf("decant_schema = %q after Init, want 7", got)
 	}
 	if got := e.rows("SELECT count(*) FROM open_diffs"); got != "3\n" {
 		t.Errorf("the user's view after the upgrade counts %q, want 3", got)
