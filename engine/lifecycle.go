@@ -304,3 +304,23 @@ func caughtUp(round []StepResult) bool {
 		return r.Stopped || r.Err != nil || (r.HeldAt != "" && r.Read > 0)
 	})
 }
+
+// refuseCommitted refuses command, a write to the target that is not part
+// of the lifecycle (errors retry, patch, patch revert), on a committed
+// scope: the application owns its rows now, and a write from the old
+// source would undo what it wrote since. A store without the Lifecycler
+// role keeps no state to refuse by. The caller holds the scope's lease.
+func refuseCommitted(ctx context.Context, cfg Config, command string) error {
+	lc, ok := decant.As[decant.Lifecycler](cfg.Store)
+	if !ok {
+		return nil
+	}
+	cur, err := lc.Lifecycle(ctx, cfg.Scope)
+	if err != nil {
+		return fmt.Errorf("read the lifecycle of scope %s: %w", cfg.Scope, err)
+	}
+	if cur.State == decant.StateCommitted {
+		return &decant.TransitionError{Scope: cfg.Scope, Command: command, State: cur.State}
+	}
+	return nil
+}

@@ -194,6 +194,24 @@ func TestLifecycle_FullPath(t *testing.T) {
 				t.Errorf("%s on a committed scope = %v, want a TransitionError saying it is final", m.Command(), err)
 			}
 		}
+		// Nor does any other write from the old source: the application
+		// owns the rows now.
+		for name, write := range map[string]func() error{
+			"errors retry": func() error { _, err := engine.Retry(context.Background(), e.config(engine.ModeBulk)); return err },
+			"patch": func() error {
+				_, err := engine.Patch(context.Background(), e.config(engine.ModeBulk), engine.PatchOptions{All: true, Reason: "r"})
+				return err
+			},
+			"patch revert": func() error {
+				_, err := engine.RevertPatches(context.Background(), e.config(engine.ModeBulk), []int64{1}, decant.RevertOptions{Reason: "r"})
+				return err
+			},
+		} {
+			var te *decant.TransitionError
+			if err := write(); !errors.As(err, &te) || !strings.Contains(err.Error(), name+" is not allowed from committed") {
+				t.Errorf("%s on a committed scope = %v, want a TransitionError", name, err)
+			}
+		}
 	})
 }
 

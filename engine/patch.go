@@ -149,6 +149,9 @@ func Patch(ctx context.Context, cfg Config, opts PatchOptions) (*PatchResult, er
 		}
 		defer release()
 		ctx = leaseCtx
+		if err := refuseCommitted(ctx, cfg, "patch"); err != nil {
+			return nil, err
+		}
 	}
 	found, err := patchFindings(ctx, cfg, opts)
 	if err != nil {
@@ -492,6 +495,9 @@ func RevertPatches(ctx context.Context, cfg Config, ids []int64, opts decant.Rev
 		return nil, err
 	}
 	defer release()
+	if err := refuseCommitted(leaseCtx, cfg, "patch revert"); err != nil {
+		return nil, err
+	}
 	var out []decant.Patch
 	for _, id := range ids {
 		got, err := p.Patches(leaseCtx, decant.PatchFilter{ID: id})

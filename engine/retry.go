@@ -49,6 +49,9 @@ func Retry(ctx context.Context, cfg Config) ([]RetryResult, error) {
 		return nil, err
 	}
 	defer release()
+	if err := refuseCommitted(ctx, cfg, "errors retry"); err != nil {
+		return nil, err
+	}
 	var out []RetryResult
 	for _, s := range steps {
 		r, err := retryStep(ctx, cfg, s, mappers[s.Name])
