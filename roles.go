@@ -91,6 +91,7 @@ var storeRoles = []struct {
 	{"TargetReader", has[TargetReader]},
 	{"FindingStore", has[FindingStore]},
 	{"Patcher", has[Patcher]},
+	{"ScopeResetter", has[ScopeResetter]},
 }
 
 func has[R any](st Store) bool {

@@ -60,6 +60,12 @@ type Spec struct {
 	// Default supplies NullIf and Zone to columns without an explicit coercion.
 	Default  Coercion
 	Children []ChildSpec
+	// SourceKey is the path of the record key in a source record (the
+	// step's from.key), where a deleted record's key is put to map it.
+	SourceKey string
+	// OnDelete is what the step does with records its source reports
+	// deleted.
+	OnDelete OnDelete
 }
 
 // ChildSpec maps the items of a nested array to rows of a child table.

@@ -110,6 +110,7 @@ func Run(t *testing.T, h Harness) {
 		{"PatchStillDifferent", testPatchStillDifferent},
 		{"PatchesFromVersion4", testPatchesFromVersion4},
 	}
+	tests = append(tests, deleteTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
