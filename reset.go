@@ -16,7 +16,8 @@ type ScopeResetter interface {
 	CountRows(ctx context.Context, d RowDeletes) (int64, error)
 	// ResetState deletes, in one transaction, everything the state
 	// tables keep of scope: checkpoints, ledger, errors, audit rows,
-	// findings, verify runs and their progress, patches. Its lease and
-	// lifecycle rows stay. Other scopes are untouched.
-	ResetState(ctx context.Context, scope string) error
+	// findings, verify runs and their progress, patches. With step not
+	// empty, only that step's (verify runs, which span steps, stay). Its
+	// lease and lifecycle rows stay. Other scopes are untouched.
+	ResetState(ctx context.Context, scope, step string) error
 }

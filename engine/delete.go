@@ -97,6 +97,9 @@ func (r *rowDeletes) build(d deletePlan, key []string, children []transform.Chil
 	return out
 }
 
+// noTime is the mark time of a build that marks nothing.
+var noTime time.Time
+
 // markValue is what a mark column of kind is set to.
 func markValue(kind string, at time.Time) any {
 	if kind == decant.KindBool {

@@ -121,17 +121,27 @@ func (s *Store) LedgerKeys(ctx context.Context, scope, step, after string, limit
 }
 
 // resetTables are the state tables that keep rows per scope, which
-// ResetState empties of a scope's.
-var resetTables = []string{"decant_checkpoints", "decant_ledger", "decant_errors", "decant_batches",
-	"decant_diffs", "decant_patches", "decant_verify_progress", "decant_verify_runs"}
+// ResetState empties of a scope's, and whether they have a step column.
+var resetTables = []struct {
+	name    string
+	perStep bool
+}{{"decant_checkpoints", true}, {"decant_ledger", true}, {"decant_errors", true}, {"decant_batches", true},
+	{"decant_diffs", true}, {"decant_patches", true}, {"decant_verify_progress", true}, {"decant_verify_runs", false}}
 
-// ResetState deletes what the state tables keep of scope, in one
-// transaction.
-func (s *Store) ResetState(ctx context.Context, scope string) error {
+// ResetState deletes what the state tables keep of scope, or of its step
+// when step is not empty, in one transaction.
+func (s *Store) ResetState(ctx context.Context, scope, step string) error {
 	err := s.inTx(ctx, func(ctx context.Context, t *sql.Tx) error {
-		for _, name := range resetTables {
-			if _, err := t.ExecContext(ctx, "DELETE FROM "+name+" WHERE scope = ?", scope); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+		for _, rt := range resetTables {
+			q, args := "DELETE FROM "+rt.name+" WHERE scope = ?", []any{scope}
+			switch {
+			case step != "" && !rt.perStep:
+				continue
+			case step != "":
+				q, args = q+" AND step = ?", append(args, step)
+			}
+			if _, err := t.ExecContext(ctx, q, args...); err != nil {
+				return fmt.Errorf("%s: %w", rt.name, err)
 			}
 		}
 		return nil

@@ -24,6 +24,7 @@ var deleteTests = []struct {
 	{"ResetLedgerKeys", testResetLedgerKeys},
 	{"ResetCountRows", testResetCountRows},
 	{"ResetState", testResetState},
+	{"ResetStateStep", testResetStateStep},
 }
 
 func (e *env) resetter() decant.ScopeResetter { return role[decant.ScopeResetter](e) }
@@ -242,7 +243,14 @@ func testResetState(t *testing.T, e *env) {
 		p.Scope = scope
 		e.apply(p)
 	}
-	if err := e.resetter().ResetState(e.ctx, "s"); err != nil {
+	// Step "gone" has nothing: its reset deletes nothing of orders.
+	if err := e.resetter().ResetState(e.ctx, "s", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.count("decant_ledger"); got != 4 {
+		t.Errorf("ledger has %d rows after resetting another step, want 4", got)
+	}
+	if err := e.resetter().ResetState(e.ctx, "s", ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, table := range resetStateTables {
@@ -253,6 +261,30 @@ func testResetState(t *testing.T, e *env) {
 	}
 	if st := e.status("s"); len(st) != 0 {
 		t.Errorf("Status(s) after ResetState = %+v, want nothing", st)
+	}
+}
+
+// Ensure ResetState of one step deletes its state rows and keeps the
+// other steps' and the scope's verify runs.
+func testResetStateStep(t *testing.T, e *env) {
+	fs := role[decant.FindingStore](e)
+	for _, step := range []string{"a", "b"} {
+		e.write(&decant.Batch{Scope: "s", Step: step, Ledger: ledger("1:ok", "2:failed"),
+			Errors: []decant.RecordError{{Key: "2", Message: "bad"}}, Audit: audit(2, 1, "c2"), Checkpoint: decant.Position(`{"p":2}`)})
+	}
+	if err := fs.StartVerify(e.ctx, decant.VerifyRun{Scope: "s", Run: "r1", Steps: []string{"a", "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.resetter().ResetState(e.ctx, "s", "a"); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"decant_checkpoints", "decant_ledger", "decant_errors", "decant_batches"} {
+		if got := e.rows("SELECT DISTINCT step FROM " + table); got != "b\n" {
+			t.Errorf("%s steps after ResetState(s, a) = %q, want b only", table, got)
+		}
+	}
+	if got := e.count("decant_verify_runs"); got != 1 {
+		t.Errorf("decant_verify_runs has %d rows after resetting a step, want the run kept", got)
 	}
 }
 
