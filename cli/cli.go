@@ -132,7 +132,8 @@ func NewRoot(funcs *transform.Funcs) *cobra.Command {
 	root.PersistentFlags().StringVar(&common.Scope, "scope", decant.DefaultScope, "scope (tenant) the command is for")
 	root.PersistentFlags().BoolVar(&common.JSON, "json", false, "print results as JSON")
 	root.AddCommand(newInitCmd(), newCheckCmd(common), newPreviewCmd(common), newMigrateCmd(common),
-		newStatusCmd(common), newErrorsCmd(common), newVerifyCmd(common), newDiffsCmd(common), newPatchCmd(common), newDBCmd(), newSnapshotCmd())
+		newStatusCmd(common), newErrorsCmd(common), newVerifyCmd(common), newDiffsCmd(common), newPatchCmd(common), newDBCmd(), newSnapshotCmd(),
+		newResetCmd(common))
 	strictUsage(root)
 	return root
 }
