@@ -116,7 +116,7 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 				id = 0
 			}
 			batch.Errors = append(batch.Errors, decant.RecordError{ID: id, Scope: scope, Step: step, Key: lk,
-				SourceKey: rec.Key, Place: rec.Where, SourceError: rec.Invalid,
+				SourceKey: rec.Key, Place: rec.Where, SourceError: sourceError(rec),
 				Message: f.Message, Detail: f.Detail, Payload: rec.Raw})
 		} else if rec.Deleted {
 			entry.Status = decant.StatusDeleted

@@ -97,6 +97,21 @@ func (r *rowDeletes) build(d deletePlan, key []string, children []transform.Chil
 	return out
 }
 
+// deletedError is the source error of a deleted record that failed: a
+// retry reads a stored error's payload as content, and a tombstone's
+// content is only its key, which would write a row back. So a retry keeps
+// it as it is, and the user deletes its rows and resolves it.
+const deletedError = "the source reports this record deleted; a retry cannot apply a deletion: " +
+	"delete its rows by hand (decant patch --kinds extra finds them after a verify), then resolve this error"
+
+// sourceError is the source error a failed record is stored with.
+func sourceError(rec decant.Record) string {
+	if rec.Deleted && rec.Invalid == "" {
+		return deletedError
+	}
+	return rec.Invalid
+}
+
 // noTime is the mark time of a build that marks nothing.
 var noTime time.Time
 

@@ -231,6 +231,21 @@ func TestDelete_KeyNotFromSourceKeyIsAnError(t *testing.T) {
 	if got := f.query(t, "SELECT payload FROM decant_errors"); got != `{"id":1,"_deleted":true}` {
 		t.Errorf("payload = %q, want the tombstone as read", got)
 	}
+	// A retry maps a payload as content: the tombstone must not write
+	// the row of key 1 back with its other columns empty.
+	must(t, os.WriteFile(f.planPath, bytes.Replace(mustRead(t, f.planPath), []byte("record.n"), []byte("record.id"), 1), 0o644))
+	cfg := f.config(t)
+	rr, err := engine.Retry(context.Background(), cfg)
+	must(t, err)
+	if rr[0].Resolved != 0 || rr[0].Failed != 1 {
+		t.Errorf("retry = %+v, want the deleted record to fail again", rr[0])
+	}
+	if got := f.query(t, "SELECT count(*) FROM people WHERE id = 1 AND name IS NULL"); got != "0" {
+		t.Errorf("the retry wrote the deleted record back as a row")
+	}
+	if got := f.query(t, "SELECT source_error FROM decant_errors"); !strings.Contains(got, "a retry cannot apply a deletion") {
+		t.Errorf("source_error = %q, want why a retry cannot help", got)
+	}
 }
 
 func mustRead(t *testing.T, path string) []byte {

@@ -76,6 +76,9 @@ func testDeleteWithChildren(t *testing.T, e *env) {
 	if want := map[string]string{"1": "deleted", "2": "ok", "99": "deleted"}; !maps(got, want) {
 		t.Errorf("ledger statuses = %v, want %v", got, want)
 	}
+	if st := e.status("s"); len(st) != 1 || st[0].Keys != 4 || st[0].Written != 1 || st[0].Deleted != 3 {
+		t.Errorf("Status = %+v, want 4 keys, 1 written, 3 deleted", st)
+	}
 }
 
 func maps(a, b map[string]string) bool {
