@@ -97,3 +97,66 @@ steps:
 		t.Errorf("ledger by scope = %q, want s2's 5 only", got)
 	}
 }
+
+// Ensure a deletion the target refuses (a row of another table still
+// references the record) is stored as an error with the database's
+// message and the tombstone as payload, and the rest of the batch, other
+// deletions included, is committed.
+func TestDelete_RefusedIsAnError_Postgres(t *testing.T) {
+	t.Parallel()
+	url := testenv.Postgres(t)
+	dir := t.TempDir()
+	write := func(name, text string) { must(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)) }
+	write("schema.sql", `CREATE TABLE IF NOT EXISTS people (id bigint PRIMARY KEY, name text);
+CREATE TABLE IF NOT EXISTS visits (person_id bigint NOT NULL REFERENCES people (id));`)
+	write("people.jsonl", `{"id":1,"name":"a"}
+{"id":2,"name":"b"}
+{"id":3,"name":"c"}
+`)
+	write("decant.yaml", `version: 1
+connections:
+  people: file:people.jsonl
+  target: `+url+`
+setup: [schema.sql]
+steps:
+  - name: people
+    from: {connection: people, key: id}
+    key: id
+    to: {table: people}
+    map: {id: record.id, name: record.name}
+`)
+	p, err := plan.Load(filepath.Join(dir, "decant.yaml"), plan.Options{Sources: connect.DefaultSources()})
+	must(t, err)
+	st, err := connect.Store(context.Background(), p)
+	must(t, err)
+	t.Cleanup(func() { st.Close() })
+	cfg := engine.Config{Plan: p, Store: st, Sources: withTombstones(p), LeaseTTL: 3 * time.Second}
+	_, err = engine.Run(context.Background(), cfg, nil)
+	must(t, err)
+	db, err := sql.Open("pgx", url)
+	must(t, err)
+	defer db.Close()
+	_, err = db.Exec("INSERT INTO visits VALUES (2)")
+	must(t, err)
+	f, err := os.OpenFile(filepath.Join(dir, "people.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	must(t, err)
+	_, err = f.WriteString(`{"id":1,"_deleted":true}` + "\n" + `{"id":2,"_deleted":true}` + "\n" + `{"id":4,"name":"d"}` + "\n")
+	must(t, err)
+	f.Close()
+	res, err := engine.Run(context.Background(), cfg, nil)
+	must(t, err)
+	if s := res.Steps[0]; s.Read != 3 || s.Failed != 1 {
+		t.Errorf("run = %+v, want 3 read, 1 failed", s)
+	}
+	q := func(query string) string { return strings.Join(testenv.Rows(t, db, query), "\n") }
+	if got, want := q("SELECT id FROM people ORDER BY id"), "2\n3\n4"; got != want {
+		t.Errorf("people = %q, want %q (1 deleted, 2 refused, 4 written)", got, want)
+	}
+	got := q("SELECT key, message, detail, payload FROM decant_errors")
+	if !strings.HasPrefix(got, "2 the target refused the row") || !strings.Contains(got, "visits") || !strings.Contains(got, `"_deleted":true`) {
+		t.Errorf("errors = %q, want key 2 refused, naming the referencing table, with the tombstone", got)
+	}
+	if got := q("SELECT key, status FROM decant_ledger ORDER BY key"); got != "1 deleted\n2 failed\n3 ok\n4 ok" {
+		t.Errorf("ledger = %q", got)
+	}
+}
