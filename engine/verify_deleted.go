@@ -37,8 +37,7 @@ const (
 // its rows. With on_delete: ignore, a key that cannot be found from the
 // source key is no error: the record has no rows to skip or expect.
 func (v *stepVerify) mapDeleted(m *transform.Mapper, rec decant.Record) (transform.Output, *transform.Failure) {
-	spec := v.step.Spec
-	if spec.OnDelete.Is(transform.OnDeleteIgnore) && transform.KeyFromSourceKey(spec) != nil {
+	if v.step.Spec.OnDelete.Is(transform.OnDeleteIgnore) && m.SourceKeyError() != nil {
 		return transform.Output{}, nil
 	}
 	return m.MapDeleted(rec, v.cfg.Scope)

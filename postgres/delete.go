@@ -107,11 +107,11 @@ const ledgerKeysSQL = `SELECT key FROM decant_ledger WHERE scope = $1 AND step =
 func (s *Store) LedgerKeys(ctx context.Context, scope, step, after string, limit int) ([]string, error) {
 	rows, err := s.pool.Query(ctx, ledgerKeysSQL, stateText(scope), stateText(step), after, limit)
 	if err != nil {
-		if none, err := s.noState(ctx, err); none {
+		none, err := s.noState(ctx, err)
+		if none {
 			return nil, nil
-		} else {
-			return nil, fmt.Errorf("postgres: ledger keys of %s/%s: %w", scope, step, err)
 		}
+		return nil, fmt.Errorf("postgres: ledger keys of %s/%s: %w", scope, step, err)
 	}
 	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {

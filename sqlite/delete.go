@@ -102,11 +102,11 @@ func (s *Store) LedgerKeys(ctx context.Context, scope, step, after string, limit
 	rows, err := s.read.QueryContext(ctx, `SELECT key FROM decant_ledger WHERE scope = ? AND step = ? AND key > ? ORDER BY key LIMIT ?`,
 		scope, step, after, limit)
 	if err != nil {
-		if none, err := s.noState(ctx, err); none {
+		none, err := s.noState(ctx, err)
+		if none {
 			return nil, nil
-		} else {
-			return nil, fmt.Errorf("sqlite: ledger keys of %s/%s: %w", scope, step, err)
 		}
+		return nil, fmt.Errorf("sqlite: ledger keys of %s/%s: %w", scope, step, err)
 	}
 	defer rows.Close()
 	var keys []string

@@ -163,6 +163,23 @@ func rootIdent(n ast.Node) *ast.IdentifierNode {
 	}
 }
 
+// deletedKey is how MapDeleted finds a deleted record's key columns; it
+// is the same for a mapper and its clones.
+type deletedKey struct {
+	// path is the from.key path; err is why the key columns cannot be
+	// computed from it (KeyFromSourceKey), nil when they can.
+	path []string
+	err  error
+}
+
+func newDeletedKey(spec Spec) *deletedKey {
+	d := &deletedKey{err: KeyFromSourceKey(spec)}
+	if d.err == nil {
+		d.path, _ = sourceKeyPath(spec.SourceKey)
+	}
+	return d
+}
+
 // keyDocument is the document a deleted record is mapped from: its key at
 // the key path, nothing else.
 func keyDocument(path []string, key string) map[string]any {
@@ -183,12 +200,11 @@ func (m *Mapper) MapDeleted(rec decant.Record, scope string) (Output, *Failure) 
 	if rec.Key == "" {
 		return Output{}, &Failure{"deleted record has no key", fmt.Sprintf("%s: the key is missing or empty", rec.Where)}
 	}
-	if err := KeyFromSourceKey(m.spec); err != nil {
+	if err := m.deleted.err; err != nil {
 		return Output{}, &Failure{"cannot find a deleted record's rows", err.Error()}
 	}
-	path, _ := sourceKeyPath(m.spec.SourceKey)
 	e := m.env
-	e.Set("record", keyDocument(path, rec.Key))
+	e.Set("record", keyDocument(m.deleted.path, rec.Key))
 	e.Set("key", rec.Key)
 	e.Set("scope", scope)
 	e.Set("step", m.spec.Step)
@@ -268,6 +284,10 @@ func (m *Mapper) MarkKind(table string) string {
 	}
 	return m.tables[table].cols[m.spec.OnDelete.Mark].Kind
 }
+
+// SourceKeyError is KeyFromSourceKey of the mapper's spec, worked out
+// once: nil when a deleted record's rows can be found from its key.
+func (m *Mapper) SourceKeyError() error { return m.deleted.err }
 
 // OnDelete returns what the step does with deleted records.
 func (m *Mapper) OnDelete() OnDelete { return m.spec.OnDelete }
