@@ -53,7 +53,13 @@ UPDATE decant_errors SET resolved = true, updated = now(), history = history || 
 WHERE id = ANY($1::bigint[]) AND NOT resolved`
 
 // forgetSQL deletes ledger rows whose keys no longer name a record.
-const forgetSQL = `DELETE FROM decant_ledger WHERE scope = $1 AND step = $2 AND key = ANY($3::text[])`
+// forgetSQL joins the keys rather than testing key = ANY($3): a reset
+// forgets a thousand keys a statement, and the generic plan that a
+// prepared statement falls back to after five runs scans the step's ledger
+// testing each row against the whole array (250 ms a chunk at 20,000
+// rows, against 5 ms).
+const forgetSQL = `DELETE FROM decant_ledger l USING unnest($3::text[]) AS k(key)
+WHERE l.scope = $1 AND l.step = $2 AND l.key = k.key`
 
 func textsOf(keys []string) []string {
 	out := make([]string, len(keys))
