@@ -254,3 +254,21 @@ func mustRead(t *testing.T, path string) []byte {
 	must(t, err)
 	return b
 }
+
+// Ensure preview shows a deleted record as deleted, with the key columns
+// of the rows it deletes in every routed table, rather than as content.
+func TestDelete_Preview(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 0, "people: [person], robots: [robot]", nil)
+	_, err := f.deleteRun(t, 10) // creates the tables; nothing to read
+	must(t, err)
+	f.appendLines(t, `{"id":8,"_deleted":true}`)
+	cfg := f.config(t)
+	cfg.Sources = withTombstones(cfg.Plan)
+	items, err := engine.Preview(context.Background(), cfg, "people", 5)
+	must(t, err)
+	if len(items) != 1 || !items[0].Deleted || items[0].Error != nil || len(items[0].Rows) != 2 ||
+		items[0].Rows[0].Table != "people" || items[0].Rows[1].Table != "robots" || fmt.Sprint(items[0].Rows[0].Values["id"]) != "8" {
+		t.Errorf("preview = %+v, want the deleted record 8 with its key in people and robots", items)
+	}
+}

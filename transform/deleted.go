@@ -208,6 +208,7 @@ func (m *Mapper) MapDeleted(rec decant.Record, scope string) (Output, *Failure) 
 	e.Set("key", rec.Key)
 	e.Set("scope", scope)
 	e.Set("step", m.spec.Step)
+	e.Set("table", nil) // as for Map's lets: no table is picked yet
 	// Lets the key uses compute from the key; the others may fail or give
 	// nil on a document without content, and are not used.
 	for _, l := range m.spec.Let {
