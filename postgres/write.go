@@ -66,13 +66,13 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 	// The ledger needs nothing from the database: render it while the
 	// server takes the rows.
 	type rendered struct {
-		l      *load
-		okKeys []string
+		l    *load
+		done doneKeys
 	}
 	ledger := make(chan rendered, 1)
 	go func() {
-		l, okKeys := ledgerLoad(b)
-		ledger <- rendered{l, okKeys}
+		l, done := ledgerLoad(b)
+		ledger <- rendered{l, done}
 	}()
 	for i := range b.Deletes {
 		if err := s.deleteRows(ctx, t, &b.Deletes[i]); err != nil {
@@ -91,7 +91,7 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 		return err
 	}
 	var p pipeline
-	queueState(&p, b, r.okKeys)
+	queueState(&p, b, r.done)
 	return p.run(ctx, t)
 }
 

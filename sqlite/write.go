@@ -71,14 +71,14 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 		}
 	}
 	now := stamp(time.Now())
-	okKeys, err := writeLedger(ctx, t, b, now)
+	done, err := writeLedger(ctx, t, b, now)
 	if err != nil {
 		return err
 	}
 	if err := writeErrors(ctx, t, b, now); err != nil {
 		return err
 	}
-	if err := resolve(ctx, t, b, okKeys, now); err != nil {
+	if err := resolve(ctx, t, b, done, now); err != nil {
 		return err
 	}
 	if err := writeAudit(ctx, t, b); err != nil {

@@ -57,8 +57,10 @@ func orderDeletes(ids ...int64) []decant.RowDeletes {
 // the batch's ledger entries.
 func testDeleteWithChildren(t *testing.T, e *env) {
 	e.ordersWithLines()
+	e.write(&decant.Batch{Scope: "s", Step: "orders", Ledger: ledger("4:failed", "5:failed"),
+		Errors: []decant.RecordError{{Key: "4", Message: "bad"}, {Key: "5", Message: "bad"}}})
 	e.write(&decant.Batch{Scope: "s", Step: "orders", Deletes: orderDeletes(1, 3, 99),
-		Ledger: ledger("1:deleted", "3:deleted", "99:deleted")})
+		Ledger: ledger("1:deleted", "3:deleted", "99:deleted", "4:deleted")})
 	if got, want := e.rows("SELECT id, customer FROM orders ORDER BY id"), "2|b\n"; got != want {
 		t.Errorf("orders after deleting 1, 3 and 99:\n%s\nwant:\n%s", got, want)
 	}
@@ -76,8 +78,21 @@ func testDeleteWithChildren(t *testing.T, e *env) {
 	if want := map[string]string{"1": "deleted", "2": "ok", "99": "deleted"}; !maps(got, want) {
 		t.Errorf("ledger statuses = %v, want %v", got, want)
 	}
-	if st := e.status("s"); len(st) != 1 || st[0].Keys != 4 || st[0].Written != 1 || st[0].Deleted != 3 {
-		t.Errorf("Status = %+v, want 4 keys, 1 written, 3 deleted", st)
+	if st := e.status("s"); len(st) != 1 || st[0].Keys != 6 || st[0].Written != 1 || st[0].Deleted != 4 || st[0].Failed != 1 {
+		t.Errorf("Status = %+v, want 6 keys, 1 written, 4 deleted, 1 failed", st)
+	}
+	// The source deleting a failed record resolves its error; another stays.
+	errs := e.errors(decant.ErrorFilter{Scope: "s", Resolved: true})
+	for _, er := range errs {
+		switch {
+		case er.Key == "4" && (!er.Resolved || !strings.Contains(er.History, decant.ResolvedDeleted)):
+			t.Errorf("error of deleted key 4 = %+v, want resolved as deleted by the source", er)
+		case er.Key == "5" && er.Resolved:
+			t.Errorf("error of key 5 = %+v, want it open", er)
+		}
+	}
+	if len(errs) != 2 {
+		t.Errorf("errors = %+v, want 2", errs)
 	}
 }
 
