@@ -122,3 +122,18 @@ func markValue(kind string, at time.Time) any {
 	}
 	return at.UTC()
 }
+
+// forgetDeleted drops what the source gave before of a record it now
+// reports deleted: a patch then deletes the record's rows that verify
+// finds extra. A deleted record whose rows cannot be found is passed
+// over: verify counted it as an error.
+func (so *stepOutputs) forgetDeleted(sv *stepVerify, m *transform.Mapper, rec decant.Record) {
+	out, f := m.MapDeleted(rec, sv.cfg.Scope)
+	if f != nil {
+		return
+	}
+	if k, ok := sv.outputKey(out); ok {
+		delete(so.byKey, k)
+	}
+	delete(so.byParent, findingKey([]any{out.ParentKey}))
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"testing"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/engine"
 )
 
@@ -78,5 +79,28 @@ func TestVerifyDeleted_IgnoreAndMark(t *testing.T) {
 		if people.Extra != 0 || people.Missing != 0 || people.Diffs != 0 || people.OK != 3 {
 			t.Errorf("%s: people = %+v, want 3 ok and key 2 left out", onDelete, people)
 		}
+	}
+}
+
+// Ensure a patch deletes the rows a deleted record left (verify finds
+// them extra), even when the source gave the record's content before its
+// deletion: a deleted record expects no rows.
+func TestPatchDeleted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 3, "people: [person], robots: [robot]", nil)
+	f.appendLines(t, `{"id":2,"_deleted":true}`)
+	_, err := f.deleteRun(t, 10)
+	must(t, err)
+	f.exec(t, "INSERT INTO people (id, name, kind) VALUES (2, 'zombie', 'person'); INSERT INTO tags VALUES (2, 'z')")
+	cfg := f.config(t)
+	cfg.Sources = withTombstones(cfg.Plan)
+	res, err := engine.Patch(context.Background(), cfg, engine.PatchOptions{All: true,
+		Kinds: []string{decant.FindingExtra, decant.FindingDiff}, Reason: "deleted at the source"})
+	must(t, err)
+	if len(res.Patched) == 0 || len(res.Skipped) != 0 || res.StillDifferent != 0 {
+		t.Errorf("patch = %+v, want key 2 patched, nothing skipped or still different", res)
+	}
+	if got := f.query(t, "SELECT count(*) FROM people WHERE id = 2") + " " + f.query(t, "SELECT count(*) FROM tags WHERE person_id = 2"); got != "0 0" {
+		t.Errorf("people and tags of key 2 after the patch = %s, want 0 0", got)
 	}
 }
