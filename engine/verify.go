@@ -259,7 +259,7 @@ func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
 	if err := v.resumeTables(); err != nil {
 		return r, err
 	}
-	if r.Errors, err = v.expect(ctx, m, open); err != nil {
+	if r.Errors, err = v.expect(ctx, m, open); err != nil && !errors.Is(err, errReread) {
 		return r, err
 	}
 	won, err := v.settle(ctx, m, open, &r)
@@ -403,6 +403,9 @@ func (v *stepVerify) addBatches(batches <-chan *verifyBatch) (int, error) {
 			}
 			if err := v.add(b.outs[i], b.open[i], b.hashes[i]); err != nil {
 				return errCount, fmt.Errorf("%s: %w", rec.Where, err)
+			}
+			if v.stream.rereads() {
+				return errCount, errReread // the rest would go nowhere
 			}
 		}
 	}

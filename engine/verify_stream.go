@@ -131,6 +131,14 @@ func (s *stream) push(r verify.KeyedRow, cols []string) {
 	}
 }
 
+// rereads reports whether the bet is lost after the sort was dropped:
+// the source must be read again, and the rest of this read is of no use.
+func (s *stream) rereads() bool { return s != nil && s.dropped && s.lost != "" }
+
+// errReread ends the read of a source whose rows the sort no longer takes
+// after the bet on its order was lost: settle reads it again.
+var errReread = errors.New("read the source again into the sort")
+
 // sorts reports whether the sort is still given the rows.
 func (s *stream) sorts() bool { return s == nil || !s.dropped }
 

@@ -182,3 +182,56 @@ func TestVerifyStream_TooManyFindingsFallsBack(t *testing.T) {
 		})
 	}
 }
+
+const streamFieldsPlan = `version: 1
+connections:
+  in: file:in.jsonl
+  target: %s
+setup: [schema.sql]
+steps:
+  - name: items
+    from: {connection: in, key: id}
+    key: id
+    to: {table: items}
+    map: {id: record.id}
+    fields: record.f
+`
+
+// Ensure a row that lacks a column the first row gave loses the bet: the
+// column is then not the plan's to say for every key, and the comparison
+// from the sort, which leaves it out, is the one reported.
+func TestVerifyStream_RowWithoutAColumnFallsBack(t *testing.T) {
+	t.Parallel()
+	for _, vt := range verifyTargets {
+		t.Run(vt.name, func(t *testing.T) {
+			t.Parallel()
+			var lines []string
+			for i := 1; i <= 300; i++ {
+				f := fmt.Sprintf(`{"n":%d,"label":"v%d"}`, i, i)
+				if i == 200 {
+					f = `{"n":200}` // label is no longer compared
+				}
+				lines = append(lines, fmt.Sprintf(`{"id":"k%05d","f":%s}`, i, f))
+			}
+			for _, sortRows := range []int{1000, 100} {
+				e := migratePatchPlan(t, vt, streamSchema, strings.Join(lines, "\n")+"\n", streamFieldsPlan)
+				e.exec(t, `UPDATE items SET label = 'changed' WHERE id = 'k00007'`, `UPDATE items SET n = 0 WHERE id = 'k00008'`)
+				want := verifyStream(t, e, true, sortRows, 0, false)
+				got := verifyStream(t, e, false, sortRows, 0, false)
+				settled := "lost"
+				if sortRows < 200 {
+					settled = "reread"
+				}
+				if !reflect.DeepEqual(got.settled, []string{settled}) {
+					t.Errorf("sort of %d rows: the bet ended %v, want %s", sortRows, got.settled, settled)
+				}
+				wantFound := []string{"items diff [k00008] 1/1 n=-8+0"}
+				if !reflect.DeepEqual(want.found, wantFound) || !reflect.DeepEqual(got.found, want.found) ||
+					!reflect.DeepEqual(got.res.Steps, want.res.Steps) {
+					t.Errorf("sort of %d rows: findings %q, %+v; the sort's %q, %+v; want %q", sortRows,
+						got.found, got.res.Steps, want.found, want.res.Steps, wantFound)
+				}
+			}
+		})
+	}
+}
