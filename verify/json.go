@@ -222,6 +222,9 @@ type canon struct {
 	// ascii says the string str read last is printable ASCII without
 	// escapes: its canonical form is itself in quotes, under every rule.
 	ascii bool
+	// sci says a number took normalDecimal's way, whose form (an
+	// exponent) may not read back the same (see fixed).
+	sci bool
 }
 
 // member is one object member read: where its key as decoded and its key
@@ -516,6 +519,7 @@ func (c *canon) number() bool {
 		c.slow = true
 		return false
 	}
+	c.sci = true
 	c.buf = append(c.buf, out...)
 	return true
 }

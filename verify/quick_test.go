@@ -3,6 +3,7 @@ package verify
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -42,9 +43,19 @@ func quickValues(documents bool) []any {
 	if !documents {
 		return vals
 	}
-	for _, s := range jsonSeeds {
+	docs := append(slices.Clone(jsonSeeds), `{"a":"\ufffd"}`, "{\"a\":\"\xff\"}", `{"a":1.234567e262143}`,
+		`{"a":1234567e262143}`, `{"a":1.234567e262150}`, "\"\xef\xbf\xbd\"", `"\\ufffd"`, `[1e999,-0.0,1.50]`)
+	for _, s := range docs {
 		if len(s) <= 200 { // the deep ones are slow to render, and checked alone
 			vals = append(vals, s, decant.JSON(s))
+			// Its canonical form, which jsonEqual may take without
+			// rendering it: it must render as the seed.
+			if c, err := jsonText(s, Options{}); err == nil {
+				vals = append(vals, decant.JSON(c.text))
+			}
+			if c, err := jsonText(s, Options{NormalizeUnicode: true}); err == nil {
+				vals = append(vals, c.text)
+			}
 		}
 	}
 	return append(vals, decant.JSON(`{"a": 1, "b": [1.0, 2]}`), decant.JSON(`{"b":[1,2],"a":1}`),
