@@ -60,7 +60,10 @@ type stream struct {
 	first  bool     // a row was pushed
 	lost   string   // why the bet was lost; "" while it stands
 	closed bool
-	won    bool
+	// stopped is set once a send found the merge ended; no row is sent
+	// after it.
+	stopped bool
+	won     bool
 	// pushed counts the rows pushed; past teeRows of them the sort is
 	// dropped (dropped), and a lost bet reads the source again.
 	pushed, teeRows int
@@ -155,13 +158,24 @@ func hasAll(have, want []string) bool {
 	return true
 }
 
-// send hands the buffered rows over, unless the merge has stopped.
+// send hands the buffered rows over, unless the merge has stopped. A
+// merge stopped by too many findings loses the bet; one stopped by an
+// error keeps it, still checked row by row, so that the error is the
+// verify's if the bet is won, as the comparison from the sort would meet
+// it too.
 func (s *stream) send() {
+	if s.stopped {
+		s.buf = s.buf[:0]
+		return
+	}
 	select {
 	case s.chunks <- s.buf:
 		s.buf = make([]verify.KeyedRow, 0, prefetchChunk)
 	case <-s.done:
-		s.lose("the comparison stopped")
+		s.stopped, s.buf = true, s.buf[:0]
+		if errors.Is(s.err, errStreamFull) {
+			s.lose("more than the findings it may hold")
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/verify"
 )
@@ -231,6 +233,38 @@ func TestVerifyStream_RowWithoutAColumnFallsBack(t *testing.T) {
 					t.Errorf("sort of %d rows: findings %q, %+v; the sort's %q, %+v; want %q", sortRows,
 						got.found, got.res.Steps, want.found, want.res.Steps, wantFound)
 				}
+			}
+		})
+	}
+}
+
+// Ensure a comparison that fails fails the same way streamed and from the
+// sort: the error of a won bet is the verify's, and names the same key.
+func TestVerifyStream_MergeErrorIsTheSorts(t *testing.T) {
+	t.Parallel()
+	for _, vt := range verifyTargets {
+		t.Run(vt.name, func(t *testing.T) {
+			t.Parallel()
+			sorted := streamRecords(2000)
+			e := migratePatchPlan(t, vt, streamSchema, strings.Join(sorted, "\n")+"\n", streamPlan)
+			errOf := func(off bool) (error, []string) {
+				var settled []string
+				opts := engine.VerifyOptions{Keep: true, ChunkKeys: 50, Sort: verify.SortOptions{MaxRows: 500, Dir: t.TempDir()},
+					// A kind the rules do not know: every comparison fails.
+					Column: func(c decant.Column) verify.Column { return verify.Column{Kind: "interval"} }}
+				opts = engine.WithStream(opts, off, 0, func(table string, won, reread bool) {
+					settled = append(settled, fmt.Sprint(won, reread))
+				})
+				_, err := engine.Verify(context.Background(), e.cfg, opts)
+				return err, settled
+			}
+			want, _ := errOf(true)
+			got, settled := errOf(false)
+			if want == nil || !errors.Is(got, verify.ErrUnsupported) || got.Error() != want.Error() {
+				t.Fatalf("streamed: %v; from the sort: %v; want the same error, wrapping ErrUnsupported", got, want)
+			}
+			if !reflect.DeepEqual(settled, []string{"true false"}) {
+				t.Errorf("the bet ended %v, want won", settled)
 			}
 		})
 	}
