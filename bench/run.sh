@@ -28,7 +28,9 @@
 # rate) and decant migrates the database into PostgreSQL (bench/couch.yaml).
 #
 # BENCH_PG is a PostgreSQL URL of a database where the bench database may be
-# created and dropped (default: the local server as user postgres).
+# created and dropped (default: the local server as user postgres), and
+# BENCH_DB the name of the bench database (default: decant_bench), so that two
+# runs on one server need not share it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
@@ -41,7 +43,7 @@ case "$ONLY" in
 esac
 BATCH=${BENCH_BATCH:-5000}
 ADMIN=${BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
-DB=decant_bench
+DB=${BENCH_DB:-decant_bench}
 TARGET=${ADMIN%/*}/$DB
 PORT=${BENCH_PORT:-8089}
 work=$(mktemp -d)
