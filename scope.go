@@ -30,14 +30,74 @@ func ExpandScope(s, scope string, escape func(string) string) string {
 // store's parameter placeholder ("$3" on PostgreSQL, "?3" on SQLite), to
 // which the store binds the scope: the scope's text never becomes SQL, so
 // a scope such as x' OR '1'='1 selects nothing but its own rows. A ${scope}
-// written inside quotes ('${scope}', as one would write a literal) is
-// replaced with its quotes. ok is false when sqlText does not name the
-// scope, and the store then binds nothing.
+// inside a string literal becomes a concatenation with the parameter:
+// '${scope}' is the parameter itself, and 'org-${scope}-%' is
+// ('org-' || mark || '-%'), so that a pattern or a prefix keeps working.
+// Comments are left as they are. ok is false when sqlText binds no scope,
+// and the store then binds nothing.
 func BindScope(sqlText, mark string) (bound string, ok bool) {
 	if !HasScopeRef(sqlText) {
 		return sqlText, false
 	}
-	quoted := "'" + ScopeRef + "'"
-	bound = strings.ReplaceAll(sqlText, quoted, mark)
-	return strings.ReplaceAll(bound, ScopeRef, mark), true
+	var b strings.Builder
+	for i := 0; i < len(sqlText); {
+		rest := sqlText[i:]
+		n := 1
+		switch {
+		case strings.HasPrefix(rest, ScopeRef):
+			b.WriteString(mark)
+			n, ok = len(ScopeRef), true
+		case strings.HasPrefix(rest, "--") || strings.HasPrefix(rest, "/*"):
+			n = commentLen(rest)
+			b.WriteString(rest[:n])
+		case rest[0] == '\'':
+			n = literalLen(rest)
+			lit := rest[:n]
+			switch {
+			case lit == "'"+ScopeRef+"'":
+				b.WriteString(mark)
+				ok = true
+			case HasScopeRef(lit):
+				b.WriteString("(" + strings.ReplaceAll(lit, ScopeRef, "' || "+mark+" || '") + ")")
+				ok = true
+			default:
+				b.WriteString(lit)
+			}
+		default:
+			b.WriteByte(rest[0])
+		}
+		i += n
+	}
+	return b.String(), ok
+}
+
+// commentLen is the length of the SQL comment s starts with: to the end
+// of the line for --, to */ for /*, or to the end of s.
+func commentLen(s string) int {
+	end := "\n"
+	if s[1] == '*' {
+		end = "*/"
+	}
+	n := strings.Index(s[2:], end)
+	if n < 0 {
+		return len(s)
+	}
+	return 2 + n + len(end)
+}
+
+// literalLen is the length of the string literal s starts with, its
+// quotes included (a doubled quote inside it is a quote), or of the rest of s when it
+// is not closed.
+func literalLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		if s[i] != '\'' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\'' {
+			i++
+			continue
+		}
+		return i + 1
+	}
+	return len(s)
 }

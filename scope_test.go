@@ -38,6 +38,12 @@ func TestBindScope(t *testing.T) {
 		{"domain = ${scope}", "domain = $3", true},
 		{"domain = '${scope}' OR owner = ${scope}", "domain = $3 OR owner = $3", true},
 		{"domain = 'x'", "domain = 'x'", false},
+		{"id LIKE '${scope}-%'", "id LIKE ('' || $3 || '-%')", true},
+		{"name = 'org-${scope}'", "name = ('org-' || $3 || '')", true},
+		{"note = 'it''s ${scope}' AND d = ${scope}", "note = ('it''s ' || $3 || '') AND d = $3", true},
+		{"d = 'x' -- ${scope} only in a comment", "d = 'x' -- ${scope} only in a comment", false},
+		{"d = ${scope} -- the tenant's ${scope}\nAND x = 'y'", "d = $3 -- the tenant's ${scope}\nAND x = 'y'", true},
+		{"/* '${scope}' */ d = '${scope}'", "/* '${scope}' */ d = $3", true},
 	} {
 		got, ok := decant.BindScope(c.in, "$3")
 		if got != c.want || ok != c.ok {

@@ -75,7 +75,7 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		if bind {
 			args = append(args, q.Scope)
 		}
-		where = append(where, "("+cond+")")
+		where = append(where, "("+cond+"\n)") // a -- comment in it ends at its line
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
 	if len(where) > 0 {

@@ -178,6 +178,9 @@ func testReadRowsWhere(t *testing.T, e *env) {
 		{"scope = ${scope}", "x' OR '1'='1", nil},
 		{"scope = '${scope}'", "x' OR '1'='1", nil},
 		{"scope = ${scope}", "x OR 1=1", nil},
+		// Inside a literal with other text, the scope is concatenated.
+		{"scope LIKE '${scope}%' -- the scope's ${scope}", "x", []any{int64(3), int64(4)}},
+		{"v || scope = 'c${scope}'", "x", []any{int64(3)}},
 	} {
 		got := e.readRows(decant.RowQuery{Table: "shared", Key: []string{"id"}, Columns: []string{"v"},
 			Where: c.where, Scope: c.scope, After: []any{int64(1)}, Until: []any{int64(5)}})
