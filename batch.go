@@ -32,6 +32,12 @@ type Batch struct {
 	// of Moved records, and of moved records that now succeed): the store
 	// deletes their ledger rows, so counts do not keep a record twice.
 	Forget []string
+	// Deletes removes (or marks) the rows of the batch's records that
+	// the source reports deleted. The store applies them in order
+	// (children before parents) before it writes Tables: the writer puts
+	// a record deleted then written again in two batches written in
+	// order, so within one batch a key is deleted or written, not both.
+	Deletes []RowDeletes
 	// Audit describes the batch. Audit is nil for retries of stored errors,
 	// which do not read the source.
 	Audit *BatchAudit
@@ -53,6 +59,22 @@ type TableRows struct {
 	ReplaceBy string
 	Parents   []any
 	Rows      [][]any
+}
+
+// RowDeletes picks rows of one table by the values of some of its
+// columns, and deletes them or sets one column of theirs.
+type RowDeletes struct {
+	Table string
+	// By names the columns that pick the rows: a step's key columns, or
+	// a child table's parent key column.
+	By []string
+	// Keys holds the values of By, one []any per record, coerced as
+	// TableRows values are; a key no row has is no error.
+	Keys [][]any
+	// Mark, when not empty, names the column set to MarkValue on the
+	// picked rows instead of deleting them (on_delete: mark).
+	Mark      string
+	MarkValue any
 }
 
 // Decimal is an exact decimal number kept as its text, written to numeric or
@@ -79,6 +101,9 @@ func (j JSON) MarshalJSON() ([]byte, error) {
 const (
 	StatusOK     = "ok"
 	StatusFailed = "failed"
+	// StatusDeleted is a record whose source reports it deleted; the
+	// step's on_delete says what became of its rows.
+	StatusDeleted = "deleted"
 )
 
 // LedgerEntry records the fate of one source record.

@@ -75,6 +75,7 @@ const (
 	ResolvedRetried = "resolved: a retry wrote the record"
 	ResolvedByHand  = "resolved by hand:"
 	ResolvedMoved   = "resolved: a retry found the record's key; its fate is under that key now"
+	ResolvedDeleted = "resolved: the source deleted the record"
 )
 
 // HistoryTime formats t for a line of an error's history.

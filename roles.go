@@ -93,6 +93,7 @@ var storeRoles = []struct {
 	{"FindingStore", has[FindingStore]},
 	{"Patcher", has[Patcher]},
 	{"Lifecycler", has[Lifecycler]},
+	{"ScopeResetter", has[ScopeResetter]},
 }
 
 func has[R any](st Store) bool {

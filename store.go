@@ -112,6 +112,9 @@ type StepStatus struct {
 	Keys int64 `json:"keys"`
 	// Written is the number of keys whose last attempt succeeded.
 	Written int64 `json:"written"`
+	// Deleted is the number of keys whose last record the source
+	// reported deleted (ledger status deleted).
+	Deleted int64 `json:"deleted"`
 	// Failed is the number of unresolved errors.
 	Failed int64 `json:"failed"`
 	// Batches is the number of audit rows.

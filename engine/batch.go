@@ -24,6 +24,12 @@ type sums struct{ source, target string }
 // mappers, which run concurrently. It runs in the mapper stage, so the
 // writer only talks to the store.
 func mapBatch(ms []*transform.Mapper, scope string, b readBatch) mappedBatch {
+	return mapStepBatch(ms, deletePlan{}, scope, b)
+}
+
+// mapStepBatch is mapBatch for a step's run, whose deleted records del
+// maps.
+func mapStepBatch(ms []*transform.Mapper, del deletePlan, scope string, b readBatch) mappedBatch {
 	n := len(b.recs)
 	mb := mappedBatch{readBatch: b, outs: make([]transform.Output, n),
 		fails: make([]*transform.Failure, n), sums: make([]sums, n)}
@@ -35,7 +41,7 @@ func mapBatch(ms []*transform.Mapper, scope string, b readBatch) mappedBatch {
 	var wg sync.WaitGroup
 	for i := range w {
 		lo, hi := i*n/w, (i+1)*n/w
-		wg.Go(func() { mb.mapRange(ms[i], scope, lo, hi) })
+		wg.Go(func() { mb.mapRange(ms[i], del, scope, lo, hi) })
 	}
 	wg.Wait()
 	return mb
@@ -43,12 +49,17 @@ func mapBatch(ms []*transform.Mapper, scope string, b readBatch) mappedBatch {
 
 const minPerWorker = 64
 
-func (mb *mappedBatch) mapRange(m *transform.Mapper, scope string, lo, hi int) {
+func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope string, lo, hi int) {
 	var h hasher
 	for i := lo; i < hi; i++ {
 		rec := mb.recs[i]
 		if mb.keys[i] == "" {
 			mb.keys[i] = decant.LedgerKey(rec.Key, rec.Raw)
+		}
+		if rec.Deleted {
+			mb.sums[i].source = h.raw(rec.Raw)
+			mb.outs[i], mb.fails[i] = del.mapDeleted(m, rec, scope)
+			continue
 		}
 		// A record whose source decoded it (a CSV row) is not JSON-decoded:
 		// its Doc hashes as its Raw would, since both hold one document.
@@ -72,13 +83,18 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, scope string, lo, hi int) {
 // for the batch's parents are replaced), one ledger entry and at most one
 // error per key (the last record of a key wins, as its upsert would; the
 // writer passes runs in which keys do not repeat).
-func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, children []transform.ChildTable) *decant.Batch {
+//
+// A deleted record's rows are deleted or marked (see deletePlan): the
+// batch's Deletes, which the store applies before its Tables, and which
+// never share a key with them, since keys do not repeat in a run.
+func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, children []transform.ChildTable, del deletePlan) *decant.Batch {
 	batch := &decant.Batch{Scope: scope, Step: step, Ledger: make([]decant.LedgerEntry, 0, hi-lo)}
 	last := make(map[string]int, hi-lo)
 	for i := lo; i < hi; i++ {
 		last[b.keys[i]] = i
 	}
 	tables := newTableSet()
+	var deletes rowDeletes
 	parents := make([]any, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		rec := b.recs[i]
@@ -100,8 +116,14 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 				id = 0
 			}
 			batch.Errors = append(batch.Errors, decant.RecordError{ID: id, Scope: scope, Step: step, Key: lk,
-				SourceKey: rec.Key, Place: rec.Where, SourceError: rec.Invalid,
+				SourceKey: rec.Key, Place: rec.Where, SourceError: sourceError(rec),
 				Message: f.Message, Detail: f.Detail, Payload: rec.Raw})
+		} else if rec.Deleted {
+			entry.Status = decant.StatusDeleted
+			if id != 0 {
+				batch.Resolved = append(batch.Resolved, id)
+			}
+			deletes.add(b.outs[i])
 		} else {
 			out := b.outs[i]
 			entry.Status = decant.StatusOK
@@ -117,6 +139,7 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 		batch.Ledger = append(batch.Ledger, entry)
 	}
 	batch.Tables = tables.build(key, children, parents)
+	batch.Deletes = deletes.build(del, key, children, b.started)
 	return batch
 }
 

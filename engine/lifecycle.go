@@ -305,8 +305,8 @@ func caughtUp(round []StepResult) bool {
 	})
 }
 
-// refuseCommitted refuses command, a write to the target that is not part
-// of the lifecycle (errors retry, patch, patch revert), on a committed
+// refuseCommitted refuses command, a write to the target outside the
+// lifecycle (errors retry, patch, patch revert, reset), on a committed
 // scope: the application owns its rows now, and a write from the old
 // source would undo what it wrote since. A store without the Lifecycler
 // role keeps no state to refuse by. The caller holds the scope's lease.

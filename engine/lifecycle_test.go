@@ -202,6 +202,10 @@ func TestLifecycle_FullPath(t *testing.T) {
 				_, err := engine.Patch(context.Background(), e.config(engine.ModeBulk), engine.PatchOptions{All: true, Reason: "r"})
 				return err
 			},
+			"reset": func() error {
+				_, err := engine.Reset(context.Background(), e.config(engine.ModeBulk), engine.ResetOptions{})
+				return err
+			},
 			"patch revert": func() error {
 				_, err := engine.RevertPatches(context.Background(), e.config(engine.ModeBulk), []int64{1}, decant.RevertOptions{Reason: "r"})
 				return err

@@ -318,6 +318,10 @@ func expectedOutputs(ctx context.Context, sv *stepVerify, opts PatchOptions, m *
 	so := &stepOutputs{byKey: map[string]transform.Output{}, byParent: map[string]transform.Output{}, errors: map[string]string{}}
 	for rows.Next(ctx) {
 		rec := rows.Record()
+		if rec.Deleted { // engine/delete.go: a deleted record expects no rows
+			so.forgetDeleted(sv, m, rec)
+			continue
+		}
 		ledgerKey := decant.LedgerKey(rec.Key, rec.Raw)
 		out, fail := m.Map(rec, cfg.Scope)
 		if fail != nil {

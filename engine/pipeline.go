@@ -63,9 +63,10 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	readErr := make(chan error, 1)
 	gate := newLagGate(cfg, s.Name)
 	go func() { readErr <- read(readCtx, src, cfg.Scope, pos, s.BatchSize, reads, gate.holds) }()
-	go mapAll(m, cfg.MapWorkers, cfg.Scope, reads, mapped)
+	del := newDeletePlan(m)
+	go mapAll(m, del, cfg.MapWorkers, cfg.Scope, reads, mapped)
 
-	w := &writer{cfg: cfg, step: s, children: m.ChildTables()}
+	w := &writer{cfg: cfg, step: s, children: m.ChildTables(), deletes: del}
 	for b := range mapped {
 		if err := w.write(ctx, b, &r); err != nil {
 			cancelRead()
@@ -135,13 +136,13 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 
 // mapAll maps batches in order, the records of each split among workers
 // (one mapper clone each).
-func mapAll(m *transform.Mapper, workers int, scope string, in <-chan readBatch, out chan<- mappedBatch) {
+func mapAll(m *transform.Mapper, del deletePlan, workers int, scope string, in <-chan readBatch, out chan<- mappedBatch) {
 	defer close(out)
 	ms := []*transform.Mapper{m}
 	for range workers - 1 {
 		ms = append(ms, m.Clone())
 	}
 	for b := range in {
-		out <- mapBatch(ms, scope, b)
+		out <- mapStepBatch(ms, del, scope, b)
 	}
 }

@@ -17,6 +17,9 @@ type PreviewItem struct {
 	Record json.RawMessage    `json:"record"`
 	Rows   []PreviewRow       `json:"rows,omitempty"`
 	Error  *transform.Failure `json:"error,omitempty"`
+	// Deleted is set for a record the source reports deleted: Rows are
+	// then the key columns of the rows its on_delete deletes or marks.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // PreviewRow is one target row of a preview.
@@ -61,6 +64,10 @@ func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem
 		rec := rows.Record()
 		item := PreviewItem{Key: rec.Key, Where: rec.Where, Record: previewJSON(rec.Raw)}
 		o, f := mappers[s.Name].Map(rec, cfg.Scope)
+		if rec.Deleted { // a tombstone is not content: see engine/delete.go
+			item.Deleted = true
+			o, f = mappers[s.Name].MapDeleted(rec, cfg.Scope)
+		}
 		item.Error = f
 		for _, r := range o.Rows {
 			pr := PreviewRow{Table: r.Table, Values: map[string]any{}}

@@ -374,6 +374,12 @@ func (v *stepVerify) addBatches(batches <-chan *verifyBatch) (int, error) {
 				errCount++
 				continue
 			}
+			if rec.Deleted { // verify_deleted.go
+				if err := v.addDeleted(b.outs[i]); err != nil {
+					return errCount, fmt.Errorf("%s: %w", rec.Where, err)
+				}
+				continue
+			}
 			if b.open[i] {
 				errCount++
 			}
@@ -521,7 +527,7 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	defer sorted.stop()
 	ch := v.newChunker(table, v.opts.ChunkKeys, after, stored.VerifyCounts)
 	ch.unmapped = tr.Unmapped
-	expected := &lastWins{src: sorted, seen: ch.seen}
+	expected := &lastWins{src: dropDeleted(sorted), seen: ch.seen} // dropDeleted: verify_deleted.go
 	if _, err := mg.Merge(ctx, expected, actual, func(f verify.Finding) error { return ch.take(ctx, f) }); err != nil {
 		return tr, fmt.Errorf("table %s: %w", table, err)
 	}

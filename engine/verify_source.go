@@ -121,6 +121,10 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 		b.open = make([]bool, n)
 		b.hashes = make([]string, n)
 		for i, rec := range b.recs {
+			if rec.Deleted { // verify_deleted.go
+				b.outs[i], b.fails[i] = v.mapDeleted(m, rec)
+				continue
+			}
 			b.outs[i], b.fails[i] = mapOne(rec, v.cfg.Scope)
 			if b.fails[i] != nil {
 				continue

@@ -23,6 +23,8 @@ type writer struct {
 	cfg      Config
 	step     *plan.Step
 	children []transform.ChildTable
+	// deletes is what the step does with deleted records.
+	deletes deletePlan
 	// retry marks a retry of stored errors: no audit row, no checkpoint.
 	retry bool
 }
@@ -132,7 +134,7 @@ const savepoint = "decant_piece"
 // records are alone; each becomes a stored error, so one bad row neither
 // stops the run nor splits the batch over transactions.
 func (w *writer) writeRun(ctx context.Context, tx decant.Tx, b mappedBatch, lo, hi int) (int, error) {
-	batch := buildBatch(w.cfg.Scope, w.step.Name, w.step.Spec.Key, b, lo, hi, w.children)
+	batch := buildBatch(w.cfg.Scope, w.step.Name, w.step.Spec.Key, b, lo, hi, w.children, w.deletes)
 	sp, ok := tx.(decant.Savepointer)
 	if !ok {
 		// Without savepoints a refusal fails the whole batch; nothing is

@@ -236,6 +236,9 @@ func (c *compiler) step(path string, s *Step) error {
 	if err := c.verify(path, s); err != nil {
 		return err
 	}
+	if err := c.onDelete(path, s, &spec); err != nil {
+		return err
+	}
 	s.Spec = spec
 	return nil
 }

@@ -75,6 +75,9 @@ type Step struct {
 	// Verify holds what decant verify accepts of this step's tables:
 	// known differences and the rows of its key space (plan/verify.go).
 	Verify *Verify `yaml:"verify"`
+	// OnDelete says what becomes of a record's rows when the source
+	// reports it deleted; nil is delete (plan/ondelete.go).
+	OnDelete *OnDelete `yaml:"on_delete"`
 
 	// Spec is the compiled mapping, set by Load.
 	Spec transform.Spec `yaml:"-"`

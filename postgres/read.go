@@ -42,7 +42,7 @@ func (s *Store) Checkpoint(ctx context.Context, scope, step string) (decant.Posi
 // durations stored in whole milliseconds.
 const runGap = time.Second
 const statusLedgerSQL = `
-SELECT step, count(*), count(*) FILTER (WHERE status = 'ok')
+SELECT step, count(*), count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'deleted')
 FROM decant_ledger WHERE scope = $1 GROUP BY step`
 
 const statusErrorsSQL = `
@@ -104,10 +104,10 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	var b pgx.Batch
 	b.Queue(statusLedgerSQL, scope).Query(each(func(r pgx.Rows) error {
 		var name string
-		var keys, written int64
-		err := r.Scan(&name, &keys, &written)
+		var keys, written, deleted int64
+		err := r.Scan(&name, &keys, &written, &deleted)
 		st := step(name)
-		st.Keys, st.Written = keys, written
+		st.Keys, st.Written, st.Deleted = keys, written, deleted
 		return err
 	}))
 	b.Queue(statusErrorsSQL, scope).Query(each(func(r pgx.Rows) error {

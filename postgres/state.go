@@ -9,9 +9,13 @@ import (
 	"github.com/decanthq/decant"
 )
 
+// doneKeys are the keys of a batch whose open errors it resolves: written
+// successfully, or deleted by the source.
+type doneKeys struct{ ok, deleted []string }
+
 // ledgerLoad renders b's ledger entries for COPY, the last entry of a key
-// winning, and returns the keys written successfully.
-func ledgerLoad(b *decant.Batch) (l *load, okKeys []string) {
+// winning, and returns the keys written successfully or deleted.
+func ledgerLoad(b *decant.Batch) (l *load, done doneKeys) {
 	l = &load{
 		name: "decant_ledger", ident: "decant_ledger",
 		columns:  []string{"scope", "step", "key", "source_hash", "target_hash", "status"},
@@ -34,11 +38,14 @@ func ledgerLoad(b *decant.Batch) (l *load, okKeys []string) {
 	}
 	last.apply(&l.data)
 	for k, i := range last.last {
-		if b.Ledger[i].Status == decant.StatusOK {
-			okKeys = append(okKeys, k)
+		switch b.Ledger[i].Status {
+		case decant.StatusOK:
+			done.ok = append(done.ok, k)
+		case decant.StatusDeleted:
+			done.deleted = append(done.deleted, k)
 		}
 	}
-	return l, okKeys
+	return l, done
 }
 
 // resolveByLedgerSQL resolves the step's open errors whose key the batch
@@ -53,7 +60,13 @@ UPDATE decant_errors SET resolved = true, updated = now(), history = history || 
 WHERE id = ANY($1::bigint[]) AND NOT resolved`
 
 // forgetSQL deletes ledger rows whose keys no longer name a record.
-const forgetSQL = `DELETE FROM decant_ledger WHERE scope = $1 AND step = $2 AND key = ANY($3::text[])`
+// forgetSQL joins the keys rather than testing key = ANY($3): a reset
+// forgets a thousand keys a statement, and the generic plan that a
+// prepared statement falls back to after five runs scans the step's ledger
+// testing each row against the whole array (250 ms a chunk at 20,000
+// rows, against 5 ms).
+const forgetSQL = `DELETE FROM decant_ledger l USING unnest($3::text[]) AS k(key)
+WHERE l.scope = $1 AND l.step = $2 AND l.key = k.key`
 
 func textsOf(keys []string) []string {
 	out := make([]string, len(keys))
@@ -101,8 +114,8 @@ ON CONFLICT (scope, step) DO UPDATE SET
     position = EXCLUDED.position, cursor = coalesce(EXCLUDED.cursor, c.cursor), updated = EXCLUDED.updated`
 
 // queueState adds the statements that write b's errors, resolve the errors
-// of okKeys and of b.Resolved, and write the audit row and the checkpoint.
-func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
+// of done's keys and of b.Resolved, and write the audit row and the checkpoint.
+func queueState(p *pipeline, b *decant.Batch, done doneKeys) {
 	queueErrors(p, b)
 	// By id first: a retried error resolved by its own retry says so,
 	// rather than "written by a later record".
@@ -113,9 +126,13 @@ func queueState(p *pipeline, b *decant.Batch, okKeys []string) {
 	if len(b.Moved) > 0 {
 		p.add("resolve moved errors", resolveByIDSQL, b.Moved, now+" "+decant.ResolvedMoved+"\n")
 	}
-	if len(okKeys) > 0 {
-		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), okKeys,
+	if len(done.ok) > 0 {
+		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), done.ok,
 			now+" "+decant.ResolvedWritten+"\n")
+	}
+	if len(done.deleted) > 0 {
+		p.add("resolve errors of deleted records", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), done.deleted,
+			now+" "+decant.ResolvedDeleted+"\n")
 	}
 	if len(b.Forget) > 0 {
 		p.add("forget moved ledger keys", forgetSQL, stateText(b.Scope), stateText(b.Step), textsOf(b.Forget))

@@ -16,7 +16,7 @@ import (
 
 // WriteBatch writes everything b holds in the transaction dtx.
 //
-// Tables are written in the batch's order. For a child table (ReplaceBy),
+// Deletes go first, in order, then Tables in the batch's order. For a child table (ReplaceBy),
 // the rows of the batch's parents are deleted first. Rows repeating a key
 // within the batch are dropped but the last. Rows then go in with COPY, in
 // the text format, so the server parses each value with its column's own
@@ -66,14 +66,20 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 	// The ledger needs nothing from the database: render it while the
 	// server takes the rows.
 	type rendered struct {
-		l      *load
-		okKeys []string
+		l    *load
+		done doneKeys
 	}
 	ledger := make(chan rendered, 1)
 	go func() {
-		l, okKeys := ledgerLoad(b)
-		ledger <- rendered{l, okKeys}
+		l, done := ledgerLoad(b)
+		ledger <- rendered{l, done}
 	}()
+	for i := range b.Deletes {
+		if err := s.deleteRows(ctx, t, &b.Deletes[i]); err != nil {
+			s.forget(b.Deletes[i].Table)
+			return err
+		}
+	}
 	for i := range b.Tables {
 		if err := s.writeRows(ctx, t, &b.Tables[i]); err != nil {
 			s.forget(b.Tables[i].Table)
@@ -85,7 +91,7 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 		return err
 	}
 	var p pipeline
-	queueState(&p, b, r.okKeys)
+	queueState(&p, b, r.done)
 	return p.run(ctx, t)
 }
 

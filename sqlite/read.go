@@ -95,12 +95,12 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		return steps[name]
 	}
 	reads := []statusRead{
-		{"SELECT step, count(*), count(*) FILTER (WHERE status = 'ok') FROM decant_ledger WHERE scope = ? GROUP BY step",
+		{"SELECT step, count(*), count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'deleted') FROM decant_ledger WHERE scope = ? GROUP BY step",
 			[]any{scope}, func(r *sql.Rows) error {
 				var name string
-				var keys, written int64
-				err := r.Scan(&name, &keys, &written)
-				step(name).Keys, step(name).Written = keys, written
+				var keys, written, deleted int64
+				err := r.Scan(&name, &keys, &written, &deleted)
+				step(name).Keys, step(name).Written, step(name).Deleted = keys, written, deleted
 				return err
 			}},
 		{"SELECT step, count(*) FILTER (WHERE resolved = 0) FROM decant_errors WHERE scope = ? GROUP BY step",

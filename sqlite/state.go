@@ -17,8 +17,8 @@ const ledgerTail = ` ON CONFLICT (scope, step, key) DO UPDATE SET
     status = excluded.status, updated = excluded.updated`
 
 // writeLedger upserts b's ledger entries and returns the keys whose last
-// entry in the batch is ok.
-func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) ([]string, error) {
+// entry in the batch is ok or deleted.
+func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) (doneKeys, error) {
 	rows := make([][]any, len(b.Ledger))
 	last := make(map[string]string, len(b.Ledger))
 	for i, e := range b.Ledger {
@@ -26,16 +26,23 @@ func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) ([]str
 		last[e.Key] = e.Status
 	}
 	if err := insertRows(ctx, t, "decant_ledger", ledgerHead, ledgerTail, 7, rows); err != nil {
-		return nil, err
+		return doneKeys{}, err
 	}
-	var ok []string
+	var done doneKeys
 	for k, status := range last {
-		if status == decant.StatusOK {
-			ok = append(ok, k)
+		switch status {
+		case decant.StatusOK:
+			done.ok = append(done.ok, k)
+		case decant.StatusDeleted:
+			done.deleted = append(done.deleted, k)
 		}
 	}
-	return ok, nil
+	return done, nil
 }
+
+// doneKeys are the keys of a batch whose open errors it resolves: written
+// successfully, or deleted by the source.
+type doneKeys struct{ ok, deleted []string }
 
 // reopenedSQL appends to an error's history that it failed again after
 // being resolved; its one parameter is the time.
@@ -92,7 +99,7 @@ func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error 
 // open errors whose key the batch wrote successfully, and deletes the
 // ledger rows of b.Forget. Keys and ids travel as one JSON array each,
 // which SQLite reads with json_each.
-func resolve(ctx context.Context, t *tx, b *decant.Batch, okKeys []string, now string) error {
+func resolve(ctx context.Context, t *tx, b *decant.Batch, done doneKeys, now string) error {
 	at := decant.HistoryTime(time.Now()) + " "
 	byID := []struct {
 		ids  []int64
@@ -109,18 +116,24 @@ func resolve(ctx context.Context, t *tx, b *decant.Batch, okKeys []string, now s
 			return fmt.Errorf("resolve errors: %w", err)
 		}
 	}
-	if len(okKeys) > 0 {
+	if len(done.ok)+len(done.deleted) > 0 {
 		var open bool
 		err := t.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM decant_errors WHERE scope = ? AND step = ? AND resolved = 0)",
 			b.Scope, b.Step).Scan(&open)
 		if err != nil {
 			return fmt.Errorf("resolve errors: %w", err)
 		}
-		if open {
-			keys, _ := json.Marshal(okKeys)
+		for _, r := range []struct {
+			keys []string
+			line string
+		}{{done.ok, decant.ResolvedWritten}, {done.deleted, decant.ResolvedDeleted}} {
+			if !open || len(r.keys) == 0 {
+				continue
+			}
+			keys, _ := json.Marshal(r.keys)
 			_, err = t.ExecContext(ctx, `UPDATE decant_errors SET resolved = 1, updated = ?, history = history || ?
 				WHERE scope = ? AND step = ? AND resolved = 0 AND key IN (SELECT value FROM json_each(?))`,
-				now, at+decant.ResolvedWritten+"\n", b.Scope, b.Step, string(keys))
+				now, at+r.line+"\n", b.Scope, b.Step, string(keys))
 			if err != nil {
 				return fmt.Errorf("resolve errors: %w", err)
 			}

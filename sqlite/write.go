@@ -14,7 +14,7 @@ import (
 
 // WriteBatch writes everything b holds in the transaction dtx.
 //
-// Tables are written in the batch's order. For a child table (ReplaceBy),
+// Deletes go first, in order, then Tables in the batch's order. For a child table (ReplaceBy),
 // the rows of the batch's parents are deleted first. Rows go in with
 // multi-row INSERT ... ON CONFLICT (key) DO UPDATE statements; SQLite applies
 // the rows of one statement in order, so when a key repeats within the batch
@@ -58,6 +58,12 @@ const (
 )
 
 func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
+	for i := range b.Deletes {
+		if err := s.deleteRows(ctx, t, &b.Deletes[i]); err != nil {
+			s.forget(b.Deletes[i].Table)
+			return err
+		}
+	}
 	for i := range b.Tables {
 		if err := s.writeRows(ctx, t, &b.Tables[i]); err != nil {
 			s.forget(b.Tables[i].Table)
@@ -65,14 +71,14 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 		}
 	}
 	now := stamp(time.Now())
-	okKeys, err := writeLedger(ctx, t, b, now)
+	done, err := writeLedger(ctx, t, b, now)
 	if err != nil {
 		return err
 	}
 	if err := writeErrors(ctx, t, b, now); err != nil {
 		return err
 	}
-	if err := resolve(ctx, t, b, okKeys, now); err != nil {
+	if err := resolve(ctx, t, b, done, now); err != nil {
 		return err
 	}
 	if err := writeAudit(ctx, t, b); err != nil {

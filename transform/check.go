@@ -23,6 +23,7 @@ func Check(spec Spec, tables map[string][]decant.Column) []string {
 			probs = append(probs, checkTable(t, tables, namesOf(c.Map), []string{c.ParentKey}, c.Columns)...)
 		}
 	}
+	probs = append(probs, checkOnDelete(spec, tables)...)
 	return probs
 }
 

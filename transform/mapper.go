@@ -60,6 +60,12 @@ type Spec struct {
 	// Default supplies NullIf and Zone to columns without an explicit coercion.
 	Default  Coercion
 	Children []ChildSpec
+	// SourceKey is the path of the record key in a source record (the
+	// step's from.key), where a deleted record's key is put to map it.
+	SourceKey string
+	// OnDelete is what the step does with records its source reports
+	// deleted.
+	OnDelete OnDelete
 }
 
 // ChildSpec maps the items of a nested array to rows of a child table.
@@ -125,6 +131,8 @@ type Mapper struct {
 	// reader of them (made on first use).
 	keys  *keyPlan
 	keyRd *keyReader
+	// deleted is how MapDeleted finds a deleted record's key columns.
+	deleted *deletedKey
 }
 
 type tableInfo struct {
@@ -138,7 +146,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 	if probs := Check(spec, tables); len(probs) > 0 {
 		return nil, fmt.Errorf("step %s: %s", spec.Step, strings.Join(probs, "; "))
 	}
-	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec)}
+	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec), deleted: newDeletedKey(spec)}
 	for _, t := range spec.To.All() {
 		m.tables[t] = buildTableInfo(tables[t], spec.Default, spec.Columns)
 	}
@@ -154,7 +162,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // environment, so that clones can map records concurrently. Custom
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
-	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys}
+	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {

@@ -114,6 +114,7 @@ func Run(t *testing.T, h Harness) {
 		{"LifecycleRace", testLifecycleRace},
 		{"LifecycleFromVersion6", testLifecycleFromVersion6},
 	}
+	tests = append(tests, deleteTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/engine"
+)
+
+// ResetOpts are the flags of `decant reset`.
+type ResetOpts struct {
+	Common
+	// Step, when set, resets one step (or group) instead of the scope.
+	Step string
+	// Yes confirms without asking.
+	Yes bool
+	// Interactive is set when input and output are a terminal: the reset
+	// then asks before it deletes, unless Yes.
+	Interactive bool
+}
+
+// Validate checks the flags: without a terminal to ask on, or with
+// --json, the reset must be confirmed with --yes.
+func (o *ResetOpts) Validate() error {
+	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	if !o.Yes && (o.JSON || !o.Interactive) {
+		why := "input or output is not a terminal"
+		if o.JSON {
+			why = "--json is given"
+		}
+		return usageError(fmt.Errorf("reset deletes every row scope %s wrote: confirm with --yes (it asks on a terminal, but %s)", o.Scope, why))
+	}
+	return nil
+}
+
+func newResetCmd(c *Common) *cobra.Command {
+	o := &ResetOpts{}
+	cmd := &cobra.Command{
+		Use:   "reset",
+		Short: "Delete every row a scope wrote, and its state, so that it migrates again from the start",
+		Long: `Deletes the target rows of every record in the scope's ledger (child rows first), chunk by
+chunk, each chunk's rows and ledger rows in one transaction: a reset that is stopped resumes
+where it stopped when run again. Then deletes the scope's state (checkpoints, errors, findings,
+verify runs, patches, audit rows) and sets its lifecycle to new. Other scopes' rows stay. It
+holds the scope's lease, so it is refused while a migrate of the scope runs, and it refuses a
+committed scope. With --step, only that step's rows and state go.
+On a terminal it asks first, with the counts; otherwise (or with --json) give --yes.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Common = *c
+			o.Interactive = isTerminal(os.Stdout) && isTerminalIn(cmd.InOrStdin())
+			if err := validate(o); err != nil {
+				return err
+			}
+			// A signal stops the reset between two chunks: each is whole.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			_, err := RunReset(ctx, *o, cmd.InOrStdin(), cmd.OutOrStdout())
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&o.Step, "step", "", "reset only this step or group")
+	cmd.Flags().BoolVar(&o.Yes, "yes", false, "confirm without asking")
+	return cmd
+}
+
+// isTerminalIn reports whether r is a terminal.
+func isTerminalIn(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// RunReset runs `decant reset`: unless o.Yes it asks on w and reads the
+// answer from in, then resets and prints what it deleted.
+func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*engine.ResetResult, error) {
+	p, err := o.load()
+	if err != nil {
+		return nil, err
+	}
+	if o.Step != "" {
+		if err := checkSteps(p, "--step", []string{o.Step}, true); err != nil {
+			return nil, err
+		}
+	}
+	st, err := connect.ExistingStore(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope}
+	opts := engine.ResetOptions{Step: o.Step}
+	if !o.Yes {
+		opts.Confirm = func(r *engine.ResetResult) bool { return ask(in, w, r) }
+	}
+	res, err := engine.Reset(ctx, cfg, opts)
+	if errors.Is(err, engine.ErrResetDeclined) {
+		return nil, &ExitError{Code: 1, Err: err}
+	}
+	if res != nil {
+		if perr := printReset(w, o, res, err != nil); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return res, err
+}
+
+// ask asks on w whether to reset, and reads y or yes from in.
+func ask(in io.Reader, w io.Writer, r *engine.ResetResult) bool {
+	what := "scope " + r.Scope
+	if r.Step != "" {
+		what = "step " + r.Step + " of scope " + r.Scope
+	}
+	tables := strings.Join(r.TableNames(), ", ")
+	if tables == "" {
+		tables = "none"
+	}
+	fmt.Fprintf(w, "reset %s: delete %d rows of %d records in tables %s? [y/N] ", what, r.Rows, r.Records, tables)
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes"
+}
+
+func printReset(w io.Writer, o ResetOpts, res *engine.ResetResult, failed bool) error {
+	if o.JSON {
+		return printJSON(w, res)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tRECORDS\tROWS\tUNFOUND")
+	for _, s := range res.Steps {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", s.Step, s.Records, s.Rows, s.Unfound)
+	}
+	tw.Flush()
+	verb := "deleted"
+	if failed {
+		verb = "deleted before the error"
+	}
+	fmt.Fprintf(w, "reset scope %s: %s %d rows of %d records", res.Scope, verb, res.Rows, res.Records)
+	if res.State != "" {
+		fmt.Fprintf(w, "; the scope is %s", res.State)
+	}
+	fmt.Fprintln(w)
+	for _, s := range res.Steps {
+		if s.Unfound > 0 {
+			fmt.Fprintf(w, "step %s: %d record(s) whose rows could not be looked for (a key the ledger abbreviated, or one that no longer maps): their rows, if any, stay\n", s.Step, s.Unfound)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,286 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+)
+
+// ResetOptions tunes [Reset].
+type ResetOptions struct {
+	// Step, when not empty, resets one step (or group) of the plan
+	// instead of the whole scope; the scope's lifecycle then stays.
+	Step string
+	// ChunkSize is how many records one transaction deletes, their rows
+	// and their ledger rows together. Default 1000.
+	ChunkSize int
+	// Confirm, when set, is called with what the reset will delete,
+	// counted before anything is deleted; when it returns false, Reset
+	// deletes nothing and returns ErrResetDeclined.
+	Confirm func(*ResetResult) bool
+	// Chunked, when set, is called after each chunk commits with the
+	// step and the number of records of the chunk.
+	Chunked func(step string, records int)
+}
+
+// ErrResetDeclined is returned by [Reset] when ResetOptions.Confirm says no.
+var ErrResetDeclined = errors.New("reset declined: nothing was deleted")
+
+// ResetResult is what a [Reset] deleted (or, given to
+// ResetOptions.Confirm, will delete).
+type ResetResult struct {
+	Scope string `json:"scope"`
+	// Step is ResetOptions.Step: empty when the whole scope was reset.
+	Step  string      `json:"step,omitempty"`
+	Steps []ResetStep `json:"steps"`
+	// Records and Rows are the sums of the steps'.
+	Records int64 `json:"records"`
+	Rows    int64 `json:"rows"`
+	// State is the scope's lifecycle state after the reset ("new"),
+	// empty when the store keeps no lifecycle or a step was reset.
+	State decant.ScopeState `json:"state,omitempty"`
+}
+
+// ResetStep is what a reset deleted of one step.
+type ResetStep struct {
+	Step string `json:"step"`
+	// Records counts the ledger rows deleted with their rows.
+	Records int64 `json:"records"`
+	// Rows counts the target rows deleted, Tables by table.
+	Rows   int64            `json:"rows"`
+	Tables map[string]int64 `json:"tables"`
+	// Unfound counts the records whose rows cannot be looked for: the
+	// ledger kept their key abbreviated (keys over decant.MaxKeyBytes),
+	// or the key no longer maps to the key columns. Their rows, if any,
+	// stay; look for them by hand.
+	Unfound int64 `json:"unfound"`
+}
+
+// TableNames lists the tables the reset deletes from, sorted.
+func (r *ResetResult) TableNames() []string {
+	var names []string
+	for _, s := range r.Steps {
+		for t := range s.Tables {
+			if !slices.Contains(names, t) {
+				names = append(names, t)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Reset takes back what decant wrote for a scope (or one of its steps):
+// it deletes the target rows of every record in the scope's ledger, chunk
+// by chunk, each chunk's rows (children first, found from the record's key
+// as for a deleted record) and its ledger rows in one transaction, so a
+// reset that is stopped resumes where it stopped; then the scope's state
+// (checkpoints, errors, findings, verify runs, patches, audit rows), and
+// sets its lifecycle to new. It holds the scope's lease throughout, and
+// refuses a committed scope with a *decant.TransitionError. Before it
+// deletes anything it refuses a step whose key columns cannot be computed
+// from the source key. The store needs the ScopeResetter role.
+func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = 1000
+	}
+	res := &ResetResult{Scope: cfg.Scope, Step: opts.Step, Steps: []ResetStep{}}
+	rs, err := decant.Require[decant.ScopeResetter](cfg.Store, "reset a scope")
+	if err != nil {
+		return nil, err
+	}
+	var only []string
+	if opts.Step != "" {
+		only = []string{opts.Step}
+	}
+	steps, err := selectSteps(cfg.Plan, only)
+	if err != nil {
+		return nil, err
+	}
+	if err := refuseCommitted(ctx, cfg, "reset"); err != nil {
+		return nil, err
+	}
+	mappers, err := resetMappers(ctx, cfg, steps)
+	if err != nil {
+		return nil, err
+	}
+	if err := initState(ctx, cfg.Store); err != nil {
+		return nil, err
+	}
+	release, leaseCtx, err := holdLease(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx = leaseCtx
+	if opts.Confirm != nil {
+		counted, err := countReset(ctx, cfg, rs, steps, mappers, opts)
+		if err != nil {
+			return nil, err
+		}
+		if !opts.Confirm(counted) {
+			return nil, ErrResetDeclined
+		}
+	}
+	for _, s := range steps {
+		rst, err := resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, false)
+		res.add(rst)
+		if err != nil {
+			return res, fmt.Errorf("reset step %s: %w (the chunks before it are deleted, each whole: run decant reset again to finish)", s.Name, err)
+		}
+		if opts.Step != "" {
+			if err := rs.ResetState(ctx, cfg.Scope, s.Name); err != nil {
+				return res, err
+			}
+		}
+	}
+	if opts.Step != "" {
+		return res, nil
+	}
+	if err := rs.ResetState(ctx, cfg.Scope, ""); err != nil {
+		return res, err
+	}
+	if lc, ok := decant.As[decant.Lifecycler](cfg.Store); ok {
+		from := slices.DeleteFunc(slices.Clone(decant.ScopeStates), func(s decant.ScopeState) bool { return s == decant.StateCommitted })
+		l, err := lc.Transition(ctx, cfg.Scope, from, decant.StateNew, "reset")
+		if err != nil {
+			return res, err
+		}
+		res.State = l.State
+	}
+	return res, nil
+}
+
+func (r *ResetResult) add(s ResetStep) {
+	r.Steps = append(r.Steps, s)
+	r.Records += s.Records
+	r.Rows += s.Rows
+}
+
+// resetMappers builds the mapper of each step, refusing a step whose key
+// columns cannot be computed from the source key: its rows could not be
+// found.
+func resetMappers(ctx context.Context, cfg Config, steps []*plan.Step) (map[string]*transform.Mapper, error) {
+	mappers := map[string]*transform.Mapper{}
+	for _, s := range steps {
+		if err := transform.KeyFromSourceKey(s.Spec); err != nil {
+			return nil, fmt.Errorf("cannot reset: %w (nothing was deleted)", err)
+		}
+		cols, err := TargetColumns(ctx, cfg.Store, s.Spec)
+		if err != nil {
+			return nil, err
+		}
+		m, err := transform.NewMapper(s.Spec, cols)
+		if err != nil {
+			return nil, fmt.Errorf("cannot reset: the plan does not match the target (nothing was deleted): %w", err)
+		}
+		mappers[s.Name] = m
+	}
+	return mappers, nil
+}
+
+// countReset counts what a reset of steps deletes, deleting nothing.
+func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, steps []*plan.Step, mappers map[string]*transform.Mapper, opts ResetOptions) (*ResetResult, error) {
+	res := &ResetResult{Scope: cfg.Scope, Step: opts.Step, Steps: []ResetStep{}}
+	for _, s := range steps {
+		rst, err := resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, true)
+		if err != nil {
+			return nil, fmt.Errorf("count the rows of step %s: %w", s.Name, err)
+		}
+		res.add(rst)
+	}
+	return res, nil
+}
+
+// resetStep deletes (or, with countOnly, counts) the rows and the ledger
+// rows of a step's records, a chunk of ledger keys at a time.
+func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan.Step, m *transform.Mapper, opts ResetOptions, countOnly bool) (ResetStep, error) {
+	rst := ResetStep{Step: s.Name, Tables: map[string]int64{}}
+	after := ""
+	for {
+		keys, err := rs.LedgerKeys(ctx, cfg.Scope, s.Name, after, opts.ChunkSize)
+		if err != nil || len(keys) == 0 {
+			return rst, err
+		}
+		after = keys[len(keys)-1]
+		deletes := recordDeletes(m, cfg.Scope, s.Spec.Key, keys, &rst)
+		for _, d := range deletes {
+			n, err := rs.CountRows(ctx, d)
+			if err != nil {
+				return rst, err
+			}
+			rst.Tables[d.Table] += n
+			rst.Rows += n
+		}
+		rst.Records += int64(len(keys))
+		if countOnly {
+			continue
+		}
+		if err := commitBatch(ctx, cfg.Store, &decant.Batch{Scope: cfg.Scope, Step: s.Name, Deletes: deletes, Forget: keys}); err != nil {
+			return rst, err
+		}
+		if opts.Chunked != nil {
+			opts.Chunked(s.Name, len(keys))
+		}
+	}
+}
+
+// recordDeletes finds the rows of the records of keys (ledger keys) as
+// for deleted records: children first, then the step's tables.
+func recordDeletes(m *transform.Mapper, scope string, key []string, keys []string, rst *ResetStep) []decant.RowDeletes {
+	var rd rowDeletes
+	for _, lk := range keys {
+		if strings.HasPrefix(lk, decant.NoKeyPrefix) {
+			continue // a record without a key failed: it has no rows
+		}
+		sk, ok := sourceKeyOf(lk)
+		if !ok {
+			rst.Unfound++
+			continue
+		}
+		out, f := m.MapDeleted(decant.Record{Key: sk, Where: "ledger key " + lk}, scope)
+		if f != nil {
+			rst.Unfound++
+			continue
+		}
+		rd.add(out)
+	}
+	return rd.build(deletePlan{}, key, m.ChildTables(), noTime)
+}
+
+// sourceKeyOf returns the source key a ledger key was made from
+// (decant.LedgerKey), false when the ledger abbreviated it.
+func sourceKeyOf(lk string) (string, bool) {
+	if decant.LedgerKey(lk, nil) == lk {
+		return lk, true
+	}
+	if k, err := strconv.Unquote(lk); err == nil && decant.LedgerKey(k, nil) == lk {
+		return k, true
+	}
+	return "", false
+}
+
+// commitBatch writes b in a transaction of its own.
+func commitBatch(ctx context.Context, st decant.Store, b *decant.Batch) error {
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := st.WriteBatch(ctx, tx, b); err != nil {
+		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

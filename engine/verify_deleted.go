@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/transform"
+	"github.com/decanthq/decant/verify"
+)
+
+// A source read again may give records it reports deleted (a CouchDB
+// changes feed's tombstones). Verify expects of such a key what the run
+// left, by the step's on_delete:
+//
+//   - delete: no rows, unless a later record of the key wrote it again. A
+//     gone marker goes into the parent's sorter after the key's earlier
+//     rows, and dropDeleted takes out a key whose last row is the marker:
+//     a target row still there is extra. Its child tables are started
+//     over with no rows.
+//   - ignore and mark: its rows are neither expected nor extra: they are
+//     skipped as an open error's are, and a kept marker makes dropDeleted
+//     take out the key's expected rows. A marked row keeps the content it
+//     had, and the time of the mark is the run's, not the source's.
+
+// deletedValue is the name, which no column can have, under which an
+// expected row says its key's record was deleted.
+const deletedValue = "\x00deleted"
+
+// The values of deletedValue: the key's rows are gone, or kept as they
+// are.
+const (
+	deletedGone = "gone"
+	deletedKept = "kept"
+)
+
+// mapDeleted maps a deleted record for a verify: the key columns of
+// its rows. With on_delete: ignore, a key that cannot be found from the
+// source key is no error: the record has no rows to skip or expect.
+func (v *stepVerify) mapDeleted(m *transform.Mapper, rec decant.Record) (transform.Output, *transform.Failure) {
+	if v.step.Spec.OnDelete.Is(transform.OnDeleteIgnore) && m.SourceKeyError() != nil {
+		return transform.Output{}, nil
+	}
+	return m.MapDeleted(rec, v.cfg.Scope)
+}
+
+// addDeleted adds what a deleted record's key expects: see above.
+func (v *stepVerify) addDeleted(out transform.Output) error {
+	if len(out.Rows) == 0 {
+		return nil
+	}
+	mark := deletedGone
+	if !v.step.Spec.OnDelete.Is(transform.OnDeleteDelete) {
+		if err := v.add(out, true, ""); err != nil { // skips the target rows
+			return err
+		}
+		mark = deletedKept
+	} else if err := v.addChildren(transform.Output{ParentKey: out.ParentKey}, false); err != nil {
+		return err
+	}
+	for _, row := range out.Rows {
+		if v.tableDone(row.Table) {
+			continue
+		}
+		key, err := v.rowKey(row)
+		if err != nil {
+			return err
+		}
+		if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key, Values: map[string]any{deletedValue: mark}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropDeleted passes on the expected rows (sorted by key, a key's rows in
+// source order) of the keys a deletion leaves rows to: it takes out a key
+// whose last row is a gone marker, and every row of a key with a kept
+// marker.
+func dropDeleted(rows verify.ExpectedRows) verify.ExpectedRows { return &deletedRows{src: rows} }
+
+type deletedRows struct {
+	src verify.ExpectedRows
+	// group holds the rows of one key; i is the next to give.
+	group   []verify.KeyedRow
+	i       int
+	next    verify.KeyedRow
+	hasNext bool
+	started bool
+}
+
+func (d *deletedRows) Next(ctx context.Context) bool {
+	if !d.started {
+		d.started = true
+		if d.hasNext = d.src.Next(ctx); d.hasNext {
+			d.next = d.src.Row()
+		}
+	}
+	for d.i+1 >= len(d.group) {
+		if !d.hasNext {
+			d.group, d.i = nil, 0
+			return false
+		}
+		d.group, d.i = append(d.group[:0], d.next), -1
+		for {
+			if d.hasNext = d.src.Next(ctx); !d.hasNext {
+				break
+			}
+			d.next = d.src.Row()
+			if decant.CompareKeys(d.next.Key, d.group[0].Key) != 0 {
+				break
+			}
+			d.group = append(d.group, d.next)
+		}
+		if dropped(d.group) {
+			d.group = d.group[:0]
+		}
+	}
+	d.i++
+	return true
+}
+
+// dropped reports whether a key's rows are not expected.
+func dropped(group []verify.KeyedRow) bool {
+	for _, r := range group {
+		if r.Values[deletedValue] == deletedKept {
+			return true
+		}
+	}
+	return group[len(group)-1].Values[deletedValue] == deletedGone
+}
+
+func (d *deletedRows) Row() verify.KeyedRow { return d.group[d.i] }
+func (d *deletedRows) Err() error           { return d.src.Err() }
