@@ -33,8 +33,6 @@ const planFile = "decant.yaml"
 // pouchdb-server's filtered reads slow.
 const casesPerDomain = 150
 
-const devNoDeletes = true
-
 // result is what one decant command printed and its exit code.
 type result struct {
 	code           int
@@ -266,13 +264,11 @@ func TestCommCare(t *testing.T) {
 	// The quirks: a document of a type no table takes (alpha), a form
 	// deleted before the migration (bravo), a case edited on two servers
 	// (charlie: the winner lands, not the losing branch's upper-cased name).
-	if !devNoDeletes {
-		revs, err := s.couch.Put(ctx, []any{stray("alpha")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.revs["alpha-user-doc"] = revs["alpha-user-doc"]
+	revs, err := s.couch.Put(ctx, []any{stray("alpha")})
+	if err != nil {
+		t.Fatal(err)
 	}
+	s.revs["alpha-user-doc"] = revs["alpha-user-doc"]
 	gone := s.domain["bravo"].Forms[3].ID
 	if err := s.couch.Delete(ctx, gone, s.revs[gone]); err != nil {
 		t.Fatal(err)
@@ -335,7 +331,7 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	// The document that routes nowhere is a record error; the run went
 	// on, and `decant errors list` names it.
 	r := mustRun(t, "errors", "list", "--scope", "alpha")
-	if !devNoDeletes && (!strings.Contains(r.stdout, "alpha-user-doc") || !strings.Contains(r.stdout, "CommCareUser")) {
+	if !strings.Contains(r.stdout, "alpha-user-doc") || !strings.Contains(r.stdout, "unknown doc_type: CommCareUser") {
 		t.Errorf("errors list does not show the stray document:\n%s", r)
 	}
 
@@ -349,14 +345,13 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	alpha.forms[f.ID] = true
 	alpha.cases[c0]++
 	del := s.domain["alpha"].Forms[5].ID
-	if !devNoDeletes {
-		if err := s.couch.Delete(ctx, del, s.revs[del]); err != nil {
-			t.Fatal(err)
-		}
-		delete(alpha.forms, del)
+	if err := s.couch.Delete(ctx, del, s.revs[del]); err != nil {
+		t.Fatal(err)
 	}
+	delete(alpha.forms, del)
 	res, out = liveRound(t, "alpha")
-	if len(res.Steps) != 1 || res.Steps[0].Written != 2 {
+	// Three records: the form, its case at a new revision, the tombstone.
+	if len(res.Steps) != 1 || res.Steps[0].Read != 3 || res.Steps[0].Written != 3 || res.Steps[0].Failed != 0 {
 		t.Errorf("the second live round: %+v\n%s", res.Steps, out)
 	}
 	s.check(t, "alpha", alpha)
@@ -375,9 +370,6 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 
 	// The stray document will never map: resolve its error, with the
 	// reason, or the finish is not clean.
-	if devNoDeletes {
-		goto finish
-	}
 	// The stray document will never map. Resolving its error is not
 	// enough: verify maps the source again and counts it as an error, so
 	// the finish would not be clean (TestResolvedErrorBlocksFinish). It is
@@ -390,7 +382,6 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	if !strings.Contains(r.stdout, "alpha-user-doc") {
 		t.Errorf("errors resolve:\n%s", r)
 	}
-finish:
 
 	// The finish: on_finish fences alpha in the application, the drain
 	// reads everything submitted before the fence, lag or not.
@@ -444,6 +435,10 @@ finish:
 	if r.code != 1 || !strings.Contains(r.stderr, "scope alpha is committed") {
 		t.Errorf("a second commit:\n%s", r)
 	}
+	r = decantRun(t, "reset", "--yes", "--scope", "alpha")
+	if r.code != 1 || !strings.Contains(r.stderr, "scope alpha is committed") {
+		t.Errorf("reset of a committed scope:\n%s", r)
+	}
 	s.check(t, "alpha", alpha)
 }
 
@@ -452,7 +447,46 @@ finish:
 func bravoReset(t *testing.T, s *site, bravo *want) {
 	mustRun(t, "migrate", "--scope", "bravo")
 	s.check(t, "bravo", bravo)
-	// Added when decant reset lands.
+	before := map[string][]string{}
+	for _, d := range []string{"alpha", "charlie"} {
+		before[d] = s.rows(t, "SELECT f.id || ' ' || f.form FROM forms f WHERE domain = $1 UNION ALL SELECT id || ' ' || name FROM cases WHERE domain = $1 ORDER BY 1", d)
+	}
+	r := decantRun(t, "reset", "--scope", "bravo")
+	if r.code != 2 || !strings.Contains(r.stderr, "confirm with --yes") {
+		t.Errorf("reset without --yes off a terminal:\n%s", r)
+	}
+	var res struct {
+		Records, Rows int
+		State         string
+		Steps         []struct {
+			Step   string
+			Tables map[string]int
+		}
+	}
+	decodeJSON(t, mustRun(t, "reset", "--yes", "--json", "--scope", "bravo"), &res)
+	actions := 0
+	for _, n := range bravo.cases {
+		actions += n
+	}
+	if res.Records != len(bravo.forms)+len(bravo.cases) || res.State != "new" || len(res.Steps) != 1 ||
+		res.Steps[0].Tables["forms"] != len(bravo.forms) || res.Steps[0].Tables["cases"] != len(bravo.cases) || res.Steps[0].Tables["case_actions"] != actions {
+		t.Errorf("reset --json = %+v; want %d forms, %d cases, %d case actions, state new", res, len(bravo.forms), len(bravo.cases), actions)
+	}
+	s.check(t, "bravo", &want{})
+	for _, d := range []string{"alpha", "charlie"} {
+		after := s.rows(t, "SELECT f.id || ' ' || f.form FROM forms f WHERE domain = $1 UNION ALL SELECT id || ' ' || name FROM cases WHERE domain = $1 ORDER BY 1", d)
+		if strings.Join(after, "\n") != strings.Join(before[d], "\n") {
+			t.Errorf("the reset of bravo changed %s's rows", d)
+		}
+	}
+	if n := s.count(t, "SELECT count(*) FROM decant_ledger WHERE scope = 'bravo'") + s.count(t, "SELECT count(*) FROM decant_checkpoints WHERE scope = 'bravo'"); n != 0 {
+		t.Errorf("bravo's ledger and checkpoint keep %d rows after its reset", n)
+	}
+	var st []stats
+	decodeJSON(t, mustRun(t, "stats", "--scope", "bravo", "--json"), &st)
+	if len(st) != 1 || st[0].State != "new" || st[0].Migrated != 0 {
+		t.Errorf("stats of bravo after its reset: %+v", st)
+	}
 }
 
 // fromList: bravo and charlie from a --scopes file with --live

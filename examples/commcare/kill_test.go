@@ -37,8 +37,8 @@ type killSite struct {
 // TestCommCareKill kills `decant migrate` with SIGKILL at a random moment
 // of the bulk phase, and again of the changes phase (documents edited,
 // added and deleted after the bulk), runs it again each time, and compares
-// the target with that of one uninterrupted run over the final documents:
-// the same forms, cases and case actions, the same ledger. While the first
+// the target with that of the same two runs uninterrupted: the same forms,
+// cases and case actions, the same ledger (deleted keys included). While the first
 // run holds the scope, a second run on it is refused with the lease
 // message, naming the holder.
 func TestCommCareKill(t *testing.T) {
@@ -69,6 +69,7 @@ func TestCommCareKill(t *testing.T) {
 		}
 	})
 	k.mustRun(t, k.killed, "migrate", "--scope", "delta")
+	k.mustRun(t, k.clean, "migrate", "--scope", "delta")
 
 	// The changes phase: every case edited, a follow-up form each, two
 	// forms deleted; killed at a random moment, then run to the end.
@@ -84,11 +85,9 @@ func TestCommCareKill(t *testing.T) {
 	if _, err := k.couch.Put(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
-	if !devNoDeletes {
-		for _, f := range k.domain.Forms[10:12] {
-			if err := k.couch.Delete(ctx, f.ID, k.revs[f.ID]); err != nil {
-				t.Fatal(err)
-			}
+	for _, f := range k.domain.Forms[10:12] {
+		if err := k.couch.Delete(ctx, f.ID, k.revs[f.ID]); err != nil {
+			t.Fatal(err)
 		}
 	}
 	k.killAfter(t, rng, "changes", nil)
@@ -106,6 +105,9 @@ func TestCommCareKill(t *testing.T) {
 		if !slices.Equal(killed, clean) {
 			t.Errorf("%s: the killed target holds %d rows, the uninterrupted one %d; first differences:\n%s", q, len(killed), len(clean), firstDiff(killed, clean))
 		}
+	}
+	if got := k.dump(t, k.killed, "SELECT id FROM forms WHERE id IN ($1, $2)", k.domain.Forms[10].ID, k.domain.Forms[11].ID); len(got) != 0 {
+		t.Errorf("the deleted forms %q are still in the target", got)
 	}
 	if n := len(k.dump(t, k.killed, "SELECT id FROM cases WHERE name LIKE '%(edited)'")); n != len(k.domain.Cases) {
 		t.Errorf("%d cases hold their edit, want %d", n, len(k.domain.Cases))
@@ -214,14 +216,14 @@ func (k *killSite) mustRun(t *testing.T, target string, args ...string) result {
 }
 
 // dump is a query's rows on target, one string a row.
-func (k *killSite) dump(t *testing.T, target, query string) []string {
+func (k *killSite) dump(t *testing.T, target, query string, args ...any) []string {
 	t.Helper()
 	db, err := migrations.Open(target)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	return testenv.Rows(t, db, query)
+	return testenv.Rows(t, db, query, args...)
 }
 
 // firstDiff shows the first few rows where a and b differ.
