@@ -368,32 +368,62 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	alpha.forms[late.ID] = true
 	alpha.cases[c1]++
 
-	// The stray document will never map: resolve its error, with the
-	// reason, or the finish is not clean.
+	// A first finish, with the stray document's error open: on_finish
+	// fences alpha in the application (bravo is not), the drain reads
+	// everything submitted before the fence, lag or not, and the scope is
+	// not clean: it stays finishing, fence up.
+	r = decantRun(t, "migrate", "--finish", "--scope", "alpha")
+	if r.code != 1 || !strings.Contains(r.stdout, "scope alpha: live → finishing (migrate --finish): 1 open error") ||
+		!strings.Contains(r.stderr, "hook on_finish: ok") || !strings.Contains(r.stderr, "  | alpha: on_finish done") {
+		t.Errorf("finish with an open error:\n%s", r)
+	}
+	if !s.app.Fenced("alpha") || s.app.Fenced("bravo") {
+		t.Errorf("after on_finish alpha fenced = %v, bravo fenced = %v; want true, false", s.app.Fenced("alpha"), s.app.Fenced("bravo"))
+	}
+	if _, err := s.app.Submit(ctx, "alpha", c0, time.Now()); !errors.Is(err, hq.ErrFenced) {
+		t.Errorf("a submission to fenced alpha = %v, want ErrFenced", err)
+	}
+	s.check(t, "alpha", alpha)
+
+	// Back to live for the fix: on_unfinish lifts the fence, and the
+	// phones submit again.
+	r = mustRun(t, "unfinish", "--json", "--scope", "alpha")
+	var un lifecycle
+	decodeJSON(t, r, &un)
+	if un.From != "finishing" || un.State != "live" || len(un.Hooks) != 1 || un.Hooks[0].Hook != "on_unfinish" || s.app.Fenced("alpha") {
+		t.Errorf("unfinish --json: %+v; alpha fenced: %v", un, s.app.Fenced("alpha"))
+	}
+	f, err = s.app.Submit(ctx, "alpha", c1, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatalf("a submission after unfinish: %v", err)
+	}
+	alpha.forms[f.ID] = true
+	alpha.cases[c1]++
+
 	// The stray document will never map. Resolving its error is not
-	// enough: verify maps the source again and counts it as an error, so
-	// the finish would not be clean (TestResolvedErrorBlocksFinish). It is
-	// fixed at the source: HQ deletes it, and its error is resolved.
+	// enough: the finish's verify maps the source again and counts it as
+	// an error (TestResolvedErrorStillBlocksFinish). It is fixed at the
+	// source: HQ deletes it, and its tombstone resolves the error.
 	if err := s.couch.Delete(ctx, "alpha-user-doc", s.revs["alpha-user-doc"]); err != nil {
 		t.Fatal(err)
 	}
 	liveRound(t, "alpha")
-	r = mustRun(t, "errors", "resolve", "--step", "docs", "--all", "--reason", "mobile workers move with the users migration", "--scope", "alpha")
-	if !strings.Contains(r.stdout, "alpha-user-doc") {
-		t.Errorf("errors resolve:\n%s", r)
+	r = mustRun(t, "errors", "list", "--all", "--scope", "alpha")
+	if lines := strings.Split(strings.TrimSpace(r.stdout), "\n"); len(lines) != 2 || !strings.Contains(lines[1], "alpha-user-doc") || !strings.Contains(lines[1], "true") {
+		t.Errorf("after the stray document's deletion, errors list --all:\n%s", r)
 	}
+	if r = mustRun(t, "errors", "list", "--scope", "alpha"); strings.Contains(r.stdout, "alpha-user-doc") {
+		t.Errorf("the deleted stray document's error is still open:\n%s", r)
+	}
+	s.check(t, "alpha", alpha)
 
-	// The finish: on_finish fences alpha in the application, the drain
-	// reads everything submitted before the fence, lag or not.
+	// The finish again: clean, finished, fenced.
 	r = mustRun(t, "migrate", "--finish", "--json", "--scope", "alpha")
 	var mig struct{ Lifecycle lifecycle }
 	decodeJSON(t, r, &mig)
 	lc := mig.Lifecycle
 	if lc.From != "live" || lc.State != "finished" || lc.Verify == nil || !lc.Verify.Clean || len(lc.Hooks) != 1 || lc.Hooks[0].Hook != "on_finish" {
 		t.Errorf("migrate --finish --json: %+v\n%s", lc, r)
-	}
-	if !s.app.Fenced("alpha") || s.app.Fenced("bravo") {
-		t.Errorf("after on_finish alpha fenced = %v, bravo fenced = %v; want true, false", s.app.Fenced("alpha"), s.app.Fenced("bravo"))
 	}
 	if _, err := s.app.Submit(ctx, "alpha", c0, time.Now()); !errors.Is(err, hq.ErrFenced) {
 		t.Errorf("a submission to fenced alpha = %v, want ErrFenced", err)
@@ -428,7 +458,7 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	if cm.From != "finished" || cm.State != "committed" || len(cm.Hooks) != 1 || cm.Hooks[0].Hook != "on_commit" {
 		t.Errorf("commit --json: %+v", cm)
 	}
-	if h := s.app.Hooks(); strings.Join(h, ",") != "on_finish alpha,on_commit alpha" {
+	if h := s.app.Hooks(); strings.Join(h, ",") != "on_finish alpha,on_unfinish alpha,on_finish alpha,on_commit alpha" {
 		t.Errorf("the application received the hooks %q", h)
 	}
 	r = decantRun(t, "commit", "--yes", "--scope", "alpha")
