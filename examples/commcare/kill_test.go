@@ -63,6 +63,16 @@ func TestCommCareKill(t *testing.T) {
 	// The bulk phase, killed at a random moment after its first batch; a
 	// second run meanwhile is refused.
 	k.killAfter(t, rng, "bulk", func() {
+		// Hold the run on a lock on forms, so that it is surely still at
+		// work while the second one starts.
+		tx, err := k.killedDB.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec("LOCK TABLE forms IN SHARE MODE"); err != nil {
+			t.Fatal(err)
+		}
 		r := k.run(t, k.killed, "migrate", "--scope", "delta")
 		if r.code == 0 || !strings.Contains(r.stderr, `scope "delta" is being migrated by `) || !strings.Contains(r.stderr, "wait for it to finish or stop it") {
 			t.Errorf("a second run on a scope being migrated:\n%s", r)
@@ -198,7 +208,14 @@ func (k *killSite) run(t *testing.T, target string, args ...string) result {
 	cmd := k.cmd(target, args...)
 	var out, errw bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errw
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// A run that should be refused but waits instead (on the lock the
+	// lease test holds) is ended rather than left to hang the test.
+	timer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	timer.Stop()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatal(err)
