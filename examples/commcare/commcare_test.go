@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -253,9 +254,10 @@ func stray(domain string) map[string]any {
 // domains in one CouchDB database, each read by its own scope; alpha goes
 // live while its phones keep submitting, is fenced by the application's
 // hook, drained, verified and committed; bravo is migrated and reset;
-// charlie (with bravo again) runs from a list with --auto-finish. At each
-// step the tables hold, per domain, exactly the generated documents minus
-// the deleted ones plus the submissions.
+// charlie (with bravo again) runs from a list with --auto-finish, which
+// does not commit while a known bug stands (childRowsOfOtherScopes). At
+// each step the tables hold, per domain, exactly the generated documents
+// minus the deleted ones plus the submissions.
 func TestCommCare(t *testing.T) {
 	ctx := context.Background()
 	s := newSite(t, "10m", "alpha", "bravo", "charlie")
@@ -278,6 +280,19 @@ func TestCommCare(t *testing.T) {
 	conflicted.Rev = s.revs[conflicted.ID]
 	if err := s.couch.AddConflict(ctx, conflicted, "1-00000000000000000000000000000000"); err != nil {
 		t.Fatal(err)
+	}
+	var doc struct {
+		Name      string   `json:"name"`
+		Conflicts []string `json:"_conflicts"`
+	}
+	resp, err := http.Get(s.couch.DB + "/" + conflicted.ID + "?conflicts=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&doc)
+	resp.Body.Close()
+	if err != nil || doc.Name != conflicted.Name || len(doc.Conflicts) != 1 {
+		t.Fatalf("the conflicted case reads %+v (%v): want its own name and one losing revision", doc, err)
 	}
 
 	// decant check passes before anything ran (the tables come from the
