@@ -432,8 +432,35 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	}
 	s.check(t, "alpha", alpha)
 
-	// The finish again: clean, finished, fenced.
+	// The finish again, while the phones keep submitting until the fence
+	// stops them: every form the application accepted before the fence is
+	// drained; the scope is clean and finished.
+	phones := make(chan []hq.Form, 1)
+	go func() {
+		var sent []hq.Form
+		for i := 10; ; i++ {
+			f, err := s.app.Submit(ctx, "alpha", s.domain["alpha"].Cases[i%len(s.domain["alpha"].Cases)].ID, time.Now())
+			if err != nil {
+				if !errors.Is(err, hq.ErrFenced) {
+					t.Errorf("a phone's submission: %v", err)
+				}
+				phones <- sent
+				return
+			}
+			sent = append(sent, f)
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // a few submissions before the finish starts
 	r = mustRun(t, "migrate", "--finish", "--json", "--scope", "alpha")
+	sent := <-phones
+	for _, f := range sent {
+		alpha.forms[f.ID] = true
+		alpha.cases[f.Form["case"].(map[string]any)["@case_id"].(string)]++
+	}
+	if len(sent) == 0 {
+		t.Error("no phone submitted anything before the fence")
+	}
+	t.Logf("the phones submitted %d forms before the fence", len(sent))
 	var mig struct{ Lifecycle lifecycle }
 	decodeJSON(t, r, &mig)
 	lc := mig.Lifecycle
