@@ -5,6 +5,7 @@
 #   SIZES="1000000" bash bench/run.sh        # one size
 #   BENCH_ONLY=verify bash bench/run.sh      # the verify rows only (plus the jsonl load they need)
 #   BENCH_ONLY=load bash bench/run.sh        # the load rows only
+#   BENCH_ONLY=couch bash bench/run.sh       # the CouchDB rows only
 #
 # For each size it generates flat records (id, name, email, created_at, amount,
 # attrs) as JSONL and CSV, then loads them into a fresh PostgreSQL database three
@@ -20,8 +21,16 @@
 # side at once. Each verify must report clean with checked equal to the size,
 # or the script fails.
 #
+# CouchDB (COUCH_SIZES, default 100,000 and 200,000 documents): the records go
+# into a pouchdb-server database (tools/pouchdb, on disk; started here on
+# COUCH_PORT) with _bulk_docs; then a plain client pages through
+# _all_docs?include_docs=true to /dev/null (the ceiling: the server's own read
+# rate) and decant migrates the database into PostgreSQL (bench/couch.yaml).
+#
 # BENCH_PG is a PostgreSQL URL of a database where the bench database may be
-# created and dropped (default: the local server as user postgres).
+# created and dropped (default: the local server as user postgres), and
+# BENCH_DB the name of the bench database (default: decant_bench), so that two
+# runs on one server need not share it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
@@ -29,17 +38,19 @@ export GOTOOLCHAIN=local
 SIZES=${SIZES:-"100000 1000000"}
 ONLY=${BENCH_ONLY:-}
 case "$ONLY" in
-  "" | load | verify) ;;
-  *) echo "bench: BENCH_ONLY=$ONLY: give load, verify, or leave it unset for both" >&2; exit 1 ;;
+  "" | load | verify | couch) ;;
+  *) echo "bench: BENCH_ONLY=$ONLY: give load, verify, couch, or leave it unset for all" >&2; exit 1 ;;
 esac
 BATCH=${BENCH_BATCH:-5000}
 ADMIN=${BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
-DB=decant_bench
+DB=${BENCH_DB:-decant_bench}
 TARGET=${ADMIN%/*}/$DB
 PORT=${BENCH_PORT:-8089}
 work=$(mktemp -d)
-trap 'kill $feed_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-feed_pid=
+trap 'kill $feed_pid $couch_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+feed_pid= couch_pid=
+COUCH_SIZES=${COUCH_SIZES:-"100000 200000"}
+COUCH_PORT=${COUCH_PORT:-15987}
 
 for tool in psql /usr/bin/time jq; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
@@ -49,6 +60,7 @@ echo "== building"
 go build -o "$work/decant" ./cmd/decant
 go build -o "$work/gen" ./bench/gen
 go build -o "$work/feed" ./bench/feed
+go build -o "$work/couch" ./bench/couch
 
 fresh() {
   psql -q -X "$ADMIN" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
@@ -102,7 +114,33 @@ verify_rows() {
   verified "verify keys" "$n"
 }
 
+# couch_rows N: N documents into a new pouchdb-server database, the plain
+# read (the ceiling), then decant's CouchDB -> PostgreSQL migrate.
+couch_rows() {
+  local n=$1 db=http://127.0.0.1:$COUCH_PORT/flat_$1 line
+  curl -fs -X DELETE "$db" >/dev/null 2>&1 || true
+  "$work/couch" load -url "$db" -n "$n" -batch 2000 >/dev/null
+  line=$("$work/couch" read -url "$db" -n "$n" -page 1000)
+  read -r _ _ _ secs _ rate _ <<<"$line"
+  printf "%-14s %9d records %7.2f s %10.0f records/s\n" "couch read" "$n" "$secs" "$rate" | tee -a "$work/results"
+  fresh
+  BENCH_COUCH="couchdb+$db" BENCH_TARGET="$TARGET" BENCH_BATCH=$BATCH SCAN_RATE=$rate \
+    measure "decant couch" "$n" "$work/decant" migrate -c bench/couch.yaml
+  curl -fs -X DELETE "$db" >/dev/null
+}
+
+start_couch() {
+  local bin=tools/pouchdb/node_modules/pouchdb-server/bin/pouchdb-server
+  [ -f "$bin" ] || npm ci --ignore-scripts --no-audit --no-fund --prefix tools/pouchdb >/dev/null
+  mkdir -p "$work/couch-data"
+  (cd "$work/couch-data" && exec node "$OLDPWD/$bin" --no-stdout-logs --host 127.0.0.1 --port "$COUCH_PORT" >server.log 2>&1) &
+  couch_pid=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$COUCH_PORT/" >/dev/null && return; sleep 0.2; done
+  cat "$work/couch-data/server.log" >&2; echo "bench: pouchdb-server did not start" >&2; exit 1
+}
+
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(psql -X -At "$ADMIN" -c 'SHOW server_version'), $(go version | cut -d' ' -f3)"
+[ "$ONLY" = couch ] && SIZES=
 for n in $SIZES; do
   echo "== $n records"
   "$work/gen" -n "$n" -jsonl "$work/flat.jsonl" -csv "$work/flat.csv"
@@ -125,6 +163,13 @@ for n in $SIZES; do
     measure "decant http" "$n" "$work/decant" migrate -c bench/http.yaml
   kill $feed_pid; wait $feed_pid 2>/dev/null || true; feed_pid=
 done
+if [ -z "$ONLY" ] || [ "$ONLY" = couch ]; then
+  start_couch
+  for n in $COUCH_SIZES; do
+    echo "== $n CouchDB documents"
+    couch_rows "$n"
+  done
+fi
 psql -q -X "$ADMIN" -c "DROP DATABASE IF EXISTS $DB" >/dev/null
 echo "== summary"
 cat "$work/results"

@@ -14,6 +14,9 @@ type mappedBatch struct {
 	outs  []transform.Output
 	fails []*transform.Failure
 	sums  []sums
+	// foreign, when not nil, marks the deleted records whose keys this
+	// scope never wrote (see writer.ownDeletions): they leave no trace.
+	foreign []bool
 }
 
 // sums are a record's ledger hashes: of its source document, and of the
@@ -99,7 +102,7 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 	for i := lo; i < hi; i++ {
 		rec := b.recs[i]
 		lk := b.keys[i]
-		if last[lk] != i {
+		if last[lk] != i || (b.foreign != nil && b.foreign[i]) {
 			continue
 		}
 		entry := decant.LedgerEntry{Key: lk, SourceHash: b.sums[i].source}

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -136,4 +138,55 @@ func (so *stepOutputs) forgetDeleted(sv *stepVerify, m *transform.Mapper, rec de
 		delete(so.byKey, k)
 	}
 	delete(so.byParent, findingKey([]any{out.ParentKey}))
+}
+
+// ownDeletions keeps, of b's deleted records, those whose rows this scope
+// wrote, and marks the others foreign: their deletion is not this scope's
+// to apply. Scopes may share tables (a CouchDB database holds every
+// domain), and a tombstone carries no field to filter by, so a scope's
+// source gives it the tombstones of every scope; deleting by key alone
+// would delete another scope's rows. A key is this scope's when its ledger
+// has it, or when a record of b before it wrote it (that run commits in
+// the same transaction, ahead of the deletion). A foreign record gets no
+// deletes and no ledger entry. The scope's lease keeps its ledger still
+// while the batch is built.
+func (w *writer) ownDeletions(ctx context.Context, b *mappedBatch) error {
+	var keys []string
+	wrote := map[string]bool{}
+	ask := map[int]bool{}
+	for i, rec := range b.recs {
+		switch {
+		case b.fails[i] != nil:
+		case !rec.Deleted:
+			wrote[b.keys[i]] = true
+		case len(b.outs[i].Rows) > 0 && !wrote[b.keys[i]]:
+			keys = append(keys, b.keys[i])
+			ask[i] = true
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sr, err := decant.Require[decant.StateReader](w.cfg.Store, "tell a deleted record of this scope from one of another")
+	if err != nil {
+		return err
+	}
+	rows, err := sr.Ledger(ctx, w.cfg.Scope, w.step.Name, keys)
+	if err != nil {
+		return fmt.Errorf("deleted records: %w", err)
+	}
+	known := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		known[r.Key] = true
+	}
+	for i := range ask {
+		if !known[b.keys[i]] {
+			if b.foreign == nil {
+				b.foreign = make([]bool, len(b.recs))
+			}
+			b.foreign[i] = true
+			b.outs[i] = transform.Output{}
+		}
+	}
+	return nil
 }

@@ -59,6 +59,12 @@ type VerifyOptions struct {
 	// afterExpect, when set, runs after a step's source is read and before
 	// its tables are compared (a test's live migration writes then).
 	afterExpect func(ctx context.Context, step string) error
+	// For tests of the streamed comparison (see stream): noStream makes
+	// no bet, streamFindings bounds the findings a stream holds (0:
+	// maxStreamFindings), and settled hears how each bet ended.
+	noStream       bool
+	streamFindings int
+	settled        func(table string, won, reread bool)
 }
 
 // VerifyResult sums up a verify.
@@ -180,7 +186,7 @@ func verifySteps(ctx context.Context, cfg Config, opts VerifyOptions, steps []*p
 			return err
 		}
 		if !done {
-			v := &stepVerify{cfg: cfg, opts: opts, step: s, zone: zone, keep: keep, prog: prog}
+			v := &stepVerify{cfg: cfg, opts: opts, step: s, zone: zone, keep: keep, prog: prog, noStream: opts.noStream}
 			if r, err = v.run(ctx); err != nil {
 				return fmt.Errorf("verify step %s: %w", s.Name, err)
 			}
@@ -231,6 +237,11 @@ type stepVerify struct {
 	done []string
 	// live tells a live migration's keys from differences (nil: no check).
 	live *liveCheck
+	// stream compares the one table while the source is read, on the bet
+	// that its rows come in key order (nil: no bet; see stream); noStream
+	// is set once a lost bet read the source again.
+	stream   *stream
+	noStream bool
 }
 
 func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
@@ -240,6 +251,7 @@ func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
 		return r, err
 	}
 	defer v.close()
+	defer v.stream.stop()
 	open, err := v.openErrors(ctx)
 	if err != nil {
 		return r, err
@@ -247,11 +259,20 @@ func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
 	if err := v.resumeTables(); err != nil {
 		return r, err
 	}
-	if r.Errors, err = v.expect(ctx, m, open); err != nil {
+	if r.Errors, err = v.expect(ctx, m, open); err != nil && !errors.Is(err, errReread) {
+		return r, err
+	}
+	won, err := v.settle(ctx, m, open, &r)
+	if err != nil {
 		return r, err
 	}
 	for _, t := range v.parents {
-		tr, err := v.compare(ctx, t)
+		var tr VerifyTableResult
+		if won {
+			tr, err = v.stream.result(ctx)
+		} else {
+			tr, err = v.compare(ctx, t)
+		}
 		if err != nil {
 			return r, err
 		}
@@ -339,6 +360,9 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 	if err := v.startLive(ctx); err != nil {
 		return 0, err
 	}
+	if v.stream, err = v.startStream(ctx, open); err != nil {
+		return 0, err
+	}
 	rows, err := src.Read(ctx, v.cfg.Scope, nil)
 	if err != nil {
 		return 0, fmt.Errorf("read source: %w", err)
@@ -374,17 +398,20 @@ func (v *stepVerify) addBatches(batches <-chan *verifyBatch) (int, error) {
 				errCount++
 				continue
 			}
+			var err error
 			if rec.Deleted { // verify_deleted.go
-				if err := v.addDeleted(b.outs[i]); err != nil {
-					return errCount, fmt.Errorf("%s: %w", rec.Where, err)
+				err = v.addDeleted(b.outs[i])
+			} else {
+				if b.open[i] {
+					errCount++
 				}
-				continue
+				err = v.add(b.outs[i], b.open[i], b.hashes[i])
 			}
-			if b.open[i] {
-				errCount++
-			}
-			if err := v.add(b.outs[i], b.open[i], b.hashes[i]); err != nil {
+			if err != nil {
 				return errCount, fmt.Errorf("%s: %w", rec.Where, err)
+			}
+			if v.stream.rereads() {
+				return errCount, errReread // the rest would go nowhere
 			}
 		}
 	}
@@ -415,9 +442,12 @@ func (v *stepVerify) add(out transform.Output, isErr bool, hash string) error {
 			if hash != "" {
 				kr.Values = map[string]any{sourceHashValue: hash}
 			}
-			if err := v.sorters[row.Table].Add(kr); err != nil {
-				return err
+			if v.stream.sorts() {
+				if err := v.sorters[row.Table].Add(kr); err != nil {
+					return err
+				}
 			}
+			v.stream.push(kr, nil)
 			continue
 		}
 		vals := make(map[string]any, len(row.Cols)+1)
@@ -428,9 +458,13 @@ func (v *stepVerify) add(out transform.Output, isErr bool, hash string) error {
 			vals[sourceHashValue] = hash
 		}
 		v.narrow(row.Table, row.Cols)
-		if err := v.sorters[row.Table].Add(verify.KeyedRow{Key: key, Values: vals}); err != nil {
-			return err
+		kr := verify.KeyedRow{Key: key, Values: vals}
+		if v.stream.sorts() {
+			if err := v.sorters[row.Table].Add(kr); err != nil {
+				return err
+			}
 		}
+		v.stream.push(kr, row.Cols)
 	}
 	return nil
 }
@@ -442,6 +476,9 @@ func (v *stepVerify) narrow(table string, cols []string) {
 	have, seen := v.mapped[table]
 	if !seen {
 		v.mapped[table] = slices.Clone(cols)
+		return
+	}
+	if slices.Equal(have, cols) { // nearly always: every row gives the same columns
 		return
 	}
 	v.mapped[table] = slices.DeleteFunc(have, func(c string) bool { return !slices.Contains(cols, c) })
@@ -491,44 +528,30 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 		return stored, err
 	}
 	tr := VerifyTableResult{Table: table}
-	described := map[string]verify.Column{}
-	for _, c := range v.cols[table] {
-		described[c.Name] = v.opts.Column(c)
-	}
 	// A merger with no mapped columns compares keys alone: ok, missing,
 	// extra or duplicate.
 	var mapped []string
 	if !v.opts.MissingOnly {
 		mapped = slices.DeleteFunc(slices.Clone(v.mapped[table]), func(c string) bool { return slices.Contains(v.step.Spec.Key, c) })
 	}
-	mg, err := verify.NewMerger(verify.Table{Name: table, Key: v.step.Spec.Key, Mapped: mapped,
-		Columns: described, Zone: v.zone, Rules: v.rules(mapped)})
+	mg, err := v.merger(table, mapped)
 	if err != nil {
 		return tr, err
 	}
 	if !v.opts.MissingOnly {
 		tr.Unmapped = mg.Unmapped() // missing-only compares no column, mapped or not
 	}
-	reader, err := decant.Require[decant.TargetReader](v.cfg.Store, "read the target rows to verify")
+	actual, err := v.readTarget(ctx, table, mg, after)
 	if err != nil {
 		return tr, err
 	}
-	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns(), Where: v.where(), Scope: v.cfg.Scope, After: after})
-	if errors.Is(err, decant.ErrNotFound) {
-		return tr, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's to", table, err)
-	}
-	if err != nil {
-		return tr, fmt.Errorf("read table %s: %w", table, err)
-	}
-	defer rows.Close()
-	actual := prefetch[decant.TargetRow](ctx, &skipRows{TargetRows: rows, skip: v.skip[table]})
-	defer actual.stop()
+	defer actual.close()
 	sorted := prefetch[verify.KeyedRow](ctx, &afterRows{ExpectedRows: v.sorters[table], after: after})
 	defer sorted.stop()
 	ch := v.newChunker(table, v.opts.ChunkKeys, after, stored.VerifyCounts)
 	ch.unmapped = tr.Unmapped
 	expected := &lastWins{src: dropDeleted(sorted), seen: ch.seen} // dropDeleted: verify_deleted.go
-	if _, err := mg.Merge(ctx, expected, actual, func(f verify.Finding) error { return ch.take(ctx, f) }); err != nil {
+	if _, err := mg.Merge(ctx, expected, actual.rows, func(f verify.Finding) error { return ch.take(ctx, f) }); err != nil {
 		return tr, fmt.Errorf("table %s: %w", table, err)
 	}
 	if err := ch.flush(ctx, true); err != nil {
@@ -536,6 +559,44 @@ func (v *stepVerify) compare(ctx context.Context, table string) (VerifyTableResu
 	}
 	tr.VerifyCounts = ch.total
 	return tr, nil
+}
+
+// merger returns the merger of a table whose expected rows give mapped.
+func (v *stepVerify) merger(table string, mapped []string) (*verify.Merger, error) {
+	described := map[string]verify.Column{}
+	for _, c := range v.cols[table] {
+		described[c.Name] = v.opts.Column(c)
+	}
+	return verify.NewMerger(verify.Table{Name: table, Key: v.step.Spec.Key, Mapped: mapped,
+		Columns: described, Zone: v.zone, Rules: v.rules(mapped)})
+}
+
+// targetRead is a table's target rows, read ahead.
+type targetRead struct {
+	rows  *prefetched[decant.TargetRow]
+	close func()
+}
+
+// readTarget starts reading a table's target rows after the key after,
+// the columns mg compares, leaving out the keys of records in the open
+// errors. The caller calls close.
+func (v *stepVerify) readTarget(ctx context.Context, table string, mg *verify.Merger, after []any) (*targetRead, error) {
+	reader, err := decant.Require[decant.TargetReader](v.cfg.Store, "read the target rows to verify")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: table, Key: v.step.Spec.Key, Columns: mg.Columns(), Where: v.where(), Scope: v.cfg.Scope, After: after})
+	if errors.Is(err, decant.ErrNotFound) {
+		return nil, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's to", table, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read table %s: %w", table, err)
+	}
+	actual := prefetch[decant.TargetRow](ctx, &skipRows{TargetRows: rows, skip: v.skip[table]})
+	return &targetRead{rows: actual, close: func() {
+		actual.stop() // before rows closes: the read ahead reads rows
+		rows.Close()
+	}}, nil
 }
 
 // where is the plan's condition on the target rows of the step's key

@@ -217,6 +217,9 @@ type chunker struct {
 	hashes map[string]string
 	total  VerifyCounts // of the ranges stored
 	chunk  VerifyCounts // of the keys taken since
+	// held, when set, holds the ranges instead of storing them: a
+	// streamed comparison's, until its bet is won (see stream).
+	held *heldRanges
 }
 
 func (v *stepVerify) newChunker(table string, size int, after []any, total VerifyCounts) *chunker {
@@ -236,6 +239,9 @@ func (c *chunker) take(ctx context.Context, f verify.Finding) error {
 	}
 	if f.Kind != verify.FindingOK {
 		c.found = append(c.found, pendingFinding{Finding: f, hash: hash})
+		if c.held != nil && c.held.findings+len(c.found) > c.held.max {
+			return errStreamFull
+		}
 	}
 	if c.size > 0 && c.n >= c.size {
 		return c.flush(ctx, false)
@@ -257,6 +263,10 @@ func (c *chunker) seen(r verify.KeyedRow) {
 // findings written by a live migration become pending, each goes to the
 // Finding callback, then the range is stored with the table's progress.
 func (c *chunker) flush(ctx context.Context, final bool) error {
+	if c.held != nil && !final {
+		c.hold()
+		return nil
+	}
 	if err := c.v.live.classify(ctx, c.found, &c.chunk); err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ func (w *writer) write(ctx context.Context, b mappedBatch, r *StepResult) error 
 	audit := &decant.BatchAudit{Scope: w.cfg.Scope, Step: w.step.Name, Started: b.started, Total: n,
 		CursorFrom: b.recs[0].Cursor, CursorTo: b.recs[n-1].Cursor}
 	if !w.cfg.DryRun {
+		if err := w.ownDeletions(ctx, &b); err != nil {
+			return err
+		}
 		if err := w.commit(ctx, b, audit); err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -215,15 +216,40 @@ type canon struct {
 	depth   int
 	buf     []byte
 	members []member // of the objects being read, innermost last
+	keys    []byte   // the members' keys, which members point into
 	tmp     []byte   // a string with escapes, being decoded
 	slow    bool     // a number only decodeJSON can report
+	// ascii says the string str read last is printable ASCII without
+	// escapes: its canonical form is itself in quotes, under every rule.
+	ascii bool
+	// sci says a number took normalDecimal's way, whose form (an
+	// exponent) may not read back the same (see fixed).
+	sci bool
 }
 
-// member is one object member read: its key as decoded, the key under
-// the rules, and where its canonical value lies in buf.
+// member is one object member read: where its key as decoded and its key
+// under the rules lie in keys, and where its canonical value lies in buf.
+// Offsets rather than strings: a member holds no pointer, so filling and
+// sorting them costs the garbage collector nothing.
 type member struct {
-	key, nkey  string
+	key, nkey  span
+	ascii      bool // the key is printable ASCII (canon.ascii)
 	start, end int
+}
+
+// span is where a key lies in canon.keys.
+type span struct{ start, end int }
+
+// key returns the key at sp, a view of c.keys valid until keys grows.
+func (c *canon) key(sp span) string {
+	return unsafe.String(unsafe.SliceData(c.keys[sp.start:sp.end]), sp.end-sp.start)
+}
+
+// addKey copies a key into c.keys and returns where it lies.
+func (c *canon) addKey(k string) span {
+	start := len(c.keys)
+	c.keys = append(c.keys, k...)
+	return span{start, len(c.keys)}
 }
 
 var canons = sync.Pool{New: func() any { return new(canon) }}
@@ -233,7 +259,7 @@ var canons = sync.Pool{New: func() any { return new(canon) }}
 func jsonText(s string, o Options) (value, error) {
 	c := canons.Get().(*canon)
 	defer c.release()
-	*c = canon{s: s, o: o, buf: c.buf[:0], members: c.members[:0], tmp: c.tmp[:0]}
+	c.reset(s, o)
 	ok := c.value() && c.end()
 	if c.slow {
 		return decodeJSON(s, o)
@@ -247,13 +273,17 @@ func jsonText(s string, o Options) (value, error) {
 	return value{text: string(c.buf)}, nil
 }
 
+// reset readies c to render s, keeping its buffers.
+func (c *canon) reset(s string, o Options) {
+	*c = canon{s: s, o: o, buf: c.buf[:0], members: c.members[:0], keys: c.keys[:0], tmp: c.tmp[:0]}
+}
+
 // release returns c to the pool, unless a huge document grew its buffers.
 func (c *canon) release() {
-	if cap(c.buf) > 1<<16 || cap(c.members) > 1<<10 {
+	if cap(c.buf) > 1<<16 || cap(c.members) > 1<<10 || cap(c.keys) > 1<<16 {
 		return
 	}
 	c.s = ""
-	clear(c.members[:cap(c.members)]) // drop the keys, which point into s
 	canons.Put(c)
 }
 
@@ -294,7 +324,7 @@ func (c *canon) value() bool {
 	case ch == '"':
 		s, ok := c.str()
 		if ok {
-			c.buf = appendJSONString(c.buf, c.norm(s))
+			c.buf = c.appendString(c.buf, s, c.ascii)
 		}
 		return ok
 	case ch == '-' || '0' <= ch && ch <= '9':
@@ -316,6 +346,16 @@ func (c *canon) literal(word string) bool {
 	c.pos += len(word)
 	c.buf = append(c.buf, word...)
 	return true
+}
+
+// appendString appends a string or key canonically; ascii says it is
+// printable ASCII without escapes, which needs neither escaping nor
+// normalizing.
+func (c *canon) appendString(dst []byte, s string, ascii bool) []byte {
+	if ascii {
+		return append(append(append(dst, '"'), s...), '"')
+	}
+	return appendJSONString(dst, c.norm(s))
 }
 
 // norm applies the rules to a string or key.
@@ -374,6 +414,7 @@ func (c *canon) object() bool {
 			return false
 		}
 		key, ok := c.str()
+		ascii := c.ascii
 		if !ok || c.next() != ':' {
 			return false
 		}
@@ -382,7 +423,12 @@ func (c *canon) object() bool {
 		if !c.value() {
 			return false
 		}
-		c.members = append(c.members, member{key: key, nkey: c.norm(key), start: at, end: len(c.buf)})
+		m := member{key: c.addKey(key), ascii: ascii, start: at, end: len(c.buf)}
+		m.nkey = m.key
+		if nkey := c.norm(key); nkey != key {
+			m.nkey = c.addKey(nkey)
+		}
+		c.members = append(c.members, m)
 		switch c.next() {
 		case ',':
 			c.pos++
@@ -406,21 +452,21 @@ func (c *canon) object() bool {
 func (c *canon) writeObject(start, base int) {
 	ms := c.members[base:]
 	slices.SortStableFunc(ms, func(a, b member) int {
-		if n := strings.Compare(a.nkey, b.nkey); n != 0 {
+		if n := strings.Compare(c.key(a.nkey), c.key(b.nkey)); n != 0 {
 			return n
 		}
-		return strings.Compare(a.key, b.key)
+		return strings.Compare(c.key(a.key), c.key(b.key))
 	})
 	mid := len(c.buf)
 	c.buf = append(c.buf, '{')
 	for i, m := range ms {
-		if i+1 < len(ms) && ms[i+1].nkey == m.nkey {
+		if i+1 < len(ms) && c.key(ms[i+1].nkey) == c.key(m.nkey) {
 			continue // a later member wins
 		}
 		if c.buf[len(c.buf)-1] != '{' {
 			c.buf = append(c.buf, ',')
 		}
-		c.buf = appendJSONString(c.buf, c.norm(m.nkey))
+		c.buf = c.appendString(c.buf, c.key(m.nkey), m.ascii)
 		c.buf = append(c.buf, ':')
 		c.buf = append(c.buf, c.buf[m.start:m.end]...)
 	}
@@ -473,6 +519,7 @@ func (c *canon) number() bool {
 		c.slow = true
 		return false
 	}
+	c.sci = true
 	c.buf = append(c.buf, out...)
 	return true
 }
@@ -509,6 +556,7 @@ func digits(s string, i int) int {
 // UTF-8: they are their own text, and cost nothing.
 func (c *canon) str() (string, bool) {
 	s := c.s
+	c.ascii = true
 	for i := c.pos + 1; i < len(s); {
 		b := s[i]
 		switch {
@@ -517,10 +565,12 @@ func (c *canon) str() (string, bool) {
 			c.pos = i + 1
 			return out, true
 		case b == '\\' || b < ' ':
+			c.ascii = false
 			return c.escaped(i)
 		case b < utf8.RuneSelf:
 			i++
 		default:
+			c.ascii = false
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
 				return c.escaped(i)

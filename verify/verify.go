@@ -116,6 +116,15 @@ func Compare(col Column, expected, actual any, o Options) (bool, error) {
 	if o.Ignore {
 		return true, nil
 	}
+	if eq, decided := quickEqual(col, expected, actual, o); decided {
+		return eq, nil
+	}
+	return compareCanonical(col, expected, actual, o)
+}
+
+// compareCanonical is Compare by the canonical forms alone, the rules'
+// definition, which quickEqual's answers must match.
+func compareCanonical(col Column, expected, actual any, o Options) (bool, error) {
 	e, err := canonical(col, expected, o)
 	if err != nil {
 		return false, fmt.Errorf("expected value: %w", err)
