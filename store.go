@@ -274,8 +274,21 @@ type RowQuery struct {
 	// put in the query as written, without quoting or checking, except
 	// that each ${scope} in it is a parameter bound to Scope ([BindScope]).
 	Where string
+	// WhereParents, when set, makes Where select the rows of the parent
+	// tables instead of q.Table's: a child table keeps the rows whose Key
+	// (its parent key column) is the parent key of a row Where selects in
+	// one of them. A child table has no scope column of its own; this is
+	// how its rows of one scope are told from another's.
+	WhereParents *ParentTables
 	// Scope is the value of Where's ${scope}: the run's scope.
 	Scope string
+}
+
+// ParentTables names the parent tables of a child table, and the column
+// of theirs that the child's parent key column holds.
+type ParentTables struct {
+	Tables []string
+	Column string
 }
 
 // TargetRows iterates over the rows a [TargetReader] reads, as [Rows]

@@ -136,7 +136,14 @@ func (v *stepVerify) compareChild(ctx context.Context, c transform.ChildTable) (
 	if err != nil {
 		return tr, err
 	}
-	rows, err := reader.ReadRows(ctx, decant.RowQuery{Table: c.Table, Key: []string{c.ParentKey}, Columns: cols})
+	q := decant.RowQuery{Table: c.Table, Key: []string{c.ParentKey}, Columns: cols}
+	if w := v.where(); w != "" {
+		// The step's key space (the scope's rows of shared tables) is
+		// said of its parent tables; a child row is in it when its parent is.
+		q.Where, q.Scope = w, v.cfg.Scope
+		q.WhereParents = &decant.ParentTables{Tables: v.parents, Column: v.step.Spec.Key[0]}
+	}
+	rows, err := reader.ReadRows(ctx, q)
 	if errors.Is(err, decant.ErrNotFound) {
 		return tr, fmt.Errorf("table %s: %w: run decant migrate first, or fix the step's children", c.Table, err)
 	}

@@ -75,7 +75,11 @@ func rowsQuery(t *table, q decant.RowQuery) (string, []any, []string, error) {
 		if bind {
 			args = append(args, q.Scope)
 		}
-		where = append(where, "("+cond+"\n)") // a -- comment in it ends at its line
+		cond = "(" + cond + "\n)" // a -- comment in it ends at its line
+		if q.WhereParents != nil {
+			cond = parentsCond(quote(q.Key[0]), q.WhereParents, cond)
+		}
+		where = append(where, cond)
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.ident
 	if len(where) > 0 {
@@ -283,4 +287,15 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// parentsCond is the condition that keeps a child table's rows whose
+// parent key column col names a row that cond selects in one of the
+// parent tables (RowQuery.WhereParents).
+func parentsCond(col string, p *decant.ParentTables, cond string) string {
+	in := make([]string, len(p.Tables))
+	for i, t := range p.Tables {
+		in[i] = col + " IN (SELECT " + quote(p.Column) + " FROM " + ident(t) + " WHERE " + cond + ")"
+	}
+	return "(" + strings.Join(in, " OR ") + ")"
 }

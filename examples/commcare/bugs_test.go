@@ -2,7 +2,6 @@ package commcare_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -77,29 +76,4 @@ func TestLagWindowStallsTheBulkPhase(t *testing.T) {
 	if forms != len(d.Forms) || cases != len(d.Cases)-1 {
 		t.Errorf("hotel is live with %d forms and %d cases; want %d and %d (all but the case edited now)", forms, cases, len(d.Forms), len(d.Cases)-1)
 	}
-}
-
-// childRowsOfOtherScopes tells whether decant diffs of scope lists
-// another domain's case actions as extra: the mark of a bug in verify.
-//
-// KNOWN BUG (engine/verify_children.go, compareChild): a step's verify
-// where ("domain = ${scope}") applies to its own tables only, and a child
-// table is read whole, so when scopes share tables, every other scope's
-// child rows are "extra" (docs/plan.md says so of where; it makes a
-// shared child table impossible to finish clean). The fix would restrict
-// the child rows to parents in the key space, e.g. case_id IN (SELECT id
-// FROM cases WHERE domain = $1). Until then the list run stays live.
-func childRowsOfOtherScopes(t *testing.T, scope string) bool {
-	t.Helper()
-	r := decantRun(t, "diffs", "--scope", scope, "--json")
-	var found []struct{ Table, Key, Kind string }
-	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &found) != nil || len(found) == 0 {
-		return false
-	}
-	for _, f := range found {
-		if f.Table != "case_actions" || f.Kind != "extra" || strings.HasPrefix(f.Key, scope+"-") {
-			return false
-		}
-	}
-	return true
 }

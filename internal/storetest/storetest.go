@@ -78,6 +78,7 @@ func Run(t *testing.T, h Harness) {
 		{"ReadRowsOrder", testReadRowsOrder},
 		{"ReadRowsRanges", testReadRowsRanges},
 		{"ReadRowsWhere", testReadRowsWhere},
+		{"ReadRowsWhereParents", testReadRowsWhereParents},
 		{"ScopedScript", testScopedScript},
 		{"ReadRowsNotFound", testReadRowsNotFound},
 		{"ReadRowsNullKey", testReadRowsNullKey},

@@ -194,6 +194,41 @@ func testReadRowsWhere(t *testing.T, e *env) {
 	}
 }
 
+// testReadRowsWhereParents reads a child table's rows of one scope: the
+// Where selects parent rows, in either of two parent tables, and a child
+// row is kept when its parent key names one of them.
+func testReadRowsWhereParents(t *testing.T, e *env) {
+	e.exec("CREATE TABLE forms (id {text} PRIMARY KEY, domain {text})")
+	e.exec("CREATE TABLE cases (id {text} PRIMARY KEY, domain {text})")
+	e.exec("CREATE TABLE actions (case_id {text}, n {bigint})")
+	e.write(&decant.Batch{Scope: "s", Step: "t", Tables: []decant.TableRows{
+		{Table: "forms", Columns: []string{"id", "domain"}, Key: []string{"id"}, Rows: [][]any{{"f1", "a"}, {"f2", "b"}}},
+		{Table: "cases", Columns: []string{"id", "domain"}, Key: []string{"id"}, Rows: [][]any{{"c1", "a"}, {"c2", "b"}, {"c3", "a"}}},
+		{Table: "actions", Columns: []string{"case_id", "n"}, Rows: [][]any{
+			{"c1", int64(1)}, {"c1", int64(2)}, {"c2", int64(3)}, {"c3", int64(4)}, {"f1", int64(5)}, {"f2", int64(6)}, {"zz", int64(7)}}},
+	}})
+	for _, c := range []struct {
+		scope string
+		want  []any
+	}{
+		{"a", []any{int64(1), int64(2), int64(4), int64(5)}},
+		{"b", []any{int64(3), int64(6)}},
+		{"x' OR '1'='1", nil},
+	} {
+		got := e.readRows(decant.RowQuery{Table: "actions", Key: []string{"case_id"}, Columns: []string{"n"},
+			Where: "domain = ${scope} -- the scope's rows", Scope: c.scope,
+			WhereParents: &decant.ParentTables{Tables: []string{"forms", "cases"}, Column: "id"}})
+		var ns []any
+		for _, r := range got {
+			ns = append(ns, r.Values[0])
+		}
+		slices.SortFunc(ns, func(x, y any) int { return int(x.(int64) - y.(int64)) })
+		if d := cmp.Diff(c.want, ns); d != "" {
+			t.Errorf("actions of scope %q (-want +got):\n%s", c.scope, d)
+		}
+	}
+}
+
 func testReadRowsNotFound(t *testing.T, e *env) {
 	e.exec("CREATE TABLE people (id {bigint} PRIMARY KEY, name {text}, born {date})")
 	for _, c := range []struct {
