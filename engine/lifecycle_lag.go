@@ -23,9 +23,9 @@ import (
 // phase, a file) finds recent records anywhere: holding the first would
 // hold back all that follows, however old, for as long as that one record
 // stays recent, and a busy source would never get past it. Such a record is
-// migrated as it is; if it changes again the change is read again (the
-// changes phase, the next round of a file), and verify reports it as
-// pending while it is within the window.
+// migrated as it is; its next change is read as any change is (CouchDB's
+// changes phase, a record appended to a file), and the finish drains what
+// is left with the fence up.
 type lagGate struct {
 	live        *plan.Live
 	cutoff      time.Time
