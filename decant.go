@@ -76,6 +76,14 @@ type Record struct {
 	// (delete the record's rows, mark them, or nothing) instead of mapping
 	// it as content.
 	Deleted bool
+	// Change is set when the record comes from a stream of changes read
+	// in the order they were made (a CouchDB _changes feed, a feed read
+	// by its cursor), so that every record after it changed after it.
+	// Only such a record can be held back by a live run's lag window: a
+	// read in key or file order (a CouchDB bulk read, a file) finds
+	// recently changed records anywhere, and holding the first one would
+	// hold back everything after it, however old.
+	Change bool
 	// Invalid, when not empty, says why the source could not read the
 	// record as a document ("row has 4 fields, the header has 5"). Such a
 	// record is not mapped: it is stored as a failed record with this

@@ -295,7 +295,9 @@ func (r *rows) fetchChanges(ctx context.Context) error {
 			continue
 		}
 		p := position{Phase: phaseChanges, Since: c.Seq}
-		r.page = append(r.page, r.record(c.ID, doc, c.Deleted, p, fmt.Sprintf("%s, result %d (seq %s)", where, i, c.Seq)))
+		rec := r.record(c.ID, doc, c.Deleted, p, fmt.Sprintf("%s, result %d (seq %s)", where, i, c.Seq))
+		rec.Change = true // in seq order, unlike the bulk phase's _id order
+		r.page = append(r.page, rec)
 	}
 	return nil
 }

@@ -198,7 +198,10 @@ func (l *lifecycle) enterFinishing(ctx context.Context, command string) error {
 }
 
 // roundDone moves a live run's scope from migrating to live once a round
-// has read every source up to the lag window without an error.
+// has read every source up to the lag window without an error: each step
+// read its source to the end, or was held at a record read in change
+// order (the lag window holds no other, see lagGate), so every record
+// before the window, the whole bulk included, has been read.
 func (l *lifecycle) roundDone(ctx context.Context) error {
 	if l.cfg.Mode != ModeLive || l.state() != decant.StateMigrating {
 		return nil
@@ -297,8 +300,11 @@ func verifySummary(v *VerifyResult) string {
 
 // caughtUp tells whether a live round has caught up with the source: no
 // step stopped or failed, and each either read its source to the end or
-// read nothing before the lag window held it (all that is left changed
-// within the window).
+// read nothing before the lag window held it. The window holds only a
+// record read in change order (lagGate), after which every record changed
+// later still: all that is left changed within the window. A read in key
+// order is never held, so a round cannot look caught up with a bulk read
+// half done.
 func caughtUp(round []StepResult) bool {
 	return !slices.ContainsFunc(round, func(r StepResult) bool {
 		return r.Stopped || r.Err != nil || (r.HeldAt != "" && r.Read > 0)

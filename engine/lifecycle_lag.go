@@ -16,6 +16,16 @@ import (
 // changed less than the plan's live.lag ago: the first such record ends the
 // step's read, so that it and every record after it wait for a later round
 // and the checkpoint stays before it. It runs in the reader's goroutine.
+//
+// It holds only records read in change order (decant.Record.Change): there,
+// every record after a recent one is recent too, and what waits is only
+// what the window is for. A read in key or file order (a CouchDB bulk
+// phase, a file) finds recent records anywhere: holding the first would
+// hold back all that follows, however old, for as long as that one record
+// stays recent, and a busy source would never get past it. Such a record is
+// migrated as it is; its next change is read as any change is (CouchDB's
+// changes phase, a record appended to a file), and the finish drains what
+// is left with the fence up.
 type lagGate struct {
 	live        *plan.Live
 	cutoff      time.Time
@@ -47,11 +57,12 @@ func newLagGate(cfg Config, step string) *lagGate {
 	return g
 }
 
-// holds reports whether rec changed after the cutoff, and remembers its
-// key when it did. A record whose time is nil or cannot be read is not
-// held: it would otherwise hold back the whole step for ever.
+// holds reports whether rec, read in change order, changed after the
+// cutoff, and remembers its key when it did. A record not in change order
+// is never held, nor one whose time is nil or cannot be read: either would
+// otherwise hold back the whole step behind it.
 func (g *lagGate) holds(rec decant.Record) bool {
-	if g == nil {
+	if g == nil || !rec.Change {
 		return false
 	}
 	t, ok := g.changed(rec)

@@ -137,14 +137,16 @@ func (e *lifeEnv) state(t *testing.T) decant.ScopeState {
 }
 
 // Ensure a scope goes new → migrating → live → finishing → finished →
-// committed: the lag window holds back the record changed within the last
-// hour and every record after it, and lets them in once they are older;
+// committed: the lag window holds back the record of a feed (read in
+// change order) changed within the last hour and every record after it,
+// and lets them in once they are older;
 // a stop leaves the scope live; finish drains without the lag; commit
 // re-verifies; committed refuses everything.
 func TestLifecycle_FullPath(t *testing.T) {
 	t.Parallel()
 	lifeTargets(t, func(t *testing.T, open func(*testing.T, string) *lifeEnv) {
 		e := open(t, "")
+		e.serveFeed(t)
 		if s := e.state(t); s != decant.StateNew {
 			t.Fatalf("state before anything = %s, want new", s)
 		}

@@ -101,8 +101,12 @@ type VerifyStepResult struct {
 	Scope string `json:"scope"`
 	Step  string `json:"step"`
 	VerifyCounts
-	Errors int                 `json:"errors"`
-	Tables []VerifyTableResult `json:"tables"`
+	Errors int `json:"errors"`
+	// Resolved counts the source records that fail to map and whose
+	// stored errors were resolved with a reason: accepted as not migrated,
+	// they are left out of the comparison and are not Errors.
+	Resolved int                 `json:"resolved"`
+	Tables   []VerifyTableResult `json:"tables"`
 	// NotVerified lists tables the step writes that were not compared,
 	// with why (a --missing-only verify compares no child table).
 	NotVerified []NotVerified `json:"not_verified,omitempty"`
@@ -242,6 +246,11 @@ type stepVerify struct {
 	// is set once a lost bet read the source again.
 	stream   *stream
 	noStream bool
+	// resolved holds the ledger keys of the step's resolved errors, and
+	// resolvedCount how many records of the last read of the source fail
+	// to map under one of them.
+	resolved      map[string]bool
+	resolvedCount int
 }
 
 func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
@@ -266,6 +275,7 @@ func (v *stepVerify) run(ctx context.Context) (VerifyStepResult, error) {
 	if err != nil {
 		return r, err
 	}
+	r.Resolved = v.resolvedCount
 	for _, t := range v.parents {
 		var tr VerifyTableResult
 		if won {
@@ -346,6 +356,16 @@ func (v *stepVerify) openErrors(ctx context.Context) (map[string]bool, error) {
 	for _, e := range errs {
 		open[e.Key] = true
 	}
+	all, err := sr.Errors(ctx, decant.ErrorFilter{Scope: v.cfg.Scope, Step: v.step.Name, Resolved: true})
+	if err != nil {
+		return nil, fmt.Errorf("read resolved errors: %w", err)
+	}
+	v.resolved = map[string]bool{}
+	for _, e := range all {
+		if e.Resolved && !open[e.Key] {
+			v.resolved[e.Key] = true
+		}
+	}
 	return open, nil
 }
 
@@ -391,11 +411,16 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 // returns how many are errors: they fail to map, or sit in the open errors.
 func (v *stepVerify) addBatches(batches <-chan *verifyBatch) (int, error) {
 	errCount := 0
+	v.resolvedCount = 0
 	for b := range batches {
 		<-b.mapped
 		for i, rec := range b.recs {
 			if b.fails[i] != nil {
-				errCount++
+				if len(v.resolved) > 0 && v.resolved[decant.LedgerKey(rec.Key, rec.Raw)] {
+					v.resolvedCount++ // accepted with a reason: not migrated
+				} else {
+					errCount++
+				}
 				continue
 			}
 			var err error

@@ -45,6 +45,10 @@
 // read yet): it does not move the position, is read once per Read, and may
 // be read again by a later Read that starts before it.
 //
+// A record with a cursor comes in cursor order, the feed's order of
+// changes, and is marked so (decant.Record.Change): a live run's lag window
+// may hold it. A record without one has no place in that order and is not.
+//
 // Every record's Where is "GET <url> item N", N counting from 0 in the
 // page's items array; Raw is a copy of the item's JSON.
 //

@@ -209,6 +209,9 @@ func (r *rows) take(i int) (bool, error) {
 	return true, nil
 }
 
+// emit makes it the current record. An item with a cursor comes in the
+// feed's cursor order, its order of changes (decant.Record.Change); one
+// without comes wherever the server put it.
 func (r *rows) emit(it *item, i int, cursor string) {
 	r.rec = decant.Record{
 		Key:      it.key,
@@ -216,6 +219,7 @@ func (r *rows) emit(it *item, i int, cursor string) {
 		Raw:      []byte(it.raw),
 		Position: r.st.position(),
 		Where:    r.itemWhere(i),
+		Change:   it.hasCursor,
 	}
 }
 
