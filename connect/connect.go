@@ -58,6 +58,12 @@ func OpenStore(ctx context.Context, raw, dir string) (decant.Store, error) {
 }
 
 func openStore(ctx context.Context, raw, dir string, create bool) (decant.Store, error) {
+	if decant.HasScopeRef(raw) {
+		// One target holds every scope's rows and state; a scope's rows are
+		// told apart by a column (map: {domain: scope}) and verify: where.
+		return nil, fmt.Errorf("the target %s names ${scope}: a target holds every scope, so it cannot depend on one; "+
+			"write the scope into a column (map: {tenant: scope}) and select it with verify: {where: \"tenant = ${scope}\"}", decant.RedactURL(raw))
+	}
 	switch scheme(raw) {
 	case "postgres", "postgresql":
 		return postgres.Open(ctx, raw, postgres.Config{})

@@ -150,6 +150,10 @@ type Source struct {
 // New returns a source reading the file at path. The file need not exist
 // yet; Read and Ping open it.
 func New(path string, cfg Config) (*Source, error) {
+	if decant.HasScopeRef(path) {
+		return nil, fmt.Errorf("files: %s names ${scope}: a file source reads one file for every scope; "+
+			"give each scope's file its own step or plan, or filter the records by a field in the step's map", path)
+	}
 	cfg = cfg.withDefaults(path)
 	if err := cfg.validate(path); err != nil {
 		return nil, fmt.Errorf("files: %w", err)

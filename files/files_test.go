@@ -244,6 +244,7 @@ func TestNewAndPing(t *testing.T) {
 		"delimiter":   {"x.csv", files.Config{Key: "id", Delimiter: ";;"}, "delimiter"},
 		"no columns":  {"x.csv", files.Config{Key: "id", NoHeader: true}, "needs columns"},
 		"columns":     {"x.csv", files.Config{Key: "id", Columns: []string{"id"}}, "only for a csv file without a header"},
+		"scope":       {"${scope}.jsonl", files.Config{Key: "id"}, "${scope}.jsonl names ${scope}: a file source reads one file for every scope"},
 	} {
 		if _, err := files.New(tc.path, tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", name, err, tc.want)
