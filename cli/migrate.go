@@ -122,7 +122,8 @@ func newMigrateCmd(c *Common) *cobra.Command {
 		Short: "Run the plan's steps: read, map, write, checkpoint",
 		Long: `Runs the plan's steps in order for one scope, from each step's checkpoint.
 Every batch's rows, ledger, errors, audit row and checkpoint commit in one transaction.
-SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signal aborts.`,
+SIGINT/SIGTERM finishes the batches in flight, saves and exits 0 (1 with --finish or --auto-finish,
+which did not get to the end); a second signal aborts.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
