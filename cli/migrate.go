@@ -122,7 +122,8 @@ func newMigrateCmd(c *Common) *cobra.Command {
 		Short: "Run the plan's steps: read, map, write, checkpoint",
 		Long: `Runs the plan's steps in order for one scope, from each step's checkpoint.
 Every batch's rows, ledger, errors, audit row and checkpoint commit in one transaction.
-SIGINT/SIGTERM finishes the batches in flight, saves and exits 0; a second signal aborts.`,
+SIGINT/SIGTERM finishes the batches in flight, saves and exits 0 (1 with --finish or --auto-finish,
+which did not get to the end); a second signal aborts.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
@@ -208,6 +209,12 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		// Stopped before it caught up: not committed, so not a success.
 		err = &ExitError{Code: 1, Err: fmt.Errorf("scope %s was not committed: stopped while %s", o.Scope, res.Lifecycle.State)}
 	}
+	if err == nil && o.Finish && res != nil && res.Lifecycle != nil && res.Lifecycle.State == decant.StateFinishing {
+		// Stopped before the drain ended: the fence is up and the scope
+		// not finished, so not a success.
+		err = &ExitError{Code: 1, Err: fmt.Errorf("scope %s was not finished: stopped while finishing, with the fence up; "+
+			"run decant migrate --finish again, or decant unfinish to lift the fence", o.Scope)}
+	}
 	if err != nil && o.DryRun && needsMigrations([]string{err.Error()}) {
 		err = dryRunHint(ctx, p, err)
 	}
@@ -249,7 +256,9 @@ func (a *abortable) Abort() {
 
 // plain returns the error of a run that was aborted as ErrAborted, and
 // marks the steps it cut short with it: whatever the cancellation made
-// them fail with says nothing more. Other errors are returned as they are.
+// them fail with says nothing more. An aborted auto-finish's error keeps
+// what it says of the fence, with ErrAborted for its cause. Other errors
+// are returned as they are.
 func (a *abortable) plain(res *engine.Result, err error) error {
 	if err == nil || !(a.aborted.Load() || errors.Is(err, engine.ErrAborted)) {
 		return err
@@ -260,6 +269,11 @@ func (a *abortable) plain(res *engine.Result, err error) error {
 				res.Steps[i].Err = ErrAborted
 			}
 		}
+	}
+	var af *engine.AutoFinishError
+	if errors.As(err, &af) && cutShort(af.Err) {
+		af.Err = ErrAborted
+		return err
 	}
 	return ErrAborted
 }

@@ -26,7 +26,8 @@ const hookOutputMax = 4 << 10
 type HookResult struct {
 	// Hook is the plan key ("on_finish").
 	Hook string `json:"hook"`
-	// Command is the program and arguments of a command hook.
+	// Command is the program and arguments of a command hook, with the
+	// scope put in and their secrets hidden.
 	Command []string `json:"command,omitempty"`
 	// URL is an HTTP hook's URL with its secrets redacted.
 	URL string `json:"url,omitempty"`
@@ -74,19 +75,21 @@ func runHook(ctx context.Context, cfg Config, name string, state decant.ScopeSta
 	start := time.Now()
 	hctx, cancel := context.WithTimeout(ctx, h.TimeoutDuration)
 	defer cancel()
+	hide := newHookSecrets(cfg.Plan)
 	var r HookResult
 	var err error
 	if h.URL != "" {
-		r, err = postHook(hctx, h, cfg.Scope, state)
+		r, err = postHook(hctx, h, cfg.Scope, state, hide)
 	} else {
-		r, err = commandHook(hctx, cfg.Plan, h, cfg.Scope, state)
+		r, err = commandHook(hctx, cfg.Plan, h, cfg.Scope, state, hide)
 	}
 	r.Hook, r.Duration = name, time.Since(start)
+	r.Output = hide.text(r.Output)
 	if err != nil && hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		err = fmt.Errorf("it did not end within its timeout of %s (plan key hooks.%s.timeout)", h.TimeoutDuration, name)
 	}
 	if err != nil {
-		r.Error = err.Error()
+		r.Error = hide.text(err.Error())
 	}
 	lr.Hooks = append(lr.Hooks, r)
 	if cfg.Hook != nil {
@@ -99,33 +102,63 @@ func runHook(ctx context.Context, cfg Config, name string, state decant.ScopeSta
 }
 
 // commandHook runs a command hook from the plan file's directory, with
-// the scope, the hook and the state in its environment.
-func commandHook(ctx context.Context, p *plan.Plan, h *plan.Hook, scope string, state decant.ScopeState) (HookResult, error) {
-	r := HookResult{Command: h.Command}
-	cmd := exec.CommandContext(ctx, h.Command[0], h.Command[1:]...)
+// the scope, the hook and the state in its environment and the scope put
+// in for its arguments' ${scope}. A hook that fails, times out or is
+// cancelled leaves nothing running: its process group is killed.
+func commandHook(ctx context.Context, p *plan.Plan, h *plan.Hook, scope string, state decant.ScopeState,
+	hide *hookSecrets) (HookResult, error) {
+	args := make([]string, len(h.Command))
+	for i, a := range h.Command {
+		args[i] = decant.ExpandScope(a, scope, nil)
+	}
+	r := HookResult{Command: hide.command(args)}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Dir = filepath.Dir(p.File)
 	cmd.Env = append(os.Environ(), "DECANT_SCOPE="+scope, "DECANT_HOOK="+h.Name, "DECANT_STATE="+string(state))
 	var out capped
 	cmd.Stdout, cmd.Stderr = &out, &out
+	ownGroup(cmd)
 	// A child that keeps the output open must not keep the hook waiting
 	// past its timeout.
 	cmd.WaitDelay = time.Second
 	err := cmd.Run()
+	if err != nil {
+		_ = killGroup(cmd) // what it started must not go on to put the fence up
+	}
 	r.Output = out.String()
 	return r, err
 }
 
+// hookClient is the HTTP hooks' client: it follows no redirect, since a
+// 301, 302 or 303 followed turns the POST into a GET, and the fence would
+// count as up without the POST having arrived.
+var hookClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// hookURL is a hook's URL with scope for its ${scope}, escaped for where it
+// stands: in the path (and host) as a path segment, in the query as a
+// parameter's value.
+func hookURL(raw, scope string) string {
+	path, query, hasQuery := strings.Cut(raw, "?")
+	u := decant.ExpandScope(path, scope, url.PathEscape)
+	if hasQuery {
+		u += "?" + decant.ExpandScope(query, scope, url.QueryEscape)
+	}
+	return u
+}
+
 // postHook POSTs {scope, hook, state} to an HTTP hook. Errors name the URL
-// redacted, never as net/http words them (with the URL whole).
-func postHook(ctx context.Context, h *plan.Hook, scope string, state decant.ScopeState) (HookResult, error) {
-	r := HookResult{URL: decant.RedactURL(h.URL)}
+// redacted, never as net/http words them (with the URL whole). A redirect
+// is a failure that names where it leads.
+func postHook(ctx context.Context, h *plan.Hook, scope string, state decant.ScopeState, hide *hookSecrets) (HookResult, error) {
+	u := hookURL(h.URL, scope)
+	r := HookResult{URL: hide.url(u)}
 	body, _ := json.Marshal(map[string]string{"scope": scope, "hook": h.Name, "state": string(state)})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return r, errors.New("cannot build the request")
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hookClient.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -137,6 +170,16 @@ func postHook(ctx context.Context, h *plan.Hook, scope string, state decant.Scop
 	var out capped
 	_, _ = io.Copy(&out, resp.Body)
 	r.Status, r.Output = resp.StatusCode, out.String()
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		to := resp.Header.Get("Location")
+		if loc, err := resp.Location(); err == nil {
+			to = loc.String()
+		}
+		// The URL comes last: redacted text ends a URL at white space only.
+		return r, fmt.Errorf("HTTP status %s: decant follows no redirect of a hook (a POST followed through 301, 302 "+
+			"or 303 arrives as a GET); point the hook (plan key hooks.%s.url) at the final URL, where it redirects: %s",
+			resp.Status, h.Name, hide.url(to))
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return r, fmt.Errorf("HTTP status %s", resp.Status)
 	}

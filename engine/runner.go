@@ -185,8 +185,14 @@ func (r *Runner) finish(res *Result, err error) {
 	r.mu.Lock()
 	if err != nil && r.aborted && (errors.Is(err, context.Canceled) || errors.Is(err, ErrAborted)) {
 		// The step's own error is the cancellation's echo ("context
-		// canceled" from the driver); say what happened instead.
-		err = ErrAborted
+		// canceled" from the driver); say what happened instead. An
+		// auto-finish's error also says where the fence stands.
+		var af *AutoFinishError
+		if errors.As(err, &af) {
+			af.Err = ErrAborted
+		} else {
+			err = ErrAborted
+		}
 	}
 	r.res, r.err = res, err
 	r.prog.State = StateDone

@@ -80,7 +80,7 @@ func Parse(name string, src []byte, opts Options) (*Plan, error) {
 	if err := checkTags(body); err != nil {
 		return nil, p.wrap(err)
 	}
-	expanded, err := expandEnv(body, opts.LookupEnv)
+	expanded, err := expandEnv(body, p.lookupRemembering(opts.LookupEnv))
 	if err != nil {
 		return nil, p.wrap(err)
 	}

@@ -47,6 +47,9 @@ type Plan struct {
 
 	src  []byte
 	file *ast.File // the parsed plan, for positions
+	// envSecrets are the values ${VAR} put in from environment variables
+	// whose names look secret (see ExpandedSecrets).
+	envSecrets []string
 }
 
 // Path resolves a path written in the plan: relative paths are taken from

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/decanthq/decant"
@@ -68,4 +69,45 @@ func blockEnd(line string, from int) int {
 // inFlow reports whether text ends inside a YAML flow mapping or sequence.
 func inFlow(text string) bool {
 	return strings.Count(text, "{")+strings.Count(text, "[") > strings.Count(text, "}")+strings.Count(text, "]")
+}
+
+// minSecret is the shortest value ExpandedSecrets keeps: hiding shorter
+// ones would blank out ordinary words of the text they are hidden in.
+const minSecret = 3
+
+// lookupRemembering wraps lookup so that the values it gives for
+// secret-looking names are kept for ExpandedSecrets.
+func (p *Plan) lookupRemembering(lookup func(string) (string, bool)) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := lookup(name)
+		if ok && len(v) >= minSecret && SecretEnvName(name) && !slices.Contains(p.envSecrets, v) {
+			p.envSecrets = append(p.envSecrets, v)
+			slices.SortStableFunc(p.envSecrets, func(a, b string) int { return len(b) - len(a) })
+		}
+		return v, ok
+	}
+}
+
+// ExpandedSecrets returns the values that ${VAR} put into the plan from
+// environment variables whose names look secret (SecretEnvName), longest
+// first: text built from the plan's strings, such as a hook's command
+// line, hides them before it is printed. A ${VAR:-default}'s default is
+// written in the plan and is not among them.
+func (p *Plan) ExpandedSecrets() []string { return slices.Clone(p.envSecrets) }
+
+// SecretEnvName reports whether an environment variable of this name
+// holds a secret: its name looks like a secret parameter's
+// (decant.IsSecretParam: PASSWORD, TOKEN, SECRET, AUTH...), or one of its
+// _-separated words is KEY, PASS, PW or SIG (HOOK_KEY, DB_PASS).
+func SecretEnvName(name string) bool {
+	if decant.IsSecretParam(name) {
+		return true
+	}
+	for _, w := range strings.Split(strings.ToUpper(name), "_") {
+		switch w {
+		case "KEY", "PASS", "PW", "SIG":
+			return true
+		}
+	}
+	return false
 }
