@@ -69,6 +69,7 @@ import (
 	"strings"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/httpretry"
 )
 
 var (
@@ -144,7 +145,7 @@ func parseURL(rawURL string) (db *url.URL, user, pass string, err error) {
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, "", "", fmt.Errorf("couchdb: parse url %s: %w", where, decant.RedactError(unwrapURLError(err), rawURL))
+		return nil, "", "", fmt.Errorf("couchdb: parse url %s: %w", where, decant.RedactError(httpretry.UnwrapURLError(err), rawURL))
 	}
 	scheme, ok := strings.CutPrefix(strings.ToLower(u.Scheme), "couchdb+")
 	if !ok || (scheme != "http" && scheme != "https") || u.Host == "" {

@@ -7,15 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/httpretry"
 )
 
 // excerptLen is how much of an error response body goes into the error.
@@ -23,16 +22,6 @@ const excerptLen = 512
 
 // maxBackoff caps each wait between retries, Retry-After included.
 const maxBackoff = 30 * time.Second
-
-// retryable marks an attempt's error as worth retrying. after is the wait
-// the server asked for (Retry-After), zero if none.
-type retryable struct {
-	err   error
-	after time.Duration
-}
-
-func (e *retryable) Error() string { return e.err.Error() }
-func (e *retryable) Unwrap() error { return e.err }
 
 // StatusError is an answer of CouchDB that retrying cannot change: the
 // status, CouchDB's error and reason, and what to do about it.
@@ -91,15 +80,15 @@ func (s *Source) do(ctx context.Context, r request, retries int, out any) error 
 		if ctx.Err() != nil {
 			return decant.RedactError(fmt.Errorf("%s: %w", where, context.Cause(ctx)), u, s.rawURL, s.secretURL)
 		}
-		var re *retryable
+		var re *httpretry.Retryable
 		if !errors.As(err, &re) {
 			return decant.RedactError(fmt.Errorf("%s: %w", where, err), u, s.rawURL, s.secretURL)
 		}
 		if attempt >= retries {
-			return decant.RedactError(fmt.Errorf("%s: %d attempts: %w", where, attempt+1, re.err), u, s.rawURL, s.secretURL)
+			return decant.RedactError(fmt.Errorf("%s: %d attempts: %w", where, attempt+1, re.Err), u, s.rawURL, s.secretURL)
 		}
-		if err := sleep(ctx, s.backoff(attempt, re.after)); err != nil {
-			return decant.RedactError(fmt.Errorf("%s: %w (waiting to retry after: %v)", where, err, re.err), u, s.rawURL, s.secretURL)
+		if err := httpretry.Sleep(ctx, httpretry.Backoff(attempt, re.After, s.opts.backoffBase, maxBackoff)); err != nil {
+			return decant.RedactError(fmt.Errorf("%s: %w (waiting to retry after: %v)", where, err, re.Err), u, s.rawURL, s.secretURL)
 		}
 	}
 }
@@ -142,7 +131,7 @@ func (s *Source) url(r request) string {
 	return u.String()
 }
 
-// attempt makes one request. Its error is a *retryable when another attempt
+// attempt makes one request. Its error is a *httpretry.Retryable when another attempt
 // may succeed.
 func (s *Source) attempt(ctx context.Context, method, rawURL string, body []byte, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
@@ -153,7 +142,7 @@ func (s *Source) attempt(ctx context.Context, method, rawURL string, body []byte
 	}
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
 	if err != nil {
-		return unwrapURLError(err)
+		return httpretry.UnwrapURLError(err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -164,11 +153,11 @@ func (s *Source) attempt(ctx context.Context, method, rawURL string, body []byte
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return &retryable{err: unwrapURLError(err)}
+		return &httpretry.Retryable{Err: httpretry.UnwrapURLError(err)}
 	}
-	defer drainClose(resp.Body)
+	defer httpretry.DrainClose(resp.Body)
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return &retryable{err: statusError(resp), after: retryAfter(resp, time.Now())}
+		return &httpretry.Retryable{Err: statusError(resp), After: httpretry.RetryAfter(resp, time.Now())}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return statusError(resp)
@@ -179,7 +168,7 @@ func (s *Source) attempt(ctx context.Context, method, rawURL string, body []byte
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		// A body cut short or garbled by a proxy may come right next time.
-		return &retryable{err: fmt.Errorf("%w: %d bytes: %v", decant.ErrBadPage, len(b), err)}
+		return &httpretry.Retryable{Err: fmt.Errorf("%w: %d bytes: %v", decant.ErrBadPage, len(b), err)}
 	}
 	return nil
 }
@@ -216,69 +205,10 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	}
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, &retryable{err: fmt.Errorf("read body after %d bytes: %w", n, err)}
+		return nil, &httpretry.Retryable{Err: fmt.Errorf("read body after %d bytes: %w", n, err)}
 	}
 	if n > limit {
 		return nil, fmt.Errorf("body is larger than max_body, %d bytes: lower page_size or raise max_body", limit)
 	}
 	return buf.Bytes(), nil
-}
-
-// retryAfter reads Retry-After as seconds or an HTTP date; zero when absent.
-func retryAfter(resp *http.Response, now time.Time) time.Duration {
-	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		return max(time.Duration(secs)*time.Second, 0)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
-}
-
-// backoff is the wait before retry attempt+1: what the server asked for,
-// or a random wait below backoffBase*2^attempt (full jitter); both capped.
-func (s *Source) backoff(attempt int, after time.Duration) time.Duration {
-	if after > 0 {
-		return min(after, maxBackoff)
-	}
-	ceiling := maxBackoff
-	if attempt < 32 {
-		ceiling = min(s.opts.backoffBase<<attempt, maxBackoff)
-	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return rand.N(ceiling + 1)
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-}
-
-// drainClose reads a little of what is left so the connection can be reused.
-func drainClose(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
-	_ = body.Close()
-}
-
-// unwrapURLError drops net/http's *url.Error wrapper, whose message repeats
-// the URL; callers name the redacted URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

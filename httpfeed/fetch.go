@@ -7,30 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/httpretry"
 	"github.com/tidwall/gjson"
 )
 
 // excerptLen is how much of an error response body goes into the error.
 const excerptLen = 512
-
-// retryable marks an attempt's error as worth retrying. after is the wait the
-// server asked for (Retry-After), zero if none.
-type retryable struct {
-	err   error
-	after time.Duration
-}
-
-func (e *retryable) Error() string { return e.err.Error() }
-func (e *retryable) Unwrap() error { return e.err }
 
 // fetch GETs rawURL and returns a body that is valid JSON, read into buf,
 // retrying up to retries times. Errors name the URL with its secrets redacted,
@@ -45,36 +33,36 @@ func (s *Source) fetch(ctx context.Context, scope, rawURL string, retries int, b
 		if ctx.Err() != nil {
 			return nil, decant.RedactError(fmt.Errorf("get %s: %w", where, context.Cause(ctx)), rawURL)
 		}
-		var r *retryable
+		var r *httpretry.Retryable
 		if !errors.As(err, &r) {
 			return nil, decant.RedactError(fmt.Errorf("get %s: %w", where, err), rawURL)
 		}
 		if attempt >= retries {
-			return nil, decant.RedactError(fmt.Errorf("get %s: %d attempts: %w", where, attempt+1, r.err), rawURL)
+			return nil, decant.RedactError(fmt.Errorf("get %s: %d attempts: %w", where, attempt+1, r.Err), rawURL)
 		}
-		if err := sleep(ctx, s.backoff(attempt, r.after)); err != nil {
-			return nil, decant.RedactError(fmt.Errorf("get %s: %w (waiting to retry after: %v)", where, err, r.err), rawURL)
+		if err := httpretry.Sleep(ctx, httpretry.Backoff(attempt, r.After, s.cfg.BackoffBase, s.cfg.MaxBackoff)); err != nil {
+			return nil, decant.RedactError(fmt.Errorf("get %s: %w (waiting to retry after: %v)", where, err, r.Err), rawURL)
 		}
 	}
 }
 
-// attempt makes one request. Its error is a *retryable when another attempt
+// attempt makes one request. Its error is a *httpretry.Retryable when another attempt
 // may succeed.
 func (s *Source) attempt(ctx context.Context, scope, rawURL string, buf *bytes.Buffer) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, unwrapURLError(err)
+		return nil, httpretry.UnwrapURLError(err)
 	}
 	s.authorize(req, scope)
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, &retryable{err: unwrapURLError(err)}
+		return nil, &httpretry.Retryable{Err: httpretry.UnwrapURLError(err)}
 	}
-	defer drainClose(resp.Body)
+	defer httpretry.DrainClose(resp.Body)
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return nil, &retryable{err: statusError(resp), after: retryAfter(resp, time.Now())}
+		return nil, &httpretry.Retryable{Err: statusError(resp), After: httpretry.RetryAfter(resp, time.Now())}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, statusError(resp)
@@ -84,7 +72,7 @@ func (s *Source) attempt(ctx context.Context, scope, rawURL string, buf *bytes.B
 		return nil, err
 	}
 	if !gjson.ValidBytes(body) {
-		return nil, &retryable{err: badPage(body)}
+		return nil, &httpretry.Retryable{Err: badPage(body)}
 	}
 	return body, nil
 }
@@ -117,7 +105,7 @@ func readBody(resp *http.Response, limit int64, buf *bytes.Buffer) ([]byte, erro
 	}
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, &retryable{err: fmt.Errorf("read body after %d bytes: %w", n, err)}
+		return nil, &httpretry.Retryable{Err: fmt.Errorf("read body after %d bytes: %w", n, err)}
 	}
 	if n > limit {
 		return nil, fmt.Errorf("body is larger than the limit of %d bytes", limit)
@@ -142,63 +130,4 @@ func statusError(resp *http.Response) error {
 		return fmt.Errorf("status %s", resp.Status)
 	}
 	return fmt.Errorf("status %s: %q", resp.Status, text)
-}
-
-// retryAfter reads Retry-After as seconds or an HTTP date; zero when absent.
-func retryAfter(resp *http.Response, now time.Time) time.Duration {
-	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		return max(time.Duration(secs)*time.Second, 0)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
-}
-
-// backoff is the wait before retry attempt+1: what the server asked for, or
-// a random wait below BackoffBase*2^attempt; both capped by MaxBackoff.
-func (s *Source) backoff(attempt int, after time.Duration) time.Duration {
-	if after > 0 {
-		return min(after, s.cfg.MaxBackoff)
-	}
-	ceiling := s.cfg.MaxBackoff
-	if attempt < 32 {
-		ceiling = min(s.cfg.BackoffBase<<attempt, s.cfg.MaxBackoff)
-	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return rand.N(ceiling + 1)
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-}
-
-// drainClose reads a little of what is left so the connection can be reused.
-func drainClose(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
-	_ = body.Close()
-}
-
-// unwrapURLError drops net/http's *url.Error wrapper, whose message repeats
-// the URL with secrets in the query left in; callers name the redacted URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

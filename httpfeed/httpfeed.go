@@ -79,6 +79,7 @@ import (
 	"time"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/httpretry"
 )
 
 var (
@@ -218,7 +219,7 @@ func New(baseURL string, cfg Config) (*Source, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		// net/url's message may quote a piece of a password it misread.
-		return nil, fmt.Errorf("httpfeed: parse url %s: %w", decant.RedactURL(baseURL), decant.RedactError(unwrapURLError(err), baseURL))
+		return nil, fmt.Errorf("httpfeed: parse url %s: %w", decant.RedactURL(baseURL), decant.RedactError(httpretry.UnwrapURLError(err), baseURL))
 	}
 	if decant.MisreadPassword(baseURL) {
 		return nil, fmt.Errorf("httpfeed: the password in %s holds '@', '/', '?' or '#', which a URL reads as delimiters: write them as %%40, %%2F, %%3F and %%23",
