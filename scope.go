@@ -1,6 +1,9 @@
 package decant
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // ScopeRef is how a plan names the run's scope in a source option, an
 // expression or SQL: "${scope}". The plan keeps it as written when it
@@ -33,42 +36,79 @@ func ExpandScope(s, scope string, escape func(string) string) string {
 // inside a string literal becomes a concatenation with the parameter:
 // '${scope}' is the parameter itself, and 'org-${scope}-%' is
 // ('org-' || mark || '-%'), so that a pattern or a prefix keeps working.
-// Comments are left as they are. ok is false when sqlText binds no scope,
-// and the store then binds nothing.
+// Comments and quoted identifiers are left as they are ([CheckScopeSQL]
+// refuses a ${scope} in an identifier). ok is false when sqlText binds no
+// scope, and the store then binds nothing.
 func BindScope(sqlText, mark string) (bound string, ok bool) {
 	if !HasScopeRef(sqlText) {
 		return sqlText, false
 	}
 	var b strings.Builder
-	for i := 0; i < len(sqlText); {
-		rest := sqlText[i:]
-		n := 1
+	scanSQL(sqlText, func(kind sqlPart, part string) {
+		switch {
+		case kind == sqlScope:
+			b.WriteString(mark)
+			ok = true
+		case kind == sqlLiteral && part == "'"+ScopeRef+"'":
+			b.WriteString(mark)
+			ok = true
+		case kind == sqlLiteral && HasScopeRef(part):
+			b.WriteString("(" + strings.ReplaceAll(part, ScopeRef, "' || "+mark+" || '") + ")")
+			ok = true
+		default:
+			b.WriteString(part)
+		}
+	})
+	return b.String(), ok
+}
+
+// CheckScopeSQL reports a ${scope} of sqlText that [BindScope] cannot bind:
+// one inside a quoted identifier ("t_${scope}"), which a parameter cannot
+// name. Callers check plan SQL with it where they can say where it is.
+func CheckScopeSQL(sqlText string) error {
+	var bad string
+	scanSQL(sqlText, func(kind sqlPart, part string) {
+		if kind == sqlIdent && bad == "" && HasScopeRef(part) {
+			bad = part
+		}
+	})
+	if bad != "" {
+		return fmt.Errorf("${scope} in the quoted name %s: a name cannot take the scope, which is bound as a value; "+
+			"keep one name for every scope and tell the scopes' rows apart by a column (tenant = ${scope})", bad)
+	}
+	return nil
+}
+
+// sqlPart is the kind of a piece of SQL text that scanSQL gives.
+type sqlPart int
+
+const (
+	sqlOther   sqlPart = iota // anything else, a byte at a time
+	sqlScope                  // a bare ${scope}
+	sqlComment                // -- to the end of the line, or /* */
+	sqlLiteral                // a string literal, quotes included
+	sqlIdent                  // a quoted identifier, quotes included
+)
+
+// scanSQL splits s into the pieces BindScope and CheckScopeSQL tell apart,
+// in order; the pieces put together are s.
+func scanSQL(s string, yield func(sqlPart, string)) {
+	for i := 0; i < len(s); {
+		rest := s[i:]
+		kind, n := sqlOther, 1
 		switch {
 		case strings.HasPrefix(rest, ScopeRef):
-			b.WriteString(mark)
-			n, ok = len(ScopeRef), true
+			kind, n = sqlScope, len(ScopeRef)
 		case strings.HasPrefix(rest, "--") || strings.HasPrefix(rest, "/*"):
-			n = commentLen(rest)
-			b.WriteString(rest[:n])
+			kind, n = sqlComment, commentLen(rest)
 		case rest[0] == '\'':
-			n = literalLen(rest)
-			lit := rest[:n]
-			switch {
-			case lit == "'"+ScopeRef+"'":
-				b.WriteString(mark)
-				ok = true
-			case HasScopeRef(lit):
-				b.WriteString("(" + strings.ReplaceAll(lit, ScopeRef, "' || "+mark+" || '") + ")")
-				ok = true
-			default:
-				b.WriteString(lit)
-			}
-		default:
-			b.WriteByte(rest[0])
+			kind, n = sqlLiteral, quotedLen(rest)
+		case rest[0] == '"':
+			kind, n = sqlIdent, quotedLen(rest)
 		}
+		yield(kind, rest[:n])
 		i += n
 	}
-	return b.String(), ok
 }
 
 // commentLen is the length of the SQL comment s starts with: to the end
@@ -85,15 +125,16 @@ func commentLen(s string) int {
 	return 2 + n + len(end)
 }
 
-// literalLen is the length of the string literal s starts with, its
-// quotes included (a doubled quote inside it is a quote), or of the rest of s when it
-// is not closed.
-func literalLen(s string) int {
+// quotedLen is the length of the string literal or quoted identifier s
+// starts with, its quotes included (a doubled quote inside it is a quote),
+// or of the rest of s when it is not closed.
+func quotedLen(s string) int {
+	q := s[0]
 	for i := 1; i < len(s); i++ {
-		if s[i] != '\'' {
+		if s[i] != q {
 			continue
 		}
-		if i+1 < len(s) && s[i+1] == '\'' {
+		if i+1 < len(s) && s[i+1] == q {
 			i++
 			continue
 		}

@@ -2,6 +2,7 @@ package decant_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/decanthq/decant"
@@ -44,10 +45,26 @@ func TestBindScope(t *testing.T) {
 		{"d = 'x' -- ${scope} only in a comment", "d = 'x' -- ${scope} only in a comment", false},
 		{"d = ${scope} -- the tenant's ${scope}\nAND x = 'y'", "d = $3 -- the tenant's ${scope}\nAND x = 'y'", true},
 		{"/* '${scope}' */ d = '${scope}'", "/* '${scope}' */ d = $3", true},
+		{`SELECT "it's" FROM t WHERE d = ${scope}`, `SELECT "it's" FROM t WHERE d = $3`, true},
 	} {
 		got, ok := decant.BindScope(c.in, "$3")
 		if got != c.want || ok != c.ok {
 			t.Errorf("BindScope(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// Ensure a ${scope} in a quoted name is refused, saying why, and one in a
+// value, a comment or a literal is not.
+func TestCheckScopeSQL(t *testing.T) {
+	t.Parallel()
+	if err := decant.CheckScopeSQL(`CREATE SCHEMA IF NOT EXISTS "t_${scope}"`); err == nil ||
+		!strings.Contains(err.Error(), `${scope} in the quoted name "t_${scope}": a name cannot take the scope`) {
+		t.Errorf("a scope in a quoted name: %v", err)
+	}
+	for _, ok := range []string{`d = ${scope}`, `d = '${scope}' -- "x${scope}"`, `"d" LIKE 'a"${scope}'`} {
+		if err := decant.CheckScopeSQL(ok); err != nil {
+			t.Errorf("CheckScopeSQL(%q) = %v, want nil", ok, err)
 		}
 	}
 }

@@ -317,6 +317,9 @@ func runScript(ctx context.Context, st decant.Store, sr decant.ScriptRunner, scr
 	if !decant.HasScopeRef(script) {
 		return sr.RunScript(ctx, script)
 	}
+	if err := decant.CheckScopeSQL(script); err != nil {
+		return err
+	}
 	ssr, err := decant.Require[decant.ScopedScriptRunner](st, "run a setup script that names ${scope}")
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/decanthq/decant"
+
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
@@ -83,6 +85,9 @@ func (r *VerifyRule) kinds() []string {
 func (c *compiler) verify(path string, s *Step) error {
 	if s.Verify == nil {
 		return nil
+	}
+	if err := decant.CheckScopeSQL(s.Verify.Where); err != nil {
+		return c.errf(path+".verify.where", "step %s: verify where: %v", s.Name, err)
 	}
 	for i, r := range s.Verify.Rules {
 		rp := fmt.Sprintf("%s.verify.rules[%d]", path, i)

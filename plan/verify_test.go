@@ -70,3 +70,13 @@ func TestParse_VerifyRuleErrors(t *testing.T) {
 		})
 	}
 }
+
+// Ensure a verify where that puts ${scope} in a quoted name is refused at
+// its line and column, saying why.
+func TestParse_VerifyWhereScopeInAName(t *testing.T) {
+	t.Parallel()
+	e := parseErr(t, header+verifyStep+"      where: 'owner = \"t_${scope}\"'\n", plan.Options{})
+	if e.Line != 13 || !strings.Contains(e.Msg, `step a: verify where: ${scope} in the quoted name "t_${scope}": a name cannot take the scope`) {
+		t.Errorf("error = %v (line %d), want line 13 and the quoted name refused", e, e.Line)
+	}
+}
