@@ -41,7 +41,7 @@ func TestHookSecretsHiddenInLogAndJSON(t *testing.T) {
 			t.Errorf("%q is printed:\n%s", secret, r)
 		}
 	}
-	if !strings.Contains(r.stderr, "hook on_finish: FAILED: exit status 3") || !strings.Contains(r.stderr, "  | calling https://admin:xxxxx@") {
+	if !strings.Contains(r.stderr, "hook on_finish of scope acme: FAILED: exit status 3") || !strings.Contains(r.stderr, "  | calling https://admin:xxxxx@") {
 		t.Errorf("the hook log:\n%s", r.stderr)
 	}
 }

@@ -98,7 +98,7 @@ func runLifecycle(ctx context.Context, o LifecycleOpts, w, errw io.Writer,
 		return nil, err
 	}
 	defer st.Close()
-	res, err := fn(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Hook: hookLog(errw)})
+	res, err := fn(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Hook: hookLog(errw, o.Scope)})
 	if res == nil || (err != nil && res.State == res.From && len(res.Hooks) == 0 && res.Verify == nil) {
 		return res, err // refused before doing anything: the error says it all
 	}
@@ -145,14 +145,15 @@ func readsTerminal(r io.Reader) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && isTTY(f)
 }
 
-// hookLog prints each hook's end and output to w (stderr).
-func hookLog(w io.Writer) func(engine.HookResult) {
+// hookLog prints each hook's end and output to w (stderr), naming the
+// scope: scopes run at once (--parallel) share stderr.
+func hookLog(w io.Writer, scope string) func(engine.HookResult) {
 	return func(r engine.HookResult) {
 		how := "ok"
 		if r.Error != "" {
 			how = "FAILED: " + r.Error
 		}
-		fmt.Fprintf(w, "hook %s: %s (%s)\n", r.Hook, how, r.Duration.Round(time.Millisecond))
+		fmt.Fprintf(w, "hook %s of scope %s: %s (%s)\n", r.Hook, scope, how, r.Duration.Round(time.Millisecond))
 		if out := strings.TrimRight(r.Output, "\n"); out != "" {
 			fmt.Fprintln(w, "  | "+strings.ReplaceAll(out, "\n", "\n  | "))
 		}

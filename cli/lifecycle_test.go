@@ -153,7 +153,7 @@ func TestLifecycleRunbook(t *testing.T) {
 		}
 		r = mustRun(t, "migrate", "--finish", "-c", tn.plan, "--scope", "acme")
 		if !strings.Contains(r.stdout, "scope acme: live → finished (migrate --finish): clean: 5 keys checked") ||
-			!strings.Contains(r.stderr, "hook on_finish: ok") || !strings.Contains(r.stderr, "  | fence up for acme") {
+			!strings.Contains(r.stderr, "hook on_finish of scope acme: ok") || !strings.Contains(r.stderr, "  | fence up for acme") {
 			t.Errorf("migrate --finish:\n%s", r)
 		}
 		r = run(t, "commit", "-c", tn.plan, "--scope", "acme")

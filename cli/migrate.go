@@ -180,7 +180,7 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only,
 		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: abortProgress{prog, run},
 		Migrate: connect.Migrate(p, migrationProgress(errw)),
-		Mode:    o.mode(), AutoFinish: o.AutoFinish, Hook: hookLog(errw)}
+		Mode:    o.mode(), AutoFinish: o.AutoFinish, Hook: hookLog(errw, o.Scope)}
 	if run.Runner, err = engine.NewRunner(cfg); err != nil {
 		return nil, err
 	}

@@ -389,7 +389,7 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	// not clean: it stays finishing, fence up.
 	r = decantRun(t, "migrate", "--finish", "--scope", "alpha")
 	if r.code != 1 || !strings.Contains(r.stdout, "scope alpha: live → finishing (migrate --finish): 1 open error") ||
-		!strings.Contains(r.stderr, "hook on_finish: ok") || !strings.Contains(r.stderr, "  | alpha: on_finish done") {
+		!strings.Contains(r.stderr, "hook on_finish of scope alpha: ok") || !strings.Contains(r.stderr, "  | alpha: on_finish done") {
 		t.Errorf("finish with an open error:\n%s", r)
 	}
 	if !s.app.Fenced("alpha") || s.app.Fenced("bravo") {
@@ -415,10 +415,9 @@ func alphaLive(t *testing.T, s *site, alpha *want) {
 	alpha.forms[f.ID] = true
 	alpha.cases[c1]++
 
-	// The stray document will never map. Resolving its error is not
-	// enough: the finish's verify maps the source again and counts it as
-	// an error (TestResolvedErrorStillBlocksFinish). It is fixed at the
-	// source: HQ deletes it, and its tombstone resolves the error.
+	// The stray document will never map. Here it is fixed at the source:
+	// HQ deletes it, and its tombstone resolves the error (resolving it
+	// with a reason would do too: TestResolvedErrorLetsTheFinishBeClean).
 	if err := s.couch.Delete(ctx, "alpha-user-doc", s.revs["alpha-user-doc"]); err != nil {
 		t.Fatal(err)
 	}
