@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/decanthq/decant"
 )
@@ -174,13 +177,16 @@ type targetRows struct {
 	kinds []string
 	row   decant.TargetRow
 	err   error
+	// made marks the values of the current row that values made their
+	// kind's Go type, which normalize must not convert again.
+	made []bool
 }
 
 func (r *targetRows) Next(ctx context.Context) bool {
 	if r.err != nil || !r.rows.Next() {
 		return false
 	}
-	vals, err := r.rows.Values()
+	vals, err := r.values()
 	if err != nil {
 		r.fail(fmt.Errorf("postgres: read rows of %s: %w", r.q.Table, err))
 		return false
@@ -195,6 +201,9 @@ func (r *targetRows) Next(ctx context.Context) bool {
 		}
 	}
 	for i, v := range row.Values {
+		if r.made[i] {
+			continue // values made it its kind's type already
+		}
 		if row.Values[i], err = normalize(r.kinds[i], v); err != nil {
 			r.fail(fmt.Errorf("postgres: read rows of %s: key %v: column %s: %w", r.q.Table, row.Key, r.q.Columns[i], err))
 			return false
@@ -202,6 +211,76 @@ func (r *targetRows) Next(ctx context.Context) bool {
 	}
 	r.row = row
 	return true
+}
+
+// values decodes the current row as pgx.Rows.Values does, except the
+// columns that valueExpr casts to text (text, decimal and json kinds),
+// which it makes their kind's Go type straight from the driver's bytes:
+// through Values each would be copied into a string, boxed, and then
+// converted and boxed again by normalize. The driver reuses its buffer for
+// the next row, so each value is a copy.
+func (r *targetRows) values() ([]any, error) {
+	raw := r.rows.RawValues()
+	fields := r.rows.FieldDescriptions()
+	n := len(r.q.Key)
+	if r.made == nil {
+		r.made = make([]bool, len(r.kinds))
+	}
+	clear(r.made)
+	if len(raw) != len(fields) || len(fields) != n+len(r.kinds) {
+		return r.rows.Values() // not the query rowsQuery built: let pgx say why
+	}
+	types := r.rows.Conn().TypeMap()
+	vals := make([]any, len(raw))
+	for i, b := range raw {
+		if b == nil {
+			continue
+		}
+		fd := &fields[i]
+		if i >= n && fd.DataTypeOID == pgtype.TextOID && textKind(r.kinds[i-n]) {
+			vals[i] = textValue(r.kinds[i-n], b)
+			r.made[i-n] = true
+			continue
+		}
+		v, err := decodeValue(types, fd, b)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// decodeValue decodes one value as pgx.Rows.Values does.
+func decodeValue(types *pgtype.Map, fd *pgconn.FieldDescription, b []byte) (any, error) {
+	if t, ok := types.TypeForOID(fd.DataTypeOID); ok {
+		return t.Codec.DecodeValue(types, fd.DataTypeOID, fd.Format, b)
+	}
+	if fd.Format == pgx.TextFormatCode {
+		return string(b), nil
+	}
+	return bytes.Clone(b), nil
+}
+
+// textKind reports whether valueExpr reads a column of kind as text.
+func textKind(kind string) bool {
+	switch kind {
+	case decant.KindText, decant.KindDecimal, decant.KindJSON:
+		return true
+	}
+	return false
+}
+
+// textValue is the text b of a column of a text kind as that kind's Go
+// type, as normalize makes it, copied out of the driver's buffer.
+func textValue(kind string, b []byte) any {
+	switch kind {
+	case decant.KindDecimal:
+		return decant.Decimal(b)
+	case decant.KindJSON:
+		return decant.JSON(bytes.Clone(b))
+	}
+	return string(b)
 }
 
 func (r *targetRows) fail(err error) {

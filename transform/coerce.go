@@ -65,6 +65,9 @@ func (c Coercion) Apply(column string, v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if _, ok := v.(string); ok && (c.Kind == "" || c.Kind == decant.KindText) {
+		return v, nil // as toText gives it, without boxing the string again
+	}
 	out, err := c.convert(v)
 	if err != nil {
 		return nil, &CoerceError{Column: column, Kind: c.Kind, Value: v, Err: err}

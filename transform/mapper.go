@@ -133,6 +133,28 @@ type Mapper struct {
 	keyRd *keyReader
 	// deleted is how MapDeleted finds a deleted record's key columns.
 	deleted *deletedKey
+	// boxes holds the step's name, the last scope and the last table as
+	// the interfaces the environment keeps, made once instead of once a
+	// record each: they are the same for nearly every record.
+	boxes boxedNames
+}
+
+// boxedNames keeps strings already converted to interfaces, so that
+// setting a variable to the same text again does not allocate.
+type boxedNames struct {
+	step         any
+	scope, table string
+	scopeV       any
+	tableV       any
+}
+
+// box returns text as an interface, the one kept in *v when *last is the
+// same text, else a new one, which it keeps.
+func box(text string, last *string, v *any) any {
+	if *v == nil || *last != text {
+		*last, *v = text, text
+	}
+	return *v
 }
 
 type tableInfo struct {
@@ -147,6 +169,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 		return nil, fmt.Errorf("step %s: %s", spec.Step, strings.Join(probs, "; "))
 	}
 	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec), deleted: newDeletedKey(spec)}
+	m.boxes.step = spec.Step
 	for _, t := range spec.To.All() {
 		m.tables[t] = buildTableInfo(tables[t], spec.Default, spec.Columns)
 	}
@@ -162,7 +185,8 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // environment, so that clones can map records concurrently. Custom
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
-	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted}
+	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted,
+		boxes: boxedNames{step: m.spec.Step}}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
@@ -224,8 +248,8 @@ func (m *Mapper) begin(rec decant.Record, value any, scope string) (string, *Fai
 	e := m.env
 	e.Set("record", value)
 	e.Set("key", rec.Key)
-	e.Set("scope", scope)
-	e.Set("step", m.spec.Step)
+	e.Set("scope", box(scope, &m.boxes.scope, &m.boxes.scopeV))
+	e.Set("step", m.boxes.step)
 	e.Set("table", nil)
 	if f := m.evalLets(m.spec.Let); f != nil {
 		return "", f
@@ -234,7 +258,7 @@ func (m *Mapper) begin(rec decant.Record, value any, scope string) (string, *Fai
 	if f != nil {
 		return "", f
 	}
-	e.Set("table", table)
+	e.Set("table", box(table, &m.boxes.table, &m.boxes.tableV))
 	return table, nil
 }
 

@@ -124,6 +124,27 @@ func TestMapper_MapVariables(t *testing.T) {
 	}
 }
 
+// Ensure scope and table are those of each record when they change from
+// one record to the next: the mapper keeps the last ones as interfaces,
+// and a stale one would put the previous record's scope or table in a row.
+func TestMapper_MapVariablesChange(t *testing.T) {
+	spec := routeSpec(t)
+	spec.Map = exprs(t, false, nil, "id", "record.id", "dose", `scope + "/" + step`, "form_table", "table")
+	m := mustMapper(t, spec)
+	for i, c := range []struct{ scope, form, table string }{
+		{"a", "tt", "tt"}, {"a", "anc", "anc"}, {"b", "anc", "anc"}, {"b", "tt_1", "tt"}, {"a", "tt", "tt"},
+	} {
+		out, f := m.Map(rec("1", `{"id":"1","formName":"`+c.form+`"}`), c.scope)
+		if f != nil {
+			t.Fatal(f)
+		}
+		want := []any{"1", c.scope + "/forms", c.table}
+		if diff := cmp.Diff(want, out.Rows[0].Vals); diff != "" {
+			t.Errorf("record %d (scope %s, form %s): values (-want +got):\n%s", i, c.scope, c.form, diff)
+		}
+	}
+}
+
 func routeSpec(t testing.TB) transform.Spec {
 	return transform.Spec{
 		Step: "forms", Key: []string{"id"},
