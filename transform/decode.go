@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -174,9 +173,9 @@ type decodeState struct {
 	seen    []string
 	members []member // the members of the objects being read, as items
 	text    []byte   // a string being unescaped
-	// strs holds the short strings of the document being read; see
-	// docStrings.
-	strs docStrings
+	// blocks holds the short strings and the integers of the document
+	// being read; see docBlocks.
+	blocks docBlocks
 }
 
 // member is an object member that fastParser has read.
@@ -324,8 +323,8 @@ type fastParser struct {
 
 // fast decodes b with a fastParser; ok is false if it gave up.
 func (s *decodeState) fast(b []byte) (v any, ok bool) {
-	s.strs.start()
-	defer s.strs.finish()
+	s.blocks.start()
+	defer s.blocks.finish()
 	p := fastParser{s: s, b: b}
 	if v, ok = p.value(0); ok {
 		p.space()
@@ -566,7 +565,7 @@ func (s *decodeState) str(raw []byte, simple bool) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if v, ok := s.strs.box(text); ok {
+	if v, ok := s.blocks.boxString(text); ok {
 		return v, true
 	}
 	return string(text), true
@@ -621,6 +620,12 @@ func (p *fastParser) number() (any, bool) {
 		}
 	}
 	p.i = i
+	if n, ok := smallInt(b[start:i]); ok {
+		if v, ok := p.s.blocks.boxInt(n); ok {
+			return v, true
+		}
+		return n, true
+	}
 	return number(b[start:i]), true
 }
 
@@ -702,72 +707,4 @@ func significantDigits(raw []byte) int {
 // hash of its payload.
 func invalidFailure(rec decant.Record) *Failure {
 	return &Failure{rec.Invalid + " (" + rec.Where + ")", rec.Where + ": " + rec.Invalid}
-}
-
-// docStrings makes the short strings of one document from two blocks
-// instead of two allocations each (its text, and the header an interface
-// points to): a block of text and a block of headers, sized from the
-// last document the decodeState read, which is most often like this one.
-// The blocks belong to that one document, never to the next, so that a
-// value kept from a document keeps alive no more than that document's
-// short strings. Strings beyond the blocks, and long ones, are made as
-// usual.
-type docStrings struct {
-	text  []byte   // the text of the strings made so far; never written below len
-	heads []string // their headers; never written below len
-	// need counts the short strings of the document and their bytes, to
-	// size the next document's blocks.
-	need, needBytes int
-	lastCount       int
-	lastBytes       int
-}
-
-// Bounds on docStrings: what a string may take to be made from the
-// blocks, and how large the blocks may be.
-const (
-	maxBlockString = 64
-	maxBlockCount  = 256
-	maxBlockBytes  = 4096
-)
-
-// start makes the blocks of a new document.
-func (d *docStrings) start() {
-	d.need, d.needBytes = 0, 0
-	if d.lastCount > 0 {
-		d.heads = make([]string, 0, d.lastCount)
-		d.text = make([]byte, 0, d.lastBytes)
-	}
-}
-
-// finish lets the document's blocks go and keeps the sizes it needed.
-func (d *docStrings) finish() {
-	d.text, d.heads = nil, nil
-	d.lastCount, d.lastBytes = min(d.need, maxBlockCount), min(d.needBytes, maxBlockBytes)
-}
-
-// box returns text as a string in an interface made from the blocks; ok
-// is false when text is long or the blocks are full.
-func (d *docStrings) box(text []byte) (any, bool) {
-	if len(text) == 0 || len(text) > maxBlockString {
-		return nil, false
-	}
-	d.need++
-	d.needBytes += len(text)
-	if len(d.heads) == cap(d.heads) || cap(d.text)-len(d.text) < len(text) {
-		return nil, false
-	}
-	at := len(d.text)
-	d.text = append(d.text, text...) // within cap: the block does not move
-	d.heads = append(d.heads, unsafe.String(&d.text[at], len(text)))
-	return boxString(&d.heads[len(d.heads)-1]), true
-}
-
-// boxString returns the string *p as an interface whose data is p, where
-// converting *p to an interface would copy its header to a new
-// allocation. An interface holding a string points to its header, which
-// nothing may change after: *p never changes once box made it.
-func boxString(p *string) any {
-	var v any = ""
-	(*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] = unsafe.Pointer(p)
-	return v
 }

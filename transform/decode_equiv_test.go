@@ -207,16 +207,16 @@ func TestDecodeJSON_FastPath(t *testing.T) {
 	checkSameAsReference(t, dup)
 }
 
-// Ensure the strings DecodeJSON makes from a document's blocks stay as
-// decoded while other documents are decoded and the garbage collector
-// runs: documents of changing shapes (more strings, longer, fewer than
-// the last one, which sizes the blocks), all kept, then compared with the
-// reference after collections.
+// Ensure the strings and integers DecodeJSON makes from a document's
+// blocks stay as decoded while other documents are decoded and the
+// garbage collector runs: documents of changing shapes (more strings,
+// longer, fewer than the last one, which sizes the blocks), all kept,
+// then compared with the reference after collections.
 func TestDecodeJSON_StringsKeptAcrossDocuments(t *testing.T) {
 	var docs [][]byte
 	for i := range 300 {
 		var sb strings.Builder
-		sb.WriteString(`{"id":` + fmt.Sprint(i))
+		fmt.Fprintf(&sb, `{"id":%d,"ints":[%d,-%d,%d]`, i*1000+7, i, i*i, 1<<40+i)
 		for j := range i % 40 {
 			fmt.Fprintf(&sb, `,"s%d":"%s","e":[""],"l%d":"%s"`, j, strings.Repeat(string(rune('a'+j%26)), (i+j)%70), j,
 				strings.Repeat("é", i%3))
