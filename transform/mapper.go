@@ -133,6 +133,10 @@ type Mapper struct {
 	keyRd *keyReader
 	// deleted is how MapDeleted finds a deleted record's key columns.
 	deleted *deletedKey
+	// mapCoerc holds, per table the step's rows go to, the coercion of
+	// each entry of its map, in order: what row would look up by column
+	// name for each, once per record.
+	mapCoerc map[string][]Coercion
 	// boxes holds the step's name, the last scope and the last table as
 	// the interfaces the environment keeps, made once instead of once a
 	// record each: they are the same for nearly every record.
@@ -178,6 +182,12 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 			m.tables[t] = buildTableInfo(tables[t], spec.Default, c.Columns)
 		}
 	}
+	m.mapCoerc = map[string][]Coercion{}
+	for _, t := range spec.To.All() {
+		for _, c := range spec.Map {
+			m.mapCoerc[t] = append(m.mapCoerc[t], m.tables[t].coerc[c.Name])
+		}
+	}
 	return m, nil
 }
 
@@ -186,7 +196,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
 	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted,
-		boxes: boxedNames{step: m.spec.Step}}
+		mapCoerc: m.mapCoerc, boxes: boxedNames{step: m.spec.Step}}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
@@ -273,7 +283,7 @@ func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *
 	if f != nil {
 		return Output{}, f
 	}
-	row, f := m.row(table, m.spec.Map, m.spec.Fields)
+	row, f := m.row(table, m.spec.Map, m.mapCoerc[table], m.spec.Fields)
 	if f != nil {
 		return Output{}, f
 	}
@@ -348,16 +358,23 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // row evaluates the explicit columns, then the fields map, and coerces each
-// value to its column.
-func (m *Mapper) row(table string, cols []Named, fields *Program) (Row, *Failure) {
+// value to its column. coercs, when not nil, holds the coercion of each of
+// cols, else they are looked up by name.
+func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Program) (Row, *Failure) {
 	ti := m.tables[table]
 	r := Row{Table: table, Cols: make([]string, 0, len(cols)), Vals: make([]any, 0, len(cols))}
-	for _, c := range cols {
+	for i, c := range cols {
 		v, err := m.env.Eval(c.Prog)
 		if err != nil {
 			return Row{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
 		}
-		if f := m.add(&r, ti, c.Name, v); f != nil {
+		var co Coercion
+		if coercs != nil {
+			co = coercs[i]
+		} else {
+			co = ti.coerc[c.Name]
+		}
+		if f := m.add(&r, &co, c.Name, v); f != nil {
 			return Row{}, f
 		}
 	}
@@ -377,15 +394,16 @@ func (m *Mapper) row(table string, cols []Named, fields *Program) (Row, *Failure
 		if _, exists := ti.cols[col]; !exists || containsCol(r.Cols, col) {
 			continue
 		}
-		if f := m.add(&r, ti, col, fm[name]); f != nil {
+		co := ti.coerc[col]
+		if f := m.add(&r, &co, col, fm[name]); f != nil {
 			return Row{}, f
 		}
 	}
 	return r, nil
 }
 
-func (m *Mapper) add(r *Row, ti tableInfo, col string, v any) *Failure {
-	cv, err := ti.coerc[col].Apply(col, v)
+func (m *Mapper) add(r *Row, co *Coercion, col string, v any) *Failure {
+	cv, err := co.Apply(col, v)
 	if err != nil {
 		return &Failure{"invalid value for " + col, fmt.Sprintf("table %s: %v", r.Table, err)}
 	}
@@ -437,7 +455,7 @@ func (m *Mapper) children(c ChildSpec, parent Row, parentKey any) ([]Row, *Failu
 		if f != nil {
 			return nil, f
 		}
-		r, f := m.row(table, c.Map, c.Fields)
+		r, f := m.row(table, c.Map, nil, c.Fields)
 		if f != nil {
 			return nil, &Failure{f.Message, fmt.Sprintf("children %s item %d: %s", c.Name, i, f.Detail)}
 		}

@@ -145,6 +145,41 @@ func TestMapper_MapVariablesChange(t *testing.T) {
 	}
 }
 
+// Ensure each record's values are coerced to the columns of the table
+// its route picks, when the tables give the same column other types: the
+// mapper looks the coercions of its map up once per table.
+func TestMapper_MapRouteCoercesPerTable(t *testing.T) {
+	tables := map[string][]decant.Column{
+		"counts": {col("id", decant.KindText), col("n", decant.KindInt)},
+		"notes":  {col("id", decant.KindText), col("n", decant.KindText)},
+	}
+	spec := transform.Spec{
+		Step: "s", Key: []string{"id"},
+		To: transform.Route{
+			By:     compile(t, "record.kind", false, nil),
+			Tables: map[string]string{"counts": "counts", "notes": "notes"},
+			Label:  "kind",
+		},
+		Map: exprs(t, false, nil, "id", "record.id", "n", "record.n"),
+	}
+	m, err := transform.NewMapper(spec, tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kind string
+		want any
+	}{{"counts", int64(7)}, {"notes", "7"}, {"counts", int64(7)}} {
+		out, f := m.Clone().Map(rec("1", `{"id":"1","kind":"`+c.kind+`","n":"7"}`), "default")
+		if f != nil {
+			t.Fatal(f)
+		}
+		if got := out.Rows[0].Vals[1]; got != c.want {
+			t.Errorf("%s: n = %#v, want %#v", c.kind, got, c.want)
+		}
+	}
+}
+
 func routeSpec(t testing.TB) transform.Spec {
 	return transform.Spec{
 		Step: "forms", Key: []string{"id"},
