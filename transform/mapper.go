@@ -137,6 +137,9 @@ type Mapper struct {
 	// each entry of its map, in order: what row would look up by column
 	// name for each, once per record.
 	mapCoerc map[string][]Coercion
+	// mapNames are the names of the map's entries, in order: the
+	// columns of a row before fields adds its own.
+	mapNames []string
 	// boxes holds the step's name, the last scope and the last table as
 	// the interfaces the environment keeps, made once instead of once a
 	// record each: they are the same for nearly every record.
@@ -183,6 +186,10 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 		}
 	}
 	m.mapCoerc = map[string][]Coercion{}
+	m.mapNames = make([]string, 0, len(spec.Map)) // a row without columns has them empty, not nil
+	for _, c := range spec.Map {
+		m.mapNames = append(m.mapNames, c.Name)
+	}
 	for _, t := range spec.To.All() {
 		for _, c := range spec.Map {
 			m.mapCoerc[t] = append(m.mapCoerc[t], m.tables[t].coerc[c.Name])
@@ -196,7 +203,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
 	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted,
-		mapCoerc: m.mapCoerc, boxes: boxedNames{step: m.spec.Step}}
+		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
@@ -362,18 +369,30 @@ func sortedKeys(m map[string]string) []string {
 // cols, else they are looked up by name.
 func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Program) (Row, *Failure) {
 	ti := m.tables[table]
-	r := Row{Table: table, Cols: make([]string, 0, len(cols)), Vals: make([]any, 0, len(cols))}
+	r := Row{Table: table, Vals: make([]any, 0, len(cols))}
+	if coercs != nil {
+		// The columns are the map's names, shared by every row and
+		// capped, so that an append (fields, a child's parent key) copies
+		// them.
+		r.Cols = m.mapNames[:0:0]
+	} else {
+		r.Cols = make([]string, 0, len(cols))
+	}
 	for i, c := range cols {
 		v, err := m.env.Eval(c.Prog)
 		if err != nil {
 			return Row{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
 		}
-		var co Coercion
 		if coercs != nil {
-			co = coercs[i]
-		} else {
-			co = ti.coerc[c.Name]
+			cv, f := coerce(table, &coercs[i], c.Name, v)
+			if f != nil {
+				return Row{}, f
+			}
+			r.Vals = append(r.Vals, cv)
+			r.Cols = m.mapNames[: i+1 : i+1]
+			continue
 		}
+		co := ti.coerc[c.Name]
 		if f := m.add(&r, &co, c.Name, v); f != nil {
 			return Row{}, f
 		}
@@ -403,13 +422,22 @@ func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Prog
 }
 
 func (m *Mapper) add(r *Row, co *Coercion, col string, v any) *Failure {
-	cv, err := co.Apply(col, v)
-	if err != nil {
-		return &Failure{"invalid value for " + col, fmt.Sprintf("table %s: %v", r.Table, err)}
+	cv, f := coerce(r.Table, co, col, v)
+	if f != nil {
+		return f
 	}
 	r.Cols = append(r.Cols, col)
 	r.Vals = append(r.Vals, cv)
 	return nil
+}
+
+// coerce converts v to column col of table with co.
+func coerce(table string, co *Coercion, col string, v any) (any, *Failure) {
+	cv, err := co.Apply(col, v)
+	if err != nil {
+		return nil, &Failure{"invalid value for " + col, fmt.Sprintf("table %s: %v", table, err)}
+	}
+	return cv, nil
 }
 
 func containsCol(cols []string, c string) bool {

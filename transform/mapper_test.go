@@ -358,6 +358,31 @@ func TestMapper_MapFields(t *testing.T) {
 	}
 }
 
+// Ensure the rows of records whose fields add other columns keep their
+// own columns: rows share the map's column names, and an append to one
+// row's columns must not show in another's.
+func TestMapper_MapFieldsRowsKeepTheirColumns(t *testing.T) {
+	m := mustMapper(t, transform.Spec{
+		Step: "people", Key: []string{"id"}, To: transform.Route{Table: "people"},
+		Map:    exprs(t, false, nil, "id", "record.id"),
+		Fields: compile(t, "record.data", false, nil),
+	})
+	var outs []transform.Output
+	for _, doc := range []string{`{"id":"a","data":{"firstName":"A"}}`, `{"id":"b","data":{"lastName":"B"}}`, `{"id":"c"}`} {
+		out, f := m.Map(rec("k", doc), "default")
+		if f != nil {
+			t.Fatal(f)
+		}
+		outs = append(outs, out)
+	}
+	want := [][]string{{"id", "first_name"}, {"id", "last_name"}, {"id"}}
+	for i, out := range outs {
+		if diff := cmp.Diff(want[i], out.Rows[0].Cols); diff != "" {
+			t.Errorf("record %d: columns (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
 // Ensure a value that does not fit its column fails the record, naming the
 // column, and explicit coercions override the column's own kind.
 func TestMapper_MapCoercion(t *testing.T) {
