@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -215,10 +216,10 @@ func (r *targetRows) Next(ctx context.Context) bool {
 
 // values decodes the current row as pgx.Rows.Values does, except the
 // columns that valueExpr casts to text (text, decimal and json kinds),
-// which it makes their kind's Go type straight from the driver's bytes:
-// through Values each would be copied into a string, boxed, and then
-// converted and boxed again by normalize. The driver reuses its buffer for
-// the next row, so each value is a copy.
+// which it makes their kind's Go type straight from the driver's bytes
+// (see rowText): through Values each would be copied into a string,
+// boxed, and then converted and boxed again by normalize. The driver
+// reuses its buffer for the next row, so each value is a copy.
 func (r *targetRows) values() ([]any, error) {
 	raw := r.rows.RawValues()
 	fields := r.rows.FieldDescriptions()
@@ -232,14 +233,21 @@ func (r *targetRows) values() ([]any, error) {
 	}
 	types := r.rows.Conn().TypeMap()
 	vals := make([]any, len(raw))
+	var text rowText
+	for i := n; i < len(raw); i++ {
+		if raw[i] != nil && fields[i].DataTypeOID == pgtype.TextOID && textKind(r.kinds[i-n]) {
+			r.made[i-n] = true
+			text.count(r.kinds[i-n], raw[i])
+		}
+	}
+	text.make()
 	for i, b := range raw {
 		if b == nil {
 			continue
 		}
 		fd := &fields[i]
-		if i >= n && fd.DataTypeOID == pgtype.TextOID && textKind(r.kinds[i-n]) {
-			vals[i] = textValue(r.kinds[i-n], b)
-			r.made[i-n] = true
+		if i >= n && r.made[i-n] {
+			vals[i] = text.value(r.kinds[i-n], b)
 			continue
 		}
 		v, err := decodeValue(types, fd, b)
@@ -269,6 +277,63 @@ func textKind(kind string) bool {
 		return true
 	}
 	return false
+}
+
+// rowText makes the text-kind values of one row from two blocks, instead
+// of two allocations each (the text, and the header its interface points
+// to): the row's text, and the headers of its strings and decimals. A
+// row's blocks are its own, so a value kept from it keeps no other row's
+// text alive.
+type rowText struct {
+	size, strings int
+	text          []byte   // never written below len
+	heads         []string // never written below len
+}
+
+// count adds b, the text of a column of kind, to what make allocates.
+func (t *rowText) count(kind string, b []byte) {
+	t.size += len(b)
+	if kind != decant.KindJSON {
+		t.strings++
+	}
+}
+
+func (t *rowText) make() {
+	if t.size > 0 {
+		t.text = make([]byte, 0, t.size)
+	}
+	if t.strings > 0 {
+		t.heads = make([]string, 0, t.strings)
+	}
+}
+
+// value returns the text b of a column of kind as that kind's Go type,
+// as normalize makes it, copied to the blocks.
+func (t *rowText) value(kind string, b []byte) any {
+	if len(b) == 0 || cap(t.text)-len(t.text) < len(b) || (kind != decant.KindJSON && len(t.heads) == cap(t.heads)) {
+		return textValue(kind, b) // not counted: made as usual
+	}
+	at := len(t.text)
+	t.text = append(t.text, b...) // within cap: the block does not move
+	own := t.text[at:len(t.text):len(t.text)]
+	if kind == decant.KindJSON {
+		return decant.JSON(own) // capped: an append copies it
+	}
+	t.heads = append(t.heads, unsafe.String(&own[0], len(own)))
+	p := &t.heads[len(t.heads)-1]
+	if kind == decant.KindDecimal {
+		return pointTo((*decant.Decimal)(p), "")
+	}
+	return pointTo(p, "")
+}
+
+// pointTo returns *p in an interface whose data is p: converting *p to
+// an interface would copy it to an allocation of its own. Nothing may
+// change *p after, as nothing changes the value an interface holds.
+func pointTo[T ~string](p *T, like T) any {
+	v := any(like)
+	(*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] = unsafe.Pointer(p)
+	return v
 }
 
 // textValue is the text b of a column of a text kind as that kind's Go
