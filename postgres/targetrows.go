@@ -1,13 +1,17 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/decanthq/decant"
 )
@@ -178,13 +182,16 @@ type targetRows struct {
 	kinds []string
 	row   decant.TargetRow
 	err   error
+	// made marks the values of the current row that values made their
+	// kind's Go type, which normalize must not convert again.
+	made []bool
 }
 
 func (r *targetRows) Next(ctx context.Context) bool {
 	if r.err != nil || !r.rows.Next() {
 		return false
 	}
-	vals, err := r.rows.Values()
+	vals, err := r.values()
 	if err != nil {
 		r.fail(fmt.Errorf("postgres: read rows of %s: %w", r.q.Table, err))
 		return false
@@ -199,6 +206,9 @@ func (r *targetRows) Next(ctx context.Context) bool {
 		}
 	}
 	for i, v := range row.Values {
+		if r.made[i] {
+			continue // values made it its kind's type already
+		}
 		if row.Values[i], err = normalize(r.kinds[i], v); err != nil {
 			r.fail(fmt.Errorf("postgres: read rows of %s: key %v: column %s: %w", r.q.Table, row.Key, r.q.Columns[i], err))
 			return false
@@ -206,6 +216,140 @@ func (r *targetRows) Next(ctx context.Context) bool {
 	}
 	r.row = row
 	return true
+}
+
+// values decodes the current row as pgx.Rows.Values does, except the
+// columns that valueExpr casts to text (text, decimal and json kinds),
+// which it makes their kind's Go type straight from the driver's bytes
+// (see rowText): through Values each would be copied into a string,
+// boxed, and then converted and boxed again by normalize. The driver
+// reuses its buffer for the next row, so each value is a copy.
+func (r *targetRows) values() ([]any, error) {
+	raw := r.rows.RawValues()
+	fields := r.rows.FieldDescriptions()
+	n := len(r.q.Key)
+	if r.made == nil {
+		r.made = make([]bool, len(r.kinds))
+	}
+	clear(r.made)
+	if len(raw) != len(fields) || len(fields) != n+len(r.kinds) {
+		return r.rows.Values() // not the query rowsQuery built: let pgx say why
+	}
+	types := r.rows.Conn().TypeMap()
+	vals := make([]any, len(raw))
+	var text rowText
+	for i := n; i < len(raw); i++ {
+		if raw[i] != nil && fields[i].DataTypeOID == pgtype.TextOID && textKind(r.kinds[i-n]) {
+			r.made[i-n] = true
+			text.count(r.kinds[i-n], raw[i])
+		}
+	}
+	text.make()
+	for i, b := range raw {
+		if b == nil {
+			continue
+		}
+		fd := &fields[i]
+		if i >= n && r.made[i-n] {
+			vals[i] = text.value(r.kinds[i-n], b)
+			continue
+		}
+		v, err := decodeValue(types, fd, b)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// decodeValue decodes one value as pgx.Rows.Values does.
+func decodeValue(types *pgtype.Map, fd *pgconn.FieldDescription, b []byte) (any, error) {
+	if t, ok := types.TypeForOID(fd.DataTypeOID); ok {
+		return t.Codec.DecodeValue(types, fd.DataTypeOID, fd.Format, b)
+	}
+	if fd.Format == pgx.TextFormatCode {
+		return string(b), nil
+	}
+	return bytes.Clone(b), nil
+}
+
+// textKind reports whether valueExpr reads a column of kind as text.
+func textKind(kind string) bool {
+	switch kind {
+	case decant.KindText, decant.KindDecimal, decant.KindJSON:
+		return true
+	}
+	return false
+}
+
+// rowText makes the text-kind values of one row from two blocks, instead
+// of two allocations each (the text, and the header its interface points
+// to): the row's text, and the headers of its strings and decimals. A
+// row's blocks are its own, so a value kept from it keeps no other row's
+// text alive.
+type rowText struct {
+	size, strings int
+	text          []byte   // never written below len
+	heads         []string // never written below len
+}
+
+// count adds b, the text of a column of kind, to what make allocates.
+func (t *rowText) count(kind string, b []byte) {
+	t.size += len(b)
+	if kind != decant.KindJSON {
+		t.strings++
+	}
+}
+
+func (t *rowText) make() {
+	if t.size > 0 {
+		t.text = make([]byte, 0, t.size)
+	}
+	if t.strings > 0 {
+		t.heads = make([]string, 0, t.strings)
+	}
+}
+
+// value returns the text b of a column of kind as that kind's Go type,
+// as normalize makes it, copied to the blocks.
+func (t *rowText) value(kind string, b []byte) any {
+	if len(b) == 0 || cap(t.text)-len(t.text) < len(b) || (kind != decant.KindJSON && len(t.heads) == cap(t.heads)) {
+		return textValue(kind, b) // not counted: made as usual
+	}
+	at := len(t.text)
+	t.text = append(t.text, b...) // within cap: the block does not move
+	own := t.text[at:len(t.text):len(t.text)]
+	if kind == decant.KindJSON {
+		return decant.JSON(own) // capped: an append copies it
+	}
+	t.heads = append(t.heads, unsafe.String(&own[0], len(own)))
+	p := &t.heads[len(t.heads)-1]
+	if kind == decant.KindDecimal {
+		return pointTo((*decant.Decimal)(p), "")
+	}
+	return pointTo(p, "")
+}
+
+// pointTo returns *p in an interface whose data is p: converting *p to
+// an interface would copy it to an allocation of its own. Nothing may
+// change *p after, as nothing changes the value an interface holds.
+func pointTo[T ~string](p *T, like T) any {
+	v := any(like)
+	(*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] = unsafe.Pointer(p)
+	return v
+}
+
+// textValue is the text b of a column of a text kind as that kind's Go
+// type, as normalize makes it, copied out of the driver's buffer.
+func textValue(kind string, b []byte) any {
+	switch kind {
+	case decant.KindDecimal:
+		return decant.Decimal(b)
+	case decant.KindJSON:
+		return decant.JSON(bytes.Clone(b))
+	}
+	return string(b)
 }
 
 func (r *targetRows) fail(err error) {

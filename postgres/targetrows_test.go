@@ -99,3 +99,50 @@ func TestReadRowsValueText(t *testing.T) {
 		t.Errorf("an infinite timestamp: err = %v, want an error naming column ts", rows.Err())
 	}
 }
+
+// TestReadRowsValuesOwnTheirBytes checks that the text, decimal and json
+// values of a row stay as read after the next rows are read: the reader
+// makes them from the driver's buffer, which the driver reuses for later
+// rows, so a value that shared it would change under the caller. The rows
+// are many, so that the driver's buffer is refilled. A row's values share
+// a block of text, so an append to its json value must not write over the
+// text after it.
+func TestReadRowsValuesOwnTheirBytes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := open(t, postgres.Config{})
+	const n = 3000
+	exec(t, s, fmt.Sprintf(`CREATE TABLE o (id int PRIMARY KEY, name text, n numeric(8,2), j jsonb, note varchar(20));
+		INSERT INTO o SELECT i, CASE WHEN i %% 11 = 0 THEN '' ELSE 'name ' || i END, i / 100.0, jsonb_build_object('k', i), CASE WHEN i %% 7 = 0 THEN NULL ELSE 'n' || i END
+			FROM generate_series(1, %d) AS i`, n))
+	rows, err := s.ReadRows(ctx, decant.RowQuery{Table: "o", Key: []string{"id"}, Columns: []string{"name", "n", "j", "note"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got [][]any
+	for rows.Next(ctx) {
+		row := append(rows.Row().Key, rows.Row().Values...)
+		_ = append(row[3].(decant.JSON), 'X')
+		got = append(got, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var want [][]any
+	for i := 1; i <= n; i++ {
+		var note any = fmt.Sprintf("n%d", i)
+		if i%7 == 0 {
+			note = nil
+		}
+		name := fmt.Sprintf("name %d", i)
+		if i%11 == 0 {
+			name = ""
+		}
+		want = append(want, []any{int64(i), name, decant.Decimal(fmt.Sprintf("%d.%02d", i/100, i%100)),
+			decant.JSON(fmt.Sprintf(`{"k": %d}`, i)), note})
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+}

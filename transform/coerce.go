@@ -65,11 +65,30 @@ func (c Coercion) Apply(column string, v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if c.keeps(v) {
+		return v, nil // as convert gives it, without boxing it again
+	}
 	out, err := c.convert(v)
 	if err != nil {
 		return nil, &CoerceError{Column: column, Kind: c.Kind, Value: v, Err: err}
 	}
 	return out, nil
+}
+
+// keeps reports whether v is already its column's Go type, which convert
+// returns as it is.
+func (c Coercion) keeps(v any) bool {
+	switch v.(type) {
+	case string:
+		return c.Kind == "" || c.Kind == decant.KindText
+	case int64:
+		return c.Kind == decant.KindInt
+	case float64:
+		return c.Kind == decant.KindFloat
+	case bool:
+		return c.Kind == decant.KindBool
+	}
+	return false
 }
 
 func (c Coercion) convert(v any) (any, error) {

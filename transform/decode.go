@@ -173,6 +173,9 @@ type decodeState struct {
 	seen    []string
 	members []member // the members of the objects being read, as items
 	text    []byte   // a string being unescaped
+	// blocks holds the short strings and the integers of the document
+	// being read; see docBlocks.
+	blocks docBlocks
 }
 
 // member is an object member that fastParser has read.
@@ -320,6 +323,8 @@ type fastParser struct {
 
 // fast decodes b with a fastParser; ok is false if it gave up.
 func (s *decodeState) fast(b []byte) (v any, ok bool) {
+	s.blocks.start()
+	defer s.blocks.finish()
 	p := fastParser{s: s, b: b}
 	if v, ok = p.value(0); ok {
 		p.space()
@@ -557,7 +562,13 @@ var stringSpecial = func() (t [256]bool) {
 // false if raw is not valid (an escape, UTF-8).
 func (s *decodeState) str(raw []byte, simple bool) (any, bool) {
 	text, ok := s.unescaped(raw, simple)
-	return string(text), ok
+	if !ok {
+		return nil, false
+	}
+	if v, ok := s.blocks.boxString(text); ok {
+		return v, true
+	}
+	return string(text), true
 }
 
 // unescaped returns the text of raw, which may be s.text: valid until
@@ -609,6 +620,12 @@ func (p *fastParser) number() (any, bool) {
 		}
 	}
 	p.i = i
+	if n, ok := smallInt(b[start:i]); ok {
+		if v, ok := p.s.blocks.boxInt(n); ok {
+			return v, true
+		}
+		return n, true
+	}
 	return number(b[start:i]), true
 }
 

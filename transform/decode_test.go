@@ -19,6 +19,11 @@ func TestAppendJSON(t *testing.T) {
 		`[0.000001,0.0000001,1e20,1e21,1.5e300,-2.25,123456789.012345,0]`,
 		`[12345678901234567890.5,9223372036854775807,-9223372036854775808]`,
 		`"plain"`, `null`, `{}`, `[]`,
+		// Names that sort bytewise: capitals first, a prefix before its
+		// longer names, non-ASCII last; a few members (sorted by
+		// insertion) and more than 16 (by the general sort).
+		`{"ab":1,"a b":2,"B":3,"a":4,"é":5,"Z":{"y":1,"x":2,"":3}}`,
+		wideObject(17), wideObject(40),
 	} {
 		v, err := transform.DecodeJSON([]byte(doc))
 		if err != nil {
@@ -41,6 +46,18 @@ func TestAppendJSON(t *testing.T) {
 	if err != nil || string(got) != `{"m":{"a":1,"b":2},"n":3}` {
 		t.Errorf("AppendJSON(expression values) = %s, %v", got, err)
 	}
+}
+
+// wideObject is an object of n members whose names come out of order.
+func wideObject(n int) string {
+	var sb strings.Builder
+	for i := range n {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"k%d":%d`, (i*7)%n, i)
+	}
+	return "{" + sb.String() + "}"
 }
 
 // Ensure DecodeJSON refuses what JSON parsers disagree on or a text column

@@ -171,13 +171,23 @@ func isIdent(s string) bool {
 type Env struct {
 	vm   vm.VM
 	vars map[string]any
+	// record is vars["record"], which nearly every member path starts
+	// from, kept aside to spare a look-up a column; hasRecord says it is
+	// set.
+	record    any
+	hasRecord bool
 }
 
 // NewEnv returns an empty environment.
 func NewEnv() *Env { return &Env{vars: map[string]any{}} }
 
 // Set assigns a variable.
-func (e *Env) Set(name string, v any) { e.vars[name] = v }
+func (e *Env) Set(name string, v any) {
+	e.vars[name] = v
+	if name == "record" {
+		e.record, e.hasRecord = v, true
+	}
+}
 
 // Get returns a variable's value.
 func (e *Env) Get(name string) any { return e.vars[name] }
@@ -203,7 +213,10 @@ func (e *Env) walk(path []string) (any, bool) {
 	if len(path) == 0 {
 		return nil, false
 	}
-	v, ok := e.vars[path[0]]
+	v, ok := e.record, e.hasRecord
+	if path[0] != "record" {
+		v, ok = e.vars[path[0]]
+	}
 	if !ok {
 		return nil, false
 	}

@@ -133,6 +133,35 @@ type Mapper struct {
 	keyRd *keyReader
 	// deleted is how MapDeleted finds a deleted record's key columns.
 	deleted *deletedKey
+	// mapCoerc holds, per table the step's rows go to, the coercion of
+	// each entry of its map, in order: what row would look up by column
+	// name for each, once per record.
+	mapCoerc map[string][]Coercion
+	// mapNames are the names of the map's entries, in order: the
+	// columns of a row before fields adds its own.
+	mapNames []string
+	// boxes holds the step's name, the last scope and the last table as
+	// the interfaces the environment keeps, made once instead of once a
+	// record each: they are the same for nearly every record.
+	boxes boxedNames
+}
+
+// boxedNames keeps strings already converted to interfaces, so that
+// setting a variable to the same text again does not allocate.
+type boxedNames struct {
+	step         any
+	scope, table string
+	scopeV       any
+	tableV       any
+}
+
+// box returns text as an interface, the one kept in *v when *last is the
+// same text, else a new one, which it keeps.
+func box(text string, last *string, v *any) any {
+	if *v == nil || *last != text {
+		*last, *v = text, text
+	}
+	return *v
 }
 
 type tableInfo struct {
@@ -147,12 +176,23 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 		return nil, fmt.Errorf("step %s: %s", spec.Step, strings.Join(probs, "; "))
 	}
 	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec), deleted: newDeletedKey(spec)}
+	m.boxes.step = spec.Step
 	for _, t := range spec.To.All() {
 		m.tables[t] = buildTableInfo(tables[t], spec.Default, spec.Columns)
 	}
 	for _, c := range spec.Children {
 		for _, t := range c.To.All() {
 			m.tables[t] = buildTableInfo(tables[t], spec.Default, c.Columns)
+		}
+	}
+	m.mapCoerc = map[string][]Coercion{}
+	m.mapNames = make([]string, 0, len(spec.Map)) // a row without columns has them empty, not nil
+	for _, c := range spec.Map {
+		m.mapNames = append(m.mapNames, c.Name)
+	}
+	for _, t := range spec.To.All() {
+		for _, c := range spec.Map {
+			m.mapCoerc[t] = append(m.mapCoerc[t], m.tables[t].coerc[c.Name])
 		}
 	}
 	return m, nil
@@ -162,7 +202,8 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // environment, so that clones can map records concurrently. Custom
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
-	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted}
+	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted,
+		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
@@ -224,8 +265,8 @@ func (m *Mapper) begin(rec decant.Record, value any, scope string) (string, *Fai
 	e := m.env
 	e.Set("record", value)
 	e.Set("key", rec.Key)
-	e.Set("scope", scope)
-	e.Set("step", m.spec.Step)
+	e.Set("scope", box(scope, &m.boxes.scope, &m.boxes.scopeV))
+	e.Set("step", m.boxes.step)
 	e.Set("table", nil)
 	if f := m.evalLets(m.spec.Let); f != nil {
 		return "", f
@@ -234,7 +275,7 @@ func (m *Mapper) begin(rec decant.Record, value any, scope string) (string, *Fai
 	if f != nil {
 		return "", f
 	}
-	e.Set("table", table)
+	e.Set("table", box(table, &m.boxes.table, &m.boxes.tableV))
 	return table, nil
 }
 
@@ -249,7 +290,7 @@ func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *
 	if f != nil {
 		return Output{}, f
 	}
-	row, f := m.row(table, m.spec.Map, m.spec.Fields)
+	row, f := m.row(table, m.spec.Map, m.mapCoerc[table], m.spec.Fields)
 	if f != nil {
 		return Output{}, f
 	}
@@ -324,16 +365,35 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // row evaluates the explicit columns, then the fields map, and coerces each
-// value to its column.
-func (m *Mapper) row(table string, cols []Named, fields *Program) (Row, *Failure) {
+// value to its column. coercs, when not nil, holds the coercion of each of
+// cols, else they are looked up by name.
+func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Program) (Row, *Failure) {
 	ti := m.tables[table]
-	r := Row{Table: table, Cols: make([]string, 0, len(cols)), Vals: make([]any, 0, len(cols))}
-	for _, c := range cols {
+	r := Row{Table: table, Vals: make([]any, 0, len(cols))}
+	if coercs != nil {
+		// The columns are the map's names, shared by every row and
+		// capped, so that an append (fields, a child's parent key) copies
+		// them.
+		r.Cols = m.mapNames[:0:0]
+	} else {
+		r.Cols = make([]string, 0, len(cols))
+	}
+	for i, c := range cols {
 		v, err := m.env.Eval(c.Prog)
 		if err != nil {
 			return Row{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
 		}
-		if f := m.add(&r, ti, c.Name, v); f != nil {
+		if coercs != nil {
+			cv, f := coerce(table, &coercs[i], c.Name, v)
+			if f != nil {
+				return Row{}, f
+			}
+			r.Vals = append(r.Vals, cv)
+			r.Cols = m.mapNames[: i+1 : i+1]
+			continue
+		}
+		co := ti.coerc[c.Name]
+		if f := m.add(&r, &co, c.Name, v); f != nil {
 			return Row{}, f
 		}
 	}
@@ -353,21 +413,31 @@ func (m *Mapper) row(table string, cols []Named, fields *Program) (Row, *Failure
 		if _, exists := ti.cols[col]; !exists || containsCol(r.Cols, col) {
 			continue
 		}
-		if f := m.add(&r, ti, col, fm[name]); f != nil {
+		co := ti.coerc[col]
+		if f := m.add(&r, &co, col, fm[name]); f != nil {
 			return Row{}, f
 		}
 	}
 	return r, nil
 }
 
-func (m *Mapper) add(r *Row, ti tableInfo, col string, v any) *Failure {
-	cv, err := ti.coerc[col].Apply(col, v)
-	if err != nil {
-		return &Failure{"invalid value for " + col, fmt.Sprintf("table %s: %v", r.Table, err)}
+func (m *Mapper) add(r *Row, co *Coercion, col string, v any) *Failure {
+	cv, f := coerce(r.Table, co, col, v)
+	if f != nil {
+		return f
 	}
 	r.Cols = append(r.Cols, col)
 	r.Vals = append(r.Vals, cv)
 	return nil
+}
+
+// coerce converts v to column col of table with co.
+func coerce(table string, co *Coercion, col string, v any) (any, *Failure) {
+	cv, err := co.Apply(col, v)
+	if err != nil {
+		return nil, &Failure{"invalid value for " + col, fmt.Sprintf("table %s: %v", table, err)}
+	}
+	return cv, nil
 }
 
 func containsCol(cols []string, c string) bool {
@@ -413,7 +483,7 @@ func (m *Mapper) children(c ChildSpec, parent Row, parentKey any) ([]Row, *Failu
 		if f != nil {
 			return nil, f
 		}
-		r, f := m.row(table, c.Map, c.Fields)
+		r, f := m.row(table, c.Map, nil, c.Fields)
 		if f != nil {
 			return nil, &Failure{f.Message, fmt.Sprintf("children %s item %d: %s", c.Name, i, f.Detail)}
 		}

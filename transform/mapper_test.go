@@ -124,6 +124,62 @@ func TestMapper_MapVariables(t *testing.T) {
 	}
 }
 
+// Ensure scope and table are those of each record when they change from
+// one record to the next: the mapper keeps the last ones as interfaces,
+// and a stale one would put the previous record's scope or table in a row.
+func TestMapper_MapVariablesChange(t *testing.T) {
+	spec := routeSpec(t)
+	spec.Map = exprs(t, false, nil, "id", "record.id", "dose", `scope + "/" + step`, "form_table", "table")
+	m := mustMapper(t, spec)
+	for i, c := range []struct{ scope, form, table string }{
+		{"a", "tt", "tt"}, {"a", "anc", "anc"}, {"b", "anc", "anc"}, {"b", "tt_1", "tt"}, {"a", "tt", "tt"},
+	} {
+		out, f := m.Map(rec("1", `{"id":"1","formName":"`+c.form+`"}`), c.scope)
+		if f != nil {
+			t.Fatal(f)
+		}
+		want := []any{"1", c.scope + "/forms", c.table}
+		if diff := cmp.Diff(want, out.Rows[0].Vals); diff != "" {
+			t.Errorf("record %d (scope %s, form %s): values (-want +got):\n%s", i, c.scope, c.form, diff)
+		}
+	}
+}
+
+// Ensure each record's values are coerced to the columns of the table
+// its route picks, when the tables give the same column other types: the
+// mapper looks the coercions of its map up once per table.
+func TestMapper_MapRouteCoercesPerTable(t *testing.T) {
+	tables := map[string][]decant.Column{
+		"counts": {col("id", decant.KindText), col("n", decant.KindInt)},
+		"notes":  {col("id", decant.KindText), col("n", decant.KindText)},
+	}
+	spec := transform.Spec{
+		Step: "s", Key: []string{"id"},
+		To: transform.Route{
+			By:     compile(t, "record.kind", false, nil),
+			Tables: map[string]string{"counts": "counts", "notes": "notes"},
+			Label:  "kind",
+		},
+		Map: exprs(t, false, nil, "id", "record.id", "n", "record.n"),
+	}
+	m, err := transform.NewMapper(spec, tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kind string
+		want any
+	}{{"counts", int64(7)}, {"notes", "7"}, {"counts", int64(7)}} {
+		out, f := m.Clone().Map(rec("1", `{"id":"1","kind":"`+c.kind+`","n":"7"}`), "default")
+		if f != nil {
+			t.Fatal(f)
+		}
+		if got := out.Rows[0].Vals[1]; got != c.want {
+			t.Errorf("%s: n = %#v, want %#v", c.kind, got, c.want)
+		}
+	}
+}
+
 func routeSpec(t testing.TB) transform.Spec {
 	return transform.Spec{
 		Step: "forms", Key: []string{"id"},
@@ -299,6 +355,31 @@ func TestMapper_MapFields(t *testing.T) {
 	_, f = m.Map(rec("p1", `{"data":null}`), "default")
 	if f == nil || f.Message != "key column id is empty" {
 		t.Errorf("null fields: failure = %v, want key column id is empty", f)
+	}
+}
+
+// Ensure the rows of records whose fields add other columns keep their
+// own columns: rows share the map's column names, and an append to one
+// row's columns must not show in another's.
+func TestMapper_MapFieldsRowsKeepTheirColumns(t *testing.T) {
+	m := mustMapper(t, transform.Spec{
+		Step: "people", Key: []string{"id"}, To: transform.Route{Table: "people"},
+		Map:    exprs(t, false, nil, "id", "record.id"),
+		Fields: compile(t, "record.data", false, nil),
+	})
+	var outs []transform.Output
+	for _, doc := range []string{`{"id":"a","data":{"firstName":"A"}}`, `{"id":"b","data":{"lastName":"B"}}`, `{"id":"c"}`} {
+		out, f := m.Map(rec("k", doc), "default")
+		if f != nil {
+			t.Fatal(f)
+		}
+		outs = append(outs, out)
+	}
+	want := [][]string{{"id", "first_name"}, {"id", "last_name"}, {"id"}}
+	for i, out := range outs {
+		if diff := cmp.Diff(want[i], out.Rows[0].Cols); diff != "" {
+			t.Errorf("record %d: columns (-want +got):\n%s", i, diff)
+		}
 	}
 }
 
