@@ -150,8 +150,9 @@ func (so *stepOutputs) forgetDeleted(sv *stepVerify, m *transform.Mapper, rec de
 // the same transaction, ahead of the deletion). A record of b that failed
 // to map counts too: it gets a ledger row in that transaction, so the
 // outcome does not depend on whether it shares the deletion's batch. A
-// deleted record that failed to map is asked about as well: another
-// scope's is not this scope's error. A foreign record gets no deletes, no
+// deleted record that failed to map, or that on_delete: ignore maps to
+// nothing, is asked about as well: another scope's is not this scope's
+// error, nor its ledger's. A foreign record gets no deletes, no
 // error and no ledger entry. The scope's lease keeps its ledger still
 // while the batch is built.
 func (w *writer) ownDeletions(ctx context.Context, b *mappedBatch) error {
@@ -163,7 +164,7 @@ func (w *writer) ownDeletions(ctx context.Context, b *mappedBatch) error {
 		case !rec.Deleted:
 			wrote[b.keys[i]] = true
 		case wrote[b.keys[i]]:
-		case b.fails[i] != nil || len(b.outs[i].Rows) > 0:
+		default: // with ignore too: another scope's tombstone gets no ledger row
 			keys = append(keys, b.keys[i])
 			ask[i] = true
 		}

@@ -12,10 +12,17 @@ import (
 
 // Ensure another scope's tombstone leaves no trace in this scope even
 // when it fails to map (no on_delete, and a key column not computable
-// from the source key): it is not this scope's record, so not its error.
+// from the source key), or when on_delete: ignore maps it to nothing: it
+// is not this scope's record, so not its error nor its ledger's.
 func TestDelete_ForeignTombstoneThatFailsLeavesNoTrace(t *testing.T) {
 	t.Parallel()
-	f := markFixture(t, "", "record.n")
+	for _, onDelete := range []string{"", "    on_delete: ignore\n"} {
+		foreignTombstone(t, onDelete)
+	}
+}
+
+func foreignTombstone(t *testing.T, onDelete string) {
+	f := markFixture(t, onDelete, "record.n")
 	f.appendLines(t, `{"id":9,"n":9,"name":"b","tags":[],"owner":"b"}`,
 		`{"id":1,"n":1,"name":"a","tags":[],"owner":"a"}`, `{"id":9,"_deleted":true}`)
 	cfg := f.config(t)
@@ -28,10 +35,10 @@ func TestDelete_ForeignTombstoneThatFailsLeavesNoTrace(t *testing.T) {
 	_, err := engine.Run(context.Background(), cfg, nil)
 	must(t, err)
 	if got := f.query(t, "SELECT scope || ' ' || key FROM decant_errors"); got != "" {
-		t.Errorf("scope a stores scope b's tombstone as its error: %q", got)
+		t.Errorf("%q: scope a stores scope b's tombstone as its error: %q", onDelete, got)
 	}
 	if got := f.query(t, "SELECT scope || ' ' || key FROM decant_ledger WHERE key = '9'"); got != "" {
-		t.Errorf("scope a keeps scope b's tombstone in its ledger: %q", got)
+		t.Errorf("%q: scope a keeps scope b's tombstone in its ledger: %q", onDelete, got)
 	}
 }
 
