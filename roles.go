@@ -94,6 +94,7 @@ var storeRoles = []struct {
 	{"Patcher", has[Patcher]},
 	{"Lifecycler", has[Lifecycler]},
 	{"ScopeResetter", has[ScopeResetter]},
+	{"LedgerStatusLister", has[LedgerStatusLister]},
 }
 
 func has[R any](st Store) bool {

@@ -147,8 +147,13 @@ func (so *stepOutputs) forgetDeleted(sv *stepVerify, m *transform.Mapper, rec de
 // source gives it the tombstones of every scope; deleting by key alone
 // would delete another scope's rows. A key is this scope's when its ledger
 // has it, or when a record of b before it wrote it (that run commits in
-// the same transaction, ahead of the deletion). A foreign record gets no
-// deletes and no ledger entry. The scope's lease keeps its ledger still
+// the same transaction, ahead of the deletion). A record of b that failed
+// to map counts too: it gets a ledger row in that transaction, so the
+// outcome does not depend on whether it shares the deletion's batch. A
+// deleted record that failed to map, or that on_delete: ignore maps to
+// nothing, is asked about as well: another scope's is not this scope's
+// error, nor its ledger's. A foreign record gets no deletes, no
+// error and no ledger entry. The scope's lease keeps its ledger still
 // while the batch is built.
 func (w *writer) ownDeletions(ctx context.Context, b *mappedBatch) error {
 	var keys []string
@@ -156,10 +161,10 @@ func (w *writer) ownDeletions(ctx context.Context, b *mappedBatch) error {
 	ask := map[int]bool{}
 	for i, rec := range b.recs {
 		switch {
-		case b.fails[i] != nil:
 		case !rec.Deleted:
 			wrote[b.keys[i]] = true
-		case len(b.outs[i].Rows) > 0 && !wrote[b.keys[i]]:
+		case wrote[b.keys[i]]:
+		default: // with ignore too: another scope's tombstone gets no ledger row
 			keys = append(keys, b.keys[i])
 			ask[i] = true
 		}
@@ -185,7 +190,7 @@ func (w *writer) ownDeletions(ctx context.Context, b *mappedBatch) error {
 				b.foreign = make([]bool, len(b.recs))
 			}
 			b.foreign[i] = true
-			b.outs[i] = transform.Output{}
+			b.outs[i], b.fails[i] = transform.Output{}, nil
 		}
 	}
 	return nil

@@ -246,7 +246,7 @@ func TestDelete_MarkAndIgnore(t *testing.T) {
 		onDelete, want string
 	}{
 		{"    on_delete: {mark: deleted_at}\n", "1 p1 0 \n2 p2 1 \n3 p3 0 \n4 p4 0 "},
-		{"    on_delete: {mark: gone}\n", "1 p1 0 \n2 p2 0 1\n3 p3 0 \n4 p4 0 "},
+		{"    on_delete: {mark: gone}\n", "1 p1 0 0\n2 p2 0 1\n3 p3 0 0\n4 p4 0 0"}, // unmarked is false
 		{"    on_delete: ignore\n", "1 p1 0 \n2 p2 0 \n3 p3 0 \n4 p4 0 "},
 	} {
 		f := markFixture(t, tt.onDelete, "record.id")

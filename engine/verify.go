@@ -380,6 +380,11 @@ func (v *stepVerify) expect(ctx context.Context, m *transform.Mapper, open map[s
 	if err := v.startLive(ctx); err != nil {
 		return 0, err
 	}
+	skipped, err := v.skipLedgerDeleted(ctx, m) // verify_deleted.go
+	if err != nil {
+		return 0, err
+	}
+	v.noStream = v.noStream || skipped
 	if v.stream, err = v.startStream(ctx, open); err != nil {
 		return 0, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/decanthq/decant"
@@ -137,5 +138,40 @@ steps:
 	f.exec(t, "INSERT INTO people (id, name, kind) VALUES (3, 'zombie', 'person')")
 	if people, _ := f.verifyDeleted(t, false); people.Extra != 1 || people.OK != 4 {
 		t.Errorf("after putting back the deleted key 3: people = %+v, want it extra", people)
+	}
+}
+
+// Ensure verify takes the ledger's deleted keys as deletions when the
+// source read again no longer gives the tombstones (CouchDB's bulk read
+// omits deleted documents): with ignore or mark, the kept rows are neither
+// expected nor extra; with delete, a row put back is still extra.
+func TestVerifyDeleted_LedgerWhenSourceOmitsTombstones(t *testing.T) {
+	t.Parallel()
+	for _, onDelete := range []string{"    on_delete: ignore\n", "    on_delete: {mark: gone}\n", ""} {
+		f := markFixture(t, onDelete, "record.id")
+		f.appendLines(t, `{"id":2,"_deleted":true}`, `{"id":3,"_deleted":true}`, `{"id":3,"name":"back","tags":[]}`)
+		_, err := f.deleteRun(t, 10)
+		must(t, err)
+		// The re-read: the records without their tombstones, and without
+		// the content of 2 the source deleted (the first lines are 1 to 4).
+		in, err := os.ReadFile(f.dir + "/in.jsonl")
+		must(t, err)
+		var kept []string
+		for _, line := range strings.Split(strings.TrimSpace(string(in)), "\n") {
+			if !strings.Contains(line, `"_deleted":true`) && !strings.HasPrefix(line, `{"id":2,`) {
+				kept = append(kept, line)
+			}
+		}
+		must(t, os.WriteFile(f.dir+"/in.jsonl", []byte(strings.Join(kept, "\n")+"\n"), 0o644))
+		people, _ := f.verifyDeleted(t, false)
+		if people.Extra != 0 || people.Missing != 0 || people.Diffs != 0 || people.OK != 3 {
+			t.Errorf("%q: people = %+v, want 3 ok (1, 3 written again, 4) and the deleted 2 left out", onDelete, people)
+		}
+		if onDelete == "" {
+			f.exec(t, "INSERT INTO people (id, name) VALUES (2, 'zombie')")
+			if people, _ := f.verifyDeleted(t, false); people.Extra != 1 {
+				t.Errorf("delete: a row put back for the deleted 2: people = %+v, want it extra", people)
+			}
+		}
 	}
 }

@@ -286,6 +286,24 @@ func (m *Mapper) MarkKind(table string) string {
 	return m.tables[table].cols[m.spec.OnDelete.Mark].Kind
 }
 
+// unmark sets the mark column of a parent row of a step that marks
+// deletions (on_delete: mark) back to unmarked: false for a bool column,
+// null for a timestamp or date. An upsert writes only the row's columns,
+// so without it a record deleted, then written again, would keep its
+// mark. A plan that maps the mark column itself keeps its value.
+func (m *Mapper) unmark(r *Row) {
+	kind := m.MarkKind(r.Table)
+	if kind == "" || containsCol(r.Cols, m.spec.OnDelete.Mark) {
+		return
+	}
+	var v any
+	if kind == decant.KindBool {
+		v = false
+	}
+	r.Cols = append(r.Cols, m.spec.OnDelete.Mark)
+	r.Vals = append(r.Vals, v)
+}
+
 // SourceKeyError is KeyFromSourceKey of the mapper's spec, worked out
 // once: nil when a deleted record's rows can be found from its key.
 func (m *Mapper) SourceKeyError() error { return m.deleted.err }

@@ -93,3 +93,49 @@ func TestCheckOnDeleteMark(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a step that marks deletions maps every parent row with its mark
+// column unmarked (false for bool, null for a timestamp), so a record
+// written again after its mark ends unmarked, and that a plan mapping the
+// mark column itself keeps its value; a step that does not mark adds
+// nothing.
+func TestMapUnmarks(t *testing.T) {
+	t.Parallel()
+	tables := map[string][]decant.Column{
+		"b": {col("id", decant.KindInt), col("gone", decant.KindBool)},
+		"t": {col("id", decant.KindInt), col("gone", decant.KindTimestamp)},
+	}
+	for _, tt := range []struct {
+		name   string
+		table  string
+		action string
+		extra  []string
+		want   []transform.Row
+	}{
+		{"Bool", "b", "mark", nil, []transform.Row{{Table: "b", Cols: []string{"id", "gone"}, Vals: []any{int64(1), false}}}},
+		{"Timestamp", "t", "mark", nil, []transform.Row{{Table: "t", Cols: []string{"id", "gone"}, Vals: []any{int64(1), nil}}}},
+		{"Mapped", "b", "mark", []string{"gone", "true"}, []transform.Row{{Table: "b", Cols: []string{"id", "gone"}, Vals: []any{int64(1), true}}}},
+		{"NoMark", "b", "delete", nil, []transform.Row{{Table: "b", Cols: []string{"id"}, Vals: []any{int64(1)}}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			od := transform.OnDelete{Action: tt.action}
+			if tt.action == "mark" {
+				od.Mark = "gone"
+			}
+			spec := transform.Spec{Step: "s", Key: []string{"id"}, To: transform.Route{Table: tt.table}, SourceKey: "id",
+				Map: exprs(t, false, nil, append([]string{"id", "record.id"}, tt.extra...)...), OnDelete: od}
+			m, err := transform.NewMapper(spec, tables)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, f := m.Map(decant.Record{Key: "1", Raw: []byte(`{"id":1}`), Where: "x:1"}, "sc")
+			if f != nil {
+				t.Fatal(f)
+			}
+			if !reflect.DeepEqual(out.Rows, tt.want) {
+				t.Errorf("Map = %+v, want %+v", out.Rows, tt.want)
+			}
+		})
+	}
+}

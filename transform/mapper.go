@@ -294,6 +294,7 @@ func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *
 	if f != nil {
 		return Output{}, f
 	}
+	m.unmark(&row)
 	out := Output{Rows: []Row{row}}
 	for i, k := range m.spec.Key {
 		v := valueOf(row, k)

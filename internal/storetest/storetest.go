@@ -59,6 +59,7 @@ func Run(t *testing.T, h Harness) {
 		{"ErrorsFromVersion2", testErrorsFromVersion2},
 		{"Savepoint", testSavepoint},
 		{"LedgerByKey", testLedgerByKey},
+		{"LedgerKeysByStatus", testLedgerKeysByStatus},
 		{"Checkpoint", testCheckpoint},
 		{"Lease", testLease},
 		{"LeaseExpiry", testLeaseExpiry},
