@@ -20,4 +20,14 @@ type ScopeResetter interface {
 	// empty, only that step's (verify runs, which span steps, stay). Its
 	// lease and lifecycle rows stay. Other scopes are untouched.
 	ResetState(ctx context.Context, scope, step string) error
+	// ForgetCheckpoints deletes, in one transaction, the checkpoints of
+	// scope's steps. A reset does it before its first chunk, so that a
+	// migrate run after a stopped reset reads those steps from the start
+	// and writes back the rows the chunks deleted.
+	ForgetCheckpoints(ctx context.Context, scope string, steps []string) error
+	// HeldElsewhere returns, sorted, which of keys (ledger keys of step)
+	// the ledger of a scope other than scope holds with a status other
+	// than deleted: the document moved to that scope, whose row it is
+	// now, so a reset of scope must leave it.
+	HeldElsewhere(ctx context.Context, scope, step string, keys []string) ([]string, error)
 }
