@@ -25,9 +25,10 @@ type ScopeResetter interface {
 	// migrate run after a stopped reset reads those steps from the start
 	// and writes back the rows the chunks deleted.
 	ForgetCheckpoints(ctx context.Context, scope string, steps []string) error
-	// HeldElsewhere returns, sorted, which of keys (ledger keys of step)
-	// the ledger of a scope other than scope holds with a status other
-	// than deleted: the document moved to that scope, whose row it is
-	// now, so a reset of scope must leave it.
-	HeldElsewhere(ctx context.Context, scope, step string, keys []string) ([]string, error)
+	// HeldElsewhere returns which of keys (ledger keys of step) the
+	// ledger of a scope other than scope holds with a status other than
+	// deleted, each with those scopes, sorted. A reset leaves the rows of
+	// such a key when they are the other scope's too (its key columns
+	// compute the same there): the document moved to that scope.
+	HeldElsewhere(ctx context.Context, scope, step string, keys []string) (map[string][]string, error)
 }

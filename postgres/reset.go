@@ -32,14 +32,14 @@ const heldElsewhereSQL = `WITH RECURSIVE scopes(scope) AS (
   SELECT (SELECT l.scope FROM decant_ledger l WHERE l.scope > s.scope ORDER BY l.scope LIMIT 1)
   FROM scopes s WHERE s.scope IS NOT NULL
 )
-SELECT DISTINCT l.key FROM scopes s
+SELECT l.key, l.scope FROM scopes s
 JOIN decant_ledger l ON l.scope = s.scope AND l.step = $2 AND l.key = ANY($3)
 WHERE s.scope <> $1 AND l.status <> '` + decant.StatusDeleted + `'
-ORDER BY l.key`
+ORDER BY l.key, l.scope`
 
 // HeldElsewhere returns which of keys another scope's ledger of step
-// holds, not as deleted.
-func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []string) ([]string, error) {
+// holds, not as deleted, with those scopes.
+func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []string) (map[string][]string, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -47,7 +47,13 @@ func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []st
 	if err != nil {
 		return nil, fmt.Errorf("postgres: keys of %s/%s other scopes hold: %w", scope, step, err)
 	}
-	held, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	defer rows.Close()
+	held := map[string][]string{}
+	var key, other string
+	_, err = pgx.ForEachRow(rows, []any{&key, &other}, func() error {
+		held[key] = append(held[key], other)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: keys of %s/%s other scopes hold: %w", scope, step, err)
 	}

@@ -35,14 +35,14 @@ const heldElsewhereSQL = `WITH RECURSIVE scopes(scope) AS (
   SELECT (SELECT min(l.scope) FROM decant_ledger l WHERE l.scope > s.scope)
   FROM scopes s WHERE s.scope IS NOT NULL
 )
-SELECT DISTINCT l.key FROM scopes s
+SELECT l.key, l.scope FROM scopes s
 JOIN decant_ledger l ON l.scope = s.scope AND l.step = ? AND l.key IN (SELECT value FROM json_each(?))
 WHERE s.scope <> ? AND l.status <> '` + decant.StatusDeleted + `'
-ORDER BY l.key`
+ORDER BY l.key, l.scope`
 
 // HeldElsewhere returns which of keys another scope's ledger of step
-// holds, not as deleted.
-func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []string) ([]string, error) {
+// holds, not as deleted, with those scopes.
+func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []string) (map[string][]string, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -55,13 +55,13 @@ func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []st
 		return nil, fmt.Errorf("sqlite: keys of %s/%s other scopes hold: %w", scope, step, err)
 	}
 	defer rows.Close()
-	var held []string
+	held := map[string][]string{}
 	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
+		var key, other string
+		if err := rows.Scan(&key, &other); err != nil {
 			return nil, fmt.Errorf("sqlite: keys of %s/%s other scopes hold: %w", scope, step, err)
 		}
-		held = append(held, k)
+		held[key] = append(held[key], other)
 	}
 	return held, rows.Err()
 }
