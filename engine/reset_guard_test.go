@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -218,5 +220,25 @@ func TestReset_CommitBeforeLeaseRefused(t *testing.T) {
 	}
 	if got := e.ids(t); got != "1,2,3" || e.state(t) != decant.StateCommitted {
 		t.Errorf("after the refused reset: people %q, state %s; want 1,2,3 and committed", got, e.state(t))
+	}
+}
+
+// Ensure a reset of a finishing scope (the fence up, not verified clean
+// yet) lifts the fence first too.
+func TestReset_FinishingScopeLiftsTheFence(t *testing.T) {
+	t.Parallel()
+	e := openLife(t, "sqlite", fenceHooks("true", "rm fence"))
+	e.add(t, 3*time.Hour, 1, 2)
+	e.live(t)
+	lc, err := decant.Require[decant.Lifecycler](e.st, "test")
+	must(t, err)
+	_, err = lc.Transition(context.Background(), "s", []decant.ScopeState{decant.StateLive}, decant.StateFinishing, "test: on_finish ran")
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(e.dir, "fence"), nil, 0o644))
+	res, err := engine.Reset(context.Background(), e.config(engine.ModeBulk), engine.ResetOptions{})
+	must(t, err)
+	if e.fenceUp() || hookNames(res.Hooks) != "on_unfinish" || e.state(t) != decant.StateNew || e.ids(t) != "" {
+		t.Errorf("after resetting a finishing scope: fence up %v, hooks %q, state %s, people %q; want the fence lifted by on_unfinish, new, none",
+			e.fenceUp(), hookNames(res.Hooks), e.state(t), e.ids(t))
 	}
 }
