@@ -20,4 +20,15 @@ type ScopeResetter interface {
 	// empty, only that step's (verify runs, which span steps, stay). Its
 	// lease and lifecycle rows stay. Other scopes are untouched.
 	ResetState(ctx context.Context, scope, step string) error
+	// ForgetCheckpoints deletes, in one transaction, the checkpoints of
+	// scope's steps. A reset does it before its first chunk, so that a
+	// migrate run after a stopped reset reads those steps from the start
+	// and writes back the rows the chunks deleted.
+	ForgetCheckpoints(ctx context.Context, scope string, steps []string) error
+	// HeldElsewhere returns which of keys (ledger keys of step) the
+	// ledger of a scope other than scope holds with a status other than
+	// deleted, each with those scopes, sorted. A reset leaves the rows of
+	// such a key when they are the other scope's too (its key columns
+	// compute the same there): the document moved to that scope.
+	HeldElsewhere(ctx context.Context, scope, step string, keys []string) (map[string][]string, error)
 }

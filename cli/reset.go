@@ -53,10 +53,13 @@ func newResetCmd(c *Common) *cobra.Command {
 		Short: "Delete every row a scope wrote, and its state, so that it migrates again from the start",
 		Long: `Deletes the target rows of every record in the scope's ledger (child rows first), chunk by
 chunk, each chunk's rows and ledger rows in one transaction: a reset that is stopped resumes
-where it stopped when run again. Then deletes the scope's state (checkpoints, errors, findings,
-verify runs, patches, audit rows) and sets its lifecycle to new. Other scopes' rows stay. It
-holds the scope's lease, so it is refused while a migrate of the scope runs, and it refuses a
-committed scope. With --step, only that step's rows and state go.
+where it stopped when run again (it forgets the steps' checkpoints first, so a migrate run
+instead writes everything back). Then deletes the scope's state (checkpoints, errors, findings,
+verify runs, patches, audit rows) and sets its lifecycle to new. Other scopes' rows stay, and
+so do those of a record that moved to another scope (listed as held elsewhere). It holds the
+scope's lease, so it is refused while a migrate of the scope runs, and it refuses a committed
+scope. A finishing or finished scope has its fence lifted first (on_unfinish); if that hook
+fails, nothing is deleted. With --step, only that step's rows and state go.
 On a terminal it asks first, with the counts; otherwise (or with --json) give --yes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -127,6 +130,13 @@ func ask(in io.Reader, w io.Writer, r *engine.ResetResult) bool {
 	if tables == "" {
 		tables = "none"
 	}
+	held := 0
+	for _, s := range r.Steps {
+		held += len(s.HeldElsewhere)
+	}
+	if held > 0 {
+		tables += fmt.Sprintf(" (the rows of %d record(s) that moved to another scope stay)", held)
+	}
 	fmt.Fprintf(w, "reset %s: delete %d rows of %d records in tables %s? [y/N] ", what, r.Rows, r.Records, tables)
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
@@ -152,10 +162,25 @@ func printReset(w io.Writer, o ResetOpts, res *engine.ResetResult, failed bool) 
 		fmt.Fprintf(w, "; the scope is %s", res.State)
 	}
 	fmt.Fprintln(w)
+	for _, h := range res.Hooks {
+		fmt.Fprintf(w, "the scope was finishing or finished: hook %s ran first and lifted the fence\n", h.Hook)
+	}
 	for _, s := range res.Steps {
 		if s.Unfound > 0 {
 			fmt.Fprintf(w, "step %s: %d record(s) whose rows could not be looked for (a key the ledger abbreviated, or one that no longer maps): their rows, if any, stay\n", s.Step, s.Unfound)
 		}
+		if len(s.HeldElsewhere) > 0 {
+			fmt.Fprintf(w, "step %s: %d record(s) moved to another scope, whose ledger holds them: their rows stay, as that scope's (keys %s)\n",
+				s.Step, len(s.HeldElsewhere), keyList(s.HeldElsewhere, 20))
+		}
 	}
 	return nil
+}
+
+// keyList joins up to limit keys, saying how many more there are.
+func keyList(keys []string, limit int) string {
+	if len(keys) <= limit {
+		return strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("%s and %d more (--json lists them all)", strings.Join(keys[:limit], ", "), len(keys)-limit)
 }

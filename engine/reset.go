@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,9 @@ type ResetResult struct {
 	// State is the scope's lifecycle state after the reset ("new"),
 	// empty when the store keeps no lifecycle or a step was reset.
 	State decant.ScopeState `json:"state,omitempty"`
+	// Hooks are the hooks the reset ran: on_unfinish, which lifts the
+	// application's fence, when the scope was finishing or finished.
+	Hooks []HookResult `json:"hooks,omitempty"`
 }
 
 // ResetStep is what a reset deleted of one step.
@@ -61,6 +65,11 @@ type ResetStep struct {
 	// or the key no longer maps to the key columns. Their rows, if any,
 	// stay; look for them by hand.
 	Unfound int64 `json:"unfound"`
+	// HeldElsewhere lists, sorted, the keys whose rows stay because
+	// another scope's ledger of the step holds them: the document moved
+	// to that scope, whose row it is now. This scope's ledger rows of
+	// them are deleted (and counted in Records).
+	HeldElsewhere []string `json:"held_elsewhere"`
 }
 
 // TableNames lists the tables the reset deletes from, sorted.
@@ -86,7 +95,13 @@ func (r *ResetResult) TableNames() []string {
 // sets its lifecycle to new. It holds the scope's lease throughout, and
 // refuses a committed scope with a *decant.TransitionError. Before it
 // deletes anything it refuses a step whose key columns cannot be computed
-// from the source key. The store needs the ScopeResetter role.
+// from the source key, lifts the fence of a finishing or finished scope
+// (on_unfinish, refusing the reset when the hook fails), and forgets the
+// steps' checkpoints, so that a migrate after a stopped reset writes back
+// what it deleted. The rows of a record that moved to another scope (that
+// scope's ledger holds its key, and its key columns are the same there)
+// stay, listed in ResetStep.HeldElsewhere. The store needs the
+// ScopeResetter role.
 func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
@@ -107,9 +122,6 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 	if err != nil {
 		return nil, err
 	}
-	if err := refuseCommitted(ctx, cfg, "reset"); err != nil {
-		return nil, err
-	}
 	mappers, err := resetMappers(ctx, cfg, steps)
 	if err != nil {
 		return nil, err
@@ -123,6 +135,11 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 	}
 	defer release()
 	ctx = leaseCtx
+	// Asked under the lease, as patch and retry do: a commit that ends
+	// before the lease is taken is seen.
+	if err := refuseCommitted(ctx, cfg, "reset"); err != nil {
+		return nil, err
+	}
 	if opts.Confirm != nil {
 		counted, err := countReset(ctx, cfg, rs, steps, mappers, opts)
 		if err != nil {
@@ -131,6 +148,15 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 		if !opts.Confirm(counted) {
 			return nil, ErrResetDeclined
 		}
+	}
+	if err := liftFenceForReset(ctx, cfg, res); err != nil {
+		return nil, err
+	}
+	// Before any chunk: a migrate run after a stopped reset then reads
+	// the steps from the start and writes back what the chunks deleted,
+	// instead of resuming from a checkpoint past them.
+	if err := rs.ForgetCheckpoints(ctx, cfg.Scope, stepNames(steps)); err != nil {
+		return res, fmt.Errorf("cannot reset: %w (nothing was deleted)", err)
 	}
 	for _, s := range steps {
 		rst, err := resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, false)
@@ -159,6 +185,39 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 		res.State = l.State
 	}
 	return res, nil
+}
+
+// liftFenceForReset runs the unfinish path (on_unfinish, then live) when
+// the scope is finishing or finished: a reset that left the application
+// fenced would leave it so for good, since unfinish is refused on the new
+// scope a reset makes. A failing hook refuses the reset, nothing deleted.
+func liftFenceForReset(ctx context.Context, cfg Config, res *ResetResult) error {
+	if _, ok := decant.As[decant.Lifecycler](cfg.Store); !ok {
+		return nil
+	}
+	l, err := newLifecycle(ctx, cfg, "reset")
+	if err != nil {
+		return err
+	}
+	if s := l.state(); s != decant.StateFinishing && s != decant.StateFinished {
+		return nil
+	}
+	err = l.unfinish(ctx, "reset", "reset: on_unfinish lifted the fence before the reset")
+	res.Hooks = l.res.Hooks
+	if err != nil {
+		return fmt.Errorf("cannot reset scope %s: %w; the fence is still up and the scope stays %s, nothing was deleted: make on_unfinish work (plan key hooks.on_unfinish) and run decant reset again",
+			cfg.Scope, err, l.state())
+	}
+	return nil
+}
+
+// stepNames lists the names of steps.
+func stepNames(steps []*plan.Step) []string {
+	names := make([]string, len(steps))
+	for i, s := range steps {
+		names[i] = s.Name
+	}
+	return names
 }
 
 func (r *ResetResult) add(s ResetStep) {
@@ -205,7 +264,7 @@ func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, steps 
 // resetStep deletes (or, with countOnly, counts) the rows and the ledger
 // rows of a step's records, a chunk of ledger keys at a time.
 func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan.Step, m *transform.Mapper, opts ResetOptions, countOnly bool) (ResetStep, error) {
-	rst := ResetStep{Step: s.Name, Tables: map[string]int64{}}
+	rst := ResetStep{Step: s.Name, Tables: map[string]int64{}, HeldElsewhere: []string{}}
 	after := ""
 	for {
 		keys, err := rs.LedgerKeys(ctx, cfg.Scope, s.Name, after, opts.ChunkSize)
@@ -213,7 +272,13 @@ func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan
 			return rst, err
 		}
 		after = keys[len(keys)-1]
-		deletes := recordDeletes(m, cfg.Scope, s.Spec.Key, keys, &rst)
+		held, err := rs.HeldElsewhere(ctx, cfg.Scope, s.Name, keys)
+		if err != nil {
+			return rst, err
+		}
+		theirs := movedKeys(m, cfg.Scope, keys, held)
+		rst.HeldElsewhere = append(rst.HeldElsewhere, theirs...)
+		deletes := recordDeletes(m, cfg.Scope, s.Spec.Key, withoutKeys(keys, theirs), &rst)
 		for _, d := range deletes {
 			n, err := rs.CountRows(ctx, d)
 			if err != nil {
@@ -233,6 +298,47 @@ func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan
 			opts.Chunked(s.Name, len(keys))
 		}
 	}
+}
+
+// movedKeys returns, in the order of keys, the keys held elsewhere (by
+// another scope's ledger) whose rows are that scope's too: their key
+// columns compute the same in both scopes, so the document moved there.
+// A key whose columns depend on the scope names another row in each.
+func movedKeys(m *transform.Mapper, scope string, keys []string, held map[string][]string) []string {
+	var moved []string
+	for _, lk := range keys {
+		others := held[lk]
+		sk, ok := sourceKeyOf(lk)
+		if len(others) == 0 || !ok {
+			continue
+		}
+		rec := decant.Record{Key: sk, Where: "ledger key " + lk}
+		mine, f := m.MapDeleted(rec, scope)
+		if f != nil {
+			continue
+		}
+		for _, o := range others {
+			if theirs, f := m.MapDeleted(rec, o); f == nil && reflect.DeepEqual(mine, theirs) {
+				moved = append(moved, lk)
+				break
+			}
+		}
+	}
+	return moved
+}
+
+// withoutKeys returns keys less drop (both sorted), in a new slice.
+func withoutKeys(keys, drop []string) []string {
+	if len(drop) == 0 {
+		return keys
+	}
+	kept := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if _, found := slices.BinarySearch(drop, k); !found {
+			kept = append(kept, k)
+		}
+	}
+	return kept
 }
 
 // recordDeletes finds the rows of the records of keys (ledger keys) as

@@ -117,6 +117,7 @@ func Run(t *testing.T, h Harness) {
 		{"LifecycleFromVersion6", testLifecycleFromVersion6},
 	}
 	tests = append(tests, deleteTests...)
+	tests = append(tests, resetTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
