@@ -33,6 +33,11 @@ type rows struct {
 	touched      map[string]bool
 	touchedSince json.RawMessage
 
+	// ahead is the next page of the bulk phase, asked for while the
+	// current one is read (see fetchBulk); aheadLast is where it starts.
+	ahead     chan bulkResult
+	aheadLast string
+
 	page []decant.Record
 	next int
 	rec  decant.Record
@@ -129,13 +134,37 @@ type docRow struct {
 	Doc json.RawMessage `json:"doc"`
 }
 
+// bulkResult is what bulkPage returned, for a page read ahead.
+type bulkResult struct {
+	docs    []docRow
+	through string
+	full    bool
+	err     error
+}
+
 // fetchBulk reads the next page of documents after r.pos.Last; a page
 // shorter than asked for is the last, and the changes phase comes next.
+//
+// While a page's records go out, the next page is already asked for, so
+// that the server serves it while the run maps and writes this one. The
+// documents changed since the bulk began are still asked for after each
+// page is read (refreshTouched), so each document is read once either way.
+// A filtered read (two requests a page) reads no page ahead.
 func (r *rows) fetchBulk(ctx context.Context) error {
 	last := r.pos.Last
-	docs, through, full, err := r.bulkPage(ctx, last)
+	res := r.takeAhead(last)
+	if res == nil || res.err != nil {
+		// None read ahead, or it failed (perhaps under an earlier call's
+		// context): ask now.
+		res = &bulkResult{}
+		res.docs, res.through, res.full, res.err = r.bulkPage(ctx, last)
+	}
+	docs, through, full, err := res.docs, res.through, res.full, res.err
 	if err != nil {
 		return err
+	}
+	if full && r.filter == nil {
+		r.readAhead(ctx, through)
 	}
 	if len(docs) > 0 {
 		if err := r.refreshTouched(ctx); err != nil {
@@ -158,6 +187,29 @@ func (r *rows) fetchBulk(ctx context.Context) error {
 		r.pos = &position{Phase: phaseChanges, Since: r.bulkSince}
 	}
 	return nil
+}
+
+// readAhead asks for the bulk page after last on a goroutine of its own.
+func (r *rows) readAhead(ctx context.Context, last string) {
+	ch := make(chan bulkResult, 1) // the goroutine never waits on it
+	r.ahead, r.aheadLast = ch, last
+	go func() {
+		var res bulkResult
+		res.docs, res.through, res.full, res.err = r.bulkPage(ctx, last)
+		ch <- res
+	}()
+}
+
+// takeAhead returns the page read ahead when it starts after last, nil
+// when there is none.
+func (r *rows) takeAhead(last string) *bulkResult {
+	ch := r.ahead
+	r.ahead = nil
+	if ch == nil || r.aheadLast != last {
+		return nil
+	}
+	res := <-ch
+	return &res
 }
 
 // bulkPage returns the documents after last, in _id order, the last _id
