@@ -21,6 +21,7 @@ import (
 // ResetOpts are the flags of `decant reset`.
 type ResetOpts struct {
 	Common
+	ScopeList
 	// Step, when set, resets one step (or group) instead of the scope.
 	Step string
 	// Yes confirms without asking.
@@ -35,6 +36,10 @@ type ResetOpts struct {
 func (o *ResetOpts) Validate() error {
 	if err := o.Common.Validate(); err != nil {
 		return err
+	}
+	if o.many() && !o.Yes {
+		// Asking scope by scope would stop a list halfway at each one.
+		return usageError(fmt.Errorf("reset --scopes %s deletes every row those scopes wrote: confirm with --yes (a list is never asked for)", o.Scopes))
 	}
 	if !o.Yes && (o.JSON || !o.Interactive) {
 		why := "input or output is not a terminal"
@@ -68,15 +73,23 @@ On a terminal it asks first, with the counts; otherwise (or with --json) give --
 			if err := validate(o); err != nil {
 				return err
 			}
+			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
+				return err
+			}
 			// A signal stops the reset between two chunks: each is whole.
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if o.many() {
+				_, err := RunResetScopes(ctx, *o, cmd.OutOrStdout())
+				return err
+			}
 			_, err := RunReset(ctx, *o, cmd.InOrStdin(), cmd.OutOrStdout())
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&o.Step, "step", "", "reset only this step or group")
 	cmd.Flags().BoolVar(&o.Yes, "yes", false, "confirm without asking")
+	addScopeFlags(cmd, &o.ScopeList, false)
 	return cmd
 }
 
@@ -84,6 +97,29 @@ On a terminal it asks first, with the counts; otherwise (or with --json) give --
 func isTerminalIn(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	return ok && isTerminal(f)
+}
+
+// RunResetScopes resets each scope of o.Scopes, one after another (each
+// holds its scope's lease; o.Yes confirms them all). A scope that fails
+// does not stop the others.
+func RunResetScopes(ctx context.Context, o ResetOpts, w io.Writer) ([]ScopeResult, error) {
+	scopes, err := o.list(o.Scope)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Yes {
+		return nil, usageError(fmt.Errorf("reset --scopes %s: confirm with --yes", o.Scopes))
+	}
+	r := scopeRun{scopes: scopes, json: o.JSON}
+	return r.run(ctx, w, func(ctx context.Context, scope string, w io.Writer) (any, error) {
+		so := o
+		so.Scope, so.Scopes = scope, ""
+		res, err := RunReset(ctx, so, nil, w)
+		if res == nil {
+			return nil, err
+		}
+		return res, err
+	})
 }
 
 // RunReset runs `decant reset`: unless o.Yes it asks on w and reads the

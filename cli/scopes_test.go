@@ -337,3 +337,24 @@ func TestScopesLeaseHeld(t *testing.T) {
 		t.Errorf("forms by domain:\n%s", got)
 	}
 }
+
+// Ensure reset takes a scope list: each scope's rows go, one after
+// another, with --yes, which a list needs; a scope not in the list keeps
+// its rows.
+func TestScopesReset(t *testing.T) {
+	t.Parallel()
+	url := testenv.SQLite(t)
+	plan := scopesPlan(t, domainFeed(t), url)
+	mustRun(t, "migrate", "-c", plan, "--scopes", ":a:b:c")
+	if r := run(t, "reset", "-c", plan, "--scopes", ":a:b"); r.code != 2 || !strings.Contains(r.stderr, "reset --scopes :a:b deletes every row those scopes wrote: confirm with --yes") {
+		t.Errorf("reset --scopes without --yes:\n%s", r)
+	}
+	var res scopeResults
+	decodeJSON(t, mustRun(t, "reset", "-c", plan, "--scopes", ":a:b", "--yes", "--json"), &res)
+	if len(res) != 2 || res[0].Scope != "a" || !res[0].OK || res[1].Scope != "b" || !res[1].OK {
+		t.Errorf("reset --scopes --json: %+v", res)
+	}
+	if got := queryRows(t, url, "SELECT domain, count(*) FROM forms GROUP BY domain ORDER BY domain"); got != "c 3" {
+		t.Errorf("forms by domain after resetting a and b:\n%s", got)
+	}
+}
