@@ -30,7 +30,7 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	r := StepResult{Step: s.Name}
 	src, err := cfg.Sources(ctx, s)
 	if err != nil {
-		return r, fmt.Errorf("open source: %w", err)
+		return r, &SourceOpenError{Step: s.Name, Err: err}
 	}
 	defer src.Close()
 	// A dry run starts where the next real run will, so that it predicts

@@ -84,7 +84,10 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 	for {
 		res.Rounds++
 		round, err := runRound(ctx, cfg, steps, mappers, stop, res)
-		if err != nil && (!follow || ctx.Err() != nil) {
+		var soe *SourceOpenError
+		if err != nil && (!follow || ctx.Err() != nil || errors.As(err, &soe)) {
+			// A source that cannot be opened is a plan mistake, which
+			// the next round would meet again: following ends.
 			return res, err
 		}
 		if err != nil {
@@ -339,3 +342,17 @@ func initState(ctx context.Context, st decant.Store) error {
 	}
 	return nil
 }
+
+// SourceOpenError is a step's source that could not be opened: its
+// options or its URL are wrong (opening reads nothing), so trying again
+// changes nothing, and a --follow or --live run stops on it instead of
+// retrying it every round.
+type SourceOpenError struct {
+	Step string
+	Err  error
+}
+
+func (e *SourceOpenError) Error() string { return "open source: " + e.Err.Error() }
+
+// Unwrap returns the opener's error.
+func (e *SourceOpenError) Unwrap() error { return e.Err }
