@@ -121,6 +121,17 @@ type Rows interface {
 	Close() error
 }
 
+// PositionReporter is an optional ability of Rows: once Next has returned
+// false at the end of the stream (Err nil), Position is the position after
+// everything the read went through, records it passed over included (a
+// source filtered by scope passes over other scopes' changes), or nil when
+// it is the last record's. The engine saves it with the read's last batch,
+// or alone when no record followed, so that the next read starts after
+// what this one passed over instead of reading it again.
+type PositionReporter interface {
+	Position() Position
+}
+
 // Source reads one stream of records. Read starts after pos (nil: from the
 // beginning) and streams until the source has nothing more to give right now
 // (an empty page, the end of a file). A live run calls Read again later from

@@ -493,3 +493,42 @@ func TestSizeAndPing(t *testing.T) {
 		t.Errorf("Ping: %v", err)
 	}
 }
+
+// Ensure a filtered read that ends passing over other scopes' changes
+// reports the position after them (decant.PositionReporter), and a read
+// from that position finds nothing; before its end it reports none.
+func TestFilteredReadReportsThePositionPassedOver(t *testing.T) {
+	t.Parallel()
+	c := newCouch(t)
+	c.write(map[string]any{"_id": "a1", "domain": "north"}, map[string]any{"_id": "a2", "domain": "south"})
+	o := &couchdb.Options{PageSize: 2, Filter: map[string]any{"domain": "${scope}"}}
+	src := c.source("", o)
+	first := readScope(t, src, "north", nil)
+	c.write(map[string]any{"_id": "b1", "domain": "south"}, map[string]any{"_id": "b2", "domain": "south"}, map[string]any{"_id": "b3", "domain": "south"})
+	rows, err := src.Read(context.Background(), "north", first[len(first)-1].Position)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	pr, ok := rows.(decant.PositionReporter)
+	if !ok {
+		t.Fatal("the couchdb source's rows do not report a position")
+	}
+	if p := pr.Position(); p != nil {
+		t.Errorf("Position before the end = %s, want nil", p)
+	}
+	n := 0
+	for rows.Next(context.Background()) {
+		n++
+	}
+	if err := rows.Err(); err != nil || n != 0 {
+		t.Fatalf("north's changes: %d records, %v; want none", n, err)
+	}
+	tail := pr.Position()
+	if tail == nil || string(tail) == string(first[len(first)-1].Position) {
+		t.Fatalf("Position after passing over south's changes = %s, want past %s", tail, first[len(first)-1].Position)
+	}
+	if again := readScope(t, src, "north", tail); len(again) != 0 {
+		t.Errorf("a read from the reported position gave %d records, want none", len(again))
+	}
+}

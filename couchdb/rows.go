@@ -82,6 +82,19 @@ func (r *rows) Record() decant.Record { return r.rec }
 // Err returns the error that ended the read, nil at its end.
 func (r *rows) Err() error { return r.err }
 
+var _ decant.PositionReporter = (*rows)(nil)
+
+// Position is, once the read ended without an error, the position after
+// the last change it went through: past the changes a filter passed over
+// (other scopes' documents), which the engine then saves so that the next
+// read does not go through them again. nil before the end.
+func (r *rows) Position() decant.Position {
+	if !r.done || r.err != nil || r.pos == nil || r.pos.Phase != phaseChanges {
+		return nil
+	}
+	return r.pos.marshal()
+}
+
 // Close ends the read.
 func (r *rows) Close() error {
 	r.closed, r.page = true, nil

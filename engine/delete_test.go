@@ -343,3 +343,87 @@ func TestDelete_Preview(t *testing.T) {
 		t.Errorf("preview = %+v, want the deleted record 8 with its key in people and robots", items)
 	}
 }
+
+// passedOver is ownedRows that also reports the position after every
+// record it went through, those of other scopes included, as a filtered
+// CouchDB read does (decant.PositionReporter).
+type passedOver struct {
+	ownedRows
+	last *decant.Position
+}
+
+func (r passedOver) Next(ctx context.Context) bool {
+	for r.ownedRows.Rows.Next(ctx) {
+		rec := r.ownedRows.Rows.Record()
+		*r.last = rec.Position
+		if rec.Deleted || bytes.Contains(rec.Raw, []byte(`"owner":"`+r.scope+`"`)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r passedOver) Position() decant.Position { return *r.last }
+
+type passedOverSource struct{ decant.Source }
+
+func (s passedOverSource) Read(ctx context.Context, scope string, pos decant.Position) (decant.Rows, error) {
+	rows, err := s.Source.Read(ctx, scope, pos)
+	if err != nil {
+		return nil, err
+	}
+	return passedOver{ownedRows{tombstoneRows{rows}, scope}, new(decant.Position)}, nil
+}
+
+// Ensure a read that ends passing over other scopes' records saves the
+// position after them, with its last batch or alone, so that the next
+// run does not go through them again; a read that passed over nothing new
+// writes nothing.
+func TestPassedOverRecordsMoveTheCheckpoint(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 6, "people: [person]", func(i int) string {
+		owner := "a"
+		if i > 2 {
+			owner = "b"
+		}
+		return fmt.Sprintf(`{"id":%d,"name":"p%d","kind":"person","score":"1","tags":[],"owner":"%s"}`, i, i, owner)
+	})
+	run := func(scope string) *engine.Result {
+		t.Helper()
+		cfg := f.config(t)
+		cfg.Scope = scope
+		open := connect.Sources(cfg.Plan)
+		cfg.Sources = func(ctx context.Context, s *plan.Step) (decant.Source, error) {
+			src, err := open(ctx, s)
+			return passedOverSource{src}, err
+		}
+		res, err := engine.Run(context.Background(), cfg, nil)
+		must(t, err)
+		return res
+	}
+	run("a")
+	// a's two records, then b's four passed over: a's checkpoint is the
+	// end of the file, in the batch of its two records.
+	if got, want := f.query(t, "SELECT position FROM decant_checkpoints WHERE scope = 'a'"), `{"offset":`; !strings.HasPrefix(got, want) || !strings.Contains(got, `"line":6`) {
+		t.Errorf("a's checkpoint = %s, want the end of the file (after line 6, not a's last line 2)", got)
+	}
+	f.appendLines(t, `{"id":7,"name":"p7","kind":"person","score":"1","tags":[],"owner":"b"}`)
+	batches := f.query(t, "SELECT count(*) FROM decant_batches WHERE scope = 'a'")
+	run("a")
+	if got := f.query(t, "SELECT position FROM decant_checkpoints WHERE scope = 'a'"); !strings.Contains(got, `"line":7`) {
+		t.Errorf("after a read of b's record alone, a's checkpoint = %s, want after line 7", got)
+	}
+	if got := f.query(t, "SELECT count(*) FROM decant_batches WHERE scope = 'a'"); got != batches {
+		t.Errorf("a read that wrote no record of a added audit rows: %s, was %s", got, batches)
+	}
+	before := f.query(t, "SELECT position FROM decant_checkpoints WHERE scope = 'a'")
+	if res := run("a"); res.Steps[0].Read != 0 {
+		t.Errorf("a third run read %d records, want none", res.Steps[0].Read)
+	}
+	if got := f.query(t, "SELECT position FROM decant_checkpoints WHERE scope = 'a'"); got != before {
+		t.Errorf("a run that passed over nothing moved the checkpoint: %s, was %s", got, before)
+	}
+	if got := f.query(t, "SELECT id FROM people ORDER BY id"); got != "1\n2" {
+		t.Errorf("people = %q, want a's 1 and 2 only", got)
+	}
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -21,6 +22,18 @@ type readBatch struct {
 	ids        []int64
 	storedKeys []string
 	started    time.Time
+	// tail, when set, is the checkpoint after the batch instead of its last
+	// record's position: the read passed over records after it
+	// (decant.PositionReporter). A batch of no records saves it alone.
+	tail decant.Position
+}
+
+// checkpoint is the position to save with b.
+func (b *readBatch) checkpoint() decant.Position {
+	if b.tail != nil {
+		return b.tail
+	}
+	return b.recs[len(b.recs)-1].Position
 }
 
 // runStep drains one step's source from its checkpoint through the
@@ -102,11 +115,14 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 	}
 	defer rows.Close()
 	b := readBatch{recs: make([]decant.Record, 0, size), started: time.Now()}
+	last, held := pos, false
 	for rows.Next(ctx) {
 		rec := rows.Record()
 		if hold(rec) {
+			held = true
 			break
 		}
+		last = rec.Position
 		b.recs = append(b.recs, rec)
 		if len(b.recs) < size {
 			continue
@@ -124,7 +140,13 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if len(b.recs) > 0 {
+	if pr, ok := rows.(decant.PositionReporter); ok && !held {
+		// The read passed over records after the last one it gave.
+		if tail := pr.Position(); tail != nil && !bytes.Equal(tail, last) {
+			b.tail = tail
+		}
+	}
+	if len(b.recs) > 0 || b.tail != nil {
 		select {
 		case out <- b:
 		case <-ctx.Done():

@@ -32,6 +32,9 @@ type writer struct {
 // write commits b and adds its counts to r.
 func (w *writer) write(ctx context.Context, b mappedBatch, r *StepResult) error {
 	n := len(b.recs)
+	if n == 0 {
+		return w.passOver(ctx, b)
+	}
 	audit := &decant.BatchAudit{Scope: w.cfg.Scope, Step: w.step.Name, Started: b.started, Total: n,
 		CursorFrom: b.recs[0].Cursor, CursorTo: b.recs[n-1].Cursor}
 	if !w.cfg.DryRun {
@@ -102,8 +105,28 @@ func (w *writer) writeAll(ctx context.Context, tx decant.Tx, b mappedBatch, audi
 	a := *audit
 	a.OK = a.Total - a.Failed
 	a.Duration = time.Since(b.started)
-	last := &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Audit: &a, Checkpoint: b.recs[len(b.recs)-1].Position}
+	last := &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Audit: &a, Checkpoint: b.checkpoint()}
 	return w.cfg.Store.WriteBatch(ctx, tx, last)
+}
+
+// passOver saves the checkpoint of a read that ended passing over records
+// after its last batch (b has none, and a tail): no audit row, since no
+// record was read for the scope, and nothing for a dry run or a retry.
+func (w *writer) passOver(ctx context.Context, b mappedBatch) error {
+	if w.cfg.DryRun || w.retry || b.tail == nil {
+		return nil
+	}
+	tx, err := w.cfg.Store.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := w.cfg.Store.WriteBatch(ctx, tx, &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Checkpoint: b.tail}); err != nil {
+		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // span is the records [lo, hi) of a batch.
