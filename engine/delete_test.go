@@ -124,6 +124,24 @@ func (r ownedRows) Next(ctx context.Context) bool {
 
 type ownedSource struct{ decant.Source }
 
+// runOwned runs f's plan for scope, its sources wrapped by wrap.
+func (f *fixture) runOwned(t *testing.T, scope string, wrap func(decant.Source) decant.Source) *engine.Result {
+	t.Helper()
+	cfg := f.config(t)
+	cfg.Scope = scope
+	open := connect.Sources(cfg.Plan)
+	cfg.Sources = func(ctx context.Context, s *plan.Step) (decant.Source, error) {
+		src, err := open(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		return wrap(src), nil
+	}
+	res, err := engine.Run(context.Background(), cfg, nil)
+	must(t, err)
+	return res
+}
+
 func (s ownedSource) Read(ctx context.Context, scope string, pos decant.Position) (decant.Rows, error) {
 	rows, err := s.Source.Read(ctx, scope, pos)
 	if err != nil {
@@ -146,15 +164,7 @@ func TestDelete_OtherScopesTombstones(t *testing.T) {
 	})
 	run := func(scope string) {
 		t.Helper()
-		cfg := f.config(t)
-		cfg.Scope = scope
-		open := connect.Sources(cfg.Plan)
-		cfg.Sources = func(ctx context.Context, s *plan.Step) (decant.Source, error) {
-			src, err := open(ctx, s)
-			return ownedSource{src}, err
-		}
-		_, err := engine.Run(context.Background(), cfg, nil)
-		must(t, err)
+		f.runOwned(t, scope, func(src decant.Source) decant.Source { return ownedSource{src} })
 	}
 	run("a")
 	run("b")
@@ -390,16 +400,7 @@ func TestPassedOverRecordsMoveTheCheckpoint(t *testing.T) {
 	})
 	run := func(scope string) *engine.Result {
 		t.Helper()
-		cfg := f.config(t)
-		cfg.Scope = scope
-		open := connect.Sources(cfg.Plan)
-		cfg.Sources = func(ctx context.Context, s *plan.Step) (decant.Source, error) {
-			src, err := open(ctx, s)
-			return passedOverSource{src}, err
-		}
-		res, err := engine.Run(context.Background(), cfg, nil)
-		must(t, err)
-		return res
+		return f.runOwned(t, scope, func(src decant.Source) decant.Source { return passedOverSource{src} })
 	}
 	run("a")
 	// a's two records, then b's four passed over: a's checkpoint is the
