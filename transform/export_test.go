@@ -14,7 +14,7 @@ func (m *Mapper) ReadsText(raw []byte) bool {
 	if !m.fast.fast {
 		return false
 	}
-	_, ok := m.readChains(raw, m.fast)
+	_, ok := m.readMapChains(raw)
 	return ok
 }
 

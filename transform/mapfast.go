@@ -64,3 +64,165 @@ func (m *Mapper) mapRead(rec decant.Record, vals []any) (Output, *Failure) {
 	}
 	return out, nil
 }
+
+// readMapChains is readChains for Map. A step that maps member chains
+// alone most often maps most members of a record, so it reads the record
+// with DecodeJSON's own parser, which decodes every member as DecodeJSON
+// does, but keeps those the chains start with instead of making the
+// record's map: cheaper than jsontext, which MapKey uses to skip the
+// members it does not want.
+func (m *Mapper) readMapChains(raw []byte) ([]any, bool) {
+	got := make([]any, len(m.fast.firsts))
+	if !readTop(raw, m.fast, got) {
+		return nil, false
+	}
+	return walkChains(m.fast, got)
+}
+
+// readTop decodes the members of the JSON object b that kp.firsts names
+// into got, as DecodeJSON decodes them; false when b is not an object,
+// or the parser gives up where DecodeJSON's fast parser gives up (then
+// DecodeJSON says why).
+func readTop(b []byte, kp *keyPlan, got []any) bool {
+	s := decodeStates.Get().(*decodeState)
+	defer s.release()
+	s.blocks.start()
+	defer s.blocks.finish()
+	p := fastParser{s: s, b: b}
+	ok := p.next() == '{' && p.topMembers(kp, got)
+	if ok {
+		p.space()
+		ok = p.i == len(b)
+	}
+	if p.nameCount < len(s.seen) {
+		s.seen = s.seen[:p.nameCount]
+	}
+	if !ok {
+		clear(s.items) // the elements of the arrays it gave up in
+		s.items = s.items[:0]
+		clear(s.members)
+		s.members = s.members[:0]
+	}
+	return ok
+}
+
+// topMembers is object for the document's own object, at p.i: it
+// decodes, as object does, the values of the members kp.firsts names,
+// into got instead of a map, and checks the others as object would
+// without making their values.
+func (p *fastParser) topMembers(kp *keyPlan, got []any) bool {
+	return p.members(func(name string) bool {
+		for i, f := range kp.firsts {
+			if f == name {
+				// Depth 1, as object(1) reads the members of the
+				// document's object.
+				v, ok := p.value(1)
+				got[i] = v
+				return ok
+			}
+		}
+		return p.skip(1)
+	})
+}
+
+// members reads the object at p.i, checking its names as object does
+// (syntax, UTF-8, duplicates), and calls value for each member, with the
+// parser at the member's value, to read it.
+func (p *fastParser) members(value func(name string) bool) bool {
+	p.i++ // {
+	if p.next() == '}' {
+		p.i++
+		return true
+	}
+	s := p.s
+	start := len(s.members)
+	var names map[string]any // made once the object has too many members to scan
+	for {
+		if p.next() != '"' {
+			return false
+		}
+		name, ok := p.name()
+		if !ok || p.next() != ':' {
+			return false
+		}
+		p.i++
+		if names == nil && len(s.members)-start == maxScannedMembers {
+			names = make(map[string]any, 2*maxScannedMembers)
+			for _, mb := range s.members[start:] {
+				names[mb.name] = nil
+			}
+		}
+		if !p.unique(names, start, name) || !value(name) {
+			return false
+		}
+		if names != nil {
+			names[name] = nil
+		} else {
+			s.members = append(s.members, member{name: name})
+		}
+		switch p.next() {
+		case ',':
+			p.i++
+			continue
+		case '}':
+			p.i++
+		default:
+			return false
+		}
+		break
+	}
+	clear(s.members[start:])
+	s.members = s.members[:start]
+	return true
+}
+
+// skip is value without the value: it reads the value at p.i, at the
+// given depth, and gives up where value gives up.
+func (p *fastParser) skip(depth int) bool {
+	switch c := p.next(); c {
+	case '"':
+		raw, simple, ok := p.quoted()
+		if !ok {
+			return false
+		}
+		_, ok = p.s.unescaped(raw, simple)
+		return ok
+	case '{', '[':
+		if depth == MaxDepth {
+			return false
+		}
+		if c == '{' {
+			return p.members(func(string) bool { return p.skip(depth + 1) })
+		}
+		return p.skipArray(depth + 1)
+	case 't':
+		return p.literal("true")
+	case 'f':
+		return p.literal("false")
+	case 'n':
+		return p.literal("null")
+	}
+	end, ok := p.numberEnd()
+	p.i = end
+	return ok
+}
+
+// skipArray is array without the value.
+func (p *fastParser) skipArray(depth int) bool {
+	p.i++ // [
+	if p.next() != ']' {
+		for {
+			if !p.skip(depth) {
+				return false
+			}
+			if c := p.next(); c == ']' {
+				break
+			} else if c != ',' {
+				return false
+			}
+			p.i++
+		}
+	}
+	p.i++ // ]
+	return true
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/bench/flat"
 	"github.com/decanthq/decant/transform"
 )
 
@@ -213,4 +214,48 @@ func FuzzMapFast(f *testing.F) {
 			checkFastMap(t, name, m, raw)
 		}
 	})
+}
+
+// benchMapper maps the benchmark's flat records: every member, as
+// bench/jsonl.yaml does, when few is false; else id and name alone.
+func benchMapper(b *testing.B, few bool) *transform.Mapper {
+	cols := []decant.Column{col("id", decant.KindInt), col("name", decant.KindText), col("email", decant.KindText),
+		col("created_at", decant.KindTimestamp), col("amount", decant.KindDecimal), col("attrs", decant.KindJSON)}
+	pairs := []string{"id", "record.id", "name", "record.name", "email", "record.email",
+		"created_at", "record.created_at", "amount", "record.amount", "attrs", "record.attrs"}
+	if few {
+		pairs = pairs[:4]
+	}
+	m, err := transform.NewMapper(transform.Spec{Step: "flat", Key: []string{"id"}, To: transform.Route{Table: "flat"},
+		Map: exprs(b, false, nil, pairs...)}, map[string][]decant.Column{"flat": cols})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+func BenchmarkMapFast(b *testing.B) {
+	var recs []decant.Record
+	for i := range 1024 {
+		raw := flat.Make(1, int64(i+1)).AppendJSON(nil)
+		recs = append(recs, decant.Record{Key: fmt.Sprint(i + 1), Raw: raw, Where: "f.jsonl:1"})
+	}
+	for _, few := range []bool{false, true} {
+		m := benchMapper(b, few)
+		for _, c := range []struct {
+			name string
+			map1 func(decant.Record, string) (transform.Output, *transform.Failure)
+		}{{"text", m.Map}, {"decoded", m.MapDecoded}} {
+			b.Run(fmt.Sprintf("few=%v/%s", few, c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if _, f := c.map1(recs[i%len(recs)], "s"); f != nil {
+						b.Fatal(f)
+					}
+					i++
+				}
+			})
+		}
+	}
 }

@@ -201,9 +201,16 @@ func (m *Mapper) readChains(raw []byte, kp *keyPlan) ([]any, bool) {
 	if err := readMembers(kr.d, kp, kr.got); err != nil {
 		return nil, false
 	}
+	return walkChains(kp, kr.got)
+}
+
+// walkChains returns the values of kp's columns, given got, the values
+// of the members their chains start with; false when a chain goes
+// through a value that is not an object.
+func walkChains(kp *keyPlan, got []any) ([]any, bool) {
 	vals := make([]any, len(kp.cols))
 	for i, c := range kp.cols {
-		v := kr.got[kp.first[i]]
+		v := got[kp.first[i]]
 		for _, name := range c.Prog.path[2:] {
 			obj, ok := v.(map[string]any)
 			if !ok {

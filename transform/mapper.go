@@ -254,7 +254,7 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 		return Output{}, invalidFailure(rec)
 	}
 	if m.fast.fast && rec.Doc == nil && rec.Key != "" {
-		if vals, ok := m.readChains(rec.Raw, m.fast); ok {
+		if vals, ok := m.readMapChains(rec.Raw); ok {
 			return m.mapRead(rec, vals)
 		}
 	}
