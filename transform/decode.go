@@ -589,7 +589,25 @@ func (s *decodeState) unescaped(raw []byte, simple bool) ([]byte, bool) {
 // number reads a JSON number at p.i.
 func (p *fastParser) number() (any, bool) {
 	b, start := p.b, p.i
-	i := start
+	i, ok := p.numberEnd()
+	if !ok {
+		return nil, false
+	}
+	p.i = i
+	if n, ok := smallInt(b[start:i]); ok {
+		if v, ok := p.s.blocks.boxInt(n); ok {
+			return v, true
+		}
+		return n, true
+	}
+	return number(b[start:i]), true
+}
+
+// numberEnd returns the index after the JSON number at p.i; ok is false
+// when there is none.
+func (p *fastParser) numberEnd() (end int, ok bool) {
+	b := p.b
+	i := p.i
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
@@ -599,13 +617,13 @@ func (p *fastParser) number() (any, bool) {
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
 		i = digits(b, i)
 	default:
-		return nil, false
+		return i, false
 	}
 	if i < len(b) && b[i] == '.' {
 		if j := digits(b, i+1); j > i+1 {
 			i = j
 		} else {
-			return nil, false
+			return i, false
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -616,17 +634,10 @@ func (p *fastParser) number() (any, bool) {
 		if j := digits(b, i); j > i {
 			i = j
 		} else {
-			return nil, false
+			return i, false
 		}
 	}
-	p.i = i
-	if n, ok := smallInt(b[start:i]); ok {
-		if v, ok := p.s.blocks.boxInt(n); ok {
-			return v, true
-		}
-		return n, true
-	}
-	return number(b[start:i]), true
+	return i, true
 }
 
 // digits returns the index after the decimal digits at b[i:].

@@ -120,7 +120,7 @@ func (m *Mapper) MapKey(rec decant.Record, scope string) (Output, *Failure) {
 		return Output{}, invalidFailure(rec)
 	}
 	if m.keys.fast && rec.Doc == nil && rec.Key != "" {
-		if vals, ok := m.readKey(rec.Raw); ok {
+		if vals, ok := m.readChains(rec.Raw, m.keys); ok {
 			return m.keyOutput(rec, m.spec.To.Table, vals)
 		}
 	}
@@ -175,20 +175,21 @@ func (m *Mapper) keyOutput(rec decant.Record, table string, vals []any) (Output,
 	return Output{Rows: []Row{row}, ParentKey: row.Vals[0]}, nil
 }
 
-// readKey returns the values of the key columns' member chains in raw, as
+// readChains returns the values of the member chains of kp's columns in
+// raw (the key columns for MapKey, the map's entries for Map), as
 // DecodeJSON and the member walk of Eval give them, reading the whole
 // text with the same checks as DecodeJSON but decoding only the members
 // the chains start with. It returns false when the record is not a valid
 // JSON object, or a chain goes through a value that is not an object:
-// Map's own path then gives the value or the failure.
-func (m *Mapper) readKey(raw []byte) ([]any, bool) {
+// the decoding path then gives the value or the failure.
+func (m *Mapper) readChains(raw []byte, kp *keyPlan) ([]any, bool) {
 	kr := m.keyRd
 	if kr == nil {
 		kr = &keyReader{}
 		m.keyRd = kr
 	}
-	if len(kr.got) != len(m.keys.firsts) {
-		kr.got = make([]any, len(m.keys.firsts))
+	if len(kr.got) != len(kp.firsts) {
+		kr.got = make([]any, len(kp.firsts))
 	}
 	clear(kr.got)
 	kr.r.Reset(raw)
@@ -197,12 +198,19 @@ func (m *Mapper) readKey(raw []byte) ([]any, bool) {
 	} else {
 		kr.d.Reset(&kr.r)
 	}
-	if err := readMembers(kr.d, m.keys, kr.got); err != nil {
+	if err := readMembers(kr.d, kp, kr.got); err != nil {
 		return nil, false
 	}
-	vals := make([]any, len(m.keys.cols))
-	for i, c := range m.keys.cols {
-		v := kr.got[m.keys.first[i]]
+	return walkChains(kp, kr.got)
+}
+
+// walkChains returns the values of kp's columns, given got, the values
+// of the members their chains start with; false when a chain goes
+// through a value that is not an object.
+func walkChains(kp *keyPlan, got []any) ([]any, bool) {
+	vals := make([]any, len(kp.cols))
+	for i, c := range kp.cols {
+		v := got[kp.first[i]]
 		for _, name := range c.Prog.path[2:] {
 			obj, ok := v.(map[string]any)
 			if !ok {

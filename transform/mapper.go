@@ -131,6 +131,10 @@ type Mapper struct {
 	// reader of them (made on first use).
 	keys  *keyPlan
 	keyRd *keyReader
+	// fast is how Map reads the map's entries from the JSON text when
+	// they are all member chains of the record (mapfast.go); it shares
+	// keyRd with MapKey.
+	fast *keyPlan
 	// deleted is how MapDeleted finds a deleted record's key columns.
 	deleted *deletedKey
 	// mapCoerc holds, per table the step's rows go to, the coercion of
@@ -175,7 +179,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 	if probs := Check(spec, tables); len(probs) > 0 {
 		return nil, fmt.Errorf("step %s: %s", spec.Step, strings.Join(probs, "; "))
 	}
-	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec), deleted: newDeletedKey(spec)}
+	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec), fast: newMapPlan(spec), deleted: newDeletedKey(spec)}
 	m.boxes.step = spec.Step
 	for _, t := range spec.To.All() {
 		m.tables[t] = buildTableInfo(tables[t], spec.Default, spec.Columns)
@@ -202,7 +206,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // environment, so that clones can map records concurrently. Custom
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
-	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, deleted: m.deleted,
+	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, fast: m.fast, deleted: m.deleted,
 		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}}
 }
 
@@ -249,6 +253,16 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	if rec.Invalid != "" {
 		return Output{}, invalidFailure(rec)
 	}
+	if m.fast.fast && rec.Doc == nil && rec.Key != "" {
+		if vals, ok := m.readMapChains(rec.Raw); ok {
+			return m.mapRead(rec, vals)
+		}
+	}
+	return m.mapDecoded(rec, scope)
+}
+
+// mapDecoded is Map by decoding the whole record.
+func (m *Mapper) mapDecoded(rec decant.Record, scope string) (Output, *Failure) {
 	value, err := RecordValue(rec)
 	if err != nil {
 		return Output{}, decodeFailure(rec.Where, err)

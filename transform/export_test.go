@@ -1,0 +1,22 @@
+package transform
+
+import "github.com/decanthq/decant"
+
+// MapDecoded is Map without the path that reads the values from the JSON
+// text: the oracle the fast path is compared with.
+func (m *Mapper) MapDecoded(rec decant.Record, scope string) (Output, *Failure) {
+	return m.mapDecoded(rec, scope)
+}
+
+// ReadsText says whether Map reads raw's values from the text, without
+// decoding the record.
+func (m *Mapper) ReadsText(raw []byte) bool {
+	if !m.fast.fast {
+		return false
+	}
+	_, ok := m.readMapChains(raw)
+	return ok
+}
+
+// EquivDocs are DecodeJSON's edge documents (decode_equiv_test.go).
+var EquivDocs = equivDocs

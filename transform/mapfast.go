@@ -1,0 +1,228 @@
+package transform
+
+import (
+	"fmt"
+
+	"github.com/decanthq/decant"
+)
+
+// Most steps map member chains of the record and nothing else
+// (name: record.name), and mapping them is mostly decoding the whole
+// record into maps. Map reads such a step's values from the record's JSON
+// text instead, as MapKey reads key columns: the text is read with every
+// check DecodeJSON makes, but only the members the chains start with are
+// decoded. Anything unusual (invalid JSON, a duplicate name, a chain
+// through a value that is not an object) sends the record down the
+// decoding path, whose values and failures are then the same by
+// construction.
+
+// newMapPlan returns how Map reads a step's columns from the JSON text:
+// a plan whose fast is set when every map entry is record.NAME(.NAME...)
+// and nothing else can see the record or fail (no let, no fields, no
+// children, a fixed table). Its cols are the map's entries, in order.
+func newMapPlan(spec Spec) *keyPlan {
+	mp := &keyPlan{cols: make([]*Named, len(spec.Map)), first: make([]int, len(spec.Map))}
+	mp.fast = spec.To.By == nil && len(spec.Let) == 0 && spec.Fields == nil && len(spec.Children) == 0
+	for i := range spec.Map {
+		mp.cols[i] = &spec.Map[i]
+		path := spec.Map[i].Prog.path
+		if !mp.fast || len(path) < 2 || path[0] != "record" {
+			mp.fast = false
+			continue
+		}
+		mp.first[i] = indexOrAppend(&mp.firsts, path[1])
+	}
+	return mp
+}
+
+// mapRead is MapValue of a step whose plan is fast, given the values of
+// its map entries (in map order) read from the record's text: it coerces
+// each in turn and checks the key as MapValue does.
+func (m *Mapper) mapRead(rec decant.Record, vals []any) (Output, *Failure) {
+	table := m.spec.To.Table
+	coercs := m.mapCoerc[table]
+	row := Row{Table: table, Cols: m.mapNames[:0:0], Vals: make([]any, 0, len(vals))}
+	for i, v := range vals {
+		cv, f := coerce(table, &coercs[i], m.mapNames[i], v)
+		if f != nil {
+			return Output{}, f
+		}
+		row.Vals = append(row.Vals, cv)
+	}
+	// Capped, as row leaves them, so that an append copies them.
+	row.Cols = m.mapNames[:len(vals):len(vals)]
+	m.unmark(&row)
+	out := Output{Rows: []Row{row}}
+	for i, k := range m.spec.Key {
+		v := valueOf(row, k)
+		if v == nil {
+			return Output{}, &Failure{"key column " + k + " is empty", fmt.Sprintf("%s: table %s: key column %s mapped to null", rec.Where, table, k)}
+		}
+		if i == 0 {
+			out.ParentKey = v
+		}
+	}
+	return out, nil
+}
+
+// readMapChains is readChains for Map. A step that maps member chains
+// alone most often maps most members of a record, so it reads the record
+// with DecodeJSON's own parser, which decodes every member as DecodeJSON
+// does, but keeps those the chains start with instead of making the
+// record's map: cheaper than jsontext, which MapKey uses to skip the
+// members it does not want.
+func (m *Mapper) readMapChains(raw []byte) ([]any, bool) {
+	got := make([]any, len(m.fast.firsts))
+	if !readTop(raw, m.fast, got) {
+		return nil, false
+	}
+	return walkChains(m.fast, got)
+}
+
+// readTop decodes the members of the JSON object b that kp.firsts names
+// into got, as DecodeJSON decodes them; false when b is not an object,
+// or the parser gives up where DecodeJSON's fast parser gives up (then
+// DecodeJSON says why).
+func readTop(b []byte, kp *keyPlan, got []any) bool {
+	s := decodeStates.Get().(*decodeState)
+	defer s.release()
+	s.blocks.start()
+	defer s.blocks.finish()
+	p := fastParser{s: s, b: b}
+	ok := p.next() == '{' && p.topMembers(kp, got)
+	if ok {
+		p.space()
+		ok = p.i == len(b)
+	}
+	if p.nameCount < len(s.seen) {
+		s.seen = s.seen[:p.nameCount]
+	}
+	if !ok {
+		clear(s.items) // the elements of the arrays it gave up in
+		s.items = s.items[:0]
+		clear(s.members)
+		s.members = s.members[:0]
+	}
+	return ok
+}
+
+// topMembers is object for the document's own object, at p.i: it
+// decodes, as object does, the values of the members kp.firsts names,
+// into got instead of a map, and checks the others as object would
+// without making their values.
+func (p *fastParser) topMembers(kp *keyPlan, got []any) bool {
+	return p.members(func(name string) bool {
+		for i, f := range kp.firsts {
+			if f == name {
+				// Depth 1, as object(1) reads the members of the
+				// document's object.
+				v, ok := p.value(1)
+				got[i] = v
+				return ok
+			}
+		}
+		return p.skip(1)
+	})
+}
+
+// members reads the object at p.i, checking its names as object does
+// (syntax, UTF-8, duplicates), and calls value for each member, with the
+// parser at the member's value, to read it.
+func (p *fastParser) members(value func(name string) bool) bool {
+	p.i++ // {
+	if p.next() == '}' {
+		p.i++
+		return true
+	}
+	s := p.s
+	start := len(s.members)
+	var names map[string]any // made once the object has too many members to scan
+	for {
+		if p.next() != '"' {
+			return false
+		}
+		name, ok := p.name()
+		if !ok || p.next() != ':' {
+			return false
+		}
+		p.i++
+		if names == nil && len(s.members)-start == maxScannedMembers {
+			names = make(map[string]any, 2*maxScannedMembers)
+			for _, mb := range s.members[start:] {
+				names[mb.name] = nil
+			}
+		}
+		if !p.unique(names, start, name) || !value(name) {
+			return false
+		}
+		if names != nil {
+			names[name] = nil
+		} else {
+			s.members = append(s.members, member{name: name})
+		}
+		switch p.next() {
+		case ',':
+			p.i++
+			continue
+		case '}':
+			p.i++
+		default:
+			return false
+		}
+		break
+	}
+	clear(s.members[start:])
+	s.members = s.members[:start]
+	return true
+}
+
+// skip is value without the value: it reads the value at p.i, at the
+// given depth, and gives up where value gives up.
+func (p *fastParser) skip(depth int) bool {
+	switch c := p.next(); c {
+	case '"':
+		raw, simple, ok := p.quoted()
+		if !ok {
+			return false
+		}
+		_, ok = p.s.unescaped(raw, simple)
+		return ok
+	case '{', '[':
+		if depth == MaxDepth {
+			return false
+		}
+		if c == '{' {
+			return p.members(func(string) bool { return p.skip(depth + 1) })
+		}
+		return p.skipArray(depth + 1)
+	case 't':
+		return p.literal("true")
+	case 'f':
+		return p.literal("false")
+	case 'n':
+		return p.literal("null")
+	}
+	end, ok := p.numberEnd()
+	p.i = end
+	return ok
+}
+
+// skipArray is array without the value.
+func (p *fastParser) skipArray(depth int) bool {
+	p.i++ // [
+	if p.next() != ']' {
+		for {
+			if !p.skip(depth) {
+				return false
+			}
+			if c := p.next(); c == ']' {
+				break
+			} else if c != ',' {
+				return false
+			}
+			p.i++
+		}
+	}
+	p.i++ // ]
+	return true
+}

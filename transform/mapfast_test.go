@@ -1,0 +1,261 @@
+package transform_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/bench/flat"
+	"github.com/decanthq/decant/transform"
+)
+
+// fastTables are keyTables and a table with a column of each kind, so
+// that the values read from the text go through every coercion.
+var fastTables = func() map[string][]decant.Column {
+	t := map[string][]decant.Column{"kinds": {col("id", decant.KindInt), col("name", decant.KindText),
+		col("f", decant.KindFloat), col("d", decant.KindDecimal), col("b", decant.KindBool), col("j", decant.KindJSON),
+		col("ts", decant.KindTimestamp), col("day", decant.KindDate), col("m", decant.KindText), col("deleted", decant.KindBool)}}
+	for name, cols := range keyTables {
+		t[name] = cols
+	}
+	return t
+}()
+
+// fastSpecs are keySpecs (the first four map member chains alone, the
+// others do not) and steps that read every kind of column from member
+// chains, one of them sharing a first member between columns and marking
+// deletions.
+func fastSpecs(t testing.TB) map[string]transform.Spec {
+	specs := keySpecs(t)
+	specs["kinds"] = transform.Spec{Step: "kinds", Key: []string{"id"}, To: transform.Route{Table: "kinds"},
+		Map: exprs(t, false, nil, "name", "record.name", "f", "record.n", "d", "record.meta.id", "b", "record.kind",
+			"j", "record.extra", "ts", "record.name", "day", `record["a.b"]["é\"q"]`, "m", "record.meta.org", "id", "record.id")}
+	specs["marked"] = transform.Spec{Step: "marked", Key: []string{"id"}, To: transform.Route{Table: "kinds"},
+		Map:      exprs(t, false, nil, "id", "record.meta.id", "j", "record.meta", "d", "record.n"),
+		OnDelete: transform.OnDelete{Action: transform.OnDeleteMark, Mark: "deleted"},
+	}
+	return specs
+}
+
+// checkFastMap asserts that Map gives what decoding the record gives:
+// the same rows, values and Go types, or the same failure.
+func checkFastMap(t *testing.T, name string, m *transform.Mapper, raw []byte) {
+	t.Helper()
+	rec := decant.Record{Key: "k1", Raw: raw, Where: "f.jsonl:3"}
+	got, gotFail := m.Map(rec, "s")
+	want, wantFail := m.MapDecoded(rec, "s")
+	if !reflect.DeepEqual(gotFail, wantFail) {
+		t.Fatalf("%s: Map(%.200s) failed with %v, decoding fails with %v", name, raw, gotFail, wantFail)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s: Map(%.200s) = %#v, decoding gives %#v", name, raw, got, want)
+	}
+}
+
+func fastMappers(t testing.TB) map[string]*transform.Mapper {
+	ms := map[string]*transform.Mapper{}
+	for name, spec := range fastSpecs(t) {
+		m, err := transform.NewMapper(spec, fastTables)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms[name] = m
+	}
+	return ms
+}
+
+// Map reads the values of a step of member chains from the text, and
+// gives for random records (members missing, twice, escaped, of every
+// type, broken documents) exactly what decoding them gives.
+func TestMapFastMatchesDecoding(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 6))
+	ms := fastMappers(t)
+	fast := map[string]int{}
+	for i := range 3000 {
+		raw := randomRecord(r)
+		for name, m := range ms {
+			checkFastMap(t, fmt.Sprintf("record %d, step %s", i, name), m, raw)
+			if m.ReadsText(raw) {
+				fast[name]++
+			}
+		}
+	}
+	// The comparison is worth something only if the fast path ran: about
+	// a third to a half of the random records are valid objects whose
+	// chains can be read (the others hold invalid text or are broken).
+	for _, name := range []string{"int", "text", "nested", "odd_names", "kinds", "marked"} {
+		if fast[name] < 600 {
+			t.Errorf("step %s read %d of 3000 records from the text, want at least 600", name, fast[name])
+		}
+	}
+	for _, name := range []string{"expr", "routed", "let", "fields"} {
+		if fast[name] != 0 {
+			t.Errorf("step %s read %d records from the text; it is not member chains alone", name, fast[name])
+		}
+	}
+}
+
+// DecodeJSON's edge documents (numbers at int64's bounds and with
+// exponents, escapes, duplicates, invalid UTF-8, nesting at and past
+// MaxDepth, trailing data), as the record and as the value of a mapped
+// or an unmapped member, map as decoding maps them.
+func TestMapFastEdgeDocuments(t *testing.T) {
+	t.Parallel()
+	ms := fastMappers(t)
+	for _, doc := range transform.EquivDocs {
+		for _, raw := range []string{doc, `{"id":1,"name":` + doc + `}`, `{"id":1,"extra":` + doc + `}`,
+			`{"id":1,"n":` + doc + `}`, `{"meta":{"id":` + doc + `},"n":1}`, `{"id":` + doc + `}`,
+			`{"extra":` + doc + `,"id":2,"name":"x"}`} {
+			for name, m := range ms {
+				checkFastMap(t, "step "+name, m, []byte(raw))
+			}
+		}
+	}
+}
+
+// The cases the fast path must not decide differently, each named.
+func TestMapFastCases(t *testing.T) {
+	t.Parallel()
+	ms := fastMappers(t)
+	cases := []struct {
+		name, raw string
+		fast      bool   // read from the text
+		fail      string // the failure's message, "" when it maps
+	}{
+		{"plain", `{"id":1,"name":"a","n":2}`, true, ""},
+		{"escaped name and value", `{"i\u0064":1,"name":"a\"\u00e9\n","n":2}`, true, ""},
+		{"duplicate mapped member", `{"id":1,"id":2}`, false, `record has the name "id" twice in one object, at /id (byte 8)`},
+		{"duplicate unmapped member", `{"id":1,"x":1,"x":2}`, false, `record has the name "x" twice in one object, at /x (byte 14)`},
+		{"duplicate in an unmapped value", `{"id":1,"x":{"a":1,"a":2}}`, false, `record has the name "a" twice in one object, at /x/a (byte 19)`},
+		{"missing member", `{"id":1}`, true, ""},
+		{"missing key", `{"name":"a"}`, true, "key column id is empty"},
+		{"int64 max", `{"id":9223372036854775807}`, true, ""},
+		{"past int64", `{"id":9223372036854775808}`, true, "invalid value for id"},
+		{"exponent", `{"id":1e3,"n":2}`, true, ""},
+		{"invalid UTF-8 unmapped", "{\"id\":1,\"x\":\"\xff\"}", false, "record is not valid UTF-8 at /x (byte 13)"},
+		{"trailing data", `{"id":1} x`, false, "record is not valid JSON"},
+		{"not an object", `[1]`, false, "cannot compute column name"},
+		{"chain through a text", `{"id":1,"name":"a"}`, true, ""},
+	}
+	m := ms["int"]
+	for _, c := range cases {
+		raw := []byte(c.raw)
+		checkFastMap(t, c.name, m, raw)
+		if got := m.ReadsText(raw); got != c.fast {
+			t.Errorf("%s: read from the text = %v, want %v", c.name, got, c.fast)
+		}
+		_, f := m.Map(decant.Record{Key: "k", Raw: raw, Where: "f.jsonl:1"}, "s")
+		if msg := ""; f != nil {
+			msg = f.Message
+			if msg != c.fail {
+				t.Errorf("%s: failure %q, want %q", c.name, msg, c.fail)
+			}
+		} else if c.fail != "" {
+			t.Errorf("%s: mapped, want failure %q", c.name, c.fail)
+		}
+	}
+	// A chain through a value that is not an object is left to decoding.
+	if ms["nested"].ReadsText([]byte(`{"meta":"text"}`)) {
+		t.Error("record.meta.id through a text was read from the text")
+	}
+	checkFastMap(t, "chain through a text", ms["nested"], []byte(`{"meta":"text"}`))
+}
+
+// A record without a key, a record a source decoded (Doc) and a record a
+// source could not read map as before.
+func TestMapFastOtherRecords(t *testing.T) {
+	t.Parallel()
+	m := fastMappers(t)["int"]
+	for _, rec := range []decant.Record{
+		{Raw: []byte(`{"id":1}`), Where: "f.jsonl:1"},
+		{Key: "1", Raw: []byte(`{"id":1}`), Invalid: "line too long", Where: "f.jsonl:2"},
+	} {
+		got, gf := m.Map(rec, "s")
+		want, wf := m.MapDecoded(rec, "s")
+		if gf == nil || !reflect.DeepEqual(gf, wf) || !reflect.DeepEqual(got, want) {
+			t.Errorf("Map(%+v) = %v, want the failure %v", rec, gf, wf)
+		}
+	}
+}
+
+// Clones read on their own readers; a clone and its mapper interleaved
+// give each record's own values.
+func TestMapFastClones(t *testing.T) {
+	t.Parallel()
+	m := fastMappers(t)["kinds"]
+	c := m.Clone()
+	for i := range 50 {
+		a := []byte(fmt.Sprintf(`{"id":%d,"name":"a%d","extra":[%d]}`, i, i, i))
+		b := []byte(fmt.Sprintf(`{"id":%d,"n":%d.5}`, 1000+i, i))
+		checkFastMap(t, "mapper", m, a)
+		checkFastMap(t, "clone", c, b)
+	}
+}
+
+func FuzzMapFast(f *testing.F) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 40 {
+		f.Add(randomRecord(r))
+	}
+	for _, doc := range transform.EquivDocs {
+		if len(doc) < 4096 {
+			f.Add([]byte(`{"id":1,"name":` + doc + `}`))
+		}
+	}
+	f.Add([]byte(strings.Repeat(`{"id":`, 10001) + "1" + strings.Repeat("}", 10001)))
+	f.Add([]byte(`{"id":1,"name":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`))
+	ms := fastMappers(f)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		for name, m := range ms {
+			checkFastMap(t, name, m, raw)
+		}
+	})
+}
+
+// benchMapper maps the benchmark's flat records: every member, as
+// bench/jsonl.yaml does, when few is false; else id and name alone.
+func benchMapper(b *testing.B, few bool) *transform.Mapper {
+	cols := []decant.Column{col("id", decant.KindInt), col("name", decant.KindText), col("email", decant.KindText),
+		col("created_at", decant.KindTimestamp), col("amount", decant.KindDecimal), col("attrs", decant.KindJSON)}
+	pairs := []string{"id", "record.id", "name", "record.name", "email", "record.email",
+		"created_at", "record.created_at", "amount", "record.amount", "attrs", "record.attrs"}
+	if few {
+		pairs = pairs[:4]
+	}
+	m, err := transform.NewMapper(transform.Spec{Step: "flat", Key: []string{"id"}, To: transform.Route{Table: "flat"},
+		Map: exprs(b, false, nil, pairs...)}, map[string][]decant.Column{"flat": cols})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+func BenchmarkMapFast(b *testing.B) {
+	var recs []decant.Record
+	for i := range 1024 {
+		raw := flat.Make(1, int64(i+1)).AppendJSON(nil)
+		recs = append(recs, decant.Record{Key: fmt.Sprint(i + 1), Raw: raw, Where: "f.jsonl:1"})
+	}
+	for _, few := range []bool{false, true} {
+		m := benchMapper(b, few)
+		for _, c := range []struct {
+			name string
+			map1 func(decant.Record, string) (transform.Output, *transform.Failure)
+		}{{"text", m.Map}, {"decoded", m.MapDecoded}} {
+			b.Run(fmt.Sprintf("few=%v/%s", few, c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if _, f := c.map1(recs[i%len(recs)], "s"); f != nil {
+						b.Fatal(f)
+					}
+					i++
+				}
+			})
+		}
+	}
+}
