@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/jsonquote"
 )
 
 // csvRows reads a CSV file record by record.
@@ -71,7 +72,7 @@ func (s *Source) openCSV(f *os.File, p position) (*csvRows, error) {
 	r.cr.FieldsPerRecord = len(h.columns)
 	r.names = make([][]byte, len(h.columns))
 	for i, c := range h.columns {
-		r.names[i] = append(appendJSONString(nil, c), ':')
+		r.names[i] = append(jsonquote.Append(nil, c), ':')
 	}
 	r.key = slices.Index(h.columns, s.cfg.Key)
 	if s.cfg.Cursor != "" {
@@ -192,7 +193,7 @@ func (r *csvRows) row(fields []string) {
 			r.buf = append(r.buf, ',')
 		}
 		r.buf = append(r.buf, r.names[i]...)
-		r.buf = appendJSONString(r.buf, v)
+		r.buf = jsonquote.Append(r.buf, v)
 	}
 	r.buf = append(r.buf, '}')
 	r.rec = decant.Record{

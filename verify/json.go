@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/decanthq/decant/internal/jsonquote"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -143,64 +144,8 @@ func writeJSONString(w *bytes.Buffer, s string, o Options) {
 	if o.NormalizeUnicode {
 		s = norm.NFC.String(s)
 	}
-	w.Write(appendJSONString(w.AvailableBuffer(), s))
+	w.Write(jsonquote.Append(w.AvailableBuffer(), s))
 }
-
-// appendJSONString appends s quoted exactly as encoding/json's Encoder
-// quotes it with SetEscapeHTML(false): the short escapes for quote,
-// backslash, \b, \f, \n, \r and \t, \u00XX for the other control bytes,
-// \u2028 and \u2029 escaped, and each invalid UTF-8 byte as \ufffd.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= ' ' && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-const hexDigits = "0123456789abcdef"
 
 // maxJSONDepth is how deeply encoding/json lets arrays and objects nest;
 // a deeper document is not JSON to it, so it is not JSON here either.
@@ -355,7 +300,7 @@ func (c *canon) appendString(dst []byte, s string, ascii bool) []byte {
 	if ascii {
 		return append(append(append(dst, '"'), s...), '"')
 	}
-	return appendJSONString(dst, c.norm(s))
+	return jsonquote.Append(dst, c.norm(s))
 }
 
 // norm applies the rules to a string or key.
