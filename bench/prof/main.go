@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/decanthq/decant/cli"
+	"github.com/decanthq/decant/internal/gcfloor"
 )
 
 func main() {
@@ -23,7 +23,7 @@ func main() {
 	mem := flag.String("memprofile", "", "write a heap profile (allocations) to this file at the end")
 	flag.Parse()
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200) // as cmd/decant runs
+		gcfloor.Keep(64<<20, 200) // as cmd/decant runs
 	}
 	os.Exit(run(*cpu, *mem, flag.Args()))
 }

@@ -5,18 +5,22 @@ package main
 import (
 	"context"
 	"os"
-	"runtime/debug"
 
 	"github.com/decanthq/decant/cli"
+	"github.com/decanthq/decant/internal/gcfloor"
 )
+
+// gcFloor is the smallest heap goal decant lets the collector aim for.
+const gcFloor = 64 << 20
 
 func main() {
 	// decant's memory is bounded by batch size x queue depth, so it can
-	// trade some of it for less collecting: at the default batch sizes
-	// GOGC=200 costs about 40 MB and saves about a tenth of the CPU
-	// (docs/benchmarks.md). GOGC in the environment still wins.
+	// trade some of it for less collecting: GOGC=200, and a heap goal of
+	// at least 64 MB, since the live heap is often a few MB and GOGC alone
+	// would collect every 12 MB (docs/benchmarks.md). GOGC in the
+	// environment still wins.
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
+		gcfloor.Keep(gcFloor, 200)
 	}
 	os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr, nil))
 }
