@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/decanthq/decant/internal/jsonquote"
 )
 
 // The phases of a read.
@@ -30,12 +32,21 @@ type position struct {
 	Last  string          `json:"last,omitempty"`
 }
 
+// marshal writes p as json.Marshal would, but for <, > and & in strings,
+// which it leaves as they are. Every record carries its position, and
+// json.Marshal, checking the raw seq each time, cost more than the record.
+// Since is the server's seq as decoded JSON gave it: a number or a string.
 func (p position) marshal() []byte {
-	b, err := json.Marshal(p)
-	if err != nil { // a RawMessage that is not JSON: a bug, not a user's error
-		panic(fmt.Sprintf("couchdb: marshal position: %v", err))
+	b := make([]byte, 0, len(`{"phase":"changes","since":,"last":""}`)+len(p.Since)+len(p.Last))
+	b = append(b, `{"phase":`...)
+	b = jsonquote.Append(b, p.Phase)
+	b = append(b, `,"since":`...)
+	b = append(b, bytes.TrimSpace(p.Since)...)
+	if p.Last != "" {
+		b = append(b, `,"last":`...)
+		b = jsonquote.Append(b, p.Last)
 	}
-	return b
+	return append(b, '}')
 }
 
 // parsePosition reads a stored position; nil means "from the start".

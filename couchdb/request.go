@@ -166,7 +166,11 @@ func (s *Source) attempt(ctx context.Context, method, rawURL string, body []byte
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(b, out); err != nil {
+	decode := json.Unmarshal
+	if pd, ok := out.(pageDecoder); ok {
+		decode = func(b []byte, _ any) error { return pd.decodePage(b) }
+	}
+	if err := decode(b, out); err != nil {
 		// A body cut short or garbled by a proxy may come right next time.
 		return &httpretry.Retryable{Err: fmt.Errorf("%w: %d bytes: %v", decant.ErrBadPage, len(b), err)}
 	}

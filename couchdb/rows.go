@@ -193,7 +193,7 @@ func (r *rows) fetchBulk(ctx context.Context) error {
 			continue
 		}
 		p := position{Phase: phaseBulk, Since: r.bulkSince, Last: d.ID}
-		r.page = append(r.page, r.record(d.ID, d.Doc, false, p, fmt.Sprintf("%s, row %d", where, i)))
+		r.page = append(r.page, r.record(d.ID, d.Doc, false, p, where+", row "+strconv.Itoa(i)))
 	}
 	r.pos.Last = through
 	if !full {
@@ -241,7 +241,7 @@ func (r *rows) bulkPage(ctx context.Context, last string) (docs []docRow, throug
 		if len(ids) == 0 {
 			return nil, last, false, nil
 		}
-		var page struct{ Rows []docRow }
+		var page docsPage
 		if err := s.do(ctx, request{path: "_all_docs", query: q, body: map[string]any{"keys": ids}}, s.opts.retries(), &page); err != nil {
 			return nil, "", false, err
 		}
@@ -253,7 +253,7 @@ func (r *rows) bulkPage(ctx context.Context, last string) (docs []docRow, throug
 		q.Set("startkey", jsonString(last))
 	}
 	q.Set("limit", strconv.Itoa(n))
-	var page struct{ Rows []docRow }
+	var page docsPage
 	if err := s.do(ctx, request{path: "_all_docs", query: q}, s.opts.retries(), &page); err != nil {
 		return nil, "", false, err
 	}
