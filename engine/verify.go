@@ -322,6 +322,9 @@ func (v *stepVerify) prepare(ctx context.Context, r *VerifyStepResult) (*transfo
 	if err != nil {
 		return nil, fmt.Errorf("the plan does not match the target: %w", err)
 	}
+	// Expected JSON values are compared by their canonical form, so they
+	// may stay the source's text (docs/verify.md).
+	m.KeepJSONText()
 	v.sorters = map[string]*verify.Sorter{}
 	v.mapped = map[string][]string{}
 	v.skip = map[string]map[string]bool{}

@@ -35,6 +35,33 @@ func newMapPlan(spec Spec) *keyPlan {
 	return mp
 }
 
+// KeepJSONText makes Map give the value of a JSON column that maps a
+// whole member of the record (attrs: record.attrs), when it is an object
+// or an array, as the member's JSON text, checked as DecodeJSON checks it
+// (syntax, UTF-8, duplicate names, depth), instead of decoding it and
+// writing it again. Verify uses it: it compares JSON by its canonical
+// form, whatever the spelling, and decoding and writing JSON columns was a
+// fifth of its CPU. A migration does not: its rows and hashes hold the
+// canonical text. It changes this mapper and the clones made after it.
+func (m *Mapper) KeepJSONText() {
+	if !m.fast.fast {
+		return
+	}
+	kp := *m.fast
+	kp.text = make([]bool, len(kp.firsts))
+	uses := make([]int, len(kp.firsts))
+	for _, f := range kp.first {
+		uses[f]++
+	}
+	coercs := m.mapCoerc[m.spec.To.Table]
+	for i, c := range kp.cols {
+		if f := kp.first[i]; uses[f] == 1 && len(c.Prog.path) == 2 && coercs[i].Kind == decant.KindJSON {
+			kp.text[f] = true
+		}
+	}
+	m.fast = &kp
+}
+
 // mapRead is MapValue of a step whose plan is fast, given the values of
 // its map entries (in map order) read from the record's text: it coerces
 // each in turn and checks the key as MapValue does.
@@ -114,6 +141,14 @@ func (p *fastParser) topMembers(kp *keyPlan, got []any) bool {
 	return p.members(func(name string) bool {
 		for i, f := range kp.firsts {
 			if f == name {
+				if kp.text != nil && kp.text[i] {
+					if c := p.next(); c == '{' || c == '[' {
+						start := p.i
+						ok := p.skip(1)
+						got[i] = decant.JSON(p.b[start:p.i:p.i])
+						return ok
+					}
+				}
 				// Depth 1, as object(1) reads the members of the
 				// document's object.
 				v, ok := p.value(1)

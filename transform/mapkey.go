@@ -36,6 +36,9 @@ type keyPlan struct {
 	fast   bool
 	firsts []string
 	first  []int
+	// text, when set, marks the firsts whose object or array value Map
+	// keeps as its JSON text (Mapper.KeepJSONText); nil for MapKey.
+	text []bool
 }
 
 func newKeyPlan(spec Spec) *keyPlan {
