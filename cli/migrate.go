@@ -34,8 +34,8 @@ type MigrateOpts struct {
 	// BatchSize, when not 0, replaces every step's batch_size for the run.
 	BatchSize int
 	DryRun    bool
-	Follow   bool
-	Interval time.Duration
+	Follow    bool
+	Interval  time.Duration
 	// Live, Finish and AutoFinish are the lifecycle flags (--live,
 	// --finish, --auto-finish; docs/commands.md).
 	Live       bool
