@@ -239,3 +239,29 @@ func TestResetGroup_Errors(t *testing.T) {
 		t.Errorf("a refused reset deleted rows: filled = %s", got)
 	}
 }
+
+// Ensure verify takes --skip as migrate does, with --only and aliases: it
+// verifies the steps left, and a bad name is refused listing the valid.
+func TestVerifySkip(t *testing.T) {
+	t.Parallel()
+	s := newICMS(t, "", "")
+	mustRun(t, "migrate", "-c", s.plan, "--skip", "tasks")
+	r := mustRun(t, "verify", "-c", s.plan, "--json", "--skip", "ia,tasks", "--only", "r,ia,tasks")
+	var got struct {
+		Clean bool `json:"clean"`
+		Steps []struct {
+			Step string `json:"step"`
+		} `json:"steps"`
+	}
+	decodeJSON(t, r, &got)
+	var steps []string
+	for _, st := range got.Steps {
+		steps = append(steps, st.Step)
+	}
+	if strings.Join(steps, ",") != "countries,units" || !got.Clean {
+		t.Errorf("verify --only r,ia,tasks --skip ia,tasks verified %v (clean %v), want countries,units, clean", steps, got.Clean)
+	}
+	if r := run(t, "verify", "-c", s.plan, "--skip", "refs"); r.code != 2 || !strings.Contains(r.stderr, "--skip refs: the plan has no step or group of that name; its steps are users") {
+		t.Errorf("verify --skip refs:\n%s", r)
+	}
+}
