@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/decanthq/decant/internal/testenv"
 )
 
 // The variables of these tests' guards are named for them, so that no
@@ -104,3 +106,35 @@ func TestGuards_ProtectedNeedsYes(t *testing.T) {
 		t.Errorf("db down --to 0 --yes left table users")
 	}
 }
+
+// Ensure that in a protected environment migrate is destructive when a
+// table it writes holds rows decant did not write: refused without --yes,
+// naming the table, before it writes; with --yes it runs. A table that
+// holds decant's rows only needs nothing.
+func testGuardsForeignRows(t *testing.T, target string) {
+	t.Setenv(allowVar, "true")
+	t.Setenv(protectVar, "production")
+	s := newICMS(t, target, guards)
+	mustRun(t, "migrate", "-c", s.plan, "--only", "u") // decant's rows only, so no question
+	mustRun(t, "migrate", "-c", s.plan, "--only", "u")
+	execSQL(t, s.db, "INSERT INTO countries (id) VALUES (99)")
+	r := run(t, "migrate", "-c", s.plan)
+	want := "migrate (table countries holds rows, and decant has written none to it) refused: this is a protected environment (" + protectVar + "=production"
+	if r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("migrate into a table of foreign rows: want exit 2 and %q:\n%s", want, r)
+	}
+	if got := s.filled(t); got != "users,countries" {
+		t.Errorf("the refused run wrote: filled %s", got)
+	}
+	mustRun(t, "migrate", "-c", s.plan, "--yes")
+	r = run(t, "migrate", "-c", s.plan)
+	if want := "table countries holds more rows than the 3 decant wrote to it"; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("migrate again, the foreign row still there: want exit 2 and %q:\n%s", want, r)
+	}
+	t.Setenv(protectVar, "staging")
+	mustRun(t, "migrate", "-c", s.plan) // not protected: no question
+}
+
+func TestGuardsForeignRows_SQLite(t *testing.T) { testGuardsForeignRows(t, "") }
+
+func TestGuardsForeignRows_Postgres(t *testing.T) { testGuardsForeignRows(t, testenv.Postgres(t)) }

@@ -33,6 +33,13 @@ type MigrateOpts struct {
 	Start string
 	// BatchSize, when not 0, replaces every step's batch_size for the run.
 	BatchSize int
+	// Yes confirms a run, in an environment the plan's guards protect,
+	// into tables that hold rows decant did not write; Interactive (a
+	// terminal) then also asks for the environment's name on In (nil:
+	// os.Stdin).
+	Yes         bool
+	Interactive bool
+	In          io.Reader
 	DryRun    bool
 	Follow    bool
 	Interval  time.Duration
@@ -165,6 +172,7 @@ which did not get to the end); a second signal aborts.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
+			o.Interactive, o.In = isTerminal(os.Stdout) && isTerminalIn(cmd.InOrStdin()), cmd.InOrStdin()
 			if err := validate(o); err != nil {
 				return err
 			}
@@ -182,6 +190,7 @@ which did not get to the end); a second signal aborts.`,
 	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "run only these steps or groups (names or aliases; comma-separated or repeated)")
 	cmd.Flags().StringSliceVar(&o.Skip, "skip", nil, "leave out these steps or groups (names or aliases; comma-separated or repeated)")
 	cmd.Flags().StringVar(&o.Start, "start", "", "begin at the Nth step (from 1) of a group, as ia.2, and run every step after it in plan order")
+	cmd.Flags().BoolVar(&o.Yes, "yes", false, "confirm a run into tables that hold rows decant did not write, in an environment the plan's guards protect")
 	cmd.Flags().IntVar(&o.BatchSize, "batch-size", 0, "records per batch for every step of this run, instead of the plan's batch_size")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "read and map, write nothing")
 	cmd.Flags().BoolVar(&o.Follow, "follow", false, "keep running: drain, sleep --interval, repeat")
@@ -214,6 +223,9 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		return nil, err
 	}
 	defer st.Close()
+	if err := o.guardForeign(ctx, p, st, only, errw); err != nil {
+		return nil, err
+	}
 	if o.BatchSize > 0 {
 		p.BatchSize = o.BatchSize
 		for _, s := range p.Steps {
@@ -270,6 +282,33 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		err = dryRunHint(ctx, p, err)
 	}
 	return res, err
+}
+
+// guardForeign treats a run as destructive, in an environment the plan's
+// guards protect, when a table it writes holds rows decant did not write
+// (its upserts would overwrite them): then it needs --yes and, on a
+// terminal, the environment's name. A table decant cannot count counts as
+// such a table. It reads only.
+func (o *MigrateOpts) guardForeign(ctx context.Context, p *plan.Plan, st decant.Store, only []string, errw io.Writer) error {
+	if _, _, ok := p.Guards.Protected(nil); !ok || o.DryRun {
+		return nil
+	}
+	found, err := engine.ForeignRows(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Only: only})
+	var why []string
+	for _, f := range found {
+		why = append(why, f.String())
+	}
+	if err != nil {
+		why = append(why, "cannot tell whether its tables hold rows decant did not write: "+err.Error())
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	in := o.In
+	if in == nil {
+		in = os.Stdin
+	}
+	return confirmProtected(p.Guards, "migrate ("+strings.Join(why, "; ")+")", o.Yes, o.Interactive, in, errw)
 }
 
 // dryRunHint adds to err, a dry run's missing table or column, the
