@@ -40,9 +40,9 @@ type MigrateOpts struct {
 	Yes         bool
 	Interactive bool
 	In          io.Reader
-	DryRun    bool
-	Follow    bool
-	Interval  time.Duration
+	DryRun      bool
+	Follow      bool
+	Interval    time.Duration
 	// Live, Finish and AutoFinish are the lifecycle flags (--live,
 	// --finish, --auto-finish; docs/commands.md).
 	Live       bool
