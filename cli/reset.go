@@ -130,6 +130,16 @@ func RunResetScopes(ctx context.Context, o ResetOpts, w io.Writer) ([]ScopeResul
 	if !o.Yes {
 		return nil, usageError(fmt.Errorf("reset --scopes %s: confirm with --yes", o.Scopes))
 	}
+	// The guards are the plan's, not a scope's: asked once for the list.
+	o.writes = "reset"
+	p, err := o.load()
+	if err != nil {
+		return nil, err
+	}
+	if err := confirmProtected(p.Guards, "reset --scopes "+o.Scopes, o.Yes, o.Interactive, os.Stdin, w); err != nil {
+		return nil, err
+	}
+	o.Interactive = false
 	r := scopeRun{scopes: scopes, json: o.JSON}
 	return r.run(ctx, w, func(ctx context.Context, scope string, w io.Writer) (any, error) {
 		so := o
