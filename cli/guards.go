@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -59,4 +60,49 @@ func confirmProtected(g *plan.Guards, what string, yes, interactive bool, in io.
 		return &ExitError{Code: 1, Err: fmt.Errorf("%s declined: the answer was not %s; nothing was done", what, env)}
 	}
 	return nil
+}
+
+// checkJSON is check's --json: the engine's result, and the guards.
+type checkJSON struct {
+	*engine.CheckResult
+	Guards *guardsReport `json:"guards,omitempty"`
+}
+
+// guardsReport is what the plan's guards make of this environment, so
+// that check tells the operator which gates are up (ICMS's README and code
+// disagreed on APP_ENV's case, and the gate was silently off).
+type guardsReport struct {
+	// Writes is "allowed", or why the commands that write are refused.
+	Writes string `json:"writes"`
+	// Protected is VAR=value when the environment is protected.
+	Protected string `json:"protected,omitempty"`
+}
+
+// guardsOf reports the plan's guards here; nil when it has none.
+func guardsOf(p *plan.Plan) *guardsReport {
+	if p.Guards == nil {
+		return nil
+	}
+	r := &guardsReport{Writes: "allowed"}
+	if err := p.Guards.CheckWrite("every command that writes is", nil); err != nil {
+		r.Writes = err.Error()
+	}
+	if name, env, ok := p.Guards.Protected(nil); ok {
+		r.Protected = name + "=" + env
+	}
+	return r
+}
+
+func printGuards(w io.Writer, g *guardsReport) {
+	if g == nil {
+		return
+	}
+	if g.Writes == "allowed" {
+		fmt.Fprintln(w, "ok   guards: the commands that write may run here")
+	} else {
+		fmt.Fprintf(w, "note guards: %s\n", g.Writes)
+	}
+	if g.Protected != "" {
+		fmt.Fprintf(w, "note guards: a protected environment (%s): reset, db down, snapshot load and a migrate into tables holding rows decant did not write need --yes\n", g.Protected)
+	}
 }

@@ -72,6 +72,21 @@ func TestGuards_ReadsIgnoreThem(t *testing.T) {
 	} {
 		mustRun(t, append(args, "-c", s.plan)...)
 	}
+	// check tells which gates are up.
+	r := mustRun(t, "check", "-c", s.plan)
+	if want := "note guards: every command that writes is refused by the plan's guards: " + allowVar + ` must be "true", and it is not set`; !strings.Contains(r.stdout, want) {
+		t.Errorf("check does not say the writes are refused (%q):\n%s", want, r)
+	}
+	var doc struct {
+		Guards struct {
+			Writes    string `json:"writes"`
+			Protected string `json:"protected"`
+		} `json:"guards"`
+	}
+	decodeJSON(t, mustRun(t, "check", "-c", s.plan, "--json"), &doc)
+	if !strings.Contains(doc.Guards.Writes, allowVar) || doc.Guards.Protected != "" {
+		t.Errorf("check --json guards = %+v, want writes refused naming %s and no protection", doc.Guards, allowVar)
+	}
 }
 
 // Ensure that with the required variable set a command runs, and that a
@@ -82,6 +97,10 @@ func TestGuards_ProtectedNeedsYes(t *testing.T) {
 	t.Setenv(protectVar, "Production")
 	s := newICMS(t, "", guards)
 	mustRun(t, "migrate", "-c", s.plan)
+	if r := mustRun(t, "check", "-c", s.plan); !strings.Contains(r.stdout, "ok   guards: the commands that write may run here") ||
+		!strings.Contains(r.stdout, "note guards: a protected environment ("+protectVar+"=Production)") {
+		t.Errorf("check does not report the guards:\n%s", r)
+	}
 	snapshots := t.TempDir()
 	mustRun(t, "snapshot", "save", "s1", "-c", s.plan, "--release", "1.0.0", "--dir", snapshots)
 	for _, args := range [][]string{
