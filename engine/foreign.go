@@ -38,7 +38,9 @@ func (f ForeignTable) String() string {
 // as written or deleted (a marked row stays), in every scope: counting
 // reads the table's keys, stopping past that number. Only tables that
 // steps name in to.table are checked: a routed step's or a child table's
-// rows cannot be told apart by table. The store needs the Cataloger and
+// rows cannot be told apart by table. Scopes whose records write the same
+// rows count them once each, which can hide as many foreign rows: the
+// check errs towards letting a run go on. The store needs the Cataloger and
 // TargetReader roles, and StateReader and Lifecycler once a table has rows.
 func ForeignRows(ctx context.Context, cfg Config) ([]ForeignTable, error) {
 	steps, err := selectSteps(cfg.Plan, cfg.Only)
