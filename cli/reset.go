@@ -136,7 +136,7 @@ func RunResetScopes(ctx context.Context, o ResetOpts, w io.Writer) ([]ScopeResul
 	if err != nil {
 		return nil, err
 	}
-	if err := confirmProtected(p.Guards, "reset --scopes "+o.Scopes, o.Yes, o.Interactive, os.Stdin, w); err != nil {
+	if err := confirmProtected(p.Guards, "reset --scopes "+o.Scopes, o.Yes, o.Interactive, os.Stdin, promptTo(w, o.JSON)); err != nil {
 		return nil, err
 	}
 	o.Interactive = false
@@ -163,7 +163,7 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	if err := o.checkNames(p); err != nil {
 		return nil, err
 	}
-	if err := confirmProtected(p.Guards, "reset", o.Yes, o.Interactive, in, w); err != nil {
+	if err := confirmProtected(p.Guards, "reset", o.Yes, o.Interactive, in, promptTo(w, o.JSON)); err != nil {
 		return nil, err
 	}
 	st, err := connect.ExistingStore(ctx, p)
@@ -180,17 +180,26 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	if errors.Is(err, engine.ErrResetDeclined) {
 		return nil, &ExitError{Code: 1, Err: err}
 	}
+	resetFailed := err != nil
 	var reverted []string
 	if err == nil && o.Migrations {
 		st.Close() // the migrations take their own connection and lock
 		reverted, err = revertMigrations(ctx, p, w, o.JSON)
 	}
 	if res != nil {
-		if perr := printReset(w, o, resetPrint{res, reverted}, err != nil); perr != nil && err == nil {
+		if perr := printReset(w, o, resetPrint{res, reverted}, resetFailed, err != nil); perr != nil && err == nil {
 			err = perr
 		}
 	}
 	return res, err
+}
+
+// promptTo is where a question goes: w, or stderr when w carries --json.
+func promptTo(w io.Writer, asJSON bool) io.Writer {
+	if asJSON {
+		return os.Stderr
+	}
+	return w
 }
 
 // resetPrint is what reset prints: the engine's result, and with
@@ -261,7 +270,7 @@ func ask(in io.Reader, w io.Writer, r *engine.ResetResult) bool {
 	return answer == "y" || answer == "yes"
 }
 
-func printReset(w io.Writer, o ResetOpts, res resetPrint, failed bool) error {
+func printReset(w io.Writer, o ResetOpts, res resetPrint, failed, migrationsFailed bool) error {
 	if o.JSON {
 		return printJSON(w, res)
 	}
@@ -280,7 +289,7 @@ func printReset(w io.Writer, o ResetOpts, res resetPrint, failed bool) error {
 		fmt.Fprintf(w, "; the scope is %s", res.State)
 	}
 	fmt.Fprintln(w)
-	if o.Migrations && !failed {
+	if o.Migrations && !failed && !migrationsFailed {
 		fmt.Fprintf(w, "reverted %d migration(s) of %s: none is applied now\n", len(res.Migrations), o.Config)
 	}
 	for _, h := range res.Hooks {
