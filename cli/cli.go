@@ -39,6 +39,10 @@ type Common struct {
 	// closers clean up what opening left behind (a dry run's stand-in
 	// for a target that does not exist yet); see close.
 	closers []func()
+	// writes names the command when it writes ("migrate"): load then
+	// refuses it, as the plan's guards.require says, before anything
+	// connects.
+	writes string
 }
 
 // Validate checks the common flags.
@@ -52,8 +56,17 @@ func (c *Common) Validate() error {
 	return nil
 }
 
+// load loads the plan; for a command that writes (c.writes) it then
+// checks the plan's guards, so that a refusal comes before any connection.
 func (c *Common) load() (*plan.Plan, error) {
-	return plan.Load(c.Config, plan.Options{Funcs: c.Funcs, Sources: connect.DefaultSources()})
+	p, err := plan.Load(c.Config, plan.Options{Funcs: c.Funcs, Sources: connect.DefaultSources()})
+	if err != nil || c.writes == "" {
+		return p, err
+	}
+	if err := p.Guards.CheckWrite(c.writes, nil); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // open loads the plan and opens its target store, which must exist: the
@@ -94,23 +107,14 @@ func (c *Common) openWarn(ctx context.Context, w io.Writer, sel selection) (*pla
 }
 
 // warn prints the warnings of the sources of the steps that only selects
-// (every step when empty; by step or group name, as --only does).
+// (every step when empty; by step, group or alias, as --only does).
 func warn(w io.Writer, p *plan.Plan, only []string) {
 	if w == nil {
 		return
 	}
-	steps := p.Steps
-	if len(only) > 0 {
-		want := map[string]bool{}
-		for _, o := range only {
-			want[o] = true
-		}
-		steps = nil
-		for _, s := range p.Steps {
-			if want[s.Name] || (s.Group != "" && want[s.Group]) {
-				steps = append(steps, s)
-			}
-		}
+	steps, err := p.Select(plan.Selection{Only: only})
+	if err != nil {
+		return // refused with its flag's name where the names are checked
 	}
 	for _, msg := range connect.Warnings(p, steps) {
 		fmt.Fprintln(w, "decant: warning:", msg)

@@ -154,6 +154,11 @@ func newDBCmd() *cobra.Command {
 	run := func(fn func(context.Context, DBOpts, io.Writer) error) func(*cobra.Command, []string) error {
 		return func(c *cobra.Command, _ []string) error {
 			o.JSON, _ = c.Flags().GetBool("json")
+			if name := c.Name(); name != "status" {
+				if err := guardTool(c, name == "down"); err != nil {
+					return err
+				}
+			}
 			if err := o.fromPlan(c); err != nil {
 				return err
 			}
@@ -197,6 +202,7 @@ func newDBCmd() *cobra.Command {
 	}
 	down.Flags().Int64Var(&o.To, "to", 0, "the last migration to keep (0 reverts every migration)")
 	_ = down.MarkFlagRequired("to")
+	down.Flags().Bool("yes", false, "confirm in an environment the plan's guards protect (on a terminal, the environment's name is asked too)")
 	cmd.AddCommand(up, status, baseline, accept, redo, down)
 	return cmd
 }

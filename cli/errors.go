@@ -224,6 +224,7 @@ func RunErrorsShow(ctx context.Context, o ErrorsOpts, w io.Writer) error {
 
 // RunErrorsRetry re-runs stored errors and prints what happened.
 func RunErrorsRetry(ctx context.Context, o ErrorsOpts, w io.Writer) ([]engine.RetryResult, error) {
+	o.writes = "errors retry"
 	p, err := o.load()
 	if err != nil {
 		return nil, err

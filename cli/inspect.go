@@ -72,10 +72,12 @@ func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResul
 	if _, down := st.(unreachable); !down {
 		res.Migrations = checkMigrations(ctx, p)
 	}
+	guards := guardsOf(p)
 	if o.JSON {
-		err = printJSON(w, res)
+		err = printJSON(w, checkJSON{res, guards})
 	} else {
 		printCheck(w, res)
+		printGuards(w, guards)
 	}
 	if err == nil && !res.OK() {
 		err = &ExitError{Code: 2, Err: errors.New("check found problems (see above)")}

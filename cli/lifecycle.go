@@ -77,6 +77,7 @@ On a terminal it asks to type the scope's name; elsewhere, and with --json, it n
 // RunUnfinish runs `decant unfinish` for o.Scope and prints where the
 // scope stands to w; hook output goes to errw.
 func RunUnfinish(ctx context.Context, o LifecycleOpts, w, errw io.Writer) (*engine.LifecycleResult, error) {
+	o.writes = "unfinish"
 	return runLifecycle(ctx, o, w, errw, engine.Unfinish)
 }
 
@@ -85,6 +86,7 @@ func RunUnfinish(ctx context.Context, o LifecycleOpts, w, errw io.Writer) (*engi
 // stands to w; the prompt and hook output go to errw. A scope that is not
 // clean is refused with exit code 1.
 func RunCommit(ctx context.Context, o LifecycleOpts, w, errw io.Writer) (*engine.LifecycleResult, error) {
+	o.writes = "commit"
 	if err := confirmCommit(o, errw); err != nil {
 		return nil, err
 	}

@@ -257,7 +257,9 @@ func TestLifecycleFlags(t *testing.T) {
 		{[]string{"--live", "--finish"}, "--live and --finish cannot be combined"},
 		{[]string{"--live", "--follow"}, "--follow and --live cannot be combined"},
 		{[]string{"--finish", "--dry-run"}, "--dry-run and --finish cannot be combined"},
-		{[]string{"--live", "--only", "orders"}, "--only and --live cannot be combined"},
+		{[]string{"--live", "--only", "orders"}, "--only, --skip and --start cannot be combined with --live"},
+		{[]string{"--finish", "--skip", "orders"}, "--only, --skip and --start cannot be combined with --finish"},
+		{[]string{"--live", "--start", "sales.2"}, "--only, --skip and --start cannot be combined with --live"},
 		{[]string{"--finish", "--interval", "1s"}, "--interval only applies with --follow or --live"},
 	} {
 		r := run(t, append([]string{"migrate", "-c", s.plan}, tt.args...)...)

@@ -26,10 +26,23 @@ import (
 type MigrateOpts struct {
 	Common
 	ScopeList
-	Only     []string
-	DryRun   bool
-	Follow   bool
-	Interval time.Duration
+	// Only, Skip and Start select the steps (by step, group or alias;
+	// Start as GROUP.N), as plan.Selection does.
+	Only  []string
+	Skip  []string
+	Start string
+	// BatchSize, when not 0, replaces every step's batch_size for the run.
+	BatchSize int
+	// Yes confirms a run, in an environment the plan's guards protect,
+	// into tables that hold rows decant did not write; Interactive (a
+	// terminal) then also asks for the environment's name on In (nil:
+	// os.Stdin).
+	Yes         bool
+	Interactive bool
+	In          io.Reader
+	DryRun      bool
+	Follow      bool
+	Interval    time.Duration
 	// Live, Finish and AutoFinish are the lifecycle flags (--live,
 	// --finish, --auto-finish; docs/commands.md).
 	Live       bool
@@ -77,7 +90,39 @@ func (o *MigrateOpts) Validate() error {
 	if o.DryRun && o.Follow {
 		return errors.New("--dry-run and --follow cannot be combined")
 	}
+	if o.BatchSize < 0 {
+		return fmt.Errorf("--batch-size %d: give a number of records of at least 1", o.BatchSize)
+	}
 	return nil
+}
+
+// selection is the steps the flags select.
+func (o *MigrateOpts) selection() plan.Selection {
+	return plan.Selection{Only: o.Only, Skip: o.Skip, Start: o.Start}
+}
+
+// selected loads the plan (checking its guards for a run that writes)
+// and returns the names of the steps --only, --skip and --start select,
+// nil when they select nothing in particular; a name or index the plan
+// does not have is refused, listing those it has.
+func (o *MigrateOpts) selected() ([]string, error) {
+	sel := o.selection()
+	if len(sel.Only) == 0 && len(sel.Skip) == 0 && sel.Start == "" {
+		if o.writes == "" {
+			return nil, nil
+		}
+		_, err := o.load() // the guards, before anything connects
+		return nil, err
+	}
+	p, err := o.load()
+	if err != nil {
+		return nil, err
+	}
+	steps, err := p.Select(sel)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return stepNames(steps), nil
 }
 
 // validateLifecycle refuses the lifecycle flags' nonsensical combinations.
@@ -91,8 +136,8 @@ func (o *MigrateOpts) validateLifecycle() error {
 		return fmt.Errorf("--follow and %s cannot be combined: --live follows already, --finish runs once", lifecycleFlag(o))
 	case (o.Live || o.Finish) && o.DryRun:
 		return fmt.Errorf("--dry-run and %s cannot be combined: a dry run moves no scope's lifecycle; drop --dry-run", lifecycleFlag(o))
-	case (o.Live || o.Finish) && len(o.Only) > 0:
-		return fmt.Errorf("--only and %s cannot be combined: the lifecycle is the whole scope's, every step of it", lifecycleFlag(o))
+	case (o.Live || o.Finish) && (len(o.Only) > 0 || len(o.Skip) > 0 || o.Start != ""):
+		return fmt.Errorf("--only, --skip and --start cannot be combined with %s: the lifecycle is the whole scope's, every step of it", lifecycleFlag(o))
 	}
 	return nil
 }
@@ -127,6 +172,7 @@ which did not get to the end); a second signal aborts.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
+			o.Interactive, o.In = isTerminal(os.Stdout) && isTerminalIn(cmd.InOrStdin()), cmd.InOrStdin()
 			if err := validate(o); err != nil {
 				return err
 			}
@@ -141,7 +187,11 @@ which did not get to the end); a second signal aborts.`,
 			return err
 		},
 	}
-	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "run only these steps or groups (comma-separated)")
+	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "run only these steps or groups (names or aliases; comma-separated or repeated)")
+	cmd.Flags().StringSliceVar(&o.Skip, "skip", nil, "leave out these steps or groups (names or aliases; comma-separated or repeated)")
+	cmd.Flags().StringVar(&o.Start, "start", "", "begin at the Nth step (from 1) of a group, as ia.2, and run every step after it in plan order")
+	cmd.Flags().BoolVar(&o.Yes, "yes", false, "confirm a run into tables that hold rows decant did not write, in an environment the plan's guards protect")
+	cmd.Flags().IntVar(&o.BatchSize, "batch-size", 0, "records per batch for every step of this run, instead of the plan's batch_size")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "read and map, write nothing")
 	cmd.Flags().BoolVar(&o.Follow, "follow", false, "keep running: drain, sleep --interval, repeat")
 	cmd.Flags().DurationVar(&o.Interval, "interval", 0, "pause between rounds with --follow or --live (default 3m)")
@@ -160,14 +210,27 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		warnw = errw
 	}
 	defer o.close()
-	p, st, err := o.openMigrate(ctx, warnw, o.Only, o.DryRun)
+	if !o.DryRun {
+		o.writes = "migrate"
+	}
+	// Checked before anything connects, naming the plan's steps and groups.
+	only, err := o.selected()
+	if err != nil {
+		return nil, err
+	}
+	p, st, err := o.openMigrate(ctx, warnw, only, o.DryRun)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	// Checked before anything runs, naming the plan's steps and groups.
-	if err := checkSteps(p, "--only", o.Only, true); err != nil {
+	if err := o.guardForeign(ctx, p, st, only, errw); err != nil {
 		return nil, err
+	}
+	if o.BatchSize > 0 {
+		p.BatchSize = o.BatchSize
+		for _, s := range p.Steps {
+			s.BatchSize = o.BatchSize
+		}
 	}
 	prog := o.Progress
 	if prog == nil {
@@ -177,7 +240,7 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		defer pc.Close()
 	}
 	run := &abortable{}
-	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only,
+	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only,
 		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: abortProgress{prog, run},
 		Migrate: connect.Migrate(p, migrationProgress(errw)),
 		Mode:    o.mode(), AutoFinish: o.AutoFinish, Hook: hookLog(errw, o.Scope)}
@@ -219,6 +282,33 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 		err = dryRunHint(ctx, p, err)
 	}
 	return res, err
+}
+
+// guardForeign treats a run as destructive, in an environment the plan's
+// guards protect, when a table it writes holds rows decant did not write
+// (its upserts would overwrite them): then it needs --yes and, on a
+// terminal, the environment's name. A table decant cannot count counts as
+// such a table. It reads only.
+func (o *MigrateOpts) guardForeign(ctx context.Context, p *plan.Plan, st decant.Store, only []string, errw io.Writer) error {
+	if _, _, ok := p.Guards.Protected(nil); !ok || o.DryRun {
+		return nil
+	}
+	found, err := engine.ForeignRows(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Only: only})
+	var why []string
+	for _, f := range found {
+		why = append(why, f.String())
+	}
+	if err != nil {
+		why = append(why, "cannot tell whether its tables hold rows decant did not write: "+err.Error())
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	in := o.In
+	if in == nil {
+		in = os.Stdin
+	}
+	return confirmProtected(p.Guards, "migrate ("+strings.Join(why, "; ")+")", o.Yes, o.Interactive, in, errw)
 }
 
 // dryRunHint adds to err, a dry run's missing table or column, the

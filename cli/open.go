@@ -134,6 +134,8 @@ type planDefaults struct {
 	// dir is the plan's directory: the other defaults (migrations,
 	// snapshots) are read from it, not from the working directory.
 	dir string
+	// guards are the plan's guards, nil when it has none.
+	guards *plan.Guards
 }
 
 // planTarget reads, for `decant db` and `decant snapshot`, the defaults of
@@ -151,7 +153,7 @@ func planTarget(cmd *cobra.Command) (planDefaults, error) {
 	if err != nil {
 		return planDefaults{}, fmt.Errorf("the plan gives what --database and --dir leave out: %w", err)
 	}
-	d := planDefaults{url: p.Connections[p.Target], migrations: p.Path(p.Migrations), dir: filepath.Dir(p.File)}
+	d := planDefaults{url: p.Connections[p.Target], migrations: p.Path(p.Migrations), dir: filepath.Dir(p.File), guards: p.Guards}
 	if rest, ok := cutScheme(d.url, "sqlite"); ok {
 		rest = strings.TrimPrefix(rest, "//")
 		if !filepath.IsAbs(rest) {

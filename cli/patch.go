@@ -102,6 +102,9 @@ Exit code 0 when every patched record now verifies, 1 when one is still differen
 // different after its patch returns an ExitError with code 1; a patch
 // that cannot run returns code 2.
 func RunPatch(ctx context.Context, o PatchOpts, w io.Writer) (*engine.PatchResult, error) {
+	if !o.DryRun {
+		o.writes = "patch"
+	}
 	p, err := o.load()
 	if err != nil {
 		return nil, cannotVerify(err)
@@ -439,6 +442,7 @@ refused unless --force; a patch reverted already is refused.`,
 // RunPatchRevert reverts the patches o names, in order, and stops at the
 // first it cannot revert.
 func RunPatchRevert(ctx context.Context, o PatchRevertOpts, w io.Writer) ([]decant.Patch, error) {
+	o.writes = "patch revert"
 	p, st, err := o.open(ctx)
 	if err != nil {
 		return nil, err

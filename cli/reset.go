@@ -16,6 +16,8 @@ import (
 
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/migrations"
+	"github.com/decanthq/decant/plan"
 )
 
 // ResetOpts are the flags of `decant reset`.
@@ -24,6 +26,12 @@ type ResetOpts struct {
 	ScopeList
 	// Step, when set, resets one step (or group) instead of the scope.
 	Step string
+	// Groups, when set, resets the steps of these groups (names or
+	// aliases) instead of the scope.
+	Groups []string
+	// Migrations also reverts the plan's migrations, down to none, once
+	// the steps are reset.
+	Migrations bool
 	// Yes confirms without asking.
 	Yes bool
 	// Interactive is set when input and output are a terminal: the reset
@@ -36,6 +44,12 @@ type ResetOpts struct {
 func (o *ResetOpts) Validate() error {
 	if err := o.Common.Validate(); err != nil {
 		return err
+	}
+	if o.Step != "" && len(o.Groups) > 0 {
+		return usageError(errors.New("--step and --group cannot be combined: give the steps' groups with --group, or one step with --step"))
+	}
+	if o.Migrations && (o.Step != "" || len(o.Groups) > 0 || o.many()) {
+		return usageError(errors.New("--migrations reverts the schema every scope and step shares: it goes with a reset of one whole scope, without --step, --group or --scopes"))
 	}
 	if o.many() && !o.Yes {
 		// Asking scope by scope would stop a list halfway at each one.
@@ -64,7 +78,11 @@ verify runs, patches, audit rows) and sets its lifecycle to new. Other scopes' r
 so do those of a record that moved to another scope (listed as held elsewhere). It holds the
 scope's lease, so it is refused while a migrate of the scope runs, and it refuses a committed
 scope. A finishing or finished scope has its fence lifted first (on_unfinish); if that hook
-fails, nothing is deleted. With --step, only that step's rows and state go.
+fails, nothing is deleted. The steps are undone in reverse plan order, so that rows that
+reference an earlier step's go first. With --step, only that step's rows and state go; with
+--group, only those of the groups' steps. With --migrations, the plan's migrations are then
+reverted down to none, as db down --to 0. In an environment the plan's guards protect,
+--yes is required, and on a terminal the environment's name must be typed.
 On a terminal it asks first, with the counts; otherwise (or with --json) give --yes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -88,6 +106,8 @@ On a terminal it asks first, with the counts; otherwise (or with --json) give --
 		},
 	}
 	cmd.Flags().StringVar(&o.Step, "step", "", "reset only this step or group")
+	cmd.Flags().StringSliceVar(&o.Groups, "group", nil, "reset only the steps of these groups (names or aliases; comma-separated or repeated)")
+	cmd.Flags().BoolVar(&o.Migrations, "migrations", false, "then revert the plan's migrations, down to none (as db down --to 0)")
 	cmd.Flags().BoolVar(&o.Yes, "yes", false, "confirm without asking")
 	addScopeFlags(cmd, &o.ScopeList, false)
 	return cmd
@@ -110,6 +130,16 @@ func RunResetScopes(ctx context.Context, o ResetOpts, w io.Writer) ([]ScopeResul
 	if !o.Yes {
 		return nil, usageError(fmt.Errorf("reset --scopes %s: confirm with --yes", o.Scopes))
 	}
+	// The guards are the plan's, not a scope's: asked once for the list.
+	o.writes = "reset"
+	p, err := o.load()
+	if err != nil {
+		return nil, err
+	}
+	if err := confirmProtected(p.Guards, "reset --scopes "+o.Scopes, o.Yes, o.Interactive, os.Stdin, promptTo(w, o.JSON)); err != nil {
+		return nil, err
+	}
+	o.Interactive = false
 	r := scopeRun{scopes: scopes, json: o.JSON}
 	return r.run(ctx, w, func(ctx context.Context, scope string, w io.Writer) (any, error) {
 		so := o
@@ -125,14 +155,16 @@ func RunResetScopes(ctx context.Context, o ResetOpts, w io.Writer) ([]ScopeResul
 // RunReset runs `decant reset`: unless o.Yes it asks on w and reads the
 // answer from in, then resets and prints what it deleted.
 func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*engine.ResetResult, error) {
+	o.writes = "reset"
 	p, err := o.load()
 	if err != nil {
 		return nil, err
 	}
-	if o.Step != "" {
-		if err := checkSteps(p, "--step", []string{o.Step}, true); err != nil {
-			return nil, err
-		}
+	if err := o.checkNames(p); err != nil {
+		return nil, err
+	}
+	if err := confirmProtected(p.Guards, "reset", o.Yes, o.Interactive, in, promptTo(w, o.JSON)); err != nil {
+		return nil, err
 	}
 	st, err := connect.ExistingStore(ctx, p)
 	if err != nil {
@@ -140,7 +172,7 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	}
 	defer st.Close()
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope}
-	opts := engine.ResetOptions{Step: o.Step}
+	opts := engine.ResetOptions{Step: o.Step, Groups: o.Groups}
 	if !o.Yes {
 		opts.Confirm = func(r *engine.ResetResult) bool { return ask(in, w, r) }
 	}
@@ -148,19 +180,78 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	if errors.Is(err, engine.ErrResetDeclined) {
 		return nil, &ExitError{Code: 1, Err: err}
 	}
+	resetFailed := err != nil
+	var reverted []string
+	if err == nil && o.Migrations {
+		st.Close() // the migrations take their own connection and lock
+		reverted, err = revertMigrations(ctx, p, w, o.JSON)
+	}
 	if res != nil {
-		if perr := printReset(w, o, res, err != nil); perr != nil && err == nil {
+		if perr := printReset(w, o, resetPrint{res, reverted}, resetFailed, err != nil); perr != nil && err == nil {
 			err = perr
 		}
 	}
 	return res, err
 }
 
+// promptTo is where a question goes: w, or stderr when w carries --json.
+func promptTo(w io.Writer, asJSON bool) io.Writer {
+	if asJSON {
+		return os.Stderr
+	}
+	return w
+}
+
+// resetPrint is what reset prints: the engine's result, and with
+// --migrations the migrations reverted ("migrations" in --json).
+type resetPrint struct {
+	*engine.ResetResult
+	Migrations []string `json:"migrations,omitempty"`
+}
+
+// checkNames refuses a --step or --group the plan does not have, listing
+// those it has, and --migrations for a plan without migrations.
+func (o *ResetOpts) checkNames(p *plan.Plan) error {
+	if o.Step != "" {
+		if err := checkSteps(p, "--step", []string{o.Step}, true); err != nil {
+			return err
+		}
+	}
+	for _, g := range o.Groups {
+		if p.GroupName(g) == "" {
+			return usageError(fmt.Errorf("--group %s: the plan has no group of that name; its groups are %s", g, p.GroupList()))
+		}
+	}
+	if o.Migrations && p.Migrations == "" {
+		return usageError(errors.New("--migrations: the plan has no migrations key, so there are no migrations to revert; leave --migrations out"))
+	}
+	return nil
+}
+
+// revertMigrations reverts the plan's migrations for reset --migrations,
+// telling each on w unless asJSON, and lists them.
+func revertMigrations(ctx context.Context, p *plan.Plan, w io.Writer, asJSON bool) ([]string, error) {
+	progress := func(e migrations.Event) {
+		if e.What == "done" && !asJSON {
+			fmt.Fprintf(w, "reverted migration %s\n", e.Migration)
+		}
+	}
+	reverted, err := connect.RevertMigrations(ctx, p, progress)
+	names := []string{}
+	for _, a := range reverted {
+		names = append(names, a.ID+" "+a.Name)
+	}
+	return names, err
+}
+
 // ask asks on w whether to reset, and reads y or yes from in.
 func ask(in io.Reader, w io.Writer, r *engine.ResetResult) bool {
 	what := "scope " + r.Scope
-	if r.Step != "" {
+	switch {
+	case r.Step != "":
 		what = "step " + r.Step + " of scope " + r.Scope
+	case len(r.Groups) > 0:
+		what = "groups " + strings.Join(r.Groups, ", ") + " of scope " + r.Scope
 	}
 	tables := strings.Join(r.TableNames(), ", ")
 	if tables == "" {
@@ -179,7 +270,7 @@ func ask(in io.Reader, w io.Writer, r *engine.ResetResult) bool {
 	return answer == "y" || answer == "yes"
 }
 
-func printReset(w io.Writer, o ResetOpts, res *engine.ResetResult, failed bool) error {
+func printReset(w io.Writer, o ResetOpts, res resetPrint, failed, migrationsFailed bool) error {
 	if o.JSON {
 		return printJSON(w, res)
 	}
@@ -198,6 +289,9 @@ func printReset(w io.Writer, o ResetOpts, res *engine.ResetResult, failed bool) 
 		fmt.Fprintf(w, "; the scope is %s", res.State)
 	}
 	fmt.Fprintln(w)
+	if o.Migrations && !failed && !migrationsFailed {
+		fmt.Fprintf(w, "reverted %d migration(s) of %s: none is applied now\n", len(res.Migrations), o.Config)
+	}
 	for _, h := range res.Hooks {
 		fmt.Fprintf(w, "the scope was finishing or finished: hook %s ran first and lifted the fence\n", h.Hook)
 	}

@@ -27,7 +27,7 @@ func heldResult(n int) *engine.ResetResult {
 func TestReset_PrintsHeldElsewhere(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	if err := printReset(&out, ResetOpts{}, heldResult(3), false); err != nil {
+	if err := printReset(&out, ResetOpts{}, resetPrint{ResetResult: heldResult(3)}, false, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"step people: 3 record(s) moved to another scope", "their rows stay", "keys 1, 2, 3",
@@ -37,14 +37,14 @@ func TestReset_PrintsHeldElsewhere(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := printReset(&out, ResetOpts{}, heldResult(25), false); err != nil {
+	if err := printReset(&out, ResetOpts{}, resetPrint{ResetResult: heldResult(25)}, false, false); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "keys 1, 2,") || !strings.Contains(out.String(), "20 and 5 more (--json lists them all)") {
 		t.Errorf("reset of 25 held keys printed:\n%s\nwant 20 keys and 5 more", out.String())
 	}
 	out.Reset()
-	if err := printReset(&out, ResetOpts{Common: Common{JSON: true}}, heldResult(25), false); err != nil {
+	if err := printReset(&out, ResetOpts{Common: Common{JSON: true}}, resetPrint{ResetResult: heldResult(25)}, false, false); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {

@@ -51,7 +51,7 @@ func TestReset_YesJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("reset --json printed %q: %v", r.stdout, err)
 	}
-	if got.Scope != decant.DefaultScope || got.Records != 6 || got.Rows != 6 || len(got.Steps) != 3 || got.Steps[0].Tables["orders"] != 3 {
+	if got.Scope != decant.DefaultScope || got.Records != 6 || got.Rows != 6 || len(got.Steps) != 3 || got.Steps[2].Tables["orders"] != 3 { // reverse plan order
 		t.Errorf("reset --json = %+v, want 6 records and rows over 3 steps, 3 orders", got)
 	}
 	for _, table := range []string{"orders", "customers", "events", "decant_ledger", "decant_checkpoints", "decant_batches"} {

@@ -75,6 +75,7 @@ func newResolveCmd(c *Common, eo *ErrorsOpts) *cobra.Command {
 // names no open error (of --step, when given) fails the whole command, and
 // nothing is closed. --step takes a step or a group of the plan.
 func RunErrorsResolve(ctx context.Context, o ResolveOpts, w io.Writer) ([]decant.RecordError, error) {
+	o.writes = "errors resolve"
 	p, st, err := o.open(ctx)
 	if err != nil {
 		return nil, err

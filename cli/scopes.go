@@ -356,6 +356,9 @@ func RunMigrateScopes(ctx context.Context, o MigrateOpts, w, errw io.Writer) ([]
 		return nil, usageError(fmt.Errorf("%s with --scopes runs every scope at once, each following its source: give --parallel %d (the %d scopes of %s), or --live --auto-finish to take them one after another",
 			flag, len(scopes), len(scopes), o.Scopes))
 	}
+	if err := o.guardScopes(errw); err != nil {
+		return nil, err
+	}
 	r := scopeRun{scopes: scopes, parallel: o.Parallel, json: o.JSON}
 	if o.Stop == nil && o.Abort == nil {
 		ss := newScopeStopper()
@@ -367,6 +370,31 @@ func RunMigrateScopes(ctx context.Context, o MigrateOpts, w, errw io.Writer) ([]
 		o.Progress = quietProgress{}
 	}
 	return r.run(ctx, w, migrateScope(o, errw))
+}
+
+// guardScopes checks the plan's guards and the steps the flags select
+// once for a list of scopes, not scope by scope. On a terminal, with
+// --yes in a protected environment, it asks for the environment's name
+// once, up front: the scopes, perhaps run at once, then ask nothing.
+func (o *MigrateOpts) guardScopes(errw io.Writer) error {
+	if o.DryRun {
+		return nil
+	}
+	o.writes = "migrate"
+	if _, err := o.selected(); err != nil {
+		return err
+	}
+	p, err := o.load()
+	if err != nil {
+		return err
+	}
+	if o.Yes && o.Interactive && o.In != nil {
+		if err := confirmProtected(p.Guards, "migrate --scopes "+o.Scopes, true, true, o.In, errw); err != nil {
+			return err
+		}
+	}
+	o.Interactive = false
+	return nil
 }
 
 // migrateScope is migrate's work for one scope: RunMigrate with o for

@@ -163,6 +163,11 @@ func newSnapshotCmd() *cobra.Command {
 				o.Name = args[0]
 			}
 			o.JSON, _ = c.Flags().GetBool("json")
+			if c.Name() == "load" {
+				if err := guardTool(c, true); err != nil {
+					return err
+				}
+			}
 			planMigrations, optional, err := o.fromPlan(c)
 			if err != nil {
 				return err
@@ -197,6 +202,7 @@ func newSnapshotCmd() *cobra.Command {
 		Args: cobra.ExactArgs(1), RunE: run(RunSnapshotLoad),
 	})
 	load.Flags().StringVar(&o.Migrations, "migrations", "migrations", "directory of migrations to apply after the load (skipped when the default is absent)")
+	load.Flags().Bool("yes", false, "confirm in an environment the plan's guards protect (on a terminal, the environment's name is asked too)")
 	list := &cobra.Command{Use: "list", Short: "List the snapshots, oldest first", Args: cobra.NoArgs, RunE: run(RunSnapshotList)}
 	verify := &cobra.Command{Use: "verify NAME", Short: "Check every file of snapshot NAME against its checksum", Args: cobra.ExactArgs(1), RunE: run(RunSnapshotVerify)}
 	cmd.AddCommand(save, load, list, verify)

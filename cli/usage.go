@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -124,53 +123,40 @@ func where(c *cobra.Command) string {
 	return strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ") + ": "
 }
 
-// checkSteps refuses a name in names that is not a step of p (nor a group,
-// when groups is true), naming flag and listing the real ones, so a typo
-// in --only or --step is caught before anything runs.
+// checkSteps refuses a name in names that is not a step of p (nor a group
+// or a group's alias, when groups is true), naming flag and listing the
+// real ones, so a typo in --only or --step is caught before anything runs.
 func checkSteps(p *plan.Plan, flag string, names []string, groups bool) error {
-	known := map[string]bool{}
-	var steps, grps []string
-	for _, s := range p.Steps {
-		known[s.Name] = true
-		steps = append(steps, s.Name)
-		if groups && s.Group != "" && !known[s.Group] {
-			known[s.Group] = true
-			grps = append(grps, s.Group)
-		}
-	}
 	for _, n := range names {
-		if known[n] {
+		if p.Step(n) != nil || (groups && p.GroupName(n) != "") {
 			continue
 		}
-		what := "step"
 		if groups {
-			what = "step or group"
+			return usageError(fmt.Errorf("%s %s: the plan has no step or group of that name; %s", flag, n, p.ValidNames()))
 		}
-		msg := fmt.Sprintf("%s %s: the plan has no %s of that name; its steps are %s", flag, n, what, strings.Join(steps, ", "))
-		if len(grps) > 0 {
-			sort.Strings(grps)
-			msg += "; its groups are " + strings.Join(grps, ", ")
-		}
-		return usageError(errors.New(msg))
+		return usageError(fmt.Errorf("%s %s: the plan has no step of that name; its steps are %s", flag, n, strings.Join(stepNames(p.Steps), ", ")))
 	}
 	return nil
+}
+
+// stepNames lists the names of steps.
+func stepNames(steps []*plan.Step) []string {
+	names := make([]string, len(steps))
+	for i, s := range steps {
+		names[i] = s.Name
+	}
+	return names
 }
 
 // stepsOf returns the steps that --step name stands for: the steps of the
 // group name, or name itself (a step of the plan, or one gone from it that
 // may still have stored errors).
 func stepsOf(p *plan.Plan, name string) []string {
-	var group []string
-	for _, s := range p.Steps {
-		if s.Name == name {
-			return []string{name}
-		}
-		if s.Group == name {
-			group = append(group, s.Name)
-		}
+	if p.Step(name) != nil {
+		return []string{name}
 	}
-	if len(group) > 0 {
-		return group
+	if group := p.GroupSteps(name); len(group) > 0 {
+		return stepNames(group)
 	}
 	return []string{name}
 }

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -79,7 +80,6 @@ func TestUnknownStep(t *testing.T) {
 		{[]string{"migrate", "--only", "orders,ordres"}, "--only ordres: the plan has no step or group of that name; its steps are orders, customers, events; its groups are sales"},
 		{[]string{"check", "--only", "nope"}, "--only nope: the plan has no step or group"},
 		{[]string{"errors", "retry", "--step", "nope"}, "--step nope: the plan has no step or group of that name; its steps are orders, customers, events"},
-		{[]string{"errors", "list", "--step", "nope"}, "--step nope: the plan has no step or group of that name; its steps are orders, customers, events; its groups are sales"},
 		{[]string{"preview", "evnts"}, "preview evnts: the plan has no step of that name; its steps are orders, customers, events"},
 	} {
 		r := run(t, append(tc.args, "-c", s.plan)...)
@@ -90,9 +90,18 @@ func TestUnknownStep(t *testing.T) {
 			t.Errorf("decant %s names --only, a flag it does not have:\n%s", strings.Join(tc.args, " "), r)
 		}
 	}
-	// migrate was refused before its setup script made the tables.
-	if got := queryRows(t, s.db, "SELECT count(*) FROM sqlite_master WHERE name = 'orders'"); got != "0" {
-		t.Errorf("a refused --only ran the setup: %s orders tables", got)
+	// migrate was refused before it connected: not even the SQLite file
+	// was made.
+	if _, err := os.Stat(s.db); !os.IsNotExist(err) {
+		t.Errorf("a refused --only created the target: %v", err)
+	}
+	// errors list looks for the errors of a step gone from the plan first.
+	if r := run(t, "db", "up", "-c", s.plan, "--dir", t.TempDir()); r.code != 0 {
+		t.Fatalf("db up: %s", r)
+	}
+	r := run(t, "errors", "list", "--step", "nope", "-c", s.plan)
+	if want := "--step nope: the plan has no step or group of that name; its steps are orders, customers, events; its groups are sales"; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("decant errors list --step nope: want exit 2 and %q:\n%s", want, r)
 	}
 }
 

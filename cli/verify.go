@@ -16,6 +16,7 @@ import (
 
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
+	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/verify"
 )
 
@@ -26,6 +27,8 @@ type VerifyOpts struct {
 	// Only selects steps or groups; Step is one more, as errors' --step.
 	Only []string
 	Step string
+	// Skip leaves out steps or groups (names or aliases), as migrate's.
+	Skip []string
 	// Limit caps the findings the text output lists (0: all).
 	Limit int
 	// MissingOnly compares keys alone (engine.VerifyOptions.MissingOnly)
@@ -95,6 +98,7 @@ remains, 2 when the verification could not run.`,
 	}
 	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "verify only these steps or groups")
 	cmd.Flags().StringVar(&o.Step, "step", "", "verify only this step or group (as --only with one name)")
+	cmd.Flags().StringSliceVar(&o.Skip, "skip", nil, "leave out these steps or groups (names or aliases), as migrate --skip")
 	cmd.Flags().BoolVar(&o.MissingOnly, "missing-only", false, "compare keys alone (missing, extra, duplicate): much faster; keeps no findings")
 	cmd.Flags().IntVar(&o.Limit, "limit", 100, "list at most this many findings (0: all); the counts are always whole")
 	cmd.Flags().BoolVar(&o.Resume, "resume", false, "continue the scope's unfinished verify (killed or failed) where it stopped")
@@ -149,6 +153,13 @@ func verifyRun(ctx context.Context, o VerifyOpts) (*engine.VerifyResult, *findin
 			return nil, nil, err
 		}
 		only = append(only[:len(only):len(only)], o.Step)
+	}
+	if len(o.Skip) > 0 {
+		steps, err := p.Select(plan.Selection{Only: only, Skip: o.Skip})
+		if err != nil {
+			return nil, nil, usageError(err)
+		}
+		only = stepNames(steps)
 	}
 	warn(o.Stderr, p, only)
 	st, err := connect.ExistingStore(ctx, p)

@@ -33,6 +33,26 @@ func Migrate(p *plan.Plan, progress func(migrations.Event)) func(context.Context
 	}
 }
 
+// RevertMigrations reverts every applied migration of the plan's
+// migrations directory, newest first, as `decant db down --to 0` does, and
+// returns the ledger rows it removed; nil when the plan names no
+// migrations directory.
+func RevertMigrations(ctx context.Context, p *plan.Plan, progress func(migrations.Event)) ([]migrations.Applied, error) {
+	if p.Migrations == "" {
+		return nil, nil
+	}
+	var reverted []migrations.Applied
+	err := withMigrations(p, false, func(db *sql.DB, fsys fs.FS) error {
+		var err error
+		reverted, err = migrations.Down(ctx, db, fsys, 0, migrations.Options{Progress: progress})
+		return err
+	})
+	if err != nil {
+		return reverted, fmt.Errorf("migrations %s: %w", p.Migrations, err)
+	}
+	return reverted, nil
+}
+
 // PendingMigrations lists, without taking the lock, what the target lacks
 // of the plan's migrations: pending, failed, part-way or drifted ones. It
 // returns nil when the plan names no migrations directory.

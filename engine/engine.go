@@ -181,28 +181,8 @@ func (nopProgress) Batch(string, decant.BatchAudit) {}
 func (nopProgress) StepDone(StepResult)             {}
 func (nopProgress) RoundError(error)                {}
 
-// selectSteps returns the plan's steps that Only names (by step or group),
-// in plan order.
+// selectSteps returns the plan's steps that Only names (by step, group or
+// group alias), in plan order.
 func selectSteps(p *plan.Plan, only []string) ([]*plan.Step, error) {
-	if len(only) == 0 {
-		return p.Steps, nil
-	}
-	want := map[string]bool{}
-	for _, o := range only {
-		want[o] = true
-	}
-	used := map[string]bool{}
-	var out []*plan.Step
-	for _, s := range p.Steps {
-		if want[s.Name] || (s.Group != "" && want[s.Group]) {
-			out = append(out, s)
-			used[s.Name], used[s.Group] = true, true
-		}
-	}
-	for _, o := range only {
-		if !used[o] {
-			return nil, fmt.Errorf("--only %s: no step or group has that name", o)
-		}
-	}
-	return out, nil
+	return p.Select(plan.Selection{Only: only})
 }

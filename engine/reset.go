@@ -19,6 +19,9 @@ type ResetOptions struct {
 	// Step, when not empty, resets one step (or group) of the plan
 	// instead of the whole scope; the scope's lifecycle then stays.
 	Step string
+	// Groups, when not empty, resets the steps of these groups (names or
+	// aliases) instead of the whole scope, as Step does.
+	Groups []string
 	// ChunkSize is how many records one transaction deletes, their rows
 	// and their ledger rows together. Default 1000.
 	ChunkSize int
@@ -39,7 +42,12 @@ var ErrResetDeclined = errors.New("reset declined: nothing was deleted")
 type ResetResult struct {
 	Scope string `json:"scope"`
 	// Step is ResetOptions.Step: empty when the whole scope was reset.
-	Step  string      `json:"step,omitempty"`
+	Step string `json:"step,omitempty"`
+	// Groups is ResetOptions.Groups.
+	Groups []string `json:"groups,omitempty"`
+	// Steps are in the order they were reset: the reverse of the plan's,
+	// so that a step's rows go before those of the steps it follows
+	// (whose rows they may reference).
 	Steps []ResetStep `json:"steps"`
 	// Records and Rows are the sums of the steps'.
 	Records int64 `json:"records"`
@@ -109,16 +117,12 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = 1000
 	}
-	res := &ResetResult{Scope: cfg.Scope, Step: opts.Step, Steps: []ResetStep{}}
+	res := opts.result(cfg.Scope)
 	rs, err := decant.Require[decant.ScopeResetter](cfg.Store, "reset a scope")
 	if err != nil {
 		return nil, err
 	}
-	var only []string
-	if opts.Step != "" {
-		only = []string{opts.Step}
-	}
-	steps, err := selectSteps(cfg.Plan, only)
+	steps, err := opts.steps(cfg.Plan)
 	if err != nil {
 		return nil, err
 	}
@@ -164,13 +168,13 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 		if err != nil {
 			return res, fmt.Errorf("reset step %s: %w (the chunks before it are deleted, each whole: run decant reset again to finish)", s.Name, err)
 		}
-		if opts.Step != "" {
+		if opts.partial() {
 			if err := rs.ResetState(ctx, cfg.Scope, s.Name); err != nil {
 				return res, err
 			}
 		}
 	}
-	if opts.Step != "" {
+	if opts.partial() {
 		return res, nil
 	}
 	if err := rs.ResetState(ctx, cfg.Scope, ""); err != nil {
@@ -185,6 +189,30 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 		res.State = l.State
 	}
 	return res, nil
+}
+
+// partial reports whether the reset is of some steps, not the scope.
+func (o ResetOptions) partial() bool { return o.Step != "" || len(o.Groups) > 0 }
+
+func (o ResetOptions) result(scope string) *ResetResult {
+	return &ResetResult{Scope: scope, Step: o.Step, Groups: o.Groups, Steps: []ResetStep{}}
+}
+
+// steps returns the steps the reset undoes, in reverse plan order: a
+// later step's rows may reference an earlier one's (children first, as
+// within a step).
+func (o ResetOptions) steps(p *plan.Plan) ([]*plan.Step, error) {
+	var only []string
+	if o.Step != "" {
+		only = []string{o.Step}
+	}
+	steps, err := p.Select(plan.Selection{Only: append(only, o.Groups...)})
+	if err != nil {
+		return nil, err
+	}
+	steps = slices.Clone(steps)
+	slices.Reverse(steps)
+	return steps, nil
 }
 
 // liftFenceForReset runs the unfinish path (on_unfinish, then live) when
@@ -250,7 +278,7 @@ func resetMappers(ctx context.Context, cfg Config, steps []*plan.Step) (map[stri
 
 // countReset counts what a reset of steps deletes, deleting nothing.
 func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, steps []*plan.Step, mappers map[string]*transform.Mapper, opts ResetOptions) (*ResetResult, error) {
-	res := &ResetResult{Scope: cfg.Scope, Step: opts.Step, Steps: []ResetStep{}}
+	res := opts.result(cfg.Scope)
 	for _, s := range steps {
 		rst, err := resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, true)
 		if err != nil {

@@ -100,7 +100,7 @@ func TestReset_DeletesScopeRowsAndState(t *testing.T) {
 	before := f.query(t, "SELECT count(*) FROM people WHERE id LIKE 'b-%'")
 	res, err := engine.Reset(context.Background(), resetConfig(t, f, "a"), engine.ResetOptions{ChunkSize: 6})
 	must(t, err)
-	if res.Records != 40 || res.Rows != 80 || res.Steps[0].Tables["tags"] != 40 || res.Steps[1].Tables["pets"] != 20 {
+	if res.Records != 40 || res.Rows != 80 || res.Steps[1].Tables["tags"] != 40 || res.Steps[0].Tables["pets"] != 20 { // reverse plan order
 		t.Errorf("result = %+v, want 40 records and 80 rows (20 people, 40 tags, 20 pets)", res)
 	}
 	for _, q := range []string{"SELECT count(*) FROM people WHERE id LIKE 'a-%'", "SELECT count(*) FROM tags WHERE person_id LIKE 'a-%'",
@@ -145,12 +145,13 @@ func TestReset_ResumesAfterStop(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "run decant reset again") {
 		t.Fatalf("stopped reset = %v, want context.Canceled and what to do", err)
 	}
-	// Two chunks of 10 keys, in key order: the people and their ledger rows go together.
-	if got := f.query(t, "SELECT count(*) FROM decant_ledger WHERE scope = 'a' AND step = 'people'"); got != "5" {
-		t.Errorf("ledger of a/people after 2 chunks = %s, want 5", got)
+	// Two chunks of 10 keys, in key order, of the last step first: the
+	// pets and their ledger rows go together.
+	if got := f.query(t, "SELECT count(*) FROM decant_ledger WHERE scope = 'a' AND step = 'pets'"); got != "5" {
+		t.Errorf("ledger of a/pets after 2 chunks = %s, want 5", got)
 	}
-	if got := f.query(t, "SELECT count(*) FROM people WHERE id LIKE 'a-%'"); got != "5" {
-		t.Errorf("people of a after 2 chunks = %s, want 5 (rows and ledger deleted together)", got)
+	if got := f.query(t, "SELECT count(*) FROM pets WHERE id LIKE 'a-%'"); got != "5" {
+		t.Errorf("pets of a after 2 chunks = %s, want 5 (rows and ledger deleted together)", got)
 	}
 	_, err = engine.Reset(context.Background(), resetConfig(t, f, "a"), engine.ResetOptions{ChunkSize: 10})
 	must(t, err)

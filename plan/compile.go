@@ -150,7 +150,10 @@ func (c *compiler) run() error {
 			return err
 		}
 	}
-	return nil
+	if err := c.groups(); err != nil {
+		return err
+	}
+	return c.guards()
 }
 
 func (c *compiler) connections() error {

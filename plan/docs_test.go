@@ -49,6 +49,7 @@ func TestDocs_EveryKeyDocumented(t *testing.T) {
 		reflect.TypeFor[plan.To](), reflect.TypeFor[plan.ColumnSpec](), reflect.TypeFor[plan.Child](),
 		reflect.TypeFor[plan.Verify](), reflect.TypeFor[plan.VerifyRule](),
 		reflect.TypeFor[plan.Live](), reflect.TypeFor[plan.Hooks](), reflect.TypeFor[plan.Hook](),
+		reflect.TypeFor[plan.Group](), reflect.TypeFor[plan.Guards](),
 	} {
 		for _, k := range yamlKeys(typ) {
 			if !strings.Contains(doc, "`"+k+"`") {

@@ -44,6 +44,13 @@ type Plan struct {
 	Live *Live `yaml:"live"`
 	// Hooks run when a scope's lifecycle moves (plan/lifecycle.go).
 	Hooks *Hooks `yaml:"hooks"`
+	// Groups declares the steps' groups, in the order they run, each with
+	// the aliases the command line accepts (plan/groups.go). Optional:
+	// without it a step's group is a free label.
+	Groups []*Group `yaml:"groups"`
+	// Guards are the environment variables that say whether decant may
+	// write here (plan/guards.go).
+	Guards *Guards `yaml:"guards"`
 
 	src  []byte
 	file *ast.File // the parsed plan, for positions
