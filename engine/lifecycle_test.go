@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,7 +108,7 @@ func (e *lifeEnv) live(t *testing.T) *engine.Result {
 	t.Helper()
 	stop := make(chan struct{})
 	cfg := e.config(engine.ModeLive)
-	cfg.Progress = stopOnStepDone{stop}
+	cfg.Progress = &stopOnStepDone{stop: stop}
 	res, err := engine.Run(context.Background(), cfg, stop)
 	if err != nil {
 		t.Fatalf("migrate --live: %v", err)
@@ -115,12 +116,18 @@ func (e *lifeEnv) live(t *testing.T) *engine.Result {
 	return res
 }
 
-type stopOnStepDone struct{ stop chan struct{} }
+// stopOnStepDone stops a live run when its step is first done. A loaded
+// machine may let the run start another round before it sees the stop,
+// whose StepDone must not close the channel again.
+type stopOnStepDone struct {
+	stop chan struct{}
+	once sync.Once
+}
 
-func (stopOnStepDone) StepStarted(string, int64)       {}
-func (stopOnStepDone) Batch(string, decant.BatchAudit) {}
-func (s stopOnStepDone) StepDone(engine.StepResult)    { close(s.stop) }
-func (stopOnStepDone) RoundError(error)                {}
+func (*stopOnStepDone) StepStarted(string, int64)       {}
+func (*stopOnStepDone) Batch(string, decant.BatchAudit) {}
+func (s *stopOnStepDone) StepDone(engine.StepResult)    { s.once.Do(func() { close(s.stop) }) }
+func (*stopOnStepDone) RoundError(error)                {}
 
 func (e *lifeEnv) ids(t *testing.T) string {
 	t.Helper()
