@@ -11,6 +11,7 @@ import (
 	"github.com/decanthq/decant/couchdb"
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/httpfeed"
+	"github.com/decanthq/decant/mysql"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -22,6 +23,7 @@ func DefaultSources() *Registry {
 		Kind(httpfeed.Open, "http", "https"),
 		LocalKind(files.Open, "file"),
 		Kind(couchdb.Open, couchdb.Schemes...),
+		Kind(mysql.Open, mysql.Schemes...),
 	)
 }
 

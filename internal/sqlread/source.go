@@ -1,0 +1,255 @@
+package sqlread
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/decanthq/decant"
+)
+
+// Source reads a table or a query of a database/sql database page by
+// page, in key order (or cursor, then key), each page a query for the
+// rows after the last one read: keyset pagination, never OFFSET.
+type Source struct {
+	db   *sql.DB
+	d    *Dialect
+	spec Spec
+	// jsonColumns finds a table's columns that hold JSON although their
+	// type is text (MariaDB's JSON); nil when the database says so itself.
+	jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)
+}
+
+// New returns a source reading spec from db as d speaks. Closing the
+// source closes db. jsonColumns, when not nil, names the columns of a
+// table that hold JSON in text columns.
+func New(db *sql.DB, d *Dialect, spec Spec, jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)) *Source {
+	return &Source{db: db, d: d, spec: spec, jsonColumns: jsonColumns}
+}
+
+// Close closes the database handle.
+func (s *Source) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Source) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("%s: %w", s.d.Name, err)
+	}
+	return nil
+}
+
+// shape is what a read's rows hold: their columns, how each is read, and
+// where the ordered columns (cursor, then key) are among them.
+type shape struct {
+	cols    []string
+	kinds   []Kind
+	ordered []int
+	key     []int
+}
+
+// probe asks the database for the shape of the rows, reading none. Every
+// column it cannot read and every ordered column it lacks is an error.
+func (s *Source) probe(ctx context.Context, scope string) (shape, error) {
+	var sh shape
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return sh, err
+	}
+	q.conds = append(q.conds, "1 = 0")
+	rows, err := s.db.QueryContext(ctx, q.sql(s.d), st.args...)
+	if err != nil {
+		return sh, fmt.Errorf("%s: %w", s.spec.what(), err)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return sh, fmt.Errorf("%s: %w", s.spec.what(), err)
+	}
+	json, err := s.jsonOf(ctx)
+	if err != nil {
+		return sh, err
+	}
+	var problems []string
+	for _, ct := range types {
+		k, ok := s.d.Kind(ct)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("column %s has type %s, which decant cannot read; read it converted to text in a query (CAST(%s AS ...) AS %s)",
+				ct.Name(), ct.DatabaseTypeName(), ct.Name(), ct.Name()))
+		}
+		if slices.Contains(json, ct.Name()) && (k == KindText || k == KindBinary) {
+			k = KindJSON
+		}
+		sh.cols = append(sh.cols, ct.Name())
+		sh.kinds = append(sh.kinds, k)
+	}
+	for _, c := range s.spec.ordered() {
+		i := slices.Index(sh.cols, c)
+		if i < 0 {
+			what := "from.key"
+			if c == s.spec.Cursor {
+				what = "from.cursor"
+			}
+			problems = append(problems, fmt.Sprintf("%s has no column %s, which %s names (its columns: %s)", s.spec.what(), c, what, strings.Join(sh.cols, ", ")))
+			continue
+		}
+		sh.ordered = append(sh.ordered, i)
+	}
+	if len(problems) > 0 {
+		return sh, errors.New(strings.Join(problems, "; "))
+	}
+	sh.key = sh.ordered[len(sh.ordered)-len(s.spec.Key):]
+	return sh, nil
+}
+
+// jsonOf names the columns read as JSON although their type is text.
+func (s *Source) jsonOf(ctx context.Context) ([]string, error) {
+	cols := s.spec.JSONColumns
+	if s.jsonColumns != nil && s.spec.Table != "" {
+		found, err := s.jsonColumns(ctx, s.db, s.spec.Table)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the JSON columns: %w", s.spec.what(), err)
+		}
+		cols = append(slices.Clone(cols), found...)
+	}
+	return cols, nil
+}
+
+// Read returns the rows after pos.
+func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (decant.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sh, err := s.probe(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	after, err := decodePosition(pos, s.spec.ordered(), pick(sh.kinds, sh.ordered))
+	if err != nil {
+		return nil, err
+	}
+	return &rows{src: s, sh: sh, scope: scope, after: after}, nil
+}
+
+// Size counts the rows after pos.
+func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (int64, bool, error) {
+	sh, err := s.probe(ctx, scope)
+	if err != nil {
+		return 0, false, err
+	}
+	after, err := decodePosition(pos, s.spec.ordered(), pick(sh.kinds, sh.ordered))
+	if err != nil {
+		return 0, false, err
+	}
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return 0, false, err
+	}
+	q.after(st, s.spec.ordered(), after)
+	q.what = "COUNT(*) FROM (" + q.sql(s.d) + ") decant_q"
+	q.conds = nil
+	var n int64
+	if err := s.db.QueryRowContext(ctx, "SELECT "+q.what, st.args...).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("%s: count: %w", s.spec.what(), err)
+	}
+	return n, true, nil
+}
+
+// CheckSource tells what would stop a read for scope: a column decant
+// cannot read, a key or cursor column the rows lack, a key that is not
+// unique or is NULL. It reads every row's key (a GROUP BY), once.
+func (s *Source) CheckSource(ctx context.Context, scope string) []string {
+	if _, err := s.probe(ctx, scope); err != nil {
+		return []string{err.Error()}
+	}
+	var problems []string
+	if p, err := s.duplicateKey(ctx, scope); err != nil || p != "" {
+		problems = append(problems, cmp.Or(p, errText(err)))
+	}
+	if p, err := s.nullKeys(ctx, scope); err != nil || p != "" {
+		problems = append(problems, cmp.Or(p, errText(err)))
+	}
+	return problems
+}
+
+// duplicateKey describes a key that two rows hold, "" when none does.
+func (s *Source) duplicateKey(ctx context.Context, scope string) (string, error) {
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return "", err
+	}
+	inner := q.sql(s.d)
+	keys := make([]string, len(s.spec.Key))
+	for i, k := range s.spec.Key {
+		keys[i] = s.d.Ident(k)
+	}
+	list := strings.Join(keys, ", ")
+	text := "SELECT " + list + ", COUNT(*) FROM (" + inner + ") decant_q GROUP BY " + list + " HAVING COUNT(*) > 1"
+	rows, err := s.db.QueryContext(ctx, text, st.args...)
+	if err != nil {
+		return "", fmt.Errorf("%s: looking for keys held twice: %w", s.spec.what(), err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", rows.Err()
+	}
+	dest := make([]any, len(keys)+1)
+	vals := make([]any, len(dest))
+	for i := range dest {
+		dest[i] = &vals[i]
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return "", err
+	}
+	key := make([]string, len(keys))
+	for i, v := range vals[:len(keys)] {
+		key[i] = textOf(v)
+	}
+	return fmt.Sprintf("the key %s of %s is not unique: %d rows hold %s; a keyset read would skip rows, so name columns that are unique together (key: \"a, b\")",
+		strings.Join(s.spec.Key, ", "), s.spec.what(), vals[len(keys)], strings.Join(key, ", ")), nil
+}
+
+// nullKeys describes the rows whose key or cursor is NULL, "" when none is.
+func (s *Source) nullKeys(ctx context.Context, scope string) (string, error) {
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return "", err
+	}
+	var isNull []string
+	for _, c := range s.spec.ordered() {
+		isNull = append(isNull, s.d.Ident(c)+" IS NULL")
+	}
+	text := "SELECT COUNT(*) FROM (" + q.sql(s.d) + ") decant_q WHERE " + strings.Join(isNull, " OR ")
+	var n int64
+	if err := s.db.QueryRowContext(ctx, text, st.args...).Scan(&n); err != nil {
+		return "", fmt.Errorf("%s: counting NULL keys: %w", s.spec.what(), err)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("%d rows of %s have a NULL in %s: a keyset read cannot place them; filter them out (where) or read COALESCE(...) in a query",
+		n, s.spec.what(), strings.Join(s.spec.ordered(), " or ")), nil
+}
+
+func pick[T any](all []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for i, j := range idx {
+		out[i] = all[j]
+	}
+	return out
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
