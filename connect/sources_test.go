@@ -14,6 +14,7 @@ import (
 	"github.com/decanthq/decant/couchdb"
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/httpfeed"
+	"github.com/decanthq/decant/mysql"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -21,8 +22,8 @@ import (
 func TestDefaultSources(t *testing.T) {
 	t.Parallel()
 	r := connect.DefaultSources()
-	if got := r.Schemes(); !slices.Equal(got, []string{"couchdb+http", "couchdb+https", "file", "http", "https"}) {
-		t.Errorf("Schemes = %q, want couchdb+http, couchdb+https, file, http, https", got)
+	if got := r.Schemes(); !slices.Equal(got, []string{"couchdb+http", "couchdb+https", "file", "http", "https", "mariadb", "mysql"}) {
+		t.Errorf("Schemes = %q, want couchdb+http, couchdb+https, file, http, https, mariadb, mysql", got)
 	}
 	for scheme, want := range map[string]any{"http": &httpfeed.Options{}, "HTTPS": &httpfeed.Options{}, "file": &files.Options{},
 		"couchdb+http": &couchdb.Options{}, "COUCHDB+HTTPS": &couchdb.Options{}} {
@@ -30,8 +31,11 @@ func TestDefaultSources(t *testing.T) {
 			t.Errorf("NewOptions(%s) = %T, want %T", scheme, got, want)
 		}
 	}
-	if got := r.NewOptions("mysql"); got != nil {
-		t.Errorf("NewOptions(mysql) = %T, want nil", got)
+	if got, ok := r.NewOptions("MySQL").(*mysql.Options); !ok {
+		t.Errorf("NewOptions(MySQL) = %T, want *mysql.Options", got)
+	}
+	if got := r.NewOptions("oracle"); got != nil {
+		t.Errorf("NewOptions(oracle) = %T, want nil", got)
 	}
 }
 

@@ -252,4 +252,3 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
-
