@@ -13,6 +13,8 @@ import (
 	"github.com/decanthq/decant/httpfeed"
 	"github.com/decanthq/decant/mysql"
 	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/postgres"
+	"github.com/decanthq/decant/sqlite"
 )
 
 // DefaultSources returns the kinds of source decant reads, by URL scheme.
@@ -24,6 +26,8 @@ func DefaultSources() *Registry {
 		LocalKind(files.Open, "file"),
 		Kind(couchdb.Open, couchdb.Schemes...),
 		Kind(mysql.Open, mysql.Schemes...),
+		Kind(postgres.OpenSource, "postgres", "postgresql"),
+		LocalKind(sqlite.OpenSource, "sqlite"),
 	)
 }
 

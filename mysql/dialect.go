@@ -29,7 +29,7 @@ var kinds = map[string]sqlread.Kind{
 	"UNSIGNED TINYINT": sqlread.KindInt, "UNSIGNED SMALLINT": sqlread.KindInt, "UNSIGNED MEDIUMINT": sqlread.KindInt,
 	"UNSIGNED INT": sqlread.KindInt, "UNSIGNED BIGINT": sqlread.KindInt,
 	"DECIMAL": sqlread.KindDecimal,
-	"FLOAT":   sqlread.KindFloat, "DOUBLE": sqlread.KindFloat,
+	"FLOAT":   sqlread.KindFloat32, "DOUBLE": sqlread.KindFloat,
 	"BIT":  sqlread.KindBit,
 	"CHAR": sqlread.KindText, "VARCHAR": sqlread.KindText, "TINYTEXT": sqlread.KindText, "TEXT": sqlread.KindText,
 	"MEDIUMTEXT": sqlread.KindText, "LONGTEXT": sqlread.KindText, "ENUM": sqlread.KindText, "SET": sqlread.KindText,

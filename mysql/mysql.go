@@ -4,7 +4,6 @@
 package mysql
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -23,7 +22,6 @@ var Schemes = []string{"mysql", "mariadb"}
 // Source reads a MariaDB or MySQL table or query.
 type Source struct {
 	*sqlread.Source
-	url string
 }
 
 var (
@@ -59,7 +57,7 @@ func Open(rawURL, key, cursor string, o *Options) (*Source, error) {
 		return nil, fmt.Errorf("mysql: %s: %w", decant.RedactURL(rawURL), err)
 	}
 	db := sql.OpenDB(conn)
-	return &Source{Source: sqlread.New(db, dialect, spec, jsonColumns), url: rawURL}, nil
+	return &Source{Source: sqlread.New(db, rawURL, dialect, spec, jsonColumns)}, nil
 }
 
 // Config is the driver's configuration for a mysql:// URL. The query's
@@ -97,25 +95,4 @@ func isScheme(s string) bool {
 		}
 	}
 	return false
-}
-
-// Read returns the rows after pos for scope.
-func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (decant.Rows, error) {
-	rows, err := s.Source.Read(ctx, scope, pos)
-	return rows, s.redact(err)
-}
-
-// Ping checks that the server answers and lets the user in.
-func (s *Source) Ping(ctx context.Context) error {
-	return s.redact(s.Source.Ping(ctx))
-}
-
-// String is the source's URL, redacted.
-func (s *Source) String() string { return decant.RedactURL(s.url) }
-
-func (s *Source) redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	return decant.RedactError(err, s.url)
 }

@@ -34,6 +34,11 @@ type Dialect struct {
 	// Kind says how a column of the database's type is read; false when
 	// decant cannot read it.
 	Kind func(ct *sql.ColumnType) (Kind, bool)
+	// AsStored, when not nil, says which columns are selected as +column
+	// (an expression, whose value the driver hands over as stored):
+	// SQLite's driver turns the text of a column declared DATETIME into a
+	// time, and the read needs the text to compare and resume.
+	AsStored func(ct *sql.ColumnType) bool
 }
 
 // Ident quotes an identifier.
@@ -52,27 +57,27 @@ func (d *Dialect) Table(name string) string {
 	return strings.Join(parts, ".")
 }
 
-// after is the condition that a row's columns cols come after the values
-// at marks: a row-value comparison where the database has one, else
-// c1 > m1 OR (c1 = m1 AND c2 > m2) ..., each mark used once.
-func (d *Dialect) after(cols []string, mark func() string) string {
-	if len(cols) == 1 {
-		return d.Ident(cols[0]) + " > " + mark()
+// after is the condition that a row's columns (refs, quoted) come after
+// the values at marks: a row-value comparison where the database has one,
+// else c1 > m1 OR (c1 = m1 AND c2 > m2) ..., each mark used once.
+func (d *Dialect) after(refs []string, mark func() string) string {
+	if len(refs) == 1 {
+		return refs[0] + " > " + mark()
 	}
 	if d.RowValues {
-		quoted, marks := make([]string, len(cols)), make([]string, len(cols))
-		for i, c := range cols {
-			quoted[i], marks[i] = d.Ident(c), mark()
+		marks := make([]string, len(refs))
+		for i := range refs {
+			marks[i] = mark()
 		}
-		return "(" + strings.Join(quoted, ", ") + ") > (" + strings.Join(marks, ", ") + ")"
+		return "(" + strings.Join(refs, ", ") + ") > (" + strings.Join(marks, ", ") + ")"
 	}
 	var or []string
-	for i := range cols {
+	for i := range refs {
 		var and []string
-		for _, c := range cols[:i] {
-			and = append(and, d.Ident(c)+" = "+mark())
+		for _, c := range refs[:i] {
+			and = append(and, c+" = "+mark())
 		}
-		and = append(and, d.Ident(cols[i])+" > "+mark())
+		and = append(and, refs[i]+" > "+mark())
 		or = append(or, "("+strings.Join(and, " AND ")+")")
 	}
 	return "(" + strings.Join(or, " OR ") + ")"

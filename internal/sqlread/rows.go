@@ -69,6 +69,7 @@ func (r *rows) query(ctx context.Context) bool {
 	if err != nil {
 		return r.fail(err)
 	}
+	q.selectAs(s.d, r.sh)
 	q.after(st, s.spec.ordered(), r.after)
 	q.orderBy, q.limit = s.spec.ordered(), s.spec.PageSize
 	page, err := s.db.QueryContext(ctx, q.sql(s.d), st.args...)
@@ -181,7 +182,7 @@ func keyText(vals []any) (string, error) {
 }
 
 func (r *rows) fail(err error) bool {
-	r.err, r.done = err, true
+	r.err, r.done = r.src.redact(err), true
 	if r.page != nil {
 		r.page.Close()
 		r.page = nil

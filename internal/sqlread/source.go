@@ -19,17 +19,25 @@ type Source struct {
 	db   *sql.DB
 	d    *Dialect
 	spec Spec
+	// url is the connection's URL, whose secrets no error shows.
+	url string
 	// jsonColumns finds a table's columns that hold JSON although their
 	// type is text (MariaDB's JSON); nil when the database says so itself.
 	jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)
 }
 
-// New returns a source reading spec from db as d speaks. Closing the
-// source closes db. jsonColumns, when not nil, names the columns of a
-// table that hold JSON in text columns.
-func New(db *sql.DB, d *Dialect, spec Spec, jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)) *Source {
-	return &Source{db: db, d: d, spec: spec, jsonColumns: jsonColumns}
+// New returns a source reading spec from db, opened from url, as d
+// speaks. Closing the source closes db. jsonColumns, when not nil, names
+// the columns of a table that hold JSON in text columns.
+func New(db *sql.DB, url string, d *Dialect, spec Spec, jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)) *Source {
+	return &Source{db: db, url: url, d: d, spec: spec, jsonColumns: jsonColumns}
 }
+
+// String is the source's URL, its secrets hidden.
+func (s *Source) String() string { return decant.RedactURL(s.url) }
+
+// redact hides the URL's secrets in err.
+func (s *Source) redact(err error) error { return decant.RedactError(err, s.url) }
 
 // Close closes the database handle.
 func (s *Source) Close() error { return s.db.Close() }
@@ -37,7 +45,7 @@ func (s *Source) Close() error { return s.db.Close() }
 // Ping checks that the database answers.
 func (s *Source) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
-		return fmt.Errorf("%s: %w", s.d.Name, err)
+		return s.redact(fmt.Errorf("%s: %w", s.d.Name, err))
 	}
 	return nil
 }
@@ -49,6 +57,9 @@ type shape struct {
 	kinds   []Kind
 	ordered []int
 	key     []int
+	// asStored marks the columns selected as +column (Dialect.AsStored);
+	// nil when none is.
+	asStored []bool
 }
 
 // probe asks the database for the shape of the rows, reading none. Every
@@ -86,6 +97,12 @@ func (s *Source) probe(ctx context.Context, scope string) (shape, error) {
 		}
 		sh.cols = append(sh.cols, ct.Name())
 		sh.kinds = append(sh.kinds, k)
+		if s.d.AsStored != nil && s.d.AsStored(ct) {
+			if sh.asStored == nil {
+				sh.asStored = make([]bool, len(types))
+			}
+			sh.asStored[len(sh.cols)-1] = true
+		}
 	}
 	for _, c := range s.spec.ordered() {
 		i := slices.Index(sh.cols, c)
@@ -124,24 +141,26 @@ func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (d
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sh, err := s.probe(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodePosition(pos, s.spec.ordered(), pick(sh.kinds, sh.ordered))
+	sh, after, err := s.start(ctx, scope, pos)
 	if err != nil {
 		return nil, err
 	}
 	return &rows{src: s, sh: sh, scope: scope, after: after}, nil
 }
 
-// Size counts the rows after pos.
-func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (int64, bool, error) {
+// start finds the rows' shape and the values that pos starts after.
+func (s *Source) start(ctx context.Context, scope string, pos decant.Position) (shape, []any, error) {
 	sh, err := s.probe(ctx, scope)
 	if err != nil {
-		return 0, false, err
+		return sh, nil, s.redact(err)
 	}
 	after, err := decodePosition(pos, s.spec.ordered(), pick(sh.kinds, sh.ordered))
+	return sh, after, err
+}
+
+// Size counts the rows after pos.
+func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (int64, bool, error) {
+	_, after, err := s.start(ctx, scope, pos)
 	if err != nil {
 		return 0, false, err
 	}
@@ -151,11 +170,10 @@ func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (i
 		return 0, false, err
 	}
 	q.after(st, s.spec.ordered(), after)
-	q.what = "COUNT(*) FROM (" + q.sql(s.d) + ") decant_q"
-	q.conds = nil
+	q.cols = "COUNT(*)"
 	var n int64
-	if err := s.db.QueryRowContext(ctx, "SELECT "+q.what, st.args...).Scan(&n); err != nil {
-		return 0, false, fmt.Errorf("%s: count: %w", s.spec.what(), err)
+	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(&n); err != nil {
+		return 0, false, s.redact(fmt.Errorf("%s: count: %w", s.spec.what(), err))
 	}
 	return n, true, nil
 }
@@ -165,7 +183,7 @@ func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (i
 // unique or is NULL. It reads every row's key (a GROUP BY), once.
 func (s *Source) CheckSource(ctx context.Context, scope string) []string {
 	if _, err := s.probe(ctx, scope); err != nil {
-		return []string{err.Error()}
+		return []string{s.redact(err).Error()}
 	}
 	var problems []string
 	if p, err := s.duplicateKey(ctx, scope); err != nil || p != "" {
@@ -184,13 +202,10 @@ func (s *Source) duplicateKey(ctx context.Context, scope string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	inner := q.sql(s.d)
-	keys := make([]string, len(s.spec.Key))
-	for i, k := range s.spec.Key {
-		keys[i] = s.d.Ident(k)
-	}
+	keys := q.refs(s.d, s.spec.Key)
 	list := strings.Join(keys, ", ")
-	text := "SELECT " + list + ", COUNT(*) FROM (" + inner + ") decant_q GROUP BY " + list + " HAVING COUNT(*) > 1"
+	q.cols = list + ", COUNT(*)"
+	text := q.sql(s.d) + " GROUP BY " + list + " HAVING COUNT(*) > 1"
 	rows, err := s.db.QueryContext(ctx, text, st.args...)
 	if err != nil {
 		return "", fmt.Errorf("%s: looking for keys held twice: %w", s.spec.what(), err)
@@ -223,12 +238,13 @@ func (s *Source) nullKeys(ctx context.Context, scope string) (string, error) {
 		return "", err
 	}
 	var isNull []string
-	for _, c := range s.spec.ordered() {
-		isNull = append(isNull, s.d.Ident(c)+" IS NULL")
+	for _, c := range q.refs(s.d, s.spec.ordered()) {
+		isNull = append(isNull, c+" IS NULL")
 	}
-	text := "SELECT COUNT(*) FROM (" + q.sql(s.d) + ") decant_q WHERE " + strings.Join(isNull, " OR ")
+	q.cols = "COUNT(*)"
+	q.conds = append(q.conds, "("+strings.Join(isNull, " OR ")+")")
 	var n int64
-	if err := s.db.QueryRowContext(ctx, text, st.args...).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(&n); err != nil {
 		return "", fmt.Errorf("%s: counting NULL keys: %w", s.spec.what(), err)
 	}
 	if n == 0 {
@@ -250,5 +266,5 @@ func errText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return decant.RedactText(err.Error())
 }

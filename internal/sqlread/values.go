@@ -28,6 +28,9 @@ const (
 	// KindFloat is a float64; NaN and infinities, which JSON lacks, are
 	// strings.
 	KindFloat
+	// KindFloat32 is a single-precision float, read at its own precision
+	// (0.1 stays 0.1, not 0.10000000149011612).
+	KindFloat32
 	// KindBool is true or false.
 	KindBool
 	// KindBit is a bit string read as an unsigned integer (BIT(n)).
@@ -45,6 +48,9 @@ const (
 	KindTimestamp
 	// KindTime is a time of day (or a MySQL duration), "15:04:05".
 	KindTime
+	// KindAny is read by the type of each value, not of its column (SQLite):
+	// an integer, a float, text, or bytes as base64.
+	KindAny
 )
 
 // ZeroDateError is a MariaDB/MySQL zero date (0000-00-00, or a zero month
@@ -70,6 +76,11 @@ func value(k Kind, v any, zeroNull bool) (any, error) {
 		return decimalValue(v)
 	case KindFloat:
 		return floatValue(v)
+	case KindFloat32:
+		if f, ok := v.(float64); ok {
+			v = float32(f)
+		}
+		return floatValue(v)
 	case KindBool:
 		return boolValue(v)
 	case KindBit:
@@ -80,6 +91,23 @@ func value(k Kind, v any, zeroNull bool) (any, error) {
 		return transform.DecodeJSON(bytesOf(v))
 	case KindDate, KindDateTime, KindTimestamp, KindTime:
 		return timeValue(k, v, zeroNull)
+	case KindAny:
+		return anyValue(v)
+	}
+	return textOf(v), nil
+}
+
+// anyValue reads a value by its own type.
+func anyValue(v any) (any, error) {
+	switch v := v.(type) {
+	case int64:
+		return v, nil
+	case float64:
+		return floatValue(v)
+	case bool:
+		return v, nil
+	case []byte:
+		return base64.StdEncoding.EncodeToString(v), nil
 	}
 	return textOf(v), nil
 }
