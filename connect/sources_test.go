@@ -15,9 +15,9 @@ import (
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/httpfeed"
 	"github.com/decanthq/decant/mysql"
+	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/postgres"
 	"github.com/decanthq/decant/sqlite"
-	"github.com/decanthq/decant/plan"
 )
 
 // Ensure the default registry names decant's sources and their options types.
