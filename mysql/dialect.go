@@ -13,6 +13,7 @@ import (
 // names, ? placeholders, row values, backslash escapes and # comments.
 var dialect = &sqlread.Dialect{
 	Name:             "MariaDB/MySQL",
+	ZeroDates:        true,
 	Quote:            '`',
 	Mark:             func(int) string { return "?" },
 	RowValues:        true,

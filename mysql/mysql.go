@@ -20,16 +20,7 @@ import (
 var Schemes = []string{"mysql", "mariadb"}
 
 // Source reads a MariaDB or MySQL table or query.
-type Source struct {
-	*sqlread.Source
-}
-
-var (
-	_ decant.Source        = (*Source)(nil)
-	_ decant.Pinger        = (*Source)(nil)
-	_ decant.Sizer         = (*Source)(nil)
-	_ decant.SourceChecker = (*Source)(nil)
-)
+type Source = sqlread.Source
 
 // Open returns a source reading the database of rawURL
 // (mysql://user:password@host:port/database?param=value; a password with
@@ -37,27 +28,17 @@ var (
 // the columns key names ("id" or "region, id") and ordered first by the
 // cursor column when there is one. Opening connects to nothing.
 func Open(rawURL, key, cursor string, o *Options) (*Source, error) {
-	if o == nil {
-		o = &Options{}
-	}
-	if err := o.Validate(); err != nil {
-		return nil, fmt.Errorf("mysql: %w", err)
-	}
-	spec, err := sqlread.NewSpec(o.common(), key, cursor)
-	if err != nil {
-		return nil, fmt.Errorf("mysql: %w", err)
-	}
-	spec.ZeroDatesNull = o.ZeroDates == ZeroDatesNull
-	cfg, err := Config(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("mysql: %s: %w", decant.RedactURL(rawURL), err)
-	}
-	db := sql.OpenDB(conn)
-	return &Source{Source: sqlread.New(db, rawURL, dialect, spec, jsonColumns)}, nil
+	return sqlread.Open(dialect, rawURL, (*sqlread.Options)(o), key, cursor, func() (*sql.DB, error) {
+		cfg, err := Config(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		conn, err := mysql.NewConnector(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("mysql: %s: %w", decant.RedactURL(rawURL), err)
+		}
+		return sql.OpenDB(conn), nil
+	}, jsonColumns)
 }
 
 // Config is the driver's configuration for a mysql:// URL. The query's

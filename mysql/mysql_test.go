@@ -231,19 +231,7 @@ func TestScopeAndParamsBound(t *testing.T) {
 			src := d.open(t, "id", "", o)
 			ctx := context.Background()
 			for scope, want := range map[string]int{"acme": 1, "x' OR '1'='1": 0, `x\' OR 1=1 -- `: 0} {
-				rows, err := src.Read(ctx, scope, nil)
-				if err != nil {
-					t.Fatalf("scope %q: %v", scope, err)
-				}
-				n := 0
-				for rows.Next(ctx) {
-					n++
-				}
-				if err := rows.Err(); err != nil {
-					t.Fatalf("scope %q: %v", scope, err)
-				}
-				rows.Close()
-				if n != want {
+				if n := len(sourcetest.ReadScope(t, src, scope, nil)); n != want {
 					t.Errorf("scope %q read %d rows, want %d", scope, n, want)
 				}
 			}
@@ -366,8 +354,10 @@ func TestPasswordSpecialCharacters(t *testing.T) {
 	if n := len(sourcetest.ReadAll(t, src, nil)); n != 1 {
 		t.Errorf("read %d rows, want 1", n)
 	}
-	if s := src.String(); strings.Contains(s, "rd#1") || strings.Contains(s, escaped) {
-		t.Errorf("String() = %q shows the password", s)
+	for _, s := range []string{src.String(), decant.RedactURL(good), decant.RedactText("connect " + good + " failed")} {
+		if strings.Contains(s, "rd#1") || strings.Contains(s, escaped) || strings.Contains(s, "rd%231") {
+			t.Errorf("%q shows the password", s)
+		}
 	}
 
 	bad := strings.Replace(good, escaped, escaped+"x", 1)
@@ -412,5 +402,44 @@ func TestSize(t *testing.T) {
 	var p map[string]any
 	if err := json.Unmarshal(recs[3].Position, &p); err != nil || p["after"] == nil {
 		t.Errorf("position %s: want {\"after\": [...]}", recs[3].Position)
+	}
+}
+
+// Ensure an unsigned 64-bit key past int64 resumes exactly: its position
+// keeps the number whole and binds it back as one.
+func TestUnsignedKeyResume(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE u (id BIGINT UNSIGNED PRIMARY KEY)")
+	d.exec(t, "INSERT INTO u VALUES (1), (9223372036854775807), (9223372036854775808), (18446744073709551615)")
+	src := d.open(t, "id", "", mysql.Options{Table: "u", PageSize: 1})
+	all := sourcetest.ReadAll(t, src, nil)
+	var keys []string
+	for _, r := range all {
+		keys = append(keys, r.Key)
+	}
+	if diff := cmp.Diff([]string{"1", "9223372036854775807", "9223372036854775808", "18446744073709551615"}, keys); diff != "" {
+		t.Fatalf("keys (-want +got):\n%s", diff)
+	}
+	if rest := sourcetest.ReadAll(t, src, all[2].Position); len(rest) != 1 || rest[0].Key != "18446744073709551615" {
+		t.Errorf("resume after %s: %d records", all[2].Position, len(rest))
+	}
+}
+
+// Ensure a row whose cursor is NULL stops the read with an error naming
+// the column, instead of being skipped or ending the read silently.
+func TestNullCursorStopsRead(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE n (id INT PRIMARY KEY, updated_at DATETIME NULL)")
+	d.exec(t, "INSERT INTO n VALUES (1, NULL), (2, '2024-01-01 00:00:00')")
+	ctx := context.Background()
+	rows, err := d.open(t, "id", "updated_at", mysql.Options{Table: "n"}).Read(ctx, decant.DefaultScope, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next(ctx) {
+	}
+	if err := rows.Err(); err == nil || !strings.Contains(err.Error(), "NULL in updated_at") {
+		t.Errorf("Err = %v, want the NULL cursor named", err)
 	}
 }

@@ -2,31 +2,23 @@ package postgres
 
 import (
 	"database/sql"
-	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/internal/sqlread"
 )
 
 // SourceOptions are a PostgreSQL source's options as a plan writes them
-// under a step's from (docs/plan.md, "Relational sources"): those of
-// every relational source.
-type SourceOptions = sqlread.Options
+// under a step's from (docs/plan.md, "Relational databases").
+type SourceOptions sqlread.Options
+
+// Validate checks the options on their own, each error a
+// *decant.OptionError naming the option.
+func (o *SourceOptions) Validate() error { return (*sqlread.Options)(o).Validate(sourceDialect) }
 
 // Source reads a PostgreSQL table or query: a keyset read in key (or
 // cursor, then key) order, resumable after the last key read.
-type Source struct {
-	*sqlread.Source
-}
-
-var (
-	_ decant.Source        = (*Source)(nil)
-	_ decant.Pinger        = (*Source)(nil)
-	_ decant.Sizer         = (*Source)(nil)
-	_ decant.SourceChecker = (*Source)(nil)
-)
+type Source = sqlread.Source
 
 // OpenSource returns a source reading the database at url (read as
 // [ParseConfig] does: TLS verified for a host that is not local) with
@@ -34,18 +26,7 @@ var (
 // "region, id") and ordered first by the cursor column when there is one.
 // Opening connects to nothing.
 func OpenSource(url, key, cursor string, o *SourceOptions) (*Source, error) {
-	if o == nil {
-		o = &SourceOptions{}
-	}
-	spec, err := sqlread.NewSpec(*o, key, cursor)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
-	}
-	db, err := OpenDB(url)
-	if err != nil {
-		return nil, err
-	}
-	return &Source{sqlread.New(db, url, sourceDialect, spec, nil)}, nil
+	return sqlread.Open(sourceDialect, url, (*sqlread.Options)(o), key, cursor, func() (*sql.DB, error) { return OpenDB(url) }, nil)
 }
 
 // sourceDialect is how PostgreSQL spells what sqlread builds: double-quoted

@@ -133,7 +133,7 @@ func TestSourceScopeAndCheck(t *testing.T) {
 	src := d.open(t, "id", "", postgres.SourceOptions{Query: "SELECT id, tenant FROM o WHERE tenant = ${scope} AND created >= :since::date",
 		Params: map[string]string{"since": "2020-01-01"}})
 	for scope, want := range map[string]int{"acme": 1, "x' OR '1'='1": 0} {
-		recs := readScope(t, src, scope)
+		recs := sourcetest.ReadScope(t, src, scope, nil)
 		if len(recs) != want {
 			t.Errorf("scope %q: %d records, want %d", scope, len(recs), want)
 		}
@@ -150,20 +150,21 @@ func TestSourceScopeAndCheck(t *testing.T) {
 	}
 }
 
-func readScope(t *testing.T, src decant.Source, scope string) []decant.Record {
-	t.Helper()
-	ctx := context.Background()
-	rows, err := src.Read(ctx, scope, nil)
-	if err != nil {
-		t.Fatal(err)
+// Ensure options only MariaDB reads are refused, not ignored, and so are
+// options that do not fit together.
+func TestSourceOptionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		o    postgres.SourceOptions
+		want string
+	}{
+		{postgres.SourceOptions{Table: "t", ZeroDates: "null"}, "zero_dates: PostgreSQL has no zero dates"},
+		{postgres.SourceOptions{Query: "SELECT 1", Where: "a = 1"}, "where and columns go with table"},
+	} {
+		if err := tc.o.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.o, err, tc.want)
+		}
+		if _, err := postgres.OpenSource("postgres://u@localhost/db", "id", "", &tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("OpenSource %+v: %v, want %q", tc.o, err, tc.want)
+		}
 	}
-	defer rows.Close()
-	var recs []decant.Record
-	for rows.Next(ctx) {
-		recs = append(recs, rows.Record())
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return recs
 }

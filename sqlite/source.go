@@ -5,53 +5,37 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/internal/sqlread"
 )
 
 // SourceOptions are a SQLite source's options as a plan writes them under
-// a step's from (docs/plan.md, "Relational sources"): those of every
-// relational source.
-type SourceOptions = sqlread.Options
+// a step's from (docs/plan.md, "Relational databases").
+type SourceOptions sqlread.Options
+
+// Validate checks the options on their own, each error a
+// *decant.OptionError naming the option.
+func (o *SourceOptions) Validate() error { return (*sqlread.Options)(o).Validate(sourceDialect) }
 
 // Source reads a SQLite table or query: a keyset read in key (or cursor,
 // then key) order, resumable after the last key read. It opens the file
 // read-only.
-type Source struct {
-	*sqlread.Source
-}
-
-var (
-	_ decant.Source        = (*Source)(nil)
-	_ decant.Pinger        = (*Source)(nil)
-	_ decant.Sizer         = (*Source)(nil)
-	_ decant.SourceChecker = (*Source)(nil)
-)
+type Source = sqlread.Source
 
 // OpenSource returns a source reading the SQLite file at path (PATH,
 // sqlite:PATH) with options o, for records keyed by the columns key names
 // ("id" or "region, id") and ordered first by the cursor column when
 // there is one. The file must exist; it is opened read-only.
 func OpenSource(path, key, cursor string, o *SourceOptions) (*Source, error) {
-	if o == nil {
-		o = &SourceOptions{}
-	}
-	spec, err := sqlread.NewSpec(*o, key, cursor)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
-	}
-	path, err = filePath(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := mustExist(path); err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	return &Source{sqlread.New(db, path, sourceDialect, spec, nil)}, nil
+	return sqlread.Open(sourceDialect, path, (*sqlread.Options)(o), key, cursor, func() (*sql.DB, error) {
+		file, err := filePath(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := mustExist(file); err != nil {
+			return nil, err
+		}
+		return sql.Open("sqlite", "file:"+uriPath.Replace(file)+"?mode=ro&_pragma=busy_timeout(10000)")
+	}, nil)
 }
 
 // sourceDialect is how SQLite spells what sqlread builds: double-quoted

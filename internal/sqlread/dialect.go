@@ -28,6 +28,9 @@ type Dialect struct {
 	BackslashEscapes bool
 	// HashComments is true when # starts a comment to the end of the line.
 	HashComments bool
+	// ZeroDates is true when dates may be zero (0000-00-00), which the
+	// zero_dates option then says what to do with.
+	ZeroDates bool
 	// Limit is the clause that keeps the first n rows; nil is "LIMIT n"
 	// (Oracle's would be "FETCH FIRST n ROWS ONLY").
 	Limit func(n int) string

@@ -12,10 +12,10 @@ import (
 // say.
 const DefaultPageSize = 1000
 
-// Options are the options under a step's from that every relational source
-// reads (docs/plan.md, "Relational sources"); each field's yaml tag is its
-// key. The postgres and sqlite sources use them as they are; the mysql
-// source adds its own.
+// Options are the options under a step's from that the relational
+// sources read (docs/plan.md, "Relational databases"); each field's yaml
+// tag is its key. Each source package defines its options type from it
+// (mysql.Options, postgres.SourceOptions, sqlite.SourceOptions).
 type Options struct {
 	// Table is the table read, optionally qualified (schema.table).
 	// Exactly one of Table and Query is set.
@@ -37,12 +37,30 @@ type Options struct {
 	// JSONColumns are text columns that hold JSON documents, read as JSON
 	// values (columns of a JSON type are read so without being named).
 	JSONColumns []string `yaml:"json_columns"`
+	// ZeroDates is what a MariaDB/MySQL zero date (0000-00-00) becomes:
+	// "error" (the default) or "null". Other databases have none.
+	ZeroDates string `yaml:"zero_dates"`
 }
 
-// Validate checks the options on their own; the key and cursor are checked
-// by [Options.Spec]. Errors are *decant.OptionError naming the option.
-func (o *Options) Validate() error {
+// What Options.ZeroDates may say.
+const (
+	// ZeroDatesError fails the record of a row holding a zero date,
+	// naming the column and the key.
+	ZeroDatesError = "error"
+	// ZeroDatesNull reads a zero date as NULL.
+	ZeroDatesNull = "null"
+)
+
+// Validate checks the options on their own for a database that reads SQL
+// as d says (MariaDB's backslash escapes and # comments); the key and
+// cursor are checked by [NewSpec]. Errors are *decant.OptionError naming
+// the option.
+func (o *Options) Validate(d *Dialect) error {
 	switch {
+	case o.ZeroDates != "" && !d.ZeroDates:
+		return &decant.OptionError{Option: "zero_dates", Err: fmt.Errorf("%s has no zero dates; only MariaDB and MySQL sources take this option", d.Name)}
+	case o.ZeroDates != "" && o.ZeroDates != ZeroDatesError && o.ZeroDates != ZeroDatesNull:
+		return &decant.OptionError{Option: "zero_dates", Err: fmt.Errorf("want %q or %q, not %q", ZeroDatesNull, ZeroDatesError, o.ZeroDates)}
 	case o.Table == "" && o.Query == "":
 		return &decant.OptionError{Option: "table", Err: fmt.Errorf("name the table to read (table: NAME) or give a query (query: SELECT ...)")}
 	case o.Table != "" && o.Query != "":
@@ -57,7 +75,7 @@ func (o *Options) Validate() error {
 			return &decant.OptionError{Option: "columns", Err: fmt.Errorf("a column name is empty")}
 		}
 	}
-	if _, err := bind(o.sql(), o.Params, nil, func() string { return "?" }); err != nil {
+	if _, err := bind(o.sql(), o.Params, d, func() string { return "?" }); err != nil {
 		return &decant.OptionError{Option: o.sqlOption(), Err: err}
 	}
 	return nil
@@ -91,13 +109,14 @@ type Spec struct {
 	ZeroDatesNull bool
 }
 
-// NewSpec checks options o with the step's key and cursor. key names one
-// column or several, separated by commas ("region, id").
-func NewSpec(o Options, key, cursor string) (Spec, error) {
-	if err := o.Validate(); err != nil {
+// NewSpec checks options o, for a database that reads SQL as d says, with
+// the step's key and cursor. key names one column or several, separated
+// by commas ("region, id").
+func NewSpec(d *Dialect, o Options, key, cursor string) (Spec, error) {
+	if err := o.Validate(d); err != nil {
 		return Spec{}, err
 	}
-	s := Spec{Options: o, Key: ParseKey(key), Cursor: strings.TrimSpace(cursor)}
+	s := Spec{Options: o, Key: ParseKey(key), Cursor: strings.TrimSpace(cursor), ZeroDatesNull: o.ZeroDates == ZeroDatesNull}
 	if len(s.Key) == 0 {
 		return s, fmt.Errorf("from.key must name the key column (key: id), or several (key: \"region, id\")")
 	}

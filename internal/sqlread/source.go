@@ -14,7 +14,8 @@ import (
 
 // Source reads a table or a query of a database/sql database page by
 // page, in key order (or cursor, then key), each page a query for the
-// rows after the last one read: keyset pagination, never OFFSET.
+// rows after the last one read: keyset pagination, never OFFSET. It is
+// the source of the mysql, postgres and sqlite packages.
 type Source struct {
 	db   *sql.DB
 	d    *Dialect
@@ -25,6 +26,32 @@ type Source struct {
 	// type is text (MariaDB's JSON); nil when the database says so itself.
 	jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)
 }
+
+// Open checks options o for a read keyed by key and ordered first by the
+// cursor column, then opens the database with open (which connects to
+// nothing) and returns a source reading it. d.Name starts its errors.
+func Open(d *Dialect, url string, o *Options, key, cursor string, open func() (*sql.DB, error),
+	jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)) (*Source, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	spec, err := NewSpec(d, *o, key, cursor)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Name, err)
+	}
+	db, err := open()
+	if err != nil {
+		return nil, err
+	}
+	return New(db, url, d, spec, jsonColumns), nil
+}
+
+var _ interface {
+	decant.Source
+	decant.Pinger
+	decant.Sizer
+	decant.SourceChecker
+} = (*Source)(nil)
 
 // New returns a source reading spec from db, opened from url, as d
 // speaks. Closing the source closes db. jsonColumns, when not nil, names
