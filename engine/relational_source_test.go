@@ -152,3 +152,31 @@ func TestCheckRelationalSourceKey(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a plan reads a SQLite file, named relative to the plan, into a
+// SQLite target, and that a rerun reads nothing it already read.
+func TestSQLiteSourceEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	ldb, err := sql.Open("sqlite", filepath.Join(dir, "legacy.db"))
+	must(t, err)
+	defer ldb.Close()
+	_, err = ldb.Exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance NUMERIC, since DATE, tenant TEXT);
+		INSERT INTO customers VALUES (1, 'a', 1.5, '2020-01-01', 'default'), (2, 'b', 2, '2020-01-02', 'default'), (3, 'c', 3, '2020-01-03', 'other')`)
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(
+		"CREATE TABLE IF NOT EXISTS customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance NUMERIC, since DATE);\n"), 0o644))
+	p := relationalPlan("sqlite:legacy.db", "sqlite:t.db", "table: customers, where: 'tenant = ${scope}'")
+	if s := migratePlan(t, dir, p).Steps[0]; s.Read != 2 || s.Written != 2 {
+		t.Fatalf("first run: read %d, written %d; want 2, 2", s.Read, s.Written)
+	}
+	if s := migratePlan(t, dir, p).Steps[0]; s.Read != 0 {
+		t.Fatalf("second run: read %d, want 0", s.Read)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "t.db"))
+	must(t, err)
+	defer db.Close()
+	got := testenv.Rows(t, db, "SELECT id, name, balance, CAST(since AS TEXT) FROM customers ORDER BY id")
+	if diff := cmp.Diff([]string{"1 a 1.5 2020-01-01", "2 b 2 2020-01-02"}, got); diff != "" {
+		t.Errorf("target rows (-want +got):\n%s", diff)
+	}
+}
