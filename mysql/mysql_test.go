@@ -139,6 +139,9 @@ func TestZeroDates(t *testing.T) {
 	if len(recs) != 3 {
 		t.Fatalf("read %d records, want 3", len(recs))
 	}
+	if recs[0].Change {
+		t.Error("a record read in key order is marked as a change")
+	}
 	if recs[0].Invalid != "" || recs[2].Invalid != "" {
 		t.Errorf("good rows invalid: %q, %q", recs[0].Invalid, recs[2].Invalid)
 	}
@@ -199,8 +202,8 @@ func TestCursor(t *testing.T) {
 	if len(first) != 7 {
 		t.Fatalf("first read: %d records, want 7", len(first))
 	}
-	if first[0].Cursor != "2024-01-01T00:00:00.000000" {
-		t.Errorf("cursor = %q", first[0].Cursor)
+	if first[0].Cursor != "2024-01-01T00:00:00.000000" || !first[0].Change {
+		t.Errorf("cursor = %q, change %v; want the cursor's text, and a change (read in cursor order)", first[0].Cursor, first[0].Change)
 	}
 	last := first[len(first)-1].Position
 	if rest := sourcetest.ReadAll(t, src, last); len(rest) != 0 {

@@ -154,6 +154,9 @@ func (r *rows) record() error {
 	r.rec = decant.Record{Key: key, Raw: raw, Doc: document{doc}, Position: pos, Where: r.src.spec.what() + ", key " + key}
 	if c := r.src.spec.Cursor; c != "" {
 		r.rec.Cursor, _ = keyText([]any{doc[c]})
+		// Read in cursor order: the rows after it changed after it, so a
+		// live run's lag window may hold it back.
+		r.rec.Change = true
 	}
 	if invalid != nil {
 		r.rec.Invalid = fmt.Sprintf("key %s: %v", key, invalid)
