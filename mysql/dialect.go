@@ -20,6 +20,7 @@ var dialect = &sqlread.Dialect{
 	BackslashEscapes: true,
 	HashComments:     true,
 	Kind:             kind,
+	JSONColumns:      jsonColumns,
 }
 
 // kinds maps the driver's type names (ColumnType.DatabaseTypeName) to how

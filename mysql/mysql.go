@@ -38,7 +38,7 @@ func Open(rawURL, key, cursor string, o *Options) (*Source, error) {
 			return nil, fmt.Errorf("mysql: %s: %w", decant.RedactURL(rawURL), err)
 		}
 		return sql.OpenDB(conn), nil
-	}, jsonColumns)
+	})
 }
 
 // Config is the driver's configuration for a mysql:// URL. The query's

@@ -26,7 +26,7 @@ type Source = sqlread.Source
 // "region, id") and ordered first by the cursor column when there is one.
 // Opening connects to nothing.
 func OpenSource(url, key, cursor string, o *SourceOptions) (*Source, error) {
-	return sqlread.Open(sourceDialect, url, (*sqlread.Options)(o), key, cursor, func() (*sql.DB, error) { return OpenDB(url) }, nil)
+	return sqlread.Open(sourceDialect, url, (*sqlread.Options)(o), key, cursor, func() (*sql.DB, error) { return OpenDB(url) })
 }
 
 // sourceDialect is how PostgreSQL spells what sqlread builds: double-quoted

@@ -35,7 +35,7 @@ func OpenSource(path, key, cursor string, o *SourceOptions) (*Source, error) {
 			return nil, err
 		}
 		return sql.Open("sqlite", "file:"+uriPath.Replace(file)+"?mode=ro&_pragma=busy_timeout(10000)")
-	}, nil)
+	})
 }
 
 // sourceDialect is how SQLite spells what sqlread builds: double-quoted

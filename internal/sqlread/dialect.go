@@ -6,6 +6,7 @@
 package sqlread
 
 import (
+	"context"
 	"database/sql"
 	"strings"
 )
@@ -42,6 +43,9 @@ type Dialect struct {
 	// SQLite's driver turns the text of a column declared DATETIME into a
 	// time, and the read needs the text to compare and resume.
 	AsStored func(ct *sql.ColumnType) bool
+	// JSONColumns, when not nil, names the columns of a table that hold
+	// JSON although the driver reports text (MariaDB's JSON is LONGTEXT).
+	JSONColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)
 }
 
 // Ident quotes an identifier.

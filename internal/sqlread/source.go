@@ -22,16 +22,12 @@ type Source struct {
 	spec Spec
 	// url is the connection's URL, whose secrets no error shows.
 	url string
-	// jsonColumns finds a table's columns that hold JSON although their
-	// type is text (MariaDB's JSON); nil when the database says so itself.
-	jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)
 }
 
 // Open checks options o for a read keyed by key and ordered first by the
 // cursor column, then opens the database with open (which connects to
 // nothing) and returns a source reading it. d.Name starts its errors.
-func Open(d *Dialect, url string, o *Options, key, cursor string, open func() (*sql.DB, error),
-	jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)) (*Source, error) {
+func Open(d *Dialect, url string, o *Options, key, cursor string, open func() (*sql.DB, error)) (*Source, error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -43,7 +39,7 @@ func Open(d *Dialect, url string, o *Options, key, cursor string, open func() (*
 	if err != nil {
 		return nil, err
 	}
-	return New(db, url, d, spec, jsonColumns), nil
+	return &Source{db: db, url: url, d: d, spec: spec}, nil
 }
 
 var _ interface {
@@ -53,20 +49,13 @@ var _ interface {
 	decant.SourceChecker
 } = (*Source)(nil)
 
-// New returns a source reading spec from db, opened from url, as d
-// speaks. Closing the source closes db. jsonColumns, when not nil, names
-// the columns of a table that hold JSON in text columns.
-func New(db *sql.DB, url string, d *Dialect, spec Spec, jsonColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)) *Source {
-	return &Source{db: db, url: url, d: d, spec: spec, jsonColumns: jsonColumns}
-}
-
 // String is the source's URL, its secrets hidden.
 func (s *Source) String() string { return decant.RedactURL(s.url) }
 
 // redact hides the URL's secrets in err.
 func (s *Source) redact(err error) error { return decant.RedactError(err, s.url) }
 
-// Close closes the database handle.
+// Close closes the database handle the source opened.
 func (s *Source) Close() error { return s.db.Close() }
 
 // Ping checks that the database answers.
@@ -153,8 +142,8 @@ func (s *Source) probe(ctx context.Context, scope string) (shape, error) {
 // jsonOf names the columns read as JSON although their type is text.
 func (s *Source) jsonOf(ctx context.Context) ([]string, error) {
 	cols := s.spec.JSONColumns
-	if s.jsonColumns != nil && s.spec.Table != "" {
-		found, err := s.jsonColumns(ctx, s.db, s.spec.Table)
+	if s.d.JSONColumns != nil && s.spec.Table != "" {
+		found, err := s.d.JSONColumns(ctx, s.db, s.spec.Table)
 		if err != nil {
 			return nil, fmt.Errorf("%s: the JSON columns: %w", s.spec.what(), err)
 		}
