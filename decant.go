@@ -160,6 +160,14 @@ type Sizer interface {
 	Size(ctx context.Context, scope string, pos Position) (n int64, ok bool, err error)
 }
 
+// SourceChecker is an optional ability of a Source: find, without
+// reading records, what would stop a read for scope (a key column the
+// source lacks, a key that is not unique, a column it cannot read). check
+// reports each problem with the step; an empty result means none.
+type SourceChecker interface {
+	CheckSource(ctx context.Context, scope string) []string
+}
+
 // Holder names the process that holds a scope's lease.
 type Holder struct {
 	Host string

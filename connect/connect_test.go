@@ -171,9 +171,7 @@ func TestOpenSourceRefused(t *testing.T) {
 	for _, tt := range []struct {
 		raw, want string
 	}{
-		{"mysql://app:" + secret + "@db:3306/legacy", "mysql://app:xxxxx@db:3306/legacy cannot be a source yet (sources read couchdb+http, couchdb+https, file, http, https URLs)"},
-		{"postgres://app:" + secret + "@db/legacy", "postgres://app:xxxxx@db/legacy cannot be a source yet"},
-		{"sqlite:legacy.db", "sqlite:legacy.db cannot be a source yet"},
+		{"oracle://app:" + secret + "@db:1521/legacy", "oracle://app:xxxxx@db:1521/legacy cannot be a source yet (sources read couchdb+http, couchdb+https, file, http, https, mariadb, mysql, postgres, postgresql, sqlite URLs)"},
 		{"ftp://host/file.csv?password=" + secret, "ftp://host/file.csv?password=xxxxx cannot be a source yet"},
 	} {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -205,7 +203,7 @@ func TestPlanConnections(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "decant.yaml")
 	src := `connections:
-  legacy: 'mysql://app:` + secret + `@db/legacy'
+  legacy: 'oracle://app:` + secret + `@db/legacy'
   target: 'mysql://app:` + secret + `@db/shop'
 steps:
   - name: orders

@@ -11,7 +11,10 @@ import (
 	"github.com/decanthq/decant/couchdb"
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/httpfeed"
+	"github.com/decanthq/decant/mysql"
 	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/postgres"
+	"github.com/decanthq/decant/sqlite"
 )
 
 // DefaultSources returns the kinds of source decant reads, by URL scheme.
@@ -22,6 +25,9 @@ func DefaultSources() *Registry {
 		Kind(httpfeed.Open, "http", "https"),
 		LocalKind(files.Open, "file"),
 		Kind(couchdb.Open, couchdb.Schemes...),
+		Kind(mysql.Open, mysql.Schemes...),
+		Kind(postgres.OpenSource, "postgres", "postgresql"),
+		LocalKind(sqlite.OpenSource, "sqlite"),
 	)
 }
 

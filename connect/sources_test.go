@@ -14,15 +14,18 @@ import (
 	"github.com/decanthq/decant/couchdb"
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/httpfeed"
+	"github.com/decanthq/decant/mysql"
 	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/postgres"
+	"github.com/decanthq/decant/sqlite"
 )
 
 // Ensure the default registry names decant's sources and their options types.
 func TestDefaultSources(t *testing.T) {
 	t.Parallel()
 	r := connect.DefaultSources()
-	if got := r.Schemes(); !slices.Equal(got, []string{"couchdb+http", "couchdb+https", "file", "http", "https"}) {
-		t.Errorf("Schemes = %q, want couchdb+http, couchdb+https, file, http, https", got)
+	if got := r.Schemes(); !slices.Equal(got, []string{"couchdb+http", "couchdb+https", "file", "http", "https", "mariadb", "mysql", "postgres", "postgresql", "sqlite"}) {
+		t.Errorf("Schemes = %q, want couchdb+http, couchdb+https, file, http, https, mariadb, mysql, postgres, postgresql, sqlite", got)
 	}
 	for scheme, want := range map[string]any{"http": &httpfeed.Options{}, "HTTPS": &httpfeed.Options{}, "file": &files.Options{},
 		"couchdb+http": &couchdb.Options{}, "COUCHDB+HTTPS": &couchdb.Options{}} {
@@ -30,8 +33,17 @@ func TestDefaultSources(t *testing.T) {
 			t.Errorf("NewOptions(%s) = %T, want %T", scheme, got, want)
 		}
 	}
-	if got := r.NewOptions("mysql"); got != nil {
-		t.Errorf("NewOptions(mysql) = %T, want nil", got)
+	if got, ok := r.NewOptions("MySQL").(*mysql.Options); !ok {
+		t.Errorf("NewOptions(MySQL) = %T, want *mysql.Options", got)
+	}
+	if got, ok := r.NewOptions("postgresql").(*postgres.SourceOptions); !ok {
+		t.Errorf("NewOptions(postgresql) = %T, want *postgres.SourceOptions", got)
+	}
+	if got, ok := r.NewOptions("sqlite").(*sqlite.SourceOptions); !ok {
+		t.Errorf("NewOptions(sqlite) = %T, want *sqlite.SourceOptions", got)
+	}
+	if got := r.NewOptions("oracle"); got != nil {
+		t.Errorf("NewOptions(oracle) = %T, want nil", got)
 	}
 }
 

@@ -97,12 +97,16 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 			seen[s.From.Connection] = true
 			res.Connections = append(res.Connections, pingSource(ctx, cfg, s.From.Connection, s))
 		}
+		srcProblems := checkSource(ctx, cfg, s)
 		if target.Error != "" {
 			// Every step would repeat the target's error.
-			res.Steps = append(res.Steps, StepCheck{Step: s.Name, Problems: []string{"not compared with the target, which did not answer (see its connection above)"}})
+			res.Steps = append(res.Steps, StepCheck{Step: s.Name,
+				Problems: append(srcProblems, "not compared with the target, which did not answer (see its connection above)")})
 			continue
 		}
-		res.Steps = append(res.Steps, checkStep(ctx, cfg.Store, s))
+		sc := checkStep(ctx, cfg.Store, s)
+		sc.Problems = append(srcProblems, sc.Problems...)
+		res.Steps = append(res.Steps, sc)
 	}
 	return res, nil
 }
@@ -126,6 +130,27 @@ func checkStep(ctx context.Context, st decant.Store, s *plan.Step) StepCheck {
 		}
 	}
 	return sc
+}
+
+// checkSource asks the step's source what would stop its read
+// (decant.SourceChecker): a relational source checks its key and its
+// column types. A source that does not open or answer is reported with
+// the connections.
+func checkSource(ctx context.Context, cfg Config, s *plan.Step) []string {
+	src, err := cfg.Sources(ctx, s)
+	if err != nil {
+		return nil
+	}
+	defer src.Close()
+	c, ok := src.(decant.SourceChecker)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, p := range c.CheckSource(ctx, cfg.Scope) {
+		out = append(out, "source: "+decant.RedactText(p))
+	}
+	return out
 }
 
 func pingSource(ctx context.Context, cfg Config, name string, s *plan.Step) ConnectionCheck {

@@ -126,6 +126,8 @@ var yamlBlock = regexp.MustCompile("(?s)```yaml\n(.*?)```")
 // load whatever they reference.
 func docEnv(name string) (string, bool) {
 	switch {
+	case strings.HasSuffix(name, "_FEED_URL"):
+		return "https://u:p@h/feed", true
 	case strings.HasSuffix(name, "_URL"):
 		return "postgres://u:p@h/db", true
 	case strings.HasSuffix(name, "_SIZE"):

@@ -861,7 +861,7 @@ func TestParse_EnvInjectionBlock(t *testing.T) {
 func TestParse_EnvFromProcess(t *testing.T) {
 	t.Setenv("DECANT_PLAN_TEST_DB", "other.db")
 	p, err := plan.Parse("p.yaml", []byte("connections:\n  target: sqlite:${DECANT_PLAN_TEST_DB}\n"+
-		"steps:\n  - name: a\n    from: {connection: target}\n    key: id\n    to: {table: a}\n    map: {id: record.id}\n"), plan.Options{Sources: connect.DefaultSources()})
+		"steps:\n  - name: a\n    from: {connection: target, table: a}\n    key: id\n    to: {table: a}\n    map: {id: record.id}\n"), plan.Options{Sources: connect.DefaultSources()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestParse_SourceOptionsDeferred(t *testing.T) {
 // undecoded: opening it fails and names the schemes that work.
 func TestParse_SourceOptionsUnknownScheme(t *testing.T) {
 	t.Parallel()
-	src := strings.Replace(header, "  target:", "  legacy: 'mysql://db/app'\n  target:", 1) + fromStep("a", "{connection: legacy, key: id, table: orders}")
+	src := strings.Replace(header, "  target:", "  legacy: 'oracle://db/app'\n  target:", 1) + fromStep("a", "{connection: legacy, key: id, table: orders}")
 	p := mustParse(t, src, plan.Options{})
 	if p.Steps[0].From.Options != nil || !slices.Equal(p.Steps[0].From.OptionKeys(), []string{"table"}) {
 		t.Errorf("from = %+v, want no decoded options and the table key kept", p.Steps[0].From)

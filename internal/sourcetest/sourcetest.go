@@ -266,8 +266,18 @@ func CheckDoc(t testing.TB, r decant.Record) {
 // ReadAll reads src from pos to the end and fails the test on error.
 func ReadAll(t testing.TB, src decant.Source, pos decant.Position) []decant.Record {
 	t.Helper()
+	return ReadScope(t, src, decant.DefaultScope, pos)
+}
+
+// ReadScope reads src for scope from pos to the end and fails the test on
+// error.
+func ReadScope(t testing.TB, src decant.Source, scope string, pos decant.Position) []decant.Record {
+	t.Helper()
 	ctx := context.Background()
-	rows := read(t, src, pos)
+	rows, err := src.Read(ctx, scope, pos)
+	if err != nil {
+		t.Fatalf("Read for scope %q from %s: %v", scope, pos, err)
+	}
 	var recs []decant.Record
 	for rows.Next(ctx) {
 		recs = append(recs, rows.Record())

@@ -1,0 +1,286 @@
+package sqlread
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/decanthq/decant"
+)
+
+// Source reads a table or a query of a database/sql database page by
+// page, in key order (or cursor, then key), each page a query for the
+// rows after the last one read: keyset pagination, never OFFSET. It is
+// the source of the mysql, postgres and sqlite packages.
+type Source struct {
+	db   *sql.DB
+	d    *Dialect
+	spec Spec
+	// url is the connection's URL, whose secrets no error shows.
+	url string
+}
+
+// Open checks options o for a read keyed by key and ordered first by the
+// cursor column, then opens the database with open (which connects to
+// nothing) and returns a source reading it. d.Name starts its errors.
+func Open(d *Dialect, url string, o *Options, key, cursor string, open func() (*sql.DB, error)) (*Source, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	spec, err := NewSpec(d, *o, key, cursor)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Name, err)
+	}
+	db, err := open()
+	if err != nil {
+		return nil, err
+	}
+	return &Source{db: db, url: url, d: d, spec: spec}, nil
+}
+
+var _ interface {
+	decant.Source
+	decant.Pinger
+	decant.Sizer
+	decant.SourceChecker
+} = (*Source)(nil)
+
+// String is the source's URL, its secrets hidden.
+func (s *Source) String() string { return decant.RedactURL(s.url) }
+
+// redact hides the URL's secrets in err.
+func (s *Source) redact(err error) error { return decant.RedactError(err, s.url) }
+
+// Close closes the database handle the source opened.
+func (s *Source) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Source) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return s.redact(fmt.Errorf("%s: %w", s.d.Name, err))
+	}
+	return nil
+}
+
+// shape is what a read's rows hold: their columns, how each is read, and
+// where the ordered columns (cursor, then key) are among them.
+type shape struct {
+	cols    []string
+	kinds   []Kind
+	ordered []int
+	key     []int
+	// asStored marks the columns selected as +column (Dialect.AsStored);
+	// nil when none is.
+	asStored []bool
+}
+
+// probe asks the database for the shape of the rows, reading none. Every
+// column it cannot read and every ordered column it lacks is an error.
+func (s *Source) probe(ctx context.Context, scope string) (shape, error) {
+	var sh shape
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return sh, err
+	}
+	q.conds = append(q.conds, "1 = 0")
+	rows, err := s.db.QueryContext(ctx, q.sql(s.d), st.args...)
+	if err != nil {
+		return sh, fmt.Errorf("%s: %w", s.spec.what(), err)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return sh, fmt.Errorf("%s: %w", s.spec.what(), err)
+	}
+	json, err := s.jsonOf(ctx)
+	if err != nil {
+		return sh, err
+	}
+	var problems []string
+	for _, ct := range types {
+		k, ok := s.d.Kind(ct)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("column %s has type %s, which decant cannot read; read it converted to text in a query (CAST(%s AS ...) AS %s)",
+				ct.Name(), ct.DatabaseTypeName(), ct.Name(), ct.Name()))
+		}
+		if slices.Contains(json, ct.Name()) && (k == KindText || k == KindBinary) {
+			k = KindJSON
+		}
+		sh.cols = append(sh.cols, ct.Name())
+		sh.kinds = append(sh.kinds, k)
+		if s.d.AsStored != nil && s.d.AsStored(ct) {
+			if sh.asStored == nil {
+				sh.asStored = make([]bool, len(types))
+			}
+			sh.asStored[len(sh.cols)-1] = true
+		}
+	}
+	for _, c := range s.spec.ordered() {
+		i := slices.Index(sh.cols, c)
+		if i < 0 {
+			what := "from.key"
+			if c == s.spec.Cursor {
+				what = "from.cursor"
+			}
+			problems = append(problems, fmt.Sprintf("%s has no column %s, which %s names (its columns: %s)", s.spec.what(), c, what, strings.Join(sh.cols, ", ")))
+			continue
+		}
+		sh.ordered = append(sh.ordered, i)
+	}
+	if len(problems) > 0 {
+		return sh, errors.New(strings.Join(problems, "; "))
+	}
+	sh.key = sh.ordered[len(sh.ordered)-len(s.spec.Key):]
+	return sh, nil
+}
+
+// jsonOf names the columns read as JSON although their type is text.
+func (s *Source) jsonOf(ctx context.Context) ([]string, error) {
+	cols := s.spec.JSONColumns
+	if s.d.JSONColumns != nil && s.spec.Table != "" {
+		found, err := s.d.JSONColumns(ctx, s.db, s.spec.Table)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the JSON columns: %w", s.spec.what(), err)
+		}
+		cols = append(slices.Clone(cols), found...)
+	}
+	return cols, nil
+}
+
+// Read returns the rows after pos.
+func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (decant.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sh, after, err := s.start(ctx, scope, pos)
+	if err != nil {
+		return nil, err
+	}
+	return &rows{src: s, sh: sh, scope: scope, after: after}, nil
+}
+
+// start finds the rows' shape and the values that pos starts after.
+func (s *Source) start(ctx context.Context, scope string, pos decant.Position) (shape, []any, error) {
+	sh, err := s.probe(ctx, scope)
+	if err != nil {
+		return sh, nil, s.redact(err)
+	}
+	after, err := decodePosition(pos, s.spec.ordered(), pick(sh.kinds, sh.ordered))
+	return sh, after, err
+}
+
+// Size counts the rows after pos.
+func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (int64, bool, error) {
+	_, after, err := s.start(ctx, scope, pos)
+	if err != nil {
+		return 0, false, err
+	}
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return 0, false, err
+	}
+	q.after(st, s.spec.ordered(), after)
+	q.cols = "COUNT(*)"
+	var n int64
+	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(&n); err != nil {
+		return 0, false, s.redact(fmt.Errorf("%s: count: %w", s.spec.what(), err))
+	}
+	return n, true, nil
+}
+
+// CheckSource tells what would stop a read for scope: a column decant
+// cannot read, a key or cursor column the rows lack, a key that is not
+// unique or is NULL. It reads every row's key (a GROUP BY), once.
+func (s *Source) CheckSource(ctx context.Context, scope string) []string {
+	if _, err := s.probe(ctx, scope); err != nil {
+		return []string{s.redact(err).Error()}
+	}
+	var problems []string
+	if p, err := s.duplicateKey(ctx, scope); err != nil || p != "" {
+		problems = append(problems, cmp.Or(p, errText(err)))
+	}
+	if p, err := s.nullKeys(ctx, scope); err != nil || p != "" {
+		problems = append(problems, cmp.Or(p, errText(err)))
+	}
+	return problems
+}
+
+// duplicateKey describes a key that two rows hold, "" when none does.
+func (s *Source) duplicateKey(ctx context.Context, scope string) (string, error) {
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return "", err
+	}
+	keys := q.refs(s.d, s.spec.Key)
+	list := strings.Join(keys, ", ")
+	q.cols = list + ", COUNT(*)"
+	text := q.sql(s.d) + " GROUP BY " + list + " HAVING COUNT(*) > 1"
+	rows, err := s.db.QueryContext(ctx, text, st.args...)
+	if err != nil {
+		return "", fmt.Errorf("%s: looking for keys held twice: %w", s.spec.what(), err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", rows.Err()
+	}
+	dest := make([]any, len(keys)+1)
+	vals := make([]any, len(dest))
+	for i := range dest {
+		dest[i] = &vals[i]
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return "", err
+	}
+	key := make([]string, len(keys))
+	for i, v := range vals[:len(keys)] {
+		key[i] = textOf(v)
+	}
+	return fmt.Sprintf("the key %s of %s is not unique: %d rows hold %s; a keyset read would skip rows, so name columns that are unique together (key: \"a, b\")",
+		strings.Join(s.spec.Key, ", "), s.spec.what(), vals[len(keys)], strings.Join(key, ", ")), nil
+}
+
+// nullKeys describes the rows whose key or cursor is NULL, "" when none is.
+func (s *Source) nullKeys(ctx context.Context, scope string) (string, error) {
+	st := &statement{d: s.d}
+	q, err := s.base(st, scope)
+	if err != nil {
+		return "", err
+	}
+	var isNull []string
+	for _, c := range q.refs(s.d, s.spec.ordered()) {
+		isNull = append(isNull, c+" IS NULL")
+	}
+	q.cols = "COUNT(*)"
+	q.conds = append(q.conds, "("+strings.Join(isNull, " OR ")+")")
+	var n int64
+	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(&n); err != nil {
+		return "", fmt.Errorf("%s: counting NULL keys: %w", s.spec.what(), err)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("%d rows of %s have a NULL in %s: a keyset read cannot place them; filter them out (where) or read COALESCE(...) in a query",
+		n, s.spec.what(), strings.Join(s.spec.ordered(), " or ")), nil
+}
+
+func pick[T any](all []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for i, j := range idx {
+		out[i] = all[j]
+	}
+	return out
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return decant.RedactText(err.Error())
+}

@@ -1,0 +1,83 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"regexp"
+	"strings"
+
+	"github.com/decanthq/decant/internal/sqlread"
+)
+
+// dialect is how MariaDB and MySQL spell what sqlread builds: backquoted
+// names, ? placeholders, row values, backslash escapes and # comments.
+var dialect = &sqlread.Dialect{
+	Name:             "MariaDB/MySQL",
+	ZeroDates:        true,
+	Quote:            '`',
+	Mark:             func(int) string { return "?" },
+	RowValues:        true,
+	BackslashEscapes: true,
+	HashComments:     true,
+	Kind:             kind,
+	JSONColumns:      jsonColumns,
+}
+
+// kinds maps the driver's type names (ColumnType.DatabaseTypeName) to how
+// their values are read; docs/plan.md lists the same.
+var kinds = map[string]sqlread.Kind{
+	"TINYINT": sqlread.KindInt, "SMALLINT": sqlread.KindInt, "MEDIUMINT": sqlread.KindInt,
+	"INT": sqlread.KindInt, "BIGINT": sqlread.KindInt, "YEAR": sqlread.KindInt,
+	"UNSIGNED TINYINT": sqlread.KindInt, "UNSIGNED SMALLINT": sqlread.KindInt, "UNSIGNED MEDIUMINT": sqlread.KindInt,
+	"UNSIGNED INT": sqlread.KindInt, "UNSIGNED BIGINT": sqlread.KindInt,
+	"DECIMAL": sqlread.KindDecimal,
+	"FLOAT":   sqlread.KindFloat32, "DOUBLE": sqlread.KindFloat,
+	"BIT":  sqlread.KindBit,
+	"CHAR": sqlread.KindText, "VARCHAR": sqlread.KindText, "TINYTEXT": sqlread.KindText, "TEXT": sqlread.KindText,
+	"MEDIUMTEXT": sqlread.KindText, "LONGTEXT": sqlread.KindText, "ENUM": sqlread.KindText, "SET": sqlread.KindText,
+	"NULL":   sqlread.KindText,
+	"BINARY": sqlread.KindBinary, "VARBINARY": sqlread.KindBinary, "TINYBLOB": sqlread.KindBinary, "BLOB": sqlread.KindBinary,
+	"MEDIUMBLOB": sqlread.KindBinary, "LONGBLOB": sqlread.KindBinary,
+	"JSON":     sqlread.KindJSON,
+	"DATE":     sqlread.KindDate,
+	"DATETIME": sqlread.KindDateTime, "TIMESTAMP": sqlread.KindTimestamp, "TIME": sqlread.KindTime,
+}
+
+func kind(ct *sql.ColumnType) (sqlread.Kind, bool) {
+	k, ok := kinds[ct.DatabaseTypeName()]
+	return k, ok
+}
+
+// jsonCheck finds the column of MariaDB's JSON type in its CHECK clause:
+// MariaDB's JSON is LONGTEXT with CHECK (json_valid(`col`)), and the
+// driver sees LONGTEXT.
+var jsonCheck = regexp.MustCompile("json_valid\\(`((?:[^`]|``)+)`\\)")
+
+// jsonColumns names the columns of table that MariaDB declared JSON.
+// MySQL has a JSON type of its own, which the driver names, and no
+// TABLE_NAME in CHECK_CONSTRAINTS: the query then fails, and finds none.
+func jsonColumns(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+	schema, name, qualified := strings.Cut(table, ".")
+	q := "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+	args := []any{table}
+	if qualified {
+		q = "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?"
+		args = []any{schema, name}
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil //nolint:nilerr // MySQL: see above
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var clause string
+		if err := rows.Scan(&clause); err != nil {
+			return nil, err
+		}
+		for _, m := range jsonCheck.FindAllStringSubmatch(clause, -1) {
+			cols = append(cols, strings.ReplaceAll(m[1], "``", "`"))
+		}
+	}
+	return cols, rows.Err()
+}
