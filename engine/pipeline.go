@@ -165,6 +165,15 @@ func mapAll(m *transform.Mapper, del deletePlan, workers int, scope string, in <
 		ms = append(ms, m.Clone())
 	}
 	for b := range in {
-		out <- mapStepBatch(ms, del, scope, b)
+		// Every worker maps a batch only when the next one is waiting
+		// already: a reader that keeps ahead of the mapping (a file) gains
+		// from them, while for a reader that waits on its server (CouchDB,
+		// a feed) they would only take, in bursts, the cores that server
+		// and the target need. The rows are the same either way.
+		n := 1
+		if len(in) > 0 {
+			n = len(ms)
+		}
+		out <- mapStepBatch(ms[:n], del, scope, b)
 	}
 }
