@@ -44,6 +44,9 @@ type Plan struct {
 	Live *Live `yaml:"live"`
 	// Hooks run when a scope's lifecycle moves (plan/lifecycle.go).
 	Hooks *Hooks `yaml:"hooks"`
+	// XMLNamespaces binds XPath prefixes (prefix -> namespace URI) for
+	// every XML function call of the plan (docs/plan.md, "XML").
+	XMLNamespaces map[string]string `yaml:"xml_namespaces"`
 
 	src  []byte
 	file *ast.File // the parsed plan, for positions

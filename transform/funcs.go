@@ -24,6 +24,9 @@ func builtins() map[string]Func {
 		"coalesce":    coalesceFunc,
 		"parse_time":  parseTimeFunc,
 		"unnest":      unnestFunc,
+		"xml_value":   xmlFunc("xml_value", xmlValueResult),
+		"xml_values":  xmlFunc("xml_values", xmlValuesResult),
+		"xml_nodes":   xmlFunc("xml_nodes", xmlNodesResult),
 	}
 }
 
