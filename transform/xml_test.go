@@ -52,6 +52,13 @@ func TestXMLFunctions(t *testing.T) {
 		{name: "bad xpath at run time", src: `xml_value(record.details, "//" + "[")`, record: xmlRecord, wantErr: "xml_value: xpath"},
 		{name: "unbound prefix at run time", src: `xml_value(record.details, "//" + "q:CHECK")`, record: xmlRecord, wantErr: "prefix q not defined"},
 		{name: "nodes of a number", src: `xml_nodes(record.details, "count(//GOODS)")`, record: xmlRecord, wantErr: "gives a float64, not nodes"},
+		{name: "as_list of one child", src: `as_list(xml_nodes(record.details, "//APP_DETAILS")[0].REF)`, record: xmlRecord, want: []any{"IMA/2024/0007"}},
+		{name: "as_list of repeated children", src: `len(as_list(xml_nodes(record.details, "//GOODS_LIST")[0].GOODS))`, record: xmlRecord, want: 2},
+		{name: "as_list of null", src: `as_list(record.none)`, record: xmlRecord, want: []any{}},
+		{name: "xml_text of a leaf", src: `xml_text(xml_nodes(record.details, "//GOODS")[0].QTY)`, record: xmlRecord, want: "2"},
+		{name: "xml_text of an element with attributes", src: `xml_text(xml_nodes(record.details, "//GOODS")[1].QTY)`, record: xmlRecord, want: "1"},
+		{name: "xml_text without text", src: `xml_text(xml_nodes(record.details, "//APP_DETAILS")[0].GOODS_LIST)`, record: xmlRecord, want: ""},
+		{name: "xml_text of a list", src: `xml_text(xml_nodes(record.details, "//GOODS_LIST")[0].GOODS)`, record: xmlRecord, wantErr: "xml_text: want an element's value"},
 		{name: "arguments", src: `xml_value(record.details)`, record: xmlRecord, wantErr: "xml_value takes 2 to 3 arguments, got 1"},
 	})
 }
