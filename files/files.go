@@ -1,5 +1,5 @@
-// Package files reads records from JSON Lines and CSV files, resumably and
-// in bounded memory.
+// Package files reads records from JSON Lines, CSV and XML files,
+// resumably and in bounded memory.
 //
 // # Positions
 //
@@ -39,6 +39,23 @@
 // text as it is in the file:
 //
 //	{"error":"row has 4 fields, the header has 3","text":"7,Asha,x,y\n"}
+//
+// # XML
+//
+// Each element that Config.Record (an XPath) selects is a record whose
+// Doc is the element as xmldoc.Record maps it (@attributes, child
+// elements, repeated children as lists, #text) and whose Raw is the same
+// as JSON. Key and Cursor are dotted paths into it (@id, header.ref). The
+// file is read as a stream of tokens, in memory bounded by the largest
+// record element. A position also counts the record elements:
+//
+//	{"offset":1832,"line":17,"element":12}
+//
+// Read passes over that many record elements from the start (an element's
+// namespaces and ancestors come before it, so the file cannot be entered
+// at an offset) and refuses the position unless the last of them ends at
+// its offset. XML that is not well-formed stops the read with
+// path:line:col, after the records before it.
 //
 // # Where
 //

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -34,6 +35,10 @@ func (o *Options) Validate() error {
 		return &decant.OptionError{Option: "format", Err: fmt.Errorf("want %q, %q or %q, not %q", FormatJSONL, FormatCSV, FormatXML, o.Format)}
 	case o.Delimiter != "" && !validDelimiter(o.Delimiter):
 		return &decant.OptionError{Option: "delimiter", Err: fmt.Errorf("want one character other than a quote or a line break, not %q", o.Delimiter)}
+	case o.Format == FormatXML && o.Record == "":
+		return &decant.OptionError{Option: "record", Err: errors.New("an xml file needs record: the XPath of its record elements, such as //application")}
+	case o.Format != "" && o.Format != FormatXML && (o.Record != "" || len(o.Namespaces) > 0):
+		return &decant.OptionError{Option: "record", Err: fmt.Errorf("only for an xml file, not %s", o.Format)}
 	}
 	if o.Record != "" {
 		if _, err := compileRecord(o.Record, o.Namespaces); err != nil {

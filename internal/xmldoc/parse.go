@@ -173,7 +173,12 @@ func errorAt(line, col int, format string, args ...any) error {
 func (t *tokens) start(se xml.StartElement, line, col int) (*xmlquery.Node, error) {
 	e := openElem{raw: se.Name}
 	attrs := make([]xmlquery.Attr, 0, len(se.Attr))
-	for _, a := range se.Attr {
+	for i, a := range se.Attr {
+		for _, b := range se.Attr[:i] {
+			if a.Name == b.Name {
+				return nil, errorAt(line, col, "<%s>: attribute %s is given twice", rawName(se.Name), rawName(a.Name))
+			}
+		}
 		switch {
 		case a.Name.Space == "" && a.Name.Local == "xmlns":
 			e.declare("", a.Value)
