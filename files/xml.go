@@ -18,8 +18,8 @@ import (
 
 // xmlRows reads the record elements of an XML file, one at a time.
 type xmlRows struct {
+	fileRows
 	src *Source
-	f   *os.File
 	st  *xmldoc.Stream
 	// base is the offset the stream started at (after a byte order mark).
 	base int64
@@ -27,9 +27,6 @@ type xmlRows struct {
 	n int64
 	// resume is the position to pass over before yielding records.
 	resume position
-	rec    decant.Record
-	err    error
-	done   bool
 }
 
 // compileRecord compiles the XPath that selects a file's record elements.
@@ -58,7 +55,7 @@ func (s *Source) openXML(f *os.File, p position) (*xmlRows, error) {
 		return nil, err
 	}
 	st := xmldoc.NewStream(f, s.record)
-	return &xmlRows{src: s, f: f, st: st, base: bom, resume: p}, nil
+	return &xmlRows{fileRows: fileRows{f: f}, src: s, st: st, base: bom, resume: p}, nil
 }
 
 // Next yields the next record element.
@@ -189,25 +186,4 @@ func pathText(doc map[string]any, path string) string {
 		return s
 	}
 	return ""
-}
-
-// Record is the record element Next moved to.
-func (r *xmlRows) Record() decant.Record { return r.rec }
-
-// Err is the error that ended the stream, nil at its end.
-func (r *xmlRows) Err() error { return r.err }
-
-// Close closes the file; it is safe to call more than once.
-func (r *xmlRows) Close() error {
-	if r.done {
-		return nil
-	}
-	r.done = true
-	return r.f.Close()
-}
-
-func (r *xmlRows) fail(err error) bool {
-	r.err = err
-	_ = r.Close()
-	return false
 }
