@@ -181,3 +181,31 @@ func FuzzXMLFunctions(f *testing.F) {
 		}
 	})
 }
+
+// TestXMLParsesOncePerRecord: expressions of one record that read the same
+// document parse it once (a second read allocates a fraction of a parse),
+// and a new record parses again.
+func TestXMLParsesOncePerRecord(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<r>")
+	for range 300 {
+		b.WriteString("<item><v>x</v></item>")
+	}
+	b.WriteString("</r>")
+	rec := map[string]any{"doc": b.String()}
+	p, err := transform.Compile(`xml_value(record.doc, "/r/item[1]/v")`, transform.StepVars, transform.NewFuncs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := transform.NewEnv()
+	eval := func() {
+		if v, err := e.Eval(p); err != nil || v != "x" {
+			t.Fatalf("got %v, %v", v, err)
+		}
+	}
+	newRecord := testing.AllocsPerRun(20, func() { e.Set("record", rec); eval() })
+	sameRecord := testing.AllocsPerRun(20, eval)
+	if newRecord < 1000 || sameRecord > newRecord/4 {
+		t.Errorf("allocations: %v for a new record, %v for the same record again; want the document parsed once per record", newRecord, sameRecord)
+	}
+}
