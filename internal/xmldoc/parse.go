@@ -42,9 +42,10 @@ func (e *SyntaxError) Error() string {
 // Parse reads a whole document into a tree whose root is an
 // xmlquery.DocumentNode. Comments and processing instructions are left
 // out; text and CDATA become text nodes. A document without an element is
-// an error.
+// an error. A leading byte order mark is skipped.
 func Parse(text string) (*xmlquery.Node, error) {
-	t := newTokens(strings.NewReader(text))
+	// A byte order mark is not text outside the root element.
+	t := newTokens(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
 	doc := &xmlquery.Node{Type: xmlquery.DocumentNode}
 	cur := doc
 	seen := false

@@ -34,6 +34,13 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+func TestParseSkipsByteOrderMark(t *testing.T) {
+	doc, err := xmldoc.Parse("\ufeff<a>x</a>")
+	if err != nil || doc.FirstChild.Data != "a" {
+		t.Errorf("Parse with a BOM = %v, %v", doc, err)
+	}
+}
+
 func TestRecordMapping(t *testing.T) {
 	doc, err := xmldoc.Parse(`<a id="1" xmlns:q="urn:q" q:k="v">lead<b>x</b><b>y</b><c/><d z="1">t<![CDATA[<u>]]></d><q:e><f>1</f></q:e><!-- no --></a>`)
 	if err != nil {
