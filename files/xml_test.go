@@ -132,6 +132,13 @@ func TestXMLResumeDetectsChangedFile(t *testing.T) {
 		t.Fatalf("resume after a: %v, %v", toRecs(rest), err)
 	}
 
+	// Rewritten with the same records first and one more: read on.
+	writeFile(t, path, xmlApps([]string{"a", "b", "c", "d"}))
+	if more, err := drain(src, recs[2].Position); err != nil || len(more) != 1 || more[0].Key != "d" {
+		t.Errorf("rewritten with one more: %v, %v; want d", toRecs(more), err)
+	}
+	writeFile(t, path, content)
+
 	writeFile(t, path, strings.Replace(content, "IMA/0", "IMA/000", 1))
 	if _, err := drain(src, recs[1].Position); err == nil || !strings.Contains(err.Error(), "record element 2 ends at byte") {
 		t.Errorf("changed file: %v, want the element and offset refused", err)
