@@ -19,8 +19,8 @@ import (
 
 // csvRows reads a CSV file record by record.
 type csvRows struct {
+	fileRows
 	src *Source
-	f   *os.File
 	cr  *csv.Reader
 	lim *limitReader
 	// base is the file offset where cr started and baseLine the number of
@@ -39,10 +39,6 @@ type csvRows struct {
 	// costs no allocation of its own; a chunk lives as long as its rows.
 	docs   []csvDoc
 	fields []string
-
-	rec  decant.Record
-	err  error
-	done bool
 }
 
 // header is a CSV file's column names and where its data starts.
@@ -66,7 +62,7 @@ func (s *Source) openCSV(f *os.File, p position) (*csvRows, error) {
 	if err := seekTo(f, p); err != nil {
 		return nil, err
 	}
-	r := &csvRows{src: s, f: f, base: p.Offset, baseLine: p.Line, offset: p.Offset, line: p.Line, columns: h.columns, cur: -1}
+	r := &csvRows{fileRows: fileRows{f: f}, src: s, base: p.Offset, baseLine: p.Line, offset: p.Offset, line: p.Line, columns: h.columns, cur: -1}
 	r.lim = &limitReader{r: f, max: int64(s.cfg.MaxRecord)}
 	r.cr = s.csvReader(bufio.NewReaderSize(r.lim, 64<<10))
 	r.cr.FieldsPerRecord = len(h.columns)
@@ -302,27 +298,6 @@ func invalidUTF8(fields []string) (field, at int) {
 		}
 	}
 	return -1, 0
-}
-
-// Record is the record Next moved to.
-func (r *csvRows) Record() decant.Record { return r.rec }
-
-// Err is the error that ended the stream, nil at its end.
-func (r *csvRows) Err() error { return r.err }
-
-// Close closes the file; it is safe to call more than once.
-func (r *csvRows) Close() error {
-	if r.done {
-		return nil
-	}
-	r.done = true
-	return r.f.Close()
-}
-
-func (r *csvRows) fail(err error) bool {
-	r.err = err
-	_ = r.Close()
-	return false
 }
 
 var errTooLong = errors.New("record too long")

@@ -1,5 +1,5 @@
-// Package files reads records from JSON Lines and CSV files, resumably and
-// in bounded memory.
+// Package files reads records from JSON Lines, CSV and XML files,
+// resumably and in bounded memory.
 //
 // # Positions
 //
@@ -40,6 +40,23 @@
 //
 //	{"error":"row has 4 fields, the header has 3","text":"7,Asha,x,y\n"}
 //
+// # XML
+//
+// Each element that Config.Record (an XPath) selects is a record whose
+// Doc is the element as xmldoc.Record maps it (@attributes, child
+// elements, repeated children as lists, #text) and whose Raw is the same
+// as JSON. Key and Cursor are dotted paths into it (@id, header.ref). The
+// file is read as a stream of tokens, in memory bounded by the largest
+// record element. A position also counts the record elements:
+//
+//	{"offset":1832,"line":17,"element":12}
+//
+// Read passes over that many record elements from the start (an element's
+// namespaces and ancestors come before it, so the file cannot be entered
+// at an offset) and refuses the position unless the last of them ends at
+// its offset. XML that is not well-formed stops the read with
+// path:line:col, after the records before it.
+//
 // # Where
 //
 // Every record's Where is "path:line", line being the record's first line.
@@ -60,6 +77,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/antchfx/xpath"
+
 	"github.com/decanthq/decant"
 )
 
@@ -72,6 +91,7 @@ var (
 const (
 	FormatJSONL = "jsonl"
 	FormatCSV   = "csv"
+	FormatXML   = "xml"
 )
 
 // utf8BOM starts files saved by some editors and spreadsheets; it is skipped.
@@ -79,11 +99,13 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Config configures a file source.
 type Config struct {
-	// Format is "jsonl" or "csv". Defaults from the extension: .jsonl and
-	// .ndjson are JSON Lines, .csv and .tsv (tab-delimited) are CSV.
+	// Format is "jsonl", "csv" or "xml". Defaults from the extension:
+	// .jsonl and .ndjson are JSON Lines, .csv and .tsv (tab-delimited) are
+	// CSV, .xml is XML.
 	Format string
 	// Key locates a record's key: a gjson path for JSON Lines, a column
-	// name for CSV. Required.
+	// name for CSV, a dotted path into the element's record for XML
+	// (@id, header.ref). Required.
 	Key string
 	// Cursor locates a record's cursor value the same way; optional.
 	Cursor string
@@ -96,6 +118,12 @@ type Config struct {
 	NoHeader bool
 	// Columns names the columns of a CSV file without a header.
 	Columns []string
+
+	// Record is the XPath of an XML file's record elements (//application);
+	// required for XML, and only for XML.
+	Record string
+	// Namespaces binds the prefixes Record uses (prefix -> namespace URI).
+	Namespaces map[string]string
 
 	// MaxRecord is the longest record, in bytes, that a read accepts.
 	// Defaults to 64 MiB.
@@ -110,6 +138,8 @@ func (c Config) withDefaults(path string) Config {
 			c.Format = FormatJSONL
 		case ".csv", ".tsv":
 			c.Format = FormatCSV
+		case ".xml":
+			c.Format = FormatXML
 		}
 	}
 	if c.Delimiter == "" && ext == ".tsv" {
@@ -123,9 +153,13 @@ func (c Config) withDefaults(path string) Config {
 func (c Config) validate(path string) error {
 	switch {
 	case c.Format == "":
-		return fmt.Errorf("cannot tell the format of %s from its extension; set the format to %q or %q", path, FormatJSONL, FormatCSV)
-	case c.Format != FormatJSONL && c.Format != FormatCSV:
-		return fmt.Errorf("format %q: want %q or %q", c.Format, FormatJSONL, FormatCSV)
+		return fmt.Errorf("cannot tell the format of %s from its extension; set the format to %q, %q or %q", path, FormatJSONL, FormatCSV, FormatXML)
+	case c.Format != FormatJSONL && c.Format != FormatCSV && c.Format != FormatXML:
+		return fmt.Errorf("format %q: want %q, %q or %q", c.Format, FormatJSONL, FormatCSV, FormatXML)
+	case c.Format == FormatXML && c.Record == "":
+		return fmt.Errorf("an xml file needs record: the XPath of its record elements, such as //application")
+	case c.Format != FormatXML && (c.Record != "" || len(c.Namespaces) > 0):
+		return fmt.Errorf("record and namespaces are only for an xml file, not %s", c.Format)
 	case c.Key == "":
 		return errors.New("key is required")
 	case c.MaxRecord < 1:
@@ -145,6 +179,8 @@ func (c Config) validate(path string) error {
 type Source struct {
 	path string
 	cfg  Config
+	// record selects an XML file's record elements.
+	record *xpath.Expr
 }
 
 // New returns a source reading the file at path. The file need not exist
@@ -158,7 +194,15 @@ func New(path string, cfg Config) (*Source, error) {
 	if err := cfg.validate(path); err != nil {
 		return nil, fmt.Errorf("files: %w", err)
 	}
-	return &Source{path: path, cfg: cfg}, nil
+	src := &Source{path: path, cfg: cfg}
+	if cfg.Format == FormatXML {
+		e, err := compileRecord(cfg.Record, cfg.Namespaces)
+		if err != nil {
+			return nil, fmt.Errorf("files: record: %w", err)
+		}
+		src.record = e
+	}
+	return src, nil
 }
 
 // position is the JSON shape of a file position.
@@ -167,6 +211,9 @@ type position struct {
 	Offset int64 `json:"offset"`
 	// Line is the number of the record's last line.
 	Line int64 `json:"line"`
+	// Element is the number of an XML file's record elements up to and
+	// including the record (1-based); absent in other files.
+	Element int64 `json:"element,omitempty"`
 }
 
 func appendPosition(b []byte, offset, line int64) []byte {
@@ -189,9 +236,12 @@ func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (d
 		return nil, fmt.Errorf("files: %w", err)
 	}
 	var rows decant.Rows
-	if s.cfg.Format == FormatJSONL {
+	switch s.cfg.Format {
+	case FormatJSONL:
 		rows, err = s.openJSONL(f, start)
-	} else {
+	case FormatXML:
+		rows, err = s.openXML(f, start)
+	default:
 		rows, err = s.openCSV(f, start)
 	}
 	if err != nil {
@@ -236,8 +286,8 @@ func parsePosition(pos decant.Position) (position, error) {
 	var p position
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil || dec.More() || p.Offset < 0 || p.Line < 0 {
-		return p, fmt.Errorf("position %s: want {\"offset\":N,\"line\":N}", raw)
+	if err := dec.Decode(&p); err != nil || dec.More() || p.Offset < 0 || p.Line < 0 || p.Element < 0 {
+		return p, fmt.Errorf("position %s: want {\"offset\":N,\"line\":N} (and \"element\":N in an XML file)", raw)
 	}
 	return p, nil
 }

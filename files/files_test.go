@@ -239,7 +239,7 @@ func TestNewAndPing(t *testing.T) {
 		want string
 	}{
 		"unknown ext": {"x.json", files.Config{Key: "id"}, "cannot tell the format"},
-		"format":      {"x.csv", files.Config{Key: "id", Format: "xml"}, `format "xml"`},
+		"format":      {"x.csv", files.Config{Key: "id", Format: "yaml"}, `format "yaml"`},
 		"no key":      {"x.csv", files.Config{}, "key is required"},
 		"delimiter":   {"x.csv", files.Config{Key: "id", Delimiter: ";;"}, "delimiter"},
 		"no columns":  {"x.csv", files.Config{Key: "id", NoHeader: true}, "needs columns"},

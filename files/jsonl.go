@@ -17,14 +17,11 @@ import (
 
 // jsonlRows reads a JSON Lines file line by line.
 type jsonlRows struct {
+	fileRows
 	src    *Source
-	f      *os.File
 	sc     *bufio.Scanner
 	offset int64 // just after the last line read
 	line   int64 // number of the last line read
-	rec    decant.Record
-	err    error
-	done   bool
 }
 
 func (s *Source) openJSONL(f *os.File, p position) (*jsonlRows, error) {
@@ -44,7 +41,7 @@ func (s *Source) openJSONL(f *os.File, p position) (*jsonlRows, error) {
 	// One byte more than MaxRecord for the line's newline.
 	sc.Buffer(make([]byte, 0, min(64<<10, s.cfg.MaxRecord+1)), s.cfg.MaxRecord+1)
 	sc.Split(scanLine)
-	return &jsonlRows{src: s, f: f, sc: sc, offset: p.Offset, line: p.Line}, nil
+	return &jsonlRows{fileRows: fileRows{f: f}, src: s, sc: sc, offset: p.Offset, line: p.Line}, nil
 }
 
 // scanLine splits lines keeping their "\n", so offsets count every byte.
@@ -106,25 +103,4 @@ func (r *jsonlRows) record(text []byte) decant.Record {
 		}
 	}
 	return rec
-}
-
-// Record is the record Next moved to.
-func (r *jsonlRows) Record() decant.Record { return r.rec }
-
-// Err is the error that ended the stream, nil at its end.
-func (r *jsonlRows) Err() error { return r.err }
-
-// Close closes the file; it is safe to call more than once.
-func (r *jsonlRows) Close() error {
-	if r.done {
-		return nil
-	}
-	r.done = true
-	return r.f.Close()
-}
-
-func (r *jsonlRows) fail(err error) bool {
-	r.err = err
-	_ = r.Close()
-	return false
 }

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -12,11 +13,17 @@ import (
 // (docs/plan.md, "Files"); each field's yaml tag is its key. A zero field
 // means its default. [Open] turns them into a [Config].
 type Options struct {
-	// Format is "jsonl" or "csv". Defaults from the extension (see [Config]).
+	// Format is "jsonl", "csv" or "xml". Defaults from the extension (see
+	// [Config]).
 	Format string `yaml:"format"`
 	// Delimiter separates CSV fields: one character. Defaults to ","
 	// (a tab for .tsv files).
 	Delimiter string `yaml:"delimiter"`
+	// Record is the XPath of an XML file's record elements; required for
+	// XML.
+	Record string `yaml:"record"`
+	// Namespaces binds the prefixes Record uses (prefix -> namespace URI).
+	Namespaces map[string]string `yaml:"namespaces"`
 }
 
 // Validate checks the options on their own (the format a file's extension
@@ -24,10 +31,19 @@ type Options struct {
 // the option.
 func (o *Options) Validate() error {
 	switch {
-	case o.Format != "" && o.Format != FormatJSONL && o.Format != FormatCSV:
-		return &decant.OptionError{Option: "format", Err: fmt.Errorf("want %q or %q, not %q", FormatJSONL, FormatCSV, o.Format)}
+	case o.Format != "" && o.Format != FormatJSONL && o.Format != FormatCSV && o.Format != FormatXML:
+		return &decant.OptionError{Option: "format", Err: fmt.Errorf("want %q, %q or %q, not %q", FormatJSONL, FormatCSV, FormatXML, o.Format)}
 	case o.Delimiter != "" && !validDelimiter(o.Delimiter):
 		return &decant.OptionError{Option: "delimiter", Err: fmt.Errorf("want one character other than a quote or a line break, not %q", o.Delimiter)}
+	case o.Format == FormatXML && o.Record == "":
+		return &decant.OptionError{Option: "record", Err: errors.New("an xml file needs record: the XPath of its record elements, such as //application")}
+	case o.Format != "" && o.Format != FormatXML && (o.Record != "" || len(o.Namespaces) > 0):
+		return &decant.OptionError{Option: "record", Err: fmt.Errorf("only for an xml file, not %s", o.Format)}
+	}
+	if o.Record != "" {
+		if _, err := compileRecord(o.Record, o.Namespaces); err != nil {
+			return &decant.OptionError{Option: "record", Err: err}
+		}
 	}
 	return nil
 }
@@ -41,7 +57,7 @@ func validDelimiter(d string) bool {
 // whose key and cursor are at key and cursor (gjson paths for JSON Lines,
 // column names for CSV).
 func (o *Options) Config(key, cursor string) Config {
-	return Config{Format: o.Format, Delimiter: o.Delimiter, Key: key, Cursor: cursor}
+	return Config{Format: o.Format, Delimiter: o.Delimiter, Record: o.Record, Namespaces: o.Namespaces, Key: key, Cursor: cursor}
 }
 
 // Open returns a source reading the file at path with options o, for

@@ -19,7 +19,7 @@ func TestOptionsValidate(t *testing.T) {
 		o      files.Options
 		option string
 	}{
-		{files.Options{Format: "xml"}, "format"},
+		{files.Options{Format: "yaml"}, "format"},
 		{files.Options{Delimiter: ";;"}, "delimiter"},
 		{files.Options{Delimiter: `"`}, "delimiter"},
 		{files.Options{Delimiter: "\n"}, "delimiter"},
@@ -62,7 +62,7 @@ func TestOpenUsesOptions(t *testing.T) {
 	if _, err := files.Open(path, "id", "", nil); err == nil {
 		t.Error("Open of a .txt file without a format succeeded")
 	}
-	if _, err := files.Open(path, "id", "", &files.Options{Format: "xml"}); err == nil {
-		t.Error("Open with format xml succeeded")
+	if _, err := files.Open(path, "id", "", &files.Options{Format: "yaml"}); err == nil {
+		t.Error("Open with format yaml succeeded")
 	}
 }

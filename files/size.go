@@ -26,6 +26,9 @@ func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (i
 	if err != nil {
 		return 0, false, fmt.Errorf("files: %s: %w", s.path, err)
 	}
+	if s.cfg.Format == FormatXML {
+		return 0, false, nil // lines say nothing of an XML file's records
+	}
 	f, err := os.Open(s.path)
 	if err != nil {
 		return 0, false, fmt.Errorf("files: %w", err)

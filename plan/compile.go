@@ -123,6 +123,9 @@ func (c *compiler) run() error {
 		return c.errf("$.timezone", "unknown time zone %q", p.Timezone)
 	}
 	c.zone = zone
+	if err := c.xmlNamespaces(); err != nil {
+		return err
+	}
 	if err := c.connections(); err != nil {
 		return err
 	}
@@ -395,6 +398,26 @@ func (c *compiler) expr(path string, e Expr, vars []string) (*transform.Program,
 		return nil, c.p.errAt(line, col, fmt.Sprintf("bad expression %q: %v", e.Src, firstLine(err.Error())))
 	}
 	return prog, nil
+}
+
+// xmlNamespaces checks the plan's XPath prefixes and gives them to the
+// XML functions of every expression compiled after it.
+func (c *compiler) xmlNamespaces() error {
+	ns := c.p.XMLNamespaces
+	if len(ns) == 0 {
+		return nil
+	}
+	for _, prefix := range sortedNames(ns) {
+		path := "$.xml_namespaces." + prefix
+		if !isName(prefix) {
+			return c.errf(path, "xml_namespaces: prefix %q is not a name (letters, digits and _)", prefix)
+		}
+		if strings.TrimSpace(ns[prefix]) == "" {
+			return c.errf(path, "xml_namespaces: prefix %s has an empty namespace URI; give the URI the documents declare (xmlns:%s=\"...\")", prefix, prefix)
+		}
+	}
+	c.funcs = c.funcs.WithXMLNamespaces(ns)
+	return nil
 }
 
 func firstLine(s string) string {

@@ -51,6 +51,9 @@ type Plan struct {
 	// Guards are the environment variables that say whether decant may
 	// write here (plan/guards.go).
 	Guards *Guards `yaml:"guards"`
+	// XMLNamespaces binds XPath prefixes (prefix -> namespace URI) for
+	// every XML function call of the plan (docs/plan.md, "XML").
+	XMLNamespaces map[string]string `yaml:"xml_namespaces"`
 
 	src  []byte
 	file *ast.File // the parsed plan, for positions

@@ -10,6 +10,7 @@ package transform
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -26,15 +27,33 @@ type Func func(args ...any) (any, error)
 // program registers. The zero value is not usable; call NewFuncs.
 type Funcs struct {
 	fns map[string]Func
+	// xml holds the names of the built-in XML functions still registered
+	// (a Go program may replace them), whose calls Compile completes.
+	xml map[string]bool
+	// xmlNS binds XPath prefixes for every XML function call (the plan's
+	// xml_namespaces).
+	xmlNS map[string]string
 }
 
 // NewFuncs returns the built-in function library.
 func NewFuncs() *Funcs {
-	f := &Funcs{fns: map[string]Func{}}
+	f := &Funcs{fns: map[string]Func{}, xml: map[string]bool{}}
 	for name, fn := range builtins() {
 		f.fns[name] = fn
 	}
+	for _, name := range xmlFuncNames {
+		f.xml[name] = true
+	}
 	return f
+}
+
+// WithXMLNamespaces returns a copy of f whose XML functions bind the XPath
+// prefixes of ns (prefix -> namespace URI) in every call, under the
+// prefixes a call binds itself. Expressions compiled with f are not
+// affected.
+func (f *Funcs) WithXMLNamespaces(ns map[string]string) *Funcs {
+	c := &Funcs{fns: maps.Clone(f.fns), xml: maps.Clone(f.xml), xmlNS: maps.Clone(ns)}
+	return c
 }
 
 // Register adds or replaces the function name. Names must be identifiers.
@@ -43,6 +62,7 @@ func (f *Funcs) Register(name string, fn Func) error {
 		return fmt.Errorf("register function %q: not a valid name", name)
 	}
 	f.fns[name] = fn
+	delete(f.xml, name)
 	return nil
 }
 
@@ -88,9 +108,13 @@ func Compile(src string, vars []string, funcs *Funcs) (*Program, error) {
 	if err := checkNames(tree, vars, funcs); err != nil {
 		return nil, err
 	}
-	p, err := expr.Compile(src, funcs.options()...)
+	xp := &xmlPatch{funcs: funcs}
+	p, err := expr.Compile(src, append(funcs.options(), expr.Patch(xp))...)
 	if err != nil {
 		return nil, err
+	}
+	if xp.err != nil {
+		return nil, xp.err
 	}
 	return &Program{Source: src, prog: p, path: memberPath(tree.Node)}, nil
 }
@@ -176,16 +200,24 @@ type Env struct {
 	// set.
 	record    any
 	hasRecord bool
+	// xml caches the XML documents the record's expressions parse.
+	xml *xmlDocs
 }
 
 // NewEnv returns an empty environment.
-func NewEnv() *Env { return &Env{vars: map[string]any{}} }
+func NewEnv() *Env {
+	e := &Env{vars: map[string]any{}, xml: &xmlDocs{}}
+	e.vars[xmlStateVar] = e.xml
+	return e
+}
 
-// Set assigns a variable.
+// Set assigns a variable. Setting "record" starts a new record: the XML
+// documents parsed for the previous one are dropped.
 func (e *Env) Set(name string, v any) {
 	e.vars[name] = v
 	if name == "record" {
 		e.record, e.hasRecord = v, true
+		e.xml.reset()
 	}
 }
 

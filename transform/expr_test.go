@@ -51,7 +51,7 @@ func TestCompile(t *testing.T) {
 
 func TestFuncs_Register(t *testing.T) {
 	f := transform.NewFuncs()
-	wantBuiltins := []string{"coalesce", "fields", "json_decode", "json_path", "parse_time", "snake", "to_json", "unnest", "with", "without"}
+	wantBuiltins := []string{"as_list", "coalesce", "fields", "json_decode", "json_path", "parse_time", "snake", "to_json", "unnest", "with", "without", "xml_nodes", "xml_text", "xml_value", "xml_values"}
 	if diff := cmp.Diff(wantBuiltins, f.Names()); diff != "" {
 		t.Errorf("Names (-want +got):\n%s", diff)
 	}

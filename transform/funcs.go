@@ -24,6 +24,11 @@ func builtins() map[string]Func {
 		"coalesce":    coalesceFunc,
 		"parse_time":  parseTimeFunc,
 		"unnest":      unnestFunc,
+		"as_list":     asListFunc,
+		"xml_text":    xmlTextFunc,
+		"xml_value":   xmlFunc("xml_value", xmlValueResult),
+		"xml_values":  xmlFunc("xml_values", xmlValuesResult),
+		"xml_nodes":   xmlFunc("xml_nodes", xmlNodesResult),
 	}
 }
 
@@ -276,4 +281,41 @@ func unnestFunc(args ...any) (any, error) {
 		}
 	}
 	return out, nil
+}
+
+// asListFunc is as_list(v): v when it is a list, an empty list for null,
+// else a list of v. An XML element that repeats is a list in its parent's
+// record only when it does repeat (xmldoc.Record), so a plan reading
+// children from it writes as_list(record.goods).
+func asListFunc(args ...any) (any, error) {
+	if err := argCount("as_list", args, 1, 1); err != nil {
+		return nil, err
+	}
+	switch v := args[0].(type) {
+	case nil:
+		return []any{}, nil
+	case []any:
+		return v, nil
+	default:
+		return []any{v}, nil
+	}
+}
+
+// xmlTextFunc is xml_text(v): the text of a value an element became in a
+// record (xmldoc.Record): a leaf's string as it is, the "#text" of an
+// element with attributes ("" when it has none), null for null.
+// <QTY unit="box">1</QTY> and <QTY>1</QTY> both give "1".
+func xmlTextFunc(args ...any) (any, error) {
+	if err := argCount("xml_text", args, 1, 1); err != nil {
+		return nil, err
+	}
+	switch v := args[0].(type) {
+	case nil, string:
+		return v, nil
+	case map[string]any:
+		s, _ := v["#text"].(string)
+		return s, nil
+	default:
+		return nil, fmt.Errorf("xml_text: want an element's value (text or a record), got %T", v)
+	}
 }

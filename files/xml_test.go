@@ -1,0 +1,203 @@
+package files_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/files"
+	"github.com/decanthq/decant/internal/sourcetest"
+)
+
+// xmlText escapes s as XML character data.
+func xmlText(s string) string {
+	var b bytes.Buffer
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// xmlApps renders keys as <application> elements in an ICMS-like export,
+// with elements that are not records before, between and after them.
+func xmlApps(keys []string) string {
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\"?>\n<export xmlns=\"urn:icms:export\">\n  <header><count>")
+	fmt.Fprint(&b, len(keys))
+	b.WriteString("</count></header>\n  <applications>\n")
+	for i, k := range keys {
+		fmt.Fprintf(&b, "    <application id=\"%s\" n=\"%d\">\n      <ref>IMA/%d</ref>\n", xmlText(k), i, i)
+		if i%3 == 1 {
+			b.WriteString("      <goods><desc>a</desc></goods><goods><desc>b &amp; c</desc></goods>\n")
+		}
+		b.WriteString("    </application>\n")
+		if i%5 == 2 {
+			b.WriteString("    <comment>not a record</comment>\n")
+		}
+	}
+	b.WriteString("  </applications>\n</export>\n")
+	return b.String()
+}
+
+func TestConformanceXML(t *testing.T) {
+	h := harness(".xml", files.Config{Key: "@id", Cursor: "@n", Record: "//application"}, xmlApps)
+	h.Append = nil // an XML file ends with its root element: it cannot grow by appending
+	sourcetest.Run(t, h)
+}
+
+func xmlSource(t *testing.T, content string, cfg files.Config) (*files.Source, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "apps.xml")
+	writeFile(t, path, content)
+	return newSource(t, path, cfg), path
+}
+
+// TestXMLRecords: each element becomes its record (attributes, children,
+// repeated children as a list), with Where at its start tag and a
+// position of its end.
+func TestXMLRecords(t *testing.T) {
+	src, path := xmlSource(t, "\ufeff<r>\n<app id=\"1\"><ref>A</ref><line>x</line><line>y</line></app>\n<app id=\"2\" kind=\"fa\">\n  <ref>B</ref>\n</app></r>",
+		files.Config{Key: "@id", Record: "/r/app"})
+	recs, err := drain(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []rec{
+		{Key: "1", Raw: `{"@id":"1","line":["x","y"],"ref":"A"}`, Position: `{"offset":65,"line":2,"element":1}`, Where: path + ":2"},
+		{Key: "2", Raw: `{"@id":"2","@kind":"fa","ref":"B"}`, Position: `{"offset":110,"line":5,"element":2}`, Where: path + ":3"},
+	}
+	if diff := cmp.Diff(want, toRecs(recs)); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	for _, r := range recs {
+		sourcetest.CheckDoc(t, r)
+	}
+}
+
+// TestXMLRecordNamespaces: the record XPath's prefixes are bound by the
+// namespaces option; a bare name matches elements written without one.
+func TestXMLRecordNamespaces(t *testing.T) {
+	doc := `<x:root xmlns:x="urn:x" xmlns="urn:d"><x:app><id>1</id></x:app><app><id>2</id></app></x:root>`
+	for record, want := range map[string][]string{"//p:app": {"1"}, "//app": {"2"}} {
+		src, _ := xmlSource(t, doc, files.Config{Key: "id", Record: record, Namespaces: map[string]string{"p": "urn:x"}})
+		recs, err := drain(src, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range recs {
+			got = append(got, r.Key)
+		}
+		if !cmp.Equal(got, want) {
+			t.Errorf("%s: keys %v, want %v", record, got, want)
+		}
+	}
+}
+
+// TestXMLMalformedMidFile: the records before the fault are read, then
+// the read stops with file:line:col; it never skips to later records.
+func TestXMLMalformedMidFile(t *testing.T) {
+	src, path := xmlSource(t, "<r>\n<app id=\"1\"/>\n<app id=\"2\">\n  <ref>B</reff>\n</app>\n<app id=\"3\"/>\n</r>\n", files.Config{Key: "@id", Record: "//app"})
+	recs, err := drain(src, nil)
+	if len(recs) != 1 || recs[0].Key != "1" {
+		t.Errorf("read %v before the fault, want record 1 only", toRecs(recs))
+	}
+	if err == nil || !strings.Contains(err.Error(), path+":4:9: not well-formed XML: element <ref> closed by </reff>") {
+		t.Errorf("err = %v, want the file, line 4, column 9 and the fault", err)
+	}
+	// A resume from the last good record meets the same fault.
+	if _, err2 := drain(src, recs[0].Position); err2 == nil || err2.Error() != err.Error() {
+		t.Errorf("resumed: %v, want %v", err2, err)
+	}
+}
+
+// TestXMLResumeDetectsChangedFile: a position is checked against the file
+// it is resumed in.
+func TestXMLResumeDetectsChangedFile(t *testing.T) {
+	content := xmlApps([]string{"a", "b", "c"})
+	path := filepath.Join(t.TempDir(), "apps.xml")
+	writeFile(t, path, content)
+	src := newSource(t, path, files.Config{Key: "@id", Record: "//application"})
+	recs, err := drain(src, nil)
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("read %d, %v", len(recs), err)
+	}
+	rest, err := drain(src, recs[0].Position)
+	if err != nil || len(rest) != 2 || rest[0].Key != "b" {
+		t.Fatalf("resume after a: %v, %v", toRecs(rest), err)
+	}
+
+	// Rewritten with the same records first and one more: read on.
+	writeFile(t, path, xmlApps([]string{"a", "b", "c", "d"}))
+	if more, err := drain(src, recs[2].Position); err != nil || len(more) != 1 || more[0].Key != "d" {
+		t.Errorf("rewritten with one more: %v, %v; want d", toRecs(more), err)
+	}
+	writeFile(t, path, content)
+
+	writeFile(t, path, strings.Replace(content, "IMA/0", "IMA/000", 1))
+	if _, err := drain(src, recs[1].Position); err == nil || !strings.Contains(err.Error(), "record element 2 ends at byte") {
+		t.Errorf("changed file: %v, want the element and offset refused", err)
+	}
+	writeFile(t, path, xmlApps([]string{"a"}))
+	if _, err := drain(src, recs[2].Position); err == nil || !strings.Contains(err.Error(), "the file has only 1") {
+		t.Errorf("truncated file: %v, want it refused", err)
+	}
+	if _, err := drain(src, decant.Position(`{"offset":10,"line":1}`)); err == nil || !strings.Contains(err.Error(), "not a position in an XML file") {
+		t.Errorf("a JSON Lines position: %v, want it refused", err)
+	}
+}
+
+func TestXMLConfigErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		cfg  files.Config
+		file string
+		want string
+	}{
+		{"no record", files.Config{Key: "id"}, "a.xml", "an xml file needs record"},
+		{"record for csv", files.Config{Key: "id", Record: "//a"}, "a.csv", "record and namespaces are only for an xml file"},
+		{"bad xpath", files.Config{Key: "id", Record: "//a["}, "a.xml", `record: xpath "//a["`},
+		{"unbound prefix", files.Config{Key: "id", Record: "//ia:a"}, "a.xml", "prefix ia not defined"},
+		{"a value", files.Config{Key: "id", Record: "count(//a)"}, "a.xml", "computes a value"},
+	} {
+		_, err := files.New(filepath.Join(t.TempDir(), tt.file), tt.cfg)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	o := &files.Options{Format: "xml", Record: "//a["}
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), "record") {
+		t.Errorf("Options.Validate: %v, want the record option named", err)
+	}
+}
+
+// TestXMLMemoryFlat reads a file of 200,000 records holding the whole
+// stream's tree only one element at a time: the skeleton kept between
+// records must not grow with the file (it would make this test slow and
+// large if every record stayed in the tree).
+func TestXMLMemoryFlat(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<r>")
+	for i := range 200000 {
+		fmt.Fprintf(&b, "<app id=\"%d\"><v>%d</v></app>\n", i, i)
+	}
+	b.WriteString("</r>")
+	src, _ := xmlSource(t, b.String(), files.Config{Key: "@id", Record: "/r/app"})
+	rows, err := src.Read(context.Background(), decant.DefaultScope, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next(context.Background()) {
+		n++
+	}
+	if rows.Err() != nil || n != 200000 {
+		t.Fatalf("read %d, %v", n, rows.Err())
+	}
+}

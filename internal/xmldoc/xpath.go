@@ -1,0 +1,66 @@
+package xmldoc
+
+import (
+	"fmt"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+)
+
+// Compile compiles an XPath 1.0 expression whose prefixes are bound by ns
+// (prefix -> namespace URI). A prefix that ns does not bind is an error,
+// so a name never matches by the prefix a document happens to use; a name
+// without a prefix matches elements written without one, whatever their
+// default namespace.
+func Compile(expr string, ns map[string]string) (*xpath.Expr, error) {
+	if ns == nil {
+		ns = map[string]string{} // not nil: xpath then refuses unbound prefixes
+	}
+	e, err := xpath.CompileWithNS(expr, ns)
+	if err != nil {
+		return nil, fmt.Errorf("xpath %q: %w", expr, err)
+	}
+	return e, nil
+}
+
+// Match is one node an XPath selected: an element (Attr false) or an
+// attribute or text, of which only Value counts.
+type Match struct {
+	Node  *xmlquery.Node
+	Attr  bool
+	Value string
+}
+
+// Eval evaluates e at doc: the nodes it selects, or the value it computes
+// (a string, a float64 or a bool: count(...), string(...), a comparison)
+// with nodes nil. A panic inside the XPath library becomes an error.
+func Eval(doc *xmlquery.Node, e *xpath.Expr) (value any, nodes []Match, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("xpath %q: %v", e.String(), r)
+		}
+	}()
+	res := e.Evaluate(xmlquery.CreateXPathNavigator(doc))
+	it, ok := res.(*xpath.NodeIterator)
+	if !ok {
+		return res, nil, nil
+	}
+	nodes = []Match{}
+	for it.MoveNext() {
+		nav, ok := it.Current().(*xmlquery.NodeNavigator)
+		if !ok {
+			continue
+		}
+		nodes = append(nodes, Match{Node: nav.Current(), Attr: nav.NodeType() == xpath.AttributeNode, Value: nav.Value()})
+	}
+	return nil, nodes, nil
+}
+
+// SelectsNodes reports whether e gives nodes rather than a value (as
+// count(...) does), by evaluating it on an empty document.
+func SelectsNodes(e *xpath.Expr) bool {
+	doc := &xmlquery.Node{Type: xmlquery.DocumentNode}
+	xmlquery.AddChild(doc, &xmlquery.Node{Type: xmlquery.ElementNode, Data: "_"})
+	v, _, err := Eval(doc, e)
+	return err == nil && v == nil
+}
