@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -20,6 +21,8 @@ var dialect = &sqlread.Dialect{
 	BackslashEscapes: true,
 	HashComments:     true,
 	Kind:             kind,
+	Unordered:        unordered,
+	DoubleType:       "DOUBLE",
 	JSONColumns:      jsonColumns,
 }
 
@@ -80,4 +83,16 @@ func jsonColumns(ctx context.Context, db *sql.DB, table string) ([]string, error
 		}
 	}
 	return cols, rows.Err()
+}
+
+// unordered refuses ENUM and SET keys and cursors: MariaDB/MySQL sort
+// them by their place in the list but compare them with a bound value as
+// text, so the rows after a position are not those that sort after it.
+func unordered(ct *sql.ColumnType) string {
+	switch t := ct.DatabaseTypeName(); t {
+	case "ENUM", "SET":
+		return fmt.Sprintf("%s, which MariaDB/MySQL sort by its place in the list of values but compare with a value as text, so a keyset read would skip rows; "+
+			"read it as text in a query (CAST(%s AS CHAR) AS %s)", t, ct.Name(), ct.Name())
+	}
+	return ""
 }

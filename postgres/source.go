@@ -36,8 +36,9 @@ var sourceDialect = &sqlread.Dialect{
 	Name:      "PostgreSQL",
 	Quote:     '"',
 	Mark:      func(n int) string { return "$" + strconv.Itoa(n) },
-	RowValues: true,
-	Kind:      sourceKind,
+	RowValues:  true,
+	Kind:       sourceKind,
+	DoubleType: "double precision",
 }
 
 // sourceKinds maps pgx's type names to how their values are read;

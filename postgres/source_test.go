@@ -168,3 +168,72 @@ func TestSourceOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a NULL key or cursor stops the read before its first row:
+// PostgreSQL sorts NULL last and no (key) > (...) is ever true of it, so
+// without the count at the start the read would end without the row.
+func TestSourceNullKeyOrCursorStopsRead(t *testing.T) {
+	d := newSourceDB(t)
+	d.exec(t, "CREATE TABLE nk (id int, at timestamptz, v int)")
+	d.exec(t, "INSERT INTO nk VALUES (1, '2024-01-01Z', 0), (2, NULL, 0), (NULL, '2024-01-02Z', 0), (3, '2024-01-03Z', 0)")
+	for _, tc := range []struct{ cursor, want string }{
+		{"", "1 rows of table nk have NULL in id, which a keyset read cannot place and would skip; filter them out (where: id IS NOT NULL)"},
+		{"at", "1 rows of table nk have NULL in at, which a keyset read cannot place and would skip; filter them out (where: at IS NOT NULL)"},
+	} {
+		keys, err := sourcetest.ReadErr(t, d.open(t, "id", tc.cursor, postgres.SourceOptions{Table: "nk", PageSize: 2}), nil, 10)
+		if err == nil || len(keys) > 0 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("cursor %q: read %q, %v; want %q before any row", tc.cursor, keys, err, tc.want)
+		}
+	}
+}
+
+// Ensure a real (single-precision) key or cursor is refused by check and
+// by a read: bound back as a double, 0.1 is above the column's 0.1, and a
+// cursor read would repeat its first page forever.
+func TestSourceRealCannotOrder(t *testing.T) {
+	d := newSourceDB(t)
+	d.exec(t, "CREATE TABLE c (id int PRIMARY KEY, ver real NOT NULL)")
+	d.exec(t, "INSERT INTO c VALUES (1, 0.1), (2, 0.1), (3, 0.2)")
+	src := d.open(t, "id", "ver", postgres.SourceOptions{Table: "c", PageSize: 2})
+	const want = "column ver (from.cursor) is a single-precision float (FLOAT4)"
+	const fix = "CAST(ver AS double precision) AS ver"
+	got := strings.Join(src.CheckSource(context.Background(), decant.DefaultScope), "\n")
+	if !strings.Contains(got, want) || !strings.Contains(got, fix) {
+		t.Errorf("check: %q; want %q and %q", got, want, fix)
+	}
+	if keys, err := sourcetest.ReadErr(t, src, nil, 10); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("read: %q, %v; want %q", keys, err, want)
+	}
+	recs := sourcetest.ReadAll(t, d.open(t, "id", "ver", postgres.SourceOptions{Query: "SELECT id, " + fix + " FROM c", PageSize: 2}), nil)
+	if len(recs) != 3 {
+		t.Errorf("the way out read %d rows of 3", len(recs))
+	}
+}
+
+// Ensure timestamp infinities read as PostgreSQL writes them, without a
+// zone glued on ("infinityZ"), and resume as a cursor.
+func TestSourceInfinity(t *testing.T) {
+	d := newSourceDB(t)
+	d.exec(t, "CREATE TABLE c (id int PRIMARY KEY, at timestamptz NOT NULL, ts timestamp, d date)")
+	d.exec(t, "INSERT INTO c VALUES (1, '-infinity', '-infinity', '-infinity'), (2, '2024-01-01Z', NULL, NULL), (3, 'infinity', 'infinity', 'infinity'), (4, 'infinity', NULL, NULL)")
+	src := d.open(t, "id", "at", postgres.SourceOptions{Table: "c", PageSize: 1})
+	var got []string
+	all := sourcetest.ReadAll(t, src, nil)
+	for _, r := range all {
+		got = append(got, r.Key+" "+r.Cursor+" "+string(r.Raw))
+	}
+	want := []string{
+		`1 -infinity {"at":"-infinity","d":"-infinity","id":1,"ts":"-infinity"}`,
+		`2 2024-01-01T00:00:00Z {"at":"2024-01-01T00:00:00Z","d":null,"id":2,"ts":null}`,
+		`3 infinity {"at":"infinity","d":"infinity","id":3,"ts":"infinity"}`,
+		`4 infinity {"at":"infinity","d":null,"id":4,"ts":null}`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	for i, r := range all {
+		if n := len(sourcetest.ReadAll(t, src, r.Position)); n != len(all)-i-1 {
+			t.Errorf("resume after %s (%s): %d records, want %d", r.Key, r.Position, n, len(all)-i-1)
+		}
+	}
+}

@@ -289,6 +289,25 @@ func ReadScope(t testing.TB, src decant.Source, scope string, pos decant.Positio
 	return recs
 }
 
+// ReadErr reads src from pos, at most limit records (so that a read that
+// would never end does end), and returns the keys read and the error that
+// ended the read: Read's own, or the rows' Err. A read that ends well, or
+// is cut at limit, returns a nil error.
+func ReadErr(t testing.TB, src decant.Source, pos decant.Position, limit int) ([]string, error) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := src.Read(ctx, decant.DefaultScope, pos)
+	if err != nil {
+		return nil, err
+	}
+	defer closeRows(t, rows)
+	var keys []string
+	for len(keys) < limit && rows.Next(ctx) {
+		keys = append(keys, rows.Record().Key)
+	}
+	return keys, rows.Err()
+}
+
 // SameKeys fails the test unless recs hold exactly keys, each once, in any order.
 func SameKeys(t testing.TB, keys []string, recs []decant.Record) {
 	t.Helper()

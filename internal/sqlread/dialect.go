@@ -43,6 +43,20 @@ type Dialect struct {
 	// SQLite's driver turns the text of a column declared DATETIME into a
 	// time, and the read needs the text to compare and resume.
 	AsStored func(ct *sql.ColumnType) bool
+	// Unordered, when not nil, says why a column of ct's type cannot
+	// order a keyset read, and what to read instead, as the words after
+	// "column c is" ("ENUM, which ..."); "" when it can.
+	Unordered func(ct *sql.ColumnType) string
+	// DoubleType is the type a CAST to a double-precision float names
+	// ("DOUBLE", "double precision"), for the message refusing a
+	// single-precision key or cursor.
+	DoubleType string
+	// BindAlways makes every page's query bind at least one argument.
+	// MariaDB/MySQL send the rows of a query without arguments as text
+	// and those of a prepared one in binary, and a FLOAT's text has fewer
+	// digits than its binary value: without it, a row's values would
+	// depend on whether it fell on the first page.
+	BindAlways bool
 	// JSONColumns, when not nil, names the columns of a table that hold
 	// JSON although the driver reports text (MariaDB's JSON is LONGTEXT).
 	JSONColumns func(ctx context.Context, db *sql.DB, table string) ([]string, error)

@@ -82,6 +82,9 @@ func bindValue(k Kind, v any) (any, error) {
 }
 
 func bindText(k Kind, s string) (any, error) {
+	if isInfinity(s) {
+		return s, nil // PostgreSQL reads its text as a time
+	}
 	switch k {
 	case KindBinary:
 		return base64.StdEncoding.DecodeString(s)

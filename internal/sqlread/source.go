@@ -73,6 +73,9 @@ type shape struct {
 	kinds   []Kind
 	ordered []int
 	key     []int
+	// nullable is true when an ordered column may hold NULL, as far as
+	// the driver knows.
+	nullable bool
 	// asStored marks the columns selected as +column (Dialect.AsStored);
 	// nil when none is.
 	asStored []bool
@@ -120,23 +123,54 @@ func (s *Source) probe(ctx context.Context, scope string) (shape, error) {
 			sh.asStored[len(sh.cols)-1] = true
 		}
 	}
-	for _, c := range s.spec.ordered() {
-		i := slices.Index(sh.cols, c)
-		if i < 0 {
-			what := "from.key"
-			if c == s.spec.Cursor {
-				what = "from.cursor"
-			}
-			problems = append(problems, fmt.Sprintf("%s has no column %s, which %s names (its columns: %s)", s.spec.what(), c, what, strings.Join(sh.cols, ", ")))
-			continue
-		}
-		sh.ordered = append(sh.ordered, i)
-	}
+	problems = append(problems, s.order(&sh, types)...)
 	if len(problems) > 0 {
 		return sh, errors.New(strings.Join(problems, "; "))
 	}
 	sh.key = sh.ordered[len(sh.ordered)-len(s.spec.Key):]
 	return sh, nil
+}
+
+// order finds the ordered columns among the columns of sh, whose types
+// are types, and says what keeps each from ordering a keyset read.
+func (s *Source) order(sh *shape, types []*sql.ColumnType) []string {
+	var problems []string
+	for _, c := range s.spec.ordered() {
+		what := "from.key"
+		if c == s.spec.Cursor {
+			what = "from.cursor"
+		}
+		i := slices.Index(sh.cols, c)
+		if i < 0 {
+			problems = append(problems, fmt.Sprintf("%s has no column %s, which %s names (its columns: %s)", s.spec.what(), c, what, strings.Join(sh.cols, ", ")))
+			continue
+		}
+		sh.ordered = append(sh.ordered, i)
+		if p := s.unordered(sh.kinds[i], types[i]); p != "" {
+			problems = append(problems, fmt.Sprintf("%s: column %s (%s) is %s", s.spec.what(), c, what, p))
+		}
+		if nullable, ok := types[i].Nullable(); nullable || !ok {
+			sh.nullable = true
+		}
+	}
+	return problems
+}
+
+// unordered says why a column of kind k and type ct cannot order a
+// keyset read, and what to read instead; "" when it can.
+func (s *Source) unordered(k Kind, ct *sql.ColumnType) string {
+	if k == KindFloat32 {
+		// The float32 is bound back as a float64, which the database does
+		// not round to the column's value: a cursor read repeats its page
+		// forever, a key read takes the next row for the same key.
+		return fmt.Sprintf("a single-precision float (%s), whose value does not bind back exactly, so a keyset read would repeat or skip rows; "+
+			"read it as a double in a query (CAST(%s AS %s) AS %s), or order by another column",
+			ct.DatabaseTypeName(), ct.Name(), s.d.DoubleType, ct.Name())
+	}
+	if s.d.Unordered != nil {
+		return s.d.Unordered(ct)
+	}
+	return ""
 }
 
 // jsonOf names the columns read as JSON although their type is text.
@@ -160,6 +194,17 @@ func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (d
 	sh, after, err := s.start(ctx, scope, pos)
 	if err != nil {
 		return nil, err
+	}
+	if sh.nullable {
+		// A NULL key or cursor never comes after a position, and sorts
+		// last on PostgreSQL: the pages would skip its row silently.
+		p, err := s.nullKeys(ctx, scope)
+		if err == nil && p != "" {
+			err = errors.New(p)
+		}
+		if err != nil {
+			return nil, s.redact(err)
+		}
 	}
 	return &rows{src: s, sh: sh, scope: scope, after: after}, nil
 }
@@ -247,27 +292,50 @@ func (s *Source) duplicateKey(ctx context.Context, scope string) (string, error)
 }
 
 // nullKeys describes the rows whose key or cursor is NULL, "" when none is.
+// One query counts them (COUNT(*) - COUNT(c) is the NULLs of c), among
+// the rows where one is NULL, which an index on the columns finds.
 func (s *Source) nullKeys(ctx context.Context, scope string) (string, error) {
 	st := &statement{d: s.d}
 	q, err := s.base(st, scope)
 	if err != nil {
 		return "", err
 	}
+	cols := s.spec.ordered()
+	refs := q.refs(s.d, cols)
+	counts := []string{"COUNT(*)"}
 	var isNull []string
-	for _, c := range q.refs(s.d, s.spec.ordered()) {
+	for _, c := range refs {
+		counts = append(counts, "COUNT("+c+")")
 		isNull = append(isNull, c+" IS NULL")
 	}
-	q.cols = "COUNT(*)"
+	q.cols = strings.Join(counts, ", ")
 	q.conds = append(q.conds, "("+strings.Join(isNull, " OR ")+")")
-	var n int64
-	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(&n); err != nil {
+	n := make([]int64, len(counts))
+	dest := make([]any, len(n))
+	for i := range n {
+		dest[i] = &n[i]
+	}
+	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(dest...); err != nil {
 		return "", fmt.Errorf("%s: counting NULL keys: %w", s.spec.what(), err)
 	}
-	if n == 0 {
-		return "", nil
+	var problems []string
+	for i, c := range cols {
+		if nulls := n[0] - n[i+1]; nulls > 0 {
+			problems = append(problems, s.nullProblem(c, nulls))
+		}
 	}
-	return fmt.Sprintf("%d rows of %s have a NULL in %s: a keyset read cannot place them; filter them out (where) or read COALESCE(...) in a query",
-		n, s.spec.what(), strings.Join(s.spec.ordered(), " or ")), nil
+	return strings.Join(problems, "; "), nil
+}
+
+// nullProblem says that nulls rows have NULL in column c, and how to read
+// the others.
+func (s *Source) nullProblem(c string, nulls int64) string {
+	filter := fmt.Sprintf("filter them out (where: %s IS NOT NULL)", c)
+	if s.spec.Query != "" {
+		filter = fmt.Sprintf("filter them out (add %s IS NOT NULL to the query's WHERE)", c)
+	}
+	return fmt.Sprintf("%d rows of %s have NULL in %s, which a keyset read cannot place and would skip; %s, or read COALESCE(%s, ...) AS %s in a query",
+		nulls, s.spec.what(), c, filter, c, c)
 }
 
 func pick[T any](all []T, idx []int) []T {

@@ -238,6 +238,9 @@ func timeValue(k Kind, v any, zeroNull bool) (any, error) {
 		return formatTime(k, t), nil
 	}
 	s := textOf(v)
+	if isInfinity(s) {
+		return s, nil // PostgreSQL's, as it writes them
+	}
 	if k != KindTime && isZeroDate(s) {
 		if zeroNull {
 			return nil, nil
@@ -264,6 +267,10 @@ func formatTime(k Kind, t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339Nano)
 }
+
+// isInfinity reports whether s is a date or time past every other,
+// PostgreSQL's infinity or -infinity.
+func isInfinity(s string) bool { return s == "infinity" || s == "-infinity" }
 
 // isZeroDate reports whether s is a date with a zero month or day, as
 // MariaDB/MySQL allow (0000-00-00, 2020-00-00).

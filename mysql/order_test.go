@@ -1,0 +1,99 @@
+package mysql_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/sourcetest"
+	"github.com/decanthq/decant/mysql"
+)
+
+// Ensure a NULL in a key column stops the read before its first row,
+// even on a resumed read whose page would never have held the NULL row
+// ((a, b) > (1, 1) is never true of (1, NULL)): the error names the
+// table, the column and the way out.
+func TestNullKeyStopsReadAtStart(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE nk (a INT NOT NULL, b INT NULL, v INT, UNIQUE KEY (a, b))")
+	d.exec(t, "INSERT INTO nk VALUES (1, 1, 0), (1, 2, 0), (1, NULL, 0), (2, 1, 0)")
+	src := d.open(t, "a, b", "", mysql.Options{Table: "nk", PageSize: 10})
+	for _, pos := range []decant.Position{nil, decant.Position(`{"after":[1,1]}`)} {
+		keys, err := sourcetest.ReadErr(t, src, pos, 10)
+		if err == nil || len(keys) > 0 {
+			t.Fatalf("read from %s: %q, %v; want an error before any row", pos, keys, err)
+		}
+		for _, want := range []string{"table nk", "1 rows", "NULL in b", "where: b IS NOT NULL", "COALESCE(b, ...) AS b"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("read from %s: %v; want %q", pos, err, want)
+			}
+		}
+	}
+}
+
+// Ensure a query's NULL key is refused with the way out a query has (a
+// condition in the query, not the where option).
+func TestNullKeyInQueryStopsRead(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE nk (id INT NULL, v INT)")
+	d.exec(t, "INSERT INTO nk VALUES (1, 0), (NULL, 0), (NULL, 1)")
+	_, err := sourcetest.ReadErr(t, d.open(t, "id", "", mysql.Options{Query: "SELECT id, v FROM nk"}), nil, 10)
+	if err == nil || !strings.Contains(err.Error(), "2 rows of the query have NULL in id") || !strings.Contains(err.Error(), "id IS NOT NULL to the query") {
+		t.Errorf("Err = %v; want the NULL keys counted and the query's way out", err)
+	}
+}
+
+// Ensure an ENUM or SET key or cursor is refused by check and by a read:
+// MariaDB sorts an ENUM by its place in the list but compares it with a
+// bound value as text, so a keyset read skips rows ('new' sorts before
+// 'active' but 'active' > 'new' is false).
+func TestEnumSetCannotOrder(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE en (status ENUM('new','active','closed') NOT NULL, tags SET('x','y') NOT NULL, id INT NOT NULL, PRIMARY KEY (status, id))")
+	d.exec(t, "INSERT INTO en VALUES ('new', 'x', 1), ('active', 'y', 2), ('closed', 'x,y', 3), ('new', 'y', 4)")
+	for _, tc := range []struct{ key, cursor, col, typ string }{
+		{"status, id", "", "status", "(from.key) is ENUM"},
+		{"id", "tags", "tags", "(from.cursor) is SET"},
+	} {
+		src := d.open(t, tc.key, tc.cursor, mysql.Options{Table: "en", PageSize: 1})
+		want := "column " + tc.col + " " + tc.typ
+		fix := "CAST(" + tc.col + " AS CHAR) AS " + tc.col
+		got := strings.Join(src.CheckSource(context.Background(), decant.DefaultScope), "\n")
+		if !strings.Contains(got, want) || !strings.Contains(got, fix) {
+			t.Errorf("check, %s: %q; want %q and %q", tc.col, got, want, fix)
+		}
+		if keys, err := sourcetest.ReadErr(t, src, nil, 10); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), fix) {
+			t.Errorf("read, %s: %q, %v; want %q and %q", tc.col, keys, err, want, fix)
+		}
+	}
+	recs := sourcetest.ReadAll(t, d.open(t, "status, id", "", mysql.Options{Query: "SELECT CAST(status AS CHAR) AS status, id FROM en", PageSize: 1}), nil)
+	if len(recs) != 4 {
+		t.Errorf("the way out (CAST in a query) read %d rows of 4", len(recs))
+	}
+}
+
+// Ensure a FLOAT (single-precision) key or cursor is refused by check and
+// by a read: its value, bound back as a double, is not the column's
+// value, so a cursor read loops on the same rows and a key read takes
+// two rows for one.
+func TestFloatCannotOrder(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE fc (id INT PRIMARY KEY, ver FLOAT NOT NULL, w FLOAT NOT NULL UNIQUE)")
+	d.exec(t, "INSERT INTO fc VALUES (1, 0.1, 0.1), (2, 0.1, 0.2), (3, 0.2, 0.3)")
+	for _, tc := range []struct{ key, cursor, col, what string }{{"id", "ver", "ver", "from.cursor"}, {"w", "", "w", "from.key"}} {
+		src := d.open(t, tc.key, tc.cursor, mysql.Options{Table: "fc", PageSize: 2})
+		want := "column " + tc.col + " (" + tc.what + ") is a single-precision float (FLOAT)"
+		got := strings.Join(src.CheckSource(context.Background(), decant.DefaultScope), "\n")
+		if !strings.Contains(got, want) || !strings.Contains(got, "CAST("+tc.col+" AS DOUBLE)") {
+			t.Errorf("check, %s: %q; want %q and the way out", tc.col, got, want)
+		}
+		if keys, err := sourcetest.ReadErr(t, src, nil, 10); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("read, %s: %q, %v; want %q", tc.col, keys, err, want)
+		}
+	}
+	recs := sourcetest.ReadAll(t, d.open(t, "id", "ver", mysql.Options{Query: "SELECT id, CAST(ver AS DOUBLE) AS ver FROM fc", PageSize: 2}), nil)
+	if len(recs) != 3 {
+		t.Errorf("the way out (CAST in a query) read %d rows of 3", len(recs))
+	}
+}
