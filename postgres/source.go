@@ -33,9 +33,9 @@ func OpenSource(url, key, cursor string, o *SourceOptions) (*Source, error) {
 // names (as written: a name is folded to lower case only unquoted), $n
 // placeholders and row values.
 var sourceDialect = &sqlread.Dialect{
-	Name:      "PostgreSQL",
-	Quote:     '"',
-	Mark:      func(n int) string { return "$" + strconv.Itoa(n) },
+	Name:       "PostgreSQL",
+	Quote:      '"',
+	Mark:       func(n int) string { return "$" + strconv.Itoa(n) },
 	RowValues:  true,
 	Kind:       sourceKind,
 	DoubleType: "double precision",
