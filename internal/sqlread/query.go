@@ -108,3 +108,13 @@ func (q *query) sql(d *Dialect) string {
 	}
 	return b.String()
 }
+
+// PageSQL is the query, and its arguments, of the page of table's rows
+// that come after the values after of the columns ordered, as a read of
+// the table asks for it: for a dialect's tests to EXPLAIN it.
+func (d *Dialect) PageSQL(table string, ordered []string, after []any, limit int) (string, []any) {
+	st := &statement{d: d}
+	q := query{cols: "*", from: d.Table(table), qual: d.Table(table), orderBy: ordered, limit: limit}
+	q.after(st, ordered, after)
+	return q.sql(d), st.args
+}
