@@ -14,7 +14,9 @@ import (
 // names, ? placeholders, backslash escapes and # comments. They have row
 // values, but MariaDB reads (a, b) > (?, ?) by scanning the index from
 // its start, which makes a composite key's read quadratic: the comparison
-// is spelled out with OR, which it reads as a range.
+// is spelled out with OR, which it reads as a range. Every page binds an
+// argument, so that every row comes in the binary protocol, where a FLOAT
+// keeps its digits (BindAlways).
 var dialect = &sqlread.Dialect{
 	Name:             "MariaDB/MySQL",
 	ZeroDates:        true,
@@ -23,6 +25,7 @@ var dialect = &sqlread.Dialect{
 	RowValues:        false,
 	BackslashEscapes: true,
 	HashComments:     true,
+	BindAlways:       true,
 	Kind:             kind,
 	Unordered:        unordered,
 	DoubleType:       "DOUBLE",

@@ -90,6 +90,15 @@ func (q *query) after(st *statement, cols []string, vals []any) {
 	st.args = append(st.args, st.d.afterArgs(vals)...)
 }
 
+// bindOne binds an argument when the query has none and the dialect
+// asks for one ([Dialect.BindAlways]): a condition always true.
+func (q *query) bindOne(st *statement) {
+	if len(st.args) == 0 && st.d.BindAlways {
+		q.conds = append(q.conds, "1 = "+st.mark())
+		st.args = append(st.args, 1)
+	}
+}
+
 func (q *query) sql(d *Dialect) string {
 	var b strings.Builder
 	b.WriteString("SELECT " + q.cols + " FROM " + q.from)

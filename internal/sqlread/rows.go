@@ -71,6 +71,7 @@ func (r *rows) query(ctx context.Context) bool {
 	}
 	q.selectAs(s.d, r.sh)
 	q.after(st, s.spec.ordered(), r.after)
+	q.bindOne(st)
 	q.orderBy, q.limit = s.spec.ordered(), s.spec.PageSize
 	page, err := s.db.QueryContext(ctx, q.sql(s.d), st.args...)
 	if err != nil {
