@@ -153,6 +153,15 @@ func (s *Spec) ordered() []string {
 	return append([]string{s.Cursor}, s.Key...)
 }
 
+// role names the option that names ordered column c: from.cursor or
+// from.key.
+func (s *Spec) role(c string) string {
+	if c == s.Cursor {
+		return "from.cursor"
+	}
+	return "from.key"
+}
+
 // what names what is read, for messages: "table orders" or "the query".
 func (s *Spec) what() string {
 	if s.Table != "" {

@@ -121,13 +121,9 @@ func (r *rows) record() error {
 		}
 		doc[r.sh.cols[i]] = x
 	}
-	ordered := make([]any, len(r.sh.ordered))
-	for i, j := range r.sh.ordered {
-		if doc[r.sh.cols[j]] == nil {
-			return fmt.Errorf("%s: a row has NULL in %s, which orders the read; filter such rows out (where) or read COALESCE(...) in a query",
-				r.src.spec.what(), r.sh.cols[j])
-		}
-		ordered[i] = doc[r.sh.cols[j]]
+	ordered, err := r.ordered(doc)
+	if err != nil {
+		return err
 	}
 	key, err := keyText(ordered[len(ordered)-len(r.sh.key):])
 	if err != nil {
@@ -164,6 +160,29 @@ func (r *rows) record() error {
 		r.rec.Doc = nil
 	}
 	return nil
+}
+
+// ordered are the values of the row's ordered columns, doc their
+// document values. A NULL (a row changed since the read began) or a
+// SQLite blob stops the read: no position comes before it.
+func (r *rows) ordered(doc map[string]any) ([]any, error) {
+	spec := &r.src.spec
+	ordered := make([]any, len(r.sh.ordered))
+	for i, j := range r.sh.ordered {
+		c := r.sh.cols[j]
+		if doc[c] == nil {
+			return nil, fmt.Errorf("%s: a row has NULL in %s, which orders the read; filter such rows out (where: %s IS NOT NULL) or read COALESCE(%s, ...) AS %s in a query",
+				spec.what(), c, c, c, c)
+		}
+		if _, blob := r.vals[j].([]byte); blob && r.sh.kinds[j] == KindAny {
+			// Its position is base64 text, which SQLite sorts before
+			// every blob: the next page would start over.
+			return nil, fmt.Errorf("%s: column %s (%s) holds a blob, which a keyset read cannot resume after; read it as text in a query (hex(%s) AS %s)",
+				spec.what(), c, spec.role(c), c, c)
+		}
+		ordered[i] = doc[c]
+	}
+	return ordered, nil
 }
 
 // keyText is a record's key: the text of a one-column key's value, a JSON

@@ -136,10 +136,7 @@ func (s *Source) probe(ctx context.Context, scope string) (shape, error) {
 func (s *Source) order(sh *shape, types []*sql.ColumnType) []string {
 	var problems []string
 	for _, c := range s.spec.ordered() {
-		what := "from.key"
-		if c == s.spec.Cursor {
-			what = "from.cursor"
-		}
+		what := s.spec.role(c)
 		i := slices.Index(sh.cols, c)
 		if i < 0 {
 			problems = append(problems, fmt.Sprintf("%s has no column %s, which %s names (its columns: %s)", s.spec.what(), c, what, strings.Join(sh.cols, ", ")))
