@@ -97,3 +97,23 @@ func TestFloatCannotOrder(t *testing.T) {
 		t.Errorf("the way out (CAST in a query) read %d rows of 3", len(recs))
 	}
 }
+
+// Ensure a zero date in a cursor stops the read naming the column, the
+// value and the way out, not as a NULL it does not hold; with
+// zero_dates: null too, as the date is still no place to resume from.
+func TestZeroDateCursorStopsRead(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE z (id INT PRIMARY KEY, seen DATETIME NOT NULL)")
+	d.exec(t, "INSERT INTO z VALUES (1, '2020-01-02 03:04:05'), (2, '0000-00-00 00:00:00')")
+	const want = "table z: column seen (from.cursor) holds 0000-00-00 00:00:00"
+	for _, zero := range []string{"", mysql.ZeroDatesNull} {
+		keys, err := sourcetest.ReadErr(t, d.open(t, "id", "seen", mysql.Options{Table: "z", ZeroDates: zero}), nil, 10)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "CAST(seen AS CHAR) AS seen") {
+			t.Errorf("zero_dates %q: read %q, %v; want %q and the way out", zero, keys, err, want)
+		}
+	}
+	recs := sourcetest.ReadAll(t, d.open(t, "id", "seen", mysql.Options{Query: "SELECT id, CAST(seen AS CHAR) AS seen FROM z"}), nil)
+	if len(recs) != 2 {
+		t.Errorf("the way out read %d rows of 2", len(recs))
+	}
+}

@@ -163,13 +163,18 @@ func (r *rows) record() error {
 }
 
 // ordered are the values of the row's ordered columns, doc their
-// document values. A NULL (a row changed since the read began) or a
-// SQLite blob stops the read: no position comes before it.
+// document values. A NULL (a row changed since the read began), a zero
+// date or a SQLite blob stops the read: no position comes before it.
 func (r *rows) ordered(doc map[string]any) ([]any, error) {
 	spec := &r.src.spec
 	ordered := make([]any, len(r.sh.ordered))
 	for i, j := range r.sh.ordered {
 		c := r.sh.cols[j]
+		if doc[c] == nil && r.vals[j] != nil {
+			// A zero date, read as NULL or as no value.
+			return nil, fmt.Errorf("%s: column %s (%s) holds %s, which is no value to order a read by; filter such rows out (where) or read it as text in a query (CAST(%s AS CHAR) AS %s)",
+				spec.what(), c, spec.role(c), textOf(r.vals[j]), c, c)
+		}
 		if doc[c] == nil {
 			return nil, fmt.Errorf("%s: a row has NULL in %s, which orders the read; filter such rows out (where: %s IS NOT NULL) or read COALESCE(%s, ...) AS %s in a query",
 				spec.what(), c, c, c, c)
