@@ -3,9 +3,12 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/decanthq/decant/internal/sqlread"
 )
@@ -62,6 +65,10 @@ func kind(ct *sql.ColumnType) (sqlread.Kind, bool) {
 // driver sees LONGTEXT.
 var jsonCheck = regexp.MustCompile("json_valid\\(`((?:[^`]|``)+)`\\)")
 
+// errUnknownColumn is the server's error number for a column that is not
+// there (ER_BAD_FIELD_ERROR).
+const errUnknownColumn = 1054
+
 // jsonColumns names the columns of table that MariaDB declared JSON.
 // MySQL has a JSON type of its own, which the driver names, and no
 // TABLE_NAME in CHECK_CONSTRAINTS: the query then fails, and finds none.
@@ -74,8 +81,12 @@ func jsonColumns(ctx context.Context, db *sql.DB, table string) ([]string, error
 		args = []any{schema, name}
 	}
 	rows, err := db.QueryContext(ctx, q, args...)
+	var unknownColumn *mysql.MySQLError
+	if errors.As(err, &unknownColumn) && unknownColumn.Number == errUnknownColumn {
+		return nil, nil // MySQL: see above
+	}
 	if err != nil {
-		return nil, nil //nolint:nilerr // MySQL: see above
+		return nil, err
 	}
 	defer rows.Close()
 	var cols []string

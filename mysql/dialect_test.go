@@ -1,6 +1,7 @@
 package mysql
 
 import (
+	"context"
 	"database/sql"
 	"testing"
 
@@ -39,5 +40,30 @@ func TestCompositeAfterIsARange(t *testing.T) {
 	}
 	if typ.String != "range" || key.String != "PRIMARY" {
 		t.Errorf("EXPLAIN %s: type %s on key %s (%d rows); want a range of PRIMARY", text, typ.String, key.String, rows.Int64)
+	}
+}
+
+// Ensure looking for MariaDB's JSON columns fails with the server's
+// error, which a read then reports, instead of finding none: only MySQL's
+// missing CHECK_CONSTRAINTS.TABLE_NAME means there is nothing to find.
+func TestJSONColumnsErrors(t *testing.T) {
+	cfg, err := Config(testenv.MySQL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE j (id INT PRIMARY KEY, doc JSON)"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if cols, err := jsonColumns(ctx, db, "j"); err != nil || len(cols) != 1 || cols[0] != "doc" {
+		t.Errorf("jsonColumns = %q, %v; want [doc]", cols, err)
+	}
+	db.Close()
+	if cols, err := jsonColumns(ctx, db, "j"); err == nil {
+		t.Errorf("jsonColumns on a closed handle = %q, nil; want its error", cols)
 	}
 }
