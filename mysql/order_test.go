@@ -117,3 +117,23 @@ func TestZeroDateCursorStopsRead(t *testing.T) {
 		t.Errorf("the way out read %d rows of 2", len(recs))
 	}
 }
+
+// Ensure check looks for keys held twice and NULL keys among the rows of
+// the scope it is asked about, with ${scope} bound: another scope's rows
+// neither raise nor hide a problem.
+func TestCheckSourceScope(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE s (id INT NULL, tenant VARCHAR(10) NOT NULL)")
+	d.exec(t, "INSERT INTO s VALUES (1, 'a'), (1, 'a'), (1, 'b'), (NULL, 'b'), (2, 'c')")
+	src := d.open(t, "id", "", mysql.Options{Table: "s", Where: "tenant = ${scope}"})
+	for scope, want := range map[string]string{
+		"a": "the key id of table s is not unique: 2 rows hold 1",
+		"b": "1 rows of table s have NULL in id",
+		"c": "",
+	} {
+		got := strings.Join(src.CheckSource(context.Background(), scope), "\n")
+		if want == "" && got != "" || !strings.Contains(got, want) || strings.Count(got, "\n") > 0 {
+			t.Errorf("scope %s: problems %q, want only %q", scope, got, want)
+		}
+	}
+}
