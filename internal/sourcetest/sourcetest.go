@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/decanthq/decant"
@@ -306,6 +307,31 @@ func ReadErr(t testing.TB, src decant.Source, pos decant.Position, limit int) ([
 		keys = append(keys, rows.Record().Key)
 	}
 	return keys, rows.Err()
+}
+
+// Refused fails the test unless both check (src's CheckSource) and a
+// read of src refuse it, each with a message holding every one of wants,
+// and unless wayOut, the source read as the messages suggest, reads its
+// n rows.
+func Refused(t testing.TB, src, wayOut decant.Source, n int, wants ...string) {
+	t.Helper()
+	if got := len(ReadAll(t, wayOut, nil)); got != n {
+		t.Errorf("the way out read %d rows of %d", got, n)
+	}
+	c, ok := src.(decant.SourceChecker)
+	if !ok {
+		t.Fatalf("%T has no CheckSource", src)
+	}
+	problems := strings.Join(c.CheckSource(context.Background(), decant.DefaultScope), "\n")
+	keys, err := ReadErr(t, src, nil, 10)
+	for _, want := range wants {
+		if !strings.Contains(problems, want) {
+			t.Errorf("check: %q; want %q", problems, want)
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("read %q, error %v; want %q", keys, err, want)
+		}
+	}
 }
 
 // SameKeys fails the test unless recs hold exactly keys, each once, in any order.
