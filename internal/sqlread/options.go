@@ -162,6 +162,15 @@ func (s *Spec) role(c string) string {
 	return "from.key"
 }
 
+// nullFix says how to read the rows whose column c is not NULL.
+func (s *Spec) nullFix(c string) string {
+	filter := fmt.Sprintf("filter them out (where: %s IS NOT NULL)", c)
+	if s.Query != "" {
+		filter = fmt.Sprintf("filter them out (add %s IS NOT NULL to the query's WHERE)", c)
+	}
+	return fmt.Sprintf("%s, or read COALESCE(%s, ...) AS %s in a query", filter, c, c)
+}
+
 // what names what is read, for messages: "table orders" or "the query".
 func (s *Spec) what() string {
 	if s.Table != "" {

@@ -176,8 +176,7 @@ func (r *rows) ordered(doc map[string]any) ([]any, error) {
 				spec.what(), c, spec.role(c), textOf(r.vals[j]), c, c)
 		}
 		if doc[c] == nil {
-			return nil, fmt.Errorf("%s: a row has NULL in %s, which orders the read; filter such rows out (where: %s IS NOT NULL) or read COALESCE(%s, ...) AS %s in a query",
-				spec.what(), c, c, c, c)
+			return nil, fmt.Errorf("%s: a row has NULL in %s, which orders the read; %s", spec.what(), c, spec.nullFix(c))
 		}
 		if _, blob := r.vals[j].([]byte); blob && r.sh.kinds[j] == KindAny {
 			// Its position is base64 text, which SQLite sorts before

@@ -327,12 +327,8 @@ func (s *Source) nullKeys(ctx context.Context, scope string) (string, error) {
 // nullProblem says that nulls rows have NULL in column c, and how to read
 // the others.
 func (s *Source) nullProblem(c string, nulls int64) string {
-	filter := fmt.Sprintf("filter them out (where: %s IS NOT NULL)", c)
-	if s.spec.Query != "" {
-		filter = fmt.Sprintf("filter them out (add %s IS NOT NULL to the query's WHERE)", c)
-	}
-	return fmt.Sprintf("%d rows of %s have NULL in %s, which a keyset read cannot place and would skip; %s, or read COALESCE(%s, ...) AS %s in a query",
-		nulls, s.spec.what(), c, filter, c, c)
+	return fmt.Sprintf("%d rows of %s have NULL in %s, which a keyset read cannot place and would skip; %s",
+		nulls, s.spec.what(), c, s.spec.nullFix(c))
 }
 
 func pick[T any](all []T, idx []int) []T {
