@@ -6,6 +6,7 @@ import (
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/transform"
+	"github.com/decanthq/decant/verify"
 )
 
 // A verify reads and maps the source on several goroutines, as migrate
@@ -129,9 +130,25 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 			if b.fails[i] != nil {
 				continue
 			}
+			canonicalJSON(b.outs[i])
 			b.open[i] = len(open) > 0 && open[decant.LedgerKey(rec.Key, rec.Raw)]
 			b.hashes[i] = live.sourceHash(rec)
 		}
 		close(b.mapped)
+	}
+}
+
+// canonicalJSON renders the JSON documents of out's rows canonically, so
+// that the merge, on one goroutine, finds an equal document by comparing
+// bytes (verify.CanonicalJSON); a document it cannot render stays as it is.
+func canonicalJSON(out transform.Output) {
+	for _, row := range out.Rows {
+		for i, v := range row.Vals {
+			if j, ok := v.(decant.JSON); ok {
+				if c, ok := verify.CanonicalJSON(j); ok {
+					row.Vals[i] = decant.JSON(c)
+				}
+			}
+		}
 	}
 }

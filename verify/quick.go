@@ -118,6 +118,22 @@ func jsonEqual(e, a string, o Options) (equal, decided bool) {
 	return bytes.Equal(ce.buf, ca.buf), true
 }
 
+// CanonicalJSON returns the canonical form of a JSON document's text: the
+// form Compare renders the actual side in, and then compares the expected
+// text with as bytes. A verify renders its expected documents where it
+// maps them, on every core, instead of in the merge, on one. ok is false
+// when the text is not a document that comparison renders (not JSON, a
+// number only the slow way renders); the caller keeps the text then, and
+// Compare renders it the slow way.
+func CanonicalJSON(text []byte) (canonical []byte, ok bool) {
+	c := canons.Get().(*canon)
+	defer c.release()
+	if !c.render(bytesView(text), Options{}) || !c.fixed() {
+		return nil, false
+	}
+	return bytes.Clone(c.buf), true
+}
+
 // fixed reports whether the canonical form just rendered renders as
 // itself, so that text equal to it has the same canonical form. It does,
 // but for a number normalDecimal wrote with an exponent, which may be too

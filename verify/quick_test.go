@@ -198,3 +198,35 @@ func BenchmarkCanonicalJSON(b *testing.B) {
 		}
 	}
 }
+
+// CanonicalJSON gives the text Compare finds equal to every spelling of
+// the document, and leaves what it cannot render to the caller.
+func TestCanonicalJSON(t *testing.T) {
+	t.Parallel()
+	col := Column{Kind: decant.KindJSON}
+	for _, c := range []struct {
+		text, want string
+		ok         bool
+		others     []string // spellings that compare equal
+	}{
+		{`{ "b" : [1.50, 2], "a": "\u00e9" }`, `{"a":"é","b":[1.5,2]}`, true, []string{`{"b":[1.5,2.0],"a":"é"}`, `{"a":"\u00e9","b":[15e-1,2]}`}},
+		{`[ ]`, `[]`, true, []string{`[]`}},
+		{`"x"`, `"x"`, true, nil},
+		{`{"a":1,`, ``, false, nil},
+		{`{"a":1,"a":2}`, `{"a":2}`, true, []string{`{"a":2}`}},
+	} {
+		got, ok := CanonicalJSON([]byte(c.text))
+		if ok != c.ok || string(got) != c.want {
+			t.Errorf("CanonicalJSON(%s) = %s, %v; want %s, %v", c.text, got, ok, c.want, c.ok)
+			continue
+		}
+		for _, o := range c.others {
+			if eq, err := Compare(col, decant.JSON(got), o, Options{}); err != nil || !eq {
+				t.Errorf("Compare(%s, %s) = %v, %v; want equal", got, o, eq, err)
+			}
+			if eq, decided := jsonEqual(string(got), o, Options{}); !decided || !eq {
+				t.Errorf("jsonEqual(%s, %s) = %v, %v; want equal at once", got, o, eq, decided)
+			}
+		}
+	}
+}
