@@ -6,6 +6,7 @@
 #   BENCH_ONLY=verify bash bench/run.sh      # the verify rows only (plus the jsonl load they need)
 #   BENCH_ONLY=load bash bench/run.sh        # the load rows only
 #   BENCH_ONLY=couch bash bench/run.sh       # the CouchDB rows only
+#   BENCH_ONLY=mysql bash bench/run.sh       # the MariaDB rows only (MYSQL_SIZES)
 #
 # For each size it generates flat records (id, name, email, created_at, amount,
 # attrs) as JSONL and CSV, then loads them into a fresh PostgreSQL database three
@@ -27,6 +28,14 @@
 # _all_docs?include_docs=true to /dev/null (the ceiling: the server's own read
 # rate) and decant migrates the database into PostgreSQL (bench/couch.yaml).
 #
+# MariaDB (MYSQL_SIZES, default 1,000,000 rows; BENCH_ONLY=mysql or a full
+# run): the CSV goes into a MariaDB table (bench/mysql.sql, LOAD DATA) on the
+# local server (BENCH_MYSQL_ADMIN, default mysql://root@127.0.0.1:3306/),
+# then into PostgreSQL three ways: the plain pipe `mariadb --batch ... |
+# psql '\copy flat from stdin'` (the ceiling), pgloader (the Debian package,
+# installed here when missing; it creates its own table) and decant
+# (bench/mysql.yaml).
+#
 # BENCH_PG is a PostgreSQL URL of a database where the bench database may be
 # created and dropped (default: the local server as user postgres), and
 # BENCH_DB the name of the bench database (default: decant_bench), so that two
@@ -38,8 +47,8 @@ export GOTOOLCHAIN=local
 SIZES=${SIZES:-"100000 1000000"}
 ONLY=${BENCH_ONLY:-}
 case "$ONLY" in
-  "" | load | verify | couch) ;;
-  *) echo "bench: BENCH_ONLY=$ONLY: give load, verify, couch, or leave it unset for all" >&2; exit 1 ;;
+  "" | load | verify | couch | mysql) ;;
+  *) echo "bench: BENCH_ONLY=$ONLY: give load, verify, couch, mysql, or leave it unset for all" >&2; exit 1 ;;
 esac
 BATCH=${BENCH_BATCH:-5000}
 ADMIN=${BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
@@ -51,6 +60,8 @@ trap 'kill $feed_pid $couch_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 feed_pid= couch_pid=
 COUCH_SIZES=${COUCH_SIZES:-"100000 200000"}
 COUCH_PORT=${COUCH_PORT:-15987}
+MYSQL_SIZES=${MYSQL_SIZES:-1000000}
+MYADMIN=${BENCH_MYSQL_ADMIN:-mysql://root@127.0.0.1:3306/}
 
 for tool in psql /usr/bin/time jq; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
@@ -139,8 +150,62 @@ start_couch() {
   cat "$work/couch-data/server.log" >&2; echo "bench: pouchdb-server did not start" >&2; exit 1
 }
 
+# my_args URL: the mariadb client's arguments for a mysql://user[:password]@host:port/ URL.
+my_args() {
+  local u=${1#mysql://} user host port pass=
+  user=${u%%@*} u=${u#*@} host=${u%%:*} port=${u#*:} port=${port%%/*}
+  case "$user" in *:*) pass=${user#*:} user=${user%%:*} ;; esac
+  echo "--no-defaults --protocol=tcp -h $host -P $port -u $user${pass:+ -p$pass}"
+}
+
+# same_rows: a digest of the flat table that every way of loading it must give.
+same_rows() {
+  psql -X -At "$TARGET" -c "SET TIME ZONE UTC" -c "SELECT count(*), sum(id), sum(amount), min(created_at), max(created_at),
+    sum(length(name || email)), md5(string_agg(attrs::text, '' ORDER BY id)) FROM flat"
+}
+
+# mysql_rows N: the CSV of N records into a MariaDB table, then the pipe
+# (the ceiling), pgloader and decant into PostgreSQL.
+mysql_rows() {
+  local n=$1 my db=decant_bench src rate pipe loader want
+  my="mariadb $(my_args "$MYADMIN")"
+  $my -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db CHARACTER SET utf8mb4"
+  $my "$db" <bench/mysql.sql
+  $my --local-infile=1 "$db" -e "LOAD DATA LOCAL INFILE '$work/flat.csv' INTO TABLE flat
+    FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '\n' IGNORE 1 LINES
+    (id, name, email, @c, amount, attrs) SET created_at = REPLACE(REPLACE(@c, 'T', ' '), 'Z', '')"
+  src="${MYADMIN%/}/$db"
+  fresh
+  cat >"$work/pipe.sh" <<PIPE
+$my --batch --quick --skip-column-names $db -e 'SELECT id, name, email, created_at, amount, attrs FROM flat ORDER BY id' |
+  PGTZ=UTC psql -X -q '$TARGET' -c "\\copy flat FROM STDIN WITH (NULL 'NULL')"
+PIPE
+  SCAN_RATE= measure "mysql pipe" "$n" bash -o pipefail "$work/pipe.sh"
+  pipe=$rate want=$(same_rows)
+  fresh
+  command -v pgloader >/dev/null || { echo "== installing pgloader"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgloader >/dev/null; }
+  psql -q -X "$TARGET" -c 'DROP TABLE flat' >/dev/null
+  cat >"$work/flat.load" <<LOAD
+LOAD DATABASE FROM $src INTO $TARGET
+ WITH include drop, create tables, create indexes, workers = 4, concurrency = 1, batch rows = 25000
+ CAST column flat.attrs to jsonb drop typemod,
+      type datetime to timestamptz drop default drop not null
+ ALTER SCHEMA '$db' RENAME TO 'public';
+LOAD
+  SCAN_RATE=$pipe measure "pgloader" "$n" env PGTZ=UTC pgloader --no-ssl-cert-verification "$work/flat.load"
+  loader=$rate
+  [ "$(same_rows)" = "$want" ] || { echo "bench: pgloader's rows differ from the pipe's: $(same_rows), want $want" >&2; exit 1; }
+  fresh
+  BENCH_MYSQL="$src" BENCH_TARGET="$TARGET" BENCH_BATCH=$BATCH SCAN_RATE=$pipe \
+    measure "decant mysql" "$n" "$work/decant" migrate -c bench/mysql.yaml
+  [ "$(same_rows)" = "$want" ] || { echo "bench: decant's rows differ from the pipe's: $(same_rows), want $want" >&2; exit 1; }
+  awk -v d="$rate" -v l="$loader" 'BEGIN { printf "%-14s %.2fx pgloader\n", "decant mysql", d / l }' | tee -a "$work/results"
+  $my -e "DROP DATABASE $db"
+}
+
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(psql -X -At "$ADMIN" -c 'SHOW server_version'), $(go version | cut -d' ' -f3)"
 [ "$ONLY" = couch ] && SIZES=
+[ "$ONLY" = mysql ] && SIZES=
 for n in $SIZES; do
   echo "== $n records"
   "$work/gen" -n "$n" -jsonl "$work/flat.jsonl" -csv "$work/flat.csv"
@@ -168,6 +233,13 @@ if [ -z "$ONLY" ] || [ "$ONLY" = couch ]; then
   for n in $COUCH_SIZES; do
     echo "== $n CouchDB documents"
     couch_rows "$n"
+  done
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = mysql ]; then
+  for n in $MYSQL_SIZES; do
+    echo "== $n MariaDB rows"
+    "$work/gen" -n "$n" -jsonl "$work/flat.jsonl" -csv "$work/flat.csv"
+    mysql_rows "$n"
   done
 fi
 psql -q -X "$ADMIN" -c "DROP DATABASE IF EXISTS $DB" >/dev/null
