@@ -478,3 +478,37 @@ func commitBatch(ctx context.Context, st decant.Store, b *decant.Batch) error {
 	}
 	return nil
 }
+
+// ScopesWithState lists, sorted, the scopes other than cfg.Scope whose
+// ledger or checkpoints hold anything: the scopes whose rows a revert of
+// the schema the scopes share (reset --migrations) would drop while their
+// state says they are written. It writes nothing; a store without
+// decant's state tables, or without the Lifecycler role, has none.
+func ScopesWithState(ctx context.Context, cfg Config) ([]string, error) {
+	lc, ok := decant.As[decant.Lifecycler](cfg.Store)
+	if !ok {
+		return nil, nil
+	}
+	sr, err := decant.Require[decant.StateReader](cfg.Store, "look for other scopes' state")
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := lc.Lifecycles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, sc := range scopes {
+		if sc.Scope == cfg.Scope {
+			continue
+		}
+		status, err := sr.Status(ctx, sc.Scope)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(status, func(s decant.StepStatus) bool { return s.Keys > 0 || len(s.Checkpoint) > 0 }) {
+			out = append(out, sc.Scope)
+		}
+	}
+	return out, nil
+}
