@@ -84,7 +84,9 @@ scope. A finishing or finished scope has its fence lifted first (on_unfinish); i
 fails, nothing is deleted. The steps are undone in reverse plan order, so that rows that
 reference an earlier step's go first. With --step, only that step's rows and state go; with
 --group, only those of the groups' steps. With --migrations, the plan's migrations are then
-reverted down to none, as db down --to 0. In an environment the plan's guards protect,
+reverted down to none, as db down --to 0; it is refused, before anything is deleted, while
+another scope holds rows and state, or when a migration cannot be reverted (no down section).
+In an environment the plan's guards protect,
 --yes is required, and on a terminal the environment's name must be typed.
 On a terminal it asks first, with the counts; otherwise (or with --json) give --yes.`,
 		Args: cobra.NoArgs,
