@@ -254,14 +254,21 @@ func (s *icms) writeSchema(t *testing.T, down string) {
 	}
 }
 
+// resetMigrationsWith migrates an icms plan whose migration has the
+// down section down, then runs reset --migrations --yes.
+func resetMigrationsWith(t *testing.T, down string) (*icms, result) {
+	t.Helper()
+	s := newICMS(t, "", "")
+	s.writeSchema(t, down)
+	mustRun(t, "migrate", "-c", s.plan)
+	return s, run(t, "reset", "-c", s.plan, "--migrations", "--yes")
+}
+
 // Ensure reset --migrations is refused before it deletes a row when a
 // migration it would revert has no down section.
 func TestResetMigrations_NoDownSection(t *testing.T) {
 	t.Parallel()
-	s := newICMS(t, "", "")
-	s.writeSchema(t, "")
-	mustRun(t, "migrate", "-c", s.plan)
-	r := run(t, "reset", "-c", s.plan, "--migrations", "--yes")
+	s, r := resetMigrationsWith(t, "")
 	if r.code != 1 || !strings.Contains(r.stderr, "0001_tables.sql has no down section") || !strings.Contains(r.stderr, "(nothing was deleted)") {
 		t.Errorf("reset --migrations over a migration without a down section: want exit 1, the migration named, nothing deleted:\n%s", r)
 	}
@@ -275,10 +282,7 @@ func TestResetMigrations_NoDownSection(t *testing.T) {
 // part-way, and does not claim the migrations were reverted.
 func TestResetMigrations_FailingDown(t *testing.T) {
 	t.Parallel()
-	s := newICMS(t, "", "")
-	s.writeSchema(t, "-- decant:down\nDROP TABLE nosuch;\n")
-	mustRun(t, "migrate", "-c", s.plan)
-	r := run(t, "reset", "-c", s.plan, "--migrations", "--yes")
+	s, r := resetMigrationsWith(t, "-- decant:down\nDROP TABLE nosuch;\n")
 	if r.code != 1 || !strings.Contains(r.stderr, "down section of migration 0001_tables.sql failed") {
 		t.Errorf("reset --migrations with a failing down section: want exit 1 and the down section's failure:\n%s", r)
 	}

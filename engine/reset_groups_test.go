@@ -145,12 +145,16 @@ func testResetCountsCommittedChunks(t *testing.T, url string) {
 	}
 }
 
-func TestResetCountsCommittedChunks_SQLite(t *testing.T) {
+func TestResetCountsCommittedChunks(t *testing.T) {
 	t.Parallel()
-	testResetCountsCommittedChunks(t, "")
-}
-
-func TestResetCountsCommittedChunks_Postgres(t *testing.T) {
-	t.Parallel()
-	testResetCountsCommittedChunks(t, testenv.Postgres(t))
+	for _, target := range []string{"sqlite", "postgres"} {
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			url := ""
+			if target == "postgres" {
+				url = testenv.Postgres(t)
+			}
+			testResetCountsCommittedChunks(t, url)
+		})
+	}
 }

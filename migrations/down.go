@@ -65,11 +65,7 @@ func Down(ctx context.Context, db *sql.DB, fsys fs.FS, to int64, opts Options) (
 // --migrations, before it deletes rows). A database without a ledger has
 // nothing to revert.
 func CheckDown(ctx context.Context, db *sql.DB, fsys fs.FS, to int64, opts Options) ([]Applied, error) {
-	set, err := Load(fsys, opts.Go)
-	if err != nil {
-		return nil, err
-	}
-	c, err := newConn(db, opts)
+	set, c, err := loadConn(db, fsys, opts)
 	if err != nil {
 		return nil, err
 	}
