@@ -253,7 +253,7 @@ func (o *ResetOpts) checkNames(p *plan.Plan) error {
 // changed, gone). It returns the migrations it would revert.
 func checkRevert(ctx context.Context, cfg engine.Config) ([]migrations.Applied, error) {
 	if err := refuseOtherScopes(ctx, cfg, "nothing was deleted"); err != nil {
-		return nil, err
+		return nil, usageError(err)
 	}
 	todo, err := connect.MigrationsToRevert(ctx, cfg.Plan)
 	if err != nil {
@@ -265,18 +265,20 @@ func checkRevert(ctx context.Context, cfg engine.Config) ([]migrations.Applied, 
 // refuseOtherScopes refuses reset --migrations while scopes other than
 // cfg.Scope hold ledger rows or checkpoints: dropping the schema would take
 // their rows while their state says they are written, and their next run
-// would write nothing back. done says what was done so far.
+// would write nothing back. done says what was done so far. Before the
+// reset the refusal is a usage error (exit 2, checkRevert); after it, the
+// rows being gone, a failure (exit 1).
 func refuseOtherScopes(ctx context.Context, cfg engine.Config, done string) error {
 	others, err := engine.ScopesWithState(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("reset --migrations: %w (%s)", err, done)
+	if err != nil { // a failure, not a refusal: exit 1 even before the reset
+		return &ExitError{Code: 1, Err: fmt.Errorf("reset --migrations: %w (%s)", err, done)}
 	}
 	if len(others) == 0 {
 		return nil
 	}
-	return usageError(fmt.Errorf("reset --migrations reverts the schema every scope shares, and scope(s) %s still hold rows and state in it: "+
+	return fmt.Errorf("reset --migrations reverts the schema every scope shares, and scope(s) %s still hold rows and state in it: "+
 		"reset them first (decant reset --scopes :%s --yes), then run reset --scope %s --migrations again; %s",
-		strings.Join(others, ", "), strings.Join(others, ":"), cfg.Scope, done))
+		strings.Join(others, ", "), strings.Join(others, ":"), cfg.Scope, done)
 }
 
 // revertMigrations reverts the plan's migrations for reset --migrations,
