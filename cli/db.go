@@ -155,7 +155,8 @@ func newDBCmd() *cobra.Command {
 		return func(c *cobra.Command, _ []string) error {
 			o.JSON, _ = c.Flags().GetBool("json")
 			if name := c.Name(); name != "status" {
-				if err := guardTool(c, name == "down"); err != nil {
+				// redo runs down sections and rewrites data: destructive.
+				if err := guardTool(c, name == "down" || name == "redo"); err != nil {
 					return err
 				}
 			}
@@ -196,6 +197,7 @@ func newDBCmd() *cobra.Command {
 	}
 	redo.Flags().StringVar(&o.Since, "since-release", "", "re-run as if the database were at this release")
 	_ = redo.MarkFlagRequired("since-release")
+	redo.Flags().Bool("yes", false, "confirm in an environment the plan's guards protect (on a terminal, the environment's name is asked too)")
 	down := &cobra.Command{
 		Use: "down --to N", Short: "Revert the migrations after N, newest first, by their down sections", Args: cobra.NoArgs,
 		RunE: run(RunDBDown),

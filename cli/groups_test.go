@@ -128,6 +128,7 @@ func TestMigrateSelection_Errors(t *testing.T) {
 		{[]string{"--only", "refs"}, "--only refs: the plan has no step or group of that name"},
 		{[]string{"--only", "u", "--skip", "user"}, "--only u with --skip user leaves no step to run"},
 		{[]string{"--batch-size", "-1"}, "--batch-size -1: give a number of records of at least 1"},
+		{[]string{"--batch-size", "0"}, "--batch-size 0: give a number of records of at least 1"},
 	} {
 		r := run(t, append([]string{"migrate", "-c", s.plan}, tt.args...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
@@ -213,6 +214,84 @@ func TestResetGroup_SQLite(t *testing.T) {
 func TestResetGroup_Postgres(t *testing.T) {
 	t.Parallel()
 	testResetGroup(t, testenv.Postgres(t))
+}
+
+// Ensure reset --migrations is refused, deleting nothing, while another
+// scope holds rows and state in the schema it would drop, naming that
+// scope; once that scope is reset it runs, and that scope's next migrate
+// writes every step back.
+func TestResetMigrations_OtherScopes(t *testing.T) {
+	t.Parallel()
+	s := newICMS(t, "", "")
+	mustRun(t, "migrate", "-c", s.plan, "--scope", "a")
+	mustRun(t, "migrate", "-c", s.plan, "--scope", "b")
+	r := run(t, "reset", "-c", s.plan, "--scope", "a", "--migrations", "--yes")
+	want := "reset --migrations reverts the schema every scope shares, and scope(s) b still hold rows and state in it: " +
+		"reset them first (decant reset --scopes :b --yes), then run reset --scope a --migrations again; nothing was deleted"
+	if r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("reset --scope a --migrations with scope b migrated: want exit 2 and %q:\n%s", want, r)
+	}
+	if got := queryRows(t, s.db, "SELECT scope, count(*) FROM decant_ledger GROUP BY scope ORDER BY scope"); got != "a 21\nb 21" || s.filled(t) != "users,countries,units,apps,app_goods,app_notes,tasks" {
+		t.Errorf("the refused reset deleted: ledger rows per scope %q, filled %s", got, s.filled(t))
+	}
+	mustRun(t, "reset", "-c", s.plan, "--scopes", ":b", "--yes")
+	mustRun(t, "reset", "-c", s.plan, "--scope", "a", "--migrations", "--yes")
+	mustRun(t, "migrate", "-c", s.plan, "--scope", "b")
+	if got := s.filled(t); got != "users,countries,units,apps,app_goods,app_notes,tasks" {
+		t.Errorf("scope b migrated after reset --scope a --migrations: filled %q, want every step", got)
+	}
+}
+
+// writeSchema replaces the icms plan's migration with up and down.
+func (s *icms) writeSchema(t *testing.T, down string) {
+	t.Helper()
+	var up strings.Builder
+	for _, st := range icmsSteps {
+		fmt.Fprintf(&up, "CREATE TABLE %s (id integer PRIMARY KEY);\n", st.name)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "schema", "0001_tables.sql"), []byte(up.String()+down), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// resetMigrationsWith migrates an icms plan whose migration has the
+// down section down, then runs reset --migrations --yes.
+func resetMigrationsWith(t *testing.T, down string) (*icms, result) {
+	t.Helper()
+	s := newICMS(t, "", "")
+	s.writeSchema(t, down)
+	mustRun(t, "migrate", "-c", s.plan)
+	return s, run(t, "reset", "-c", s.plan, "--migrations", "--yes")
+}
+
+// Ensure reset --migrations is refused before it deletes a row when a
+// migration it would revert has no down section.
+func TestResetMigrations_NoDownSection(t *testing.T) {
+	t.Parallel()
+	s, r := resetMigrationsWith(t, "")
+	if r.code != 1 || !strings.Contains(r.stderr, "0001_tables.sql has no down section") || !strings.Contains(r.stderr, "(nothing was deleted)") {
+		t.Errorf("reset --migrations over a migration without a down section: want exit 1, the migration named, nothing deleted:\n%s", r)
+	}
+	if got := s.filled(t); got != "users,countries,units,apps,app_goods,app_notes,tasks" {
+		t.Errorf("the refused reset deleted rows: filled %s", got)
+	}
+}
+
+// Ensure a reset whose --migrations then fails (a down section that
+// breaks) says the reset itself deleted everything, not that it failed
+// part-way, and does not claim the migrations were reverted.
+func TestResetMigrations_FailingDown(t *testing.T) {
+	t.Parallel()
+	s, r := resetMigrationsWith(t, "-- decant:down\nDROP TABLE nosuch;\n")
+	if r.code != 1 || !strings.Contains(r.stderr, "down section of migration 0001_tables.sql failed") {
+		t.Errorf("reset --migrations with a failing down section: want exit 1 and the down section's failure:\n%s", r)
+	}
+	if !strings.Contains(r.stdout, "reset scope default: deleted 21 rows of 21 records") || strings.Contains(r.stdout, "before the error") || strings.Contains(r.stdout, "reverted") {
+		t.Errorf("the reset's summary reads as a failed reset, or claims the migrations reverted:\n%s", r)
+	}
+	if got := queryRows(t, s.db, "SELECT count(*) FROM decant_ledger"); got != "0" {
+		t.Errorf("ledger rows after the reset = %s, want 0", got)
+	}
 }
 
 // Ensure reset's new flags refuse what they cannot do, before anything

@@ -17,8 +17,9 @@ import (
 // guards of the plan it reads its defaults from (the one -c names, else
 // decant.yaml when it exists), before anything connects: guards.require
 // always, and for a destructive one (db down, snapshot load) in a
-// protected environment --yes and, on a terminal, the environment's name.
-// Without a plan there are no guards.
+// protected environment --yes and, on a terminal, the environment's name
+// (asked on stderr under --json, so that stdout stays JSON). Without a
+// plan there are no guards.
 func guardTool(c *cobra.Command, destructive bool) error {
 	d, err := planTarget(c)
 	if err != nil || d.guards == nil {
@@ -33,8 +34,9 @@ func guardTool(c *cobra.Command, destructive bool) error {
 		return nil
 	}
 	yes, _ := c.Flags().GetBool("yes")
+	asJSON, _ := c.Flags().GetBool("json")
 	interactive := isTerminal(os.Stdout) && isTerminalIn(c.InOrStdin())
-	return confirmProtected(d.guards, what, yes, interactive, c.InOrStdin(), c.OutOrStdout())
+	return confirmProtected(d.guards, what, yes, interactive, c.InOrStdin(), promptTo(c.OutOrStdout(), c.ErrOrStderr(), asJSON))
 }
 
 // confirmProtected stands between a destructive command (what, as
@@ -47,6 +49,9 @@ func confirmProtected(g *plan.Guards, what string, yes, interactive bool, in io.
 	if !ok {
 		return nil
 	}
+	// Typed back as Protected matches it, without the spaces around it:
+	// "production " could not be typed.
+	env = strings.TrimSpace(env)
 	if !yes {
 		return usageError(fmt.Errorf("%s refused: this is a protected environment (%s=%s, plan key guards.protect): confirm with --yes, and on a terminal type %s when asked",
 			what, name, env, env))

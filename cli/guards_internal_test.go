@@ -38,3 +38,18 @@ func TestConfirmProtected(t *testing.T) {
 		t.Errorf("an environment that is not protected: %v", err)
 	}
 }
+
+// Ensure an environment protected by a value with spaces around it
+// (APP_ENV="production ", which Protected matches) asks for the value
+// without them, and takes it.
+func TestConfirmProtected_SpacesAroundTheValue(t *testing.T) {
+	t.Setenv("DECANT_TEST_CONFIRM_ENV", " production ")
+	g := &plan.Guards{Protect: map[string]plan.StringList{"DECANT_TEST_CONFIRM_ENV": {"production"}}}
+	var w bytes.Buffer
+	if err := confirmProtected(g, "reset", true, true, strings.NewReader("production\n"), &w); err != nil {
+		t.Errorf("typed production: %v", err)
+	}
+	if !strings.Contains(w.String(), "type production to go on") {
+		t.Errorf("prompt = %q, want the value without its spaces", w.String())
+	}
+}

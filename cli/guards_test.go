@@ -90,8 +90,8 @@ func TestGuards_ReadsIgnoreThem(t *testing.T) {
 }
 
 // Ensure that with the required variable set a command runs, and that a
-// destructive one in a protected environment needs --yes: db down and
-// snapshot load (reset needs --yes off a terminal anyway).
+// destructive one in a protected environment needs --yes: db down, db
+// redo and snapshot load (reset needs --yes off a terminal anyway).
 func TestGuards_ProtectedNeedsYes(t *testing.T) {
 	t.Setenv(allowVar, "true")
 	t.Setenv(protectVar, "Production")
@@ -105,6 +105,7 @@ func TestGuards_ProtectedNeedsYes(t *testing.T) {
 	mustRun(t, "snapshot", "save", "s1", "-c", s.plan, "--release", "1.0.0", "--dir", snapshots)
 	for _, args := range [][]string{
 		{"db", "down", "--to", "0"},
+		{"db", "redo", "--since-release", "0.1.0"},
 		{"snapshot", "load", "s1", "--release", "1.0.0", "--dir", snapshots},
 	} {
 		r := run(t, append(args, "-c", s.plan)...)

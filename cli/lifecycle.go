@@ -87,6 +87,10 @@ func RunUnfinish(ctx context.Context, o LifecycleOpts, w, errw io.Writer) (*engi
 // clean is refused with exit code 1.
 func RunCommit(ctx context.Context, o LifecycleOpts, w, errw io.Writer) (*engine.LifecycleResult, error) {
 	o.writes = "commit"
+	// The plan's guards first: a refused commit asks nothing.
+	if _, err := o.load(); err != nil {
+		return nil, err
+	}
 	if err := confirmCommit(o, errw); err != nil {
 		return nil, err
 	}

@@ -91,9 +91,15 @@ func (o *MigrateOpts) Validate() error {
 		return errors.New("--dry-run and --follow cannot be combined")
 	}
 	if o.BatchSize < 0 {
-		return fmt.Errorf("--batch-size %d: give a number of records of at least 1", o.BatchSize)
+		return badBatchSize(o.BatchSize)
 	}
 	return nil
+}
+
+// badBatchSize refuses --batch-size n, below 1. (0 in MigrateOpts means
+// the plan's batch_size; given as a flag it is refused too.)
+func badBatchSize(n int) error {
+	return fmt.Errorf("--batch-size %d: give a number of records of at least 1", n)
 }
 
 // selection is the steps the flags select.
@@ -173,6 +179,9 @@ which did not get to the end); a second signal aborts.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
 			o.Interactive, o.In = isTerminal(os.Stdout) && isTerminalIn(cmd.InOrStdin()), cmd.InOrStdin()
+			if cmd.Flags().Changed("batch-size") && o.BatchSize == 0 {
+				return usageError(badBatchSize(0))
+			}
 			if err := validate(o); err != nil {
 				return err
 			}

@@ -37,6 +37,9 @@ type ResetOpts struct {
 	// Interactive is set when input and output are a terminal: the reset
 	// then asks before it deletes, unless Yes.
 	Interactive bool
+	// Errw receives the questions when the output carries --json, so that
+	// it stays JSON; nil means os.Stderr.
+	Errw io.Writer
 }
 
 // Validate checks the flags: without a terminal to ask on, or with
@@ -81,13 +84,16 @@ scope. A finishing or finished scope has its fence lifted first (on_unfinish); i
 fails, nothing is deleted. The steps are undone in reverse plan order, so that rows that
 reference an earlier step's go first. With --step, only that step's rows and state go; with
 --group, only those of the groups' steps. With --migrations, the plan's migrations are then
-reverted down to none, as db down --to 0. In an environment the plan's guards protect,
+reverted down to none, as db down --to 0; it is refused, before anything is deleted, while
+another scope holds rows and state, or when a migration cannot be reverted (no down section).
+In an environment the plan's guards protect,
 --yes is required, and on a terminal the environment's name must be typed.
 On a terminal it asks first, with the counts; otherwise (or with --json) give --yes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
 			o.Interactive = isTerminal(os.Stdout) && isTerminalIn(cmd.InOrStdin())
+			o.Errw = cmd.ErrOrStderr()
 			if err := validate(o); err != nil {
 				return err
 			}
@@ -136,7 +142,7 @@ func RunResetScopes(ctx context.Context, o ResetOpts, w io.Writer) ([]ScopeResul
 	if err != nil {
 		return nil, err
 	}
-	if err := confirmProtected(p.Guards, "reset --scopes "+o.Scopes, o.Yes, o.Interactive, os.Stdin, promptTo(w, o.JSON)); err != nil {
+	if err := confirmProtected(p.Guards, "reset --scopes "+o.Scopes, o.Yes, o.Interactive, os.Stdin, promptTo(w, o.Errw, o.JSON)); err != nil {
 		return nil, err
 	}
 	o.Interactive = false
@@ -163,7 +169,7 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	if err := o.checkNames(p); err != nil {
 		return nil, err
 	}
-	if err := confirmProtected(p.Guards, "reset", o.Yes, o.Interactive, in, promptTo(w, o.JSON)); err != nil {
+	if err := confirmProtected(p.Guards, "reset", o.Yes, o.Interactive, in, promptTo(w, o.Errw, o.JSON)); err != nil {
 		return nil, err
 	}
 	st, err := connect.ExistingStore(ctx, p)
@@ -172,9 +178,15 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	}
 	defer st.Close()
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope}
+	var todo []migrations.Applied
+	if o.Migrations {
+		if todo, err = checkRevert(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
 	opts := engine.ResetOptions{Step: o.Step, Groups: o.Groups}
 	if !o.Yes {
-		opts.Confirm = func(r *engine.ResetResult) bool { return ask(in, w, r) }
+		opts.Confirm = func(r *engine.ResetResult) bool { return ask(in, w, r, len(todo)) }
 	}
 	res, err := engine.Reset(ctx, cfg, opts)
 	if errors.Is(err, engine.ErrResetDeclined) {
@@ -183,8 +195,11 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	resetFailed := err != nil
 	var reverted []string
 	if err == nil && o.Migrations {
-		st.Close() // the migrations take their own connection and lock
-		reverted, err = revertMigrations(ctx, p, w, o.JSON)
+		// Again: a run of another scope may have written since the check.
+		if err = refuseOtherScopes(ctx, cfg, "the scope is reset, and no migration was reverted"); err == nil {
+			st.Close() // the migrations take their own connection and lock
+			reverted, err = revertMigrations(ctx, p, w, o.JSON)
+		}
 	}
 	if res != nil {
 		if perr := printReset(w, o, resetPrint{res, reverted}, resetFailed, err != nil); perr != nil && err == nil {
@@ -194,12 +209,16 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 	return res, err
 }
 
-// promptTo is where a question goes: w, or stderr when w carries --json.
-func promptTo(w io.Writer, asJSON bool) io.Writer {
-	if asJSON {
-		return os.Stderr
+// promptTo is where a question goes: w, or errw (nil: os.Stderr) when w
+// carries --json.
+func promptTo(w, errw io.Writer, asJSON bool) io.Writer {
+	switch {
+	case !asJSON:
+		return w
+	case errw != nil:
+		return errw
 	}
-	return w
+	return os.Stderr
 }
 
 // resetPrint is what reset prints: the engine's result, and with
@@ -228,6 +247,40 @@ func (o *ResetOpts) checkNames(p *plan.Plan) error {
 	return nil
 }
 
+// checkRevert refuses reset --migrations before anything is deleted when
+// it could not end as asked: another scope still holds rows in the schema
+// it would drop, or a migration cannot be reverted (no down section,
+// changed, gone). It returns the migrations it would revert.
+func checkRevert(ctx context.Context, cfg engine.Config) ([]migrations.Applied, error) {
+	if err := refuseOtherScopes(ctx, cfg, "nothing was deleted"); err != nil {
+		return nil, usageError(err)
+	}
+	todo, err := connect.MigrationsToRevert(ctx, cfg.Plan)
+	if err != nil {
+		return nil, fmt.Errorf("reset --migrations: %w (nothing was deleted)", err)
+	}
+	return todo, nil
+}
+
+// refuseOtherScopes refuses reset --migrations while scopes other than
+// cfg.Scope hold ledger rows or checkpoints: dropping the schema would take
+// their rows while their state says they are written, and their next run
+// would write nothing back. done says what was done so far. Before the
+// reset the refusal is a usage error (exit 2, checkRevert); after it, the
+// rows being gone, a failure (exit 1).
+func refuseOtherScopes(ctx context.Context, cfg engine.Config, done string) error {
+	others, err := engine.ScopesWithState(ctx, cfg)
+	if err != nil { // a failure, not a refusal: exit 1 even before the reset
+		return &ExitError{Code: 1, Err: fmt.Errorf("reset --migrations: %w (%s)", err, done)}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return fmt.Errorf("reset --migrations reverts the schema every scope shares, and scope(s) %s still hold rows and state in it: "+
+		"reset them first (decant reset --scopes :%s --yes), then run reset --scope %s --migrations again; %s",
+		strings.Join(others, ", "), strings.Join(others, ":"), cfg.Scope, done)
+}
+
 // revertMigrations reverts the plan's migrations for reset --migrations,
 // telling each on w unless asJSON, and lists them.
 func revertMigrations(ctx context.Context, p *plan.Plan, w io.Writer, asJSON bool) ([]string, error) {
@@ -244,8 +297,9 @@ func revertMigrations(ctx context.Context, p *plan.Plan, w io.Writer, asJSON boo
 	return names, err
 }
 
-// ask asks on w whether to reset, and reads y or yes from in.
-func ask(in io.Reader, w io.Writer, r *engine.ResetResult) bool {
+// ask asks on w whether to reset, and then revert reverts migrations
+// (--migrations), and reads y or yes from in.
+func ask(in io.Reader, w io.Writer, r *engine.ResetResult, reverts int) bool {
 	what := "scope " + r.Scope
 	switch {
 	case r.Step != "":
@@ -264,7 +318,11 @@ func ask(in io.Reader, w io.Writer, r *engine.ResetResult) bool {
 	if held > 0 {
 		tables += fmt.Sprintf(" (the rows of %d record(s) that moved to another scope stay)", held)
 	}
-	fmt.Fprintf(w, "reset %s: delete %d rows of %d records in tables %s? [y/N] ", what, r.Rows, r.Records, tables)
+	then := ""
+	if reverts > 0 {
+		then = fmt.Sprintf(", then revert %d migration(s), dropping the schema they made", reverts)
+	}
+	fmt.Fprintf(w, "reset %s: delete %d rows of %d records in tables %s%s? [y/N] ", what, r.Rows, r.Records, tables, then)
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
 	return answer == "y" || answer == "yes"

@@ -53,6 +53,26 @@ func RevertMigrations(ctx context.Context, p *plan.Plan, progress func(migration
 	return reverted, nil
 }
 
+// MigrationsToRevert lists, newest first, what RevertMigrations would
+// revert, or refuses as it would (migrations.ErrIrreversible: one without
+// a down section, changed or gone), changing nothing; nil when the plan
+// names no migrations directory.
+func MigrationsToRevert(ctx context.Context, p *plan.Plan) ([]migrations.Applied, error) {
+	if p.Migrations == "" {
+		return nil, nil
+	}
+	var todo []migrations.Applied
+	err := withMigrations(p, false, func(db *sql.DB, fsys fs.FS) error {
+		var err error
+		todo, err = migrations.CheckDown(ctx, db, fsys, 0, migrations.Options{})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrations %s: %w", p.Migrations, err)
+	}
+	return todo, nil
+}
+
 // PendingMigrations lists, without taking the lock, what the target lacks
 // of the plan's migrations: pending, failed, part-way or drifted ones. It
 // returns nil when the plan names no migrations directory.

@@ -11,8 +11,7 @@ import (
 )
 
 // ForeignTable is a target table that holds rows decant did not write:
-// more rows than the keys its steps' ledgers hold as written (or deleted
-// and kept), in every scope.
+// more rows than the keys its steps' ledgers hold, in every scope.
 type ForeignTable struct {
 	Table string `json:"table"`
 	// Steps are the steps that write the table.
@@ -20,7 +19,8 @@ type ForeignTable struct {
 	// Rows is how many rows the table holds, counted up to Written + 1.
 	Rows int64 `json:"rows"`
 	// Written is the ledger keys of Steps, in every scope, whose rows may
-	// be in the table.
+	// be in the table: every key, whether its last attempt was written,
+	// deleted or failed.
 	Written int64 `json:"written"`
 }
 
@@ -34,9 +34,11 @@ func (f ForeignTable) String() string {
 // ForeignRows returns the tables of the steps cfg selects (cfg.Only) that
 // hold rows decant did not write, writing nothing: a table that does not
 // exist yet, or is empty, holds none. A table holds foreign rows when its
-// rows outnumber the keys that the ledgers of the steps writing it hold
-// as written or deleted (a marked row stays), in every scope: counting
-// reads the table's keys, stopping past that number. Only tables that
+// rows outnumber the keys that the ledgers of the steps writing it hold,
+// whatever their last attempt, in every scope: counting reads the table's
+// keys, stopping past that number, and the ledgers are read again before
+// a table is reported, so that a run of another scope committing rows
+// meanwhile is not taken for foreign rows. Only tables that
 // steps name in to.table are checked: a routed step's or a child table's
 // rows cannot be told apart by table. Scopes whose records write the same
 // rows count them once each, which can hide as many foreign rows: the
@@ -104,6 +106,12 @@ func foreignRows(ctx context.Context, st decant.Store, table string, writers []*
 	if rows, err = countRows(ctx, st, table, writers[0].Key, written+1); err != nil || rows <= written {
 		return nil, err
 	}
+	// Read again: a run of another scope may have committed rows, with
+	// their ledger rows, since the first read; a row counted now has its
+	// ledger row committed by now.
+	if written, err = ledgerKeys(ctx, st, writers); err != nil || rows <= written {
+		return nil, err
+	}
 	return &ForeignTable{Table: table, Steps: stepNames(writers), Rows: rows, Written: written}, nil
 }
 
@@ -126,7 +134,10 @@ func countRows(ctx context.Context, st decant.Store, table string, key []string,
 }
 
 // ledgerKeys sums, over every scope, the keys of steps that the ledger
-// holds as written or deleted. Without decant's state tables it is 0.
+// holds, whatever their last attempt: a key written once keeps its row
+// when a newer record of it fails (and a key that only failed has none,
+// which errs towards letting a run go on). Without decant's state tables
+// it is 0.
 func ledgerKeys(ctx context.Context, st decant.Store, steps []*plan.Step) (int64, error) {
 	if cat, ok := decant.As[decant.Cataloger](st); ok {
 		if _, err := cat.Columns(ctx, "decant_ledger"); errors.Is(err, decant.ErrNotFound) {
@@ -154,7 +165,7 @@ func ledgerKeys(ctx context.Context, st decant.Store, steps []*plan.Step) (int64
 		}
 		for _, s := range status {
 			if slices.Contains(names, s.Step) {
-				n += s.Written + s.Deleted
+				n += s.Keys
 			}
 		}
 	}

@@ -166,6 +166,9 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 		rst, err := resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, false)
 		res.add(rst)
 		if err != nil {
+			if hint := laterStepsHint(cfg.Plan, steps, err); hint != "" {
+				return res, fmt.Errorf("reset step %s: %w: rows of later steps may refer to its rows; %s (the chunks before it are deleted, each whole)", s.Name, err, hint)
+			}
 			return res, fmt.Errorf("reset step %s: %w (the chunks before it are deleted, each whole: run decant reset again to finish)", s.Name, err)
 		}
 		if opts.partial() {
@@ -290,7 +293,9 @@ func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, steps 
 }
 
 // resetStep deletes (or, with countOnly, counts) the rows and the ledger
-// rows of a step's records, a chunk of ledger keys at a time.
+// rows of a step's records, a chunk of ledger keys at a time. A chunk
+// counts once it commits: one the database refuses rolls back, and what
+// it would have deleted is not reported as deleted.
 func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan.Step, m *transform.Mapper, opts ResetOptions, countOnly bool) (ResetStep, error) {
 	rst := ResetStep{Step: s.Name, Tables: map[string]int64{}, HeldElsewhere: []string{}}
 	after := ""
@@ -300,32 +305,87 @@ func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan
 			return rst, err
 		}
 		after = keys[len(keys)-1]
-		held, err := rs.HeldElsewhere(ctx, cfg.Scope, s.Name, keys)
+		chunk, deletes, err := resetChunk(ctx, cfg, rs, s, m, keys)
 		if err != nil {
 			return rst, err
 		}
-		theirs := movedKeys(m, cfg.Scope, keys, held)
-		rst.HeldElsewhere = append(rst.HeldElsewhere, theirs...)
-		deletes := recordDeletes(m, cfg.Scope, s.Spec.Key, withoutKeys(keys, theirs), &rst)
-		for _, d := range deletes {
-			n, err := rs.CountRows(ctx, d)
-			if err != nil {
+		if !countOnly {
+			if err := commitBatch(ctx, cfg.Store, &decant.Batch{Scope: cfg.Scope, Step: s.Name, Deletes: deletes, Forget: keys}); err != nil {
 				return rst, err
 			}
-			rst.Tables[d.Table] += n
-			rst.Rows += n
+			if opts.Chunked != nil {
+				opts.Chunked(s.Name, len(keys))
+			}
 		}
-		rst.Records += int64(len(keys))
-		if countOnly {
-			continue
+		rst.addChunk(chunk)
+	}
+}
+
+// resetChunk finds the rows of the records of keys (ledger keys of step
+// s) and counts them, deleting nothing; the rows of keys held elsewhere
+// are left out.
+func resetChunk(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan.Step, m *transform.Mapper, keys []string) (ResetStep, []decant.RowDeletes, error) {
+	chunk := ResetStep{Tables: map[string]int64{}, Records: int64(len(keys))}
+	held, err := rs.HeldElsewhere(ctx, cfg.Scope, s.Name, keys)
+	if err != nil {
+		return chunk, nil, err
+	}
+	chunk.HeldElsewhere = movedKeys(m, cfg.Scope, keys, held)
+	deletes := recordDeletes(m, cfg.Scope, s.Spec.Key, withoutKeys(keys, chunk.HeldElsewhere), &chunk)
+	for _, d := range deletes {
+		n, err := rs.CountRows(ctx, d)
+		if err != nil {
+			return chunk, nil, err
 		}
-		if err := commitBatch(ctx, cfg.Store, &decant.Batch{Scope: cfg.Scope, Step: s.Name, Deletes: deletes, Forget: keys}); err != nil {
-			return rst, err
-		}
-		if opts.Chunked != nil {
-			opts.Chunked(s.Name, len(keys))
+		chunk.Tables[d.Table] += n
+		chunk.Rows += n
+	}
+	return chunk, deletes, nil
+}
+
+// addChunk adds a chunk's counts to the step's.
+func (r *ResetStep) addChunk(c ResetStep) {
+	r.Records += c.Records
+	r.Rows += c.Rows
+	r.Unfound += c.Unfound
+	r.HeldElsewhere = append(r.HeldElsewhere, c.HeldElsewhere...)
+	for t, n := range c.Tables {
+		r.Tables[t] += n
+	}
+}
+
+// laterStepsHint, for an error that names a foreign key, says how to
+// delete first the rows that refer to the reset's: name, in --group, the
+// groups of the plan's steps after the first of steps that the reset
+// leaves, or reset the later steps of no group first. Stores do not type
+// the error, so it is told by its text (PostgreSQL's "violates foreign key
+// constraint", SQLite's "FOREIGN KEY constraint failed").
+func laterStepsHint(p *plan.Plan, steps []*plan.Step, err error) string {
+	if !strings.Contains(strings.ToLower(err.Error()), "foreign key") {
+		return ""
+	}
+	first := len(p.Steps)
+	for _, s := range steps {
+		first = min(first, slices.Index(p.Steps, s))
+	}
+	var groups, loose []string
+	for _, s := range p.Steps[first+1:] {
+		switch {
+		case slices.Contains(steps, s):
+		case s.Group == "":
+			loose = append(loose, s.Name)
+		case !slices.Contains(groups, s.Group):
+			groups = append(groups, s.Group)
 		}
 	}
+	var hints []string
+	if len(groups) > 0 {
+		hints = append(hints, "include the groups of the later steps that may refer to them in --group ("+strings.Join(groups, ", ")+")")
+	}
+	if len(loose) > 0 {
+		hints = append(hints, "reset the later steps of no group first (--step "+strings.Join(loose, ", --step ")+")")
+	}
+	return strings.Join(hints, ", and ")
 }
 
 // movedKeys returns, in the order of keys, the keys held elsewhere (by
@@ -417,4 +477,38 @@ func commitBatch(ctx context.Context, st decant.Store, b *decant.Batch) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// ScopesWithState lists, sorted, the scopes other than cfg.Scope whose
+// ledger or checkpoints hold anything: the scopes whose rows a revert of
+// the schema the scopes share (reset --migrations) would drop while their
+// state says they are written. It writes nothing; a store without
+// decant's state tables, or without the Lifecycler role, has none.
+func ScopesWithState(ctx context.Context, cfg Config) ([]string, error) {
+	lc, ok := decant.As[decant.Lifecycler](cfg.Store)
+	if !ok {
+		return nil, nil
+	}
+	sr, err := decant.Require[decant.StateReader](cfg.Store, "look for other scopes' state")
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := lc.Lifecycles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, sc := range scopes {
+		if sc.Scope == cfg.Scope {
+			continue
+		}
+		status, err := sr.Status(ctx, sc.Scope)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(status, func(s decant.StepStatus) bool { return s.Keys > 0 || len(s.Checkpoint) > 0 }) {
+			out = append(out, sc.Scope)
+		}
+	}
+	return out, nil
 }

@@ -121,3 +121,40 @@ func TestResetGroups_Postgres(t *testing.T) {
 	t.Parallel()
 	testResetGroups(t, testenv.Postgres(t))
 }
+
+// Ensure a reset whose chunk the database refuses (pets still reference
+// the owners of group p) counts only the chunks that committed (vets'),
+// not the one that rolled back, and suggests adding the later groups.
+func testResetCountsCommittedChunks(t *testing.T, url string) {
+	cfg, q := groupedTarget(t, url)
+	res, err := engine.Reset(context.Background(), cfg, engine.ResetOptions{Groups: []string{"p"}})
+	if err == nil {
+		t.Fatal("reset --group p succeeded although pets reference owners")
+	}
+	if want := "include the groups of the later steps that may refer to them in --group (animals)"; !strings.Contains(err.Error(), want) {
+		t.Errorf("the error does not suggest the later groups (%q): %v", want, err)
+	}
+	left := q("SELECT count(*) FROM owners") + "," + q("SELECT count(*) FROM vets")
+	if left != "2,0" || res.Rows != 1 || res.Records != 1 {
+		t.Errorf("owners,vets left = %s; reported %d rows of %d records deleted, want 1 of 1 (vets only; owners' chunk rolled back)", left, res.Rows, res.Records)
+	}
+	for _, s := range res.Steps {
+		if s.Step == "owners" && (s.Rows != 0 || s.Records != 0 || s.Tables["owners"] != 0) {
+			t.Errorf("step owners reported %+v, want nothing deleted", s)
+		}
+	}
+}
+
+func TestResetCountsCommittedChunks(t *testing.T) {
+	t.Parallel()
+	for _, target := range []string{"sqlite", "postgres"} {
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			url := ""
+			if target == "postgres" {
+				url = testenv.Postgres(t)
+			}
+			testResetCountsCommittedChunks(t, url)
+		})
+	}
+}

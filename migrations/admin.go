@@ -15,10 +15,7 @@ import (
 // session loads the set, connects, takes the lock and reads the ledger, for
 // the calls that change the ledger by hand.
 func session(ctx context.Context, db *sql.DB, fsys fs.FS, opts Options) (c *conn, set *Set, applied map[string]Applied, unlock func(), err error) {
-	if set, err = Load(fsys, opts.Go); err != nil {
-		return
-	}
-	if c, err = newConn(db, opts); err != nil {
+	if set, c, err = loadConn(db, fsys, opts); err != nil {
 		return
 	}
 	if unlock, err = c.prepare(ctx, opts); err != nil {
@@ -28,6 +25,20 @@ func session(ctx context.Context, db *sql.DB, fsys fs.FS, opts Options) (c *conn
 		unlock()
 	}
 	return
+}
+
+// loadConn loads the migrations of fsys (and opts.Go) and connects to db,
+// taking no lock.
+func loadConn(db *sql.DB, fsys fs.FS, opts Options) (*Set, *conn, error) {
+	set, err := Load(fsys, opts.Go)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := newConn(db, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, c, nil
 }
 
 // Baseline adopts an existing database: it records migrations 1 to n as

@@ -58,6 +58,31 @@ func Down(ctx context.Context, db *sql.DB, fsys fs.FS, to int64, opts Options) (
 	return reverted, nil
 }
 
+// CheckDown lists what Down(to) would revert, newest first, or refuses
+// with ErrIrreversible, naming each problem, as Down does before it runs
+// anything. It takes no lock and changes nothing, so a caller can check
+// before it does work that a refused Down would leave half done (reset
+// --migrations, before it deletes rows). A database without a ledger has
+// nothing to revert.
+func CheckDown(ctx context.Context, db *sql.DB, fsys fs.FS, to int64, opts Options) ([]Applied, error) {
+	set, c, err := loadConn(db, fsys, opts)
+	if err != nil {
+		return nil, err
+	}
+	if exists, err := c.ledgerExists(ctx); err != nil || !exists {
+		return nil, err
+	}
+	applied, err := c.applied(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cursors, err := c.cursors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return toRevert(set, applied, cursors, to)
+}
+
 // toRevert lists the applied versioned migrations above to, newest first,
 // or says why they cannot all be reverted.
 func toRevert(set *Set, applied map[string]Applied, cursors map[string][2]string, to int64) ([]Applied, error) {

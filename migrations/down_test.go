@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/decanthq/decant/migrations"
 )
@@ -158,6 +159,38 @@ func TestDownGoAndBatched(t *testing.T) {
 		}
 		if got := query(t, db, "SELECT count(*) FROM item"); got != "0" {
 			t.Errorf("the Go migration's Down left %s rows", got)
+		}
+	})
+}
+
+// Ensure CheckDown lists what Down would revert, and refuses as Down does
+// when one has no down section, changing nothing; a database without a
+// ledger has nothing to revert.
+func TestCheckDown(t *testing.T) {
+	each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		db := open(t, url)
+		fsys := dir(reversible)
+		todo, err := migrations.CheckDown(ctx, db, fsys, 0, migrations.Options{})
+		if err != nil || len(todo) != 0 {
+			t.Errorf("CheckDown before any Up = %v, %v; want nothing", todo, err)
+		}
+		_, err = migrations.Up(ctx, db, fsys, migrations.Options{})
+		must(t, err)
+		todo, err = migrations.CheckDown(ctx, db, fsys, 1, migrations.Options{})
+		must(t, err)
+		if got := ids(todo); got != "3,2" {
+			t.Errorf("CheckDown to 1 = %s, want 3,2", got)
+		}
+		fsys["0004_x.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE x (id integer);\n")}
+		_, err = migrations.Up(ctx, db, fsys, migrations.Options{})
+		must(t, err)
+		_, err = migrations.CheckDown(ctx, db, fsys, 0, migrations.Options{})
+		if !errors.Is(err, migrations.ErrIrreversible) || !strings.Contains(err.Error(), "0004_x.sql has no down section") {
+			t.Errorf("CheckDown over a migration without a down section: %v", err)
+		}
+		if got := states(t, db, fsys, migrations.Options{}); got != "1:applied 2:applied 3:applied 4:applied" {
+			t.Errorf("after CheckDown: %s", got)
 		}
 	})
 }

@@ -49,11 +49,7 @@ type Status struct {
 // StatusOf lists every migration with its state, without taking the lock.
 // It creates nothing: a database without a ledger has everything pending.
 func StatusOf(ctx context.Context, db *sql.DB, fsys fs.FS, opts Options) ([]Status, error) {
-	set, err := Load(fsys, opts.Go)
-	if err != nil {
-		return nil, err
-	}
-	c, err := newConn(db, opts)
+	set, c, err := loadConn(db, fsys, opts)
 	if err != nil {
 		return nil, err
 	}

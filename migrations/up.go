@@ -17,11 +17,7 @@ import (
 // It is meant to be called at start-up by every replica: one applies, the
 // others wait for the lock and then find nothing to do.
 func Up(ctx context.Context, db *sql.DB, fsys fs.FS, opts Options) (*Result, error) {
-	set, err := Load(fsys, opts.Go)
-	if err != nil {
-		return nil, err
-	}
-	c, err := newConn(db, opts)
+	set, c, err := loadConn(db, fsys, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/decanthq/decant"
 )
 
 // Guards is the plan's guards: section: environment variables that say
@@ -60,7 +62,8 @@ func (c *compiler) guards() error {
 // CheckWrite refuses a command that writes (named by what, as "migrate")
 // when a variable that guards.require names is unset or has another
 // value. lookup reads the environment; nil means os.LookupEnv. The value
-// found is printed only when the variable's name does not look secret.
+// found is printed only when the variable's name does not look secret,
+// and then with a URL's password hidden (decant.RedactURL).
 func (g *Guards) CheckWrite(what string, lookup func(string) (string, bool)) error {
 	if g == nil {
 		return nil
@@ -79,7 +82,7 @@ func (g *Guards) CheckWrite(what string, lookup func(string) (string, bool)) err
 		case ok && SecretEnvName(name):
 			found = "it has another value"
 		case ok:
-			found = fmt.Sprintf("it is %q", got)
+			found = fmt.Sprintf("it is %q", decant.RedactURL(got))
 		}
 		return &GuardError{Variable: name, Msg: fmt.Sprintf(
 			"%s refused by the plan's guards: %s must be %s, and %s; set it so only where decant may write (plan key guards.require)",
@@ -88,12 +91,13 @@ func (g *Guards) CheckWrite(what string, lookup func(string) (string, bool)) err
 	return nil
 }
 
-// showValue is v, or a placeholder when name looks secret.
+// showValue is v, or a placeholder when name looks secret; a URL's
+// password is hidden whatever the name.
 func showValue(name, v string) string {
 	if SecretEnvName(name) {
 		return "the value the plan gives"
 	}
-	return fmt.Sprintf("%q", v)
+	return fmt.Sprintf("%q", decant.RedactURL(v))
 }
 
 // Protected returns the variable and its value when the environment is

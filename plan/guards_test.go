@@ -75,6 +75,21 @@ func TestGuards_Protected(t *testing.T) {
 	}
 }
 
+// Ensure a required variable whose name does not look secret, holding a
+// URL, has the URL's password hidden in the refusal, both the value the
+// plan gives and the one found.
+func TestGuards_CheckWriteHidesURLPasswords(t *testing.T) {
+	t.Parallel()
+	p := mustParse(t, header+liveStep+"guards:\n  require: {TARGET_URL: 'postgres://app:planpw@db/prod'}\n", plan.Options{})
+	err := p.Guards.CheckWrite("migrate", env(map[string]string{"TARGET_URL": "postgres://app:envpw@db/staging"}))
+	if err == nil || !strings.Contains(err.Error(), "TARGET_URL must be \"postgres://app:xxxxx@db/prod\", and it is \"postgres://app:xxxxx@db/staging\"") {
+		t.Errorf("error = %v, want both URLs with their passwords hidden", err)
+	}
+	if err != nil && (strings.Contains(err.Error(), "planpw") || strings.Contains(err.Error(), "envpw")) {
+		t.Errorf("the error prints a password: %v", err)
+	}
+}
+
 // Ensure mistakes in guards: fail at load at their position.
 func TestParse_GuardErrors(t *testing.T) {
 	t.Parallel()
