@@ -90,6 +90,7 @@ var storeRoles = []struct {
 	{"ScopedScriptRunner", has[ScopedScriptRunner]},
 	{"Pinger", has[Pinger]},
 	{"TargetReader", has[TargetReader]},
+	{"JSONSpeller", has[JSONSpeller]},
 	{"FindingStore", has[FindingStore]},
 	{"Patcher", has[Patcher]},
 	{"Lifecycler", has[Lifecycler]},

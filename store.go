@@ -254,6 +254,16 @@ type TargetReader interface {
 	ReadRows(ctx context.Context, q RowQuery) (TargetRows, error)
 }
 
+// JSONSpeller is an optional ability of a [TargetReader]: the text a JSON
+// column of database type dbType gives back for the JSON document doc
+// (PostgreSQL's jsonb reorders keys and respaces; json keeps the text). A
+// verify spells its expected documents so, where it maps them, and finds an
+// equal document by comparing bytes; ok false means no prediction, and the
+// comparison renders both sides canonically, with the same answer.
+type JSONSpeller interface {
+	SpellJSON(dbType string, doc []byte) (text []byte, ok bool)
+}
+
 // RowQuery selects the rows a [TargetReader] reads.
 type RowQuery struct {
 	Table string

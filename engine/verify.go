@@ -223,7 +223,10 @@ type stepVerify struct {
 	step *plan.Step
 	zone *time.Location
 
-	cols     map[string][]decant.Column
+	cols map[string][]decant.Column
+	// spelling writes the expected JSON documents as the target gives
+	// them back (verify_source.go).
+	spelling *jsonSpelling
 	parents  []string
 	children []transform.ChildTable
 	sorters  map[string]*verify.Sorter
@@ -310,6 +313,7 @@ func (v *stepVerify) prepare(ctx context.Context, r *VerifyStepResult) (*transfo
 		return nil, err
 	}
 	v.cols = cols
+	v.spelling = newJSONSpelling(v.cfg.Store, cols)
 	for _, t := range v.step.Spec.To.All() {
 		if _, ok := cols[t]; !ok {
 			return nil, fmt.Errorf("table %s does not exist in the target: run decant migrate first, or fix the step's to", t)

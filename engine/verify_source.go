@@ -130,7 +130,7 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 			if b.fails[i] != nil {
 				continue
 			}
-			canonicalJSON(b.outs[i])
+			v.spelling.apply(b.outs[i])
 			b.open[i] = len(open) > 0 && open[decant.LedgerKey(rec.Key, rec.Raw)]
 			b.hashes[i] = live.sourceHash(rec)
 		}
@@ -138,16 +138,48 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 	}
 }
 
-// canonicalJSON renders the JSON documents of out's rows canonically, so
-// that the merge, on one goroutine, finds an equal document by comparing
-// bytes (verify.CanonicalJSON); a document it cannot render stays as it is.
-func canonicalJSON(out transform.Output) {
+// jsonSpelling is how a verify writes its expected JSON documents where
+// it maps them, on every core: as the target gives them back when the
+// store can say (decant.JSONSpeller: PostgreSQL's jsonb), else canonically
+// (verify.CanonicalJSON). Either way the merge, on one goroutine, finds an
+// equal document by comparing bytes instead of rendering both sides; a
+// document neither can write stays as it is and compares the slow way.
+type jsonSpelling struct {
+	speller decant.JSONSpeller
+	types   map[string]map[string]string // table -> JSON column -> database type
+}
+
+func newJSONSpelling(st decant.Store, cols map[string][]decant.Column) *jsonSpelling {
+	s := &jsonSpelling{types: map[string]map[string]string{}}
+	s.speller, _ = decant.As[decant.JSONSpeller](st)
+	for table, cs := range cols {
+		for _, c := range cs {
+			if c.Kind == decant.KindJSON {
+				if s.types[table] == nil {
+					s.types[table] = map[string]string{}
+				}
+				s.types[table][c.Name] = c.DBType
+			}
+		}
+	}
+	return s
+}
+
+func (s *jsonSpelling) apply(out transform.Output) {
 	for _, row := range out.Rows {
 		for i, v := range row.Vals {
-			if j, ok := v.(decant.JSON); ok {
-				if c, ok := verify.CanonicalJSON(j); ok {
-					row.Vals[i] = decant.JSON(c)
+			j, ok := v.(decant.JSON)
+			if !ok {
+				continue
+			}
+			if s.speller != nil {
+				if t, ok := s.speller.SpellJSON(s.types[row.Table][row.Cols[i]], j); ok {
+					row.Vals[i] = decant.JSON(t)
+					continue
 				}
+			}
+			if c, ok := verify.CanonicalJSON(j); ok {
+				row.Vals[i] = decant.JSON(c)
 			}
 		}
 	}
