@@ -55,6 +55,7 @@ func (s *Source) openXML(f *os.File, p position) (*xmlRows, error) {
 		return nil, err
 	}
 	st := xmldoc.NewStream(f, s.record)
+	st.MaxElement = int64(s.cfg.MaxRecord)
 	return &xmlRows{fileRows: fileRows{f: f}, src: s, st: st, base: bom, resume: p}, nil
 }
 
@@ -116,10 +117,16 @@ func (r *xmlRows) skip(ctx context.Context) error {
 	return nil
 }
 
-// syntaxError is a fault in the file, with its line and column; the read
-// stops there, after the records before it.
+// syntaxError is a fault in the file, with its line and column, or a
+// record element too long; the read stops there, after the records before
+// it.
 func (r *xmlRows) syntaxError(err error) error {
 	var se *xmldoc.SyntaxError
+	var long *xmldoc.TooLongError
+	if errors.As(err, &long) {
+		return fmt.Errorf("files: %s:%d: record element longer than %d bytes (MaxRecord in files.Config; "+
+			"a plan cannot raise it: split the element, or read the file from Go with a larger MaxRecord)", r.src.path, long.Line, long.Max)
+	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("files: %s:%d:%d: not well-formed XML: %s (the records before it were read; fix the file and run again: "+
 			"the read resumes after the last committed record)", r.src.path, se.Line, se.Col, se.Msg)

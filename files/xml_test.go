@@ -201,3 +201,61 @@ func TestXMLMemoryFlat(t *testing.T) {
 		t.Fatalf("read %d, %v", n, rows.Err())
 	}
 }
+
+// TestXMLSecondRootRefused: a file of several root elements is not one
+// XML document; the read stops at the second root instead of going on
+// as if it were part of the first.
+func TestXMLSecondRootRefused(t *testing.T) {
+	src, path := xmlSource(t, "<r><app id=\"1\"/></r>\n<r><app id=\"2\"/></r>\n", files.Config{Key: "@id", Record: "//app"})
+	recs, err := drain(src, nil)
+	if len(recs) != 1 || recs[0].Key != "1" {
+		t.Errorf("read %v, want record 1 only", toRecs(recs))
+	}
+	if err == nil || !strings.Contains(err.Error(), path+":2:1: not well-formed XML: a second root element <r>") {
+		t.Errorf("err = %v, want the second root refused at line 2, column 1", err)
+	}
+}
+
+// TestXMLPrefixedAttributeKeepsKey: a prefixed attribute of the same
+// local name as the key's is an entry of its own; it neither replaces the
+// key nor is lost.
+func TestXMLPrefixedAttributeKeepsKey(t *testing.T) {
+	src, _ := xmlSource(t, `<r xmlns:v1="urn:v1"><app id="1" v1:id="legacy-77"/><app v1:id="legacy-78" id="2"/></r>`, files.Config{Key: "@id", Record: "//app"})
+	recs, err := drain(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range toRecs(recs) {
+		got = append(got, r.Key+" "+r.Raw)
+	}
+	want := []string{`1 {"@id":"1","@v1:id":"legacy-77"}`, `2 {"@id":"2","@v1:id":"legacy-78"}`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+}
+
+// TestXMLMaxRecord: a record element longer than MaxRecord bytes stops
+// the read at its start tag's line, after the records before it, instead
+// of being held in memory whatever its size.
+func TestXMLMaxRecord(t *testing.T) {
+	for name, big := range map[string]string{
+		"many children": strings.Repeat("<v>x</v>", 1000),
+		"one long text": strings.Repeat("x", 100000),
+	} {
+		src, path := xmlSource(t, "<r>\n<app id=\"1\"/>\n<app id=\"2\">"+big+"</app>\n<app id=\"3\"/></r>", files.Config{Key: "@id", Record: "//app", MaxRecord: 100})
+		recs, err := drain(src, nil)
+		if len(recs) != 1 || recs[0].Key != "1" {
+			t.Errorf("%s: read %d records, want record 1 only", name, len(recs))
+		}
+		if err == nil || !strings.Contains(err.Error(), path+":3: record element longer than 100 bytes") {
+			t.Errorf("%s: err = %v, want the element's line and the limit", name, err)
+		}
+	}
+	// An element of exactly MaxRecord bytes is read.
+	elem := `<app id="1">` + strings.Repeat("x", 82) + `</app>`
+	src, _ := xmlSource(t, "<r>"+elem+"</r>", files.Config{Key: "@id", Record: "//app", MaxRecord: len(elem)})
+	if recs, err := drain(src, nil); err != nil || len(recs) != 1 {
+		t.Errorf("an element of MaxRecord bytes: %d records, %v", len(recs), err)
+	}
+}

@@ -89,16 +89,21 @@ type token struct {
 	kind tokKind
 	node *xmlquery.Node
 	text string
-	// line is where the token starts.
-	line int
+	// line and offset are where the token starts.
+	line   int
+	offset int64
 }
 
 // tokens reads raw tokens, resolves namespaces and checks nesting.
 type tokens struct {
-	d *xml.Decoder
+	d   *xml.Decoder
+	src *boundReader
 	// open holds the raw names of the open elements and the namespaces
 	// each declares.
 	open []openElem
+	// rooted is set once the root element has started: a document has
+	// one, and a second would be read as if it were part of the first.
+	rooted bool
 }
 
 type openElem struct {
@@ -107,9 +112,10 @@ type openElem struct {
 }
 
 func newTokens(r io.Reader) *tokens {
-	d := xml.NewDecoder(r)
+	src := &boundReader{r: r, stop: -1}
+	d := xml.NewDecoder(src)
 	d.Strict = true
-	return &tokens{d: d}
+	return &tokens{d: d, src: src}
 }
 
 // offset is the byte offset just after the last token read.
@@ -120,7 +126,11 @@ func (t *tokens) offset() int64 { return t.d.InputOffset() }
 func (t *tokens) next() (token, error) {
 	for {
 		line, col := t.d.InputPos()
+		off := t.d.InputOffset()
 		raw, err := t.d.RawToken()
+		if errors.Is(err, errPastBound) {
+			return token{}, err
+		}
 		if errors.Is(err, io.EOF) {
 			if len(t.open) > 0 {
 				return token{}, t.errorf("the text ends inside <%s>", rawName(t.open[len(t.open)-1].raw))
@@ -136,11 +146,15 @@ func (t *tokens) next() (token, error) {
 		}
 		switch v := raw.(type) {
 		case xml.StartElement:
+			if len(t.open) == 0 && t.rooted {
+				return token{}, errorAt(line, col, "a second root element <%s>", rawName(v.Name))
+			}
+			t.rooted = true
 			n, err := t.start(v, line, col)
 			if err != nil {
 				return token{}, err
 			}
-			return token{kind: startTok, node: n, line: line}, nil
+			return token{kind: startTok, node: n, line: line, offset: off}, nil
 		case xml.EndElement:
 			if err := t.end(v, line, col); err != nil {
 				return token{}, err

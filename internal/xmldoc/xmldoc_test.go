@@ -24,6 +24,8 @@ func TestParseErrors(t *testing.T) {
 		"<p:a/>":           `line 1, column 1: <p:a>: namespace prefix "p" is not declared`,
 		"<a p:x='1'/>":     `attribute p:x: namespace prefix "p" is not declared`,
 		"</a>":             "closes no element",
+		// A second root is not a document: its values would be half lost.
+		"<a>1</a>\n <a>2</a>":                             "line 2, column 2: a second root element <a>",
 		`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`: "ISO-8859-1",
 	} {
 		doc, err := xmldoc.Parse(text)
@@ -31,6 +33,24 @@ func TestParseErrors(t *testing.T) {
 		if !errors.As(err, &se) || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q) = %v, %v; want a SyntaxError containing %q", text, doc, err, want)
 		}
+	}
+}
+
+// Ensure a stream refuses a second root element instead of reading its
+// elements as if the text were one document.
+func TestStreamRefusesSecondRoot(t *testing.T) {
+	e, err := xmldoc.Compile("//app", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := xmldoc.NewStream(strings.NewReader(`<r><app id="1"/></r>`+"\n"+`<r><app id="2"/></r>`), e)
+	if _, err := st.Next(); err != nil {
+		t.Fatalf("first element: %v", err)
+	}
+	_, err = st.Next()
+	var se *xmldoc.SyntaxError
+	if !errors.As(err, &se) || se.Line != 2 || se.Col != 1 || se.Msg != "a second root element <r>" {
+		t.Errorf("second root: %v, want a SyntaxError at line 2, column 1", err)
 	}
 }
 
@@ -42,13 +62,15 @@ func TestParseSkipsByteOrderMark(t *testing.T) {
 }
 
 func TestRecordMapping(t *testing.T) {
-	doc, err := xmldoc.Parse(`<a id="1" xmlns:q="urn:q" q:k="v">lead<b>x</b><b>y</b><c/><d z="1">t<![CDATA[<u>]]></d><q:e><f>1</f></q:e><!-- no --></a>`)
+	doc, err := xmldoc.Parse(`<a id="1" xmlns:q="urn:q" q:k="v" k="plain" q:id="other">lead<b>x</b><b>y</b><c/><d z="1">t<![CDATA[<u>]]></d><q:e><f>1</f></q:e><!-- no --></a>`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := xmldoc.Record(doc.FirstChild)
 	want := map[string]any{
-		"@id": "1", "@k": "v", "#text": "lead",
+		// A prefixed attribute keeps its prefix, so that it never
+		// overwrites (or becomes the key instead of) a plain one.
+		"@id": "1", "@k": "plain", "@q:k": "v", "@q:id": "other", "#text": "lead",
 		"b": []any{"x", "y"}, "c": "",
 		"d": map[string]any{"@z": "1", "#text": "t<u>"},
 		"e": map[string]any{"f": "1"},

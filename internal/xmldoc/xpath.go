@@ -2,6 +2,7 @@ package xmldoc
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -11,12 +12,14 @@ import (
 // (prefix -> namespace URI). A prefix that ns does not bind is an error,
 // so a name never matches by the prefix a document happens to use; a name
 // without a prefix matches elements written without one, whatever their
-// default namespace.
+// default namespace. The prefix xml is always bound, as in every
+// document (xml:lang, xml:id).
 func Compile(expr string, ns map[string]string) (*xpath.Expr, error) {
-	if ns == nil {
-		ns = map[string]string{} // not nil: xpath then refuses unbound prefixes
-	}
-	e, err := xpath.CompileWithNS(expr, ns)
+	// Not nil even when empty: xpath then refuses unbound prefixes.
+	bound := make(map[string]string, len(ns)+1)
+	maps.Copy(bound, ns)
+	bound["xml"] = xmlNamespace
+	e, err := xpath.CompileWithNS(expr, bound)
 	if err != nil {
 		return nil, fmt.Errorf("xpath %q: %w", expr, err)
 	}
