@@ -29,7 +29,9 @@ type xmlRows struct {
 	resume position
 }
 
-// compileRecord compiles the XPath that selects a file's record elements.
+// compileRecord compiles the XPath that selects a file's record elements,
+// refusing one the stream would answer wrongly (a position, a predicate
+// on content, a step that is not an element).
 func compileRecord(record string, ns map[string]string) (*xpath.Expr, error) {
 	e, err := xmldoc.Compile(record, ns)
 	if err != nil {
@@ -37,6 +39,9 @@ func compileRecord(record string, ns map[string]string) (*xpath.Expr, error) {
 	}
 	if !xmldoc.SelectsNodes(e) {
 		return nil, fmt.Errorf("xpath %q computes a value; want a path to the record elements, such as //application", record)
+	}
+	if err := xmldoc.CheckStreamable(record); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

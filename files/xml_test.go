@@ -164,6 +164,13 @@ func TestXMLConfigErrors(t *testing.T) {
 		{"bad xpath", files.Config{Key: "id", Record: "//a["}, "a.xml", `record: xpath "//a["`},
 		{"unbound prefix", files.Config{Key: "id", Record: "//ia:a"}, "a.xml", "prefix ia not defined"},
 		{"a value", files.Config{Key: "id", Record: "count(//a)"}, "a.xml", "computes a value"},
+		// A stream tests an element when it starts: a position or its
+		// content would select all or none without a word.
+		{"a position", files.Config{Key: "id", Record: "/r/app[2]"}, "a.xml", `record: xpath "/r/app[2]": a predicate with a number (2)`},
+		{"last()", files.Config{Key: "id", Record: "/r/app[last()]"}, "a.xml", "last() in a predicate needs the element's siblings"},
+		{"a child in a predicate", files.Config{Key: "id", Record: "//app[ref='x']"}, "a.xml", "a predicate on a child element (ref)"},
+		{"attributes", files.Config{Key: "id", Record: "//app/@id"}, "a.xml", `step "@id" does not select elements by name`},
+		{"text", files.Config{Key: "id", Record: "//app/text()"}, "a.xml", `step "text()" does not select elements by name`},
 	} {
 		_, err := files.New(filepath.Join(t.TempDir(), tt.file), tt.cfg)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -110,3 +110,77 @@ func TestStream(t *testing.T) {
 		t.Errorf("elements (-want +got):\n%s", diff)
 	}
 }
+
+// Ensure CheckStreamable refuses every record XPath a stream would answer
+// wrongly without a word, and accepts paths and attribute predicates.
+func TestCheckStreamable(t *testing.T) {
+	for _, ok := range []string{
+		"//app", "/r/app", "app", "/r//app", "//p:app", "/r/*", "//app[@id='1']", "//app[@status='C' and not(@x)]",
+		"//p:app[@p:k!='v']", "//child::app", "descendant::app", "./app", "//app | //other",
+		"//app[local-name()='app']", "//*[namespace-uri()='urn:x']", `//r[@v="1"]/app[starts-with(@id, 'A')]`, "//app[attribute::id]",
+	} {
+		if err := xmldoc.CheckStreamable(ok); err != nil {
+			t.Errorf("CheckStreamable(%q) = %v, want it accepted", ok, err)
+		}
+	}
+	for xp, want := range map[string]string{
+		"/r/app[1]":                "a number (1)",
+		"/r/app[2]":                "a number (2)",
+		"//app[@n > 5]":            "a number (5)",
+		"//app[position()=1]":      "position()",
+		"//app[last()]":            "last()",
+		"//app[ref='x']":           "a child element (ref)",
+		"//app[*]":                 "a child element (*)",
+		"//app[v/@id='1']":         "a child element (v)",
+		"//app[.='x']":             `"." in a predicate`,
+		"//app[text()='x']":        "text() in a predicate",
+		"//app[string()='x']":      "string() in a predicate",
+		"//app[child::v]":          "the axis child::",
+		"//app/@id":                `step "@id" does not select elements`,
+		"//app/text()":             `step "text()" does not select elements`,
+		"//app/..":                 `step ".." does not select elements`,
+		"//app/node()":             `step "node()" does not select elements`,
+		"//a/following-sibling::b": `step "following-sibling::b"`,
+		"/":                        `step "" does not select elements`,
+		"//app | //app/@id":        `step "@id"`,
+		"//r/app/.":                `step "." does not select elements`,
+	} {
+		err := xmldoc.CheckStreamable(xp)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckStreamable(%q) = %v, want an error containing %q", xp, err, want)
+		}
+	}
+}
+
+// Ensure p:* is refused with the way out: the XPath library never matches
+// it, so it would select nothing without a word.
+func TestCompileRefusesPrefixWildcard(t *testing.T) {
+	for _, xp := range []string{"//p:*", "/a/p:*[@id]", "count(//p:*)"} {
+		_, err := xmldoc.Compile(xp, map[string]string{"p": "urn:p"})
+		if err == nil || !strings.Contains(err.Error(), `p:* never matches here; write *[namespace-uri()='urn:p']`) {
+			t.Errorf("Compile(%q) = %v, want p:* refused with its rewriting", xp, err)
+		}
+	}
+	for _, xp := range []string{"//*", "//child::*", "//p:a", "//*[namespace-uri()='urn:p']", "//a[@x='p:*']", "//@p:*"} {
+		if _, err := xmldoc.Compile(xp, map[string]string{"p": "urn:p"}); err != nil && !strings.Contains(xp, "@p:*") {
+			t.Errorf("Compile(%q) = %v", xp, err)
+		}
+	}
+	// The rewriting selects what p:* means.
+	doc, err := xmldoc.Parse(`<a xmlns:p="urn:p" xmlns:q="urn:p"><p:b>1</p:b><b>2</b><q:c>3</q:c></a>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := xmldoc.Compile("/a/*[namespace-uri()='urn:p']", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, nodes, err := xmldoc.Eval(doc, e)
+	var got []string
+	for _, n := range nodes {
+		got = append(got, n.Value)
+	}
+	if err != nil || !cmp.Equal(got, []string{"1", "3"}) {
+		t.Errorf("the rewriting selects %v, %v; want 1 and 3", got, err)
+	}
+}

@@ -3,6 +3,7 @@ package xmldoc
 import (
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -23,7 +24,22 @@ func Compile(expr string, ns map[string]string) (*xpath.Expr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xpath %q: %w", expr, err)
 	}
+	if err := refusePrefixWildcard(expr, bound); err != nil {
+		return nil, fmt.Errorf("xpath %q: %w", expr, err)
+	}
 	return e, nil
+}
+
+// refusePrefixWildcard refuses p:* (any element of p's namespace), which
+// antchfx/xpath compiles but never matches: it would select nothing
+// without a word.
+func refusePrefixWildcard(expr string, ns map[string]string) error {
+	for _, t := range lexXPath(expr) {
+		if prefix, ok := strings.CutSuffix(t.text, ":*"); ok && isName(t.text) {
+			return fmt.Errorf("%s never matches here; write *[namespace-uri()='%s'] (@*[...] for attributes)", t.text, ns[prefix])
+		}
+	}
+	return nil
 }
 
 // Match is one node an XPath selected: an element (Attr false) or an
