@@ -184,3 +184,35 @@ func TestCompileRefusesPrefixWildcard(t *testing.T) {
 		t.Errorf("the rewriting selects %v, %v; want 1 and 3", got, err)
 	}
 }
+
+// Ensure a stream keeps nothing of the text it has passed: each element
+// it yields is out of the tree, and the elements before it that were not
+// selected are gone too, so memory holds the open ancestors only (here
+// the document and <r>), whatever the text's length.
+func TestStreamKeepsOnlyOpenAncestors(t *testing.T) {
+	e, err := xmldoc.Compile("/r/app", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := xmldoc.NewStream(strings.NewReader(`<r><other/><app id="1"/><other><x/></other><app id="2"/><app id="3"/></r>`), e)
+	n := 0
+	for {
+		el, err := st.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if el.Node.Parent != nil {
+			t.Errorf("element %d is still in the tree", n)
+		}
+		if got := xmldoc.TreeNodes(st); got != 2 {
+			t.Errorf("after element %d the stream holds %d nodes, want 2 (the document and <r>)", n, got)
+		}
+	}
+	if n != 3 {
+		t.Errorf("read %d elements, want 3", n)
+	}
+}
