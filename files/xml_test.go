@@ -283,3 +283,13 @@ func TestXMLMaxRecord(t *testing.T) {
 		t.Errorf("an element of MaxRecord bytes: %d records, %v", len(recs), err)
 	}
 }
+
+// TestXMLDeclaredEncodingRefused: a file's bytes in another encoding are
+// refused with the way out, not read as UTF-8.
+func TestXMLDeclaredEncodingRefused(t *testing.T) {
+	src, path := xmlSource(t, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r><app id=\"1\"/></r>", files.Config{Key: "@id", Record: "//app"})
+	_, err := drain(src, nil)
+	if err == nil || !strings.Contains(err.Error(), path+":1:") || !strings.Contains(err.Error(), "iconv -f ISO-8859-1 -t UTF-8") {
+		t.Errorf("err = %v, want the file refused with iconv", err)
+	}
+}

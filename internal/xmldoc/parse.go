@@ -45,7 +45,7 @@ func (e *SyntaxError) Error() string {
 // an error. A leading byte order mark is skipped.
 func Parse(text string) (*xmlquery.Node, error) {
 	// A byte order mark is not text outside the root element.
-	t := newTokens(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
+	t := newTokens(strings.NewReader(strings.TrimPrefix(text, "\ufeff")), keepText)
 	doc := &xmlquery.Node{Type: xmlquery.DocumentNode}
 	cur := doc
 	seen := false
@@ -111,11 +111,30 @@ type openElem struct {
 	ns  map[string]string // prefix ("" for the default) -> URI
 }
 
-func newTokens(r io.Reader) *tokens {
+// newTokens reads r; charset is given the encoding a declaration names
+// (<?xml encoding="..."?>) when it is not UTF-8.
+func newTokens(r io.Reader, charset func(label string, r io.Reader) (io.Reader, error)) *tokens {
 	src := &boundReader{r: r, stop: -1}
 	d := xml.NewDecoder(src)
 	d.Strict = true
+	d.CharsetReader = charset
 	return &tokens{d: d, src: src}
+}
+
+// keepText reads a Go string as it is, whatever encoding it declares: a
+// column's value was decoded by its database or JSON already, and the
+// declaration only says what its bytes once were. Text that is not UTF-8
+// is still refused, by the decoder.
+func keepText(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+
+// utf8Only reads bytes declared as UTF-8 (or ASCII, its subset) under
+// another spelling, and refuses any other encoding with the way out.
+func utf8Only(label string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf8", "us-ascii", "ascii":
+		return r, nil
+	}
+	return nil, fmt.Errorf("the text declares encoding %q: decant reads UTF-8 only; convert it first (iconv -f %s -t UTF-8)", label, label)
 }
 
 // offset is the byte offset just after the last token read.

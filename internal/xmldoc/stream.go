@@ -46,7 +46,7 @@ type Stream struct {
 // NewStream reads r for the elements match selects.
 func NewStream(r io.Reader, match *xpath.Expr) *Stream {
 	root := &xmlquery.Node{Type: xmlquery.DocumentNode}
-	return &Stream{t: newTokens(r), match: match, root: root, cur: root}
+	return &Stream{t: newTokens(r, utf8Only), match: match, root: root, cur: root}
 }
 
 // Next returns the next selected element; io.EOF after the last one in a

@@ -25,8 +25,9 @@ func TestParseErrors(t *testing.T) {
 		"<a p:x='1'/>":     `attribute p:x: namespace prefix "p" is not declared`,
 		"</a>":             "closes no element",
 		// A second root is not a document: its values would be half lost.
-		"<a>1</a>\n <a>2</a>":                             "line 2, column 2: a second root element <a>",
-		`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`: "ISO-8859-1",
+		"<a>1</a>\n <a>2</a>": "line 2, column 2: a second root element <a>",
+		// Text that is not UTF-8 is refused whatever it declares.
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf\xe9</a>": "invalid UTF-8",
 	} {
 		doc, err := xmldoc.Parse(text)
 		var se *xmldoc.SyntaxError
@@ -51,6 +52,36 @@ func TestStreamRefusesSecondRoot(t *testing.T) {
 	var se *xmldoc.SyntaxError
 	if !errors.As(err, &se) || se.Line != 2 || se.Col != 1 || se.Msg != "a second root element <r>" {
 		t.Errorf("second root: %v, want a SyntaxError at line 2, column 1", err)
+	}
+}
+
+// Ensure a document's declared encoding is not held against it: a Go
+// string (a column's value) is already text, whatever the declaration
+// says about the bytes it once was.
+func TestParseIgnoresDeclaredEncoding(t *testing.T) {
+	for _, enc := range []string{"ISO-8859-1", "windows-1252", "UTF-16", "utf8"} {
+		doc, err := xmldoc.Parse(`<?xml version="1.0" encoding="` + enc + `"?><a>café</a>`)
+		if err != nil || doc.FirstChild.FirstChild.Data != "café" {
+			t.Errorf("Parse with encoding %s = %v, %v; want café", enc, doc, err)
+		}
+	}
+}
+
+// Ensure a stream (a file's bytes) refuses a declared encoding other than
+// UTF-8 with the way out, and reads UTF-8 however it is spelled.
+func TestStreamDeclaredEncoding(t *testing.T) {
+	e, err := xmldoc.Compile("//a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = xmldoc.NewStream(strings.NewReader(`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`), e).Next()
+	if err == nil || !strings.Contains(err.Error(), `declares encoding "ISO-8859-1": decant reads UTF-8 only; convert it first (iconv -f ISO-8859-1 -t UTF-8)`) {
+		t.Errorf("latin1 file: %v, want it refused with iconv", err)
+	}
+	for _, enc := range []string{"utf8", "US-ASCII"} {
+		if _, err := xmldoc.NewStream(strings.NewReader(`<?xml version="1.0" encoding="`+enc+`"?><a/>`), e).Next(); err != nil {
+			t.Errorf("%s file: %v", enc, err)
+		}
 	}
 }
 
