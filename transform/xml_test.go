@@ -65,6 +65,7 @@ func TestXMLFunctions(t *testing.T) {
 		{name: "prefixed attribute keeps its prefix", src: `xml_nodes(record.t, "/a")`, record: `{"t": "<a xmlns:v='urn:v' v:id='L' id='1' xml:lang='en'/>"}`,
 			want: []any{map[string]any{"@id": "1", "@v:id": "L", "@xml:lang": "en"}}},
 		{name: "declared encoding of a column ignored", src: `xml_value(record.t, "/a")`, record: `{"t": "<?xml version='1.0' encoding='windows-1252'?><a>café</a>"}`, want: "café"},
+		{name: "empty string read as null the documented way", src: `record.t == "" ? nil : xml_value(record.t, "/a")`, record: `{"t": ""}`, want: nil},
 		{name: "arguments", src: `xml_value(record.details)`, record: xmlRecord, wantErr: "xml_value takes 2 to 3 arguments, got 1"},
 	})
 }
