@@ -54,14 +54,17 @@
 // Read passes over that many record elements from the start (an element's
 // namespaces and ancestors come before it, so the file cannot be entered
 // at an offset) and refuses the position unless the last of them ends at
-// its offset. XML that is not well-formed stops the read with
-// path:line:col, after the records before it.
+// its offset. XML that is not well-formed (a second root element
+// included: a file is one document) stops the read with path:line:col,
+// after the records before it. A record XPath the stream would answer
+// wrongly (a position, a predicate on content) is refused by New.
 //
 // # Where
 //
 // Every record's Where is "path:line", line being the record's first line.
 //
-// Records longer than MaxRecord bytes stop the read with an error.
+// Records longer than MaxRecord bytes (an XML record element from its
+// start tag to the end of its end tag) stop the read with an error.
 package files
 
 import (

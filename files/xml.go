@@ -29,7 +29,9 @@ type xmlRows struct {
 	resume position
 }
 
-// compileRecord compiles the XPath that selects a file's record elements.
+// compileRecord compiles the XPath that selects a file's record elements,
+// refusing one the stream would answer wrongly (a position, a predicate
+// on content, a step that is not an element).
 func compileRecord(record string, ns map[string]string) (*xpath.Expr, error) {
 	e, err := xmldoc.Compile(record, ns)
 	if err != nil {
@@ -37,6 +39,9 @@ func compileRecord(record string, ns map[string]string) (*xpath.Expr, error) {
 	}
 	if !xmldoc.SelectsNodes(e) {
 		return nil, fmt.Errorf("xpath %q computes a value; want a path to the record elements, such as //application", record)
+	}
+	if err := xmldoc.CheckStreamable(record); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -55,6 +60,7 @@ func (s *Source) openXML(f *os.File, p position) (*xmlRows, error) {
 		return nil, err
 	}
 	st := xmldoc.NewStream(f, s.record)
+	st.MaxElement = int64(s.cfg.MaxRecord)
 	return &xmlRows{fileRows: fileRows{f: f}, src: s, st: st, base: bom, resume: p}, nil
 }
 
@@ -116,10 +122,16 @@ func (r *xmlRows) skip(ctx context.Context) error {
 	return nil
 }
 
-// syntaxError is a fault in the file, with its line and column; the read
-// stops there, after the records before it.
+// syntaxError is a fault in the file, with its line and column, or a
+// record element too long; the read stops there, after the records before
+// it.
 func (r *xmlRows) syntaxError(err error) error {
 	var se *xmldoc.SyntaxError
+	var long *xmldoc.TooLongError
+	if errors.As(err, &long) {
+		return fmt.Errorf("files: %s:%d: record element longer than %d bytes (MaxRecord in files.Config; "+
+			"a plan cannot raise it: split the element, or read the file from Go with a larger MaxRecord)", r.src.path, long.Line, long.Max)
+	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("files: %s:%d:%d: not well-formed XML: %s (the records before it were read; fix the file and run again: "+
 			"the read resumes after the last committed record)", r.src.path, se.Line, se.Col, se.Msg)

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -164,6 +165,13 @@ func TestXMLConfigErrors(t *testing.T) {
 		{"bad xpath", files.Config{Key: "id", Record: "//a["}, "a.xml", `record: xpath "//a["`},
 		{"unbound prefix", files.Config{Key: "id", Record: "//ia:a"}, "a.xml", "prefix ia not defined"},
 		{"a value", files.Config{Key: "id", Record: "count(//a)"}, "a.xml", "computes a value"},
+		// A stream tests an element when it starts: a position or its
+		// content would select all or none without a word.
+		{"a position", files.Config{Key: "id", Record: "/r/app[2]"}, "a.xml", `record: xpath "/r/app[2]": a predicate with a number (2)`},
+		{"last()", files.Config{Key: "id", Record: "/r/app[last()]"}, "a.xml", "last() in a predicate needs the element's siblings"},
+		{"a child in a predicate", files.Config{Key: "id", Record: "//app[ref='x']"}, "a.xml", "a predicate on a child element (ref)"},
+		{"attributes", files.Config{Key: "id", Record: "//app/@id"}, "a.xml", `step "@id" does not select elements by name`},
+		{"text", files.Config{Key: "id", Record: "//app/text()"}, "a.xml", `step "text()" does not select elements by name`},
 	} {
 		_, err := files.New(filepath.Join(t.TempDir(), tt.file), tt.cfg)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -176,10 +184,12 @@ func TestXMLConfigErrors(t *testing.T) {
 	}
 }
 
-// TestXMLMemoryFlat reads a file of 200,000 records holding the whole
-// stream's tree only one element at a time: the skeleton kept between
-// records must not grow with the file (it would make this test slow and
-// large if every record stayed in the tree).
+// TestXMLMemoryFlat reads a file of 200,000 records and measures the
+// live heap at the end, the source still open: the stream keeps only the
+// open ancestors between records, so the heap must not hold the records
+// read (it would hold ~100 MB if each stayed in the tree, and the read
+// would slow to a crawl: TestStreamKeepsOnlyOpenAncestors in xmldoc is the
+// quick check of the same promise).
 func TestXMLMemoryFlat(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("<r>")
@@ -188,6 +198,8 @@ func TestXMLMemoryFlat(t *testing.T) {
 	}
 	b.WriteString("</r>")
 	src, _ := xmlSource(t, b.String(), files.Config{Key: "@id", Record: "/r/app"})
+	b.Reset()
+	before := liveHeap()
 	rows, err := src.Read(context.Background(), decant.DefaultScope, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -199,5 +211,85 @@ func TestXMLMemoryFlat(t *testing.T) {
 	}
 	if rows.Err() != nil || n != 200000 {
 		t.Fatalf("read %d, %v", n, rows.Err())
+	}
+	if grown := int64(liveHeap()) - int64(before); grown > 8<<20 {
+		t.Errorf("the live heap grew by %d MB over 200,000 records: records stay in memory", grown>>20)
+	}
+	runtime.KeepAlive(rows)
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestXMLSecondRootRefused: a file of several root elements is not one
+// XML document; the read stops at the second root instead of going on
+// as if it were part of the first.
+func TestXMLSecondRootRefused(t *testing.T) {
+	src, path := xmlSource(t, "<r><app id=\"1\"/></r>\n<r><app id=\"2\"/></r>\n", files.Config{Key: "@id", Record: "//app"})
+	recs, err := drain(src, nil)
+	if len(recs) != 1 || recs[0].Key != "1" {
+		t.Errorf("read %v, want record 1 only", toRecs(recs))
+	}
+	if err == nil || !strings.Contains(err.Error(), path+":2:1: not well-formed XML: a second root element <r>") {
+		t.Errorf("err = %v, want the second root refused at line 2, column 1", err)
+	}
+}
+
+// TestXMLPrefixedAttributeKeepsKey: a prefixed attribute of the same
+// local name as the key's is an entry of its own; it neither replaces the
+// key nor is lost.
+func TestXMLPrefixedAttributeKeepsKey(t *testing.T) {
+	src, _ := xmlSource(t, `<r xmlns:v1="urn:v1"><app id="1" v1:id="legacy-77"/><app v1:id="legacy-78" id="2"/></r>`, files.Config{Key: "@id", Record: "//app"})
+	recs, err := drain(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range toRecs(recs) {
+		got = append(got, r.Key+" "+r.Raw)
+	}
+	want := []string{`1 {"@id":"1","@v1:id":"legacy-77"}`, `2 {"@id":"2","@v1:id":"legacy-78"}`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+}
+
+// TestXMLMaxRecord: a record element longer than MaxRecord bytes stops
+// the read at its start tag's line, after the records before it, instead
+// of being held in memory whatever its size.
+func TestXMLMaxRecord(t *testing.T) {
+	for name, big := range map[string]string{
+		"many children": strings.Repeat("<v>x</v>", 1000),
+		"one long text": strings.Repeat("x", 100000),
+	} {
+		src, path := xmlSource(t, "<r>\n<app id=\"1\"/>\n<app id=\"2\">"+big+"</app>\n<app id=\"3\"/></r>", files.Config{Key: "@id", Record: "//app", MaxRecord: 100})
+		recs, err := drain(src, nil)
+		if len(recs) != 1 || recs[0].Key != "1" {
+			t.Errorf("%s: read %d records, want record 1 only", name, len(recs))
+		}
+		if err == nil || !strings.Contains(err.Error(), path+":3: record element longer than 100 bytes") {
+			t.Errorf("%s: err = %v, want the element's line and the limit", name, err)
+		}
+	}
+	// An element of exactly MaxRecord bytes is read.
+	elem := `<app id="1">` + strings.Repeat("x", 82) + `</app>`
+	src, _ := xmlSource(t, "<r>"+elem+"</r>", files.Config{Key: "@id", Record: "//app", MaxRecord: len(elem)})
+	if recs, err := drain(src, nil); err != nil || len(recs) != 1 {
+		t.Errorf("an element of MaxRecord bytes: %d records, %v", len(recs), err)
+	}
+}
+
+// TestXMLDeclaredEncodingRefused: a file's bytes in another encoding are
+// refused with the way out, not read as UTF-8.
+func TestXMLDeclaredEncodingRefused(t *testing.T) {
+	src, path := xmlSource(t, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r><app id=\"1\"/></r>", files.Config{Key: "@id", Record: "//app"})
+	_, err := drain(src, nil)
+	if err == nil || !strings.Contains(err.Error(), path+":1:") || !strings.Contains(err.Error(), "iconv -f ISO-8859-1 -t UTF-8") {
+		t.Errorf("err = %v, want the file refused with iconv", err)
 	}
 }

@@ -45,7 +45,7 @@ func (e *SyntaxError) Error() string {
 // an error. A leading byte order mark is skipped.
 func Parse(text string) (*xmlquery.Node, error) {
 	// A byte order mark is not text outside the root element.
-	t := newTokens(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
+	t := newTokens(strings.NewReader(strings.TrimPrefix(text, "\ufeff")), keepText)
 	doc := &xmlquery.Node{Type: xmlquery.DocumentNode}
 	cur := doc
 	seen := false
@@ -89,16 +89,21 @@ type token struct {
 	kind tokKind
 	node *xmlquery.Node
 	text string
-	// line is where the token starts.
-	line int
+	// line and offset are where the token starts.
+	line   int
+	offset int64
 }
 
 // tokens reads raw tokens, resolves namespaces and checks nesting.
 type tokens struct {
-	d *xml.Decoder
+	d   *xml.Decoder
+	src *boundReader
 	// open holds the raw names of the open elements and the namespaces
 	// each declares.
 	open []openElem
+	// rooted is set once the root element has started: a document has
+	// one, and a second would be read as if it were part of the first.
+	rooted bool
 }
 
 type openElem struct {
@@ -106,10 +111,30 @@ type openElem struct {
 	ns  map[string]string // prefix ("" for the default) -> URI
 }
 
-func newTokens(r io.Reader) *tokens {
-	d := xml.NewDecoder(r)
+// newTokens reads r; charset is given the encoding a declaration names
+// (<?xml encoding="..."?>) when it is not UTF-8.
+func newTokens(r io.Reader, charset func(label string, r io.Reader) (io.Reader, error)) *tokens {
+	src := &boundReader{r: r, stop: -1}
+	d := xml.NewDecoder(src)
 	d.Strict = true
-	return &tokens{d: d}
+	d.CharsetReader = charset
+	return &tokens{d: d, src: src}
+}
+
+// keepText reads a Go string as it is, whatever encoding it declares: a
+// column's value was decoded by its database or JSON already, and the
+// declaration only says what its bytes once were. Text that is not UTF-8
+// is still refused, by the decoder.
+func keepText(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+
+// utf8Only reads bytes declared as UTF-8 (or ASCII, its subset) under
+// another spelling, and refuses any other encoding with the way out.
+func utf8Only(label string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf8", "us-ascii", "ascii":
+		return r, nil
+	}
+	return nil, fmt.Errorf("the text declares encoding %q: decant reads UTF-8 only; convert it first (iconv -f %s -t UTF-8)", label, label)
 }
 
 // offset is the byte offset just after the last token read.
@@ -120,7 +145,11 @@ func (t *tokens) offset() int64 { return t.d.InputOffset() }
 func (t *tokens) next() (token, error) {
 	for {
 		line, col := t.d.InputPos()
+		off := t.d.InputOffset()
 		raw, err := t.d.RawToken()
+		if errors.Is(err, errPastBound) {
+			return token{}, err
+		}
 		if errors.Is(err, io.EOF) {
 			if len(t.open) > 0 {
 				return token{}, t.errorf("the text ends inside <%s>", rawName(t.open[len(t.open)-1].raw))
@@ -136,11 +165,15 @@ func (t *tokens) next() (token, error) {
 		}
 		switch v := raw.(type) {
 		case xml.StartElement:
+			if len(t.open) == 0 && t.rooted {
+				return token{}, errorAt(line, col, "a second root element <%s>", rawName(v.Name))
+			}
+			t.rooted = true
 			n, err := t.start(v, line, col)
 			if err != nil {
 				return token{}, err
 			}
-			return token{kind: startTok, node: n, line: line}, nil
+			return token{kind: startTok, node: n, line: line, offset: off}, nil
 		case xml.EndElement:
 			if err := t.end(v, line, col); err != nil {
 				return token{}, err

@@ -1,6 +1,7 @@
 package xmldoc
 
 import (
+	"encoding/xml"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -9,7 +10,9 @@ import (
 // Record is an element as a record, the mapping docs/plan.md gives with
 // an example:
 //
-//   - each attribute is an entry "@name" holding its value;
+//   - each attribute is an entry "@name" holding its value, "@prefix:name"
+//     for one written with a prefix (as in the text), so that q:id never
+//     overwrites id;
 //   - each child element is an entry under its local name (prefix
 //     dropped): a leaf child (no attributes, no child elements) is its
 //     text, "" when empty; any other child is a record made the same way;
@@ -23,7 +26,7 @@ import (
 func Record(n *xmlquery.Node) map[string]any {
 	m := make(map[string]any, len(n.Attr)+2)
 	for _, a := range n.Attr {
-		m["@"+a.Name.Local] = a.Value
+		m[attrKey(a.Name)] = a.Value
 	}
 	var text strings.Builder
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -38,6 +41,14 @@ func Record(n *xmlquery.Node) map[string]any {
 		m["#text"] = s
 	}
 	return m
+}
+
+// attrKey is an attribute's entry: "@" and its name as written.
+func attrKey(n xml.Name) string {
+	if n.Space == "" {
+		return "@" + n.Local
+	}
+	return "@" + n.Space + ":" + n.Local
 }
 
 // value is a child element's value: its text when it is a leaf, else its

@@ -1,6 +1,7 @@
 package xmldoc
 
 import (
+	"errors"
 	"io"
 
 	"github.com/antchfx/xmlquery"
@@ -24,21 +25,28 @@ type Element struct {
 // attributes), against which the XPath is tested when an element starts.
 // Paths and predicates on ancestors' and the element's attributes work;
 // predicates on content or position (item[2], item[name='x']) see an
-// element without its content or siblings. Elements inside a selected one
-// are part of it, not yielded on their own.
+// element without its content or siblings (CheckStreamable refuses such
+// an XPath). Elements inside a selected one are part of it, not yielded
+// on their own.
 type Stream struct {
+	// MaxElement, when not 0, is the longest selected element, in bytes
+	// from its start tag to the end of its end tag; Next returns a
+	// *TooLongError past it, and never holds much more of it in memory.
+	MaxElement int64
+
 	t     *tokens
 	match *xpath.Expr
 	root  *xmlquery.Node
 	cur   *xmlquery.Node
 	rec   *xmlquery.Node
 	line  int
+	start int64 // offset of rec's start tag
 }
 
 // NewStream reads r for the elements match selects.
 func NewStream(r io.Reader, match *xpath.Expr) *Stream {
 	root := &xmlquery.Node{Type: xmlquery.DocumentNode}
-	return &Stream{t: newTokens(r), match: match, root: root, cur: root}
+	return &Stream{t: newTokens(r, utf8Only), match: match, root: root, cur: root}
 }
 
 // Next returns the next selected element; io.EOF after the last one in a
@@ -46,6 +54,9 @@ func NewStream(r io.Reader, match *xpath.Expr) *Stream {
 func (s *Stream) Next() (Element, error) {
 	for {
 		tok, err := s.t.next()
+		if s.tooLong(err) {
+			return Element{}, &TooLongError{Line: s.line, Max: s.MaxElement}
+		}
 		if err != nil {
 			return Element{}, err
 		}
@@ -54,13 +65,14 @@ func (s *Stream) Next() (Element, error) {
 			xmlquery.AddChild(s.cur, tok.node)
 			s.cur = tok.node
 			if s.rec == nil && s.selects(tok.node) {
-				s.rec, s.line = tok.node, tok.line
+				s.begin(tok)
 			}
 		case endTok:
 			done := s.cur
 			s.cur = done.Parent
 			if done == s.rec {
 				s.rec = nil
+				s.t.src.stop = -1
 				xmlquery.RemoveFromTree(done)
 				endLine, _ := s.t.d.InputPos()
 				return Element{Node: done, Line: s.line, End: s.t.offset(), EndLine: endLine}, nil
@@ -73,6 +85,24 @@ func (s *Stream) Next() (Element, error) {
 				xmlquery.AddChild(s.cur, &xmlquery.Node{Type: xmlquery.TextNode, Data: tok.text})
 			}
 		}
+	}
+}
+
+// tooLong reports whether the element being read has passed MaxElement,
+// err being what the last read of a token returned.
+func (s *Stream) tooLong(err error) bool {
+	if s.rec == nil || s.MaxElement == 0 {
+		return false
+	}
+	return errors.Is(err, errPastBound) || s.t.offset()-s.start > s.MaxElement
+}
+
+// begin starts reading a selected element: reads from the text stop a
+// little past where the element would be too long.
+func (s *Stream) begin(tok token) {
+	s.rec, s.line, s.start = tok.node, tok.line, tok.offset
+	if s.MaxElement > 0 {
+		s.t.src.stop = s.start + s.MaxElement + readAhead
 	}
 }
 

@@ -2,6 +2,8 @@ package xmldoc
 
 import (
 	"fmt"
+	"maps"
+	"strings"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -11,16 +13,33 @@ import (
 // (prefix -> namespace URI). A prefix that ns does not bind is an error,
 // so a name never matches by the prefix a document happens to use; a name
 // without a prefix matches elements written without one, whatever their
-// default namespace.
+// default namespace. The prefix xml is always bound, as in every
+// document (xml:lang, xml:id).
 func Compile(expr string, ns map[string]string) (*xpath.Expr, error) {
-	if ns == nil {
-		ns = map[string]string{} // not nil: xpath then refuses unbound prefixes
-	}
-	e, err := xpath.CompileWithNS(expr, ns)
+	// Not nil even when empty: xpath then refuses unbound prefixes.
+	bound := make(map[string]string, len(ns)+1)
+	maps.Copy(bound, ns)
+	bound["xml"] = xmlNamespace
+	e, err := xpath.CompileWithNS(expr, bound)
 	if err != nil {
 		return nil, fmt.Errorf("xpath %q: %w", expr, err)
 	}
+	if err := refusePrefixWildcard(expr, bound); err != nil {
+		return nil, fmt.Errorf("xpath %q: %w", expr, err)
+	}
 	return e, nil
+}
+
+// refusePrefixWildcard refuses p:* (any element of p's namespace), which
+// antchfx/xpath compiles but never matches: it would select nothing
+// without a word.
+func refusePrefixWildcard(expr string, ns map[string]string) error {
+	for _, t := range lexXPath(expr) {
+		if prefix, ok := strings.CutSuffix(t.text, ":*"); ok && isName(t.text) {
+			return fmt.Errorf("%s never matches here; write *[namespace-uri()='%s'] (@*[...] for attributes)", t.text, ns[prefix])
+		}
+	}
+	return nil
 }
 
 // Match is one node an XPath selected: an element (Attr false) or an
