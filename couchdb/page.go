@@ -1,8 +1,10 @@
 package couchdb
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -25,7 +27,9 @@ var _ pageDecoder = (*docsPage)(nil)
 
 // decodePage reads the rows' ids and documents; other members are skipped.
 // A body that is not JSON, or whose rows are not an array of objects (or
-// nulls) with a string id, is an error as encoding/json's would be. Unlike
+// nulls) with a string id, is an error as encoding/json's would be; but a
+// document nested deeper than encoding/json reads is left to the mapping,
+// which fails that record alone (transform.MaxDepth) instead of the page. Unlike
 // encoding/json, member names match exactly (not "ID" for "id"), and an id
 // keeps its bytes when they are not UTF-8 (the engine refuses such a key
 // as a record error instead of reading it as another, U+FFFD, key).
@@ -68,6 +72,15 @@ func (p *docsPage) decodePage(body []byte) error {
 					return false
 				}
 				d.ID = v.Str
+				if strings.Contains(v.Raw, `\u`) {
+					// gjson reads an escaped lone surrogate and the
+					// escape after it as one U+FFFD (\ud800\u0041), where
+					// encoding/json, which the changes phase uses, reads
+					// U+FFFD A: two ids would meet. Escaped ids are rare.
+					if err = json.Unmarshal([]byte(v.Raw), &d.ID); err != nil {
+						return false
+					}
+				}
 			case "doc":
 				d.Doc = []byte(v.Raw)
 			}

@@ -17,6 +17,8 @@ var pageBodies = []string{
 	`{"total_rows":0,"rows":[],"offset":0}`,
 	`{"rows":[{"id":"\u00e9t\u00e9 \ud83d\ude00 \\ \/ \n","doc":{"a":[1,2,{"b":null}]}}]}`,
 	`{"rows":[{"id":"lone \ud800 surrogate","doc":{}}]}`,
+	`{"rows":[{"id":"\ud800\u0041","doc":{}},{"id":"\ud800\u0042","doc":{}}]}`,
+	`{"rows":[{"id":"\udc00\ud800","doc":{}},{"id":"\ud800\ud800\udc00","doc":{}}]}`,
 	`{"rows":[{"key":"gone","error":"not_found"},{"id":"x","doc":null}]}`,
 	`{"rows":[{"id":"x","value":{"rev":"2-z","deleted":true},"doc":null}]}`,
 	"{ \"rows\" : [ { \"doc\" : { \"k\" : 1 } , \"id\" : \"late id\" } ] }\n",
@@ -102,6 +104,7 @@ func TestPositionMarshal(t *testing.T) {
 		{Phase: phaseBulk, Since: json.RawMessage(`"23-g1AAAA\"x"`), Last: "é \u2028 \x01 \"q\" \\"},
 		{Phase: phaseChanges, Since: json.RawMessage(`"23-g1AAAA"`)},
 		{Phase: phaseChanges, Since: json.RawMessage(` 5 `)},
+		{Phase: phaseChanges, Since: nil}, // a change without a seq: null, refused on reading
 	} {
 		got := p.marshal()
 		want, err := json.Marshal(p)
@@ -112,6 +115,12 @@ func TestPositionMarshal(t *testing.T) {
 			t.Errorf("marshal = %s, json.Marshal = %s", got, want)
 		}
 		back, err := parsePosition(got)
+		if p.Since == nil {
+			if err == nil {
+				t.Errorf("%s read back as %+v, want an error: a position needs a seq", got, back)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", got, err)
 		}

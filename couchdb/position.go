@@ -41,7 +41,11 @@ func (p position) marshal() []byte {
 	b = append(b, `{"phase":`...)
 	b = jsonquote.Append(b, p.Phase)
 	b = append(b, `,"since":`...)
-	b = append(b, bytes.TrimSpace(p.Since)...)
+	if since := bytes.TrimSpace(p.Since); len(since) > 0 {
+		b = append(b, since...)
+	} else {
+		b = append(b, "null"...) // as json.Marshal writes a nil RawMessage; parsePosition refuses it
+	}
 	if p.Last != "" {
 		b = append(b, `,"last":`...)
 		b = jsonquote.Append(b, p.Last)

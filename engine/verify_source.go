@@ -169,11 +169,12 @@ func (s *jsonSpelling) apply(out transform.Output) {
 	for _, row := range out.Rows {
 		for i, v := range row.Vals {
 			j, ok := v.(decant.JSON)
-			if !ok {
-				continue
+			dbType, isJSON := s.types[row.Table][row.Cols[i]]
+			if !ok || !isJSON {
+				continue // a text column compares the text migrate wrote
 			}
 			if s.speller != nil {
-				if t, ok := s.speller.SpellJSON(s.types[row.Table][row.Cols[i]], j); ok {
+				if t, ok := s.speller.SpellJSON(dbType, j); ok {
 					row.Vals[i] = decant.JSON(t)
 					continue
 				}

@@ -55,7 +55,8 @@ func (m *Mapper) KeepJSONText() {
 	}
 	coercs := m.mapCoerc[m.spec.To.Table]
 	for i, c := range kp.cols {
-		if f := kp.first[i]; uses[f] == 1 && len(c.Prog.path) == 2 && coercs[i].Kind == decant.KindJSON {
+		if f := kp.first[i]; uses[f] == 1 && len(c.Prog.path) == 2 && coercs[i].Kind == decant.KindJSON &&
+			m.tables[m.spec.To.Table].cols[m.mapNames[i]].Kind == decant.KindJSON {
 			kp.text[f] = true
 		}
 	}
