@@ -12,7 +12,7 @@ import (
 
 // allRoles are the roles every store of decant has, as decant.Roles names
 // them.
-var allRoles = []string{"StateInitializer", "Leaser", "StateReader", "Cataloger", "ErrorResolver", "ScriptRunner", "ScopedScriptRunner", "Pinger", "TargetReader", "FindingStore", "Patcher", "Lifecycler", "ScopeResetter", "LedgerStatusLister"}
+var allRoles = []string{"StateInitializer", "Leaser", "StateReader", "Cataloger", "ErrorResolver", "ScriptRunner", "ScopedScriptRunner", "Pinger", "TargetReader", "FindingStore", "Patcher", "Lifecycler", "ScopeResetter", "LedgerStatusLister", "ChunkCheckpointer"}
 
 // wrapped is a store wrapper as a caller writes one (connect.PlannedStore,
 // a commit counter): it embeds the core and says what it wraps.
