@@ -270,3 +270,52 @@ steps:
 		}
 	}
 }
+
+// Ensure state tables written by the previous version (7, without
+// decant_chunks) still resume: a step read to key 30 by one reader goes
+// on from its checkpoint, with one reader or in chunks planned after it,
+// and the state tables are upgraded; the outcome is an uninterrupted
+// run's.
+func TestChunks_ResumeStateFromVersion7(t *testing.T) {
+	for tgtName := range csvPinTargets {
+		for _, parallel := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s parallel %d", tgtName, parallel), func(t *testing.T) {
+				legacy := chunkSources["sqlite"](t)
+				dir, url, db := chunkTarget(t, tgtName)
+				migratePlan(t, dir, chunkPlan(legacy, url, 1, 60))
+				want := chunkOutcome(t, db)
+
+				ldb, err := sql.Open("sqlite", strings.TrimPrefix(legacy, "sqlite:"))
+				must(t, err)
+				defer ldb.Close()
+				rest := testenv.Rows(t, ldb, "SELECT id, coalesce(name, '-') FROM items WHERE id > 30 ORDER BY id")
+				_, err = ldb.Exec("DELETE FROM items WHERE id > 30")
+				must(t, err)
+				dir, url, db = chunkTarget(t, tgtName)
+				migratePlan(t, dir, chunkPlan(legacy, url, 1, 7))
+				_, err = db.Exec("DROP TABLE decant_chunks")
+				must(t, err)
+				_, err = db.Exec("UPDATE decant_schema SET version = 7")
+				must(t, err)
+				for _, r := range rest {
+					id, name, _ := strings.Cut(r, " ")
+					var v any = name
+					if name == "-" {
+						v = nil
+					}
+					_, err := ldb.Exec("INSERT INTO items (id, name) VALUES (?, ?)", id, v)
+					must(t, err)
+				}
+				if s := migratePlan(t, dir, chunkPlan(legacy, url, parallel, 7)).Steps[0]; s.Read != 30 {
+					t.Errorf("the run on version 7 state read %d records, want the 30 after its checkpoint", s.Read)
+				}
+				if diff := cmp.Diff(want, chunkOutcome(t, db)); diff != "" {
+					t.Errorf("after resuming version 7 state (-uninterrupted +resumed):\n%s", diff)
+				}
+				if v := testenv.Rows(t, db, "SELECT version FROM decant_schema"); !cmp.Equal(v, []string{"8"}) {
+					t.Errorf("state version %v after the run, want 8", v)
+				}
+			})
+		}
+	}
+}
