@@ -149,6 +149,20 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 				return err
 			}})
 	}
+	// Nor do tables older than version 8 have decant_chunks: no chunks.
+	var chunks int
+	if err := tx.QueryRowContext(ctx, tableExistsSQL, "decant_chunks").Scan(&chunks); err != nil {
+		return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
+	}
+	if chunks > 0 {
+		reads = append(reads, statusRead{"SELECT step, chunk, position FROM decant_chunks WHERE scope = ?",
+			[]any{scope}, func(r *sql.Rows) error {
+				var name, chunk, pos string
+				err := r.Scan(&name, &chunk, &pos)
+				step(name).AddChunk(chunk, decant.Position(pos))
+				return err
+			}})
+	}
 	for _, rd := range reads {
 		if err := each(ctx, tx, rd.sql, rd.args, rd.scan); err != nil {
 			none, err := s.noState(ctx, err)

@@ -48,6 +48,10 @@ func testChunkCheckpoints(t *testing.T, e *env) {
 	if pos, err := e.s.Checkpoint(e.ctx, "s", "a"); err != nil || string(pos) != string(own) {
 		t.Errorf("the step's own checkpoint = %s, %v; want %s, which chunks do not move", pos, err, own)
 	}
+	st := e.status("s")
+	if len(st) != 2 || !cmp.Equal(positionTexts(st[0].Chunks), positionTexts(want)) || len(st[1].Chunks) != 1 {
+		t.Errorf("Status(s) chunks = %v, want step a's %s and step b's one", st, positionTexts(want))
+	}
 }
 
 func positionTexts(m map[string]decant.Position) map[string]string {
@@ -92,6 +96,9 @@ func testChunksFromVersion7(t *testing.T, e *env) {
 	cc := role[decant.ChunkCheckpointer](e)
 	if got, err := cc.ChunkCheckpoints(e.ctx, "s", "a"); err != nil || len(got) != 0 {
 		t.Errorf("ChunkCheckpoints on version 7 tables = %v, %v; want none", got, err)
+	}
+	if st := e.status("s"); len(st) != 1 || st[0].Chunks != nil || string(st[0].Checkpoint) != string(own) {
+		t.Errorf("Status(s) on version 7 tables = %+v, want step a at %s without chunks", st, own)
 	}
 	if got := e.rows("SELECT version FROM decant_schema"); got != "7\n" {
 		t.Errorf("reading the chunks changed the version to %q", got)
