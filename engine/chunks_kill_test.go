@@ -15,10 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/decanthq/decant"
-	"github.com/decanthq/decant/connect"
-	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/internal/testenv"
-	"github.com/decanthq/decant/plan"
 )
 
 // killHelperDir, when set, makes TestChunks_KillHelper run the plan in
@@ -92,12 +89,9 @@ func TestChunks_KillHelper(t *testing.T) {
 	if dir == "" {
 		t.Skip("the child process of TestChunks_SIGKILL")
 	}
-	pl, err := plan.Load(filepath.Join(dir, "decant.yaml"), plan.Options{})
+	p, err := os.ReadFile(filepath.Join(dir, "decant.yaml"))
 	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	defer st.Close()
-	_, err = engine.Run(context.Background(), engine.Config{Plan: pl, Store: slowStore{st}, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
+	_, err = runPlan(context.Background(), t, dir, string(p), func(st decant.Store) decant.Store { return slowStore{st} })
 	must(t, err)
 }
 

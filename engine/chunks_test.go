@@ -10,13 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
-	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/internal/testenv"
 	"github.com/decanthq/decant/mysql"
 	"github.com/decanthq/decant/plan"
@@ -194,17 +192,11 @@ func TestChunks_ResumeAfterKill(t *testing.T) {
 // transaction, as a kill would stop it, and returns the run's error.
 func runKilled(t *testing.T, dir, p string, chunks, after int) error {
 	t.Helper()
-	path := filepath.Join(dir, "decant.yaml")
-	must(t, os.WriteFile(path, []byte(p), 0o644))
-	pl, err := plan.Load(path, plan.Options{})
-	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	defer st.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	k := &chunkKiller{Store: st, chunks: chunks, after: after, kill: cancel, written: map[string]int{}}
-	_, err = engine.Run(ctx, engine.Config{Plan: pl, Store: k, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
+	_, err := runPlan(ctx, t, dir, p, func(st decant.Store) decant.Store {
+		return &chunkKiller{Store: st, chunks: chunks, after: after, kill: cancel, written: map[string]int{}}
+	})
 	return err
 }
 
