@@ -130,19 +130,23 @@ func runChunks(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 		mappers[i] = m.Clone()
 	}
 	results := make([]StepResult, len(chunks))
-	errs := make([]error, len(chunks))
+	var first error
+	var firstOnce sync.Once
 	var wg sync.WaitGroup
 	for i, c := range chunks {
 		wg.Go(func() {
-			results[i], errs[i] = runPipeline(ctx, cfg, s, mappers[i], src, c, halt)
-			if errs[i] != nil {
-				errs[i] = fmt.Errorf("chunk %s: %w", c.name, errs[i])
+			var err error
+			results[i], err = runPipeline(ctx, cfg, s, mappers[i], src, c, halt)
+			if err != nil {
+				// The first error is the step's; the chunks it stops end
+				// without one, or, when ctx ended, with the same cause.
+				firstOnce.Do(func() { first = fmt.Errorf("chunk %s: %w", c.name, err) })
 				stopAll()
 			}
 		})
 	}
 	wg.Wait()
-	return sumChunks(s.Name, results, stop), errors.Join(errs...)
+	return sumChunks(s.Name, results, stop), first
 }
 
 // sumChunks adds up the chunks' results. The step stopped when a chunk

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -311,3 +312,65 @@ func TestChunks_ResumeStateFromVersion7(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a chunk that fails stops the step with its error, naming the
+// chunk, while the other chunks stop cleanly with what they read
+// committed, and that the next run completes as an uninterrupted one.
+func TestChunks_FailingChunkStopsTheOthers(t *testing.T) {
+	for tgtName := range csvPinTargets {
+		t.Run(tgtName, func(t *testing.T) {
+			legacy := chunkSources["sqlite"](t)
+			dir, url, db := chunkTarget(t, tgtName)
+			migratePlan(t, dir, chunkPlan(legacy, url, 1, 60))
+			want := chunkOutcome(t, db)
+
+			dir, url, db = chunkTarget(t, tgtName)
+			p := chunkPlan(legacy, url, 3, 2)
+			_, err := runPlan(context.Background(), t, dir, p, func(st decant.Store) decant.Store { return &chunkFailer{Store: st} })
+			if err == nil || !strings.Contains(err.Error(), "chunk 2: ") || !strings.Contains(err.Error(), "the disk is full") {
+				t.Fatalf("run with a failing chunk: %v, want the error of chunk 2", err)
+			}
+			if strings.Count(err.Error(), "chunk ") != 1 {
+				t.Errorf("the error names more than the failing chunk: %v", err)
+			}
+			moved := testenv.Rows(t, db, `SELECT chunk FROM decant_chunks WHERE position LIKE '{"after":[%' ORDER BY chunk`)
+			if !slices.Contains(moved, "1") || !slices.Contains(moved, "3") {
+				t.Errorf("chunks that moved on before the failure: %v, want 1 and 3 (their batches committed)", moved)
+			}
+			migratePlan(t, dir, p)
+			if diff := cmp.Diff(want, chunkOutcome(t, db)); diff != "" {
+				t.Errorf("after a failed chunk and a rerun (-uninterrupted +rerun):\n%s", diff)
+			}
+		})
+	}
+}
+
+// chunkFailer fails chunk 2's first batch after chunks 1 and 3 have each
+// written one, with an error a store could return.
+type chunkFailer struct {
+	decant.Store
+	mu      sync.Mutex
+	written map[string]int
+	failed  bool
+}
+
+func (f *chunkFailer) WriteBatch(ctx context.Context, tx decant.Tx, b *decant.Batch) error {
+	if b.Audit == nil {
+		return f.Store.WriteBatch(ctx, tx, b)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.written == nil {
+		f.written = map[string]int{}
+	}
+	if b.Chunk == "2" && f.written["1"] > 0 && f.written["3"] > 0 && !f.failed {
+		f.failed = true
+		return errors.New("the disk is full")
+	}
+	err := f.Store.WriteBatch(ctx, tx, b)
+	f.written[b.Chunk]++
+	return err
+}
+
+// Unwrap lets the engine find the store's other roles.
+func (f *chunkFailer) Unwrap() decant.Store { return f.Store }

@@ -2,6 +2,7 @@ package sqlread
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,9 +16,10 @@ var _ decant.Chunker = (*Source)(nil)
 
 // Chunks plans up to n chunks of the rows after pos, split at the keys of
 // evenly spaced rows in key order: the count of the rows, then one query
-// per split for the key at its offset (LIMIT 1 OFFSET k, a scan of the
-// key's index up to k). Exact for keys of any number of columns, and
-// each chunk holds as many rows, when it is planned, within one.
+// per split for the key at its offset from the split before (LIMIT 1
+// OFFSET k, a scan of the key's index from there). Exact for keys of any
+// number of columns, and each chunk holds as many rows, when it is
+// planned, within one.
 func (s *Source) Chunks(ctx context.Context, scope string, pos decant.Position, n int) ([]decant.Position, error) {
 	if s.spec.Cursor != "" {
 		return nil, fmt.Errorf("%s: a read with a cursor cannot be split into chunks; read it with parallel: 1", s.spec.what())
@@ -35,12 +37,21 @@ func (s *Source) Chunks(ctx context.Context, scope string, pos decant.Position, 
 	}
 	n = int(min(int64(n), total))
 	splits := make([]json.RawMessage, 0, max(n-1, 0))
+	// Each split is counted from the one before, at or after it, so the
+	// splits grow even when rows change between the queries, and the
+	// index is scanned once in all.
+	within, prev := b, int64(0)
 	for i := 1; i < n; i++ {
-		key, err := s.keyAt(ctx, scope, sh, b, total*int64(i)/int64(n))
+		off := total * int64(i) / int64(n)
+		key, vals, err := s.keyAt(ctx, scope, sh, within, off-prev)
+		if errors.Is(err, sql.ErrNoRows) {
+			break // rows were deleted since the count: fewer chunks
+		}
 		if err != nil {
 			return nil, s.redact(err)
 		}
 		splits = append(splits, key)
+		within, prev = bounds{from: vals}, off
 	}
 	return chunkPositions(b, pos, splits)
 }
@@ -75,13 +86,14 @@ func chunkPositions(b bounds, pos decant.Position, splits []json.RawMessage) ([]
 	return out, nil
 }
 
-// keyAt is the key, as a JSON array of its columns' document values, of
-// the row at offset off (from 0) among the rows within b, in key order.
-func (s *Source) keyAt(ctx context.Context, scope string, sh shape, b bounds, off int64) (json.RawMessage, error) {
+// keyAt is the key, as a JSON array of its columns' document values and
+// as the values to bind, of the row at offset off (from 0) among the rows
+// within b, in key order; sql.ErrNoRows when there are not so many.
+func (s *Source) keyAt(ctx context.Context, scope string, sh shape, b bounds, off int64) (json.RawMessage, []any, error) {
 	st := &statement{d: s.d}
 	q, err := s.base(st, scope)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q.within(st, s.spec.Key, b)
 	list := q.refs(s.d, s.spec.Key)
@@ -97,19 +109,31 @@ func (s *Source) keyAt(ctx context.Context, scope string, sh shape, b bounds, of
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("%s: the key at row %d, to split the read into chunks: %w", s.spec.what(), off+1, err)
+	err = s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, err
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: the key at row %d, to split the read into chunks: %w", s.spec.what(), off+1, err)
 	}
 	doc := make([]any, len(vals))
 	for i, v := range vals {
-		x, err := value(sh.kinds[sh.key[i]], v, s.spec.ZeroDatesNull)
+		k := sh.kinds[sh.key[i]]
+		x, err := value(k, v, s.spec.ZeroDatesNull)
 		if err == nil && x == nil {
 			err = errors.New("NULL")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: the key at row %d, column %s: %w", s.spec.what(), off+1, s.spec.Key[i], err)
+			return nil, nil, fmt.Errorf("%s: a key to split the read into chunks, column %s: %w", s.spec.what(), s.spec.Key[i], err)
 		}
 		doc[i] = x
 	}
-	return transform.AppendJSON(nil, doc)
+	key, err := transform.AppendJSON(nil, doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The values to bind are those a position holds, read back as a
+	// resumed read binds them.
+	bind, err := decodeValues(key, pick(sh.kinds, sh.key))
+	return key, bind, err
 }
