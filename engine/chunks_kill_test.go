@@ -29,11 +29,8 @@ func TestChunks_SIGKILL(t *testing.T) {
 	for tgtName := range csvPinTargets {
 		t.Run(tgtName, func(t *testing.T) {
 			legacy := chunkSources["mariadb"](t)
+			want := uninterrupted(t, legacy, tgtName)
 			dir, url, db := chunkTarget(t, tgtName)
-			migratePlan(t, dir, chunkPlan(legacy, url, 1, 60))
-			want := chunkOutcome(t, db)
-
-			dir, url, db = chunkTarget(t, tgtName)
 			p := chunkPlan(legacy, url, 3, 2)
 			must(t, os.WriteFile(filepath.Join(dir, "decant.yaml"), []byte(p), 0o644))
 			killWhenChunksMoved(t, dir, db, 3)

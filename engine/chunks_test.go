@@ -100,6 +100,15 @@ func chunkTarget(t *testing.T, name string) (dir, url string, db *sql.DB) {
 	return dir, url, db
 }
 
+// uninterrupted is the outcome of one run by one reader of legacy into a
+// fresh target of kind tgt: what every other way of reading must leave.
+func uninterrupted(t *testing.T, legacy, tgt string) []string {
+	t.Helper()
+	dir, url, db := chunkTarget(t, tgt)
+	migratePlan(t, dir, chunkPlan(legacy, url, 1, 60))
+	return chunkOutcome(t, db)
+}
+
 // chunkOutcome is what a run leaves that must not depend on how it read:
 // the target rows, the ledger and the stored errors.
 func chunkOutcome(t *testing.T, db *sql.DB) []string {
@@ -157,11 +166,8 @@ func TestChunks_ResumeAfterKill(t *testing.T) {
 		for tgtName := range csvPinTargets {
 			t.Run(srcName+" to "+tgtName, func(t *testing.T) {
 				legacy := source(t)
+				want := uninterrupted(t, legacy, tgtName)
 				dir, url, db := chunkTarget(t, tgtName)
-				migratePlan(t, dir, chunkPlan(legacy, url, 1, 60))
-				want := chunkOutcome(t, db)
-
-				dir, url, db = chunkTarget(t, tgtName)
 				p := chunkPlan(legacy, url, 3, 3)
 				err := runKilled(t, dir, p, 3, 2)
 				if !errors.Is(err, context.Canceled) {
@@ -274,17 +280,14 @@ func TestChunks_ResumeStateFromVersion7(t *testing.T) {
 		for _, parallel := range []int{1, 3} {
 			t.Run(fmt.Sprintf("%s parallel %d", tgtName, parallel), func(t *testing.T) {
 				legacy := chunkSources["sqlite"](t)
-				dir, url, db := chunkTarget(t, tgtName)
-				migratePlan(t, dir, chunkPlan(legacy, url, 1, 60))
-				want := chunkOutcome(t, db)
-
+				want := uninterrupted(t, legacy, tgtName)
 				ldb, err := sql.Open("sqlite", strings.TrimPrefix(legacy, "sqlite:"))
 				must(t, err)
 				defer ldb.Close()
 				rest := testenv.Rows(t, ldb, "SELECT id, coalesce(name, '-') FROM items WHERE id > 30 ORDER BY id")
 				_, err = ldb.Exec("DELETE FROM items WHERE id > 30")
 				must(t, err)
-				dir, url, db = chunkTarget(t, tgtName)
+				dir, url, db := chunkTarget(t, tgtName)
 				migratePlan(t, dir, chunkPlan(legacy, url, 1, 7))
 				_, err = db.Exec("DROP TABLE decant_chunks")
 				must(t, err)
@@ -320,11 +323,8 @@ func TestChunks_FailingChunkStopsTheOthers(t *testing.T) {
 	for tgtName := range csvPinTargets {
 		t.Run(tgtName, func(t *testing.T) {
 			legacy := chunkSources["sqlite"](t)
+			want := uninterrupted(t, legacy, tgtName)
 			dir, url, db := chunkTarget(t, tgtName)
-			migratePlan(t, dir, chunkPlan(legacy, url, 1, 60))
-			want := chunkOutcome(t, db)
-
-			dir, url, db = chunkTarget(t, tgtName)
 			p := chunkPlan(legacy, url, 3, 2)
 			_, err := runPlan(context.Background(), t, dir, p, func(st decant.Store) decant.Store { return &chunkFailer{Store: st} })
 			if err == nil || !strings.Contains(err.Error(), "chunk 2: ") || !strings.Contains(err.Error(), "the disk is full") {
