@@ -44,6 +44,10 @@ type Batch struct {
 	// Checkpoint is the source position after the batch's last record; nil
 	// leaves the stored checkpoint unchanged.
 	Checkpoint Position
+	// Chunk names the chunk of a parallel read the batch was read by: its
+	// Checkpoint is that chunk's ([ChunkCheckpointer]), not the step's.
+	// "" for a step read by one reader.
+	Chunk string
 }
 
 // TableRows is a set of rows for one table. Values are already coerced to

@@ -96,6 +96,7 @@ var storeRoles = []struct {
 	{"Lifecycler", has[Lifecycler]},
 	{"ScopeResetter", has[ScopeResetter]},
 	{"LedgerStatusLister", has[LedgerStatusLister]},
+	{"ChunkCheckpointer", has[ChunkCheckpointer]},
 }
 
 func has[R any](st Store) bool {

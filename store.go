@@ -121,6 +121,10 @@ type StepStatus struct {
 	Batches int64 `json:"batches"`
 	// Checkpoint is the stored source position (JSON), nil if none.
 	Checkpoint Position `json:"checkpoint,omitempty"`
+	// Chunks are the stored positions of the chunks of a step read in
+	// parallel, by chunk name; nil for a step read by one reader, and
+	// for state tables older than version 8.
+	Chunks map[string]Position `json:"chunks,omitempty"`
 	// LastCursor is the cursor value of the last batch's last record.
 	LastCursor string `json:"last_cursor,omitempty"`
 	// LastBatch is when the last batch started; zero if none.
@@ -141,6 +145,14 @@ type StepStatus struct {
 	// Pending counts the keys the last verify could not compare yet: a
 	// live migration wrote them after the verify began.
 	Pending int64 `json:"pending"`
+}
+
+// AddChunk keeps the stored position of one of the step's chunks.
+func (s *StepStatus) AddChunk(chunk string, pos Position) {
+	if s.Chunks == nil {
+		s.Chunks = map[string]Position{}
+	}
+	s.Chunks[chunk] = pos
 }
 
 // AddFinding adds n stored findings of kind to its count; a kind it does not

@@ -264,6 +264,15 @@ func (c *commitCounter) Unwrap() decant.Store { return c.Store }
 // migratePlan writes plan text p into dir, runs it once and returns the result.
 func migratePlan(t *testing.T, dir, p string) *engine.Result {
 	t.Helper()
+	res, err := runPlan(context.Background(), t, dir, p, nil)
+	must(t, err)
+	return res
+}
+
+// runPlan writes plan text p into dir and runs it once in ctx, through
+// the store wrap returns when wrap is not nil.
+func runPlan(ctx context.Context, t *testing.T, dir, p string, wrap func(decant.Store) decant.Store) (*engine.Result, error) {
+	t.Helper()
 	path := filepath.Join(dir, "decant.yaml")
 	must(t, os.WriteFile(path, []byte(p), 0o644))
 	pl, err := plan.Load(path, plan.Options{})
@@ -271,7 +280,9 @@ func migratePlan(t *testing.T, dir, p string) *engine.Result {
 	st, err := connect.Store(context.Background(), pl)
 	must(t, err)
 	defer st.Close()
-	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
-	must(t, err)
-	return res
+	var run decant.Store = st
+	if wrap != nil {
+		run = wrap(st)
+	}
+	return engine.Run(ctx, engine.Config{Plan: pl, Store: run, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
 }

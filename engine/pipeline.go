@@ -37,7 +37,8 @@ func (b *readBatch) checkpoint() decant.Position {
 }
 
 // runStep drains one step's source from its checkpoint through the
-// reader -> mapper -> writer pipeline.
+// reader -> mapper -> writer pipeline; a step read in chunks runs one
+// pipeline per chunk at once (runChunks).
 func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, stop <-chan struct{}) (StepResult, error) {
 	start := time.Now()
 	r := StepResult{Step: s.Name}
@@ -52,14 +53,46 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	if err != nil {
 		return r, fmt.Errorf("read checkpoint: %w", err)
 	}
-	total := int64(-1)
-	if sz, ok := src.(decant.Sizer); ok {
-		if n, known, err := sz.Size(ctx, cfg.Scope, pos); err == nil && known {
-			total = n
-		}
+	chunks, err := stepChunks(ctx, cfg, s, src, pos)
+	if err != nil {
+		return r, err
 	}
-	cfg.Progress.StepStarted(s.Name, total)
+	if chunks != nil {
+		cfg.Progress.StepStarted(s.Name, sizeOf(ctx, cfg, src, chunkStarts(chunks)...))
+		r, err = runChunks(ctx, cfg, s, m, src, chunks, stop)
+	} else {
+		cfg.Progress.StepStarted(s.Name, sizeOf(ctx, cfg, src, pos))
+		r, err = runPipeline(ctx, cfg, s, m, src, chunk{start: pos}, stop)
+	}
+	r.Duration = time.Since(start)
+	return r, err
+}
 
+// sizeOf is how many records remain after the positions together, -1
+// when the source cannot tell.
+func sizeOf(ctx context.Context, cfg Config, src decant.Source, starts ...decant.Position) int64 {
+	sz, ok := src.(decant.Sizer)
+	if !ok {
+		return -1
+	}
+	var total int64
+	for _, pos := range starts {
+		n, known, err := sz.Size(ctx, cfg.Scope, pos)
+		if err != nil || !known {
+			return -1
+		}
+		total += n
+	}
+	return total
+}
+
+// runPipeline reads the records of src from c.start (all the step's, or
+// one chunk's) through the reader -> mapper -> writer pipeline, the
+// writer saving the checkpoint as c's. It returns the counts of what it
+// wrote; its Duration is left to the caller.
+func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, src decant.Source, c chunk,
+	stop <-chan struct{}) (StepResult, error) {
+	r := StepResult{Step: s.Name}
 	// The reader stops on the stop signal; mapping and writing go on until
 	// what was read is saved. ctx cancellation aborts all three.
 	readCtx, cancelRead := context.WithCancel(ctx)
@@ -75,23 +108,21 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	mapped := make(chan mappedBatch, cfg.QueueDepth)
 	readErr := make(chan error, 1)
 	gate := newLagGate(cfg, s.Name)
-	go func() { readErr <- read(readCtx, src, cfg.Scope, pos, s.BatchSize, reads, gate.holds) }()
+	go func() { readErr <- read(readCtx, src, cfg.Scope, c.start, s.BatchSize, reads, gate.holds) }()
 	del := newDeletePlan(m)
 	go mapAll(m, del, cfg.MapWorkers, cfg.Scope, reads, mapped)
 
-	w := &writer{cfg: cfg, step: s, children: m.ChildTables(), deletes: del}
+	w := &writer{cfg: cfg, step: s, children: m.ChildTables(), deletes: del, chunk: c.name}
 	for b := range mapped {
 		if err := w.write(ctx, b, &r); err != nil {
 			cancelRead()
 			for range mapped { // let the reader and mapper finish
 			}
 			<-readErr
-			r.Duration = time.Since(start)
 			return r, err
 		}
 	}
-	err = <-readErr
-	r.Duration = time.Since(start)
+	err := <-readErr
 	if gate != nil {
 		r.HeldAt = gate.held
 	}

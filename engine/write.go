@@ -27,6 +27,9 @@ type writer struct {
 	deletes deletePlan
 	// retry marks a retry of stored errors: no audit row, no checkpoint.
 	retry bool
+	// chunk names the chunk of a parallel read whose batches this writer
+	// commits, and whose checkpoint it saves; "" for the step's own.
+	chunk string
 }
 
 // write commits b and adds its counts to r.
@@ -105,7 +108,7 @@ func (w *writer) writeAll(ctx context.Context, tx decant.Tx, b mappedBatch, audi
 	a := *audit
 	a.OK = a.Total - a.Failed
 	a.Duration = time.Since(b.started)
-	last := &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Audit: &a, Checkpoint: b.checkpoint()}
+	last := &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Audit: &a, Checkpoint: b.checkpoint(), Chunk: w.chunk}
 	return w.cfg.Store.WriteBatch(ctx, tx, last)
 }
 
@@ -120,7 +123,7 @@ func (w *writer) passOver(ctx context.Context, b mappedBatch) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := w.cfg.Store.WriteBatch(ctx, tx, &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Checkpoint: b.tail}); err != nil {
+	if err := w.cfg.Store.WriteBatch(ctx, tx, &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Checkpoint: b.tail, Chunk: w.chunk}); err != nil {
 		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -446,3 +446,15 @@ func TestNullCursorStopsRead(t *testing.T) {
 		t.Errorf("read %q, Err = %v; want the NULL cursor named", keys, err)
 	}
 }
+
+// Ensure chunks of a key of two columns read every row once and resume
+// exactly, with boundaries among the many rows that share the first
+// column.
+func TestCompositeChunks(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE c (a INT, b VARCHAR(10), n INT, PRIMARY KEY (a, b))")
+	for _, r := range sourcetest.CompositeRows() {
+		d.exec(t, "INSERT INTO c (a, b, n) VALUES (?, ?, 0)", r[0], r[1])
+	}
+	sourcetest.CompositeChunks(t, d.open(t, "a, b", "", mysql.Options{Table: "c", PageSize: 4}))
+}

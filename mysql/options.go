@@ -18,6 +18,10 @@ const (
 // query, columns, where, params, page_size, json_columns and zero_dates.
 type Options sqlread.Options
 
+// ReadsInChunks is true: a step may read the source with parallel: N
+// (plan.ChunkedOptions).
+func (o *Options) ReadsInChunks() bool { return true }
+
 // Validate checks the options on their own, reading SQL as MariaDB does,
 // each error a *decant.OptionError naming the option.
 func (o *Options) Validate() error { return (*sqlread.Options)(o).Validate(dialect) }

@@ -176,6 +176,26 @@ func (c *compiler) connections() error {
 	return nil
 }
 
+// parallel checks from.parallel: 1 or more, without a cursor, for a
+// source that reads in chunks ([ChunkedOptions]; unknown when the plan is
+// loaded without source kinds).
+func (c *compiler) parallel(path string, s *Step) error {
+	at := path + ".from.parallel"
+	n := s.From.Parallel
+	switch _, chunked := s.From.Options.(ChunkedOptions); {
+	case n < 0 || (n == 0 && s.From.parallelSet):
+		return c.errf(at, "step %s: from.parallel must be 1 or more (the readers that read the source at once), not %d", s.Name, n)
+	case n <= 1:
+		return nil
+	case s.From.Cursor != "":
+		return c.errf(at, "step %s: from.parallel cannot go with from.cursor: a read by cursor is incremental, in cursor order, and stays one reader; remove parallel (or the cursor, to read the whole table in key ranges)", s.Name)
+	case s.From.Options != nil && !chunked:
+		return c.errf(at, "step %s: from.parallel does not apply to connection %s (%s): only the database sources (mysql://, postgres://, sqlite:) read in chunks; remove parallel",
+			s.Name, s.From.Connection, decant.RedactURL(c.p.Connections[s.From.Connection]))
+	}
+	return nil
+}
+
 func (c *compiler) step(path string, s *Step) error {
 	if s.From.Connection == "" {
 		return c.errf(path+".from", "step %s: from.connection is required", s.Name)
@@ -189,6 +209,9 @@ func (c *compiler) step(path string, s *Step) error {
 			return err
 		}
 		s.From.Options = opts
+	}
+	if err := c.parallel(path, s); err != nil {
+		return err
 	}
 	if len(s.Key) == 0 {
 		return c.errf(path, "step %s: key (the upsert key column or columns) is required", s.Name)

@@ -24,6 +24,11 @@ type From struct {
 	// Cursor is the path of the record's cursor value the same way (a
 	// feed pages by it; a file only records it in the audit).
 	Cursor string `yaml:"cursor"`
+	// Parallel is how many readers read the source at once, each a key
+	// range of its own (a chunk); 0 when the plan does not say, which is
+	// 1: one reader. Only a source whose options say so
+	// ([ChunkedOptions]) reads in chunks, and never with a Cursor.
+	Parallel int `yaml:"parallel"`
 	// Options are the source's own options, decoded from every other key
 	// of from: a pointer to the options type of the kind of source that
 	// reads the connection's scheme (*httpfeed.Options for http(s)://).
@@ -31,9 +36,20 @@ type From struct {
 	// they are nil until [Plan.SourceOptions] decodes them.
 	Options any `yaml:"-"`
 
-	// options are the keys of from other than connection, key and cursor,
+	// parallelSet is true when the plan writes parallel, so that 0 is
+	// refused rather than read as the default.
+	parallelSet bool
+	// options are the keys of from other than connection, key, cursor and parallel,
 	// in plan order, kept with their nodes for SourceOptions.
 	options []option
+}
+
+// ChunkedOptions is implemented by the options type of a kind of source
+// that can read a step in chunks (`parallel: N`): the relational sources.
+// Its source implements [decant.Chunker].
+type ChunkedOptions interface {
+	// ReadsInChunks is true when the source can read in chunks.
+	ReadsInChunks() bool
 }
 
 // option is one source option as the plan writes it.
@@ -43,7 +59,8 @@ type option struct {
 }
 
 // OptionKeys returns the keys of from, other than connection, key and
-// cursor, that the plan sets, in plan order: the options a source decodes.
+// cursor and parallel, that the plan sets, in plan order: the options a
+// source decodes.
 func (f *From) OptionKeys() []string {
 	keys := make([]string, len(f.options))
 	for i, o := range f.options {
@@ -52,7 +69,7 @@ func (f *From) OptionKeys() []string {
 	return keys
 }
 
-// UnmarshalYAML reads connection, key and cursor and keeps every other key
+// UnmarshalYAML reads connection, key, cursor and parallel and keeps every other key
 // as written. The decoder hands the mapping over with anchors, aliases and
 // merge keys (<<) resolved, as it does for the rest of the plan.
 func (f *From) UnmarshalYAML(unmarshal func(any) error) error {
@@ -98,6 +115,12 @@ func (f *From) set(name string, key, value ast.Node) error {
 		dst = &f.Key
 	case "cursor":
 		dst = &f.Cursor
+	case "parallel":
+		if value == nil {
+			return nil
+		}
+		f.parallelSet = true
+		return yaml.NodeToValue(value, &f.Parallel, yaml.Strict())
 	default:
 		if value != nil { // null is the same as absent
 			f.options = append(f.options, option{name: name, key: key, value: value})

@@ -147,6 +147,9 @@ func (d *optionDecoder) unknown(o option, fields map[string]int) error {
 		}
 	}
 	known := []string{"connection", "key", "cursor"}
+	if _, ok := d.kinds.NewOptions(scheme(d.raw)).(ChunkedOptions); ok {
+		known = append(known, "parallel")
+	}
 	known = append(known, sortedNames(fields)...)
 	if near := nearest(o.name, known); near != "" {
 		return d.p.errNode(o.key, fmt.Sprintf("step %s: unknown field %q in from (did you mean %s?)", d.s.Name, o.name, near))

@@ -125,7 +125,7 @@ func (s *Store) LedgerKeys(ctx context.Context, scope, step, after string, limit
 var resetTables = []struct {
 	name    string
 	perStep bool
-}{{"decant_checkpoints", true}, {"decant_ledger", true}, {"decant_errors", true}, {"decant_batches", true},
+}{{"decant_checkpoints", true}, {"decant_chunks", true}, {"decant_ledger", true}, {"decant_errors", true}, {"decant_batches", true},
 	{"decant_diffs", true}, {"decant_patches", true}, {"decant_verify_progress", true}, {"decant_verify_runs", false}}
 
 // ResetState deletes what the state tables keep of scope, or of its step

@@ -87,6 +87,8 @@ GROUP BY step`
 
 const statusCheckpointsSQL = `SELECT step, position FROM decant_checkpoints WHERE scope = $1`
 
+const statusChunksSQL = `SELECT step, chunk, position FROM decant_chunks WHERE scope = $1`
+
 const statusFindingsSQL = `SELECT step, kind, count(*) FROM decant_diffs WHERE scope = $1 GROUP BY step, kind`
 
 // Status returns the counts of every step of scope that has any state,
@@ -155,6 +157,19 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	var diffs bool
 	if err := tx.QueryRow(ctx, tableExistsSQL, "decant_diffs").Scan(&diffs); err != nil {
 		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
+	}
+	// Nor do tables older than version 8 have decant_chunks: no chunks.
+	var chunks bool
+	if err := tx.QueryRow(ctx, tableExistsSQL, "decant_chunks").Scan(&chunks); err != nil {
+		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
+	}
+	if chunks {
+		b.Queue(statusChunksSQL, scope).Query(each(func(r pgx.Rows) error {
+			var name, chunk, pos string
+			err := r.Scan(&name, &chunk, &pos)
+			step(name).AddChunk(chunk, decant.Position(pos))
+			return err
+		}))
 	}
 	if diffs {
 		b.Queue(statusFindingsSQL, scope).Query(each(func(r pgx.Rows) error {

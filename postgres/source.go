@@ -12,6 +12,10 @@ import (
 // under a step's from (docs/plan.md, "Relational databases").
 type SourceOptions sqlread.Options
 
+// ReadsInChunks is true: a step may read the source with parallel: N
+// (plan.ChunkedOptions).
+func (o *SourceOptions) ReadsInChunks() bool { return true }
+
 // Validate checks the options on their own, each error a
 // *decant.OptionError naming the option.
 func (o *SourceOptions) Validate() error { return (*sqlread.Options)(o).Validate(sourceDialect) }

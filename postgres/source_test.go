@@ -227,3 +227,15 @@ func TestSourceInfinity(t *testing.T) {
 		}
 	}
 }
+
+// Ensure chunks of a key of two columns read every row once and resume
+// exactly, with boundaries among the many rows that share the first
+// column.
+func TestSourceCompositeChunks(t *testing.T) {
+	d := newSourceDB(t)
+	d.exec(t, "CREATE TABLE c (a int, b text COLLATE \"C\", n int, PRIMARY KEY (a, b))")
+	for _, r := range sourcetest.CompositeRows() {
+		d.exec(t, "INSERT INTO c (a, b, n) VALUES ($1, $2, 0)", r[0], r[1])
+	}
+	sourcetest.CompositeChunks(t, d.open(t, "a, b", "", postgres.SourceOptions{Table: "c", PageSize: 4}))
+}

@@ -113,6 +113,11 @@ VALUES ($1, $2, $3, $4, now())
 ON CONFLICT (scope, step) DO UPDATE SET
     position = EXCLUDED.position, cursor = coalesce(EXCLUDED.cursor, c.cursor), updated = EXCLUDED.updated`
 
+const upsertChunkSQL = `
+INSERT INTO decant_chunks (scope, step, chunk, position, updated)
+VALUES ($1, $2, $3, $4, now())
+ON CONFLICT (scope, step, chunk) DO UPDATE SET position = EXCLUDED.position, updated = EXCLUDED.updated`
+
 // queueState adds the statements that write b's errors, resolve the errors
 // of done's keys and of b.Resolved, and write the audit row and the checkpoint.
 func queueState(p *pipeline, b *decant.Batch, done doneKeys) {
@@ -142,7 +147,9 @@ func queueState(p *pipeline, b *decant.Batch, done doneKeys) {
 			cmp.Or(a.Scope, b.Scope), cmp.Or(a.Step, b.Step), a.CursorFrom, a.CursorTo,
 			a.Total, a.OK, a.Failed, a.Started, a.Duration.Milliseconds())
 	}
-	if b.Checkpoint != nil {
+	if b.Checkpoint != nil && b.Chunk != "" {
+		p.add("write the chunk's checkpoint", upsertChunkSQL, b.Scope, b.Step, b.Chunk, stateText(string(b.Checkpoint)))
+	} else if b.Checkpoint != nil {
 		var cursor *string
 		if b.Audit != nil {
 			cursor = &b.Audit.CursorTo

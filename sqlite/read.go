@@ -133,21 +133,34 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 			return err
 		}},
 	}
-	// State tables older than version 4 have no decant_diffs: their steps
-	// read as having no findings rather than failing the whole status.
-	var diffs int
-	if err := tx.QueryRowContext(ctx, tableExistsSQL, "decant_diffs").Scan(&diffs); err != nil {
-		return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
-	}
-	if diffs > 0 {
-		reads = append(reads, statusRead{"SELECT step, kind, count(*) FROM decant_diffs WHERE scope = ? GROUP BY step, kind",
+	// State tables older than version 4 have no decant_diffs (their steps
+	// read as having no findings), older than 8 no decant_chunks (no
+	// chunks), rather than failing the whole status.
+	optional := map[string]statusRead{
+		"decant_diffs": {"SELECT step, kind, count(*) FROM decant_diffs WHERE scope = ? GROUP BY step, kind",
 			[]any{scope}, func(r *sql.Rows) error {
 				var name, kind string
 				var n int64
 				err := r.Scan(&name, &kind, &n)
 				step(name).AddFinding(kind, n)
 				return err
-			}})
+			}},
+		"decant_chunks": {"SELECT step, chunk, position FROM decant_chunks WHERE scope = ?",
+			[]any{scope}, func(r *sql.Rows) error {
+				var name, chunk, pos string
+				err := r.Scan(&name, &chunk, &pos)
+				step(name).AddChunk(chunk, decant.Position(pos))
+				return err
+			}},
+	}
+	for table, rd := range optional {
+		var exists int
+		if err := tx.QueryRowContext(ctx, tableExistsSQL, table).Scan(&exists); err != nil {
+			return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
+		}
+		if exists > 0 {
+			reads = append(reads, rd)
+		}
 	}
 	for _, rd := range reads {
 		if err := each(ctx, tx, rd.sql, rd.args, rd.scan); err != nil {

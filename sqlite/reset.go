@@ -17,8 +17,13 @@ func (s *Store) ForgetCheckpoints(ctx context.Context, scope string, steps []str
 		return fmt.Errorf("sqlite: forget the checkpoints of %s: %w", scope, err)
 	}
 	err = s.inTx(ctx, func(ctx context.Context, t *sql.Tx) error {
-		_, err := t.ExecContext(ctx, `DELETE FROM decant_checkpoints WHERE scope = ? AND step IN (SELECT value FROM json_each(?))`, scope, string(names))
-		return err
+		for _, table := range []string{"decant_checkpoints", "decant_chunks"} {
+			q := "DELETE FROM " + table + " WHERE scope = ? AND step IN (SELECT value FROM json_each(?))"
+			if _, err := t.ExecContext(ctx, q, scope, string(names)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: forget the checkpoints of %s: %w", scope, err)

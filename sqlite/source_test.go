@@ -145,3 +145,18 @@ func TestSourceBlobKeyStopsRead(t *testing.T) {
 		t.Errorf("the way out read %d rows of 3", len(recs))
 	}
 }
+
+// Ensure chunks of a key of two columns read every row once and resume
+// exactly, with boundaries among the many rows that share the first
+// column, and that chunks refuse a read with a cursor.
+func TestSourceCompositeChunks(t *testing.T) {
+	f := newSourceFile(t, "CREATE TABLE c (a INTEGER, b TEXT, n INTEGER, PRIMARY KEY (a, b))")
+	for _, r := range sourcetest.CompositeRows() {
+		f.exec(t, "INSERT INTO c (a, b, n) VALUES (?, ?, 0)", r[0], r[1])
+	}
+	sourcetest.CompositeChunks(t, f.open(t, "a, b", "", sqlite.SourceOptions{Table: "c", PageSize: 4}))
+	_, err := f.open(t, "a, b", "n", sqlite.SourceOptions{Table: "c"}).Chunks(context.Background(), "", nil, 2)
+	if err == nil || !strings.Contains(err.Error(), "parallel: 1") {
+		t.Errorf("chunks of a read with a cursor: %v, want a refusal naming parallel: 1", err)
+	}
+}

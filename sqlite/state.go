@@ -172,6 +172,16 @@ func writeCheckpoint(ctx context.Context, t *tx, b *decant.Batch, now string) er
 	if b.Checkpoint == nil {
 		return nil
 	}
+	if b.Chunk != "" {
+		_, err := t.ExecContext(ctx, `INSERT INTO decant_chunks (scope, step, chunk, position, updated)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (scope, step, chunk) DO UPDATE SET position = excluded.position, updated = excluded.updated`,
+			b.Scope, b.Step, b.Chunk, string(b.Checkpoint), now)
+		if err != nil {
+			return fmt.Errorf("write the checkpoint of chunk %s: %w", b.Chunk, err)
+		}
+		return nil
+	}
 	var cursor any
 	if b.Audit != nil {
 		cursor = b.Audit.CursorTo

@@ -195,6 +195,16 @@ var migrations = []string{
 	     note       TEXT NOT NULL DEFAULT ''
 	 );
 	 CREATE INDEX IF NOT EXISTS decant_scope_history_scope ON decant_scope_history (scope, id)`,
+	// 8: the checkpoint of each chunk of a step read in parallel
+	// (postgres/migration/008_chunks.sql).
+	`CREATE TABLE IF NOT EXISTS decant_chunks (
+	     scope    TEXT NOT NULL,
+	     step     TEXT NOT NULL,
+	     chunk    TEXT NOT NULL,
+	     position TEXT NOT NULL,
+	     updated  TEXT NOT NULL,
+	     PRIMARY KEY (scope, step, chunk)
+	 ) WITHOUT ROWID`,
 }
 
 // Init creates or upgrades the state tables. Concurrent calls, from this

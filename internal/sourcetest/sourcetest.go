@@ -58,6 +58,7 @@ func Run(t *testing.T, h Harness) {
 	if h.Append != nil {
 		t.Run("Live", func(t *testing.T) { testLive(t, h) })
 	}
+	runChunks(t, h)
 }
 
 func testReadAll(t *testing.T, h Harness) {

@@ -82,15 +82,23 @@ func (d *Dialect) Table(name string) string {
 // the values at marks: a row-value comparison where the database has one,
 // else c1 > m1 OR (c1 = m1 AND c2 > m2) ..., each mark used once.
 func (d *Dialect) after(refs []string, mark func() string) string {
+	return d.compare(refs, ">", ">", mark)
+}
+
+// compare is the condition that a row's columns (refs, quoted) compare
+// with the values at marks as op says, in key order: ">" (after), ">="
+// (at or after) or "<" (before). strict is op without its "=", which
+// compares every column but the last when spelled out with OR.
+func (d *Dialect) compare(refs []string, op, strict string, mark func() string) string {
 	if len(refs) == 1 {
-		return refs[0] + " > " + mark()
+		return refs[0] + " " + op + " " + mark()
 	}
 	if d.RowValues {
 		marks := make([]string, len(refs))
 		for i := range refs {
 			marks[i] = mark()
 		}
-		return "(" + strings.Join(refs, ", ") + ") > (" + strings.Join(marks, ", ") + ")"
+		return "(" + strings.Join(refs, ", ") + ") " + op + " (" + strings.Join(marks, ", ") + ")"
 	}
 	var or []string
 	for i := range refs {
@@ -98,7 +106,11 @@ func (d *Dialect) after(refs []string, mark func() string) string {
 		for _, c := range refs[:i] {
 			and = append(and, c+" = "+mark())
 		}
-		and = append(and, refs[i]+" > "+mark())
+		last := strict
+		if i == len(refs)-1 {
+			last = op
+		}
+		and = append(and, refs[i]+" "+last+" "+mark())
 		or = append(or, "("+strings.Join(and, " AND ")+")")
 	}
 	return "(" + strings.Join(or, " OR ") + ")"

@@ -29,6 +29,9 @@ type query struct {
 	conds   []string
 	orderBy []string
 	limit   int
+	// offset skips the first rows (0: none). Pages never use it; the plan
+	// of a parallel read's chunks does, once per chunk.
+	offset int
 }
 
 // ref is the qualified name of column c.
@@ -90,6 +93,21 @@ func (q *query) after(st *statement, cols []string, vals []any) {
 	st.args = append(st.args, st.d.afterArgs(vals)...)
 }
 
+// within adds the conditions that the ordered columns cols come after
+// b.after (else at or after b.from) and before b.to, each when set.
+func (q *query) within(st *statement, cols []string, b bounds) {
+	q.after(st, cols, b.after)
+	refs := q.refs(st.d, cols)
+	if b.after == nil && b.from != nil {
+		q.conds = append(q.conds, st.d.compare(refs, ">=", ">", st.mark))
+		st.args = append(st.args, st.d.afterArgs(b.from)...)
+	}
+	if b.to != nil {
+		q.conds = append(q.conds, st.d.compare(refs, "<", "<", st.mark))
+		st.args = append(st.args, st.d.afterArgs(b.to)...)
+	}
+}
+
 // bindOne binds an argument when the query has none and the dialect
 // asks for one ([Dialect.BindAlways]): a condition always true.
 func (q *query) bindOne(st *statement) {
@@ -114,6 +132,9 @@ func (q *query) sql(d *Dialect) string {
 		} else {
 			b.WriteString(" LIMIT " + strconv.Itoa(q.limit))
 		}
+	}
+	if q.offset > 0 {
+		b.WriteString(" OFFSET " + strconv.Itoa(q.offset))
 	}
 	return b.String()
 }

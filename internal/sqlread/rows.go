@@ -18,10 +18,14 @@ type rows struct {
 	sh    shape
 	scope string
 	// after holds the values to bind after the ordered columns for the
-	// next page, nil at the start.
+	// next page, nil at the start; from and to, of a chunk, its bounds.
 	after []any
-	page  *sql.Rows
-	n     int // rows of the page read so far
+	from  []any
+	to    []any
+	// toJSON is to as the chunk's positions hold it, nil for no end.
+	toJSON []byte
+	page   *sql.Rows
+	n      int // rows of the page read so far
 	// dest and vals receive a row; vals are the driver's values.
 	dest, vals []any
 	prevKey    string
@@ -70,7 +74,7 @@ func (r *rows) query(ctx context.Context) bool {
 		return r.fail(err)
 	}
 	q.selectAs(s.d, r.sh)
-	q.after(st, s.spec.ordered(), r.after)
+	q.within(st, s.spec.ordered(), bounds{after: r.after, from: r.from, to: r.to})
 	q.bindOne(st)
 	q.orderBy, q.limit = s.spec.ordered(), s.spec.PageSize
 	page, err := s.db.QueryContext(ctx, q.sql(s.d), st.args...)
@@ -134,7 +138,7 @@ func (r *rows) record() error {
 			r.src.spec.what(), key, strings.Join(r.src.spec.Key, ", "))
 	}
 	r.prevKey = key
-	pos, err := encodePosition(ordered)
+	pos, err := encodePosition(ordered, r.toJSON)
 	if err != nil {
 		return err
 	}

@@ -188,7 +188,7 @@ func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (d
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sh, after, err := s.start(ctx, scope, pos)
+	sh, b, err := s.start(ctx, scope, pos)
 	if err != nil {
 		return nil, err
 	}
@@ -203,22 +203,22 @@ func (s *Source) Read(ctx context.Context, scope string, pos decant.Position) (d
 			return nil, s.redact(err)
 		}
 	}
-	return &rows{src: s, sh: sh, scope: scope, after: after}, nil
+	return &rows{src: s, sh: sh, scope: scope, after: b.after, from: b.from, to: b.to, toJSON: b.toJSON}, nil
 }
 
-// start finds the rows' shape and the values that pos starts after.
-func (s *Source) start(ctx context.Context, scope string, pos decant.Position) (shape, []any, error) {
+// start finds the rows' shape and the bounds of the read from pos.
+func (s *Source) start(ctx context.Context, scope string, pos decant.Position) (shape, bounds, error) {
 	sh, err := s.probe(ctx, scope)
 	if err != nil {
-		return sh, nil, s.redact(err)
+		return sh, bounds{}, s.redact(err)
 	}
-	after, err := decodePosition(pos, s.spec.ordered(), pick(sh.kinds, sh.ordered))
-	return sh, after, err
+	b, err := decodePosition(pos, s.spec.ordered(), pick(sh.kinds, sh.ordered))
+	return sh, b, err
 }
 
 // Size counts the rows after pos.
 func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (int64, bool, error) {
-	_, after, err := s.start(ctx, scope, pos)
+	_, b, err := s.start(ctx, scope, pos)
 	if err != nil {
 		return 0, false, err
 	}
@@ -227,7 +227,7 @@ func (s *Source) Size(ctx context.Context, scope string, pos decant.Position) (i
 	if err != nil {
 		return 0, false, err
 	}
-	q.after(st, s.spec.ordered(), after)
+	q.within(st, s.spec.ordered(), b)
 	q.cols = "COUNT(*)"
 	var n int64
 	if err := s.db.QueryRowContext(ctx, q.sql(s.d), st.args...).Scan(&n); err != nil {

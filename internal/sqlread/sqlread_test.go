@@ -101,7 +101,7 @@ func TestDecodePositionErrors(t *testing.T) {
 		}
 	}
 	got, err := decodePosition([]byte(`{"after":[18446744073709551615,"AP8=","2024-01-01T10:00:00Z"]}`), []string{"u", "b", "ts"}, []Kind{KindInt, KindBinary, KindTimestamp})
-	if err != nil || got[0] != uint64(18446744073709551615) || string(got[1].([]byte)) != "\x00\xff" {
+	if err != nil || got.after[0] != uint64(18446744073709551615) || string(got.after[1].([]byte)) != "\x00\xff" {
 		t.Errorf("decode = %v, %v", got, err)
 	}
 }

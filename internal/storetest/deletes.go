@@ -248,6 +248,7 @@ func testResetState(t *testing.T, e *env) {
 	for _, scope := range []string{"s", "other"} {
 		e.write(&decant.Batch{Scope: scope, Step: "orders", Ledger: ledger("1:ok", "2:failed"),
 			Errors: []decant.RecordError{{Key: "2", Message: "bad"}}, Audit: audit(2, 1, "c2"), Checkpoint: decant.Position(`{"p":2}`)})
+		e.write(&decant.Batch{Scope: scope, Step: "orders", Chunk: "1", Checkpoint: decant.Position(`{"after":[2]}`)})
 		if err := fs.StartVerify(e.ctx, decant.VerifyRun{Scope: scope, Run: "r1", Steps: []string{"orders"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -289,6 +290,7 @@ func testResetStateStep(t *testing.T, e *env) {
 	for _, step := range []string{"a", "b"} {
 		e.write(&decant.Batch{Scope: "s", Step: step, Ledger: ledger("1:ok", "2:failed"),
 			Errors: []decant.RecordError{{Key: "2", Message: "bad"}}, Audit: audit(2, 1, "c2"), Checkpoint: decant.Position(`{"p":2}`)})
+		e.write(&decant.Batch{Scope: "s", Step: step, Chunk: "1", Checkpoint: decant.Position(`{"after":[2]}`)})
 	}
 	if err := fs.StartVerify(e.ctx, decant.VerifyRun{Scope: "s", Run: "r1", Steps: []string{"a", "b"}}); err != nil {
 		t.Fatal(err)
@@ -296,7 +298,7 @@ func testResetStateStep(t *testing.T, e *env) {
 	if err := e.resetter().ResetState(e.ctx, "s", "a"); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{"decant_checkpoints", "decant_ledger", "decant_errors", "decant_batches"} {
+	for _, table := range []string{"decant_checkpoints", "decant_chunks", "decant_ledger", "decant_errors", "decant_batches"} {
 		if got := e.rows("SELECT DISTINCT step FROM " + table); got != "b\n" {
 			t.Errorf("%s steps after ResetState(s, a) = %q, want b only", table, got)
 		}
@@ -307,5 +309,5 @@ func testResetStateStep(t *testing.T, e *env) {
 }
 
 // resetStateTables are the state tables that keep rows per scope.
-var resetStateTables = []string{"decant_checkpoints", "decant_ledger", "decant_errors", "decant_batches",
+var resetStateTables = []string{"decant_checkpoints", "decant_chunks", "decant_ledger", "decant_errors", "decant_batches",
 	"decant_diffs", "decant_patches", "decant_verify_progress", "decant_verify_runs"}

@@ -14,6 +14,7 @@ func (e *env) lifecycler() decant.Lifecycler { return role[decant.Lifecycler](e)
 
 // dropVersion7 takes the state tables back to version 6: no lifecycle.
 func (e *env) dropVersion7() {
+	e.dropVersion8()
 	e.exec("DROP TABLE decant_scope_history")
 	for _, c := range []string{"state", "state_since", "state_note"} {
 		e.exec("ALTER TABLE decant_scopes DROP COLUMN " + c)
@@ -131,8 +132,8 @@ func testLifecycleFromVersion6(t *testing.T, e *env) {
 	if err := e.initer().Init(e.ctx); err != nil {
 		t.Fatalf("Init from version 6: %v", err)
 	}
-	if got := e.rows("SELECT version FROM decant_schema"); got != "7\n" {
-		t.Errorf("decant_schema = %q after Init, want 7", got)
+	if got := e.rows("SELECT version FROM decant_schema"); got != "8\n" {
+		t.Errorf("decant_schema = %q after Init, want 8", got)
 	}
 	if err := e.leaser().AcquireLease(e.ctx, "s", holder2, time.Minute); !errors.Is(err, decant.ErrLeaseHeld) {
 		t.Errorf("the lease taken before the upgrade no longer holds: %v", err)

@@ -25,6 +25,7 @@ func testResetForgetCheckpoints(t *testing.T, e *env) {
 	for _, scope := range []string{"s", "other"} {
 		for _, step := range []string{"a", "b", "c"} {
 			e.write(&decant.Batch{Scope: scope, Step: step, Ledger: ledger("1:ok"), Checkpoint: decant.Position(`{"p":1}`)})
+			e.write(&decant.Batch{Scope: scope, Step: step, Chunk: "1", Checkpoint: decant.Position(`{"after":[1]}`)})
 		}
 	}
 	if err := e.resetter().ForgetCheckpoints(e.ctx, "s", []string{"a", "b", "gone"}); err != nil {
@@ -32,6 +33,9 @@ func testResetForgetCheckpoints(t *testing.T, e *env) {
 	}
 	if got, want := e.rows("SELECT scope, step FROM decant_checkpoints ORDER BY scope, step"), "other|a\nother|b\nother|c\ns|c\n"; got != want {
 		t.Errorf("checkpoints after ForgetCheckpoints(s, a b gone):\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := e.rows("SELECT scope, step FROM decant_chunks ORDER BY scope, step"), "other|a\nother|b\nother|c\ns|c\n"; got != want {
+		t.Errorf("chunk checkpoints after ForgetCheckpoints(s, a b gone):\n%s\nwant:\n%s", got, want)
 	}
 	if got := e.count("decant_ledger"); got != 6 {
 		t.Errorf("ledger has %d rows after ForgetCheckpoints, want 6: it forgets checkpoints only", got)
