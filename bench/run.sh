@@ -34,7 +34,7 @@
 # then into PostgreSQL three ways: the plain pipe `mariadb --batch ... |
 # psql '\copy flat from stdin'` (the ceiling), pgloader (the Debian package,
 # installed here when missing; it creates its own table) and decant
-# (bench/mysql.yaml).
+# (bench/mysql.yaml) with parallel: 1 and parallel: 4 (chunked reads).
 #
 # BENCH_PG is a PostgreSQL URL of a database where the bench database may be
 # created and dropped (default: the local server as user postgres), and
@@ -195,11 +195,14 @@ LOAD
   SCAN_RATE=$pipe measure "pgloader" "$n" env PGTZ=UTC pgloader --no-ssl-cert-verification "$work/flat.load"
   loader=$rate
   [ "$(same_rows)" = "$want" ] || { echo "bench: pgloader's rows differ from the pipe's: $(same_rows), want $want" >&2; exit 1; }
-  fresh
-  BENCH_MYSQL="$src" BENCH_TARGET="$TARGET" BENCH_BATCH=$BATCH SCAN_RATE=$pipe \
-    measure "decant mysql" "$n" "$work/decant" migrate -c bench/mysql.yaml
-  [ "$(same_rows)" = "$want" ] || { echo "bench: decant's rows differ from the pipe's: $(same_rows), want $want" >&2; exit 1; }
-  awk -v d="$rate" -v l="$loader" 'BEGIN { printf "%-14s %.2fx pgloader\n", "decant mysql", d / l }' | tee -a "$work/results"
+  local par
+  for par in 1 4; do
+    fresh
+    BENCH_MYSQL="$src" BENCH_TARGET="$TARGET" BENCH_BATCH=$BATCH BENCH_PARALLEL=$par SCAN_RATE=$pipe \
+      measure "decant par $par" "$n" "$work/decant" migrate -c bench/mysql.yaml
+    [ "$(same_rows)" = "$want" ] || { echo "bench: decant's rows differ from the pipe's: $(same_rows), want $want" >&2; exit 1; }
+    awk -v d="$rate" -v l="$loader" -v name="decant par $par" 'BEGIN { printf "%-14s %.2fx pgloader\n", name, d / l }' | tee -a "$work/results"
+  done
   $my -e "DROP DATABASE $db"
 }
 
