@@ -22,9 +22,7 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	mem := flag.String("memprofile", "", "write a heap profile (allocations) to this file at the end")
 	flag.Parse()
-	if os.Getenv("GOGC") == "" {
-		gcfloor.Keep(64<<20, 200) // as cmd/decant runs
-	}
+	gcfloor.KeepDefault() // as cmd/decant runs
 	os.Exit(run(*cpu, *mem, flag.Args()))
 }
 

@@ -10,17 +10,7 @@ import (
 	"github.com/decanthq/decant/internal/gcfloor"
 )
 
-// gcFloor is the smallest heap goal decant lets the collector aim for.
-const gcFloor = 64 << 20
-
 func main() {
-	// decant's memory is bounded by batch size x queue depth, so it can
-	// trade some of it for less collecting: GOGC=200, and a heap goal of
-	// at least 64 MB, since the live heap is often a few MB and GOGC alone
-	// would collect every 12 MB (docs/benchmarks.md). GOGC in the
-	// environment still wins.
-	if os.Getenv("GOGC") == "" {
-		gcfloor.Keep(gcFloor, 200)
-	}
+	gcfloor.KeepDefault() // GOGC=200 and a 64 MB heap floor, unless GOGC is set
 	os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr, nil))
 }

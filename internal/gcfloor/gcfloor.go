@@ -14,11 +14,29 @@
 package gcfloor
 
 import (
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sync/atomic"
 )
+
+// The settings decant runs with: GOGC=200, and a heap goal of at least
+// 64 MB. decant's memory is bounded by batch size × queue depth, so it can
+// trade some of it for less collecting (docs/benchmarks.md).
+const (
+	DefaultFloor   = 64 << 20
+	DefaultPercent = 200
+)
+
+// KeepDefault is Keep(DefaultFloor, DefaultPercent), unless GOGC is set in
+// the environment, which then wins. cmd/decant and bench/prof call it, so
+// that a profile runs as decant does.
+func KeepDefault() {
+	if os.Getenv("GOGC") == "" {
+		Keep(DefaultFloor, DefaultPercent)
+	}
+}
 
 // Keep sets GOGC to percent and, after every collection from now on, raises
 // it for the next cycle when that keeps the heap goal at floor bytes or
