@@ -48,6 +48,9 @@ type MigrateOpts struct {
 	Live       bool
 	Finish     bool
 	AutoFinish bool
+	// Phase, for a plan with staging, runs only its extract or only its
+	// load (--phase extract|load).
+	Phase string
 	// Progress overrides the progress display (tests); nil picks bars on a
 	// terminal and log lines elsewhere.
 	Progress engine.Progress
@@ -92,6 +95,11 @@ func (o *MigrateOpts) Validate() error {
 	}
 	if o.BatchSize < 0 {
 		return badBatchSize(o.BatchSize)
+	}
+	switch engine.Phase(o.Phase) {
+	case "", engine.PhaseExtract, engine.PhaseLoad:
+	default:
+		return fmt.Errorf("--phase %s: give extract (copy the sources into the staging tables) or load (map the staging tables into the target)", o.Phase)
 	}
 	return nil
 }
@@ -206,6 +214,7 @@ which did not get to the end); a second signal aborts.`,
 	cmd.Flags().DurationVar(&o.Interval, "interval", 0, "pause between rounds with --follow or --live (default 3m)")
 	cmd.Flags().BoolVar(&o.Live, "live", false, "follow the scope's source round after round, leaving the plan's live.lag window alone; the scope goes live once the bulk is read")
 	cmd.Flags().BoolVar(&o.Finish, "finish", false, "finish a live scope: run hooks.on_finish, drain with no lag, verify; finished when clean, else exit 1")
+	cmd.Flags().StringVar(&o.Phase, "phase", "", "with a plan that has staging: true, run only the extract (sources into staging tables) or the load (staging tables into the target)")
 	cmd.Flags().BoolVar(&o.AutoFinish, "auto-finish", false, "with --live: once caught up, finish, then commit when clean or go back to live; exit 0 only when committed")
 	addScopeFlags(cmd, &o.ScopeList, true)
 	return cmd
@@ -252,7 +261,7 @@ func RunMigrate(ctx context.Context, o MigrateOpts, w, errw io.Writer) (*engine.
 	cfg := engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: only,
 		DryRun: o.DryRun, Follow: o.Follow, Interval: o.Interval, Progress: abortProgress{prog, run},
 		Migrate: connect.Migrate(p, migrationProgress(errw)),
-		Mode:    o.mode(), AutoFinish: o.AutoFinish, Hook: hookLog(errw, o.Scope)}
+		Mode:    o.mode(), AutoFinish: o.AutoFinish, Phase: engine.Phase(o.Phase), Hook: hookLog(errw, o.Scope)}
 	if run.Runner, err = engine.NewRunner(cfg); err != nil {
 		return nil, err
 	}
@@ -497,7 +506,11 @@ func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 		case s.HeldAt != "":
 			note = " (lag window from key " + s.HeldAt + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s%s\n", s.Step, s.Read, s.Written, s.Failed, s.Batches,
+		name := s.Step
+		if s.Phase != "" {
+			name += " (" + s.Phase + ")" // a staged run: "orders (extract)", "orders (load)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s%s\n", name, s.Read, s.Written, s.Failed, s.Batches,
 			s.Cursor, s.Duration.Round(time.Millisecond), rate, note)
 	}
 	if err := tw.Flush(); err != nil {

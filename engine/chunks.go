@@ -127,7 +127,9 @@ func runChunks(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 	cfg.Progress = &lockedProgress{p: cfg.Progress}
 	mappers := make([]*transform.Mapper, len(chunks))
 	for i := range chunks {
-		mappers[i] = m.Clone()
+		if m != nil { // an extract maps nothing
+			mappers[i] = m.Clone()
+		}
 	}
 	results := make([]StepResult, len(chunks))
 	var first error

@@ -79,6 +79,10 @@ type Config struct {
 	// up, then commits it when verify is clean and unfinishes it (back to
 	// live) when not.
 	AutoFinish bool
+	// Phase, for a plan with staging, runs only the extract or only the
+	// load (engine/staging.go); "" runs both. A plan without staging
+	// refuses it.
+	Phase Phase
 	// Hook, when set, receives the result of every hook the run ran, as
 	// it ends (its output for a log).
 	Hook func(HookResult)
@@ -105,7 +109,10 @@ type Progress interface {
 
 // StepResult sums up one step of a run.
 type StepResult struct {
-	Step     string        `json:"step"`
+	Step string `json:"step"`
+	// Phase, in a staged run (plan key staging), is the phase this result
+	// is of: extract or load.
+	Phase    string        `json:"phase,omitempty"`
 	Read     int64         `json:"read"`
 	Written  int64         `json:"written"`
 	Failed   int64         `json:"failed"`

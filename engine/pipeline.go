@@ -38,11 +38,28 @@ func (b *readBatch) checkpoint() decant.Position {
 
 // runStep drains one step's source from its checkpoint through the
 // reader -> mapper -> writer pipeline; a step read in chunks runs one
-// pipeline per chunk at once (runChunks).
+// pipeline per chunk at once (runChunks). In a staged run the source is
+// the step's staging table.
 func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, stop <-chan struct{}) (StepResult, error) {
+	if cfg.staged() {
+		ls := loadStep(s)
+		r, err := drainStep(ctx, cfg, ls, m, func() (decant.Source, error) { return openStaged(ctx, cfg, ls) }, stop)
+		if cfg.Plan.Staging {
+			r.Phase = string(PhaseLoad)
+		}
+		return r, err
+	}
+	return drainStep(ctx, cfg, s, m, func() (decant.Source, error) { return cfg.Sources(ctx, s) }, stop)
+}
+
+// drainStep reads the source open opens from s's checkpoint to its end. With
+// no mapper, it is an extract (runExtract): the records go, as read, to
+// the staging table of the step s's state name is the extract of.
+func drainStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, open func() (decant.Source, error),
+	stop <-chan struct{}) (StepResult, error) {
 	start := time.Now()
 	r := StepResult{Step: s.Name}
-	src, err := cfg.Sources(ctx, s)
+	src, err := open()
 	if err != nil {
 		return r, &SourceOpenError{Step: s.Name, Err: err}
 	}
@@ -52,6 +69,10 @@ func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper,
 	pos, err := cfg.Store.Checkpoint(ctx, cfg.Scope, s.Name)
 	if err != nil {
 		return r, fmt.Errorf("read checkpoint: %w", err)
+	}
+	if m != nil && !cfg.staged() && isStagedPosition(pos) {
+		return r, fmt.Errorf("the checkpoint of step %s (%s) is a position in its staging table: the step was loaded while the plan had staging: true; "+
+			"put staging: true back, or reset the step (decant reset --step %s) to load it from its source", s.Name, pos, s.Name)
 	}
 	chunks, err := stepChunks(ctx, cfg, s, src, pos)
 	if err != nil {
@@ -109,10 +130,13 @@ func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Map
 	readErr := make(chan error, 1)
 	gate := newLagGate(cfg, s.Name)
 	go func() { readErr <- read(readCtx, src, cfg.Scope, c.start, s.BatchSize, reads, gate.holds) }()
-	del := newDeletePlan(m)
-	go mapAll(m, del, cfg.MapWorkers, cfg.Scope, reads, mapped)
-
-	w := &writer{cfg: cfg, step: s, children: m.ChildTables(), deletes: del, chunk: c.name}
+	w := &writer{cfg: cfg, step: s, chunk: c.name, stage: m == nil}
+	if w.stage {
+		go passOn(reads, mapped)
+	} else {
+		w.deletes, w.children = newDeletePlan(m), m.ChildTables()
+		go mapAll(m, w.deletes, cfg.MapWorkers, cfg.Scope, reads, mapped)
+	}
 	for b := range mapped {
 		if err := w.write(ctx, b, &r); err != nil {
 			cancelRead()
@@ -185,6 +209,14 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 		}
 	}
 	return nil
+}
+
+// passOn hands an extract's batches to its writer unmapped.
+func passOn(in <-chan readBatch, out chan<- mappedBatch) {
+	defer close(out)
+	for b := range in {
+		out <- mappedBatch{readBatch: b}
+	}
 }
 
 // mapAll maps batches in order, the records of each split among workers

@@ -42,6 +42,9 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.checkPhase(); err != nil {
+		return nil, err
+	}
 	if !cfg.DryRun {
 		// Refused by the scope's state: refused before anything changes.
 		// A store without the role is refused after the roles a run
@@ -65,6 +68,11 @@ func run(ctx context.Context, cfg Config, stop <-chan struct{}) (*Result, error)
 	mappers, err := prepare(ctx, cfg.Store, steps)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.staged() {
+		if err := prepareStaging(ctx, cfg, steps); err != nil {
+			return nil, err
+		}
 	}
 	res := &Result{Scope: cfg.Scope, DryRun: cfg.DryRun}
 	var life *lifecycle
@@ -179,28 +187,55 @@ func TargetColumns(ctx context.Context, st decant.Store, spec transform.Spec) (m
 }
 
 // runRound runs every step once and returns the round's own results
-// (res sums them over rounds).
+// (res sums them over rounds): in a staged run, every step's extract,
+// then every step's load. Only the loads are returned, the steps' own
+// results, which say whether the round got to the end of them.
 func runRound(ctx context.Context, cfg Config, steps []*plan.Step, mappers map[string]*transform.Mapper, stop <-chan struct{}, res *Result) ([]StepResult, error) {
+	if cfg.staged() && cfg.Phase != PhaseLoad {
+		for _, s := range steps {
+			if stopped(stop) {
+				return nil, nil
+			}
+			if _, err := runOne(ctx, cfg, s, res, func() (StepResult, error) { return runExtract(ctx, cfg, s, stop) }); err != nil {
+				return nil, err
+			}
+		}
+		if cfg.Phase == PhaseExtract {
+			return nil, nil
+		}
+	}
 	var round []StepResult
 	for _, s := range steps {
 		if stopped(stop) {
 			return round, nil
 		}
-		r, err := runStep(ctx, cfg, s, mappers[s.Name], stop)
-		r.Err = err
+		r, err := runOne(ctx, cfg, s, res, func() (StepResult, error) { return runStep(ctx, cfg, s, mappers[s.Name], stop) })
 		round = append(round, r)
-		res.add(r)
-		cfg.Progress.StepDone(r)
 		if err != nil {
-			return round, fmt.Errorf("step %s: %w", s.Name, err)
+			return round, err
 		}
 	}
 	return round, nil
 }
 
+// runOne runs one step (or its extract) and reports its result.
+func runOne(ctx context.Context, cfg Config, s *plan.Step, res *Result, fn func() (StepResult, error)) (StepResult, error) {
+	r, err := fn()
+	r.Err = err
+	res.add(r)
+	cfg.Progress.StepDone(r)
+	if err != nil {
+		if r.Phase == string(PhaseExtract) {
+			return r, fmt.Errorf("step %s (extract): %w", s.Name, err)
+		}
+		return r, fmt.Errorf("step %s: %w", s.Name, err)
+	}
+	return r, nil
+}
+
 func (res *Result) add(r StepResult) {
 	for i := range res.Steps {
-		if res.Steps[i].Step == r.Step {
+		if res.Steps[i].Step == r.Step && res.Steps[i].Phase == r.Phase {
 			s := &res.Steps[i]
 			s.Read += r.Read
 			s.Written += r.Written

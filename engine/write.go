@@ -30,10 +30,16 @@ type writer struct {
 	// chunk names the chunk of a parallel read whose batches this writer
 	// commits, and whose checkpoint it saves; "" for the step's own.
 	chunk string
+	// stage marks an extract's writer (runExtract): its batches go to the
+	// staging table unmapped.
+	stage bool
 }
 
 // write commits b and adds its counts to r.
 func (w *writer) write(ctx context.Context, b mappedBatch, r *StepResult) error {
+	if w.stage {
+		return w.writeStaged(ctx, b, r)
+	}
 	n := len(b.recs)
 	if n == 0 {
 		return w.passOver(ctx, b)

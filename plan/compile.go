@@ -149,6 +149,10 @@ func (c *compiler) run() error {
 			return c.errf(path+".name", "step name %q is used twice", s.Name)
 		}
 		seen[s.Name] = true
+		if p.Staging && strings.Contains(s.Name, "@") {
+			// "@extract" names a step's extract phase in the state tables.
+			return c.errf(path+".name", "step name %q holds \"@\", which a staged plan (staging: true) keeps for the state of its extract phase: rename the step", s.Name)
+		}
 		if err := c.step(path, s); err != nil {
 			return err
 		}

@@ -54,6 +54,11 @@ type Plan struct {
 	// XMLNamespaces binds XPath prefixes (prefix -> namespace URI) for
 	// every XML function call of the plan (docs/plan.md, "XML").
 	XMLNamespaces map[string]string `yaml:"xml_namespaces"`
+	// Staging, when true, copies each step's source records, as read,
+	// into staging tables in the target database (migrate --phase
+	// extract) and maps them from there (migrate --phase load); a run
+	// without --phase does both, every extract before the first load.
+	Staging bool `yaml:"staging"`
 
 	src  []byte
 	file *ast.File // the parsed plan, for positions

@@ -1,0 +1,230 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/decanthq/decant"
+)
+
+var _ decant.Stager = (*Store)(nil)
+
+// stagingSchema is the schema of the staging tables; with a store schema
+// (Config.Schema) it is that schema's name and "_staging", so that two
+// stores that share a database by schema do not share staging tables.
+func (s *Store) stagingSchema() string {
+	if s.schema != "" {
+		return s.schema + "_staging"
+	}
+	return "staging"
+}
+
+// staging is step's staging table, quoted.
+func (s *Store) staging(step string) string {
+	return pgx.Identifier{s.stagingSchema(), step}.Sanitize()
+}
+
+// StagingTable is "staging.<step>".
+func (s *Store) StagingTable(step string) string { return s.stagingSchema() + "." + step }
+
+// stagingSeq gives every staged record, of every step, its Seq.
+func (s *Store) stagingSeq() string {
+	return pgx.Identifier{s.stagingSchema(), "decant_staged_seq"}.Sanitize()
+}
+
+// stagingColumns are a staging table's columns, in table order.
+var stagingColumns = []string{"scope", "key", "seq", "source_key", "cursor", "raw", "place", "deleted", "invalid", "staged"}
+
+// PrepareStaging creates the staging schema, its sequence and step's table
+// when they do not exist. The key and the payload are bytea: a record the
+// source could not read keeps its bytes exactly, whatever they are.
+func (s *Store) PrepareStaging(ctx context.Context, step string) error {
+	tbl := s.staging(step)
+	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		// Two runs preparing at once would race on the catalog.
+		if _, err := t.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(initLock)); err != nil {
+			return err
+		}
+		var exists bool
+		if err := t.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", tbl).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return s.checkStaging(ctx, t, step)
+		}
+		// The index is made with the table, so it needs no name of its
+		// own (a step's name may be too long to make one from).
+		for _, q := range []string{
+			"CREATE SCHEMA IF NOT EXISTS " + pgx.Identifier{s.stagingSchema()}.Sanitize(),
+			"CREATE SEQUENCE IF NOT EXISTS " + s.stagingSeq(),
+			"CREATE TABLE " + tbl + ` (
+    scope text NOT NULL,
+    key text NOT NULL,
+    seq bigint NOT NULL,
+    source_key bytea NOT NULL,
+    cursor text NOT NULL,
+    raw bytea NOT NULL,
+    place text NOT NULL,
+    deleted boolean NOT NULL,
+    invalid text NOT NULL,
+    staged timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (scope, key))`,
+			"CREATE INDEX ON " + tbl + " (scope, seq)",
+		} {
+			if _, err := t.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: prepare the staging table %s: %w", s.StagingTable(step), err)
+	}
+	return nil
+}
+
+// checkStaging refuses a table in the staging table's place that is not
+// one (someone's own staging.<step>), rather than writing into it.
+func (s *Store) checkStaging(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, step string) error {
+	rows, err := q.Query(ctx, `SELECT column_name FROM information_schema.columns
+WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, s.stagingSchema(), step)
+	if err != nil {
+		return err
+	}
+	cols, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(cols, stagingColumns) {
+		return fmt.Errorf("%s exists and is not a decant staging table (its columns are %v): rename or drop it, or give the target a schema of its own", s.StagingTable(step), cols)
+	}
+	return nil
+}
+
+// stageSQL upserts a batch of staged records. A record staged again takes
+// a new seq only when something of it changed, so that a load after an
+// incremental extract reads what changed and nothing else.
+const stageSQL = `INSERT INTO %[1]s AS s (scope, key, seq, source_key, cursor, raw, place, deleted, invalid)
+SELECT $1, n.key, nextval('%[2]s'), n.source_key, n.cursor, n.raw, n.place, n.deleted, n.invalid
+FROM unnest($2::text[], $3::bytea[], $4::text[], $5::bytea[], $6::text[], $7::boolean[], $8::text[])
+     AS n(key, source_key, cursor, raw, place, deleted, invalid)
+ON CONFLICT (scope, key) DO UPDATE SET seq = EXCLUDED.seq, source_key = EXCLUDED.source_key,
+    cursor = EXCLUDED.cursor, raw = EXCLUDED.raw, place = EXCLUDED.place, deleted = EXCLUDED.deleted,
+    invalid = EXCLUDED.invalid, staged = EXCLUDED.staged
+WHERE (s.source_key, s.cursor, s.raw, s.deleted, s.invalid) IS DISTINCT FROM
+      (EXCLUDED.source_key, EXCLUDED.cursor, EXCLUDED.raw, EXCLUDED.deleted, EXCLUDED.invalid)`
+
+// Stage writes recs to step's staging table in dtx, the last record of a
+// key winning (an upsert cannot touch one row twice).
+func (s *Store) Stage(ctx context.Context, dtx decant.Tx, scope, step string, recs []decant.StagedRecord) error {
+	t, err := s.txOf(dtx)
+	if err != nil {
+		return err
+	}
+	last := make(map[string]int, len(recs))
+	for i, r := range recs {
+		last[r.Key] = i
+	}
+	n := len(last)
+	keys, cursors, places, invalids := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+	sourceKeys, raws := make([][]byte, 0, n), make([][]byte, 0, n)
+	deleted := make([]bool, 0, n)
+	for i, r := range recs {
+		if last[r.Key] != i {
+			continue
+		}
+		keys = append(keys, stateText(r.Key))
+		sourceKeys = append(sourceKeys, []byte(r.SourceKey))
+		cursors = append(cursors, stateText(r.Cursor))
+		raw := r.Raw
+		if raw == nil {
+			raw = []byte{} // not NULL
+		}
+		raws = append(raws, raw)
+		places = append(places, stateText(r.Where))
+		deleted = append(deleted, r.Deleted)
+		invalids = append(invalids, stateText(r.Invalid))
+	}
+	q := fmt.Sprintf(stageSQL, s.staging(step), s.stagingSeq())
+	if _, err := t.Exec(ctx, q, stateText(scope), keys, sourceKeys, cursors, raws, places, deleted, invalids); err != nil {
+		return fmt.Errorf("postgres: stage %d records of %s/%s: %w", n, scope, step, err)
+	}
+	return nil
+}
+
+// ReadStaged returns staged records of (scope, step) after the Seq after.
+func (s *Store) ReadStaged(ctx context.Context, scope, step string, after int64, limit int) ([]decant.StagedRecord, error) {
+	rows, err := s.pool.Query(ctx, `SELECT seq, key, source_key, cursor, raw, place, deleted, invalid FROM `+s.staging(step)+`
+WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3`, stateText(scope), after, limit)
+	if err != nil {
+		if undefinedTable(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("postgres: read the staging table %s: %w", s.StagingTable(step), err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (decant.StagedRecord, error) {
+		var r decant.StagedRecord
+		var sourceKey []byte
+		err := row.Scan(&r.Seq, &r.Key, &sourceKey, &r.Cursor, &r.Raw, &r.Where, &r.Deleted, &r.Invalid)
+		r.SourceKey = string(sourceKey)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read the staging table %s: %w", s.StagingTable(step), err)
+	}
+	return out, nil
+}
+
+// CountStaged counts the staged records of (scope, step) after after.
+func (s *Store) CountStaged(ctx context.Context, scope, step string, after int64) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, "SELECT count(*) FROM "+s.staging(step)+" WHERE scope = $1 AND seq > $2", stateText(scope), after).Scan(&n)
+	if err != nil {
+		if undefinedTable(err) {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("postgres: count the staging table %s: %w", s.StagingTable(step), err)
+	}
+	return n, nil
+}
+
+// DropStaged deletes the scope's staged records of step, and the table
+// when no other scope's remain.
+func (s *Store) DropStaged(ctx context.Context, scope, step string) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		tag, err := t.Exec(ctx, "DELETE FROM "+s.staging(step)+" WHERE scope = $1", stateText(scope))
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		var others bool
+		if err := t.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+s.staging(step)+")").Scan(&others); err != nil {
+			return err
+		}
+		if others {
+			return nil
+		}
+		_, err = t.Exec(ctx, "DROP TABLE "+s.staging(step))
+		return err
+	})
+	if err != nil {
+		if undefinedTable(err) {
+			return 0, nil
+		}
+		return n, fmt.Errorf("postgres: delete the staged records of %s from %s: %w", scope, s.StagingTable(step), err)
+	}
+	return n, nil
+}
+
+func undefinedTable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "42P01" || pg.Code == "3F000") // undefined_table, invalid_schema_name
+}
