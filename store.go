@@ -145,6 +145,12 @@ type StepStatus struct {
 	// Pending counts the keys the last verify could not compare yet: a
 	// live migration wrote them after the verify began.
 	Pending int64 `json:"pending"`
+	// Phase, for a plan with staging, is the phase the line is of:
+	// extract (Step is the step, its state kept under ExtractStep) or
+	// load. Empty for a plan without staging.
+	Phase string `json:"phase,omitempty"`
+	// Staged, on an extract's line, counts the step's staged records.
+	Staged int64 `json:"staged,omitempty"`
 }
 
 // AddChunk keeps the stored position of one of the step's chunks.

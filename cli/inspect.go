@@ -243,7 +243,7 @@ func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
 		return printJSON(w, items)
 	}
 	if len(items) == 0 {
-		return printNoRecords(ctx, w, st, o.Scope, o.Step)
+		return printNoRecords(ctx, w, st, o.Scope, o.Step, engine.PreviewState(p, o.Step))
 	}
 	for _, it := range items {
 		key := it.Key
@@ -282,8 +282,8 @@ func previewValue(v any) string {
 
 // printNoRecords says why a preview shows nothing: the source has no
 // record after the step's checkpoint, or none at all.
-func printNoRecords(ctx context.Context, w io.Writer, st decant.Store, scope, step string) error {
-	pos, err := st.Checkpoint(ctx, scope, step)
+func printNoRecords(ctx context.Context, w io.Writer, st decant.Store, scope, step, state string) error {
+	pos, err := st.Checkpoint(ctx, scope, state)
 	if err != nil {
 		return err
 	}
@@ -329,7 +329,7 @@ func newStatusCmd(c *Common) *cobra.Command {
 
 // RunStatus prints the status of every step of the scope.
 func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepStatus, error) {
-	_, st, err := o.open(ctx)
+	p, st, err := o.open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -340,6 +340,9 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 	}
 	ss, err := sr.Status(ctx, o.Scope) // no Init: a read writes nothing
 	if err != nil {
+		return nil, err
+	}
+	if err := phases(ctx, p, st, o.Scope, ss); err != nil {
 		return nil, err
 	}
 	life, err := scopeLifecycle(ctx, st, o.Scope)
@@ -366,10 +369,43 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 		if !s.LastBatch.IsZero() {
 			last = s.LastBatch.Local().Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", s.Step, s.Read, s.Keys, s.Written, s.Failed,
+		name := s.Step
+		switch s.Phase {
+		case "extract":
+			name += fmt.Sprintf(" (extract: %d staged)", s.Staged)
+		case "load":
+			name += " (load)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", name, s.Read, s.Keys, s.Written, s.Failed,
 			s.Diffs, s.Changes, s.Missing, s.Extra, s.Pending, s.Batches, s.LastCursor, last, s.Rate)
 	}
 	return ss, tw.Flush()
+}
+
+// phases names the phase of each line of a staged plan's status: a step's
+// extract keeps its state under decant.ExtractStep, and its line gets the
+// number of records staged.
+func phases(ctx context.Context, p *plan.Plan, st decant.Store, scope string, ss []decant.StepStatus) error {
+	if !p.Staging {
+		return nil
+	}
+	stg, hasStaging := decant.As[decant.Stager](st)
+	for i := range ss {
+		step, ok := decant.ExtractOf(ss[i].Step)
+		if !ok {
+			ss[i].Phase = "load"
+			continue
+		}
+		ss[i].Step, ss[i].Phase = step, "extract"
+		if hasStaging {
+			n, err := stg.CountStaged(ctx, scope, step, 0)
+			if err != nil {
+				return err
+			}
+			ss[i].Staged = n
+		}
+	}
+	return nil
 }
 
 // statusJSON is one step of `decant status --json`: the step's counts and

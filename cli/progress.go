@@ -124,6 +124,16 @@ type bars struct {
 	closed bool
 }
 
+// stepName is how progress names a step: a staged plan's extract, whose
+// events carry the state name decant.ExtractStep gives it, as
+// "orders (extract)".
+func stepName(step string) string {
+	if s, ok := decant.ExtractOf(step); ok {
+		return s + " (extract)"
+	}
+	return step
+}
+
 func newBars(w io.Writer, refresh time.Duration) *bars {
 	p := mpb.New(mpb.WithOutput(w), mpb.WithWidth(30), mpb.WithRefreshRate(refresh), mpb.PopCompletedMode())
 	return &bars{p: p, bars: map[string]*mpb.Bar{}, meters: map[string]*meter{}}
@@ -141,7 +151,7 @@ func (b *bars) StepStarted(step string, total int64) {
 	text := decor.Any(func(decor.Statistics) string { return b.text(m) })
 	// Total 0 keeps mpb from ending the bar when an estimate is reached;
 	// StepDone ends it.
-	bar := b.p.New(0, style, mpb.PrependDecorators(decor.Name(step, decor.WCSyncSpaceR)), mpb.AppendDecorators(text))
+	bar := b.p.New(0, style, mpb.PrependDecorators(decor.Name(stepName(step), decor.WCSyncSpaceR)), mpb.AppendDecorators(text))
 	if total > 0 {
 		bar.SetTotal(total, false)
 	}
@@ -244,9 +254,9 @@ func (l *logLines) StepStarted(step string, total int64) {
 	}
 	l.last[step] = now
 	if total >= 0 {
-		fmt.Fprintf(l.w, "%s step %s: started, about %d records to read\n", now.Format(time.TimeOnly), step, total)
+		fmt.Fprintf(l.w, "%s step %s: started, about %d records to read\n", now.Format(time.TimeOnly), stepName(step), total)
 	} else {
-		fmt.Fprintf(l.w, "%s step %s: started\n", now.Format(time.TimeOnly), step)
+		fmt.Fprintf(l.w, "%s step %s: started\n", now.Format(time.TimeOnly), stepName(step))
 	}
 }
 
@@ -260,14 +270,14 @@ func (l *logLines) Batch(step string, a decant.BatchAudit) {
 	m.add(a)
 	if now := time.Now(); now.Sub(l.last[step]) >= l.every {
 		l.last[step] = now
-		fmt.Fprintf(l.w, "%s step %s: %s, cursor %s\n", now.Format(time.TimeOnly), step, m.status(now), m.cursor)
+		fmt.Fprintf(l.w, "%s step %s: %s, cursor %s\n", now.Format(time.TimeOnly), stepName(step), m.status(now), m.cursor)
 	}
 }
 
 func (l *logLines) StepDone(r engine.StepResult) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, "%s step %s: %s\n", time.Now().Format(time.TimeOnly), r.Step, summary(r))
+	fmt.Fprintf(l.w, "%s step %s: %s\n", time.Now().Format(time.TimeOnly), stepName(r.Step), summary(r))
 }
 
 func (l *logLines) RoundError(err error) {

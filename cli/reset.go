@@ -29,6 +29,9 @@ type ResetOpts struct {
 	// Groups, when set, resets the steps of these groups (names or
 	// aliases) instead of the scope.
 	Groups []string
+	// Phase, for a plan with staging, resets only its load or only its
+	// extract (--phase load|extract).
+	Phase string
 	// Migrations also reverts the plan's migrations, down to none, once
 	// the steps are reset.
 	Migrations bool
@@ -51,8 +54,13 @@ func (o *ResetOpts) Validate() error {
 	if o.Step != "" && len(o.Groups) > 0 {
 		return usageError(errors.New("--step and --group cannot be combined: give the steps' groups with --group, or one step with --step"))
 	}
-	if o.Migrations && (o.Step != "" || len(o.Groups) > 0 || o.many()) {
-		return usageError(errors.New("--migrations reverts the schema every scope and step shares: it goes with a reset of one whole scope, without --step, --group or --scopes"))
+	if o.Migrations && (o.Step != "" || len(o.Groups) > 0 || o.many() || o.Phase != "") {
+		return usageError(errors.New("--migrations reverts the schema every scope and step shares: it goes with a reset of one whole scope, without --step, --group, --phase or --scopes"))
+	}
+	switch engine.Phase(o.Phase) {
+	case "", engine.PhaseExtract, engine.PhaseLoad:
+	default:
+		return usageError(fmt.Errorf("--phase %s: give load (the target rows and the load's state; what is staged stays) or extract (what is staged and the extract's state)", o.Phase))
 	}
 	if o.many() && !o.Yes {
 		// Asking scope by scope would stop a list halfway at each one.
@@ -113,6 +121,7 @@ On a terminal it asks first, with the counts; otherwise (or with --json) give --
 	}
 	cmd.Flags().StringVar(&o.Step, "step", "", "reset only this step or group")
 	cmd.Flags().StringSliceVar(&o.Groups, "group", nil, "reset only the steps of these groups (names or aliases; comma-separated or repeated)")
+	cmd.Flags().StringVar(&o.Phase, "phase", "", "with a plan that has staging: true, reset only the load (target rows; the staging tables stay) or only the extract (the staging tables)")
 	cmd.Flags().BoolVar(&o.Migrations, "migrations", false, "then revert the plan's migrations, down to none (as db down --to 0)")
 	cmd.Flags().BoolVar(&o.Yes, "yes", false, "confirm without asking")
 	addScopeFlags(cmd, &o.ScopeList, false)
@@ -184,7 +193,7 @@ func RunReset(ctx context.Context, o ResetOpts, in io.Reader, w io.Writer) (*eng
 			return nil, err
 		}
 	}
-	opts := engine.ResetOptions{Step: o.Step, Groups: o.Groups}
+	opts := engine.ResetOptions{Step: o.Step, Groups: o.Groups, Phase: engine.Phase(o.Phase)}
 	if !o.Yes {
 		opts.Confirm = func(r *engine.ResetResult) bool { return ask(in, w, r, len(todo)) }
 	}
@@ -322,7 +331,11 @@ func ask(in io.Reader, w io.Writer, r *engine.ResetResult, reverts int) bool {
 	if reverts > 0 {
 		then = fmt.Sprintf(", then revert %d migration(s), dropping the schema they made", reverts)
 	}
-	fmt.Fprintf(w, "reset %s: delete %d rows of %d records in tables %s%s? [y/N] ", what, r.Rows, r.Records, tables, then)
+	staged := ""
+	if r.Staged > 0 {
+		staged = fmt.Sprintf(" and %d staged records", r.Staged)
+	}
+	fmt.Fprintf(w, "reset %s: delete %d rows of %d records in tables %s%s%s? [y/N] ", what, r.Rows, r.Records, tables, staged, then)
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
 	return answer == "y" || answer == "yes"
@@ -333,9 +346,9 @@ func printReset(w io.Writer, o ResetOpts, res resetPrint, failed, migrationsFail
 		return printJSON(w, res)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STEP\tRECORDS\tROWS\tUNFOUND")
+	fmt.Fprintln(tw, "STEP\tRECORDS\tROWS\tUNFOUND\tSTAGED")
 	for _, s := range res.Steps {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", s.Step, s.Records, s.Rows, s.Unfound)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", s.Step, s.Records, s.Rows, s.Unfound, s.Staged)
 	}
 	tw.Flush()
 	verb := "deleted"
@@ -343,6 +356,9 @@ func printReset(w io.Writer, o ResetOpts, res resetPrint, failed, migrationsFail
 		verb = "deleted before the error"
 	}
 	fmt.Fprintf(w, "reset scope %s: %s %d rows of %d records", res.Scope, verb, res.Rows, res.Records)
+	if res.Staged > 0 {
+		fmt.Fprintf(w, " and %d staged records", res.Staged)
+	}
 	if res.State != "" {
 		fmt.Fprintf(w, "; the scope is %s", res.State)
 	}

@@ -28,6 +28,16 @@ type PreviewRow struct {
 	Values map[string]any `json:"values"`
 }
 
+// PreviewState is the state name whose checkpoint a preview of step reads
+// its source from: the step's, or in a staged plan its extract's, which is
+// where the next extract reads the source.
+func PreviewState(p *plan.Plan, step string) string {
+	if p.Staging {
+		return decant.ExtractStep(step)
+	}
+	return step
+}
+
 // Preview reads the first n records of step (from its checkpoint, when the
 // store has one) and maps them. It writes nothing, and returns no item when
 // the source has no record after the checkpoint.
@@ -45,7 +55,7 @@ func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem
 	}
 	// Before the first run there is no checkpoint (and no state table:
 	// Checkpoint reads that as none): preview from the start.
-	pos, err := cfg.Store.Checkpoint(ctx, cfg.Scope, s.Name)
+	pos, err := cfg.Store.Checkpoint(ctx, cfg.Scope, PreviewState(cfg.Plan, s.Name))
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}

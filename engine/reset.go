@@ -22,6 +22,13 @@ type ResetOptions struct {
 	// Groups, when not empty, resets the steps of these groups (names or
 	// aliases) instead of the whole scope, as Step does.
 	Groups []string
+	// Phase, for a plan with staging (plan key staging), resets only the
+	// load (the target rows and the steps' state, keeping what is staged,
+	// so that a load after a plan fix maps the staging tables again
+	// without the source) or only the extract (the staged records and
+	// the extract's state, so that the next extract reads the source
+	// again). "" resets both. Either one leaves the lifecycle as it is.
+	Phase Phase
 	// ChunkSize is how many records one transaction deletes, their rows
 	// and their ledger rows together. Default 1000.
 	ChunkSize int
@@ -52,6 +59,7 @@ type ResetResult struct {
 	// Records and Rows are the sums of the steps'.
 	Records int64 `json:"records"`
 	Rows    int64 `json:"rows"`
+	Staged  int64 `json:"staged"`
 	// State is the scope's lifecycle state after the reset ("new"),
 	// empty when the store keeps no lifecycle or a step was reset.
 	State decant.ScopeState `json:"state,omitempty"`
@@ -73,6 +81,9 @@ type ResetStep struct {
 	// or the key no longer maps to the key columns. Their rows, if any,
 	// stay; look for them by hand.
 	Unfound int64 `json:"unfound"`
+	// Staged counts the staged records deleted from the step's staging
+	// table (plan key staging).
+	Staged int64 `json:"staged"`
 	// HeldElsewhere lists, sorted, the keys whose rows stay because
 	// another scope's ledger of the step holds them: the document moved
 	// to that scope, whose row it is now. This scope's ledger rows of
@@ -126,6 +137,10 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 	if err != nil {
 		return nil, err
 	}
+	stg, err := opts.stager(cfg)
+	if err != nil {
+		return nil, err
+	}
 	mappers, err := resetMappers(ctx, cfg, steps)
 	if err != nil {
 		return nil, err
@@ -145,7 +160,7 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 		return nil, err
 	}
 	if opts.Confirm != nil {
-		counted, err := countReset(ctx, cfg, rs, steps, mappers, opts)
+		counted, err := countReset(ctx, cfg, rs, stg, steps, mappers, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -159,11 +174,22 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 	// Before any chunk: a migrate run after a stopped reset then reads
 	// the steps from the start and writes back what the chunks deleted,
 	// instead of resuming from a checkpoint past them.
-	if err := rs.ForgetCheckpoints(ctx, cfg.Scope, stepNames(steps)); err != nil {
+	if err := rs.ForgetCheckpoints(ctx, cfg.Scope, opts.stateNames(steps, stg != nil)); err != nil {
 		return res, fmt.Errorf("cannot reset: %w (nothing was deleted)", err)
 	}
 	for _, s := range steps {
-		rst, err := resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, false)
+		var rst ResetStep
+		if opts.Phase != PhaseExtract {
+			rst, err = resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, false)
+		} else {
+			rst = ResetStep{Step: s.Name, Tables: map[string]int64{}, HeldElsewhere: []string{}}
+		}
+		if err == nil && stg != nil && opts.Phase != PhaseLoad {
+			rst.Staged, err = stg.DropStaged(ctx, cfg.Scope, s.Name)
+			if err == nil && opts.partial() {
+				err = rs.ResetState(ctx, cfg.Scope, decant.ExtractStep(s.Name))
+			}
+		}
 		res.add(rst)
 		if err != nil {
 			if hint := laterStepsHint(cfg.Plan, steps, err); hint != "" {
@@ -171,7 +197,7 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 			}
 			return res, fmt.Errorf("reset step %s: %w (the chunks before it are deleted, each whole: run decant reset again to finish)", s.Name, err)
 		}
-		if opts.partial() {
+		if opts.partial() && opts.Phase != PhaseExtract {
 			if err := rs.ResetState(ctx, cfg.Scope, s.Name); err != nil {
 				return res, err
 			}
@@ -194,8 +220,41 @@ func Reset(ctx context.Context, cfg Config, opts ResetOptions) (*ResetResult, er
 	return res, nil
 }
 
-// partial reports whether the reset is of some steps, not the scope.
-func (o ResetOptions) partial() bool { return o.Step != "" || len(o.Groups) > 0 }
+// partial reports whether the reset is of some steps, or of one phase,
+// not the scope.
+func (o ResetOptions) partial() bool { return o.Step != "" || len(o.Groups) > 0 || o.Phase != "" }
+
+// stager returns the store's staging role for a plan with staging, nil
+// for a plan without; a phase is refused for a plan without.
+func (o ResetOptions) stager(cfg Config) (decant.Stager, error) {
+	switch o.Phase {
+	case "", PhaseExtract, PhaseLoad:
+	default:
+		return nil, fmt.Errorf("--phase %s: give extract or load (or no --phase, for both)", o.Phase)
+	}
+	if !cfg.Plan.Staging {
+		if o.Phase != "" {
+			return nil, fmt.Errorf("--phase %s: the plan stages nothing (no staging: true), so a reset has one phase: drop --phase", o.Phase)
+		}
+		return nil, nil
+	}
+	return decant.Require[decant.Stager](cfg.Store, "delete what is staged (plan key staging)")
+}
+
+// stateNames are the names whose checkpoints a reset of steps forgets:
+// the steps', and their extracts' in a staged plan, as the phase says.
+func (o ResetOptions) stateNames(steps []*plan.Step, staged bool) []string {
+	var names []string
+	for _, s := range steps {
+		if o.Phase != PhaseExtract {
+			names = append(names, s.Name)
+		}
+		if staged && o.Phase != PhaseLoad {
+			names = append(names, decant.ExtractStep(s.Name))
+		}
+	}
+	return names
+}
 
 func (o ResetOptions) result(scope string) *ResetResult {
 	return &ResetResult{Scope: scope, Step: o.Step, Groups: o.Groups, Steps: []ResetStep{}}
@@ -255,6 +314,7 @@ func (r *ResetResult) add(s ResetStep) {
 	r.Steps = append(r.Steps, s)
 	r.Records += s.Records
 	r.Rows += s.Rows
+	r.Staged += s.Staged
 }
 
 // resetMappers builds the mapper of each step, refusing a step whose key
@@ -280,10 +340,18 @@ func resetMappers(ctx context.Context, cfg Config, steps []*plan.Step) (map[stri
 }
 
 // countReset counts what a reset of steps deletes, deleting nothing.
-func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, steps []*plan.Step, mappers map[string]*transform.Mapper, opts ResetOptions) (*ResetResult, error) {
+func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, stg decant.Stager, steps []*plan.Step,
+	mappers map[string]*transform.Mapper, opts ResetOptions) (*ResetResult, error) {
 	res := opts.result(cfg.Scope)
 	for _, s := range steps {
-		rst, err := resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, true)
+		rst := ResetStep{Step: s.Name, Tables: map[string]int64{}, HeldElsewhere: []string{}}
+		var err error
+		if opts.Phase != PhaseExtract {
+			rst, err = resetStep(ctx, cfg, rs, s, mappers[s.Name], opts, true)
+		}
+		if err == nil && stg != nil && opts.Phase != PhaseLoad {
+			rst.Staged, err = stg.CountStaged(ctx, cfg.Scope, s.Name, 0)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("count the rows of step %s: %w", s.Name, err)
 		}

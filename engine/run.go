@@ -223,7 +223,12 @@ func runOne(ctx context.Context, cfg Config, s *plan.Step, res *Result, fn func(
 	r, err := fn()
 	r.Err = err
 	res.add(r)
-	cfg.Progress.StepDone(r)
+	done := r
+	if r.Phase == string(PhaseExtract) {
+		// Progress heard of the extract by its state name.
+		done.Step = decant.ExtractStep(r.Step)
+	}
+	cfg.Progress.StepDone(done)
 	if err != nil {
 		if r.Phase == string(PhaseExtract) {
 			return r, fmt.Errorf("step %s (extract): %w", s.Name, err)
