@@ -212,8 +212,10 @@ func (s *Store) DropStaged(ctx context.Context, scope, step string) (int64, erro
 		if others {
 			return nil
 		}
-		_, err = t.Exec(ctx, "DROP TABLE "+s.staging(step))
-		return err
+		if _, err = t.Exec(ctx, "DROP TABLE "+s.staging(step)); err != nil {
+			return err
+		}
+		return s.dropEmptyStaging(ctx, t)
 	})
 	if err != nil {
 		if undefinedTable(err) {
@@ -222,6 +224,30 @@ func (s *Store) DropStaged(ctx context.Context, scope, step string) (int64, erro
 		return n, fmt.Errorf("postgres: delete the staged records of %s from %s: %w", scope, s.StagingTable(step), err)
 	}
 	return n, nil
+}
+
+// dropEmptyStaging drops the staging schema and its sequence once it
+// holds no table, so that a reset of every scope (and reset --migrations)
+// leaves nothing of decant's staging behind; a schema that holds anything
+// else of someone's stays.
+func (s *Store) dropEmptyStaging(ctx context.Context, t pgx.Tx) error {
+	var n int
+	err := t.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+WHERE ns.nspname = $1 AND c.relkind <> 'S' AND c.relname <> 'decant_staged_seq'`, s.stagingSchema()).Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	if _, err := t.Exec(ctx, "DROP SEQUENCE IF EXISTS "+s.stagingSeq()); err != nil {
+		return err
+	}
+	sp, err := t.Begin(ctx) // a savepoint: a schema with functions or types in it stays
+	if err != nil {
+		return err
+	}
+	if _, err := sp.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{s.stagingSchema()}.Sanitize()+" RESTRICT"); err != nil {
+		return sp.Rollback(ctx)
+	}
+	return sp.Commit(ctx)
 }
 
 func undefinedTable(err error) bool {

@@ -29,8 +29,8 @@ const killBatch = 50
 
 // Ensure a migration killed with SIGKILL while the four readers of the
 // import applications are each part way through their key range resumes
-// every range where it stopped, and ends with the same target, ledger and
-// errors as a migration that was never interrupted.
+// every range where it stopped, and ends with the same target, ledger,
+// errors and staged records as a migration that was never interrupted.
 func TestICMS_Kill(t *testing.T) {
 	s := newSite(t)
 	s.env(t)
@@ -40,16 +40,16 @@ func TestICMS_Kill(t *testing.T) {
 	t.Setenv("DECANT_TARGET", s.target)
 
 	s.killWhenChunksMoved(t, 4)
-	written := s.count(t, "SELECT count(*) FROM import_applications")
-	if written == 0 || written >= numApps-len(s.malformed()) {
-		t.Fatalf("the killed run wrote %d of %d import applications: kill it part way", written, numApps)
+	staged := s.count(t, "SELECT count(*) FROM staging.import_applications")
+	if staged == 0 || staged >= numApps {
+		t.Fatalf("the killed run staged %d of %d import applications: kill it part way", staged, numApps)
 	}
-	t.Logf("killed with %d import applications written", written)
+	t.Logf("killed with %d import applications staged", staged)
 
 	sum := s.migrate(t, "--batch-size", fmt.Sprint(killBatch))
 	for _, st := range sum.Steps {
-		if st.Step == "import_applications" && st.Read >= numApps {
-			t.Errorf("the resumed run read %d import applications again, all of them: it did not resume", st.Read)
+		if st.Step == "import_applications" && st.Phase == "extract" && st.Read >= numApps {
+			t.Errorf("the resumed run read %d import applications from V1 again, all of them: it did not resume", st.Read)
 		}
 	}
 	cleanDB, err := migrations.Open(clean)
@@ -62,6 +62,7 @@ func TestICMS_Kill(t *testing.T) {
 	for _, q := range []string{
 		"SELECT scope, step, key, status, source_hash, target_hash FROM decant_ledger ORDER BY scope, step, key",
 		"SELECT scope, step, key, message, detail, payload FROM decant_errors ORDER BY scope, step, key",
+		"SELECT scope, key, source_key, raw, deleted, invalid FROM staging.import_applications ORDER BY scope, key",
 	} {
 		killed, uninterrupted := testenv.Rows(t, s.db, q), testenv.Rows(t, cleanDB, q)
 		if !slices.Equal(killed, uninterrupted) {
@@ -82,7 +83,8 @@ func (s *site) malformed() []int {
 
 // killWhenChunksMoved runs the migration in a child process (this test
 // binary, as TestICMS_KillHelper) and kills it with SIGKILL once chunks
-// chunks of import_applications have each committed a batch.
+// chunks of import_applications' extract (the parallel read of V1) have
+// each committed a batch.
 func (s *site) killWhenChunksMoved(t *testing.T, chunks int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestICMS_KillHelper$")
@@ -98,7 +100,7 @@ func (s *site) killWhenChunksMoved(t *testing.T, chunks int) {
 	for {
 		var moved int
 		// The table is missing until the child created decant's tables.
-		err := s.db.QueryRow(`SELECT count(*) FROM decant_chunks WHERE step = 'import_applications' AND position LIKE '{"after":[%'`).Scan(&moved)
+		err := s.db.QueryRow(`SELECT count(*) FROM decant_chunks WHERE step = 'import_applications@extract' AND position LIKE '{"after":[%'`).Scan(&moved)
 		if err == nil && moved == chunks {
 			break
 		}
