@@ -92,7 +92,7 @@ steps:
 		t.Errorf("goods (-want +got):\n%s", diff)
 	}
 	errs := testenv.Rows(t, db, "SELECT key, message, detail, payload FROM decant_errors")
-	if len(errs) != 1 || !strings.HasPrefix(errs[0], "a2 cannot compute column ref ") ||
+	if len(errs) != 1 || !strings.HasPrefix(errs[0], "a2 cannot compute column ref: xml_value: record.details is not well-formed XML: line 3, column 15: element <APPLICANT> closed by </IMA> ") ||
 		!strings.Contains(errs[0], "xml_value: record.details is not well-formed XML: line 3, column 15: element <APPLICANT> closed by </IMA>") ||
 		!strings.Contains(errs[0], `\u003cAPPLICANT\u003eBen\u003c/IMA\u003e","id":"a2"}`) {
 		t.Errorf("errors = %q; want a2's, naming the column, the line and column, with its payload", errs)

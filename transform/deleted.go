@@ -226,7 +226,7 @@ func (m *Mapper) MapDeleted(rec decant.Record, scope string) (Output, *Failure) 
 			c := m.keys.cols[i]
 			v, err := e.Eval(c.Prog)
 			if err != nil {
-				return Output{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
+				return Output{}, evalFailure("cannot compute column "+c.Name, fmt.Sprintf("table %s, column %s = %s", table, c.Name, c.Prog.Source), err)
 			}
 			vals[i] = v
 		}

@@ -138,7 +138,7 @@ func TestMapFastCases(t *testing.T) {
 		{"exponent", `{"id":1e3,"n":2}`, true, ""},
 		{"invalid UTF-8 unmapped", "{\"id\":1,\"x\":\"\xff\"}", false, "record is not valid UTF-8 at /x (byte 13)"},
 		{"trailing data", `{"id":1} x`, false, "record is not valid JSON"},
-		{"not an object", `[1]`, false, "cannot compute column name"},
+		{"not an object", `[1]`, false, "cannot compute column name: invalid operation: int(string)"},
 		{"chain through a text", `{"id":1,"name":"a"}`, true, ""},
 	}
 	m := ms["int"]

@@ -149,7 +149,7 @@ func (m *Mapper) mapKeyValue(rec decant.Record, value any, scope string) (Output
 		c := m.keys.cols[i]
 		v, err := m.env.Eval(c.Prog)
 		if err != nil {
-			return Output{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
+			return Output{}, evalFailure("cannot compute column "+c.Name, fmt.Sprintf("table %s, column %s = %s", table, c.Name, c.Prog.Source), err)
 		}
 		vals[i] = v
 	}

@@ -342,7 +342,7 @@ func (m *Mapper) evalLets(lets []Named) *Failure {
 	for _, l := range lets {
 		v, err := m.env.Eval(l.Prog)
 		if err != nil {
-			return &Failure{"cannot compute " + l.Name, fmt.Sprintf("let %s = %s: %v", l.Name, l.Prog.Source, err)}
+			return evalFailure("cannot compute "+l.Name, fmt.Sprintf("let %s = %s", l.Name, l.Prog.Source), err)
 		}
 		m.env.Set(l.Name, v)
 	}
@@ -355,7 +355,7 @@ func (m *Mapper) route(r Route) (string, *Failure) {
 	}
 	v, err := m.env.Eval(r.By)
 	if err != nil {
-		return "", &Failure{"cannot compute the route", fmt.Sprintf("route %s: %v", r.By.Source, err)}
+		return "", evalFailure("cannot compute the route", "route "+r.By.Source, err)
 	}
 	if v == nil {
 		return "", &Failure{fmt.Sprintf("unknown %s: (missing)", r.Label),
@@ -396,7 +396,7 @@ func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Prog
 	for i, c := range cols {
 		v, err := m.env.Eval(c.Prog)
 		if err != nil {
-			return Row{}, &Failure{"cannot compute column " + c.Name, fmt.Sprintf("table %s, column %s = %s: %v", table, c.Name, c.Prog.Source, err)}
+			return Row{}, evalFailure("cannot compute column "+c.Name, fmt.Sprintf("table %s, column %s = %s", table, c.Name, c.Prog.Source), err)
 		}
 		if coercs != nil {
 			cv, f := coerce(table, &coercs[i], c.Name, v)
@@ -417,7 +417,7 @@ func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Prog
 	}
 	v, err := m.env.Eval(fields)
 	if err != nil {
-		return Row{}, &Failure{"cannot compute fields", fmt.Sprintf("fields %s: %v", fields.Source, err)}
+		return Row{}, evalFailure("cannot compute fields", "fields "+fields.Source, err)
 	}
 	fm, ok := v.(map[string]any)
 	if !ok && v != nil {
@@ -476,7 +476,7 @@ func sortedAnyKeys(m map[string]any) []string {
 func (m *Mapper) children(c ChildSpec, parent Row, parentKey any) ([]Row, *Failure) {
 	v, err := m.env.Eval(c.From)
 	if err != nil {
-		return nil, &Failure{"cannot compute children " + c.Name, fmt.Sprintf("children %s from %s: %v", c.Name, c.From.Source, err)}
+		return nil, evalFailure("cannot compute children "+c.Name, fmt.Sprintf("children %s from %s", c.Name, c.From.Source), err)
 	}
 	items, ok := v.([]any)
 	if !ok && v != nil {

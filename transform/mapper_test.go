@@ -308,7 +308,7 @@ func TestMapper_MapLetChain(t *testing.T) {
 
 	// A let that fails names itself.
 	_, f = m.Map(rec("2", `{"id":"2","formInstance":"not json"}`), "default")
-	if f == nil || f.Message != "cannot compute form" || !strings.Contains(f.Detail, "let form = json_decode(record.formInstance): invalid character") {
+	if f == nil || f.Message != "cannot compute form: invalid character 'o' in literal null (expecting 'u') after offset 1" || !strings.Contains(f.Detail, "let form = json_decode(record.formInstance): invalid character") {
 		t.Errorf("failure = %v, want cannot compute form", f)
 	}
 }
@@ -442,9 +442,9 @@ func TestMapper_MapExpressionFailures(t *testing.T) {
 	for _, tt := range []struct {
 		name, expr, msg, detail string
 	}{
-		{"Panic", "explode(record.id)", "cannot compute column name", "kaboom"},
-		{"Error", "refuse(record.id)", "cannot compute column name", "table forms, column name = refuse(record.id): no thanks"},
-		{"NilMember", "record.nope.x", "cannot compute column name", "cannot fetch x from <nil>"},
+		{"Panic", "explode(record.id)", "cannot compute column name: kaboom", "kaboom"},
+		{"Error", "refuse(record.id)", "cannot compute column name: no thanks", "table forms, column name = refuse(record.id): no thanks (at line 1, column 1 of the expression)"},
+		{"NilMember", "record.nope.x", "cannot compute column name: cannot fetch x from <nil>", "cannot fetch x from <nil> (at line 1, column 13 of the expression)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m := mustMapper(t, transform.Spec{
