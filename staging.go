@@ -48,15 +48,16 @@ type Stager interface {
 	// anything of it changed. Of records sharing a Key, the last wins.
 	Stage(ctx context.Context, tx Tx, scope, step string, recs []StagedRecord) error
 	// ReadStaged returns up to limit staged records of (scope, step) with
-	// Seq greater than after, in Seq order; none when the table does not
-	// exist.
+	// Seq greater than after, in Seq order. An error wrapping ErrNotFound
+	// says that step has no staging table.
 	ReadStaged(ctx context.Context, scope, step string, after int64, limit int) ([]StagedRecord, error)
 	// CountStaged counts the staged records of (scope, step) with Seq
-	// greater than after; 0 when the table does not exist.
+	// greater than after. An error wrapping ErrNotFound says that step has
+	// no staging table.
 	CountStaged(ctx context.Context, scope, step string, after int64) (int64, error)
 	// DropStaged deletes the staged records of (scope, step) and returns
 	// how many there were; the table goes too once no scope has a record
-	// in it.
+	// in it. A table that does not exist holds none.
 	DropStaged(ctx context.Context, scope, step string) (int64, error)
 }
 

@@ -399,7 +399,7 @@ func phases(ctx context.Context, p *plan.Plan, st decant.Store, scope string, ss
 		ss[i].Step, ss[i].Phase = step, "extract"
 		if hasStaging {
 			n, err := stg.CountStaged(ctx, scope, step, 0)
-			if err != nil {
+			if err != nil && !errors.Is(err, decant.ErrNotFound) {
 				return err
 			}
 			ss[i].Staged = n

@@ -132,9 +132,13 @@ func scopeStats(ctx context.Context, p *plan.Plan, st decant.Store, sr decant.St
 		out = append(out, line)
 	}
 	for _, s := range ss {
-		if _, notInPlan := byStep[s.Step]; notInPlan {
-			out = append(out, stepStats(s, state))
+		if _, notInPlan := byStep[s.Step]; !notInPlan {
+			continue
 		}
+		if step, ok := decant.ExtractOf(s.Step); ok && p.Step(step) != nil {
+			continue // the extract of a staged step: its step's line is the scope's figures
+		}
+		out = append(out, stepStats(s, state))
 	}
 	return out, nil
 }

@@ -159,6 +159,11 @@ func (l *lifecycle) allows() error {
 	switch l.cfg.Mode {
 	case ModeFinish:
 		from = []decant.ScopeState{decant.StateLive, decant.StateFinishing}
+		if l.cfg.Plan.Staging {
+			// A staged plan never goes live (--live is refused): its bulk
+			// runs leave it migrating, and it finishes from there.
+			from = append(from, decant.StateMigrating)
+		}
 	case ModeLive:
 		from = []decant.ScopeState{decant.StateNew, decant.StateMigrating, decant.StateLive}
 	default:
@@ -178,7 +183,7 @@ func (l *lifecycle) begin(ctx context.Context) error {
 	}
 	cmd := l.cfg.command()
 	switch s := l.state(); {
-	case l.cfg.Mode == ModeFinish && s == decant.StateLive:
+	case l.cfg.Mode == ModeFinish && (s == decant.StateLive || s == decant.StateMigrating):
 		return l.enterFinishing(ctx, cmd)
 	case s == decant.StateNew:
 		return l.move(ctx, cmd, []decant.ScopeState{decant.StateNew}, decant.StateMigrating, cmd+": the bulk read began")
@@ -188,13 +193,18 @@ func (l *lifecycle) begin(ctx context.Context) error {
 	return nil
 }
 
-// enterFinishing runs the on_finish hook, then moves live → finishing; a
+// enterFinishing runs the on_finish hook, then moves live (a staged
+// plan: migrating) → finishing; a
 // failing hook leaves the scope live.
 func (l *lifecycle) enterFinishing(ctx context.Context, command string) error {
 	if err := runHook(ctx, l.cfg, "on_finish", l.state(), l.res); err != nil {
 		return err
 	}
-	return l.move(ctx, command, []decant.ScopeState{decant.StateLive}, decant.StateFinishing, command+": on_finish ran; draining and verifying")
+	from := []decant.ScopeState{decant.StateLive}
+	if l.cfg.Plan.Staging {
+		from = append(from, decant.StateMigrating)
+	}
+	return l.move(ctx, command, from, decant.StateFinishing, command+": on_finish ran; draining and verifying")
 }
 
 // roundDone moves a live run's scope from migrating to live once a round

@@ -41,6 +41,15 @@ func (b *readBatch) checkpoint() decant.Position {
 // pipeline per chunk at once (runChunks). In a staged run the source is
 // the step's staging table.
 func runStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, stop <-chan struct{}) (StepResult, error) {
+	if cfg.Plan.Staging && !cfg.staged() {
+		// A dry run of a staged plan maps from the sources, from where
+		// the next extract will read them.
+		es := *s
+		es.Name = decant.ExtractStep(s.Name)
+		r, err := drainStep(ctx, cfg, &es, m, func() (decant.Source, error) { return cfg.Sources(ctx, s) }, stop)
+		r.Step = s.Name
+		return r, err
+	}
 	if cfg.staged() {
 		ls := loadStep(s)
 		r, err := drainStep(ctx, cfg, ls, m, func() (decant.Source, error) { return openStaged(ctx, cfg, ls) }, stop)

@@ -236,19 +236,23 @@ func (o ResetOptions) stager(cfg Config) (decant.Stager, error) {
 		if o.Phase != "" {
 			return nil, fmt.Errorf("--phase %s: the plan stages nothing (no staging: true), so a reset has one phase: drop --phase", o.Phase)
 		}
-		return nil, nil
+		// The plan may have staged before: what it staged goes too, or a
+		// plan that stages again would load it back.
+		stg, _ := decant.As[decant.Stager](cfg.Store)
+		return stg, nil
 	}
 	return decant.Require[decant.Stager](cfg.Store, "delete what is staged (plan key staging)")
 }
 
 // stateNames are the names whose checkpoints a reset of steps forgets:
-// the steps', and their extracts' in a staged plan, as the phase says.
+// the steps' (their loads'), and their extracts' when it deletes what is
+// staged. A reset of the extract forgets the loads' checkpoints too: the
+// records staged again take new seqs, which may be lower than the one a
+// load stopped at, so the next load reads every staged record again.
 func (o ResetOptions) stateNames(steps []*plan.Step, staged bool) []string {
 	var names []string
 	for _, s := range steps {
-		if o.Phase != PhaseExtract {
-			names = append(names, s.Name)
-		}
+		names = append(names, s.Name)
 		if staged && o.Phase != PhaseLoad {
 			names = append(names, decant.ExtractStep(s.Name))
 		}
@@ -351,6 +355,9 @@ func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, stg de
 		}
 		if err == nil && stg != nil && opts.Phase != PhaseLoad {
 			rst.Staged, err = stg.CountStaged(ctx, cfg.Scope, s.Name, 0)
+			if errors.Is(err, decant.ErrNotFound) {
+				err = nil // no staging table: nothing staged
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("count the rows of step %s: %w", s.Name, err)

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/jsonkey"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -46,8 +49,12 @@ func (c *Config) checkPhase() error {
 		}
 		return nil
 	}
-	if c.Mode != ModeBulk {
-		return errors.New("a staged plan (staging: true) runs in bulk: --live and --finish follow a source's changes, which staging would hold back; drop staging for a live migration")
+	switch {
+	case c.Mode == ModeLive:
+		return errors.New("a staged plan (staging: true) cannot run --live: a live run follows the source's changes as they come, which staging would hold back; " +
+			"run decant migrate (extract and load) as often as needed, then decant migrate --finish, or drop staging for a live migration")
+	case c.Mode == ModeFinish && c.Phase != "":
+		return fmt.Errorf("--finish and --phase %s cannot be combined: finishing drains every step to its end, both phases", c.Phase)
 	}
 	if c.DryRun && c.Phase == PhaseExtract {
 		return errors.New("--dry-run --phase extract would read the sources and show nothing: give --phase load --dry-run to map what is staged, or --dry-run alone to map from the sources")
@@ -81,8 +88,31 @@ func runExtract(ctx context.Context, cfg Config, s *plan.Step, stop <-chan struc
 	es := *s
 	es.Name = decant.ExtractStep(s.Name)
 	r, err := drainStep(ctx, cfg, &es, nil, func() (decant.Source, error) { return cfg.Sources(ctx, s) }, stop)
+	if err == nil && !r.Stopped && r.Batches == 0 && !cfg.DryRun {
+		err = markExtracted(ctx, cfg, es.Name)
+	}
 	r.Step, r.Phase = s.Name, string(PhaseExtract)
 	return r, err
+}
+
+// markExtracted records that an extract that found nothing ran: an audit
+// row of no record. A source with nothing for the scope (an empty table, a
+// filter that matches nothing) saves no checkpoint, and its load must not
+// be refused as never extracted.
+func markExtracted(ctx context.Context, cfg Config, name string) error {
+	ok, err := extracted(ctx, cfg, name)
+	if err != nil || ok {
+		return err
+	}
+	tx, err := cfg.Store.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	audit := &decant.BatchAudit{Scope: cfg.Scope, Step: name, Started: time.Now()}
+	if err := cfg.Store.WriteBatch(ctx, tx, &decant.Batch{Scope: cfg.Scope, Step: name, Audit: audit}); err != nil {
+		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
+	}
+	return tx.Commit(ctx)
 }
 
 // loadStep is s as its load reads it: from its staging table, by one
@@ -100,30 +130,52 @@ func openStaged(ctx context.Context, cfg Config, s *plan.Step) (decant.Source, e
 	if err != nil {
 		return nil, err
 	}
-	ok, err := extracted(ctx, cfg, s.Name)
+	ok, err := extracted(ctx, cfg, decant.ExtractStep(s.Name))
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, fmt.Errorf("nothing of step %s is staged for scope %s: run decant migrate --phase extract first", s.Name, cfg.Scope)
 	}
-	return &stagingSource{st: stg, step: s.Name, page: max(s.BatchSize, 100)}, nil
+	if _, err := stg.CountStaged(ctx, cfg.Scope, s.Name, 0); errors.Is(err, decant.ErrNotFound) {
+		// Dropped by hand, or not in a snapshot loaded since: the state
+		// says staged, the table is not there to say what.
+		return nil, fmt.Errorf("the staging table %s of step %s is gone, while scope %s's state says its extract ran: "+
+			"run decant reset --phase extract --step %s, then decant migrate to extract it again", stg.StagingTable(s.Name), s.Name, cfg.Scope, s.Name)
+	} else if err != nil {
+		return nil, err
+	}
+	return &stagingSource{st: stg, step: s.Name, keyPath: s.From.Key, page: max(s.BatchSize, 100)}, nil
 }
 
-// extracted reports whether step's extract has run for the scope: it
-// saved a checkpoint, its own or its chunks'.
-func extracted(ctx context.Context, cfg Config, step string) (bool, error) {
-	name := decant.ExtractStep(step)
+// extracted reports whether the extract whose state name is name has run
+// for the scope: it saved a checkpoint (its own or its chunks') or an
+// audit row (markExtracted).
+func extracted(ctx context.Context, cfg Config, name string) (bool, error) {
 	cp, err := cfg.Store.Checkpoint(ctx, cfg.Scope, name)
 	if err != nil || cp != nil {
 		return cp != nil, err
 	}
-	cc, ok := decant.As[decant.ChunkCheckpointer](cfg.Store)
-	if !ok {
-		return false, nil
+	if cc, ok := decant.As[decant.ChunkCheckpointer](cfg.Store); ok {
+		chunks, err := cc.ChunkCheckpoints(ctx, cfg.Scope, name)
+		if err != nil || len(chunks) > 0 {
+			return len(chunks) > 0, err
+		}
 	}
-	chunks, err := cc.ChunkCheckpoints(ctx, cfg.Scope, name)
-	return len(chunks) > 0, err
+	sr, err := decant.Require[decant.StateReader](cfg.Store, "tell whether a step was extracted")
+	if err != nil {
+		return false, err
+	}
+	status, err := sr.Status(ctx, cfg.Scope)
+	if err != nil {
+		return false, err
+	}
+	for _, st := range status {
+		if st.Step == name && st.Batches > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // stagingSource reads a step's staged records in the order they were
@@ -131,7 +183,11 @@ func extracted(ctx context.Context, cfg Config, step string) (bool, error) {
 type stagingSource struct {
 	st   decant.Stager
 	step string
-	page int
+	// keyPath is the step's from.key: a record staged without a key (its
+	// key path was wrong at the extract) gets its key from it, as a retry
+	// of a stored error does.
+	keyPath string
+	page    int
 }
 
 type stagedPosition struct {
@@ -214,6 +270,9 @@ func (r *stagedRows) Next(ctx context.Context) bool {
 	r.i++
 	r.after = sr.Seq
 	r.rec = sr.Record()
+	if r.rec.Key == "" && r.rec.Invalid == "" && r.src.keyPath != "" && gjson.ValidBytes(r.rec.Raw) {
+		r.rec.Key = jsonkey.Text(gjson.GetBytes(r.rec.Raw, r.src.keyPath))
+	}
 	r.rec.Position = fmt.Appendf(nil, `{"staged_seq":%d}`, sr.Seq)
 	return true
 }

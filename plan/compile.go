@@ -136,6 +136,7 @@ func (c *compiler) run() error {
 		return c.errf("$.steps", "the plan has no steps")
 	}
 	seen := map[string]bool{}
+	folded := map[string]string{} // a staged plan's step names, in lower case
 	for i, s := range p.Steps {
 		path := fmt.Sprintf("$.steps[%d]", i)
 		if s == nil { // "steps:\n  -": an item with nothing in it
@@ -149,9 +150,10 @@ func (c *compiler) run() error {
 			return c.errf(path+".name", "step name %q is used twice", s.Name)
 		}
 		seen[s.Name] = true
-		if p.Staging && strings.Contains(s.Name, "@") {
-			// "@extract" names a step's extract phase in the state tables.
-			return c.errf(path+".name", "step name %q holds \"@\", which a staged plan (staging: true) keeps for the state of its extract phase: rename the step", s.Name)
+		if p.Staging {
+			if err := c.stagedName(path, s.Name, folded); err != nil {
+				return err
+			}
 		}
 		if err := c.step(path, s); err != nil {
 			return err
@@ -472,4 +474,29 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// maxStagedName is the longest step name a staged plan takes: the name of
+// its staging table, which PostgreSQL cuts at 63 bytes.
+const maxStagedName = 63
+
+// stagedName refuses a staged plan's step name that its staging table
+// could not be named after: one that holds "@" (kept for the state of a
+// step's extract and the staging tables' own objects), one too long, or
+// one that another step's name equals but for case (SQLite's names are
+// the same then).
+func (c *compiler) stagedName(path, name string, folded map[string]string) error {
+	switch {
+	case strings.Contains(name, "@"):
+		return c.errf(path+".name", "step name %q holds \"@\", which a staged plan (staging: true) keeps for the state of its extract phase: rename the step", name)
+	case len(name) > maxStagedName:
+		return c.errf(path+".name", "step name %q is %d bytes long; a staged plan (staging: true) names a staging table after each step, and a table name is at most %d bytes: shorten it",
+			name, len(name), maxStagedName)
+	}
+	low := strings.ToLower(name)
+	if other, ok := folded[low]; ok {
+		return c.errf(path+".name", "step names %q and %q differ only in case; a staged plan (staging: true) names a staging table after each step, and SQLite's table names ignore case: rename one", other, name)
+	}
+	folded[low] = name
+	return nil
 }

@@ -516,6 +516,29 @@ func TestParse_Errors(t *testing.T) {
     to: {table: b}
     map: {id: record.id}
 `, 12, 11, `step name "a" is used twice`},
+		{"StagedStepNamesDifferInCase", "staging: true\n" + header + `  - name: orders
+    from: {connection: data, key: id}
+    key: id
+    to: {table: a}
+    map: {id: record.id}
+  - name: Orders
+    from: {connection: data, key: id}
+    key: id
+    to: {table: b}
+    map: {id: record.id}
+`, 13, 11, `step names "orders" and "Orders" differ only in case`},
+		{"StagedStepNameWithAt", "staging: true\n" + header + `  - name: a@b
+    from: {connection: data, key: id}
+    key: id
+    to: {table: a}
+    map: {id: record.id}
+`, 8, 11, `step name "a@b" holds "@"`},
+		{"StagedStepNameTooLong", "staging: true\n" + header + `  - name: ` + strings.Repeat("x", 64) + `
+    from: {connection: data, key: id}
+    key: id
+    to: {table: a}
+    map: {id: record.id}
+`, 8, 11, `is 64 bytes long`},
 		{"ChildWithoutFrom", header + `  - name: a
     from: {connection: data, key: id}
     key: id

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -32,13 +34,43 @@ func (s *Store) staging(step string) string {
 // StagingTable is "staging.<step>".
 func (s *Store) StagingTable(step string) string { return s.stagingSchema() + "." + step }
 
-// stagingSeq gives every staged record, of every step, its Seq.
-func (s *Store) stagingSeq() string {
-	return pgx.Identifier{s.stagingSchema(), "decant_staged_seq"}.Sanitize()
+// stagingSeq gives every staged record, of every step, its Seq. Its name,
+// and those of the tables' constraints and indexes, hold "@", which a
+// staged plan's step names may not, so none is ever a step's table name.
+func (s *Store) stagingSeq() string { return pgx.Identifier{s.stagingSchema(), seqName}.Sanitize() }
+
+const seqName = "decant@staged_seq"
+
+// objectName names one of step's table's constraints or indexes: from a
+// hash of the step's name, which may be too long to make a name from
+// (PostgreSQL cuts names at 63 bytes).
+func objectName(step, what string) string {
+	h := sha256.Sum256([]byte(step))
+	return pgx.Identifier{"decant@" + hex.EncodeToString(h[:8]) + "@" + what}.Sanitize()
 }
 
 // stagingColumns are a staging table's columns, in table order.
 var stagingColumns = []string{"scope", "key", "seq", "source_key", "cursor", "raw", "place", "deleted", "invalid", "staged"}
+
+// lockStaging serializes what creates and drops staging objects, across
+// processes: two runs preparing at once would race on the catalog, and a
+// reset dropping the last table must not drop the sequence a run is
+// about to use.
+func lockStaging(ctx context.Context, t pgx.Tx) error {
+	_, err := t.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(initLock))
+	return err
+}
+
+// stagingExists reports whether the staging schema holds a relation
+// named step.
+func (s *Store) stagingExists(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, step string) (bool, error) {
+	var exists bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relname = $2)`, s.stagingSchema(), step).Scan(&exists)
+	return exists, err
+}
 
 // PrepareStaging creates the staging schema, its sequence and step's table
 // when they do not exist. The key and the payload are bytea: a record the
@@ -46,22 +78,25 @@ var stagingColumns = []string{"scope", "key", "seq", "source_key", "cursor", "ra
 func (s *Store) PrepareStaging(ctx context.Context, step string) error {
 	tbl := s.staging(step)
 	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
-		// Two runs preparing at once would race on the catalog.
-		if _, err := t.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(initLock)); err != nil {
+		if err := lockStaging(ctx, t); err != nil {
 			return err
 		}
-		var exists bool
-		if err := t.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", tbl).Scan(&exists); err != nil {
+		for _, q := range []string{
+			"CREATE SCHEMA IF NOT EXISTS " + pgx.Identifier{s.stagingSchema()}.Sanitize(),
+			"CREATE SEQUENCE IF NOT EXISTS " + s.stagingSeq(),
+		} {
+			if _, err := t.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		exists, err := s.stagingExists(ctx, t, step)
+		if err != nil {
 			return err
 		}
 		if exists {
 			return s.checkStaging(ctx, t, step)
 		}
-		// The index is made with the table, so it needs no name of its
-		// own (a step's name may be too long to make one from).
 		for _, q := range []string{
-			"CREATE SCHEMA IF NOT EXISTS " + pgx.Identifier{s.stagingSchema()}.Sanitize(),
-			"CREATE SEQUENCE IF NOT EXISTS " + s.stagingSeq(),
 			"CREATE TABLE " + tbl + ` (
     scope text NOT NULL,
     key text NOT NULL,
@@ -73,8 +108,8 @@ func (s *Store) PrepareStaging(ctx context.Context, step string) error {
     deleted boolean NOT NULL,
     invalid text NOT NULL,
     staged timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (scope, key))`,
-			"CREATE INDEX ON " + tbl + " (scope, seq)",
+    CONSTRAINT ` + objectName(step, "key") + ` PRIMARY KEY (scope, key))`,
+			"CREATE INDEX " + objectName(step, "seq") + " ON " + tbl + " (scope, seq)",
 		} {
 			if _, err := t.Exec(ctx, q); err != nil {
 				return err
@@ -112,7 +147,7 @@ WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, s.stagin
 // a new seq only when something of it changed, so that a load after an
 // incremental extract reads what changed and nothing else.
 const stageSQL = `INSERT INTO %[1]s AS s (scope, key, seq, source_key, cursor, raw, place, deleted, invalid)
-SELECT $1, n.key, nextval('%[2]s'), n.source_key, n.cursor, n.raw, n.place, n.deleted, n.invalid
+SELECT $1, n.key, nextval($9::regclass), n.source_key, n.cursor, n.raw, n.place, n.deleted, n.invalid
 FROM unnest($2::text[], $3::bytea[], $4::text[], $5::bytea[], $6::text[], $7::boolean[], $8::text[])
      AS n(key, source_key, cursor, raw, place, deleted, invalid)
 ON CONFLICT (scope, key) DO UPDATE SET seq = EXCLUDED.seq, source_key = EXCLUDED.source_key,
@@ -152,8 +187,8 @@ func (s *Store) Stage(ctx context.Context, dtx decant.Tx, scope, step string, re
 		deleted = append(deleted, r.Deleted)
 		invalids = append(invalids, stateText(r.Invalid))
 	}
-	q := fmt.Sprintf(stageSQL, s.staging(step), s.stagingSeq())
-	if _, err := t.Exec(ctx, q, stateText(scope), keys, sourceKeys, cursors, raws, places, deleted, invalids); err != nil {
+	q := fmt.Sprintf(stageSQL, s.staging(step))
+	if _, err := t.Exec(ctx, q, stateText(scope), keys, sourceKeys, cursors, raws, places, deleted, invalids, s.stagingSeq()); err != nil {
 		return fmt.Errorf("postgres: stage %d records of %s/%s: %w", n, scope, step, err)
 	}
 	return nil
@@ -165,7 +200,7 @@ func (s *Store) ReadStaged(ctx context.Context, scope, step string, after int64,
 WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3`, stateText(scope), after, limit)
 	if err != nil {
 		if undefinedTable(err) {
-			return nil, nil
+			return nil, fmt.Errorf("postgres: read the staging table %s: %w", s.StagingTable(step), decant.ErrNotFound)
 		}
 		return nil, fmt.Errorf("postgres: read the staging table %s: %w", s.StagingTable(step), err)
 	}
@@ -188,7 +223,7 @@ func (s *Store) CountStaged(ctx context.Context, scope, step string, after int64
 	err := s.pool.QueryRow(ctx, "SELECT count(*) FROM "+s.staging(step)+" WHERE scope = $1 AND seq > $2", stateText(scope), after).Scan(&n)
 	if err != nil {
 		if undefinedTable(err) {
-			return 0, nil
+			return 0, fmt.Errorf("postgres: count the staging table %s: %w", s.StagingTable(step), decant.ErrNotFound)
 		}
 		return 0, fmt.Errorf("postgres: count the staging table %s: %w", s.StagingTable(step), err)
 	}
@@ -196,10 +231,21 @@ func (s *Store) CountStaged(ctx context.Context, scope, step string, after int64
 }
 
 // DropStaged deletes the scope's staged records of step, and the table
-// when no other scope's remain.
+// when no other scope's remain. It locks the table first, so that another
+// scope's batch in flight commits before the table is found empty or not.
 func (s *Store) DropStaged(ctx context.Context, scope, step string) (int64, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		if err := lockStaging(ctx, t); err != nil {
+			return err
+		}
+		exists, err := s.stagingExists(ctx, t, step)
+		if err != nil || !exists {
+			return err
+		}
+		if _, err := t.Exec(ctx, "LOCK TABLE "+s.staging(step)+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+			return err
+		}
 		tag, err := t.Exec(ctx, "DELETE FROM "+s.staging(step)+" WHERE scope = $1", stateText(scope))
 		if err != nil {
 			return err
@@ -218,9 +264,6 @@ func (s *Store) DropStaged(ctx context.Context, scope, step string) (int64, erro
 		return s.dropEmptyStaging(ctx, t)
 	})
 	if err != nil {
-		if undefinedTable(err) {
-			return 0, nil
-		}
 		return n, fmt.Errorf("postgres: delete the staged records of %s from %s: %w", scope, s.StagingTable(step), err)
 	}
 	return n, nil
@@ -233,7 +276,7 @@ func (s *Store) DropStaged(ctx context.Context, scope, step string) (int64, erro
 func (s *Store) dropEmptyStaging(ctx context.Context, t pgx.Tx) error {
 	var n int
 	err := t.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
-WHERE ns.nspname = $1 AND c.relkind <> 'S' AND c.relname <> 'decant_staged_seq'`, s.stagingSchema()).Scan(&n)
+WHERE ns.nspname = $1 AND c.relname <> $2`, s.stagingSchema(), seqName).Scan(&n)
 	if err != nil || n > 0 {
 		return err
 	}

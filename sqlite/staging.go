@@ -45,24 +45,41 @@ func (s *Store) PrepareStaging(ctx context.Context, step string) error {
     UNIQUE (scope, key))`); err != nil {
 			return err
 		}
-		tb, err := describe(ctx, t, stagingPrefix+step)
+		cols, err := columnNames(ctx, t, stagingPrefix+step)
 		if err != nil {
 			return err
-		}
-		var cols []string
-		for _, c := range tb.columns {
-			cols = append(cols, c.Name)
 		}
 		if !slices.Equal(cols, stagingColumns) {
 			return fmt.Errorf("%s exists and is not a decant staging table (its columns are %v): rename or drop it", s.StagingTable(step), cols)
 		}
-		_, err = t.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS "+quote(stagingPrefix+step+"_by_seq")+" ON "+tbl+" (scope, seq)")
+		// "@" is in no staged plan's step name: the index is never
+		// another step's table.
+		_, err = t.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS "+quote(stagingPrefix+step+"@seq")+" ON "+tbl+" (scope, seq)")
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: prepare the staging table %s: %w", s.StagingTable(step), err)
 	}
 	return nil
+}
+
+// columnNames lists the columns of table, a name taken whole (a step's
+// name may hold a dot).
+func columnNames(ctx context.Context, t *sql.Tx, table string) ([]string, error) {
+	rows, err := t.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
 }
 
 // Stage writes recs to step's staging table in dtx. A record that changed
@@ -109,7 +126,7 @@ func (s *Store) ReadStaged(ctx context.Context, scope, step string, after int64,
 WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?`, scope, after, limit)
 	if err != nil {
 		if noSuchTable(err) {
-			return nil, nil
+			return nil, fmt.Errorf("sqlite: read the staging table %s: %w", s.StagingTable(step), decant.ErrNotFound)
 		}
 		return nil, fmt.Errorf("sqlite: read the staging table %s: %w", s.StagingTable(step), err)
 	}
@@ -136,7 +153,7 @@ func (s *Store) CountStaged(ctx context.Context, scope, step string, after int64
 	err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM "+stagingIdent(step)+" WHERE scope = ? AND seq > ?", scope, after).Scan(&n)
 	if err != nil {
 		if noSuchTable(err) {
-			return 0, nil
+			return 0, fmt.Errorf("sqlite: count the staging table %s: %w", s.StagingTable(step), decant.ErrNotFound)
 		}
 		return 0, fmt.Errorf("sqlite: count the staging table %s: %w", s.StagingTable(step), err)
 	}

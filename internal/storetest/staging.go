@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -20,6 +21,7 @@ var stagingTests = []struct {
 	{"StageRollsBack", testStageRollsBack},
 	{"DropStaged", testDropStaged},
 	{"StagingRefusesOtherTable", testStagingRefusesOtherTable},
+	{"StagingOddNames", testStagingOddNames},
 }
 
 // stage writes recs for (scope, step) in one committed transaction.
@@ -102,8 +104,12 @@ func testStageAndRead(t *testing.T, e *env) {
 	if o := e.staged("other", "orders", 0); len(o) != 1 || o[0].Key != "9" {
 		t.Errorf("scope other's staged records = %v, want its own one", o)
 	}
-	if none := e.staged("s", "never", 0); len(none) != 0 {
-		t.Errorf("a step never staged reads %v, want nothing", none)
+	stg := role[decant.Stager](e)
+	if none, err := stg.ReadStaged(e.ctx, "s", "never", 0, 10); !errors.Is(err, decant.ErrNotFound) {
+		t.Errorf("ReadStaged of a step never staged = %v, %v; want an error wrapping ErrNotFound", none, err)
+	}
+	if _, err := stg.CountStaged(e.ctx, "s", "never", 0); !errors.Is(err, decant.ErrNotFound) {
+		t.Errorf("CountStaged of a step never staged = %v; want an error wrapping ErrNotFound", err)
 	}
 }
 
@@ -172,8 +178,8 @@ func testDropStaged(t *testing.T, e *env) {
 	if n, err := stg.DropStaged(e.ctx, "t", "a"); err != nil || n != 1 {
 		t.Fatalf("DropStaged(t) = %d, %v; want 1", n, err)
 	}
-	if _, err := e.catalog().Columns(e.ctx, stg.StagingTable("a")); err == nil {
-		t.Errorf("%s is still there with no staged record left", stg.StagingTable("a"))
+	if _, err := stg.CountStaged(e.ctx, "t", "a", 0); !errors.Is(err, decant.ErrNotFound) {
+		t.Errorf("%s is still there with no staged record left (CountStaged: %v)", stg.StagingTable("a"), err)
 	}
 	if n, err := stg.DropStaged(e.ctx, "t", "a"); err != nil || n != 0 {
 		t.Errorf("DropStaged of a dropped table = %d, %v; want 0 and no error", n, err)
@@ -191,5 +197,22 @@ func testStagingRefusesOtherTable(t *testing.T, e *env) {
 	err := stg.PrepareStaging(e.ctx, "mine")
 	if err == nil || !strings.Contains(err.Error(), "not a decant staging table") {
 		t.Fatalf("PrepareStaging over a table of its own = %v, want it refused", err)
+	}
+}
+
+// Ensure steps whose names hold a dot, a quote, or end like the names a
+// database gives a table's key or index, or are as long as a name may be,
+// each get a staging table of their own.
+func testStagingOddNames(t *testing.T, e *env) {
+	names := []string{"a", "a.b", `q"uote`, "a_pkey", "a_seq", "a_by_seq", strings.Repeat("x", 63)}
+	for _, n := range names {
+		e.prepareStaging(n)
+		e.stage("s", n, decant.StagedRecord{Key: n, SourceKey: n, Raw: []byte(`{}`)})
+	}
+	for _, n := range names {
+		got := e.staged("s", n, 0)
+		if len(got) != 1 || got[0].Key != n {
+			t.Errorf("staged records of step %q: %v, want its one", n, got)
+		}
 	}
 }
