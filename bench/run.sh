@@ -32,7 +32,8 @@
 #   load's time in this run (measured from the start of the first run; each
 #   kill is followed by a resume run, the last one goes to the end), its total
 #   wall time against that uninterrupted load (the goal: at most 1.1x).
-#   BENCH_KILL_SEED makes the moments repeat.
+#   BENCH_KILLS changes the number of kills, BENCH_KILL_SEED (printed) makes
+#   the moments repeat.
 #
 # Every line gives the wall time, records/s, the ratio to its ceiling measured
 # in the same run ("0.62x psql copy"), the peak RSS (GNU time's maximum
@@ -70,6 +71,11 @@
 # goal is met (the rate goal, and peak RSS at most 150 MB), the peak RSS and
 # the CPU per record; then, per path, the peak RSS at the largest size over
 # that at the smallest (flat: at most 1.2x).
+#
+# BENCH_PROFILE=DIR passes --cpuprofile and --memprofile to every decant
+# migrate: DIR/ROW-N.cpu.pprof and DIR/ROW-N.mem.pprof (jsonl-100000,
+# csv-100000, mysql-p4-1000000, ...; for resume, the last run's, since a
+# killed run writes none). Read them with `go tool pprof -top FILE`.
 #
 # BENCH_PG is a PostgreSQL URL of a database where the bench database may be
 # created and dropped (default: the local server as user postgres), and
@@ -118,7 +124,7 @@ wants() {
     :*) return 0 ;;
     load:copy | load:jsonl | load:csv | load:http | load:sqlite) return 0 ;;
     verify:jsonl | verify:verify) return 0 ;;
-    csv:copy | csv:csv | sqlite:copy | sqlite:sqlite | resume:copy | resume:jsonl | resume:resume) return 0 ;;
+    csv:copy | csv:csv | sqlite:sqlite | resume:copy | resume:jsonl | resume:resume) return 0 ;;
     couch:couch | mysql:mysql) return 0 ;;
   esac
   return 1
@@ -436,15 +442,17 @@ LOAD
 
 # versions: the machine line.
 versions() {
-  local my=unreachable pouch=none sqlitev=none embedded
+  local my=unreachable pouch=none sqlitev=none loader=none embedded
   my=$(mariadb $(my_args "$MYADMIN") -N -e 'SELECT version()' 2>/dev/null) || my=unreachable
   command -v sqlite3 >/dev/null && sqlitev=$(sqlite3 --version | cut -d' ' -f1)
+  # sed reads to the end: pgloader (SBCL) dies noisily on a closed pipe.
+  command -v pgloader >/dev/null && loader=$(pgloader --version 2>&1 | sed -n '1s/^[^"]*"\([^"]*\)".*/\1/p')
   embedded=$(go list -m -f '{{.Version}}' modernc.org/sqlite)
   pouch=$(jq -r '.dependencies["pouchdb-server"]' tools/pouchdb/package.json)
   echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "== versions: PostgreSQL $(psql -X -At "$ADMIN" -c 'SHOW server_version'), MariaDB $my, sqlite3 $sqlitev" \
     "(decant: modernc.org/sqlite $embedded), pouchdb-server $pouch, $(go version | cut -d' ' -f3)," \
-    "pgloader $(command -v pgloader >/dev/null && pgloader --version | head -1 | cut -d'"' -f2 || echo none)"
+    "pgloader $loader"
   echo "== commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)') $(git log -1 --format=%s | cut -c1-80)"
 }
 
