@@ -114,6 +114,7 @@ for tool in psql /usr/bin/time jq md5sum; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
 if [ -n "$PROFILE" ]; then
+  case "$PROFILE" in *[[:space:]]*) echo "bench: BENCH_PROFILE=$PROFILE: give a directory whose path has no spaces" >&2; exit 1 ;; esac
   mkdir -p "$PROFILE"
   PROFILE=$(cd "$PROFILE" && pwd)
 fi
