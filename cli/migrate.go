@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -59,6 +61,12 @@ type MigrateOpts struct {
 	// Abort ends it at once, as a second signal does.
 	Stop  <-chan struct{}
 	Abort <-chan struct{}
+	// CPUProfile and MemProfile are the command's --cpuprofile and
+	// --memprofile files (runtime/pprof): a CPU profile of the whole run,
+	// and a heap profile written at its end after a garbage collection.
+	// Only the command writes them; RunMigrate ignores them.
+	CPUProfile string
+	MemProfile string
 }
 
 // ErrAborted is the error of a run that was aborted (a second signal, or
@@ -196,12 +204,14 @@ which did not get to the end); a second signal aborts.`,
 			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
 				return err
 			}
-			if o.many() {
-				_, err := RunMigrateScopes(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return withProfiles(o.CPUProfile, o.MemProfile, func() error {
+				if o.many() {
+					_, err := RunMigrateScopes(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+					return err
+				}
+				_, err := RunMigrate(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 				return err
-			}
-			_, err := RunMigrate(cmd.Context(), *o, cmd.OutOrStdout(), cmd.ErrOrStderr())
-			return err
+			})
 		},
 	}
 	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "run only these steps or groups (names or aliases; comma-separated or repeated)")
@@ -216,8 +226,61 @@ which did not get to the end); a second signal aborts.`,
 	cmd.Flags().BoolVar(&o.Finish, "finish", false, "finish a live scope: run hooks.on_finish, drain with no lag, verify; finished when clean, else exit 1")
 	cmd.Flags().StringVar(&o.Phase, "phase", "", "with a plan that has staging: true, run only the extract (sources into staging tables) or the load (staging tables into the target)")
 	cmd.Flags().BoolVar(&o.AutoFinish, "auto-finish", false, "with --live: once caught up, finish, then commit when clean or go back to live; exit 0 only when committed")
+	cmd.Flags().StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run to FILE (runtime/pprof; read it with go tool pprof)")
+	cmd.Flags().StringVar(&o.MemProfile, "memprofile", "", "write a heap profile to FILE at the end of the run, after a garbage collection (runtime/pprof)")
 	addScopeFlags(cmd, &o.ScopeList, true)
 	return cmd
+}
+
+// withProfiles runs run under a CPU profile written to cpu, then writes
+// a heap profile to mem after a garbage collection; either may be "".
+// Both files are created before run starts, so a path that cannot be
+// written is refused before anything connects. The profiles are written
+// whether run fails or not; run's error comes first.
+func withProfiles(cpu, mem string, run func() error) (err error) {
+	var cpuf, memf *os.File
+	if cpu != "" {
+		if cpuf, err = os.Create(cpu); err != nil {
+			return usageError(fmt.Errorf("--cpuprofile %s: %w; give a file in a directory that exists", cpu, err))
+		}
+	}
+	if mem != "" {
+		if memf, err = os.Create(mem); err != nil {
+			if cpuf != nil {
+				cpuf.Close()
+			}
+			return usageError(fmt.Errorf("--memprofile %s: %w; give a file in a directory that exists", mem, err))
+		}
+		defer func() { err = errors.Join(err, writeHeapProfile(memf, mem)) }()
+	}
+	if cpuf != nil {
+		if err := pprof.StartCPUProfile(cpuf); err != nil {
+			cpuf.Close()
+			return fmt.Errorf("--cpuprofile %s: %w", cpu, err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if cerr := cpuf.Close(); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("--cpuprofile %s: %w", cpu, cerr))
+			}
+		}()
+	}
+	return run()
+}
+
+// writeHeapProfile writes the heap profile to f, named path in errors,
+// after a garbage collection (so that it shows what is live at the end),
+// and closes f.
+func writeHeapProfile(f *os.File, path string) error {
+	runtime.GC()
+	err := pprof.Lookup("heap").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--memprofile %s: %w", path, err)
+	}
+	return nil
 }
 
 // RunMigrate runs the plan and prints a summary to w; progress goes to errw,
