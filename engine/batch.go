@@ -64,6 +64,20 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope strin
 			mb.outs[i], mb.fails[i] = del.mapDeleted(m, rec, scope)
 			continue
 		}
+		// A record whose columns the mapper reads from its JSON text is
+		// not decoded for its hash either: the hash is of the canonical
+		// JSON written from the text, the bytes value would hash (see
+		// transform.AppendCanonical), unless the text is unusual.
+		if m.ReadsJSONText(rec) {
+			if sum, ok := h.text(rec.Raw); ok {
+				mb.sums[i].source = sum
+				mb.outs[i], mb.fails[i] = m.Map(rec, scope)
+				if mb.fails[i] == nil {
+					mb.sums[i].target = h.rows(mb.outs[i].Rows)
+				}
+				continue
+			}
+		}
 		// A record whose source decoded it (a CSV row) is not JSON-decoded:
 		// its Doc hashes as its Raw would, since both hold one document.
 		v, err := transform.RecordValue(rec)

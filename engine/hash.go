@@ -15,8 +15,9 @@ import (
 // hasher computes ledger hashes: the first 16 bytes of a SHA-256, in hex.
 // It reuses its buffer across records; one hasher per goroutine.
 type hasher struct {
-	h   hash.Hash
-	buf []byte
+	h     hash.Hash
+	buf   []byte
+	canon transform.Canonicalizer
 }
 
 func (hs *hasher) sum(b []byte) string {
@@ -43,6 +44,20 @@ func (hs *hasher) value(v any) string {
 	}
 	hs.buf = b
 	return hs.sum(b)
+}
+
+// text hashes a record's JSON text as value hashes the document
+// transform.DecodeJSON makes of it, without decoding it
+// (transform.AppendCanonical); ok is false when it cannot be sure of
+// that, and the caller decodes the text and hashes its value (or finds
+// it is not JSON).
+func (hs *hasher) text(raw []byte) (sum string, ok bool) {
+	b, ok := hs.canon.AppendCanonical(hs.buf[:0], raw)
+	hs.buf = b
+	if !ok {
+		return "", false
+	}
+	return hs.sum(b), true
 }
 
 // rows hashes the rows a record became, in a stable textual form:
