@@ -65,15 +65,14 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope strin
 			continue
 		}
 		// A record whose columns the mapper reads from its JSON text is
-		// not decoded for its hash either: the hash is of the canonical
-		// JSON written from the text, the bytes value would hash (see
-		// transform.AppendCanonical), unless the text is unusual.
+		// not decoded for its hash either: one pass over the text maps it
+		// and writes the canonical JSON that value would hash (see
+		// transform.Mapper.MapCanonical), unless the text is unusual.
 		if m.ReadsJSONText(rec) {
-			if sum, ok := h.text(rec.Raw); ok {
-				mb.sums[i].source = sum
-				mb.outs[i], mb.fails[i] = m.Map(rec, scope)
-				if mb.fails[i] == nil {
-					mb.sums[i].target = h.rows(mb.outs[i].Rows)
+			if sum, out, f, ok := h.mapText(m, rec, scope); ok {
+				mb.sums[i].source, mb.outs[i], mb.fails[i] = sum, out, f
+				if f == nil {
+					mb.sums[i].target = h.rows(out.Rows)
 				}
 				continue
 			}

@@ -60,6 +60,19 @@ func (hs *hasher) text(raw []byte) (sum string, ok bool) {
 	return hs.sum(b), true
 }
 
+// mapText maps a record whose columns m reads from its JSON text and
+// hashes the text as text does, in one reading of it
+// (transform.Mapper.MapCanonical); ok is false, with nothing mapped, when
+// the text is not one it can be sure of.
+func (hs *hasher) mapText(m *transform.Mapper, rec decant.Record, scope string) (sum string, out transform.Output, f *transform.Failure, ok bool) {
+	b, out, f, ok := m.MapCanonical(rec, scope, &hs.canon, hs.buf[:0])
+	hs.buf = b
+	if !ok {
+		return "", out, f, false
+	}
+	return hs.sum(b), out, f, true
+}
+
 // rows hashes the rows a record became, in a stable textual form:
 // table{col=value;...} per row.
 func (hs *hasher) rows(rows []transform.Row) string {

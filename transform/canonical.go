@@ -40,15 +40,25 @@ type Canonicalizer struct {
 	names []byte     // the names whose text is not what was written, innermost last
 	text  []byte     // a string being unescaped
 	aside []byte     // an object's members while they are written again in order
+	// top lists the members of the document's object, in the order
+	// written, when the document is an object and its members are wanted
+	// (Mapper.MapCanonical); their aside names stay in names.
+	top     []nameSpan
+	wantTop bool
 }
 
 // nameSpan is an object member that AppendCanonical has written: the
-// bytes out[start:end] ("name":value), and its name's text, which is
-// out[name:nameEnd], or names[name:nameEnd] when aside.
+// bytes out[start:end] ("name":value), of which the value is
+// out[val:end], and its name's text, which is out[name:nameEnd], or
+// names[name:nameEnd] when aside. key is the name's first 8 bytes, big
+// endian (0 after its end), which orders most names without comparing
+// them. The value's text in the document is raw[rawVal:rawEnd].
 type nameSpan struct {
-	start, end    int
-	name, nameEnd int
-	aside         bool
+	start, val, end int
+	name, nameEnd   int
+	aside           bool
+	key             uint64
+	rawVal, rawEnd  int
 }
 
 // Bounds on what a Canonicalizer keeps after a large document.
@@ -64,14 +74,14 @@ const (
 // It allocates nothing once its buffers and b have grown to the
 // documents' size.
 func (c *Canonicalizer) AppendCanonical(b, raw []byte) (out []byte, ok bool) {
-	p := canonParser{fastParser: fastParser{b: raw}, c: c, out: b}
-	if ok = p.value(0); ok {
-		p.space()
-		ok = p.i == len(raw)
-	}
-	c.spans, c.names = c.spans[:0], c.names[:0]
+	return c.appendCanonical(b, raw, false)
+}
+
+// appendCanonical is AppendCanonical; with top set, it lists the members
+// of the document's object, if it is one, in c.top.
+func (c *Canonicalizer) appendCanonical(b, raw []byte, top bool) (out []byte, ok bool) {
 	if cap(c.spans) > maxKeptSpans {
-		c.spans = nil
+		c.spans, c.top = nil, nil
 	}
 	if cap(c.names) > maxKeptBytes {
 		c.names = nil
@@ -81,6 +91,12 @@ func (c *Canonicalizer) AppendCanonical(b, raw []byte) (out []byte, ok bool) {
 	}
 	if cap(c.aside) > maxKeptBytes {
 		c.aside = nil
+	}
+	c.spans, c.names, c.top, c.wantTop = c.spans[:0], c.names[:0], c.top[:0], top
+	p := canonParser{fastParser: fastParser{b: raw}, c: c, out: b}
+	if ok = p.value(0); ok {
+		p.space()
+		ok = p.i == len(raw)
 	}
 	if !ok {
 		return p.out[:len(b)], false
@@ -228,30 +244,54 @@ func (p *canonParser) object(depth int) bool {
 			c.names = append(c.names, text...)
 			m.nameEnd = len(c.names)
 		}
+		m.key = nameKey(text)
 		if p.next() != ':' {
 			return false
 		}
 		p.i++
 		p.out = append(p.out, ':')
+		m.val = len(p.out)
+		m.rawVal = p.i
 		if !p.value(depth) {
 			return false
 		}
-		m.end = len(p.out)
+		m.end, m.rawEnd = len(p.out), p.i
 		c.spans = append(c.spans, m)
 	}
 	p.i++ // }
 	ok := p.order(first, body)
-	c.spans, c.names = c.spans[:first], c.names[:names]
+	if depth == 1 && c.wantTop { // the document's object: keep its members and names
+		c.top = append(c.top, c.spans[first:]...)
+		c.spans = c.spans[:first]
+	} else {
+		c.spans, c.names = c.spans[:first], c.names[:names]
+	}
 	p.out = append(p.out, '}')
 	return ok
 }
 
-// name is the text of member m's name.
-func (p *canonParser) name(m nameSpan) []byte {
-	if m.aside {
-		return p.c.names[m.name:m.nameEnd]
+// nameKey is a name's first 8 bytes, big endian, 0 after its end: two
+// names whose keys differ are in the order of their keys.
+func nameKey(name []byte) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(name) {
+			k |= uint64(name[i])
+		}
 	}
-	return p.out[m.name:m.nameEnd]
+	return k
+}
+
+// name is the text of member m's name.
+func (p *canonParser) name(m nameSpan) []byte { return p.c.memberName(p.out, m) }
+
+// memberName is the text of the name of member m, written in out.
+func (c *Canonicalizer) memberName(out []byte, m nameSpan) []byte {
+	if m.aside {
+		return c.names[m.name:m.nameEnd]
+	}
+	return out[m.name:m.nameEnd]
 }
 
 // order writes the members of the object being read, c.spans[first:],
@@ -260,9 +300,18 @@ func (p *canonParser) name(m nameSpan) []byte {
 // name is there twice (DecodeJSON refuses the document).
 func (p *canonParser) order(first, body int) bool {
 	ms := p.c.spans[first:]
+	cmp := func(a, b nameSpan) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return bytes.Compare(p.name(a), p.name(b))
+	}
 	sorted := true
 	for i := 1; i < len(ms); i++ {
-		switch bytes.Compare(p.name(ms[i-1]), p.name(ms[i])) {
+		switch cmp(ms[i-1], ms[i]) {
 		case 0:
 			return false
 		case 1:
@@ -272,7 +321,6 @@ func (p *canonParser) order(first, body int) bool {
 	if sorted {
 		return true
 	}
-	cmp := func(a, b nameSpan) int { return bytes.Compare(p.name(a), p.name(b)) }
 	if len(ms) > 16 {
 		slices.SortFunc(ms, cmp)
 	} else {
@@ -289,11 +337,19 @@ func (p *canonParser) order(first, body int) bool {
 	}
 	p.c.aside = append(p.c.aside[:0], p.out[body:]...)
 	p.out = p.out[:body]
-	for i, m := range ms {
+	for i := range ms {
 		if i > 0 {
 			p.out = append(p.out, ',')
 		}
+		m := &ms[i]
+		at := len(p.out)
 		p.out = append(p.out, p.c.aside[m.start-body:m.end-body]...)
+		// Where the member is now, for the document's own members.
+		shift := at - m.start
+		m.start, m.val, m.end = at, m.val+shift, m.end+shift
+		if !m.aside {
+			m.name, m.nameEnd = m.name+shift, m.nameEnd+shift
+		}
 	}
 	return true
 }

@@ -199,6 +199,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 			m.mapCoerc[t] = append(m.mapCoerc[t], m.tables[t].coerc[c.Name])
 		}
 	}
+	m.fast.canonJSON = canonJSONFirsts(m.fast, m.mapCoerc[spec.To.Table])
 	return m, nil
 }
 
