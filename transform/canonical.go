@@ -19,6 +19,9 @@ import (
 // as AppendJSON sorts them: each member is written where it comes, its
 // span (and its name's) kept in a slice, and an object whose names are
 // not in order already is copied aside and written again in order.
+// Mapper.MapCanonical also maps the record from the same reading: the
+// spans of the document's own members are kept, so the members the map
+// reads are decoded from them alone.
 //
 // It gives up (ok false) on whatever it is not certain to write alike:
 // whatever DecodeJSON's fast parser gives up on (a syntax error, invalid
