@@ -64,6 +64,19 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope strin
 			mb.outs[i], mb.fails[i] = del.mapDeleted(m, rec, scope)
 			continue
 		}
+		// A record whose columns the mapper reads from its JSON text is
+		// not decoded for its hash either: one pass over the text maps it
+		// and writes the canonical JSON that value would hash (see
+		// transform.Mapper.MapCanonical), unless the text is unusual.
+		if m.ReadsJSONText(rec) {
+			if sum, out, f, ok := h.mapText(m, rec, scope); ok {
+				mb.sums[i].source, mb.outs[i], mb.fails[i] = sum, out, f
+				if f == nil {
+					mb.sums[i].target = h.rows(out.Rows)
+				}
+				continue
+			}
+		}
 		// A record whose source decoded it (a CSV row) is not JSON-decoded:
 		// its Doc hashes as its Raw would, since both hold one document.
 		v, err := transform.RecordValue(rec)

@@ -15,8 +15,9 @@ import (
 // hasher computes ledger hashes: the first 16 bytes of a SHA-256, in hex.
 // It reuses its buffer across records; one hasher per goroutine.
 type hasher struct {
-	h   hash.Hash
-	buf []byte
+	h     hash.Hash
+	buf   []byte
+	canon transform.Canonicalizer
 }
 
 func (hs *hasher) sum(b []byte) string {
@@ -43,6 +44,33 @@ func (hs *hasher) value(v any) string {
 	}
 	hs.buf = b
 	return hs.sum(b)
+}
+
+// text hashes a record's JSON text as value hashes the document
+// transform.DecodeJSON makes of it, without decoding it
+// (transform.AppendCanonical); ok is false when it cannot be sure of
+// that, and the caller decodes the text and hashes its value (or finds
+// it is not JSON).
+func (hs *hasher) text(raw []byte) (sum string, ok bool) {
+	b, ok := hs.canon.AppendCanonical(hs.buf[:0], raw)
+	hs.buf = b
+	if !ok {
+		return "", false
+	}
+	return hs.sum(b), true
+}
+
+// mapText maps a record whose columns m reads from its JSON text and
+// hashes the text as text does, in one reading of it
+// (transform.Mapper.MapCanonical); ok is false, with nothing mapped, when
+// the text is not one it can be sure of.
+func (hs *hasher) mapText(m *transform.Mapper, rec decant.Record, scope string) (sum string, out transform.Output, f *transform.Failure, ok bool) {
+	b, out, f, ok := m.MapCanonical(rec, scope, &hs.canon, hs.buf[:0])
+	hs.buf = b
+	if !ok {
+		return "", out, f, false
+	}
+	return hs.sum(b), out, f, true
 }
 
 // rows hashes the rows a record became, in a stable textual form:

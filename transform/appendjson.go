@@ -24,11 +24,11 @@ func AppendJSON(b []byte, v any) ([]byte, error) {
 	case string:
 		return appendQuote(b, t)
 	case int64:
-		return strconv.AppendInt(b, t, 10), nil
+		return appendInt(b, t), nil
 	case float64:
 		return appendFloat(b, t)
 	case json.Number:
-		return append(b, t...), nil
+		return appendNumberText(b, t), nil
 	case []any:
 		b = append(b, '[')
 		for i, x := range t {
@@ -94,8 +94,9 @@ func sortMembers(members []member) {
 
 // appendQuote quotes s as jsontext.AppendQuote does, copying printable
 // ASCII without quote or backslash as it is: most names and values are
-// such, and need no escape (TestAppendQuote holds it to jsontext).
-func appendQuote(b []byte, s string) ([]byte, error) {
+// such, and need no escape (TestAppendQuote holds it to jsontext). It
+// takes text as bytes too, for AppendCanonical.
+func appendQuote[T ~string | ~[]byte](b []byte, s T) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' || c == '"' || c == '\\' || c >= 0x7f {
 			return jsontext.AppendQuote(b, s)
@@ -105,6 +106,14 @@ func appendQuote(b []byte, s string) ([]byte, error) {
 	b = append(b, s...)
 	return append(b, '"'), nil
 }
+
+// appendInt spells an integer; AppendCanonical spells them with it too.
+func appendInt(b []byte, i int64) []byte { return strconv.AppendInt(b, i, 10) }
+
+// appendNumberText spells a json.Number: as it came, since DecodeJSON
+// keeps as text only numbers it checked. AppendCanonical spells them with
+// it too.
+func appendNumberText[T ~string | ~[]byte](b []byte, n T) []byte { return append(b, n...) }
 
 // appendFloat spells a float as encoding/json does (ES6 style).
 func appendFloat(b []byte, f float64) ([]byte, error) {

@@ -574,7 +574,14 @@ func (s *decodeState) str(raw []byte, simple bool) (any, bool) {
 // unescaped returns the text of raw, which may be s.text: valid until
 // the next call.
 func (s *decodeState) unescaped(raw []byte, simple bool) ([]byte, bool) {
-	text := raw[1 : len(raw)-1]
+	return unescape(&s.text, raw, simple)
+}
+
+// unescape returns the text of the JSON string raw (quotes included, as
+// quoted found it), which may be *buf: valid until the next call with
+// buf. ok is false when raw has an invalid escape or is not UTF-8.
+func unescape(buf *[]byte, raw []byte, simple bool) (text []byte, ok bool) {
+	text = raw[1 : len(raw)-1]
 	switch {
 	case simple:
 		return text, true
@@ -582,8 +589,8 @@ func (s *decodeState) unescaped(raw []byte, simple bool) ([]byte, bool) {
 		return text, utf8.Valid(text)
 	}
 	var err error
-	s.text, err = jsontext.AppendUnquote(s.text[:0], raw)
-	return s.text, err == nil
+	*buf, err = jsontext.AppendUnquote((*buf)[:0], raw)
+	return *buf, err == nil
 }
 
 // number reads a JSON number at p.i.
@@ -653,22 +660,45 @@ func digits(b []byte, i int) int {
 // raw to a string for strconv do not escape, so only a json.Number
 // allocates its text.
 func number(raw []byte) any {
-	if i, ok := smallInt(raw); ok {
+	switch kind, i, f := parseNumber(raw); kind {
+	case intNumber:
 		return i
-	}
-	if bytes.IndexAny(raw, ".eE") < 0 {
-		if i, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-			return i
-		}
-		return json.Number(raw)
-	}
-	if significantDigits(raw) > 15 {
-		return json.Number(raw)
-	}
-	if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
+	case floatNumber:
 		return f
 	}
 	return json.Number(raw)
+}
+
+// numberKind is what number makes of a JSON number.
+type numberKind uint8
+
+const (
+	intNumber   numberKind = iota // an int64
+	floatNumber                   // a float64
+	textNumber                    // a json.Number: the number's text
+)
+
+// parseNumber decides number's type for raw, and its value when it is
+// an int64 or a float64. It is number without the interface, which
+// AppendCanonical uses to spell the number as AppendJSON would spell
+// number's value.
+func parseNumber(raw []byte) (kind numberKind, i int64, f float64) {
+	if i, ok := smallInt(raw); ok {
+		return intNumber, i, 0
+	}
+	if bytes.IndexAny(raw, ".eE") < 0 {
+		if i, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+			return intNumber, i, 0
+		}
+		return textNumber, 0, 0
+	}
+	if significantDigits(raw) > 15 {
+		return textNumber, 0, 0
+	}
+	if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
+		return floatNumber, 0, f
+	}
+	return textNumber, 0, 0
 }
 
 // smallInt parses an integer of at most 18 digits, which cannot overflow

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/decanthq/decant"
@@ -261,4 +262,109 @@ func (p *fastParser) skipArray(depth int) bool {
 	}
 	p.i++ // ]
 	return true
+}
+
+// canonJSONFirsts returns kp.canonJSON for a fast plan whose map entries
+// coerce as coercs: the firsts of a single entry, record.NAME, whose
+// coercion is to JSON. Such an entry's object or array value becomes
+// decant.JSON(AppendJSON(value)), which is the canonical JSON
+// MapCanonical has already written for the record.
+func canonJSONFirsts(kp *keyPlan, coercs []Coercion) []bool {
+	if !kp.fast {
+		return nil
+	}
+	out := make([]bool, len(kp.firsts))
+	uses := make([]int, len(kp.firsts))
+	for _, f := range kp.first {
+		uses[f]++
+	}
+	for i, c := range kp.cols {
+		if f := kp.first[i]; uses[f] == 1 && len(c.Prog.path) == 2 && coercs[i].Kind == decant.KindJSON {
+			out[f] = true
+		}
+	}
+	return out
+}
+
+// MapCanonical is Map for a record whose columns Map reads from its JSON
+// text (ReadsJSONText), which also appends the record's canonical JSON to
+// dst as AppendCanonical does, reading the text once: the members the
+// map's chains start with are decoded from the spans AppendCanonical
+// found, as readTop decodes them, and a member that a single entry maps
+// whole into a JSON column, when it is an object or an array, is the
+// canonical JSON already written, not decoded and written again. The
+// output and failure are Map's. ok is false, with nothing mapped, when
+// AppendCanonical gives up; the caller then decodes the record.
+func (m *Mapper) MapCanonical(rec decant.Record, scope string, c *Canonicalizer, dst []byte) (canon []byte, out Output, f *Failure, ok bool) {
+	canon, ok = c.appendCanonical(dst, rec.Raw, true)
+	if !ok {
+		return canon, Output{}, nil, false
+	}
+	if !m.ReadsJSONText(rec) || m.fast.text != nil {
+		out, f = m.Map(rec, scope)
+		return canon, out, f, true
+	}
+	// Map reads the members with readTop, which gives up only when the
+	// record is not an object (AppendCanonical has checked the rest), and
+	// then decodes it; so does walkChains for a chain through a value
+	// that is not an object.
+	if vals, read := m.canonChains(rec.Raw, canon, c); read {
+		out, f = m.mapRead(rec, vals)
+	} else {
+		out, f = m.mapDecoded(rec, scope)
+	}
+	return canon, out, f, true
+}
+
+// canonChains is readMapChains from the members AppendCanonical listed
+// (c.top) in raw, whose canonical JSON it wrote in out.
+func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
+	if top := (fastParser{b: raw}); top.next() != '{' {
+		return nil, false
+	}
+	kp := m.fast
+	got := make([]any, len(kp.firsts))
+	s := decodeStates.Get().(*decodeState)
+	defer s.release()
+	s.blocks.start()
+	defer s.blocks.finish()
+	p := fastParser{s: s, b: raw}
+	ok := true
+	for _, mb := range c.top {
+		i := kp.firstOf(c.memberName(out, mb))
+		if i < 0 {
+			continue
+		}
+		if kp.canonJSON[i] && (raw[mb.rawVal] == '{' || raw[mb.rawVal] == '[') {
+			got[i] = decant.JSON(bytes.Clone(out[mb.val:mb.end]))
+			continue
+		}
+		// Depth 1, as readTop reads the members of the document's object.
+		p.i = mb.rawVal
+		if got[i], ok = p.value(1); !ok || p.i != mb.rawEnd {
+			ok = false // not reached: AppendCanonical read the value
+			break
+		}
+	}
+	if p.nameCount < len(s.seen) {
+		s.seen = s.seen[:p.nameCount]
+	}
+	if !ok {
+		clear(s.items)
+		s.items = s.items[:0]
+		clear(s.members)
+		s.members = s.members[:0]
+		return nil, false
+	}
+	return walkChains(kp, got)
+}
+
+// firstOf returns the index in firsts of a member's name, or -1.
+func (kp *keyPlan) firstOf(name []byte) int {
+	for i, f := range kp.firsts {
+		if string(name) == f {
+			return i
+		}
+	}
+	return -1
 }

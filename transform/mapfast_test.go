@@ -53,6 +53,35 @@ func checkFastMap(t *testing.T, name string, m *transform.Mapper, raw []byte) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: Map(%.200s) = %#v, decoding gives %#v", name, raw, got, want)
 	}
+	var c transform.Canonicalizer
+	checkMapCanonical(t, name, m, &c, rec, want, wantFail)
+}
+
+// checkMapCanonical asserts that MapCanonical maps rec as decoding does
+// (want, wantFail) and writes AppendJSON(DecodeJSON(rec.Raw)) after what
+// its buffer held, or gives up leaving the buffer as it was; it reports
+// whether it mapped the record.
+func checkMapCanonical(t *testing.T, name string, m *transform.Mapper, c *transform.Canonicalizer, rec decant.Record,
+	want transform.Output, wantFail *transform.Failure) bool {
+	t.Helper()
+	canon, out, f, ok := m.MapCanonical(rec, "s", c, []byte("p:"))
+	if !ok {
+		if string(canon) != "p:" {
+			t.Fatalf("%s: MapCanonical(%.200s) gave up but left %q", name, rec.Raw, canon)
+		}
+		return false
+	}
+	if !reflect.DeepEqual(f, wantFail) || !reflect.DeepEqual(out, want) {
+		t.Fatalf("%s: MapCanonical(%.200s) = %#v, %v; decoding gives %#v, %v", name, rec.Raw, out, f, want, wantFail)
+	}
+	v, err := transform.DecodeJSON(rec.Raw)
+	if err != nil {
+		t.Fatalf("%s: MapCanonical(%.200s) wrote a record DecodeJSON refuses: %v", name, rec.Raw, err)
+	}
+	if wantCanon, _ := transform.AppendJSON([]byte("p:"), v); string(canon) != string(wantCanon) {
+		t.Fatalf("%s: MapCanonical(%.200s) wrote %q, AppendJSON(DecodeJSON) %q", name, rec.Raw, canon, wantCanon)
+	}
+	return true
 }
 
 func fastMappers(t testing.TB) map[string]*transform.Mapper {
@@ -96,6 +125,55 @@ func TestMapFastMatchesDecoding(t *testing.T) {
 		if fast[name] != 0 {
 			t.Errorf("step %s read %d records from the text; it is not member chains alone", name, fast[name])
 		}
+	}
+}
+
+// MapCanonical, with one Canonicalizer for many records (as a hasher
+// keeps it), maps random records as decoding does and writes their
+// canonical JSON, and does so for most of those whose text Map reads.
+func TestMapCanonicalMatchesDecoding(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(9, 10))
+	ms := fastMappers(t)
+	wrote := map[string]int{}
+	var c transform.Canonicalizer
+	recs := make([][]byte, 0, 2100)
+	for range 2000 {
+		recs = append(recs, randomRecord(r))
+	}
+	for i := range 100 {
+		recs = append(recs, flat.Make(2, int64(i+1)).AppendJSON(nil))
+	}
+	// Members unsorted at every level, spaced, escaped: the canonical
+	// JSON of extra (a JSON column of kinds) is not its text.
+	for _, raw := range []string{
+		`{"name":"x","id":1,"extra":{"b":1, "a":[2.0,{"d":1,"c":2}]},"meta":{"z":1,"id":3,"a":2}}`,
+		` { "extra" : { "\u0062" : -0.0 , "a" : "\u00e9" } , "id" : 2 } `,
+		`{"extra":[{"y":1e3,"x":null}],"id":3,"n":1}`,
+		`{"extra":{"k":{"b":{"d":1,"c":2},"a":1}},"meta":{"id":4,"org":5},"id":4}`,
+	} {
+		recs = append(recs, []byte(raw))
+	}
+	ms["bench"] = benchMapper(t, false) // attrs, an unsorted object, into a JSON column
+	for i, raw := range recs {
+		for name, m := range ms {
+			rec := decant.Record{Key: "k1", Raw: raw, Where: "f.jsonl:3"}
+			if !m.ReadsJSONText(rec) {
+				continue
+			}
+			want, wantFail := m.MapDecoded(rec, "s")
+			if checkMapCanonical(t, fmt.Sprintf("record %d, step %s", i, name), m, &c, rec, want, wantFail) {
+				wrote[name]++
+			}
+		}
+	}
+	for _, name := range []string{"int", "text", "nested", "odd_names", "kinds", "marked"} {
+		if wrote[name] < 600 {
+			t.Errorf("step %s: MapCanonical mapped %d of 2100 records, want at least 600", name, wrote[name])
+		}
+	}
+	if wrote["bench"] < 100 {
+		t.Errorf("MapCanonical mapped %d of the 100 benchmark records", wrote["bench"])
 	}
 }
 
@@ -218,7 +296,7 @@ func FuzzMapFast(f *testing.F) {
 
 // benchMapper maps the benchmark's flat records: every member, as
 // bench/jsonl.yaml does, when few is false; else id and name alone.
-func benchMapper(b *testing.B, few bool) *transform.Mapper {
+func benchMapper(b testing.TB, few bool) *transform.Mapper {
 	cols := []decant.Column{col("id", decant.KindInt), col("name", decant.KindText), col("email", decant.KindText),
 		col("created_at", decant.KindTimestamp), col("amount", decant.KindDecimal), col("attrs", decant.KindJSON)}
 	pairs := []string{"id", "record.id", "name", "record.name", "email", "record.email",

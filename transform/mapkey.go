@@ -39,6 +39,10 @@ type keyPlan struct {
 	// text, when set, marks the firsts whose object or array value Map
 	// keeps as its JSON text (Mapper.KeepJSONText); nil for MapKey.
 	text []bool
+	// canonJSON, for Map's plan, marks the firsts whose object or array
+	// value MapCanonical takes as its canonical JSON: those of a single
+	// entry, record.NAME, into a JSON column.
+	canonJSON []bool
 }
 
 func newKeyPlan(spec Spec) *keyPlan {

@@ -199,6 +199,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 			m.mapCoerc[t] = append(m.mapCoerc[t], m.tables[t].coerc[c.Name])
 		}
 	}
+	m.fast.canonJSON = canonJSONFirsts(m.fast, m.mapCoerc[spec.To.Table])
 	return m, nil
 }
 
@@ -259,6 +260,14 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 		}
 	}
 	return m.mapDecoded(rec, scope)
+}
+
+// ReadsJSONText says whether Map reads rec's columns from its JSON text
+// rather than decoding it into maps (it still decodes it when the text is
+// unusual): a caller that wants the record's value for something else
+// (its source hash) may then do without it too (AppendCanonical).
+func (m *Mapper) ReadsJSONText(rec decant.Record) bool {
+	return m.fast.fast && rec.Doc == nil && rec.Key != "" && rec.Invalid == ""
 }
 
 // mapDecoded is Map by decoding the whole record.
