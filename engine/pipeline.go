@@ -87,13 +87,13 @@ func drainStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 	if err != nil {
 		return r, err
 	}
-	held := newBudget(cfg.budget())
+	room := newBudget(cfg.budget())
 	if chunks != nil {
 		cfg.Progress.StepStarted(s.Name, sizeOf(ctx, cfg, src, chunkStarts(chunks)...))
-		r, err = runChunks(ctx, cfg, s, m, src, chunks, held, stop)
+		r, err = runChunks(ctx, cfg, s, m, src, chunks, room, stop)
 	} else {
 		cfg.Progress.StepStarted(s.Name, sizeOf(ctx, cfg, src, pos))
-		r, err = runPipeline(ctx, cfg, s, m, src, chunk{start: pos}, held, stop)
+		r, err = runPipeline(ctx, cfg, s, m, src, chunk{start: pos}, room, stop)
 	}
 	r.Duration = time.Since(start)
 	return r, err
@@ -119,10 +119,11 @@ func sizeOf(ctx context.Context, cfg Config, src decant.Source, starts ...decant
 
 // runPipeline reads the records of src from c.start (all the step's, or
 // one chunk's) through the reader -> mapper -> writer pipeline, the
-// writer saving the checkpoint as c's. It returns the counts of what it
-// wrote; its Duration is left to the caller.
+// writer saving the checkpoint as c's; each batch holds a place in room
+// from its first record read to the end of its write. It returns the
+// counts of what it wrote; its Duration is left to the caller.
 func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, src decant.Source, c chunk,
-	held budget, stop <-chan struct{}) (StepResult, error) {
+	room budget, stop <-chan struct{}) (StepResult, error) {
 	r := StepResult{Step: s.Name}
 	// The reader stops on the stop signal; mapping and writing go on until
 	// what was read is saved. ctx cancellation aborts all three.
@@ -139,7 +140,7 @@ func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Map
 	mapped := make(chan mappedBatch, cfg.QueueDepth)
 	readErr := make(chan error, 1)
 	gate := newLagGate(cfg, s.Name)
-	go func() { readErr <- read(readCtx, src, cfg.Scope, c.start, s.BatchSize, held, reads, gate.holds) }()
+	go func() { readErr <- read(readCtx, src, cfg.Scope, c.start, s.BatchSize, room, reads, gate.holds) }()
 	w := &writer{cfg: cfg, step: s, chunk: c.name, stage: m == nil}
 	if w.stage {
 		go passOn(reads, mapped)
@@ -149,11 +150,11 @@ func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Map
 	}
 	for b := range mapped {
 		err := w.write(ctx, b, &r)
-		held.give()
+		room.give()
 		if err != nil {
 			cancelRead()
 			for range mapped { // let the reader and mapper finish
-				held.give()
+				room.give()
 			}
 			<-readErr
 			return r, err
@@ -175,10 +176,10 @@ func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Map
 // The first record that hold holds ends the read as the source's end
 // would: it and the records after it are read again by a later round.
 //
-// Each batch takes a place in budget before its first record is read;
+// Each batch takes a place in room before its first record is read;
 // the writer gives it back once the batch is written (or dropped), and
 // read gives back the place of a batch it does not send.
-func read(ctx context.Context, src decant.Source, scope string, pos decant.Position, size int, budget budget,
+func read(ctx context.Context, src decant.Source, scope string, pos decant.Position, size int, room budget,
 	out chan<- readBatch, hold func(decant.Record) bool) (err error) {
 	defer close(out)
 	rows, err := src.Read(ctx, scope, pos)
@@ -186,13 +187,13 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 		return fmt.Errorf("read source: %w", err)
 	}
 	defer rows.Close()
-	if err := budget.take(ctx); err != nil {
+	if err := room.take(ctx); err != nil {
 		return err
 	}
 	taken := true
 	defer func() {
 		if taken {
-			budget.give()
+			room.give()
 		}
 	}()
 	b := readBatch{recs: make([]decant.Record, 0, size), started: time.Now()}
@@ -214,7 +215,7 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if err := budget.take(ctx); err != nil {
+		if err := room.take(ctx); err != nil {
 			return err
 		}
 		taken = true
