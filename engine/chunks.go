@@ -109,9 +109,11 @@ func saveChunks(ctx context.Context, cfg Config, s *plan.Step, chunks []chunk) e
 // checkpoint (a store that has one connection, as SQLite's, takes the
 // batches in turn). The first chunk that fails stops the others as the
 // stop signal would: they commit what they read, and the step returns
-// that error. The result sums every chunk's.
+// that error. The result sums every chunk's. The pipelines share room,
+// the step's budget of batches, so N chunks hold no more batches at once
+// than one pipeline would.
 func runChunks(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, src decant.Source, chunks []chunk,
-	stop <-chan struct{}) (StepResult, error) {
+	room budget, stop <-chan struct{}) (StepResult, error) {
 	halt := make(chan struct{})
 	var haltOnce sync.Once
 	stopAll := func() { haltOnce.Do(func() { close(halt) }) }
@@ -138,7 +140,7 @@ func runChunks(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 	for i, c := range chunks {
 		wg.Go(func() {
 			var err error
-			results[i], err = runPipeline(ctx, cfg, s, mappers[i], src, c, halt)
+			results[i], err = runPipeline(ctx, cfg, s, mappers[i], src, c, room, halt)
 			if err != nil {
 				// The first error is the step's; the chunks it stops end
 				// without one, or, when ctx ended, with the same cause.

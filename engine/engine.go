@@ -55,6 +55,9 @@ type Config struct {
 	// LeaseTTL is how long a lease lasts without renewal. Default 60s.
 	LeaseTTL time.Duration
 	// QueueDepth is how many batches may wait between stages. Default 2.
+	// A step holds at most QueueDepth + 2 batches at once (one being read,
+	// one being written), however many chunks it reads at once
+	// (from.parallel): its chunks share them.
 	QueueDepth int
 	// MapWorkers is how many goroutines map (decode, evaluate, coerce and
 	// hash) the records of a batch, in a run and in a verify or patch.
@@ -139,6 +142,11 @@ type Result struct {
 	// dry run.
 	Lifecycle *LifecycleResult `json:"lifecycle,omitempty"`
 }
+
+// budget is how many batches a step holds at once, from the first
+// record read to the end of their write, however many chunks it reads
+// at once: one being read, one being written and QueueDepth between.
+func (c *Config) budget() int { return c.QueueDepth + 2 }
 
 func (c *Config) defaults() error {
 	if c.Plan == nil || c.Store == nil || c.Sources == nil {

@@ -87,12 +87,13 @@ func drainStep(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mappe
 	if err != nil {
 		return r, err
 	}
+	room := newBudget(cfg.budget())
 	if chunks != nil {
 		cfg.Progress.StepStarted(s.Name, sizeOf(ctx, cfg, src, chunkStarts(chunks)...))
-		r, err = runChunks(ctx, cfg, s, m, src, chunks, stop)
+		r, err = runChunks(ctx, cfg, s, m, src, chunks, room, stop)
 	} else {
 		cfg.Progress.StepStarted(s.Name, sizeOf(ctx, cfg, src, pos))
-		r, err = runPipeline(ctx, cfg, s, m, src, chunk{start: pos}, stop)
+		r, err = runPipeline(ctx, cfg, s, m, src, chunk{start: pos}, room, stop)
 	}
 	r.Duration = time.Since(start)
 	return r, err
@@ -118,10 +119,11 @@ func sizeOf(ctx context.Context, cfg Config, src decant.Source, starts ...decant
 
 // runPipeline reads the records of src from c.start (all the step's, or
 // one chunk's) through the reader -> mapper -> writer pipeline, the
-// writer saving the checkpoint as c's. It returns the counts of what it
-// wrote; its Duration is left to the caller.
+// writer saving the checkpoint as c's; each batch holds a place in room
+// from its first record read to the end of its write. It returns the
+// counts of what it wrote; its Duration is left to the caller.
 func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Mapper, src decant.Source, c chunk,
-	stop <-chan struct{}) (StepResult, error) {
+	room budget, stop <-chan struct{}) (StepResult, error) {
 	r := StepResult{Step: s.Name}
 	// The reader stops on the stop signal; mapping and writing go on until
 	// what was read is saved. ctx cancellation aborts all three.
@@ -138,7 +140,7 @@ func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Map
 	mapped := make(chan mappedBatch, cfg.QueueDepth)
 	readErr := make(chan error, 1)
 	gate := newLagGate(cfg, s.Name)
-	go func() { readErr <- read(readCtx, src, cfg.Scope, c.start, s.BatchSize, reads, gate.holds) }()
+	go func() { readErr <- read(readCtx, src, cfg.Scope, c.start, s.BatchSize, room, reads, gate.holds) }()
 	w := &writer{cfg: cfg, step: s, chunk: c.name, stage: m == nil}
 	if w.stage {
 		go passOn(reads, mapped)
@@ -147,9 +149,12 @@ func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Map
 		go mapAll(m, w.deletes, cfg.MapWorkers, cfg.Scope, reads, mapped)
 	}
 	for b := range mapped {
-		if err := w.write(ctx, b, &r); err != nil {
+		err := w.write(ctx, b, &r)
+		room.give()
+		if err != nil {
 			cancelRead()
 			for range mapped { // let the reader and mapper finish
+				room.give()
 			}
 			<-readErr
 			return r, err
@@ -170,14 +175,27 @@ func runPipeline(ctx context.Context, cfg Config, s *plan.Step, m *transform.Map
 // by cancellation is dropped: its records are re-read from the checkpoint.
 // The first record that hold holds ends the read as the source's end
 // would: it and the records after it are read again by a later round.
-func read(ctx context.Context, src decant.Source, scope string, pos decant.Position, size int, out chan<- readBatch,
-	hold func(decant.Record) bool) error {
+//
+// Each batch takes a place in room before its first record is read;
+// the writer gives it back once the batch is written (or dropped), and
+// read gives back the place of a batch it does not send.
+func read(ctx context.Context, src decant.Source, scope string, pos decant.Position, size int, room budget,
+	out chan<- readBatch, hold func(decant.Record) bool) (err error) {
 	defer close(out)
 	rows, err := src.Read(ctx, scope, pos)
 	if err != nil {
 		return fmt.Errorf("read source: %w", err)
 	}
 	defer rows.Close()
+	if err := room.take(ctx); err != nil {
+		return err
+	}
+	taken := true
+	defer func() {
+		if taken {
+			room.give()
+		}
+	}()
 	b := readBatch{recs: make([]decant.Record, 0, size), started: time.Now()}
 	last, held := pos, false
 	for rows.Next(ctx) {
@@ -193,9 +211,14 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 		}
 		select {
 		case out <- b:
+			taken = false
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		if err := room.take(ctx); err != nil {
+			return err
+		}
+		taken = true
 		b = readBatch{recs: make([]decant.Record, 0, size), started: time.Now()}
 	}
 	if err := rows.Err(); err != nil {
@@ -213,12 +236,35 @@ func read(ctx context.Context, src decant.Source, scope string, pos decant.Posit
 	if len(b.recs) > 0 || b.tail != nil {
 		select {
 		case out <- b:
+			taken = false
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 	return nil
 }
+
+// budget bounds the batches a step holds at once, from the first record
+// read to the end of its write, whatever the number of its pipelines: N
+// chunks read at once share it, so they hold no more than one pipeline
+// would. Only readers wait for a place; a mapper and a writer never do,
+// so every batch taken is written (or dropped) and gives its place back.
+type budget chan struct{}
+
+func newBudget(n int) budget { return make(budget, n) }
+
+// take waits for a place, or for ctx to end.
+func (b budget) take(ctx context.Context) error {
+	select {
+	case b <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// give gives a place back.
+func (b budget) give() { <-b }
 
 // passOn hands an extract's batches to its writer unmapped.
 func passOn(in <-chan readBatch, out chan<- mappedBatch) {

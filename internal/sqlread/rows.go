@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,10 +29,15 @@ type rows struct {
 	n      int // rows of the page read so far
 	// dest and vals receive a row; vals are the driver's values.
 	dest, vals []any
-	prevKey    string
-	rec        decant.Record
-	err        error
-	done       bool
+	// doc holds the document values of the row being read; members are
+	// its JSON object's members, in order.
+	doc     []any
+	members []member
+	rawSize int
+	prevKey string
+	rec     decant.Record
+	err     error
+	done    bool
 }
 
 func (r *rows) Next(ctx context.Context) bool {
@@ -106,11 +112,21 @@ func (r *rows) query(ctx context.Context) bool {
 // record makes the record of the page's current row. An error ends the
 // read; a value that cannot be read makes the record invalid instead, so
 // that it is stored as a failed record.
+//
+// The record holds the row as JSON (Raw) and no decoded Doc: the mapper
+// decodes Raw on its workers, and a batch waiting in a queue holds a
+// few hundred bytes a row rather than the maps and boxed values of its
+// document, several times as many (the memory of a parallel read is
+// batches in flight times their size).
 func (r *rows) record() error {
 	if err := r.page.Scan(r.dest...); err != nil {
 		return fmt.Errorf("%s: %w", r.src.spec.what(), err)
 	}
-	doc := make(map[string]any, len(r.vals))
+	if r.doc == nil {
+		r.doc = make([]any, len(r.vals))
+		r.members = members(r.sh.cols)
+	}
+	doc := r.doc
 	var invalid error
 	for i, v := range r.vals {
 		x, err := value(r.sh.kinds[i], v, r.src.spec.ZeroDatesNull)
@@ -123,9 +139,9 @@ func (r *rows) record() error {
 		if err != nil && invalid == nil {
 			invalid = err
 		}
-		doc[r.sh.cols[i]] = x
+		doc[i] = x
 	}
-	ordered, err := r.ordered(doc)
+	ordered, err := r.ordered()
 	if err != nil {
 		return err
 	}
@@ -148,38 +164,82 @@ func (r *rows) record() error {
 			return err
 		}
 	}
-	raw, err := transform.AppendJSON(nil, doc)
+	raw, err := r.appendRaw(make([]byte, 0, r.rawSize))
 	if err != nil {
 		return fmt.Errorf("%s, key %s: %w", r.src.spec.what(), key, err)
 	}
-	r.rec = decant.Record{Key: key, Raw: raw, Doc: document{doc}, Position: pos, Where: r.src.spec.what() + ", key " + key}
+	// The next row's Raw is allocated at about this one's size, once.
+	r.rawSize = max(r.rawSize, len(raw)+len(raw)/8)
+	r.rec = decant.Record{Key: key, Raw: raw, Position: pos, Where: r.src.spec.what() + ", key " + key}
 	if c := r.src.spec.Cursor; c != "" {
-		r.rec.Cursor, _ = keyText([]any{doc[c]})
+		r.rec.Cursor, _ = keyText([]any{doc[r.named(r.sh.ordered[0])]})
 		// Read in cursor order: the rows after it changed after it, so a
 		// live run's lag window may hold it back.
 		r.rec.Change = true
 	}
 	if invalid != nil {
 		r.rec.Invalid = fmt.Sprintf("key %s: %v", key, invalid)
-		r.rec.Doc = nil
 	}
+	clear(doc) // the values are Raw's now
 	return nil
 }
 
-// ordered are the values of the row's ordered columns, doc their
-// document values. A NULL (a row changed since the read began), a zero
-// date or a SQLite blob stops the read: no position comes before it.
-func (r *rows) ordered(doc map[string]any) ([]any, error) {
+// member is a column of the row's JSON object: its name, quoted with the
+// colon after it, and the index of its value.
+type member struct {
+	name []byte
+	col  int
+}
+
+// members are the members of the rows' JSON objects, sorted by name as
+// transform.AppendJSON sorts an object's members. A name that several
+// columns share (a query's a.id and b.id) is the last one's, as a map of
+// the row would hold it.
+func members(cols []string) []member {
+	last := make(map[string]int, len(cols))
+	for i, c := range cols {
+		last[c] = i
+	}
+	out := make([]member, 0, len(last))
+	for c, i := range last {
+		name, _ := transform.AppendJSON(nil, c) // a string always quotes
+		out = append(out, member{name: append(name, ':'), col: i})
+	}
+	slices.SortFunc(out, func(a, b member) int { return strings.Compare(cols[a.col], cols[b.col]) })
+	return out
+}
+
+// appendRaw appends the row's values as a JSON object of its columns:
+// the bytes transform.AppendJSON makes of a map of them.
+func (r *rows) appendRaw(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	var err error
+	for i, m := range r.members {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = transform.AppendJSON(append(b, m.name...), r.doc[m.col]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// ordered are the values of the row's ordered columns, as the document
+// holds them. A NULL (a row changed since the read began), a zero date
+// or a SQLite blob stops the read: no position comes before it.
+func (r *rows) ordered() ([]any, error) {
 	spec := &r.src.spec
 	ordered := make([]any, len(r.sh.ordered))
 	for i, j := range r.sh.ordered {
 		c := r.sh.cols[j]
-		if doc[c] == nil && r.vals[j] != nil {
+		x := r.doc[r.named(j)]
+		if x == nil && r.vals[j] != nil {
 			// A zero date, read as NULL or as no value.
 			return nil, fmt.Errorf("%s: column %s (%s) holds %s, which is no value to order a read by; filter such rows out (where) or read it as text in a query (CAST(%s AS CHAR) AS %s)",
 				spec.what(), c, spec.role(c), textOf(r.vals[j]), c, c)
 		}
-		if doc[c] == nil {
+		if x == nil {
 			return nil, fmt.Errorf("%s: a row has NULL in %s, which orders the read; %s", spec.what(), c, spec.nullFix(c))
 		}
 		if _, blob := r.vals[j].([]byte); blob && r.sh.kinds[j] == KindAny {
@@ -188,9 +248,21 @@ func (r *rows) ordered(doc map[string]any) ([]any, error) {
 			return nil, fmt.Errorf("%s: column %s (%s) holds a blob, which a keyset read cannot resume after; read it as text in a query (hex(%s) AS %s)",
 				spec.what(), c, spec.role(c), c, c)
 		}
-		ordered[i] = doc[c]
+		ordered[i] = x
 	}
 	return ordered, nil
+}
+
+// named is the column whose value the row's document holds under the
+// name of column j: j, unless a later column has the same name.
+func (r *rows) named(j int) int {
+	c := r.sh.cols[j]
+	for k := len(r.sh.cols) - 1; k > j; k-- {
+		if r.sh.cols[k] == c {
+			return k
+		}
+	}
+	return j
 }
 
 // keyText is a record's key: the text of a one-column key's value, a JSON
@@ -234,9 +306,3 @@ func (r *rows) Close() error {
 	}
 	return nil
 }
-
-// document is a row's content as the mapper reads it.
-type document struct{ m map[string]any }
-
-// Value returns the row as an object of its columns.
-func (d document) Value() any { return d.m }
