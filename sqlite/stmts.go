@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The multi-row INSERTs of WriteBatch are prepared once on the write
@@ -40,7 +41,8 @@ type stmtKey struct {
 
 // get returns the statement key prepared on conn, preparing query() when
 // needed. Statements of another connection are forgotten, not closed: that
-// connection is gone (the write pool has one) and closed them with it.
+// connection is gone (the write pool has one), and finalizing them now
+// would touch freed memory.
 func (c *stmtCache) get(ctx context.Context, conn any, key stmtKey, query func() string) (driver.Stmt, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -89,12 +91,15 @@ func (c *stmtCache) closeLocked() error {
 }
 
 // closeStmts closes the statements the store keeps, before the database
-// closes.
+// closes. A transaction still open holds the connection: after a second
+// of waiting for it the statements are left as they are, and the closed
+// connection's memory is not freed (sqlite3_close_v2 waits for them).
 func (s *Store) closeStmts() error {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return nil // no connection, so none of its statements either
+		return nil
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error { return s.stmts.close(dc) })
