@@ -55,12 +55,12 @@ func openDB(path string, cfg Config, immediate bool) (*sql.DB, error) {
 	}
 	dsn := dataSource(path, cfg)
 	if immediate {
-		// The write handle's cache holds the upper levels of the ledger's
-		// and the tables' b-trees (8 MiB instead of 2), and the WAL grows
-		// to 4000 pages (16 MiB at 4 KiB a page) before its pages are
-		// copied into the database, so that a page written by several
-		// batches in a row is copied once.
-		dsn += "&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
+		// The WAL grows to 4000 pages (16 MiB at 4 KiB a page) before its
+		// pages are copied into the database, so that a page written by
+		// several batches in a row is copied once. (A larger page cache
+		// than SQLite's 2 MiB added its size to the peak RSS of a load of
+		// 1,000,000 records and saved no measurable time.)
+		dsn += "&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

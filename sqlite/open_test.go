@@ -53,7 +53,7 @@ func TestOpenMustExist(t *testing.T) {
 
 // Ensure OpenDB gives a handle the settings the store's own handle has:
 // WAL, foreign keys, synchronous FULL (NORMAL when the URL says so), the
-// busy timeout, the write handle's cache and WAL size, and transactions
+// busy timeout, the write handle's WAL size, and transactions
 // that take the write lock at BEGIN.
 //
 // Before OpenDB, migrations.Open opened SQLite with pragmas of its own,
@@ -69,7 +69,7 @@ func TestOpenDBSettings(t *testing.T) {
 	defer db.Close()
 	for pragma, want := range map[string]string{
 		"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "50",
-		"cache_size": "-8192", "wal_autocheckpoint": "4000",
+		"wal_autocheckpoint": "4000",
 	} {
 		var got string
 		if err := db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil || got != want {
