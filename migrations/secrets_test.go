@@ -131,8 +131,8 @@ func TestOpenSQLiteAsTheStore(t *testing.T) {
 	}
 	defer db.Close()
 	var sync, journal string
-	if err := db.QueryRow("PRAGMA synchronous").Scan(&sync); err != nil || sync != "1" {
-		t.Errorf("PRAGMA synchronous = %q, %v; want 1 (NORMAL), as the store has it", sync, err)
+	if err := db.QueryRow("PRAGMA synchronous").Scan(&sync); err != nil || sync != "2" {
+		t.Errorf("PRAGMA synchronous = %q, %v; want 2 (FULL), as the store has it", sync, err)
 	}
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&journal); err != nil || journal != "wal" {
 		t.Errorf("PRAGMA journal_mode = %q, %v; want wal", journal, err)

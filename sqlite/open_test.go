@@ -52,8 +52,8 @@ func TestOpenMustExist(t *testing.T) {
 }
 
 // Ensure OpenDB gives a handle the settings the store's own handle has:
-// WAL, foreign keys, synchronous NORMAL, the busy timeout, and
-// transactions that take the write lock at BEGIN.
+// WAL, foreign keys, synchronous FULL (NORMAL when the URL says so), the
+// busy timeout, and transactions that take the write lock at BEGIN.
 //
 // Before OpenDB, migrations.Open opened SQLite with pragmas of its own,
 // without synchronous NORMAL: `decant db` and snapshots wrote the same file
@@ -67,12 +67,23 @@ func TestOpenDBSettings(t *testing.T) {
 	}
 	defer db.Close()
 	for pragma, want := range map[string]string{
-		"journal_mode": "wal", "foreign_keys": "1", "synchronous": "1", "busy_timeout": "50",
+		"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "50",
 	} {
 		var got string
 		if err := db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil || got != want {
 			t.Errorf("PRAGMA %s = %q, %v; want %q", pragma, got, err, want)
 		}
+	}
+	for url, want := range map[string]string{"sqlite:" + path + "?synchronous=normal": "1", path + "?synchronous=FULL": "2"} {
+		db, err := sqlite.OpenDB(url, sqlite.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := db.QueryRow("PRAGMA synchronous").Scan(&got); err != nil || got != want {
+			t.Errorf("%s: PRAGMA synchronous = %q, %v; want %q", url, got, err, want)
+		}
+		db.Close()
 	}
 	// BEGIN IMMEDIATE: a second writer waits at BEGIN, and gives up there
 	// after the busy timeout, not at its first write.
@@ -112,13 +123,25 @@ func TestOpenDBPaths(t *testing.T) {
 			t.Errorf("%s not created: %v", name, err)
 		}
 	}
-	for _, p := range []string{"", "sqlite:", "sqlite:a.db?mode=ro", ":memory:"} {
+	db, err := sqlite.OpenDB("sqlite:"+dir+"/opt.db?synchronous=normal", sqlite.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(); err != nil {
+		t.Errorf("OpenDB with synchronous=normal: ping: %v", err)
+	}
+	db.Close()
+	if _, err := os.Stat(filepath.Join(dir, "opt.db")); err != nil {
+		t.Errorf("opt.db not created: %v", err)
+	}
+	for _, p := range []string{"", "sqlite:", "sqlite:a.db?mode=ro", ":memory:", "sqlite:a.db?", "sqlite:a.db?synchronous=off",
+		"sqlite:a.db?synchronous=full&synchronous=normal", "sqlite:a.db?synchronous=normal&x=1", "sqlite:a?b.db?synchronous=full"} {
 		if db, err := sqlite.OpenDB(p, sqlite.Config{}); err == nil {
 			db.Close()
 			t.Errorf("OpenDB(%q) succeeded, want a refusal", p)
 		}
 	}
-	_, err := sqlite.OpenDB("sqlite:"+dir+"/missing.db", sqlite.Config{MustExist: true})
+	_, err = sqlite.OpenDB("sqlite:"+dir+"/missing.db", sqlite.Config{MustExist: true})
 	if !errors.Is(err, sqlite.ErrNoFile) {
 		t.Errorf("OpenDB of a missing file with MustExist: %v, want ErrNoFile", err)
 	}

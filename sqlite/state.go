@@ -3,6 +3,7 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -10,34 +11,46 @@ import (
 	"github.com/decanthq/decant"
 )
 
-const ledgerHead = "INSERT INTO decant_ledger (scope, step, key, source_hash, target_hash, status, updated)"
+// ledgerInsert writes ledger rows: scope, step and the time are bound once
+// per statement, the key, hashes and status per row.
+var ledgerInsert = insert{
+	name:  "decant_ledger",
+	head:  "INSERT INTO decant_ledger (scope, step, updated, key, source_hash, target_hash, status)",
+	tail:  ledgerTail,
+	fixed: 3,
+	ncols: 4,
+}
 
 const ledgerTail = ` ON CONFLICT (scope, step, key) DO UPDATE SET
     source_hash = excluded.source_hash, target_hash = excluded.target_hash,
     status = excluded.status, updated = excluded.updated`
 
-// writeLedger upserts b's ledger entries and returns the keys whose last
-// entry in the batch is ok or deleted.
-func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) (doneKeys, error) {
-	rows := make([][]any, len(b.Ledger))
+// writeLedger upserts b's ledger entries.
+func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) error {
+	fixed := []driver.Value{b.Scope, b.Step, now}
+	return ledgerInsert.run(ctx, t, fixed, len(b.Ledger), func(i int, dst []driver.NamedValue) ([]driver.NamedValue, error) {
+		e := &b.Ledger[i]
+		return append(dst, driver.NamedValue{Value: e.Key}, driver.NamedValue{Value: e.SourceHash},
+			driver.NamedValue{Value: e.TargetHash}, driver.NamedValue{Value: e.Status}), nil
+	})
+}
+
+// doneOf returns the keys whose last ledger entry in b is ok or deleted.
+func doneOf(b *decant.Batch) doneKeys {
 	last := make(map[string]string, len(b.Ledger))
-	for i, e := range b.Ledger {
-		rows[i] = []any{b.Scope, b.Step, e.Key, e.SourceHash, e.TargetHash, e.Status, now}
+	for _, e := range b.Ledger {
 		last[e.Key] = e.Status
 	}
-	if err := insertRows(ctx, t, "decant_ledger", ledgerHead, ledgerTail, 7, rows); err != nil {
-		return doneKeys{}, err
-	}
-	var done doneKeys
+	var d doneKeys
 	for k, status := range last {
 		switch status {
 		case decant.StatusOK:
-			done.ok = append(done.ok, k)
+			d.ok = append(d.ok, k)
 		case decant.StatusDeleted:
-			done.deleted = append(done.deleted, k)
+			d.deleted = append(d.deleted, k)
 		}
 	}
-	return done, nil
+	return d
 }
 
 // doneKeys are the keys of a batch whose open errors it resolves: written
@@ -96,10 +109,11 @@ func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error 
 
 // resolve marks resolved the errors b.Resolved and b.Moved name (by id
 // first, so a retried error says its retry resolved it), then the step's
-// open errors whose key the batch wrote successfully, and deletes the
+// open errors whose key the batch wrote successfully (looked for only when
+// the step has open errors), and deletes the
 // ledger rows of b.Forget. Keys and ids travel as one JSON array each,
 // which SQLite reads with json_each.
-func resolve(ctx context.Context, t *tx, b *decant.Batch, done doneKeys, now string) error {
+func resolve(ctx context.Context, t *tx, b *decant.Batch, now string) error {
 	at := decant.HistoryTime(time.Now()) + " "
 	byID := []struct {
 		ids  []int64
@@ -116,12 +130,16 @@ func resolve(ctx context.Context, t *tx, b *decant.Batch, done doneKeys, now str
 			return fmt.Errorf("resolve errors: %w", err)
 		}
 	}
-	if len(done.ok)+len(done.deleted) > 0 {
+	if len(b.Ledger) > 0 {
 		var open bool
 		err := t.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM decant_errors WHERE scope = ? AND step = ? AND resolved = 0)",
 			b.Scope, b.Step).Scan(&open)
 		if err != nil {
 			return fmt.Errorf("resolve errors: %w", err)
+		}
+		var done doneKeys
+		if open {
+			done = doneOf(b)
 		}
 		for _, r := range []struct {
 			keys []string

@@ -15,6 +15,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -42,12 +43,32 @@ type Config struct {
 	// BusyTimeout is how long a write waits for another process's write
 	// transaction to end. Defaults to 10s.
 	BusyTimeout time.Duration
+	// Synchronous is how a commit waits for the disk: SyncFull (the
+	// default) or SyncNormal. A sqlite:PATH?synchronous=... URL sets it.
+	Synchronous Sync
 	// MustExist refuses a database file that does not exist, with an error
 	// wrapping [ErrNoFile], instead of creating an empty one. Commands that
 	// only read set it, so that a mistyped path is not taken for an empty
 	// database.
 	MustExist bool
 }
+
+// Sync is SQLite's synchronous setting, how a commit waits for the disk.
+// In WAL mode, both keep a committed transaction when decant's process
+// dies (killed, crashed, out of memory), and both keep the file whole.
+type Sync string
+
+const (
+	// SyncFull syncs the WAL to disk at every commit, so that a committed
+	// batch also survives a power loss or a crash of the operating
+	// system. It is the default.
+	SyncFull Sync = "full"
+	// SyncNormal syncs the WAL only when its pages are copied into the
+	// database. A power loss or a crash of the operating system may undo
+	// the last batches committed before it: each with its rows, ledger,
+	// errors, audit row and checkpoint, so the next run writes them again.
+	SyncNormal Sync = "normal"
+)
 
 // ErrNoFile is returned by [Open] with Config.MustExist when the database
 // file does not exist.
@@ -62,6 +83,8 @@ var ErrNoFile = errors.New("no such database file")
 type Store struct {
 	db   *sql.DB // writes: one connection, transactions BEGIN IMMEDIATE
 	read *sql.DB // reads
+
+	stmts stmtCache // the inserts prepared on the write connection
 
 	tables tablecache.Cache[*table] // target table descriptions, by name as written in batches
 }
@@ -95,7 +118,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.db.Close())
+	return errors.Join(s.closeStmts(), s.read.Close(), s.db.Close())
 }
 
 // Ping checks that the database file can be opened and read.
@@ -254,26 +277,46 @@ func (s *Store) inTx(ctx context.Context, fn func(context.Context, *sql.Tx) erro
 	return tx.Commit()
 }
 
-// tx is a transaction of a Store.
+// tx is a transaction of a Store, on a connection of its own from the
+// write pool (of one), where the store's prepared inserts run.
 type tx struct {
 	*sql.Tx
+	conn  *sql.Conn
 	store *Store
+	args  []driver.NamedValue // the inserts' arguments, kept for the next statement
 }
 
-// Commit commits the transaction.
-func (t *tx) Commit(context.Context) error { return t.Tx.Commit() }
+// Commit commits the transaction and gives its connection back.
+func (t *tx) Commit(context.Context) error {
+	return t.end(t.Tx.Commit())
+}
 
-// Rollback aborts the transaction.
-func (t *tx) Rollback(context.Context) error { return t.Tx.Rollback() }
+// Rollback aborts the transaction and gives its connection back.
+func (t *tx) Rollback(context.Context) error {
+	return t.end(t.Tx.Rollback())
+}
+
+// end gives the transaction's connection back to the pool, once.
+func (t *tx) end(err error) error {
+	if cerr := t.conn.Close(); cerr != nil && !errors.Is(cerr, sql.ErrConnDone) {
+		return errors.Join(err, cerr)
+	}
+	return err
+}
 
 // Begin opens a write transaction for WriteBatch. It holds SQLite's write
-// lock (BEGIN IMMEDIATE) until it ends.
+// lock (BEGIN IMMEDIATE) and the store's write connection until it ends.
 func (s *Store) Begin(ctx context.Context) (decant.Tx, error) {
-	t, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: begin: %w", err)
 	}
-	return &tx{Tx: t, store: s}, nil
+	t, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("sqlite: begin: %w", err)
+	}
+	return &tx{Tx: t, conn: conn, store: s}, nil
 }
 
 func (s *Store) txOf(dtx decant.Tx) (*tx, error) {

@@ -2,12 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/decanthq/decant"
 )
@@ -71,14 +73,13 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 		}
 	}
 	now := stamp(time.Now())
-	done, err := writeLedger(ctx, t, b, now)
-	if err != nil {
+	if err := writeLedger(ctx, t, b, now); err != nil {
 		return err
 	}
 	if err := writeErrors(ctx, t, b, now); err != nil {
 		return err
 	}
-	if err := resolve(ctx, t, b, done, now); err != nil {
+	if err := resolve(ctx, t, b, now); err != nil {
 		return err
 	}
 	if err := writeAudit(ctx, t, b); err != nil {
@@ -105,16 +106,24 @@ func (s *Store) writeRows(ctx context.Context, t *tx, tr *decant.TableRows) erro
 	if err := deleteReplaced(ctx, t, tbl, tr); err != nil {
 		return err
 	}
-	rows, err := values(tbl, tr)
-	if err != nil {
-		return err
-	}
-	head := fmt.Sprintf("INSERT INTO %s (%s)", tbl.ident, columnList(tr.Columns))
-	tail := ""
+	in := insert{name: tr.Table, head: fmt.Sprintf("INSERT INTO %s (%s)", tbl.ident, columnList(tr.Columns)), ncols: len(tr.Columns)}
 	if len(tr.Key) > 0 {
-		tail = " ON CONFLICT (" + columnList(tr.Key) + ")" + onConflict(tr.Columns, tr.Key)
+		in.tail = " ON CONFLICT (" + columnList(tr.Key) + ")" + onConflict(tr.Columns, tr.Key)
 	}
-	return insertRows(ctx, t, tr.Table, head, tail, len(tr.Columns), rows)
+	kinds := make([]string, len(tr.Columns))
+	for i, c := range tr.Columns {
+		kinds[i] = tbl.kind[c]
+	}
+	return in.run(ctx, t, nil, len(tr.Rows), func(i int, dst []driver.NamedValue) ([]driver.NamedValue, error) {
+		for j, v := range tr.Rows[i] {
+			dv, err := value(kinds[j], v)
+			if err != nil {
+				return dst, fmt.Errorf("table %s: row %d: column %s: %w", tr.Table, i+1, tr.Columns[j], err)
+			}
+			dst = append(dst, driver.NamedValue{Value: dv})
+		}
+		return dst, nil
+	})
 }
 
 // check reports columns the batch names that the table lacks.
@@ -136,29 +145,10 @@ func check(tbl *table, tr *decant.TableRows) error {
 	return nil
 }
 
-// values converts tr's rows to what the driver binds.
-func values(tbl *table, tr *decant.TableRows) ([][]any, error) {
-	kinds := make([]string, len(tr.Columns))
-	for i, c := range tr.Columns {
-		kinds[i] = tbl.kind[c]
-	}
-	out := make([][]any, len(tr.Rows))
-	for i, row := range tr.Rows {
-		out[i] = make([]any, len(row))
-		for j, v := range row {
-			var err error
-			if out[i][j], err = value(kinds[j], v); err != nil {
-				return nil, fmt.Errorf("table %s: row %d: column %s: %w", tr.Table, i+1, tr.Columns[j], err)
-			}
-		}
-	}
-	return out, nil
-}
-
 // value converts v for a column of kind: times become UTC text that sorts
 // as text (a date column gets the value's own date), booleans 0 or 1,
 // decimals and JSON text.
-func value(kind string, v any) (any, error) {
+func value(kind string, v any) (driver.Value, error) {
 	switch v := v.(type) {
 	case nil, string, int64, float64:
 		return v, nil
@@ -188,11 +178,14 @@ func value(kind string, v any) (any, error) {
 	return nil, fmt.Errorf("unsupported value type %T", v)
 }
 
-func textOrNil(b []byte) any {
+// textOrNil binds b as text, or NULL when b is nil. The string shares b's
+// bytes: the driver copies them when it binds, and b does not change
+// before the statement has run.
+func textOrNil(b []byte) driver.Value {
 	if b == nil {
 		return nil
 	}
-	return string(b)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // deleteReplaced deletes the rows of a child table whose parent is in the batch.
@@ -223,37 +216,6 @@ const maxVars = 32000
 // maxRowsPerStatement bounds a multi-row INSERT: past a few hundred rows,
 // longer statements are no faster.
 const maxRowsPerStatement = 500
-
-// insertRows inserts rows with multi-row statements head VALUES (...), ... tail.
-func insertRows(ctx context.Context, t *tx, name, head, tail string, ncols int, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	per := max(1, min(maxRowsPerStatement, maxVars/ncols))
-	row := "(" + placeholders(ncols) + ")"
-	stmts := map[int]func(args []any) error{}
-	for first := 0; first < len(rows); first += per {
-		chunk := rows[first:min(first+per, len(rows))]
-		exec := stmts[len(chunk)]
-		if exec == nil {
-			stmt, err := t.PrepareContext(ctx, head+" VALUES "+strings.Repeat(row+",", len(chunk)-1)+row+tail)
-			if err != nil {
-				return translate("prepare insert into "+name, err)
-			}
-			defer stmt.Close()
-			exec = func(args []any) error { _, err := stmt.ExecContext(ctx, args...); return err }
-			stmts[len(chunk)] = exec
-		}
-		args := make([]any, 0, len(chunk)*ncols)
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		if err := exec(args); err != nil {
-			return translate(fmt.Sprintf("upsert rows %d-%d into %s", first+1, first+len(chunk), name), err)
-		}
-	}
-	return nil
-}
 
 // onConflict replaces every non-key column with the incoming value.
 func onConflict(columns, key []string) string {
