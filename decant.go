@@ -61,7 +61,7 @@ type Record struct {
 	// it again.
 	Raw []byte
 	// Doc, when not nil, is the record's content as the source decoded it
-	// (a CSV row; later a SQL row), which the engine maps and hashes
+	// (a CSV row), which the engine maps and hashes
 	// instead of decoding Raw. Raw must then be the same content as JSON,
 	// so that a retry of the stored payload maps and hashes alike. Sources
 	// whose records are JSON text leave Doc nil.
