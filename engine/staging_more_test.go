@@ -51,8 +51,7 @@ func peopleStaged(target, step string) string {
 func TestStagingDryRunAfterLoad(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, name TEXT);\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte("id,name\n1,ann\n2,bob\n3,cy\n"), 0o644))
+	writePeople(t, dir, "id,name\n1,ann\n2,bob\n3,cy\n")
 	p := peopleStaged("sqlite:t.db", "people")
 	_, err := stagedRun(t, dir, p, "")
 	must(t, err)
@@ -258,8 +257,7 @@ func TestStagingResetExtractReloads(t *testing.T) {
 func TestStagingTableGone(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, name TEXT);\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte("id,name\n1,ann\n2,bob\n3,cy\n"), 0o644))
+	writePeople(t, dir, "id,name\n1,ann\n2,bob\n3,cy\n")
 	p := peopleStaged("sqlite:t.db", "people")
 	_, err := stagedRun(t, dir, p, engine.PhaseExtract)
 	must(t, err)
@@ -280,8 +278,7 @@ func TestStagingTableGone(t *testing.T) {
 func TestStagingResetWithStagingOff(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, name TEXT);\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte("id,name\n1,ann\n2,bob\n3,cy\n"), 0o644))
+	writePeople(t, dir, "id,name\n1,ann\n2,bob\n3,cy\n")
 	p := peopleStaged("sqlite:t.db", "people")
 	_, err := stagedRun(t, dir, p, "")
 	must(t, err)

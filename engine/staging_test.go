@@ -7,27 +7,30 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/internal/testenv"
-	"github.com/decanthq/decant/plan"
 )
 
 // stagedRun runs plan text p (written into dir) with phase.
 func stagedRun(t *testing.T, dir, p string, phase engine.Phase) (*engine.Result, error) {
 	t.Helper()
-	path := filepath.Join(dir, "decant.yaml")
-	must(t, os.WriteFile(path, []byte(p), 0o644))
-	pl, err := plan.Load(path, plan.Options{})
-	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	defer st.Close()
-	return engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), Phase: phase, LeaseTTL: 3 * time.Second}, nil)
+	cfg, done := stagedConfig(t, dir, p)
+	defer done()
+	cfg.Phase = phase
+	return engine.Run(context.Background(), cfg, nil)
+}
+
+// peopleSchema is the target table of the people plans.
+const peopleSchema = "CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, name TEXT);\n"
+
+// writePeople writes the people plans' schema.sql and people.csv into dir.
+func writePeople(t *testing.T, dir, csv string) {
+	t.Helper()
+	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(peopleSchema), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte(csv), 0o644))
 }
 
 // stepOf returns the result of step's phase in res.
@@ -109,8 +112,7 @@ func TestStagingExtractThenLoad(t *testing.T) {
 func TestStagingKeepsUnreadableRecords(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, name TEXT);\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte("id,name\n1,ann\n2,bob,extra\n3,cy\n"), 0o644))
+	writePeople(t, dir, "id,name\n1,ann\n2,bob,extra\n3,cy\n")
 	p := `version: 1
 staging: true
 connections: {target: "sqlite:t.db", people: "file:people.csv"}
@@ -144,8 +146,7 @@ steps:
 func TestStagingRefusals(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, name TEXT);\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte("id,name\n1,ann\n"), 0o644))
+	writePeople(t, dir, "id,name\n1,ann\n")
 	plain := `version: 1
 connections: {target: "sqlite:t.db", people: "file:people.csv"}
 setup: [schema.sql]
