@@ -28,10 +28,13 @@ type Source = sqlread.Source
 // OpenSource returns a source reading the SQLite file at path (PATH,
 // sqlite:PATH) with options o, for records keyed by the columns key names
 // ("id" or "region, id") and ordered first by the cursor column when
-// there is one. The file must exist; it is opened read-only.
+// there is one. The file must exist; it is opened read-only. The
+// target's ?synchronous= option is taken and has no effect.
 func OpenSource(path, key, cursor string, o *SourceOptions) (*Source, error) {
 	return sqlread.Open(sourceDialect, path, (*sqlread.Options)(o), key, cursor, func() (*sql.DB, error) {
-		file, err := filePath(path)
+		// The target's synchronous option may stay on a connection that
+		// is read too: a read-only reader has nothing to sync.
+		file, _, err := targetPath(path)
 		if err != nil {
 			return nil, err
 		}

@@ -160,3 +160,27 @@ func TestSourceCompositeChunks(t *testing.T) {
 		t.Errorf("chunks of a read with a cursor: %v, want a refusal naming parallel: 1", err)
 	}
 }
+
+// Ensure a connection that names the target's synchronous option can be
+// read as a source too (the option means nothing to a reader), and that
+// another option is still refused, naming it.
+func TestSourceTakesTheTargetsSynchronousOption(t *testing.T) {
+	f := newSourceFile(t, `CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)`)
+	f.exec(t, `INSERT INTO t VALUES (1, 'a'), (2, 'b')`)
+	src, err := sqlite.OpenSource("sqlite:"+f.path+"?synchronous=normal", "id", "", &sqlite.SourceOptions{Table: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if got := sourcetest.ReadAll(t, src, nil); len(got) != 2 {
+		t.Errorf("read %d records through ?synchronous=normal, want 2", len(got))
+	}
+	bad, err := sqlite.OpenSource("sqlite:"+f.path+"?mode=ro", "id", "", &sqlite.SourceOptions{Table: "t"})
+	if err == nil {
+		_, err = bad.Read(context.Background(), "s", nil)
+		bad.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), `unknown option "mode"`) {
+		t.Errorf("a source with ?mode=ro: %v, want the option refused by name", err)
+	}
+}

@@ -284,6 +284,12 @@ type tx struct {
 	conn  *sql.Conn
 	store *Store
 	args  []driver.NamedValue // the inserts' arguments, kept for the next statement
+	// stop cancels the giving back of the connection when Begin's ctx
+	// ends: a transaction abandoned without Commit or Rollback (a panic
+	// recovered between the two) is rolled back by database/sql when its
+	// ctx ends, but its connection, the store's only write connection,
+	// would stay with the abandoned sql.Conn.
+	stop func() bool
 }
 
 // Commit commits the transaction and gives its connection back.
@@ -298,6 +304,7 @@ func (t *tx) Rollback(context.Context) error {
 
 // end gives the transaction's connection back to the pool, once.
 func (t *tx) end(err error) error {
+	t.stop()
 	if cerr := t.conn.Close(); cerr != nil && !errors.Is(cerr, sql.ErrConnDone) {
 		return errors.Join(err, cerr)
 	}
@@ -316,7 +323,11 @@ func (s *Store) Begin(ctx context.Context) (decant.Tx, error) {
 		conn.Close()
 		return nil, fmt.Errorf("sqlite: begin: %w", err)
 	}
-	return &tx{Tx: t, conn: conn, store: s}, nil
+	tt := &tx{Tx: t, conn: conn, store: s}
+	// Close waits for the rollback database/sql makes when ctx ends; a
+	// second Close (end's, racing it) says ErrConnDone, which end ignores.
+	tt.stop = context.AfterFunc(ctx, func() { conn.Close() })
+	return tt, nil
 }
 
 func (s *Store) txOf(dtx decant.Tx) (*tx, error) {

@@ -254,6 +254,7 @@ func (p *canonParser) object(depth int) bool {
 		p.i++
 		p.out = append(p.out, ':')
 		m.val = len(p.out)
+		p.space() // rawVal at the value itself: "attrs": {...} is read as "attrs":{...} is
 		m.rawVal = p.i
 		if !p.value(depth) {
 			return false
