@@ -59,3 +59,15 @@ func TestStagedFinish(t *testing.T) {
 	}
 	mustRun(t, "commit", "--yes", "-c", s.plan)
 }
+
+// Ensure a staged scope's refusals list what it allows: no migrate --live
+// (refused for a staged plan), and migrate --finish from migrating.
+func TestStagedRefusalListsItsCommands(t *testing.T) {
+	t.Parallel()
+	s := stagedShop(t)
+	mustRun(t, "migrate", "-c", s.plan)
+	r := run(t, "commit", "--yes", "-c", s.plan)
+	if r.code == 0 || !strings.Contains(r.stderr, "what it allows: migrate, reset, migrate --finish") {
+		t.Errorf("commit of a migrating staged scope: %s\nwant the refusal to list migrate, reset, migrate --finish", r)
+	}
+}

@@ -131,7 +131,21 @@ func (l *lifecycle) state() decant.ScopeState { return l.res.State }
 
 // refuse is the error of command from the scope's state.
 func (l *lifecycle) refuse(command string) error {
-	return &decant.TransitionError{Scope: l.cfg.Scope, Command: command, State: l.state(), Next: NextCommands(l.state())}
+	return &decant.TransitionError{Scope: l.cfg.Scope, Command: command, State: l.state(), Next: l.next(l.state())}
+}
+
+// next is NextCommands for this run's plan: a staged plan never goes
+// live, and finishes from migrating.
+func (l *lifecycle) next(state decant.ScopeState) []string {
+	cmds := NextCommands(state)
+	if !l.cfg.Plan.Staging {
+		return cmds
+	}
+	out := slices.DeleteFunc(slices.Clone(cmds), func(c string) bool { return c == "migrate --live" })
+	if state == decant.StateMigrating {
+		out = append(out, "migrate --finish")
+	}
+	return out
 }
 
 // move is the compare-and-set of the scope's state from one of from to to.
@@ -139,7 +153,7 @@ func (l *lifecycle) move(ctx context.Context, command string, from []decant.Scop
 	got, err := l.lc.Transition(decant.WithTransitionCommand(ctx, command), l.cfg.Scope, from, to, note)
 	var te *decant.TransitionError
 	if errors.As(err, &te) {
-		te.Command, te.Next = command, NextCommands(te.State)
+		te.Command, te.Next = command, l.next(te.State)
 		l.res.State = te.State
 		return te
 	}
