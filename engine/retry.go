@@ -128,13 +128,25 @@ func storedRecord(e decant.RecordError, keyPath string) (decant.Record, string) 
 		}
 		return rec, e.Key
 	}
-	if keyPath != "" && e.SourceError == "" && gjson.ValidBytes(e.Payload) {
-		if k := jsonkey.Text(gjson.GetBytes(e.Payload, keyPath)); k != "" {
+	if e.SourceError == "" {
+		if k := keyAt(e.Payload, keyPath); k != "" {
 			rec.Key = k
 			return rec, decant.LedgerKey(k, e.Payload)
 		}
 	}
 	return rec, e.Key
+}
+
+// keyAt is the key a JSON payload holds at keyPath (a step's from.key),
+// by the sources' own rule for turning a JSON value into a key; "" when
+// there is no path, the payload is not JSON, or it holds nothing there.
+// A record that was read without a key (its key path was wrong then) is
+// asked again with it: a retry of a stored error, a load of a staged one.
+func keyAt(payload []byte, keyPath string) string {
+	if keyPath == "" || !gjson.ValidBytes(payload) {
+		return ""
+	}
+	return jsonkey.Text(gjson.GetBytes(payload, keyPath))
 }
 
 // dropSuperseded takes out of rb the moved records (keyless errors that a

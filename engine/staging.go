@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/decanthq/decant"
-	"github.com/decanthq/decant/internal/jsonkey"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -104,15 +101,8 @@ func markExtracted(ctx context.Context, cfg Config, name string) error {
 	if err != nil || ok {
 		return err
 	}
-	tx, err := cfg.Store.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
 	audit := &decant.BatchAudit{Scope: cfg.Scope, Step: name, Started: time.Now()}
-	if err := cfg.Store.WriteBatch(ctx, tx, &decant.Batch{Scope: cfg.Scope, Step: name, Audit: audit}); err != nil {
-		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
-	}
-	return tx.Commit(ctx)
+	return commitBatch(ctx, cfg.Store, &decant.Batch{Scope: cfg.Scope, Step: name, Audit: audit})
 }
 
 // loadStep is s as its load reads it: from its staging table, by one
@@ -210,8 +200,8 @@ func stagedSeq(step string, pos decant.Position) (int64, error) {
 
 // isStagedPosition reports whether pos is a load's position from staging.
 func isStagedPosition(pos decant.Position) bool {
-	var p stagedPosition
-	return pos != nil && json.Unmarshal(pos, &p) == nil && p.StagedSeq != nil
+	_, err := stagedSeq("", pos)
+	return pos != nil && err == nil
 }
 
 func (s *stagingSource) String() string { return s.st.StagingTable(s.step) }
@@ -270,8 +260,8 @@ func (r *stagedRows) Next(ctx context.Context) bool {
 	r.i++
 	r.after = sr.Seq
 	r.rec = sr.Record()
-	if r.rec.Key == "" && r.rec.Invalid == "" && r.src.keyPath != "" && gjson.ValidBytes(r.rec.Raw) {
-		r.rec.Key = jsonkey.Text(gjson.GetBytes(r.rec.Raw, r.src.keyPath))
+	if r.rec.Key == "" && r.rec.Invalid == "" {
+		r.rec.Key = keyAt(r.rec.Raw, r.src.keyPath)
 	}
 	r.rec.Position = fmt.Appendf(nil, `{"staged_seq":%d}`, sr.Seq)
 	return true
@@ -319,12 +309,6 @@ func (w *writer) writeStaged(ctx context.Context, b mappedBatch, r *StepResult) 
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	r.Read += int64(n)
-	r.Written += int64(n)
-	r.Batches++
-	if c := b.recs[n-1].Cursor; c != "" {
-		r.Cursor = c
-	}
-	w.cfg.Progress.Batch(w.step.Name, *audit)
+	w.tally(b, audit, r)
 	return nil
 }

@@ -58,15 +58,20 @@ func (w *writer) write(ctx context.Context, b mappedBatch, r *StepResult) error 
 	}
 	audit.OK = n - audit.Failed
 	audit.Duration = time.Since(b.started)
-	r.Read += int64(n)
+	w.tally(b, audit, r)
+	return nil
+}
+
+// tally adds a written batch of records to r and reports it to Progress.
+func (w *writer) tally(b mappedBatch, audit *decant.BatchAudit, r *StepResult) {
+	r.Read += int64(audit.Total)
 	r.Written += int64(audit.OK)
 	r.Failed += int64(audit.Failed)
 	r.Batches++
-	if c := b.recs[n-1].Cursor; c != "" {
+	if c := b.recs[len(b.recs)-1].Cursor; c != "" {
 		r.Cursor = c
 	}
 	w.cfg.Progress.Batch(w.step.Name, *audit)
-	return nil
 }
 
 func countFailed(fails []*transform.Failure) int {

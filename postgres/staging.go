@@ -63,11 +63,9 @@ func lockStaging(ctx context.Context, t pgx.Tx) error {
 
 // stagingExists reports whether the staging schema holds a relation
 // named step.
-func (s *Store) stagingExists(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}, step string) (bool, error) {
+func (s *Store) stagingExists(ctx context.Context, t pgx.Tx, step string) (bool, error) {
 	var exists bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	err := t.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relname = $2)`, s.stagingSchema(), step).Scan(&exists)
 	return exists, err
 }
@@ -125,10 +123,8 @@ func (s *Store) PrepareStaging(ctx context.Context, step string) error {
 
 // checkStaging refuses a table in the staging table's place that is not
 // one (someone's own staging.<step>), rather than writing into it.
-func (s *Store) checkStaging(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, step string) error {
-	rows, err := q.Query(ctx, `SELECT column_name FROM information_schema.columns
+func (s *Store) checkStaging(ctx context.Context, t pgx.Tx, step string) error {
+	rows, err := t.Query(ctx, `SELECT column_name FROM information_schema.columns
 WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, s.stagingSchema(), step)
 	if err != nil {
 		return err
