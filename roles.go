@@ -96,6 +96,7 @@ var storeRoles = []struct {
 	{"Lifecycler", has[Lifecycler]},
 	{"ScopeResetter", has[ScopeResetter]},
 	{"LedgerStatusLister", has[LedgerStatusLister]},
+	{"LedgerCompactor", has[LedgerCompactor]},
 	{"ChunkCheckpointer", has[ChunkCheckpointer]},
 }
 
