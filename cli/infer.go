@@ -1,0 +1,270 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/infer"
+	"github.com/decanthq/decant/migrations"
+	"github.com/decanthq/decant/transform"
+)
+
+// InferOpts are the flags of `decant infer`.
+type InferOpts struct {
+	Common
+	// Samples is the sample file: .jsonl, .ndjson, .json or .csv.
+	Samples string
+	// Key, Route and Table are infer.Options'; Table defaults to the
+	// sample file's name in snake_case.
+	Key, Route, Table string
+	// Dialect is postgres (default) or sqlite.
+	Dialect string
+	// PlanOut is the plan file to write; MigrationOut the migrations
+	// directory to write the next migration into. Neither: infer only
+	// prints what it found.
+	PlanOut, MigrationOut string
+	// FromDB compares with the tables of the plan's (--config) target and
+	// writes only what they lack.
+	FromDB bool
+	// Force lets --plan-out replace an existing file.
+	Force bool
+}
+
+// Validate checks the flags.
+func (o *InferOpts) Validate() error {
+	if o.Samples == "" {
+		return errors.New("give the sample file: decant infer SAMPLES --key FIELD")
+	}
+	if o.Key == "" {
+		return errors.New("--key: give the field that identifies a record (decant infer SAMPLES --key id)")
+	}
+	if o.Route != "" && o.Table != "" {
+		return errors.New("--table and --route: give one (--route names a table per value)")
+	}
+	if _, err := infer.ParseDialect(o.Dialect); err != nil {
+		return fmt.Errorf("--dialect: %w", err)
+	}
+	if o.FromDB && o.PlanOut != "" {
+		return errors.New("--from-db and --plan-out: --from-db writes only the next migration for the plan you have (--config); infer a new plan without --from-db")
+	}
+	if o.FromDB {
+		return o.Common.Validate()
+	}
+	return nil
+}
+
+func newInferCmd(c *Common) *cobra.Command {
+	o := &InferOpts{}
+	cmd := &cobra.Command{
+		Use:   "infer SAMPLES --key FIELD",
+		Short: "Infer target tables, a migration and a plan from sample records",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Common = *c
+			o.Samples = args[0]
+			if err := validate(o); err != nil {
+				return err
+			}
+			_, err := RunInfer(cmd.Context(), *o, cmd.OutOrStdout())
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Key, "key", "", "the field that identifies a record (the primary key)")
+	f.StringVar(&o.Route, "route", "", "the field whose value names each record's table")
+	f.StringVar(&o.Table, "table", "", "the one table without --route (default: the sample file's name)")
+	f.StringVar(&o.Dialect, "dialect", "postgres", "the target database: postgres or sqlite")
+	f.StringVar(&o.PlanOut, "plan-out", "", "write the plan to this file")
+	f.StringVar(&o.MigrationOut, "migration-out", "", "write the migration into this migrations directory, numbered after its last")
+	f.BoolVar(&o.FromDB, "from-db", false, "write only what the tables of the plan's target (--config) lack")
+	f.BoolVar(&o.Force, "force", false, "let --plan-out replace an existing file")
+	return cmd
+}
+
+// InferResult is what infer found and wrote: the schema (tables and
+// warnings), and the files.
+type InferResult struct {
+	*infer.Schema
+	// Reports are the columns of an existing table (--from-db) too narrow
+	// for their samples, which infer does not alter.
+	Reports []string `json:"reports"`
+	// Migration and Plan are the files written; empty when none.
+	Migration string `json:"migration"`
+	Plan      string `json:"plan"`
+	// SQL is the migration's text (empty when --from-db finds nothing
+	// new).
+	SQL string `json:"-"`
+}
+
+// RunInfer infers the tables of o.Samples, writes the migration and the
+// plan that o asks for, and prints what it found.
+func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, error) {
+	d, err := infer.ParseDialect(o.Dialect)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("--dialect: %w", err))
+	}
+	samples, err := infer.ReadSamples(o.Samples)
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
+	table := o.Table
+	if table == "" && o.Route == "" {
+		table = baseName(o.Samples)
+	}
+	s, err := infer.Infer(samples, infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d})
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
+	res := &InferResult{Schema: s, Reports: []string{}}
+	if o.FromDB {
+		if res.SQL, res.Reports, err = nextFromDB(ctx, &o.Common, s, d); err != nil {
+			return nil, err
+		}
+	} else {
+		res.SQL = s.Migration(d)
+	}
+	migDir := o.MigrationOut
+	if migDir != "" && res.SQL != "" {
+		if res.Migration, err = writeMigration(migDir, baseName(o.Samples), res.SQL); err != nil {
+			return nil, err
+		}
+	}
+	if o.PlanOut != "" {
+		if err := writePlan(o, s, d, migDir); err != nil {
+			return nil, err
+		}
+		res.Plan = o.PlanOut
+	}
+	if o.JSON {
+		return res, printJSON(w, res)
+	}
+	printInferred(w, res, o)
+	return res, nil
+}
+
+// baseName is a file's name without its extension, in snake_case, as a
+// table, step or migration name; "samples" when that is no SQL name.
+func baseName(path string) string {
+	b := filepath.Base(path)
+	n := transform.Snake(strings.TrimSuffix(b, filepath.Ext(b)))
+	if !infer.ValidName(n) {
+		return "samples"
+	}
+	return n
+}
+
+// nextFromDB compares s with the tables of the plan's target.
+func nextFromDB(ctx context.Context, c *Common, s *infer.Schema, d infer.Dialect) (string, []string, error) {
+	_, st, err := c.open(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer st.Close()
+	cat, ok := decant.As[decant.Cataloger](st)
+	if !ok {
+		return "", nil, errors.New("infer --from-db: the target cannot list its tables' columns")
+	}
+	return s.Next(ctx, cat, d)
+}
+
+// writeMigration writes sql as the next versioned migration of dir (which
+// it creates), numbered after the directory's last.
+func writeMigration(dir, name, sql string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("infer: %w", err)
+	}
+	set, err := migrations.Load(os.DirFS(dir), nil)
+	if err != nil {
+		return "", fmt.Errorf("infer: %s: %w (fix the directory first: infer numbers its migration after the last)", dir, err)
+	}
+	next := int64(1)
+	if n := len(set.Versioned); n > 0 {
+		next = set.Versioned[n-1].Number + 1
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%04d_infer_%s.sql", next, name))
+	if err := writeStarter(path, sql, false); err != nil {
+		return "", errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
+	}
+	return path, nil
+}
+
+// writePlan writes the plan, its paths relative to the plan file as decant
+// reads them.
+func writePlan(o InferOpts, s *infer.Schema, d infer.Dialect, migDir string) error {
+	dir := filepath.Dir(o.PlanOut)
+	rel := func(p string) string {
+		abs, err1 := filepath.Abs(p)
+		base, err2 := filepath.Abs(dir)
+		if err1 != nil || err2 != nil {
+			return filepath.ToSlash(p)
+		}
+		r, err := filepath.Rel(base, abs)
+		if err != nil {
+			return filepath.ToSlash(abs)
+		}
+		return filepath.ToSlash(r)
+	}
+	po := infer.PlanOptions{Source: "file:" + rel(o.Samples), Migrations: "migrations", Step: baseName(o.Samples)}
+	if migDir != "" {
+		po.Migrations = rel(migDir)
+	}
+	if f, _ := infer.FormatOf(o.Samples); f == infer.JSON {
+		po.Note = "decant reads JSONL, CSV and XML files: write the samples one object per line (.jsonl), or point this at the real source"
+	}
+	po.Target = "${DECANT_TARGET}"
+	if d == infer.SQLite {
+		po.Target = "${DECANT_TARGET:-sqlite:decant.db}"
+	}
+	if err := writeStarter(o.PlanOut, s.Plan(po), o.Force); err != nil {
+		return errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
+	}
+	return nil
+}
+
+// printInferred prints the tables, the warnings and the files written.
+func printInferred(w io.Writer, res *InferResult, o InferOpts) {
+	var walk func(ts []*infer.Table, indent string)
+	walk = func(ts []*infer.Table, indent string) {
+		for _, t := range ts {
+			fmt.Fprintf(w, "%stable %s (%d records", indent, t.Name, t.Records)
+			if t.Route != "" {
+				fmt.Fprintf(w, ", %s %s", o.Route, strings.Join(append([]string{t.Route}, t.Aliases...), ", "))
+			}
+			fmt.Fprintf(w, "), key %s\n", strings.Join(t.Key, ", "))
+			for _, c := range t.Columns {
+				null := ""
+				if c.Nullable {
+					null = ", nullable"
+				}
+				fmt.Fprintf(w, "%s  %-30s %s%s\n", indent, c.Name, c.Type, null)
+			}
+			walk(t.Children, indent+"  ")
+		}
+	}
+	walk(res.Tables, "")
+	for _, m := range res.Warnings {
+		fmt.Fprintln(w, "warning:", m)
+	}
+	for _, m := range res.Reports {
+		fmt.Fprintln(w, "not altered:", m)
+	}
+	switch {
+	case res.Migration != "":
+		fmt.Fprintln(w, "wrote", res.Migration)
+	case o.FromDB && res.SQL == "":
+		fmt.Fprintln(w, "the target has every table and column already: no migration")
+	case o.MigrationOut == "":
+		fmt.Fprintln(w, "--migration-out DIR writes the migration")
+	}
+	if res.Plan != "" {
+		fmt.Fprintln(w, "wrote", res.Plan)
+	}
+}
