@@ -234,7 +234,11 @@ func printInferred(w io.Writer, res *InferResult, o InferOpts) {
 	var walk func(ts []*infer.Table, indent string)
 	walk = func(ts []*infer.Table, indent string) {
 		for _, t := range ts {
-			fmt.Fprintf(w, "%stable %s (%d records", indent, t.Name, t.Records)
+			records := "records"
+			if t.Records == 1 {
+				records = "record"
+			}
+			fmt.Fprintf(w, "%stable %s (%d %s", indent, t.Name, t.Records, records)
 			if t.Route != "" {
 				fmt.Fprintf(w, ", %s %s", o.Route, strings.Join(append([]string{t.Route}, t.Aliases...), ", "))
 			}

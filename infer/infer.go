@@ -143,9 +143,6 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 		}
 		s.Tables = append(s.Tables, t)
 	}
-	if o.Route != "" {
-		s.sharedLayouts()
-	}
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
@@ -218,28 +215,4 @@ func sampleText(v any) string {
 		s = string(r[:40]) + "…"
 	}
 	return s
-}
-
-// sharedLayouts settles the unpadded dates of a routed plan. A column's
-// layout is set in the step's columns, which decant requires of every table
-// the step routes to: so a date column keeps its layout only where every
-// table has that column as a date, and is text elsewhere, with a warning.
-func (s *Schema) sharedLayouts() {
-	for _, t := range s.Tables {
-		for _, c := range t.Columns {
-			if c.Layout == "" {
-				continue
-			}
-			shared := true
-			for _, o := range s.Tables {
-				if oc := o.Column(c.Name); oc == nil || oc.Type != Date {
-					shared = false
-				}
-			}
-			if !shared {
-				c.Type, c.Layout = Text, ""
-				s.Warnings = append(s.Warnings, fmt.Sprintf("table %s: field %q has dates without zero padding (e.g. %q), which decant reads only with a column layout, and a routed step's layout must suit every table: the column %s is text", t.Name, c.Field, c.Sample, c.Name))
-			}
-		}
-	}
 }

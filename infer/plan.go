@@ -3,6 +3,7 @@ package infer
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -62,15 +63,14 @@ connections:
 			fmt.Fprintf(&b, "        %s: [%s]\n", yamlKey(t.Name), strings.Join(values, ", "))
 		}
 	}
-	cols := s.Tables[0].Columns
-	if routed {
-		cols = s.shared()
+	if !routed {
+		writeMap(&b, "    ", "record", s.Tables[0].Columns, false)
+		writeLayouts(&b, "    ", s.Tables[0].Columns)
+	} else {
+		writeMap(&b, "    ", "record", s.shared(), false)
+		b.WriteString("    # Every other field goes to the column of its snake_case name in its table.\n")
+		fmt.Fprintf(&b, "    fields: %s\n", yamlQuote(s.routedFields()))
 	}
-	writeMap(&b, "    ", "record", cols, false)
-	if routed {
-		b.WriteString("    # Every other field goes to the column of its snake_case name in its table.\n    fields: record\n")
-	}
-	writeLayouts(&b, "    ", cols)
 	var kids []string
 	for _, t := range s.Tables {
 		for _, c := range t.Children {
@@ -84,14 +84,15 @@ connections:
 	return b.String()
 }
 
-// shared are the columns of the first table that every table has; the
-// rest of each table's columns are filled by fields.
+// shared are the columns of the first table that every table has, but
+// for dates without zero padding; the rest of each table's columns are
+// filled by fields.
 func (s *Schema) shared() []*Column {
 	var out []*Column
 	for _, c := range s.Tables[0].Columns {
 		all := true
-		for _, t := range s.Tables[1:] {
-			if t.Column(c.Name) == nil {
+		for _, t := range s.Tables {
+			if tc := t.Column(c.Name); tc == nil || tc.Layout != "" {
 				all = false
 			}
 		}
@@ -100,6 +101,35 @@ func (s *Schema) shared() []*Column {
 		}
 	}
 	return out
+}
+
+// routedFields is the fields expression of a routed step: every field of
+// the record, with the dates written without zero padding parsed where
+// their table's column is such a date. Their layout cannot go in the
+// step's columns, which decant requires of every table the step routes
+// to; and a table where the field is text keeps the text as written.
+func (s *Schema) routedFields() string {
+	tables := map[string][]string{}
+	var fields []string
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			if c.Layout == "" {
+				continue
+			}
+			if tables[c.Field] == nil {
+				fields = append(fields, c.Field)
+			}
+			tables[c.Field] = append(tables[c.Field], exprString(t.Name))
+		}
+	}
+	sort.Strings(fields)
+	expr := "record"
+	for _, f := range fields {
+		v := fieldExpr("record", f)
+		expr = fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
+			expr, exprString(f), strings.Join(tables[f], ", "), v, v, exprString(unpaddedLayout), v)
+	}
+	return expr
 }
 
 // child is the plan's entry for child table c of t. In a routed step it
