@@ -97,6 +97,10 @@ func TestBadSamples(t *testing.T) {
 			[]string{"a.csv:3", `key field "id"`}},
 		{"2,000 fields for PostgreSQL", "a.jsonl", wideJSON, infer.Options{Key: "id", Dialect: infer.Postgres},
 			[]string{"a.jsonl:1", "2001 fields", "PostgreSQL allows at most 1600", "--route"}},
+		{"a name twice in one object", "a.jsonl", "{\"id\": 1}\n{\"id\": 2, \"w\": 1, \"w\": 2}", infer.Options{Key: "id"},
+			[]string{"a.jsonl:2", `"w"`, "twice", "fix the sample"}},
+		{"a name twice in an element of a JSON array", "a.json", `[{"id": 1}, {"id": 2, "w": 1, "w": 2}]`, infer.Options{Key: "id"},
+			[]string{"a.json", "/1/w", "twice", "fix the sample"}},
 		{"line that is no JSON object", "a.jsonl", "{\"id\": 1}\n[1]", infer.Options{Key: "id"},
 			[]string{"a.jsonl:2", "JSON object"}},
 	}

@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/decanthq/decant/transform"
 )
 
 // Sample is one sample record and where it was read.
@@ -87,6 +89,9 @@ func ReadSamples(path string) ([]Sample, error) {
 // decodeObject decodes one JSON object, keeping numbers as written so that
 // 12.30 is a decimal and a 20-digit integer is not rounded.
 func decodeObject(data []byte) (map[string]any, error) {
+	if err := refused(data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -127,6 +132,9 @@ func readJSONL(name string, data []byte) ([]Sample, error) {
 func readJSON(name string, data []byte) ([]Sample, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
+	}
+	if err := refused(data); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -179,6 +187,17 @@ func readCSV(name string, data []byte) ([]Sample, error) {
 		}
 		out = append(out, Sample{Doc: m, Place: fmt.Sprintf("%s:%d", name, line)})
 	}
+}
+
+// refused is decant's own verdict on a JSON document (transform.DecodeJSON):
+// a name twice in one object, invalid UTF-8 or too deep a nesting make a
+// record error when decant reads it, so infer refuses such a sample rather
+// than type a field from it.
+func refused(data []byte) error {
+	if _, err := transform.DecodeJSON(data); err != nil {
+		return fmt.Errorf("%v (decant would store such a record as an error): fix the sample", err)
+	}
+	return nil
 }
 
 // jsonKind names a decoded JSON value's kind for messages.
