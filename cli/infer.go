@@ -25,7 +25,8 @@ type InferOpts struct {
 	// Key, Route and Table are infer.Options'; Table defaults to the
 	// sample file's name in snake_case.
 	Key, Route, Table string
-	// Dialect is postgres (default) or sqlite.
+	// Dialect is postgres or sqlite. Empty: the target's with FromDB,
+	// else postgres.
 	Dialect string
 	// PlanOut is the plan file to write; MigrationOut the migrations
 	// directory to write the next migration into. Neither: infer only
@@ -49,8 +50,10 @@ func (o *InferOpts) Validate() error {
 	if o.Route != "" && o.Table != "" {
 		return errors.New("--table and --route: give one (--route names a table per value)")
 	}
-	if _, err := infer.ParseDialect(o.Dialect); err != nil {
-		return fmt.Errorf("--dialect: %w", err)
+	if o.Dialect != "" {
+		if _, err := infer.ParseDialect(o.Dialect); err != nil {
+			return fmt.Errorf("--dialect: %w", err)
+		}
 	}
 	if o.FromDB && o.PlanOut != "" {
 		return errors.New("--from-db and --plan-out: --from-db writes only the next migration for the plan you have (--config); infer a new plan without --from-db")
@@ -81,7 +84,7 @@ func newInferCmd(c *Common) *cobra.Command {
 	f.StringVar(&o.Key, "key", "", "the field that identifies a record (the primary key)")
 	f.StringVar(&o.Route, "route", "", "the field whose value names each record's table")
 	f.StringVar(&o.Table, "table", "", "the one table without --route (default: the sample file's name)")
-	f.StringVar(&o.Dialect, "dialect", "postgres", "the target database: postgres or sqlite")
+	f.StringVar(&o.Dialect, "dialect", "", "the target database: postgres or sqlite (default: the target's with --from-db, else postgres)")
 	f.StringVar(&o.PlanOut, "plan-out", "", "write the plan to this file")
 	f.StringVar(&o.MigrationOut, "migration-out", "", "write the migration into this migrations directory, numbered after its last")
 	f.BoolVar(&o.FromDB, "from-db", false, "write only what the tables of the plan's target (--config) lack")
@@ -107,6 +110,18 @@ type InferResult struct {
 // RunInfer infers the tables of o.Samples, writes the migration and the
 // plan that o asks for, and prints what it found.
 func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, error) {
+	var cat decant.Cataloger
+	if o.FromDB {
+		var done func()
+		var err error
+		if cat, o.Dialect, done, err = openCatalog(ctx, &o.Common, o.Dialect); err != nil {
+			return nil, err
+		}
+		defer done()
+	}
+	if o.Dialect == "" {
+		o.Dialect = string(infer.Postgres)
+	}
 	d, err := infer.ParseDialect(o.Dialect)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--dialect: %w", err))
@@ -124,8 +139,8 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 		return nil, fmt.Errorf("infer: %w", err)
 	}
 	res := &InferResult{Schema: s, Reports: []string{}}
-	if o.FromDB {
-		if res.SQL, res.Reports, err = nextFromDB(ctx, &o.Common, s, d); err != nil {
+	if cat != nil {
+		if res.SQL, res.Reports, err = s.Next(ctx, cat, d); err != nil {
 			return nil, err
 		}
 	} else {
@@ -161,18 +176,28 @@ func baseName(path string) string {
 	return n
 }
 
-// nextFromDB compares s with the tables of the plan's target.
-func nextFromDB(ctx context.Context, c *Common, s *infer.Schema, d infer.Dialect) (string, []string, error) {
-	_, st, err := c.open(ctx)
+// openCatalog opens the plan's target for --from-db, and says its dialect:
+// a migration for the target must be written in the target's SQL, so a
+// --dialect that is not the target's is refused.
+func openCatalog(ctx context.Context, c *Common, dialect string) (decant.Cataloger, string, func(), error) {
+	p, st, err := c.open(ctx)
 	if err != nil {
-		return "", nil, err
+		return nil, "", nil, err
 	}
-	defer st.Close()
 	cat, ok := decant.As[decant.Cataloger](st)
 	if !ok {
-		return "", nil, errors.New("infer --from-db: the target cannot list its tables' columns")
+		st.Close()
+		return nil, "", nil, errors.New("infer --from-db: the target cannot list its tables' columns")
 	}
-	return s.Next(ctx, cat, d)
+	target := string(infer.Postgres)
+	if strings.HasPrefix(strings.ToLower(p.Connections[p.Target]), "sqlite:") {
+		target = string(infer.SQLite)
+	}
+	if dialect != "" && dialect != target {
+		st.Close()
+		return nil, "", nil, usageError(fmt.Errorf("--dialect %s: the plan's target is %s; leave --dialect out with --from-db", dialect, target))
+	}
+	return cat, target, func() { st.Close() }, nil
 }
 
 // writeMigration writes sql as the next versioned migration of dir (which

@@ -242,7 +242,8 @@ func TestInferFromDB(t *testing.T) {
 				Migration string   `json:"migration"`
 				Reports   []string `json:"reports"`
 			}
-			decodeJSON(t, mustRun(t, "-c", cfg, "infer", v2, "--key", "id", "--route", "form", "--dialect", dialect, "--from-db", "--migration-out", migDir, "--json"), &res)
+			// No --dialect: the target's.
+			decodeJSON(t, mustRun(t, "-c", cfg, "infer", v2, "--key", "id", "--route", "form", "--from-db", "--migration-out", migDir, "--json"), &res)
 			if filepath.Base(res.Migration) != "0002_infer_v2.sql" {
 				t.Fatalf("migration %q, want 0002_infer_v2.sql", res.Migration)
 			}
@@ -251,7 +252,11 @@ func TestInferFromDB(t *testing.T) {
 				t.Fatal(err)
 			}
 			sqlText := string(text)
-			for _, want := range []string{"ALTER TABLE tt ADD COLUMN place text;", "CREATE TABLE pnc ("} {
+			comment := "COMMENT ON COLUMN tt.place IS 'from place, e.g. ''arm''';"
+			if dialect == "sqlite" {
+				comment = "ALTER TABLE tt ADD COLUMN place text; -- from place, e.g. 'arm'"
+			}
+			for _, want := range []string{"ALTER TABLE tt ADD COLUMN place text;", "CREATE TABLE pnc (", comment} {
 				if !strings.Contains(sqlText, want) {
 					t.Errorf("migration lacks %q:\n%s", want, sqlText)
 				}
@@ -273,6 +278,10 @@ func TestInferFromDB(t *testing.T) {
 			}
 			if entries, _ := os.ReadDir(migDir); len(entries) != 2 {
 				t.Errorf("%d migrations, want 2", len(entries))
+			}
+			other := map[string]string{"sqlite": "postgres", "postgres": "sqlite"}[dialect]
+			if r := run(t, "-c", cfg, "infer", v2, "--key", "id", "--route", "form", "--from-db", "--dialect", other); r.code != 2 || !strings.Contains(r.stderr, "the plan's target is "+dialect) {
+				t.Errorf("--from-db --dialect %s on a %s target: %s", other, dialect, r)
 			}
 		})
 	}
