@@ -12,16 +12,26 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/infer"
 	"github.com/decanthq/decant/migrations"
+	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/transform"
 )
 
 // InferOpts are the flags of `decant infer`.
 type InferOpts struct {
 	Common
-	// Samples is the sample file: .jsonl, .ndjson, .json or .csv.
+	// Samples is the sample file (.jsonl, .ndjson, .json or .csv), or the
+	// URL of a source (a feed) to read N records of.
 	Samples string
+	// Step reads N records of a step of the plan (--config) instead.
+	Step string
+	// N is how many records a source gives (default 100); a file is read
+	// whole.
+	N int
+	// Cursor is a feed's cursor field, as a step's from.cursor.
+	Cursor string
 	// Key, Route and Table are infer.Options'; Table defaults to the
 	// sample file's name in snake_case.
 	Key, Route, Table string
@@ -37,14 +47,27 @@ type InferOpts struct {
 	FromDB bool
 	// Force lets --plan-out replace an existing file.
 	Force bool
+
+	nSet bool // -n was given
 }
 
 // Validate checks the flags.
 func (o *InferOpts) Validate() error {
-	if o.Samples == "" {
-		return errors.New("give the sample file: decant infer SAMPLES --key FIELD")
+	switch {
+	case o.Samples == "" && o.Step == "":
+		return errors.New("give the sample file: decant infer SAMPLES --key FIELD (or a source's URL with -n N, or --step STEP of the plan)")
+	case o.Samples != "" && o.Step != "":
+		return errors.New("--step and SAMPLES: give one (--step reads the step's source)")
+	case o.N < 1:
+		return fmt.Errorf("-n %d: give how many records to read, at least 1", o.N)
+	case o.Step == "" && !isSourceURL(o.Samples) && o.nSet:
+		return errors.New("-n: a sample file is read whole; -n is for a source's URL or --step")
+	case isFeedURL(o.Samples) && o.Cursor == "":
+		return errors.New("--cursor: a feed pages by a cursor field of its records; name it (--cursor serverVersion)")
+	case o.Cursor != "" && !isFeedURL(o.Samples):
+		return errors.New("--cursor is for a feed's URL (a step of the plan has its own from.cursor)")
 	}
-	if o.Key == "" {
+	if o.Key == "" && o.Step == "" {
 		return errors.New("--key: give the field that identifies a record (decant infer SAMPLES --key id)")
 	}
 	if o.Route != "" && o.Table != "" {
@@ -58,21 +81,34 @@ func (o *InferOpts) Validate() error {
 	if o.FromDB && o.PlanOut != "" {
 		return errors.New("--from-db and --plan-out: --from-db writes only the next migration for the plan you have (--config); infer a new plan without --from-db")
 	}
-	if o.FromDB {
+	if o.FromDB || o.Step != "" {
 		return o.Common.Validate()
 	}
 	return nil
 }
 
+// isSourceURL says SAMPLES is a source's URL rather than a file: it has a
+// scheme (https://, couchdb+http://).
+func isSourceURL(s string) bool { return strings.Contains(s, "://") }
+
+// isFeedURL says SAMPLES is an HTTP feed's URL, which needs --cursor.
+func isFeedURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
 func newInferCmd(c *Common) *cobra.Command {
 	o := &InferOpts{}
 	cmd := &cobra.Command{
-		Use:   "infer SAMPLES --key FIELD",
+		Use:   "infer (SAMPLES | URL -n N | --step STEP -n N) --key FIELD",
 		Short: "Infer target tables, a migration and a plan from sample records",
-		Args:  cobra.ExactArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Common = *c
-			o.Samples = args[0]
+			if len(args) == 1 {
+				o.Samples = args[0]
+			}
+			o.nSet = cmd.Flags().Changed("n")
 			if err := validate(o); err != nil {
 				return err
 			}
@@ -89,6 +125,9 @@ func newInferCmd(c *Common) *cobra.Command {
 	f.StringVar(&o.MigrationOut, "migration-out", "", "write the migration into this migrations directory, numbered after its last")
 	f.BoolVar(&o.FromDB, "from-db", false, "write only what the tables of the plan's target (--config) lack")
 	f.BoolVar(&o.Force, "force", false, "let --plan-out replace an existing file")
+	f.IntVarP(&o.N, "n", "n", 100, "how many records to read from a source's URL or --step")
+	f.StringVar(&o.Cursor, "cursor", "", "a feed's cursor field (its from.cursor)")
+	f.StringVar(&o.Step, "step", "", "read the records of this step of the plan (--config)")
 	return cmd
 }
 
@@ -126,13 +165,14 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--dialect: %w", err))
 	}
-	samples, err := infer.ReadSamples(o.Samples)
+	in, err := readSamples(ctx, &o)
 	if err != nil {
 		return nil, fmt.Errorf("infer: %w", err)
 	}
+	samples := in.samples
 	table := o.Table
 	if table == "" && o.Route == "" {
-		table = baseName(o.Samples)
+		table = in.name
 	}
 	s, err := infer.Infer(samples, infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d})
 	if err != nil {
@@ -148,12 +188,12 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	}
 	migDir := o.MigrationOut
 	if migDir != "" && res.SQL != "" {
-		if res.Migration, err = writeMigration(migDir, baseName(o.Samples), res.SQL); err != nil {
+		if res.Migration, err = writeMigration(migDir, in.name, res.SQL); err != nil {
 			return nil, err
 		}
 	}
 	if o.PlanOut != "" {
-		if err := writePlan(o, s, d, migDir); err != nil {
+		if err := writePlan(o, in, s, d, migDir); err != nil {
 			return nil, err
 		}
 		res.Plan = o.PlanOut
@@ -163,6 +203,58 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	}
 	printInferred(w, res, o)
 	return res, nil
+}
+
+// inferInput is where the samples came from, as the plan and the files'
+// names need it.
+type inferInput struct {
+	samples []infer.Sample
+	// name names the table (without --table), the step and the migration:
+	// the sample file's or the URL's last part, or the step's name.
+	name string
+	// url is a source's URL with its credentials redacted (rawURL: as
+	// given); cursor its from.cursor. Both empty for a file.
+	url, rawURL, cursor string
+}
+
+// readSamples reads the samples of a file, of a source's URL, or of a step
+// of the plan.
+func readSamples(ctx context.Context, o *InferOpts) (*inferInput, error) {
+	switch {
+	case o.Step != "":
+		p, err := o.load()
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range p.Steps {
+			if st.Name != o.Step {
+				continue
+			}
+			src, err := connect.Sources(p)(ctx, st)
+			if err != nil {
+				return nil, err
+			}
+			defer src.Close()
+			if o.Key == "" {
+				o.Key = st.From.Key
+			}
+			raw := p.Connections[st.From.Connection]
+			samples, err := infer.ReadSource(ctx, src, o.Scope, "step "+st.Name, o.N)
+			return &inferInput{samples: samples, name: baseName(st.Name), url: decant.RedactURL(raw), rawURL: raw, cursor: st.From.Cursor}, err
+		}
+		return nil, usageError(fmt.Errorf("--step %s: the plan %s has no such step", o.Step, o.Config))
+	case isSourceURL(o.Samples):
+		src, err := connect.DefaultSources().Open(o.Samples, ".", plan.From{Connection: "source", Key: o.Key, Cursor: o.Cursor})
+		if err != nil {
+			return nil, err
+		}
+		defer src.Close()
+		url := decant.RedactURL(o.Samples)
+		samples, err := infer.ReadSource(ctx, src, o.Scope, url, o.N)
+		return &inferInput{samples: samples, name: baseName(strings.SplitN(o.Samples, "?", 2)[0]), url: url, rawURL: o.Samples, cursor: o.Cursor}, err
+	}
+	samples, err := infer.ReadSamples(o.Samples)
+	return &inferInput{samples: samples, name: baseName(o.Samples)}, err
 }
 
 // baseName is a file's name without its extension, in snake_case, as a
@@ -223,7 +315,7 @@ func writeMigration(dir, name, sql string) (string, error) {
 
 // writePlan writes the plan, its paths relative to the plan file as decant
 // reads them.
-func writePlan(o InferOpts, s *infer.Schema, d infer.Dialect, migDir string) error {
+func writePlan(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, migDir string) error {
 	dir := filepath.Dir(o.PlanOut)
 	rel := func(p string) string {
 		abs, err1 := filepath.Abs(p)
@@ -237,12 +329,18 @@ func writePlan(o InferOpts, s *infer.Schema, d infer.Dialect, migDir string) err
 		}
 		return filepath.ToSlash(r)
 	}
-	po := infer.PlanOptions{Source: "file:" + rel(o.Samples), Migrations: "migrations", Step: baseName(o.Samples)}
+	po := infer.PlanOptions{Source: in.url, Cursor: in.cursor, Migrations: "migrations", Step: in.name}
+	switch {
+	case in.url == "":
+		po.Source = "file:" + rel(o.Samples)
+		if f, _ := infer.FormatOf(o.Samples); f == infer.JSON {
+			po.Note = "decant reads JSONL, CSV and XML files: write the samples one object per line (.jsonl), or point this at the real source"
+		}
+	case in.url != in.rawURL:
+		po.Note = "infer removed the credentials of this URL: give them as ${VARIABLES} (docs/plan.md)"
+	}
 	if migDir != "" {
 		po.Migrations = rel(migDir)
-	}
-	if f, _ := infer.FormatOf(o.Samples); f == infer.JSON {
-		po.Note = "decant reads JSONL, CSV and XML files: write the samples one object per line (.jsonl), or point this at the real source"
 	}
 	po.Target = "${DECANT_TARGET}"
 	if d == infer.SQLite {

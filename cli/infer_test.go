@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -325,5 +327,85 @@ func TestInferRefusals(t *testing.T) {
 	}
 	if _, err := os.Stat(plan); !os.IsNotExist(err) {
 		t.Errorf("a refused infer wrote %s", plan)
+	}
+}
+
+// feed serves records as a Drishti-style feed: GET ?timestamp=C&batch-size=N
+// answers the first N records whose serverVersion is greater than C.
+func feed(t *testing.T, records []map[string]any) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		after, _ := strconv.ParseInt(r.URL.Query().Get("timestamp"), 10, 64)
+		size, _ := strconv.Atoi(r.URL.Query().Get("batch-size"))
+		page := []map[string]any{}
+		for _, rec := range records {
+			if rec["serverVersion"].(int64) > after && len(page) < size {
+				page = append(page, rec)
+			}
+		}
+		_ = json.NewEncoder(w).Encode(page)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/all-form-submissions"
+}
+
+// -n N reads the first N records of a feed; the plan reads the feed with
+// its cursor, and migrates every record of it into the inferred tables.
+func TestInferFromFeed(t *testing.T) {
+	var records []map[string]any
+	for i := range 5 {
+		records = append(records, map[string]any{"instanceId": fmt.Sprintf("i-%d", i), "serverVersion": int64(100 + i), "formName": []string{"anc", "tt"}[i%2], "dose": i})
+	}
+	url := feed(t, records)
+	dir := t.TempDir()
+	cfg, migDir := filepath.Join(dir, "decant.yaml"), filepath.Join(dir, "migrations")
+	var res struct {
+		Tables []*infer.Table `json:"tables"`
+	}
+	decodeJSON(t, mustRun(t, "infer", url, "-n", "3", "--cursor", "serverVersion", "--key", "instanceId", "--route", "formName",
+		"--dialect", "sqlite", "--plan-out", cfg, "--migration-out", migDir, "--json"), &res)
+	if len(res.Tables) != 2 || res.Tables[0].Records+res.Tables[1].Records != 3 {
+		t.Fatalf("tables %+v, want anc and tt from 3 records", res.Tables)
+	}
+	planText, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"source: '" + url + "'", "cursor: serverVersion", "0001_infer_all_form_submissions.sql"} {
+		if want == "0001_infer_all_form_submissions.sql" {
+			if _, err := os.Stat(filepath.Join(migDir, want)); err != nil {
+				t.Error(err)
+			}
+			continue
+		}
+		if !strings.Contains(string(planText), want) {
+			t.Errorf("plan lacks %q:\n%s", want, planText)
+		}
+	}
+	t.Setenv("DECANT_TARGET", testenv.SQLite(t))
+	mustRun(t, "-c", cfg, "migrate")
+	var status []struct{ Read, Written, Failed int }
+	decodeJSON(t, mustRun(t, "-c", cfg, "status", "--json"), &status)
+	if len(status) != 1 || status[0].Written != 5 || status[0].Failed != 0 {
+		t.Errorf("status %+v, want the feed's 5 records written", status)
+	}
+
+	// --step reads a step of the plan the same way, its key by default.
+	r := mustRun(t, "-c", cfg, "infer", "--step", "all_form_submissions", "-n", "5", "--route", "formName", "--json")
+	decodeJSON(t, r, &res)
+	if res.Tables[0].Records+res.Tables[1].Records != 5 {
+		t.Errorf("--step -n 5: %s", r)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"infer", url, "--key", "instanceId"}, "--cursor"},
+		{[]string{"infer", filepath.Join(dir, "x.jsonl"), "-n", "3", "--key", "id"}, "read whole"},
+		{[]string{"-c", cfg, "infer", "--step", "nope", "--key", "id"}, "no such step"},
+	} {
+		if r := run(t, tc.args...); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("decant %s: %s\nwant exit 2 and %q", strings.Join(tc.args, " "), r, tc.want)
+		}
 	}
 }

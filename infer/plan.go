@@ -14,6 +14,8 @@ type PlanOptions struct {
 	// file ("file:samples.jsonl"). Note, when set, is a comment above it.
 	Source string
 	Note   string
+	// Cursor is the source's from.cursor (a feed's); empty for none.
+	Cursor string
 	// Target is the target connection's URL.
 	Target string
 	// Migrations is the migrations directory, relative to the plan file.
@@ -46,6 +48,9 @@ connections:
 	fmt.Fprintf(&b, "# The tables: the migration infer wrote, applied once by decant migrate.\nmigrations: %s\n\n", yamlQuote(o.Migrations))
 	b.WriteString("# infer read \"\" as no value, so it is NULL in every column.\nnull_if: [\"\"]\n\nsteps:\n")
 	fmt.Fprintf(&b, "  - name: %s\n    from:\n      connection: source\n      key: %s\n", yamlQuote(o.Step), yamlQuote(gjsonEscape(s.Key)))
+	if o.Cursor != "" {
+		fmt.Fprintf(&b, "      cursor: %s\n", yamlQuote(o.Cursor))
+	}
 	keyCol := s.Tables[0].Key[0]
 	fmt.Fprintf(&b, "    key: %s\n    to:\n", yamlKey(keyCol))
 	routed := s.Route != ""
