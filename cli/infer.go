@@ -47,6 +47,9 @@ type InferOpts struct {
 	FromDB bool
 	// Force lets --plan-out replace an existing file.
 	Force bool
+	// Spill is infer.Options': the JSON column of the fields past the
+	// dialect's most columns.
+	Spill string
 
 	nSet bool // -n was given
 }
@@ -125,6 +128,7 @@ func newInferCmd(c *Common) *cobra.Command {
 	f.StringVar(&o.MigrationOut, "migration-out", "", "write the migration into this migrations directory, numbered after its last")
 	f.BoolVar(&o.FromDB, "from-db", false, "write only what the tables of the plan's target (--config) lack")
 	f.BoolVar(&o.Force, "force", false, "let --plan-out replace an existing file")
+	f.StringVar(&o.Spill, "spill", "", "gather the fields past the dialect's most columns into this JSON column")
 	f.IntVarP(&o.N, "n", "n", 100, "how many records to read from a source's URL or --step")
 	f.StringVar(&o.Cursor, "cursor", "", "a feed's cursor field (its from.cursor)")
 	f.StringVar(&o.Step, "step", "", "read the records of this step of the plan (--config)")
@@ -174,7 +178,7 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	if table == "" && o.Route == "" {
 		table = in.name
 	}
-	s, err := infer.Infer(samples, infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d})
+	s, err := infer.Infer(samples, infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d, Spill: o.Spill})
 	if err != nil {
 		return nil, fmt.Errorf("infer: %w", err)
 	}

@@ -409,3 +409,93 @@ func TestInferFromFeed(t *testing.T) {
 		}
 	}
 }
+
+// A table past the dialect's most columns, with --spill, keeps the key and
+// the most answered fields as columns and the rest in one JSON column; the
+// plan fills it, so every field still lands. Routed, so that only the wide
+// table has the spill column.
+func TestInferSpill(t *testing.T) {
+	for _, tc := range []struct {
+		dialect string
+		fields  int
+	}{{"sqlite", 2100}, {"postgres", 1700}} {
+		t.Run(tc.dialect, func(t *testing.T) {
+			url := testenv.SQLite(t)
+			if tc.dialect == "postgres" {
+				url = testenv.Postgres(t)
+			}
+			t.Setenv("DECANT_TARGET", url)
+			dir := t.TempDir()
+			wide := map[string]any{"id": "w1", "form": "wide"}
+			for i := range tc.fields {
+				// f0000 is in both wide records, so it is kept first.
+				// One character: PostgreSQL keeps a row's short values in
+				// its 8 KB page, so 1,600 of them must be small.
+				wide[fmt.Sprintf("f%04d", i)] = string(rune('a' + i%26))
+			}
+			last := fmt.Sprintf("f%04d", tc.fields-1)
+			wide2 := map[string]any{"id": "w2", "form": "wide", last: "x", "f0000": "y"}
+			var lines []string
+			for _, rec := range []map[string]any{wide, wide2, {"id": "n1", "form": "narrow", "a": 1}} {
+				b, _ := json.Marshal(rec)
+				lines = append(lines, string(b))
+			}
+			samples := filepath.Join(dir, "s.jsonl")
+			writeFile(t, samples, strings.Join(lines, "\n")+"\n")
+			cfg, migDir := filepath.Join(dir, "decant.yaml"), filepath.Join(dir, "migrations")
+			args := []string{"infer", samples, "--key", "id", "--route", "form", "--dialect", tc.dialect, "--plan-out", cfg, "--migration-out", migDir}
+			if r := run(t, args...); r.code != 1 || !strings.Contains(r.stderr, "--spill COLUMN") {
+				t.Fatalf("without --spill: %s", r)
+			}
+			var res struct {
+				Tables   []*infer.Table `json:"tables"`
+				Warnings []string       `json:"warnings"`
+			}
+			decodeJSON(t, mustRun(t, append(args, "--spill", "more", "--json")...), &res)
+			most := map[string]int{"sqlite": 2000, "postgres": 1600}[tc.dialect]
+			w := res.Tables[1]
+			if w.Name != "wide" || len(w.Columns) != most {
+				t.Fatalf("table %s has %d columns, want wide with %d", w.Name, len(w.Columns), most)
+			}
+			spill := w.Column("more")
+			if spill == nil || spill.Type != infer.JSONType || w.Column("f0000") == nil || w.Column(last) == nil {
+				t.Fatalf("want a json column more, and f0000 and %s (in two records) kept: %+v", last, spill)
+			}
+			if res.Tables[0].Column("more") != nil {
+				t.Error("the narrow table has the spill column")
+			}
+			if r := mustRun(t, "-c", cfg, "migrate"); strings.Contains(r.stdout+r.stderr, "failed") && !strings.Contains(r.stdout+r.stderr, " 0 failed") {
+				t.Fatalf("migrate: %s\n%s", r, mustRun(t, "-c", cfg, "errors", "list", "--json"))
+			}
+			db, err := migrations.Open(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var got string
+			q := "SELECT CAST(more AS TEXT) FROM wide WHERE id = 'w1'"
+			if err := db.QueryRow(q).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]string
+			if err := json.Unmarshal([]byte(got), &m); err != nil {
+				t.Fatal(err)
+			}
+			if len(m) != len(spill.Spilled) || len(m) != tc.fields+2-most+1 {
+				t.Errorf("spill holds %d fields, want %d (%d spilled)", len(m), tc.fields+2-most+1, len(spill.Spilled))
+			}
+			for _, f := range spill.Spilled {
+				if want := wide[f]; m[f] != want {
+					t.Errorf("spill[%s] = %q, want %q", f, m[f], want)
+				}
+			}
+			var kept, none sql.NullString
+			if err := db.QueryRow("SELECT f0001, CAST(more AS TEXT) FROM wide WHERE id = 'w2'").Scan(&kept, &none); err != nil {
+				t.Fatal(err)
+			}
+			if kept.Valid || none.Valid {
+				t.Errorf("w2: f0001 %v and more %v, want both NULL", kept, none)
+			}
+		})
+	}
+}

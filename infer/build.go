@@ -3,6 +3,7 @@ package infer
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/decanthq/decant/transform"
 )
@@ -154,14 +155,14 @@ func (b *builder) build(keyCol string, o Options, warn *[]string) (*Table, error
 		}
 		cols = append(cols, b.column(f, col, warn))
 	}
-	if b.widest > o.Dialect.maxColumns() {
-		return nil, fmt.Errorf("%s: the record has %d fields, and table %s would have %d columns: %s allows at most %d in a table; route the samples to several tables (--route), or gather the rarely answered fields into one JSON object in the source", b.widestP, b.widest, t.Name, len(cols), o.Dialect.title(), o.Dialect.maxColumns())
-	}
 	if !b.nested {
 		k := t.columnIn(cols, keyCol)
 		k.Nullable = false
 		t.Key = []string{keyCol}
 		t.Columns = append([]*Column{k}, without(cols, k)...)
+		if err := b.limit(o, warn); err != nil {
+			return nil, err
+		}
 	} else {
 		t.Columns = cols
 	}
@@ -251,6 +252,9 @@ func (b *builder) child(f *field, col, keyCol string, o Options, warn *[]string)
 	}
 	ct.Key = []string{parentCol, second.Name}
 	ct.Columns = append([]*Column{pk, second}, without(ct.Columns, second)...)
+	if err := cb.limit(o, warn); err != nil {
+		return nil, err
+	}
 	return ct, nil
 }
 
@@ -272,4 +276,67 @@ func without(cols []*Column, drop *Column) []*Column {
 		}
 	}
 	return out
+}
+
+// limit holds the table to the dialect's most columns: past it, infer
+// refuses, or with Options.Spill keeps the key and the most answered
+// fields as columns (ties by name) and gathers the others into one JSON
+// column, so that the rarely answered ones are the ones a query must dig
+// for.
+func (b *builder) limit(o Options, warn *[]string) error {
+	t, most := b.table, o.Dialect.maxColumns()
+	if len(t.Columns) <= most {
+		return nil
+	}
+	if o.Spill == "" {
+		return fmt.Errorf("%s: table %s would have %d columns (this record alone has %d fields), and %s allows at most %d in a table: route the samples to several tables (--route), gather the rest into one JSON column (--spill COLUMN), or group rarely answered fields into one object in the source", b.widestP, t.Name, len(t.Columns), b.widest, o.Dialect.title(), most)
+	}
+	keys := t.Columns[:len(t.Key)]
+	rest := append([]*Column(nil), t.Columns[len(t.Key):]...)
+	count := func(c *Column) int { return b.fields[c.Field].count }
+	sort.SliceStable(rest, func(i, j int) bool {
+		if count(rest[i]) != count(rest[j]) {
+			return count(rest[i]) > count(rest[j])
+		}
+		return rest[i].Name < rest[j].Name
+	})
+	keep := most - len(keys) - 1
+	kept, spilled := rest[:keep], rest[keep:]
+	for _, c := range append(append([]*Column(nil), keys...), kept...) {
+		if c.Name == o.Spill {
+			return fmt.Errorf("%s: --spill %s: the field %q of table %s has that column already: name another spill column", b.fields[c.Field].first, o.Spill, c.Path, t.Name)
+		}
+	}
+	sp := &Column{Name: o.Spill, Type: JSONType, Nullable: true}
+	for _, c := range spilled {
+		sp.Spilled = append(sp.Spilled, c.Field)
+	}
+	sort.Strings(sp.Spilled)
+	// The plan fills the spill column with the record less the fields that
+	// have a place of their own: a field no sample had lands there too.
+	for _, c := range append(append([]*Column(nil), keys...), kept...) {
+		if c.Field != "" {
+			sp.placed = append(sp.placed, c.Field)
+		}
+	}
+	for name, f := range b.fields {
+		if f.arrays && !f.other {
+			sp.placed = append(sp.placed, name)
+		}
+	}
+	sort.Strings(sp.placed)
+	sp.Sample = fmt.Sprintf("%d fields", len(sp.Spilled))
+	kept = append(kept, sp)
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Name < kept[j].Name })
+	t.Columns = append(append([]*Column(nil), keys...), kept...)
+	*warn = append(*warn, fmt.Sprintf("table %s: %d fields would make %d columns, past %s's %d: the %d least answered (%s) go into the JSON column %s", t.Name, len(rest), len(keys)+len(rest), o.Dialect.title(), most, len(spilled), abbreviate(sp.Spilled, 5), o.Spill))
+	return nil
+}
+
+// abbreviate lists the first n names, and how many more there are.
+func abbreviate(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }

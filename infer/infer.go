@@ -24,6 +24,9 @@ type Options struct {
 	Table string
 	// Dialect is the target database; it bounds the columns of a table.
 	Dialect Dialect
+	// Spill names a JSON column that holds the fields of a table past the
+	// dialect's most columns; empty refuses such a table.
+	Spill string
 }
 
 // Schema is what infer found: the tables, and what the samples disagreed
@@ -81,6 +84,12 @@ type Column struct {
 	// Layout is the Go layout the plan reads a date column with when its
 	// samples write dates without zero padding (1989-4-16).
 	Layout string `json:"layout,omitempty"`
+	// Spilled are the fields the spill column (Options.Spill) holds, as
+	// one JSON object; empty for any other column.
+	Spilled []string `json:"spilled,omitempty"`
+	// placed are, for the spill column, the fields that are not spilled:
+	// the plan fills it with the record without them.
+	placed []string
 }
 
 // Column returns t's column named name, or nil.
@@ -111,6 +120,9 @@ func ValidName(s string) bool { return identifier.MatchString(s) }
 func Infer(samples []Sample, o Options) (*Schema, error) {
 	if o.Key == "" {
 		return nil, fmt.Errorf("give the key field (--key): the field that identifies a record")
+	}
+	if o.Spill != "" && !identifier.MatchString(o.Spill) {
+		return nil, fmt.Errorf("--spill %q is not a valid SQL column name (lower-case letters, digits and _, not starting with a digit, at most 63 bytes)", o.Spill)
 	}
 	s := &Schema{Key: o.Key, Route: o.Route}
 	byTable := map[string]*builder{}

@@ -97,7 +97,7 @@ func (s *Schema) shared() []*Column {
 	for _, c := range s.Tables[0].Columns {
 		all := true
 		for _, t := range s.Tables {
-			if tc := t.Column(c.Name); tc == nil || tc.Layout != "" {
+			if tc := t.Column(c.Name); tc == nil || tc.Layout != "" || len(tc.Spilled) > 0 {
 				all = false
 			}
 		}
@@ -134,7 +134,31 @@ func (s *Schema) routedFields() string {
 		expr = fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
 			expr, exprString(f), strings.Join(tables[f], ", "), v, v, exprString(unpaddedLayout), v)
 	}
+	// A spill column's fields differ by table: one choice per table.
+	spill, choice := "", "nil"
+	for i := len(s.Tables) - 1; i >= 0; i-- {
+		for _, c := range s.Tables[i].Columns {
+			if len(c.Spilled) > 0 {
+				spill = c.Name
+				choice = fmt.Sprintf("table == %s ? (%s) : %s", exprString(s.Tables[i].Name), spillExpr("record", c.placed), choice)
+			}
+		}
+	}
+	if spill != "" {
+		expr = fmt.Sprintf("with(%s, %s, %s)", expr, exprString(spill), choice)
+	}
 	return expr
+}
+
+// spillExpr is the value of a spill column: base without the fields that
+// have a column or a child table of their own, or nil when nothing is
+// left.
+func spillExpr(base string, placed []string) string {
+	quoted := make([]string, len(placed))
+	for i, n := range placed {
+		quoted[i] = exprString(n)
+	}
+	return fmt.Sprintf("let s = without(%s, %s); len(s) > 0 ? s : nil", base, strings.Join(quoted, ", "))
 }
 
 // child is the plan's entry for child table c of t. In a routed step it
@@ -157,6 +181,8 @@ func writeMap(b *strings.Builder, indent, base string, cols []*Column, position 
 	fmt.Fprintf(b, "%smap:\n", indent)
 	for _, c := range cols {
 		switch {
+		case len(c.Spilled) > 0:
+			fmt.Fprintf(b, "%s  %s: %s\n", indent, yamlKey(c.Name), yamlQuote(spillExpr(base, c.placed)))
 		case c.Path == "" && c.Name == "position" && position:
 			fmt.Fprintf(b, "%s  position: index + 1\n", indent)
 		case c.Path == "":

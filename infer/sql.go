@@ -145,6 +145,8 @@ func commentOn(b *strings.Builder, t *Table, c *Column) {
 // comment says where a column's values come from, with one of them.
 func comment(c *Column) string {
 	switch {
+	case len(c.Spilled) > 0:
+		return "the fields past the column limit, as one JSON object: " + abbreviate(c.Spilled, 5)
 	case c.Path == "" && c.Name == "position":
 		return "the item's position in its array, from 1"
 	case c.Path == "":
