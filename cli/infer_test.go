@@ -27,7 +27,7 @@ const formSamples = `{"instanceId": "i-1", "formName": "anc_visit", "anmId": "an
 {"instanceId": "i-2", "formName": "anc_visit", "anmId": "anm2", "weight": "54.25", "visitDate": "2014-3-10", "closedAt": "2014-03-10 08:00:00", "highRisk": false, "subForms": [{"name": "c2", "weight": "3", "dob": "2014-03-10"}, {"name": "c3", "weight": "2.75", "dob": "2014-3-10"}]}
 {"instanceId": "i-3", "formName": "tt_1", "anmId": "anm1", "ttDose": "1", "visitDate": "2014-04-01", "place": "it's \"left\"\narm"}
 {"instanceId": "i-4", "formName": "tt-1", "anmId": "anm3", "ttDose": 2, "visitDate": "2014-5-1", "place": null}
-{"instanceId": "i-5", "formName": "ecClose", "anmId": "anm3", "reason": "", "answers": {"q1": true, "n": [1, 2]}, "subForms": []}
+{"instanceId": "i-5", "formName": "ecClose", "anmId": "anm3", "order": 7, "user": "u1", "reason": "", "answers": {"q1": true, "n": [1, 2]}, "subForms": []}
 `
 
 const visitSamples = "visit_id,patient,weight,visit date,paid,code,notes\n" +
@@ -131,7 +131,9 @@ func landed(t *testing.T, db *sql.DB, dialect string, tb *infer.Table, doc map[s
 	}
 	if dialect == "postgres" {
 		where = strings.Replace(where, keyCol+" =", keyCol+"::text =", 1)
-		where = strings.Replace(where, tb.ParentKey+" =", tb.ParentKey+"::text =", 1)
+		if parent != "" {
+			where = strings.Replace(where, tb.ParentKey+" =", tb.ParentKey+"::text =", 1)
+		}
 	} else {
 		where = strings.Replace(where, keyCol+" =", "CAST("+keyCol+" AS TEXT) =", 1)
 	}
@@ -141,7 +143,7 @@ func landed(t *testing.T, db *sql.DB, dialect string, tb *infer.Table, doc map[s
 			continue
 		}
 		var got any
-		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s", c.Name, tb.Name, where)
+		q := fmt.Sprintf(`SELECT "%s" FROM %s WHERE %s`, c.Name, tb.Name, where)
 		if err := db.QueryRow(q, args...).Scan(&got); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
