@@ -49,7 +49,7 @@ type Table struct {
 	// Route is the route value that names the table (empty without
 	// --route, and for a child); Aliases are other values that snake_case
 	// to the same name and go to it too.
-	Route   string   `json:"route,omitempty"`
+	Route   string   `json:"route"`
 	Aliases []string `json:"aliases,omitempty"`
 	// Field is the array field of the parent record a child table's rows
 	// come from; ParentKey its column holding the parent's key.
