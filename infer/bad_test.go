@@ -105,6 +105,8 @@ func TestBadSamples(t *testing.T) {
 			[]string{"--spill", `"more fields"`, "not a valid SQL column name"}},
 		{"spill column a field has", "a.jsonl", wideJSON, infer.Options{Key: "id", Spill: "f1"},
 			[]string{"--spill f1", `"f1"`, "name another spill column"}},
+		{"child table named as a route's table", "a.jsonl", "{\"id\": 1, \"form\": \"orders\", \"items\": [{\"sku\": 1}]}\n{\"id\": 2, \"form\": \"orders_items\"}", infer.Options{Key: "id", Route: "form"},
+			[]string{"two tables would be named orders_items", `field "items"`, `route value "orders_items"`, "rename"}},
 		{"line that is no JSON object", "a.jsonl", "{\"id\": 1}\n[1]", infer.Options{Key: "id"},
 			[]string{"a.jsonl:2", "JSON object"}},
 	}

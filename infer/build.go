@@ -127,8 +127,8 @@ func objects(v any) ([]map[string]any, bool) {
 	return out, true
 }
 
-// build makes the table. keyCol is its key column (a record's) or the
-// parent's key column (an item's, with parent set).
+// build makes the table. keyCol is the key column of a table of records;
+// a table of items (nested) gets "", since child gives it its key columns.
 func (b *builder) build(keyCol string, o Options, warn *[]string) (*Table, error) {
 	t := b.table
 	names := make([]string, 0, len(b.fields))
@@ -225,6 +225,9 @@ func (b *builder) child(f *field, col, keyCol string, o Options, warn *[]string)
 		cb.add(it.Doc, it.Place)
 	}
 	parentCol := t.Name + "_" + keyCol
+	if !identifier.MatchString(parentCol) {
+		return nil, fmt.Errorf("%s: the child table %s of field %q would name its parent's key %q, longer than the 63 bytes PostgreSQL keeps of a name: give the table a shorter name (--table, or the route value)", f.first, name, f.name, parentCol)
+	}
 	parentKey := t.columnIn(nil, keyCol)
 	ct, err := cb.build("", o, warn)
 	if err != nil {

@@ -155,10 +155,29 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 		}
 		s.Tables = append(s.Tables, t)
 	}
+	// A child's name (orders_items) can be a route's table too.
+	seen := map[string]*Table{}
+	for _, t := range s.all() {
+		if o := seen[t.Name]; o != nil {
+			return nil, fmt.Errorf("two tables would be named %s: %s, and %s: rename the route value or the field in the samples", t.Name, origin(o), origin(t))
+		}
+		seen[t.Name] = t
+	}
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
 	return s, nil
+}
+
+// origin says where a table comes from, for messages.
+func origin(t *Table) string {
+	if t.Field != "" {
+		return fmt.Sprintf("the child table of field %q", t.Field)
+	}
+	if t.Route != "" {
+		return fmt.Sprintf("the table of route value %q", t.Route)
+	}
+	return "the table of the samples"
 }
 
 // checkKey refuses a record whose key is missing or empty: decant stores
