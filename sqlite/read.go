@@ -95,14 +95,13 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 		return steps[name]
 	}
 	reads := []statusRead{
-		{"SELECT step, count(*), count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'deleted') FROM decant_ledger WHERE scope = ? GROUP BY step",
-			[]any{scope}, func(r *sql.Rows) error {
-				var name string
-				var keys, written, deleted int64
-				err := r.Scan(&name, &keys, &written, &deleted)
-				step(name).Keys, step(name).Written, step(name).Deleted = keys, written, deleted
-				return err
-			}},
+		{statusLedgerSQL, []any{scope}, func(r *sql.Rows) error {
+			var name string
+			var keys, written, deleted int64
+			err := r.Scan(&name, &keys, &written, &deleted)
+			step(name).Keys, step(name).Written, step(name).Deleted = keys, written, deleted
+			return err
+		}},
 		{"SELECT step, count(*) FILTER (WHERE resolved = 0) FROM decant_errors WHERE scope = ? GROUP BY step",
 			[]any{scope}, func(r *sql.Rows) error {
 				var name string
@@ -154,13 +153,20 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 			}},
 	}
 	for table, rd := range optional {
-		var exists int
-		if err := tx.QueryRowContext(ctx, tableExistsSQL, table).Scan(&exists); err != nil {
+		exists, err := tableExists(ctx, tx, table)
+		if err != nil {
 			return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
 		}
-		if exists > 0 {
+		if exists {
 			reads = append(reads, rd)
 		}
+	}
+	// State tables older than version 9 keep the ledger in a table, which
+	// the view of version 9 replaces: its counts are those of the view.
+	if blocks, err := tableExists(ctx, tx, "decant_ledger_blocks"); err != nil {
+		return nil, fmt.Errorf("sqlite: status of %s: %w", scope, err)
+	} else if !blocks {
+		reads[0].sql = statusLedgerTableSQL
 	}
 	for _, rd := range reads {
 		if err := each(ctx, tx, rd.sql, rd.args, rd.scan); err != nil {
@@ -178,6 +184,25 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	slices.SortFunc(out, func(a, b decant.StepStatus) int { return cmp.Compare(a.Step, b.Step) })
 	return out, nil
 }
+
+// statusLedgerSQL counts the keys of each step of scope ?1, those written
+// (last entry ok) and deleted. A step whose blocks are all compacted holds
+// each key once and no forgotten one, so its blocks' counts add up;
+// another step's last entries are found through the view's query.
+var statusLedgerSQL = `SELECT step, sum(n), sum(n_ok), sum(n_deleted) FROM decant_ledger_blocks
+WHERE scope = ?1 GROUP BY step HAVING min(compacted) = 1
+UNION ALL
+` + statusCountsSQL + ` FROM (` +
+	lastEntries("b.scope = ?1 AND b.step IN (SELECT step FROM decant_ledger_blocks WHERE scope = ?1 GROUP BY step HAVING min(compacted) = 0)") +
+	`) GROUP BY step`
+
+// statusCountsSQL counts the ledger rows of a step, those written (ok) and
+// deleted.
+const statusCountsSQL = "SELECT step, count(*), count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'deleted')"
+
+// statusLedgerTableSQL is statusLedgerSQL for state tables older than
+// version 9, which keep the ledger in a table.
+const statusLedgerTableSQL = statusCountsSQL + " FROM decant_ledger WHERE scope = ?1 GROUP BY step"
 
 // statusRead is one query of Status and what to do with each of its rows.
 type statusRead struct {

@@ -1,0 +1,267 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/decanthq/decant"
+)
+
+// The ledger is kept in blocks (docs/state.md, docs/decisions/0012): each
+// written batch appends one row of decant_ledger_blocks holding its entries,
+// instead of upserting one row per record into a keyed table, whose B-tree
+// cost more than the rows themselves. A key's fate is its entry in the
+// block with the greatest id that holds it; the view decant_ledger gives
+// each key's last entry, forgotten keys left out.
+//
+// A block's entries are one JSON array of arrays, [key, source_hash,
+// target_hash, status] or, with an entry's own time, [..., updated]: the
+// blocks of a compaction or of the version-9 upgrade keep each entry's
+// time, a batch's entries all have the block's. The JSON text is always
+// rendered by SQLite (json_array), so a key appears in it exactly as
+// json_quote(key) renders it, and readers looking for a few keys skip the
+// blocks whose text does not contain them without parsing them.
+//
+// entries is the table's last column: SQLite reads a row's large values
+// from overflow pages only when a column at or after them is read, so
+// readers that look at a block's range or counts do not read its entries.
+// n_ok and n_deleted count the block's entries of those statuses, for
+// Status's fast path over compacted blocks.
+const ledgerBlocksSchema = `CREATE TABLE IF NOT EXISTS decant_ledger_blocks (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    scope     TEXT NOT NULL,
+    step      TEXT NOT NULL,
+    min_key   TEXT NOT NULL,
+    max_key   TEXT NOT NULL,
+    n         INTEGER NOT NULL,
+    n_ok      INTEGER NOT NULL,
+    n_deleted INTEGER NOT NULL,
+    updated   TEXT NOT NULL,
+    compacted INTEGER NOT NULL DEFAULT 0,
+    entries   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decant_ledger_blocks_step ON decant_ledger_blocks (scope, step, id)`
+
+// blockColumns are the columns an INSERT into decant_ledger_blocks gives,
+// in the order of blockValuesSQL.
+const blockColumns = "scope, step, min_key, max_key, n, n_ok, n_deleted, updated, compacted, entries"
+
+// compactBlockSize is how many entries a block written by compaction or by
+// the version-9 upgrade holds, the size of a default batch.
+const compactBlockSize = 5000
+
+// compactMin is the fewest entries written since the last compaction for
+// which CompactLedger looks for superseded entries.
+const compactMin = 10000
+
+// lastEntries selects the last entry of each key of the blocks that where
+// (on b, the blocks, and e, json_each of their entries) picks, forgotten
+// keys left out, as the columns of the old decant_ledger table. A key is
+// in a block at most once, so the greatest id orders its entries: SQLite
+// takes the other columns of an aggregate query with one max() from the
+// row of the maximum, one sort by key where a window function
+// (row_number() OVER (PARTITION BY key ORDER BY id DESC)) measured 15-30%
+// slower. The key is grouped by as k: json_each has a column named key.
+func lastEntries(where string) string {
+	return `SELECT scope, step, k AS key, source_hash, target_hash, status, updated FROM (
+    SELECT b.scope AS scope, b.step AS step, e.value ->> 0 AS k, max(b.id) AS id, e.value ->> 1 AS source_hash,
+           e.value ->> 2 AS target_hash, e.value ->> 3 AS status, coalesce(e.value ->> 4, b.updated) AS updated
+    FROM decant_ledger_blocks b, json_each(b.entries) e
+    WHERE ` + where + `
+    GROUP BY b.scope, b.step, k
+) WHERE status <> '` + decant.StatusForgotten + `'`
+}
+
+// ledgerBlocksView replaces the version-8 table decant_ledger with a view
+// of the same name and columns. An UPDATE of the view (tests and hand
+// repairs set a row's time or status) appends a block holding the key's
+// new entry.
+var ledgerBlocksView = `DROP TABLE decant_ledger;
+CREATE VIEW decant_ledger AS ` + lastEntries("1") + `;
+CREATE TRIGGER decant_ledger_update INSTEAD OF UPDATE ON decant_ledger BEGIN
+    INSERT INTO decant_ledger_blocks (` + blockColumns + `)
+    VALUES (NEW.scope, NEW.step, NEW.key, NEW.key, 1, NEW.status = 'ok', NEW.status = 'deleted', NEW.updated, 0,
+            json_array(json_array(NEW.key, NEW.source_hash, NEW.target_hash, NEW.status)));
+END`
+
+// ledgerToBlocks completes state version 9, after ledgerBlocksSchema: the
+// version-8 ledger table becomes compacted blocks, read in its primary
+// key's order, and the view takes its place, in the migration's
+// transaction. Like the other migrations it does nothing done already:
+// decant_ledger may be the view already.
+func ledgerToBlocks(ctx context.Context, t *sql.Tx) error {
+	table, err := tableExists(ctx, t, "decant_ledger")
+	if err != nil || !table {
+		return err
+	}
+	_, err = packBlocks(ctx, t, "SELECT scope, step, key, source_hash, target_hash, status, updated FROM decant_ledger ORDER BY scope, step, key")
+	if err != nil {
+		return fmt.Errorf("the ledger into blocks: %w", err)
+	}
+	_, err = t.ExecContext(ctx, ledgerBlocksView)
+	return err
+}
+
+// blockValuesSQL inserts one block: ?1 scope, ?2 step, ?3 the time of
+// entries without one of their own, ?4 compacted, ?5 the entries as a JSON
+// array of [key, source_hash, target_hash, status, updated] with updated
+// ” for ?3, each key at most once. The block's time is its latest
+// entry's. SQLite renders the stored text again from the values (see the
+// comment on ledgerBlocksSchema).
+const blockValuesSQL = `INSERT INTO decant_ledger_blocks (` + blockColumns + `)
+SELECT ?1, ?2, min(k), max(k), count(*), count(*) FILTER (WHERE s = 'ok'), count(*) FILTER (WHERE s = 'deleted'),
+       coalesce(max(u), ?3), ?4,
+       json_group_array(CASE WHEN u IS NULL THEN json_array(k, sh, th, s) ELSE json_array(k, sh, th, s, u) END)
+FROM (SELECT value ->> 0 AS k, value ->> 1 AS sh, value ->> 2 AS th, value ->> 3 AS s, nullif(value ->> 4, '') AS u
+      FROM json_each(?5))`
+
+// execer runs a statement: the transaction of a WriteBatch, or one of
+// database/sql.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// writeBlock appends a block of entries (key, source_hash, target_hash,
+// status, and updated or ” for now) to the ledger of (scope, step), none
+// when entries is empty. When a key repeats, its last entry is kept.
+func writeBlock(ctx context.Context, t execer, scope, step, now string, compacted bool, entries [][5]string) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(entries))
+	kept := entries[:0:0]
+	for _, e := range entries {
+		if i, ok := at[e[0]]; ok {
+			kept[i] = e
+			continue
+		}
+		at[e[0]] = len(kept)
+		kept = append(kept, e)
+	}
+	text, err := json.Marshal(kept)
+	if err != nil {
+		return err
+	}
+	_, err = t.ExecContext(ctx, blockValuesSQL, scope, step, now, compacted, string(text))
+	return err
+}
+
+// packBlocks writes the rows of query (scope, step, key, source_hash,
+// target_hash, status, updated; ordered by scope, step and key, each key
+// of a step once) as compacted blocks of compactBlockSize entries, each
+// entry with its own time, and returns how many entries it wrote. The
+// rows stream, a block at a time.
+func packBlocks(ctx context.Context, t *sql.Tx, query string, args ...any) (int64, error) {
+	rows, err := t.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var scope, step string
+	var n int64
+	block := make([][5]string, 0, compactBlockSize)
+	flush := func() error {
+		n += int64(len(block))
+		err := writeBlock(ctx, t, scope, step, "", true, block)
+		block = block[:0]
+		return err
+	}
+	for rows.Next() {
+		var sc, st string
+		var e [5]string
+		if err := rows.Scan(&sc, &st, &e[0], &e[1], &e[2], &e[3], &e[4]); err != nil {
+			return 0, err
+		}
+		if len(block) == compactBlockSize || len(block) > 0 && (sc != scope || st != step) {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+		scope, step = sc, st
+		block = append(block, e)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return n, flush()
+}
+
+// writeLedger appends b's ledger entries as one block.
+func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) error {
+	entries := make([][5]string, len(b.Ledger))
+	for i, e := range b.Ledger {
+		entries[i] = [5]string{e.Key, e.SourceHash, e.TargetHash, e.Status}
+	}
+	if err := writeBlock(ctx, t, b.Scope, b.Step, now, false, entries); err != nil {
+		return fmt.Errorf("write the ledger: %w", err)
+	}
+	return nil
+}
+
+// forgetKeys appends a block saying that b.Forget's keys no longer name
+// a record: their ledger rows are gone.
+func forgetKeys(ctx context.Context, t *tx, b *decant.Batch, now string) error {
+	entries := make([][5]string, len(b.Forget))
+	for i, k := range b.Forget {
+		entries[i] = [5]string{k, "", "", decant.StatusForgotten}
+	}
+	if err := writeBlock(ctx, t, b.Scope, b.Step, now, false, entries); err != nil {
+		return fmt.Errorf("forget moved ledger keys: %w", err)
+	}
+	return nil
+}
+
+var _ decant.LedgerCompactor = (*Store)(nil)
+
+// CompactLedger rewrites the ledger blocks of (scope, step) so that each
+// key keeps only its last entry. Let C be the entries of the step's
+// compacted blocks and U those of the others: when U < max(C, 10000) it
+// does nothing. Otherwise it counts the step's distinct keys and forgotten
+// entries: when every entry is a distinct key's and none is forgotten, it
+// marks the blocks compacted without rewriting them; else it writes each
+// key's last entry, forgotten keys dropped, in key order into new
+// compacted blocks and deletes the old ones. It runs in one transaction;
+// no key's fate, status count or time changes.
+func (s *Store) CompactLedger(ctx context.Context, scope, step string) (decant.LedgerCompaction, error) {
+	var out decant.LedgerCompaction
+	err := s.inTx(ctx, func(ctx context.Context, t *sql.Tx) error {
+		var compacted, others int64
+		var last sql.NullInt64
+		err := t.QueryRowContext(ctx, `SELECT coalesce(sum(n) FILTER (WHERE compacted), 0),
+			coalesce(sum(n) FILTER (WHERE NOT compacted), 0), max(id)
+			FROM decant_ledger_blocks WHERE scope = ? AND step = ?`, scope, step).Scan(&compacted, &others, &last)
+		if err != nil {
+			return err
+		}
+		out.Entries, out.Kept = compacted+others, compacted+others
+		if others < max(compacted, compactMin) {
+			return nil
+		}
+		out.Checked = true
+		var keys, forgotten int64
+		err = t.QueryRowContext(ctx, `SELECT count(DISTINCT e.value ->> 0), count(*) FILTER (WHERE e.value ->> 3 = ?)
+			FROM decant_ledger_blocks b, json_each(b.entries) e WHERE b.scope = ? AND b.step = ?`,
+			decant.StatusForgotten, scope, step).Scan(&keys, &forgotten)
+		if err != nil {
+			return err
+		}
+		if keys == out.Entries && forgotten == 0 {
+			_, err := t.ExecContext(ctx, "UPDATE decant_ledger_blocks SET compacted = 1 WHERE scope = ? AND step = ? AND NOT compacted", scope, step)
+			return err
+		}
+		out.Kept, err = packBlocks(ctx, t, lastEntries("b.scope = ?1 AND b.step = ?2 AND b.id <= ?3")+" ORDER BY scope, step, key",
+			scope, step, last.Int64)
+		if err != nil {
+			return err
+		}
+		out.Rewrote = true
+		_, err = t.ExecContext(ctx, "DELETE FROM decant_ledger_blocks WHERE scope = ? AND step = ? AND id <= ?", scope, step, last.Int64)
+		return err
+	})
+	if err != nil {
+		return decant.LedgerCompaction{}, fmt.Errorf("sqlite: compact the ledger of %s/%s: %w", scope, step, err)
+	}
+	return out, nil
+}
