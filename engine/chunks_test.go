@@ -271,8 +271,23 @@ steps:
 	}
 }
 
-// Ensure state tables written by the previous version (7, without
-// decant_chunks) still resume: a step read to key 30 by one reader goes
+// ledgerToVersion8 turns db's ledger blocks (version 9) back into the
+// one-row-per-key table of version 8, holding each key's last entry.
+func ledgerToVersion8(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, q := range []string{
+		"CREATE TABLE decant_ledger_v8 AS SELECT scope, step, key, source_hash, target_hash, status, updated FROM decant_ledger",
+		"DROP VIEW decant_ledger",
+		"DROP TABLE decant_ledger_blocks",
+		"ALTER TABLE decant_ledger_v8 RENAME TO decant_ledger",
+	} {
+		_, err := db.Exec(q)
+		must(t, err)
+	}
+}
+
+// Ensure state tables written by an earlier version (7, without
+// decant_chunks, with the ledger one row per key) still resume: a step read to key 30 by one reader goes
 // on from its checkpoint, with one reader or in chunks planned after it,
 // and the state tables are upgraded; the outcome is an uninterrupted
 // run's.
@@ -290,6 +305,7 @@ func TestChunks_ResumeStateFromVersion7(t *testing.T) {
 				must(t, err)
 				dir, url, db := chunkTarget(t, tgtName)
 				migratePlan(t, dir, chunkPlan(legacy, url, 1, 7))
+				ledgerToVersion8(t, db)
 				_, err = db.Exec("DROP TABLE decant_chunks")
 				must(t, err)
 				_, err = db.Exec("UPDATE decant_schema SET version = 7")
@@ -309,8 +325,8 @@ func TestChunks_ResumeStateFromVersion7(t *testing.T) {
 				if diff := cmp.Diff(want, chunkOutcome(t, db)); diff != "" {
 					t.Errorf("after resuming version 7 state (-uninterrupted +resumed):\n%s", diff)
 				}
-				if v := testenv.Rows(t, db, "SELECT version FROM decant_schema"); !cmp.Equal(v, []string{"8"}) {
-					t.Errorf("state version %v after the run, want 8", v)
+				if v := testenv.Rows(t, db, "SELECT version FROM decant_schema"); !cmp.Equal(v, []string{"9"}) {
+					t.Errorf("state version %v after the run, want 9", v)
 				}
 			})
 		}

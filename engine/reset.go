@@ -367,19 +367,30 @@ func countReset(ctx context.Context, cfg Config, rs decant.ScopeResetter, stg de
 	return res, nil
 }
 
+// resetPage is how many chunks of keys resetStep asks the ledger for at
+// once: a store that keeps its ledger in blocks scans the step's blocks
+// for each page of keys, so pages of a single chunk would make a reset
+// of a large step quadratic.
+const resetPage = 20
+
 // resetStep deletes (or, with countOnly, counts) the rows and the ledger
 // rows of a step's records, a chunk of ledger keys at a time. A chunk
 // counts once it commits: one the database refuses rolls back, and what
 // it would have deleted is not reported as deleted.
 func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan.Step, m *transform.Mapper, opts ResetOptions, countOnly bool) (ResetStep, error) {
 	rst := ResetStep{Step: s.Name, Tables: map[string]int64{}, HeldElsewhere: []string{}}
+	var page []string
 	after := ""
 	for {
-		keys, err := rs.LedgerKeys(ctx, cfg.Scope, s.Name, after, opts.ChunkSize)
-		if err != nil || len(keys) == 0 {
-			return rst, err
+		if len(page) == 0 {
+			var err error
+			if page, err = rs.LedgerKeys(ctx, cfg.Scope, s.Name, after, resetPage*opts.ChunkSize); err != nil || len(page) == 0 {
+				return rst, err
+			}
+			after = page[len(page)-1]
 		}
-		after = keys[len(keys)-1]
+		keys := page[:min(opts.ChunkSize, len(page))]
+		page = page[len(keys):]
 		chunk, deletes, err := resetChunk(ctx, cfg, rs, s, m, keys)
 		if err != nil {
 			return rst, err

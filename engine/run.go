@@ -228,6 +228,9 @@ func runOne(ctx context.Context, cfg Config, s *plan.Step, res *Result, fn func(
 		// Progress heard of the extract by its state name.
 		done.Step = decant.ExtractStep(r.Step)
 	}
+	if err == nil && !r.Stopped && !cfg.DryRun {
+		err = compactLedger(ctx, cfg, done.Step)
+	}
 	cfg.Progress.StepDone(done)
 	if err != nil {
 		if r.Phase == string(PhaseExtract) {
@@ -236,6 +239,22 @@ func runOne(ctx context.Context, cfg Config, s *plan.Step, res *Result, fn func(
 		return r, fmt.Errorf("step %s: %w", s.Name, err)
 	}
 	return r, nil
+}
+
+// compactLedger lets a store that keeps its ledger in blocks drop the
+// entries that the step's run superseded (decant.LedgerCompactor), while
+// the run still holds the scope's lease. The store decides whether enough
+// was written to look; a step stopped by a signal is left for its next
+// run, so that stopping stays quick.
+func compactLedger(ctx context.Context, cfg Config, step string) error {
+	c, ok := decant.As[decant.LedgerCompactor](cfg.Store)
+	if !ok {
+		return nil
+	}
+	if _, err := c.CompactLedger(ctx, cfg.Scope, step); err != nil {
+		return fmt.Errorf("compact the ledger: %w", err)
+	}
+	return nil
 }
 
 func (res *Result) add(r StepResult) {

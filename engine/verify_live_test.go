@@ -117,8 +117,12 @@ func TestVerify_LiveMigrationGivesPending(t *testing.T) {
 func TestVerify_LeaseAloneHidesNothing(t *testing.T) {
 	t.Parallel()
 	future := map[string]string{
-		"sqlite":   "UPDATE decant_ledger SET updated = '2099-01-01T00:00:00.000000000Z' WHERE key = 'k03'",
-		"postgres": "UPDATE decant_ledger SET updated = '2099-01-01T00:00:00Z' WHERE key = 'k03'",
+		"sqlite": "UPDATE decant_ledger SET updated = '2099-01-01T00:00:00.000000000Z' WHERE key = 'k03'",
+		// The ledger is kept in blocks: k03's entry goes again, alone, in a
+		// block stamped in the future, which makes it k03's last entry.
+		"postgres": `INSERT INTO decant_ledger_blocks (scope, step, min_key, max_key, n, keys, source_hashes, target_hashes, statuses, updated)
+SELECT scope, step, key, key, 1, ARRAY[key], ARRAY[source_hash], ARRAY[target_hash], ARRAY[status], '2099-01-01T00:00:00Z'
+FROM decant_ledger WHERE key = 'k03'`,
 	}
 	for _, vt := range verifyTargets {
 		t.Run(vt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/decanthq/decant/internal/sourcetest"
 	"github.com/decanthq/decant/internal/testenv"
 	"github.com/decanthq/decant/mysql"
+	"github.com/decanthq/decant/transform"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -131,6 +132,44 @@ func TestTypes(t *testing.T) {
 	want := []string{"1 " + fmt.Sprintf(row, 1), "2 " + fmt.Sprintf(row, 2)}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("documents (-want +got):\n%s", diff)
+	}
+}
+
+// Ensure a JSON column's documents reach the record's Raw exactly as
+// decoding them and writing them again would put them there (names
+// sorted at every depth, numbers and escapes respelled), so that the source hash and the mapped values do not
+// depend on how the reader gets there.
+func TestJSONColumnsAsDecoded(t *testing.T) {
+	d := newDatabase(t)
+	d.exec(t, "CREATE TABLE j (id INT PRIMARY KEY, doc JSON)")
+	texts := []string{
+		`{"z": 1, "a": {"y": 1e2, "b": "\u00e9\n", "a": [3, {"d": 1.50, "c": -0.0}]}}`,
+		`[1, "x", null, true, {"b": 2, "a": 1}]`,
+		`"just text"`,
+		`12345678901234567890.5`,
+		`{"deep": [[[[{"k": "v"}]]]], "empty": {}, "none": []}`,
+	}
+	for i, text := range texts {
+		d.exec(t, fmt.Sprintf("INSERT INTO j VALUES (%d, '%s')", i+1, strings.ReplaceAll(text, `\`, `\\`)))
+	}
+	d.exec(t, `INSERT INTO j VALUES (99, '{"a": 1, "a": 2}')`)
+	recs := sourcetest.ReadAll(t, d.open(t, "id", "", mysql.Options{Table: "j"}), nil)
+	if inv := recs[len(recs)-1].Invalid; !strings.Contains(inv, `"a" appears twice`) {
+		t.Errorf("a document naming a twice: Invalid = %q, want it refused as decoding refuses it", inv)
+	}
+	got := docs(t, d.open(t, "id", "", mysql.Options{Table: "j", Where: "id < 99"}), nil)
+	for i, text := range texts {
+		v, err := transform.DecodeJSON([]byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := transform.AppendJSON(nil, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf(`%d {"doc":%s,"id":%d}`, i+1, doc, i+1); i >= len(got) || got[i] != want {
+			t.Errorf("record %d = %q, want %q", i+1, got[min(i, len(got)-1)], want)
+		}
 	}
 }
 

@@ -100,32 +100,12 @@ func (s *Store) CountRows(ctx context.Context, d decant.RowDeletes) (int64, erro
 	return n, nil
 }
 
-const ledgerKeysSQL = `SELECT key FROM decant_ledger WHERE scope = $1 AND step = $2 AND key > $3 ORDER BY key LIMIT $4`
-
-// LedgerKeys returns up to limit ledger keys of (scope, step) after after,
-// in byte order (the ledger's keys are COLLATE "C").
-func (s *Store) LedgerKeys(ctx context.Context, scope, step, after string, limit int) ([]string, error) {
-	rows, err := s.pool.Query(ctx, ledgerKeysSQL, stateText(scope), stateText(step), after, limit)
-	if err != nil {
-		none, err := s.noState(ctx, err)
-		if none {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("postgres: ledger keys of %s/%s: %w", scope, step, err)
-	}
-	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: ledger keys of %s/%s: %w", scope, step, err)
-	}
-	return keys, nil
-}
-
 // resetTables are the state tables that keep rows per scope, which
 // ResetState empties of a scope's, and whether they have a step column.
 var resetTables = []struct {
 	name    string
 	perStep bool
-}{{"decant_checkpoints", true}, {"decant_chunks", true}, {"decant_ledger", true}, {"decant_errors", true}, {"decant_batches", true},
+}{{"decant_checkpoints", true}, {"decant_chunks", true}, {"decant_ledger_blocks", true}, {"decant_errors", true}, {"decant_batches", true},
 	{"decant_diffs", true}, {"decant_patches", true}, {"decant_verify_progress", true}, {"decant_verify_runs", false}}
 
 // ResetState deletes what the state tables keep of scope, or of its step

@@ -3,7 +3,6 @@ package postgres
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -13,39 +12,83 @@ import (
 // successfully, or deleted by the source.
 type doneKeys struct{ ok, deleted []string }
 
-// ledgerLoad renders b's ledger entries for COPY, the last entry of a key
-// winning, and returns the keys written successfully or deleted.
-func ledgerLoad(b *decant.Batch) (l *load, done doneKeys) {
-	l = &load{
-		name: "decant_ledger", ident: "decant_ledger",
-		columns:  []string{"scope", "step", "key", "source_hash", "target_hash", "status"},
-		key:      []string{"scope", "step", "key"},
-		touch:    "updated = EXCLUDED.updated",
-		optimism: "decant_ledger " + b.Scope + "/" + b.Step,
+// insertBlockSQL appends one ledger block: a batch's entries as parallel
+// arrays, its smallest and largest key for the readers that prune blocks
+// by range (see ledger.go). The key column's collation "C" makes min_key
+// and max_key byte order, as the readers compare them.
+const insertBlockSQL = `
+INSERT INTO decant_ledger_blocks (scope, step, min_key, max_key, n, keys, source_hashes, target_hashes, statuses)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
+// block is a ledger block on its way in: each key once, in the order of
+// its first entry, with its last entry's hashes and status.
+type block struct {
+	keys, sourceHashes, targetHashes, statuses []string
+	at                                         map[string]int
+}
+
+func newBlock(n int) *block {
+	return &block{
+		keys: make([]string, 0, n), sourceHashes: make([]string, 0, n),
+		targetHashes: make([]string, 0, n), statuses: make([]string, 0, n),
+		at: make(map[string]int, n),
 	}
-	scope, step := stateText(b.Scope), stateText(b.Step)
-	last := newLastRows(true, len(b.Ledger))
-	for i, e := range b.Ledger {
-		start, key := len(l.data.buf), stateText(e.Key)
-		for j, f := range [...]string{scope, step, key, stateText(e.SourceHash), stateText(e.TargetHash), stateText(e.Status)} {
-			l.data.text(f, j == 0)
-		}
-		l.data.endRow()
-		last.add(start, key)
-		if i == 0 {
-			l.data.buf = slices.Grow(l.data.buf, len(l.data.buf)*len(b.Ledger)*9/8)
-		}
+}
+
+// put sets key's entry; a later entry of a key replaces its earlier one.
+func (bl *block) put(key, sourceHash, targetHash, status string) {
+	if i, ok := bl.at[key]; ok {
+		bl.sourceHashes[i], bl.targetHashes[i], bl.statuses[i] = sourceHash, targetHash, status
+		return
 	}
-	last.apply(&l.data)
-	for k, i := range last.last {
-		switch b.Ledger[i].Status {
+	bl.at[key] = len(bl.keys)
+	bl.keys = append(bl.keys, key)
+	bl.sourceHashes = append(bl.sourceHashes, sourceHash)
+	bl.targetHashes = append(bl.targetHashes, targetHash)
+	bl.statuses = append(bl.statuses, status)
+}
+
+// bounds returns the block's smallest and largest key in byte order.
+func (bl *block) bounds() (lo, hi string) {
+	lo, hi = bl.keys[0], bl.keys[0]
+	for _, k := range bl.keys[1:] {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	return lo, hi
+}
+
+// queueBlock adds the statement that appends bl as a block of (scope, step).
+func (bl *block) queue(p *pipeline, op, scope, step string) {
+	if len(bl.keys) == 0 {
+		return
+	}
+	lo, hi := bl.bounds()
+	p.add(op, insertBlockSQL, stateText(scope), stateText(step), lo, hi, len(bl.keys),
+		bl.keys, bl.sourceHashes, bl.targetHashes, bl.statuses)
+}
+
+// ledgerBlock makes b's ledger block: its entries, the last entry of a key
+// winning, then its forgotten keys (b.Forget), which win over an entry of
+// the same batch as they did when forgetting deleted a row. It returns
+// the keys whose last entry is ok or deleted, whose open errors the batch
+// resolves.
+func ledgerBlock(b *decant.Batch) (bl *block, done doneKeys) {
+	bl = newBlock(len(b.Ledger) + len(b.Forget))
+	for _, e := range b.Ledger {
+		bl.put(stateText(e.Key), stateText(e.SourceHash), stateText(e.TargetHash), stateText(e.Status))
+	}
+	for i, k := range bl.keys {
+		switch bl.statuses[i] {
 		case decant.StatusOK:
 			done.ok = append(done.ok, k)
 		case decant.StatusDeleted:
 			done.deleted = append(done.deleted, k)
 		}
 	}
-	return l, done
+	for _, k := range b.Forget {
+		bl.put(stateText(k), "", "", decant.StatusForgotten)
+	}
+	return bl, done
 }
 
 // resolveByLedgerSQL resolves the step's open errors whose key the batch
@@ -58,15 +101,6 @@ WHERE scope = $1 AND step = $2 AND NOT resolved AND key = ANY($3::text[])`
 const resolveByIDSQL = `
 UPDATE decant_errors SET resolved = true, updated = now(), history = history || $2::text
 WHERE id = ANY($1::bigint[]) AND NOT resolved`
-
-// forgetSQL deletes ledger rows whose keys no longer name a record.
-// forgetSQL joins the keys rather than testing key = ANY($3): a reset
-// forgets a thousand keys a statement, and the generic plan that a
-// prepared statement falls back to after five runs scans the step's ledger
-// testing each row against the whole array (250 ms a chunk at 20,000
-// rows, against 5 ms).
-const forgetSQL = `DELETE FROM decant_ledger l USING unnest($3::text[]) AS k(key)
-WHERE l.scope = $1 AND l.step = $2 AND l.key = k.key`
 
 func textsOf(keys []string) []string {
 	out := make([]string, len(keys))
@@ -118,9 +152,12 @@ INSERT INTO decant_chunks (scope, step, chunk, position, updated)
 VALUES ($1, $2, $3, $4, now())
 ON CONFLICT (scope, step, chunk) DO UPDATE SET position = EXCLUDED.position, updated = EXCLUDED.updated`
 
-// queueState adds the statements that write b's errors, resolve the errors
-// of done's keys and of b.Resolved, and write the audit row and the checkpoint.
-func queueState(p *pipeline, b *decant.Batch, done doneKeys) {
+// queueState adds the statements that write b's ledger block and errors,
+// resolve the errors of its done keys and of b.Resolved, and write the
+// audit row and the checkpoint.
+func queueState(p *pipeline, b *decant.Batch) {
+	bl, done := ledgerBlock(b)
+	bl.queue(p, "write ledger block", b.Scope, b.Step)
 	queueErrors(p, b)
 	// By id first: a retried error resolved by its own retry says so,
 	// rather than "written by a later record".
@@ -138,9 +175,6 @@ func queueState(p *pipeline, b *decant.Batch, done doneKeys) {
 	if len(done.deleted) > 0 {
 		p.add("resolve errors of deleted records", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), done.deleted,
 			now+" "+decant.ResolvedDeleted+"\n")
-	}
-	if len(b.Forget) > 0 {
-		p.add("forget moved ledger keys", forgetSQL, stateText(b.Scope), stateText(b.Step), textsOf(b.Forget))
 	}
 	if a := b.Audit; a != nil {
 		p.add("write audit row", insertAuditSQL,

@@ -128,6 +128,7 @@ func (s *Store) Init(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: init: %w", err)
 	}
+	var upgraded bool
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(initLock)); err != nil {
 			return fmt.Errorf("lock: %w", err)
@@ -137,43 +138,53 @@ func (s *Store) Init(ctx context.Context) error {
 				return fmt.Errorf("create schema %s: %w", s.schema, err)
 			}
 		}
-		return migrate(ctx, tx, migrations)
+		upgraded, err = migrate(ctx, tx, migrations)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: init: %w", err)
 	}
+	if upgraded {
+		// The pool's connections cache statements planned against the old
+		// tables (version 9 turned the ledger table into a view), which
+		// the server refuses to run again ("cached plan must not change
+		// result type"): start over with new connections.
+		s.pool.Reset()
+	}
 	return nil
 }
 
-// migrate applies the migrations newer than the version in decant_schema.
-func migrate(ctx context.Context, tx pgx.Tx, migrations []string) error {
+// migrate applies the migrations newer than the version in decant_schema,
+// and reports whether it upgraded tables that existed before (a version
+// other than 0).
+func migrate(ctx context.Context, tx pgx.Tx, migrations []string) (upgraded bool, err error) {
 	if _, err := tx.Exec(ctx, "CREATE TABLE IF NOT EXISTS decant_schema (version int NOT NULL)"); err != nil {
-		return fmt.Errorf("create decant_schema: %w", err)
+		return false, fmt.Errorf("create decant_schema: %w", err)
 	}
 	var version int
 	if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM decant_schema").Scan(&version); err != nil {
-		return fmt.Errorf("read version: %w", err)
+		return false, fmt.Errorf("read version: %w", err)
 	}
 	if version > len(migrations) {
-		return fmt.Errorf("state tables are at version %d, newer than this decant knows (%d): upgrade decant", version, len(migrations))
+		return false, fmt.Errorf("state tables are at version %d, newer than this decant knows (%d): upgrade decant", version, len(migrations))
 	}
 	if version == len(migrations) {
-		return nil
+		return false, nil
 	}
 	for i, name := range migrations[version:] {
 		body, err := migrationFS.ReadFile(name)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if _, err := tx.Exec(ctx, string(body)); err != nil {
-			return fmt.Errorf("migrate to version %d (%s): %w", version+i+1, name, err)
+			return false, fmt.Errorf("migrate to version %d (%s): %w", version+i+1, name, err)
 		}
 	}
-	_, err := tx.Exec(ctx, "DELETE FROM decant_schema; INSERT INTO decant_schema (version) VALUES ("+fmt.Sprint(len(migrations))+")")
+	_, err = tx.Exec(ctx, "DELETE FROM decant_schema; INSERT INTO decant_schema (version) VALUES ("+fmt.Sprint(len(migrations))+")")
 	if err != nil {
-		return fmt.Errorf("record version: %w", err)
+		return false, fmt.Errorf("record version: %w", err)
 	}
-	return nil
+	return version > 0, nil
 }
 
 // tx is a transaction of a Store.

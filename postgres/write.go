@@ -30,8 +30,9 @@ import (
 //     directly for a while, so that live runs, which update all the time,
 //     do not pay for the failed attempt on every batch.
 //
-// The ledger goes in the same way; errors, their resolution, the audit row
-// and the checkpoint follow in one pipelined round trip.
+// The ledger block (one row of arrays for the whole batch), errors, their
+// resolution, the audit row and the checkpoint follow in one pipelined
+// round trip.
 func (s *Store) WriteBatch(ctx context.Context, dtx decant.Tx, b *decant.Batch) error {
 	t, err := s.txOf(dtx)
 	if err != nil {
@@ -63,17 +64,6 @@ func transient(err error) bool {
 }
 
 func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
-	// The ledger needs nothing from the database: render it while the
-	// server takes the rows.
-	type rendered struct {
-		l    *load
-		done doneKeys
-	}
-	ledger := make(chan rendered, 1)
-	go func() {
-		l, done := ledgerLoad(b)
-		ledger <- rendered{l, done}
-	}()
 	for i := range b.Deletes {
 		if err := s.deleteRows(ctx, t, &b.Deletes[i]); err != nil {
 			s.forget(b.Deletes[i].Table)
@@ -86,12 +76,8 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 			return err
 		}
 	}
-	r := <-ledger
-	if err := s.load(ctx, t, r.l); err != nil {
-		return err
-	}
 	var p pipeline
-	queueState(&p, b, r.done)
+	queueState(&p, b)
 	return p.run(ctx, t)
 }
 
@@ -101,7 +87,6 @@ type load struct {
 	ident   string   // the table, quoted
 	columns []string // the columns the rows fill
 	key     []string // the upsert key; empty: plain inserts
-	touch   string   // an extra SET clause for the upsert ("updated = ...")
 	// optimism names the load in Store.pessimism.
 	optimism string
 	data     copyText
@@ -263,9 +248,6 @@ func onConflict(l *load) string {
 			q := pgx.Identifier{c}.Sanitize()
 			set = append(set, q+" = EXCLUDED."+q)
 		}
-	}
-	if l.touch != "" {
-		set = append(set, l.touch)
 	}
 	if len(set) == 0 {
 		return " DO NOTHING"

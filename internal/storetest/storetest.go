@@ -119,6 +119,7 @@ func Run(t *testing.T, h Harness) {
 	tests = append(tests, deleteTests...)
 	tests = append(tests, resetTests...)
 	tests = append(tests, chunkTests...)
+	tests = append(tests, ledgerBlockTests...)
 	tests = append(tests, stagingTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
