@@ -96,7 +96,11 @@ func ledgerToBlocks(ctx context.Context, t *sql.Tx) error {
 	if err != nil || !table {
 		return err
 	}
-	_, err = packBlocks(ctx, t, "SELECT scope, step, key, source_hash, target_hash, status, updated FROM decant_ledger ORDER BY scope, step, key")
+	// updated is cast so that the driver gives back the stored text as it
+	// is, not a time.Time (which it makes of a column declared DATETIME)
+	// printed again without its trailing zeros.
+	_, err = packBlocks(ctx, t, `SELECT scope, step, key, source_hash, target_hash, status, CAST(updated AS TEXT)
+		FROM decant_ledger ORDER BY scope, step, key`)
 	if err != nil {
 		return fmt.Errorf("the ledger into blocks: %w", err)
 	}
