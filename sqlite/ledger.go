@@ -12,11 +12,11 @@ import (
 const askedSQL = "WITH asked(key) AS (SELECT value FROM json_each(?3)) "
 
 // holdsAskedSQL picks the blocks (b) that may hold an asked key: one in
-// their key range whose JSON text they contain (see ledgerBlocksSchema).
-// Both tests read no entry, so blocks without an asked key are skipped
-// unparsed.
+// their key range whose JSON text is in their keys (see
+// ledgerBlocksSchema), and their entries (e) of asked keys. The blocks
+// are picked without parsing their keys or entries.
 const holdsAskedSQL = `EXISTS (SELECT 1 FROM asked a WHERE a.key BETWEEN b.min_key AND b.max_key
-    AND instr(b.entries, json_quote(a.key)) > 0) AND e.value ->> 0 IN (SELECT key FROM asked)`
+    AND instr(b.keys, json_quote(a.key)) > 0) AND e.value ->> 0 IN (SELECT key FROM asked)`
 
 // ledgerByKeySQL reads the last entries of the asked keys ?3 of (?1, ?2).
 var ledgerByKeySQL = askedSQL + "SELECT key, source_hash, target_hash, status, updated FROM (" +

@@ -21,22 +21,28 @@ func (s *Store) LedgerKeysByStatus(ctx context.Context, scope, step, status, aft
 }
 
 // ledgerKeysWhere picks the blocks of (?1, ?2) that may hold a key after
-// ?3 and, when ?6 is not NULL, not after ?6, and their entries in that
-// range. Every entry of a key in the range is in the blocks it picks.
-const ledgerKeysWhere = `b.scope = ?1 AND b.step = ?2 AND b.max_key > ?3 AND (?6 IS NULL OR b.min_key <= ?6)
-    AND e.value ->> 0 > ?3 AND (?6 IS NULL OR e.value ->> 0 <= ?6)`
+// ?3 and, when ?6 is not NULL, not after ?6, and their entries whose key
+// (the expression key) is in that range. Every entry of a key in the
+// range is in the blocks it picks.
+func ledgerKeysWhere(key string) string {
+	return `b.scope = ?1 AND b.step = ?2 AND b.max_key > ?3 AND (?6 IS NULL OR b.min_key <= ?6)
+    AND ` + key + ` > ?3 AND (?6 IS NULL OR ` + key + ` <= ?6)`
+}
 
 // ledgerKeysSQL reads the keys that ledgerKeysWhere picks with status ?4
 // (any when empty), in order, at most ?5. ledgerKeysCompactedSQL does the
 // same for a step whose blocks are all compacted: its keys are distinct
 // and none is forgotten, so it reads the entries without looking for each
 // key's last one, which SQLite does with a sort of limit rows instead of
-// one of every entry.
+// one of every entry, and from the blocks' keys when it wants no status.
 var (
-	ledgerKeysSQL = "SELECT key FROM (" + lastEntries(ledgerKeysWhere) + ") WHERE ?4 = '' OR status = ?4 ORDER BY key LIMIT ?5"
+	ledgerKeysSQL = "SELECT key FROM (" + lastEntries(ledgerKeysWhere("e.value ->> 0")) + ") WHERE ?4 = '' OR status = ?4 ORDER BY key LIMIT ?5"
 
 	ledgerKeysCompactedSQL = `SELECT e.value ->> 0 AS k FROM decant_ledger_blocks b, json_each(b.entries) e
-WHERE ` + ledgerKeysWhere + ` AND (?4 = '' OR e.value ->> 3 = ?4) ORDER BY k LIMIT ?5`
+WHERE ` + ledgerKeysWhere("e.value ->> 0") + ` AND e.value ->> 3 = ?4 ORDER BY k LIMIT ?5`
+
+	ledgerAllKeysCompactedSQL = `SELECT e.value FROM decant_ledger_blocks b, json_each(b.keys) e
+WHERE ` + ledgerKeysWhere("e.value") + ` AND ?4 = '' ORDER BY e.value LIMIT ?5`
 )
 
 // ledgerKeysBoundSQL finds an upper bound of the keys that ledgerKeys
@@ -70,7 +76,10 @@ func (s *Store) ledgerKeys(ctx context.Context, scope, step, status, after strin
 		return nil, err
 	}
 	query := ledgerKeysSQL
-	if compacted {
+	switch {
+	case compacted && status == "":
+		query = ledgerAllKeysCompactedSQL
+	case compacted:
 		query = ledgerKeysCompactedSQL
 	}
 	keys, err := s.keys(ctx, query, scope, step, after, status, limit, bound)
