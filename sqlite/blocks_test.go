@@ -426,3 +426,24 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Ensure a key is written into a block's JSON as SQLite's json_quote
+// writes it, which Ledger and HeldElsewhere look for: every ASCII byte,
+// and characters that other encoders escape.
+func TestAppendJSONString(t *testing.T) {
+	t.Parallel()
+	s := openAt(t, 0)
+	keys := []string{"", "plain", "a'b", `q"uote`, `back\slash`, "<&>", "\u2028\u2029", "ключ", "\U0001F600", "x\x7fy"}
+	for c := 1; c < 0x80; c++ {
+		keys = append(keys, "k"+string(rune(c)))
+	}
+	for _, k := range keys {
+		var want string
+		if err := s.db.QueryRow("SELECT json_quote(?)", k).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendJSONString(nil, k)); got != want {
+			t.Errorf("appendJSONString(%q) = %s, json_quote gives %s", k, got, want)
+		}
+	}
+}
