@@ -61,22 +61,28 @@ const compactBlockSize = 5000
 // which CompactLedger looks for superseded entries.
 const compactMin = 10000
 
-// lastEntries selects the last entry of each key of the blocks that where
-// (on b, the blocks, and e, json_each of their entries) picks, forgotten
-// keys left out, as the columns of the old decant_ledger table. A key is
-// in a block at most once, so the greatest id orders its entries: SQLite
-// takes the other columns of an aggregate query with one max() from the
-// row of the maximum, one sort by key where a window function
-// (row_number() OVER (PARTITION BY key ORDER BY id DESC)) measured 15-30%
-// slower. The key is grouped by as k: json_each has a column named key.
-func lastEntries(where string) string {
+// lastEntriesAll selects the last entry of each key of the blocks that
+// where (on b, the blocks, and e, json_each of their entries) picks, as
+// the columns of the old decant_ledger table. A key is in a block at most
+// once, so the greatest id orders its entries: SQLite takes the other
+// columns of an aggregate query with one max() from the row of the
+// maximum, one sort by key where a window function (row_number() OVER
+// (PARTITION BY key ORDER BY id DESC)) measured 15-30% slower. The key is
+// grouped by as k: json_each has a column named key.
+func lastEntriesAll(where string) string {
 	return `SELECT scope, step, k AS key, source_hash, target_hash, status, updated FROM (
     SELECT b.scope AS scope, b.step AS step, e.value ->> 0 AS k, max(b.id) AS id, e.value ->> 1 AS source_hash,
            e.value ->> 2 AS target_hash, e.value ->> 3 AS status, coalesce(e.value ->> 4, b.updated) AS updated
     FROM decant_ledger_blocks b, json_each(b.entries) e
     WHERE ` + where + `
     GROUP BY b.scope, b.step, k
-) WHERE status <> '` + decant.StatusForgotten + `'`
+)`
+}
+
+// lastEntries is lastEntriesAll with forgotten keys left out: the ledger's
+// rows.
+func lastEntries(where string) string {
+	return lastEntriesAll(where) + ` WHERE status <> '` + decant.StatusForgotten + `'`
 }
 
 // ledgerBlocksView replaces the version-8 table decant_ledger with a view

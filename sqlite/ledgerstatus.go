@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/decanthq/decant"
@@ -30,20 +31,28 @@ func ledgerKeysWhere(key string) string {
 }
 
 // ledgerKeysSQL reads the keys that ledgerKeysWhere picks with status ?4
-// (any when empty), in order, at most ?5. ledgerKeysCompactedSQL does the
-// same for a step whose blocks are all compacted: its keys are distinct
-// and none is forgotten, so it reads the entries without looking for each
-// key's last one, which SQLite does with a sort of limit rows instead of
-// one of every entry, and from the blocks' keys when it wants no status.
-var (
-	ledgerKeysSQL = "SELECT key FROM (" + lastEntries(ledgerKeysWhere("e.value ->> 0")) + ") WHERE ?4 = '' OR status = ?4 ORDER BY key LIMIT ?5"
-
-	ledgerKeysCompactedSQL = `SELECT e.value ->> 0 AS k FROM decant_ledger_blocks b, json_each(b.entries) e
-WHERE ` + ledgerKeysWhere("e.value ->> 0") + ` AND e.value ->> 3 = ?4 ORDER BY k LIMIT ?5`
-
-	ledgerAllKeysCompactedSQL = `SELECT e.value FROM decant_ledger_blocks b, json_each(b.keys) e
-WHERE ` + ledgerKeysWhere("e.value") + ` AND ?4 = '' ORDER BY e.value LIMIT ?5`
+// (any when empty), in order, at most ?5. A step's compacted blocks come
+// before its others (CompactLedger marks or rewrites all of a step's
+// blocks; later batches append) and hold each key at most once, none
+// forgotten; so a key's fate is its last entry in the other blocks (u),
+// else its entry in a compacted block. Only u is sorted for last entries;
+// the compacted blocks' keys go through SQLite's sort with a limit, and
+// when no status is asked for, from the blocks' keys alone. A reset, which
+// forgets a compacted step's keys a page at a time, pays for its
+// forgotten keys rather than for the whole step.
+var ledgerKeysSQL = `WITH u(key, status) AS MATERIALIZED (
+    SELECT key, status FROM (` + lastEntriesAll("NOT b.compacted AND "+ledgerKeysWhere("e.value ->> 0")) + `)
 )
+SELECT key FROM (
+    SELECT e.value AS key FROM decant_ledger_blocks b, json_each(b.keys) e
+    WHERE ?4 = '' AND b.compacted AND ` + ledgerKeysWhere("e.value") + ` AND e.value NOT IN (SELECT key FROM u)
+    UNION ALL
+    SELECT e.value ->> 0 FROM decant_ledger_blocks b, json_each(b.entries) e
+    WHERE ?4 <> '' AND b.compacted AND ` + ledgerKeysWhere("e.value ->> 0") + ` AND e.value ->> 3 = ?4
+        AND e.value ->> 0 NOT IN (SELECT key FROM u)
+    UNION ALL
+    SELECT key FROM u WHERE status <> '` + decant.StatusForgotten + `' AND (?4 = '' OR status = ?4)
+) ORDER BY key LIMIT ?5`
 
 // ledgerKeysBoundSQL finds an upper bound of the keys that ledgerKeys
 // looks for, from the blocks' ranges and counts alone (?7 names the count:
@@ -51,14 +60,12 @@ WHERE ` + ledgerKeysWhere("e.value") + ` AND ?4 = '' ORDER BY e.value LIMIT ?5`
 // wholly after ?3 hold ?4 entries; NULL when they hold fewer. Entries may
 // be superseded or forgotten, so the keys up to the bound may be fewer
 // than asked for; then ledgerKeys reads without it. In a step compacted in
-// key order the bound picks the one or two blocks that hold the keys. The
-// second column says whether every block of the step is compacted.
-const ledgerKeysBoundSQL = `SELECT (SELECT max_key FROM (
+// key order the bound picks the one or two blocks that hold the keys.
+const ledgerKeysBoundSQL = `SELECT max_key FROM (
     SELECT max_key, sum(CASE ?5 WHEN 'n_ok' THEN n_ok WHEN 'n_deleted' THEN n_deleted ELSE n END)
            OVER (ORDER BY max_key ROWS UNBOUNDED PRECEDING) AS c
     FROM decant_ledger_blocks WHERE scope = ?1 AND step = ?2 AND min_key > ?3
-) WHERE c >= ?4 ORDER BY max_key LIMIT 1),
-(SELECT coalesce(min(compacted), 1) FROM decant_ledger_blocks WHERE scope = ?1 AND step = ?2)`
+) WHERE c >= ?4 ORDER BY max_key LIMIT 1`
 
 // ledgerKeys returns up to limit ledger keys of (scope, step) after after,
 // of status unless it is empty, in byte order; none when decant has not
@@ -66,8 +73,10 @@ const ledgerKeysBoundSQL = `SELECT (SELECT max_key FROM (
 func (s *Store) ledgerKeys(ctx context.Context, scope, step, status, after string, limit int) ([]string, error) {
 	count := map[string]string{decant.StatusOK: "n_ok", decant.StatusDeleted: "n_deleted"}[status]
 	var bound sql.NullString
-	var compacted bool
-	err := s.read.QueryRowContext(ctx, ledgerKeysBoundSQL, scope, step, after, limit, count).Scan(&bound, &compacted)
+	err := s.read.QueryRowContext(ctx, ledgerKeysBoundSQL, scope, step, after, limit, count).Scan(&bound)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
 	if err != nil {
 		none, err := s.noState(ctx, err)
 		if none {
@@ -75,16 +84,9 @@ func (s *Store) ledgerKeys(ctx context.Context, scope, step, status, after strin
 		}
 		return nil, err
 	}
-	query := ledgerKeysSQL
-	switch {
-	case compacted && status == "":
-		query = ledgerAllKeysCompactedSQL
-	case compacted:
-		query = ledgerKeysCompactedSQL
-	}
-	keys, err := s.keys(ctx, query, scope, step, after, status, limit, bound)
+	keys, err := s.keys(ctx, ledgerKeysSQL, scope, step, after, status, limit, bound)
 	if err == nil && bound.Valid && len(keys) < limit {
-		keys, err = s.keys(ctx, query, scope, step, after, status, limit, nil)
+		keys, err = s.keys(ctx, ledgerKeysSQL, scope, step, after, status, limit, nil)
 	}
 	return keys, err
 }

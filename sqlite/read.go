@@ -186,15 +186,27 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 }
 
 // statusLedgerSQL counts the keys of each step of scope ?1, those written
-// (last entry ok) and deleted. A step whose blocks are all compacted holds
-// each key once and no forgotten one, so its blocks' counts add up;
-// another step's last entries are found through the view's query.
-var statusLedgerSQL = `SELECT step, sum(n), sum(n_ok), sum(n_deleted) FROM decant_ledger_blocks
-WHERE scope = ?1 GROUP BY step HAVING min(compacted) = 1
-UNION ALL
-` + statusCountsSQL + ` FROM (` +
-	lastEntries("b.scope = ?1 AND b.step IN (SELECT step FROM decant_ledger_blocks WHERE scope = ?1 GROUP BY step HAVING min(compacted) = 0)") +
-	`) GROUP BY step`
+// (last entry ok) and deleted. A step's compacted blocks come before its
+// others and hold each key at most once, none forgotten (see
+// ledgerKeysSQL): their counts add up, less their entries of keys that a
+// later block (u, the other blocks' last entries) holds again, plus u's
+// keys that are not forgotten. Only u is sorted; the compacted blocks'
+// superseded entries are found by their keys, their status looked up by
+// position in the few blocks that have one.
+var statusLedgerSQL = `WITH u AS MATERIALIZED (
+    SELECT step, key, status FROM (` + lastEntriesAll("b.scope = ?1 AND NOT b.compacted") + `)
+)
+SELECT step, sum(n), sum(n_ok), sum(n_deleted) FROM (
+    SELECT step, n, n_ok, n_deleted FROM decant_ledger_blocks WHERE scope = ?1 AND compacted
+    UNION ALL
+    SELECT step, -1, -(status = 'ok'), -(status = 'deleted') FROM (
+        SELECT b.step, json_extract(b.entries, '$[' || e.key || '][3]') AS status
+        FROM decant_ledger_blocks b, json_each(b.keys) e
+        WHERE b.scope = ?1 AND b.compacted AND b.step IN (SELECT step FROM u) AND (b.step, e.value) IN (SELECT step, key FROM u)
+    )
+    UNION ALL
+    ` + statusCountsSQL + ` FROM u WHERE status <> '` + decant.StatusForgotten + `' GROUP BY step
+) GROUP BY step HAVING sum(n) > 0`
 
 // statusCountsSQL counts the ledger rows of a step, those written (ok) and
 // deleted.
