@@ -226,10 +226,16 @@ which did not get to the end); a second signal aborts.`,
 	cmd.Flags().BoolVar(&o.Finish, "finish", false, "finish a live scope: run hooks.on_finish, drain with no lag, verify; finished when clean, else exit 1")
 	cmd.Flags().StringVar(&o.Phase, "phase", "", "with a plan that has staging: true, run only the extract (sources into staging tables) or the load (staging tables into the target)")
 	cmd.Flags().BoolVar(&o.AutoFinish, "auto-finish", false, "with --live: once caught up, finish, then commit when clean or go back to live; exit 0 only when committed")
-	cmd.Flags().StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run to FILE (runtime/pprof; read it with go tool pprof)")
-	cmd.Flags().StringVar(&o.MemProfile, "memprofile", "", "write a heap profile to FILE at the end of the run, after a garbage collection (runtime/pprof)")
+	addProfileFlags(cmd, &o.CPUProfile, &o.MemProfile)
 	addScopeFlags(cmd, &o.ScopeList, true)
 	return cmd
+}
+
+// addProfileFlags adds --cpuprofile and --memprofile, which withProfiles
+// writes, to a command that runs long enough to profile.
+func addProfileFlags(cmd *cobra.Command, cpu, mem *string) {
+	cmd.Flags().StringVar(cpu, "cpuprofile", "", "write a CPU profile of the whole run to FILE (runtime/pprof; read it with go tool pprof)")
+	cmd.Flags().StringVar(mem, "memprofile", "", "write a heap profile to FILE at the end of the run, after a garbage collection (runtime/pprof)")
 }
 
 // withProfiles runs run under a CPU profile written to cpu, then writes

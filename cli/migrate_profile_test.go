@@ -21,6 +21,25 @@ func TestMigrateProfiles(t *testing.T) {
 	if got := s.count(t, "customers"); got != "2" {
 		t.Errorf("customers holds %s rows after the profiled migrate, want 2", got)
 	}
+	checkProfiles(t, cpu, mem)
+}
+
+// Ensure verify --cpuprofile and --memprofile write both profiles too, and
+// the verify still runs (clean, exit 0).
+func TestVerifyProfiles(t *testing.T) {
+	// Not parallel: a process holds one CPU profile at a time.
+	s := newShop(t)
+	mustRun(t, "migrate", "-c", s.plan)
+	dir := t.TempDir()
+	cpu, mem := filepath.Join(dir, "cpu.pprof"), filepath.Join(dir, "mem.pprof")
+	mustRun(t, "verify", "-c", s.plan, "--cpuprofile", cpu, "--memprofile", mem)
+	checkProfiles(t, cpu, mem)
+}
+
+// checkProfiles fails t unless cpu and mem hold a CPU and a heap profile
+// in pprof's format (gzipped protocol buffers).
+func checkProfiles(t *testing.T, cpu, mem string) {
+	t.Helper()
 	for _, path := range []string{cpu, mem} {
 		b, err := os.ReadFile(path)
 		if err != nil {

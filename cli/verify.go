@@ -34,6 +34,10 @@ type VerifyOpts struct {
 	// MissingOnly compares keys alone (engine.VerifyOptions.MissingOnly)
 	// and keeps no findings.
 	MissingOnly bool
+	// CPUProfile and MemProfile are the command's --cpuprofile and
+	// --memprofile files, as migrate's; RunVerify ignores them.
+	CPUProfile string
+	MemProfile string
 	// Resume continues the scope's unfinished verify run
 	// (engine.VerifyOptions.Resume).
 	Resume bool
@@ -88,12 +92,14 @@ remains, 2 when the verification could not run.`,
 			if err := o.ScopeList.check(cmd, o.Scope); err != nil {
 				return err
 			}
-			if o.many() {
-				_, err := RunVerifyScopes(ctx, *o, cmd.OutOrStdout())
+			return withProfiles(o.CPUProfile, o.MemProfile, func() error {
+				if o.many() {
+					_, err := RunVerifyScopes(ctx, *o, cmd.OutOrStdout())
+					return err
+				}
+				_, err := RunVerify(ctx, *o, cmd.OutOrStdout())
 				return err
-			}
-			_, err := RunVerify(ctx, *o, cmd.OutOrStdout())
-			return err
+			})
 		},
 	}
 	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "verify only these steps or groups")
@@ -102,6 +108,7 @@ remains, 2 when the verification could not run.`,
 	cmd.Flags().BoolVar(&o.MissingOnly, "missing-only", false, "compare keys alone (missing, extra, duplicate): much faster; keeps no findings")
 	cmd.Flags().IntVar(&o.Limit, "limit", 100, "list at most this many findings (0: all); the counts are always whole")
 	cmd.Flags().BoolVar(&o.Resume, "resume", false, "continue the scope's unfinished verify (killed or failed) where it stopped")
+	addProfileFlags(cmd, &o.CPUProfile, &o.MemProfile)
 	cmd.Flags().IntVar(&o.ChunkKeys, "chunk-keys", 0, fmt.Sprintf("store findings and progress every this many keys of a table (0: %d)", engine.DefaultVerifyChunk))
 	addScopeFlags(cmd, &o.ScopeList, true)
 	return cmd

@@ -120,29 +120,32 @@ steps:
 	}
 }
 
+// bothTargets make an empty target of each store in dir, giving its plan
+// URL and a connection to it.
+var bothTargets = map[string]func(t *testing.T, dir string) (string, *sql.DB){
+	"sqlite": func(t *testing.T, dir string) (string, *sql.DB) {
+		path := filepath.Join(dir, "t.db")
+		db, err := sql.Open("sqlite", path)
+		must(t, err)
+		t.Cleanup(func() { db.Close() })
+		return "sqlite:t.db", db
+	},
+	"postgres": func(t *testing.T, dir string) (string, *sql.DB) {
+		url := testenv.Postgres(t)
+		db, err := sql.Open("pgx", url)
+		must(t, err)
+		t.Cleanup(func() { db.Close() })
+		return url, db
+	},
+}
+
 // Ensure a batch's effect on the target, the ledger and the errors equals
 // applying its records one at a time in source order: the same input with
 // batch sizes 1, 7 and 1000 leaves identical tables, ledger, errors and
 // counts, on both stores.
 func TestBatchSizeDoesNotChangeData(t *testing.T) {
 	t.Parallel()
-	targets := map[string]func(t *testing.T, dir string) (string, *sql.DB){
-		"sqlite": func(t *testing.T, dir string) (string, *sql.DB) {
-			path := filepath.Join(dir, "t.db")
-			db, err := sql.Open("sqlite", path)
-			must(t, err)
-			t.Cleanup(func() { db.Close() })
-			return "sqlite:t.db", db
-		},
-		"postgres": func(t *testing.T, dir string) (string, *sql.DB) {
-			url := testenv.Postgres(t)
-			db, err := sql.Open("pgx", url)
-			must(t, err)
-			t.Cleanup(func() { db.Close() })
-			return url, db
-		},
-	}
-	for name, target := range targets {
+	for name, target := range bothTargets {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			one := runWithBatchSize(t, target, 1)
