@@ -376,8 +376,17 @@ func TestCompactLedgerMarks(t *testing.T) {
 		must(t, writeInternal(ctx, s, ledgerBatch("r", keys)))
 	}
 	must(t, writeInternal(ctx, s, ledgerBatch("small", []string{"x", "y"})))
+	// Another step, its keys written twice and none forgotten: Status
+	// must not add up its blocks' counts.
+	must(t, writeInternal(ctx, s, &decant.Batch{Scope: "s", Step: "dup", Ledger: ledgerBatch("r", []string{"1", "2", "3"}).Ledger}))
+	must(t, writeInternal(ctx, s, &decant.Batch{Scope: "s", Step: "dup", Ledger: ledgerBatch("r", []string{"3", "4"}).Ledger}))
 	ids := rowsOf(t, s, "SELECT id, n, entries FROM decant_ledger_blocks WHERE step = 'a' ORDER BY id")
-	before := ledgerAnswers(t, s, false, []string{"s"}, []string{"a"}, []string{"1", "4001", "x", "z"}, 5000)
+	before := ledgerAnswers(t, s, false, []string{"s"}, []string{"a", "dup"}, []string{"1", "4001", "x", "z"}, 5000)
+	sameAnswers(t, "the readers and the view of steps not compacted", before,
+		ledgerAnswers(t, s, true, []string{"s"}, []string{"a", "dup"}, []string{"1", "4001", "x", "z"}, 5000))
+	if got := before["status s"].([]string); !slices.Equal(got, []string{"a|12002|9349|1093", "dup|4|2|2"}) {
+		t.Errorf("Status before compacting = %v", got)
+	}
 	c, err := s.CompactLedger(ctx, "s", "a")
 	if want := (decant.LedgerCompaction{Entries: 12002, Kept: 12002, Checked: true}); err != nil || c != want {
 		t.Fatalf("CompactLedger of a step written once = %+v, %v; want %+v", c, err, want)
@@ -388,7 +397,7 @@ func TestCompactLedgerMarks(t *testing.T) {
 	if got := rowsOf(t, s, "SELECT DISTINCT compacted FROM decant_ledger_blocks WHERE step = 'a'"); !slices.Equal(got, []string{"1"}) {
 		t.Errorf("compacted of the step's blocks = %v, want all 1", got)
 	}
-	sameAnswers(t, "after marking the blocks compacted", before, ledgerAnswers(t, s, false, []string{"s"}, []string{"a"}, []string{"1", "4001", "x", "z"}, 5000))
+	sameAnswers(t, "after marking the blocks compacted", before, ledgerAnswers(t, s, false, []string{"s"}, []string{"a", "dup"}, []string{"1", "4001", "x", "z"}, 5000))
 
 	// Too little written: 2 entries in a step of its own.
 	must(t, writeInternal(ctx, s, &decant.Batch{Scope: "s", Step: "few", Ledger: ledgerBatch("r", []string{"1", "2"}).Ledger}))

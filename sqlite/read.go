@@ -192,12 +192,21 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 // later block (u, the other blocks' last entries) holds again, plus u's
 // keys that are not forgotten. Only u is sorted; the compacted blocks'
 // superseded entries are found by their keys, their status looked up by
-// position in the few blocks that have one.
-var statusLedgerSQL = `WITH u AS MATERIALIZED (
-    SELECT step, key, status FROM (` + lastEntriesAll("b.scope = ?1 AND NOT b.compacted") + `)
+// position in the few blocks that have one. A step that has only blocks
+// not compacted, none forgotten, each key in one of them (a first load
+// before its run ends: fresh) adds up its blocks' counts too, once a sort
+// of its keys alone (twice as fast as one of its entries) finds them
+// distinct.
+var statusLedgerSQL = `WITH fresh(step) AS MATERIALIZED (
+    SELECT step FROM decant_ledger_blocks x WHERE scope = ?1 GROUP BY step
+    HAVING max(compacted) = 0 AND sum(n_forgotten) = 0 AND sum(n) = (
+        SELECT count(*) FROM (SELECT e.value FROM decant_ledger_blocks b, json_each(b.keys) e
+                              WHERE b.scope = ?1 AND b.step = x.step GROUP BY e.value))
+), u AS MATERIALIZED (
+    SELECT step, key, status FROM (` + lastEntriesAll("b.scope = ?1 AND NOT b.compacted AND b.step NOT IN (SELECT step FROM fresh)") + `)
 )
 SELECT step, sum(n), sum(n_ok), sum(n_deleted) FROM (
-    SELECT step, n, n_ok, n_deleted FROM decant_ledger_blocks WHERE scope = ?1 AND compacted
+    SELECT step, n, n_ok, n_deleted FROM decant_ledger_blocks WHERE scope = ?1 AND (compacted OR step IN (SELECT step FROM fresh))
     UNION ALL
     SELECT step, -1, -(status = 'ok'), -(status = 'deleted') FROM (
         SELECT b.step, json_extract(b.entries, '$[' || e.key || '][3]') AS status
