@@ -137,7 +137,7 @@ func NewRoot(funcs *transform.Funcs) *cobra.Command {
 	root.PersistentFlags().BoolVar(&common.JSON, "json", false, "print results as JSON")
 	root.AddCommand(newInitCmd(), newCheckCmd(common), newPreviewCmd(common), newMigrateCmd(common),
 		newStatusCmd(common), newStatsCmd(common), newErrorsCmd(common), newVerifyCmd(common), newDiffsCmd(common), newPatchCmd(common), newDBCmd(), newSnapshotCmd(),
-		newUnfinishCmd(common), newCommitCmd(common), newResetCmd(common))
+		newUnfinishCmd(common), newCommitCmd(common), newResetCmd(common), newInferCmd(common))
 	strictUsage(root)
 	return root
 }

@@ -1,0 +1,401 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/infer"
+	"github.com/decanthq/decant/migrations"
+	"github.com/decanthq/decant/plan"
+	"github.com/decanthq/decant/transform"
+)
+
+// InferOpts are the flags of `decant infer`.
+type InferOpts struct {
+	Common
+	// Samples is the sample file (.jsonl, .ndjson, .json or .csv), or the
+	// URL of a source (a feed) to read N records of.
+	Samples string
+	// Step reads N records of a step of the plan (--config) instead.
+	Step string
+	// N is how many records a source gives (default 100); a file is read
+	// whole.
+	N int
+	// Cursor is a feed's cursor field, as a step's from.cursor.
+	Cursor string
+	// Key, Route and Table are infer.Options'; Table defaults to the
+	// sample file's name in snake_case.
+	Key, Route, Table string
+	// Dialect is postgres or sqlite. Empty: the target's with FromDB,
+	// else postgres.
+	Dialect string
+	// PlanOut is the plan file to write; MigrationOut the migrations
+	// directory to write the next migration into. Neither: infer only
+	// prints what it found.
+	PlanOut, MigrationOut string
+	// FromDB compares with the tables of the plan's (--config) target and
+	// writes only what they lack.
+	FromDB bool
+	// Force lets --plan-out replace an existing file.
+	Force bool
+	// Spill is infer.Options': the JSON column of the fields past the
+	// dialect's most columns.
+	Spill string
+
+	nSet bool // -n was given
+}
+
+// Validate checks the flags.
+func (o *InferOpts) Validate() error {
+	switch {
+	case o.Samples == "" && o.Step == "":
+		return errors.New("give the sample file: decant infer SAMPLES --key FIELD (or a source's URL with -n N, or --step STEP of the plan)")
+	case o.Samples != "" && o.Step != "":
+		return errors.New("--step and SAMPLES: give one (--step reads the step's source)")
+	case o.N < 1:
+		return fmt.Errorf("-n %d: give how many records to read, at least 1", o.N)
+	case o.Step == "" && !isSourceURL(o.Samples) && o.nSet:
+		return errors.New("-n: a sample file is read whole; -n is for a source's URL or --step")
+	case isFeedURL(o.Samples) && o.Cursor == "":
+		return errors.New("--cursor: a feed pages by a cursor field of its records; name it (--cursor serverVersion)")
+	case o.Cursor != "" && !isFeedURL(o.Samples):
+		return errors.New("--cursor is for a feed's URL (a step of the plan has its own from.cursor)")
+	}
+	if o.Key == "" && o.Step == "" {
+		return errors.New("--key: give the field that identifies a record (decant infer SAMPLES --key id)")
+	}
+	if o.Route != "" && o.Table != "" {
+		return errors.New("--table and --route: give one (--route names a table per value)")
+	}
+	if o.Dialect != "" {
+		if _, err := infer.ParseDialect(o.Dialect); err != nil {
+			return fmt.Errorf("--dialect: %w", err)
+		}
+	}
+	if o.FromDB && o.PlanOut != "" {
+		return errors.New("--from-db and --plan-out: --from-db writes only the next migration for the plan you have (--config); infer a new plan without --from-db")
+	}
+	if o.FromDB || o.Step != "" {
+		return o.Common.Validate()
+	}
+	return nil
+}
+
+// isSourceURL says SAMPLES is a source's URL rather than a file: it has a
+// scheme (https://, couchdb+http://).
+func isSourceURL(s string) bool { return strings.Contains(s, "://") }
+
+// isFeedURL says SAMPLES is an HTTP feed's URL, which needs --cursor.
+func isFeedURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+func newInferCmd(c *Common) *cobra.Command {
+	o := &InferOpts{}
+	cmd := &cobra.Command{
+		Use:   "infer (SAMPLES | URL -n N | --step STEP -n N) --key FIELD",
+		Short: "Infer target tables, a migration and a plan from sample records",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Common = *c
+			if len(args) == 1 {
+				o.Samples = args[0]
+			}
+			o.nSet = cmd.Flags().Changed("n")
+			if err := validate(o); err != nil {
+				return err
+			}
+			_, err := RunInfer(cmd.Context(), *o, cmd.OutOrStdout())
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Key, "key", "", "the field that identifies a record (the primary key)")
+	f.StringVar(&o.Route, "route", "", "the field whose value names each record's table")
+	f.StringVar(&o.Table, "table", "", "the one table without --route (default: the sample file's name)")
+	f.StringVar(&o.Dialect, "dialect", "", "the target database: postgres or sqlite (default: the target's with --from-db, else postgres)")
+	f.StringVar(&o.PlanOut, "plan-out", "", "write the plan to this file")
+	f.StringVar(&o.MigrationOut, "migration-out", "", "write the migration into this migrations directory, numbered after its last")
+	f.BoolVar(&o.FromDB, "from-db", false, "write only what the tables of the plan's target (--config) lack")
+	f.BoolVar(&o.Force, "force", false, "let --plan-out replace an existing file")
+	f.StringVar(&o.Spill, "spill", "", "gather the fields past the dialect's most columns into this JSON column")
+	f.IntVarP(&o.N, "n", "n", 100, "how many records to read from a source's URL or --step")
+	f.StringVar(&o.Cursor, "cursor", "", "a feed's cursor field (its from.cursor)")
+	f.StringVar(&o.Step, "step", "", "read the records of this step of the plan (--config)")
+	return cmd
+}
+
+// InferResult is what infer found and wrote: the schema (tables and
+// warnings), and the files.
+type InferResult struct {
+	*infer.Schema
+	// Reports are the columns of an existing table (--from-db) too narrow
+	// for their samples, which infer does not alter.
+	Reports []string `json:"reports"`
+	// Migration and Plan are the files written; empty when none.
+	Migration string `json:"migration"`
+	Plan      string `json:"plan"`
+	// SQL is the migration's text (empty when --from-db finds nothing
+	// new).
+	SQL string `json:"-"`
+}
+
+// RunInfer infers the tables of o.Samples, writes the migration and the
+// plan that o asks for, and prints what it found.
+func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, error) {
+	var cat decant.Cataloger
+	if o.FromDB {
+		var done func()
+		var err error
+		if cat, o.Dialect, done, err = openCatalog(ctx, &o.Common, o.Dialect); err != nil {
+			return nil, err
+		}
+		defer done()
+	}
+	if o.Dialect == "" {
+		o.Dialect = string(infer.Postgres)
+	}
+	d, err := infer.ParseDialect(o.Dialect)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("--dialect: %w", err))
+	}
+	in, err := readSamples(ctx, &o)
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
+	samples := in.samples
+	table := o.Table
+	if table == "" && o.Route == "" {
+		table = in.name
+	}
+	s, err := infer.Infer(samples, infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d, Spill: o.Spill})
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
+	res := &InferResult{Schema: s, Reports: []string{}}
+	if cat != nil {
+		if res.SQL, res.Reports, err = s.Next(ctx, cat, d); err != nil {
+			return nil, err
+		}
+	} else {
+		res.SQL = s.Migration(d)
+	}
+	migDir := o.MigrationOut
+	if migDir != "" && res.SQL != "" {
+		if res.Migration, err = writeMigration(migDir, in.name, res.SQL); err != nil {
+			return nil, err
+		}
+	}
+	if o.PlanOut != "" {
+		if err := writePlan(o, in, s, d, migDir); err != nil {
+			return nil, err
+		}
+		res.Plan = o.PlanOut
+	}
+	if o.JSON {
+		return res, printJSON(w, res)
+	}
+	printInferred(w, res, o)
+	return res, nil
+}
+
+// inferInput is where the samples came from, as the plan and the files'
+// names need it.
+type inferInput struct {
+	samples []infer.Sample
+	// name names the table (without --table), the step and the migration:
+	// the sample file's or the URL's last part, or the step's name.
+	name string
+	// url is a source's URL with its credentials redacted (rawURL: as
+	// given); cursor its from.cursor. Both empty for a file.
+	url, rawURL, cursor string
+}
+
+// readSamples reads the samples of a file, of a source's URL, or of a step
+// of the plan.
+func readSamples(ctx context.Context, o *InferOpts) (*inferInput, error) {
+	switch {
+	case o.Step != "":
+		p, err := o.load()
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range p.Steps {
+			if st.Name != o.Step {
+				continue
+			}
+			src, err := connect.Sources(p)(ctx, st)
+			if err != nil {
+				return nil, err
+			}
+			defer src.Close()
+			if o.Key == "" {
+				o.Key = st.From.Key
+			}
+			raw := p.Connections[st.From.Connection]
+			samples, err := infer.ReadSource(ctx, src, o.Scope, "step "+st.Name, o.N)
+			return &inferInput{samples: samples, name: baseName(st.Name), url: decant.RedactURL(raw), rawURL: raw, cursor: st.From.Cursor}, err
+		}
+		return nil, usageError(fmt.Errorf("--step %s: the plan %s has no such step", o.Step, o.Config))
+	case isSourceURL(o.Samples):
+		src, err := connect.DefaultSources().Open(o.Samples, ".", plan.From{Connection: "source", Key: o.Key, Cursor: o.Cursor})
+		if err != nil {
+			return nil, err
+		}
+		defer src.Close()
+		url := decant.RedactURL(o.Samples)
+		samples, err := infer.ReadSource(ctx, src, o.Scope, url, o.N)
+		return &inferInput{samples: samples, name: baseName(strings.SplitN(o.Samples, "?", 2)[0]), url: url, rawURL: o.Samples, cursor: o.Cursor}, err
+	}
+	samples, err := infer.ReadSamples(o.Samples)
+	return &inferInput{samples: samples, name: baseName(o.Samples)}, err
+}
+
+// baseName is a file's name without its extension, in snake_case, as a
+// table, step or migration name; "samples" when that is no SQL name.
+func baseName(path string) string {
+	b := filepath.Base(path)
+	n := transform.Snake(strings.TrimSuffix(b, filepath.Ext(b)))
+	if !infer.ValidName(n) {
+		return "samples"
+	}
+	return n
+}
+
+// openCatalog opens the plan's target for --from-db, and says its dialect:
+// a migration for the target must be written in the target's SQL, so a
+// --dialect that is not the target's is refused.
+func openCatalog(ctx context.Context, c *Common, dialect string) (decant.Cataloger, string, func(), error) {
+	p, st, err := c.open(ctx)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cat, ok := decant.As[decant.Cataloger](st)
+	if !ok {
+		st.Close()
+		return nil, "", nil, errors.New("infer --from-db: the target cannot list its tables' columns")
+	}
+	target := string(infer.Postgres)
+	if strings.HasPrefix(strings.ToLower(p.Connections[p.Target]), "sqlite:") {
+		target = string(infer.SQLite)
+	}
+	if dialect != "" && dialect != target {
+		st.Close()
+		return nil, "", nil, usageError(fmt.Errorf("--dialect %s: the plan's target is %s; leave --dialect out with --from-db", dialect, target))
+	}
+	return cat, target, func() { st.Close() }, nil
+}
+
+// writeMigration writes sql as the next versioned migration of dir (which
+// it creates), numbered after the directory's last.
+func writeMigration(dir, name, sql string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("infer: %w", err)
+	}
+	set, err := migrations.Load(os.DirFS(dir), nil)
+	if err != nil {
+		return "", fmt.Errorf("infer: %s: %w (fix the directory first: infer numbers its migration after the last)", dir, err)
+	}
+	next := int64(1)
+	if n := len(set.Versioned); n > 0 {
+		next = set.Versioned[n-1].Number + 1
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%04d_infer_%s.sql", next, name))
+	if err := writeStarter(path, sql, false); err != nil {
+		return "", errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
+	}
+	return path, nil
+}
+
+// writePlan writes the plan, its paths relative to the plan file as decant
+// reads them.
+func writePlan(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, migDir string) error {
+	dir := filepath.Dir(o.PlanOut)
+	rel := func(p string) string {
+		abs, err1 := filepath.Abs(p)
+		base, err2 := filepath.Abs(dir)
+		if err1 != nil || err2 != nil {
+			return filepath.ToSlash(p)
+		}
+		r, err := filepath.Rel(base, abs)
+		if err != nil {
+			return filepath.ToSlash(abs)
+		}
+		return filepath.ToSlash(r)
+	}
+	po := infer.PlanOptions{Source: in.url, Cursor: in.cursor, Migrations: "migrations", Step: in.name}
+	switch {
+	case in.url == "":
+		po.Source = "file:" + rel(o.Samples)
+		if f, _ := infer.FormatOf(o.Samples); f == infer.JSON {
+			po.Note = "decant reads JSONL, CSV and XML files: write the samples one object per line (.jsonl), or point this at the real source"
+		}
+	case in.url != in.rawURL:
+		po.Note = "infer removed the credentials of this URL: give them as ${VARIABLES} (docs/plan.md)"
+	}
+	if migDir != "" {
+		po.Migrations = rel(migDir)
+	}
+	po.Target = "${DECANT_TARGET}"
+	if d == infer.SQLite {
+		po.Target = "${DECANT_TARGET:-sqlite:decant.db}"
+	}
+	if err := writeStarter(o.PlanOut, s.Plan(po), o.Force); err != nil {
+		return errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
+	}
+	return nil
+}
+
+// printInferred prints the tables, the warnings and the files written.
+func printInferred(w io.Writer, res *InferResult, o InferOpts) {
+	var walk func(ts []*infer.Table, indent string)
+	walk = func(ts []*infer.Table, indent string) {
+		for _, t := range ts {
+			records := "records"
+			if t.Records == 1 {
+				records = "record"
+			}
+			fmt.Fprintf(w, "%stable %s (%d %s", indent, t.Name, t.Records, records)
+			if t.Route != "" {
+				fmt.Fprintf(w, ", %s %s", o.Route, strings.Join(append([]string{t.Route}, t.Aliases...), ", "))
+			}
+			fmt.Fprintf(w, "), key %s\n", strings.Join(t.Key, ", "))
+			for _, c := range t.Columns {
+				null := ""
+				if c.Nullable {
+					null = ", nullable"
+				}
+				fmt.Fprintf(w, "%s  %-30s %s%s\n", indent, c.Name, c.Type, null)
+			}
+			walk(t.Children, indent+"  ")
+		}
+	}
+	walk(res.Tables, "")
+	for _, m := range res.Warnings {
+		fmt.Fprintln(w, "warning:", m)
+	}
+	for _, m := range res.Reports {
+		fmt.Fprintln(w, "not altered:", m)
+	}
+	switch {
+	case res.Migration != "":
+		fmt.Fprintln(w, "wrote", res.Migration)
+	case o.FromDB && res.SQL == "":
+		fmt.Fprintln(w, "the target has every table and column already: no migration")
+	case o.MigrationOut == "":
+		fmt.Fprintln(w, "--migration-out DIR writes the migration")
+	}
+	if res.Plan != "" {
+		fmt.Fprintln(w, "wrote", res.Plan)
+	}
+}

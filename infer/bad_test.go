@@ -1,0 +1,161 @@
+package infer_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/decanthq/decant/infer"
+)
+
+// inferFile writes text as a sample file named name and infers it.
+func inferFile(t *testing.T, name, text string, o infer.Options) (*infer.Schema, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	samples, err := infer.ReadSamples(path)
+	if err != nil {
+		return nil, err
+	}
+	if o.Table == "" && o.Route == "" {
+		o.Table = "t"
+	}
+	return infer.Infer(samples, o)
+}
+
+// wantErr fails unless err says every one of parts: the file and record,
+// the field, and the fix.
+func wantErr(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want one saying %q", parts)
+	}
+	for _, p := range parts {
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("error %q does not say %q", err, p)
+		}
+	}
+}
+
+// Samples that disagree on a field's type widen its column, and the
+// report names the field once, however many samples disagree.
+func TestDisagreeingSamplesWidenOnce(t *testing.T) {
+	text := `{"id": 1, "n": 1}
+{"id": 2, "n": 2.5}
+{"id": 3, "n": 3.5}
+{"id": 4, "n": "many"}
+{"id": 5, "n": "more"}
+`
+	s, err := inferFile(t, "n.jsonl", text, infer.Options{Key: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Tables[0].Column("n"); c.Type != infer.Text {
+		t.Errorf("n is %s, want text", c.Type)
+	}
+	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], `"n" (integer at n.jsonl:1, decimal at n.jsonl:2, text at n.jsonl:4)`) {
+		t.Errorf("warnings = %q, want one naming n and where it widened", s.Warnings)
+	}
+}
+
+// Each refusal names the file, the record (line or element) and the
+// field, and says how to fix it.
+func TestBadSamples(t *testing.T) {
+	wide := map[string]any{"id": 1}
+	for i := range 2000 {
+		wide[fmt.Sprintf("f%d", i)] = i
+	}
+	wideJSON := fmt.Sprintf("%v", mustJSON(t, wide))
+	cases := []struct {
+		name, file, text string
+		o                infer.Options
+		want             []string
+	}{
+		{"field not an SQL name", "a.jsonl", `{"id": 1, "weight(kg)": 3}`, infer.Options{Key: "id"},
+			[]string{"a.jsonl:1", `"weight(kg)"`, "not a valid SQL column name", "rename the field"}},
+		{"field starting with a digit", "a.jsonl", "{\"id\": 1}\n{\"id\": 2, \"2nd\": 3}", infer.Options{Key: "id"},
+			[]string{"a.jsonl:2", `"2nd"`, "rename the field"}},
+		{"fields colliding after snake_case", "a.jsonl", "{\"id\": 1, \"ttDose\": 1}\n{\"id\": 2, \"tt_dose\": 2}", infer.Options{Key: "id"},
+			[]string{"a.jsonl:2", `"ttDose"`, `"tt_dose"`, "a.jsonl:1", `column "tt_dose"`, "rename one of them"}},
+		{"route value not a table name", "a.json", `[{"id": 1, "form": "anc"}, {"id": 2, "form": "7 days/visit"}]`, infer.Options{Key: "id", Route: "form"},
+			[]string{"a.json: record 2", `"7 days/visit"`, `field "form"`, "not a valid table name", "fix the value"}},
+		{"route value of decant's own tables", "a.jsonl", `{"id": 1, "form": "decant_ledger"}`, infer.Options{Key: "id", Route: "form"},
+			[]string{"a.jsonl:1", "decant_ledger", "not a valid table name"}},
+		{"record without the route field", "a.jsonl", `{"id": 1}`, infer.Options{Key: "id", Route: "form"},
+			[]string{"a.jsonl:1", `"form"`, "--route"}},
+		{"empty JSONL file", "a.jsonl", "", infer.Options{Key: "id"}, []string{"a.jsonl", "no sample records", "give at least one"}},
+		{"blank JSONL file", "a.jsonl", "\n\n", infer.Options{Key: "id"}, []string{"a.jsonl", "no sample records"}},
+		{"empty JSON array", "a.json", "[]", infer.Options{Key: "id"}, []string{"a.json", "no sample records"}},
+		{"CSV with a header only", "a.csv", "id,name\n", infer.Options{Key: "id"}, []string{"a.csv", "no sample records"}},
+		{"record without the key", "a.jsonl", "{\"id\": 1}\n{\"name\": \"x\"}", infer.Options{Key: "id"},
+			[]string{"a.jsonl:2", `key field "id"`, "--key"}},
+		{"record with an empty key", "a.csv", "id,name\n1,a\n,b\n", infer.Options{Key: "id"},
+			[]string{"a.csv:3", `key field "id"`}},
+		{"2,000 fields for PostgreSQL", "a.jsonl", wideJSON, infer.Options{Key: "id", Dialect: infer.Postgres},
+			[]string{"a.jsonl:1", "2001 fields", "PostgreSQL allows at most 1600", "--route", "--spill COLUMN"}},
+		{"a name twice in one object", "a.jsonl", "{\"id\": 1}\n{\"id\": 2, \"w\": 1, \"w\": 2}", infer.Options{Key: "id"},
+			[]string{"a.jsonl:2", `"w"`, "twice", "fix the sample"}},
+		{"a name twice in an element of a JSON array", "a.json", `[{"id": 1}, {"id": 2, "w": 1, "w": 2}]`, infer.Options{Key: "id"},
+			[]string{"a.json", "/1/w", "twice", "fix the sample"}},
+		{"spill column that is no SQL name", "a.jsonl", `{"id": 1}`, infer.Options{Key: "id", Spill: "more fields"},
+			[]string{"--spill", `"more fields"`, "not a valid SQL column name"}},
+		{"spill column a field has", "a.jsonl", wideJSON, infer.Options{Key: "id", Spill: "f1"},
+			[]string{"--spill f1", `"f1"`, "name another spill column"}},
+		{"child table named as a route's table", "a.jsonl", "{\"id\": 1, \"form\": \"orders\", \"items\": [{\"sku\": 1}]}\n{\"id\": 2, \"form\": \"orders_items\"}", infer.Options{Key: "id", Route: "form"},
+			[]string{"two tables would be named orders_items", `field "items"`, `route value "orders_items"`, "rename"}},
+		{"line that is no JSON object", "a.jsonl", "{\"id\": 1}\n[1]", infer.Options{Key: "id"},
+			[]string{"a.jsonl:2", "JSON object"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := inferFile(t, tc.file, tc.text, tc.o)
+			wantErr(t, err, tc.want...)
+		})
+	}
+}
+
+// SQLite allows 2,000 columns, so the same wide sample fits it (the key
+// and 1,999 fields).
+func TestWideSampleFitsSQLite(t *testing.T) {
+	wide := map[string]any{"id": 1}
+	for i := range 1999 {
+		wide[fmt.Sprintf("f%d", i)] = i
+	}
+	s, err := inferFile(t, "a.jsonl", mustJSON(t, wide), infer.Options{Key: "id", Dialect: infer.SQLite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Tables[0].Columns); n != 2000 {
+		t.Errorf("%d columns, want 2000", n)
+	}
+}
+
+// Field names and values that are not plain text reach the SQL only as
+// quoted literals and comments that stay on their line.
+func TestCommentsQuoteSamples(t *testing.T) {
+	s, err := inferFile(t, "a.jsonl", `{"id": 1, "note": "it's\n--x'; DROP TABLE t; --"}`, infer.Options{Key: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := s.Migration(infer.Postgres)
+	if !strings.Contains(pg, `COMMENT ON COLUMN t.note IS 'from note, e.g. ''it''''s --x''''; DROP TABLE t; --''';`) {
+		t.Errorf("PostgreSQL comment not quoted:\n%s", pg)
+	}
+	lite := s.Migration(infer.SQLite)
+	if !strings.Contains(lite, "    note text NOT NULL, -- from note, e.g. 'it''s --x''; DROP TABLE t; --'\n") {
+		t.Errorf("SQLite comment not on one line:\n%s", lite)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := jsonMarshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

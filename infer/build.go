@@ -1,0 +1,345 @@
+package infer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/decanthq/decant/transform"
+)
+
+// field gathers what the samples of one table say about one field.
+type field struct {
+	name  string
+	first string // the place it was first seen, for messages
+	count int    // records carrying a value (not null, not "")
+	t     Type
+	// typePlace is where t was first seen; disagree lists the types
+	// that widened it, with where ("integer at a:1, decimal at a:3").
+	typePlace string
+	disagree  string
+	unpadded  bool
+	sample    any
+	// items are the objects of the field's arrays of objects; other says
+	// (with otherPlace) that it also held something else, so that it
+	// cannot be a child table.
+	items      []Sample
+	arrays     bool
+	arrayPlace string
+	other      bool
+	otherPlace string
+	emptyArray bool
+}
+
+// builder gathers the samples of one table.
+type builder struct {
+	table *Table
+	// path prefixes the fields' paths: "" for a record, "items[]." for the
+	// items of a record's array items.
+	path string
+	// nested says the records are items of a parent's array: their own
+	// arrays of objects are JSON columns, not grandchildren, to keep the
+	// plan flat (docs/infer.md).
+	nested  bool
+	fields  map[string]*field
+	widest  int
+	widestP string
+}
+
+func newBuilder(name, path string, top bool) *builder {
+	return &builder{table: &Table{Name: name, Children: []*Table{}}, path: path, nested: !top, fields: map[string]*field{}}
+}
+
+// add takes one record (or item) of the table.
+func (b *builder) add(doc map[string]any, place string) {
+	b.table.Records++
+	if len(doc) > b.widest {
+		b.widest, b.widestP = len(doc), place
+	}
+	for k, v := range doc {
+		f := b.fields[k]
+		if f == nil {
+			f = &field{name: k, first: place}
+			b.fields[k] = f
+		}
+		if v == nil || v == "" {
+			continue
+		}
+		f.count++
+		if a, ok := v.([]any); ok && len(a) == 0 {
+			f.emptyArray = true
+			continue
+		}
+		if objs, ok := objects(v); ok && !b.nested {
+			if !f.arrays {
+				f.arrays, f.arrayPlace = true, place
+			}
+			for i, o := range objs {
+				f.items = append(f.items, Sample{Doc: o, Place: fmt.Sprintf("%s, %s[%d]", place, k, i)})
+			}
+			continue
+		}
+		if !f.other {
+			f.other, f.otherPlace = true, place
+		}
+		if f.sample == nil {
+			f.sample = v
+		}
+		f.see(typeOf(v), place)
+	}
+}
+
+// see widens f's type to hold one more value, remembering each widening
+// ("integer at a:1", "decimal at a:2") for the report, which names the
+// field once.
+func (f *field) see(ty typed, place string) {
+	f.unpadded = f.unpadded || ty.unpadded
+	if f.t == "" {
+		f.t, f.typePlace = ty.t, place
+		return
+	}
+	if ty.t == f.t {
+		return
+	}
+	if f.disagree == "" {
+		f.disagree = fmt.Sprintf("%s at %s", f.t, f.typePlace)
+	}
+	if w := join(f.t, ty.t); w != f.t || ty.t != w {
+		f.disagree += fmt.Sprintf(", %s at %s", ty.t, place)
+		f.t = w
+	}
+}
+
+// objects returns v's objects when v is a non-empty array of objects only.
+func objects(v any) ([]map[string]any, bool) {
+	a, ok := v.([]any)
+	if !ok || len(a) == 0 {
+		return nil, false
+	}
+	out := make([]map[string]any, len(a))
+	for i, e := range a {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		out[i] = m
+	}
+	return out, true
+}
+
+// build makes the table. keyCol is the key column of a table of records;
+// a table of items (nested) gets "", since child gives it its key columns.
+func (b *builder) build(keyCol string, o Options, warn *[]string) (*Table, error) {
+	t := b.table
+	names := make([]string, 0, len(b.fields))
+	for k := range b.fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	byColumn := map[string]*field{}
+	var cols []*Column
+	var kids []*field
+	for _, k := range names {
+		f := b.fields[k]
+		col := transform.Snake(k)
+		if !identifier.MatchString(col) {
+			return nil, fmt.Errorf("%s: field %q (table %s) is not a valid SQL column name, even as snake_case %q (a name is lower-case letters, digits and _, not starting with a digit, at most 63 bytes): rename the field in the samples, or leave it out of them and map it by hand", f.first, b.path+k, t.Name, col)
+		}
+		if g := byColumn[col]; g != nil {
+			return nil, fmt.Errorf("%s: fields %q and %q (table %s, %q first seen at %s) both become the column %q as snake_case, and decant's fields would fill it from either: rename one of them in the samples (or drop one) so each field has a column of its own", f.first, b.path+g.name, b.path+k, t.Name, g.name, g.first, col)
+		}
+		byColumn[col] = f
+		if f.arrays && !f.other {
+			kids = append(kids, f)
+			continue
+		}
+		cols = append(cols, b.column(f, col, warn))
+	}
+	if !b.nested {
+		k := t.columnIn(cols, keyCol)
+		k.Nullable = false
+		t.Key = []string{keyCol}
+		t.Columns = append([]*Column{k}, without(cols, k)...)
+		if err := b.limit(o, warn); err != nil {
+			return nil, err
+		}
+	} else {
+		t.Columns = cols
+	}
+	// Children come after the columns, since they take the type of the
+	// parent's key column.
+	for _, f := range kids {
+		child, err := b.child(f, transform.Snake(f.name), keyCol, o, warn)
+		if err != nil {
+			return nil, err
+		}
+		t.Children = append(t.Children, child)
+	}
+	return t, nil
+}
+
+// column makes f's column, settling what its samples left open.
+func (b *builder) column(f *field, col string, warn *[]string) *Column {
+	t := b.table
+	c := &Column{Name: col, Path: b.path + f.name, Field: f.name, Type: f.t, Nullable: f.count < t.Records, Sample: sampleText(f.sample)}
+	if f.arrays {
+		// Arrays of objects beside other values: one JSON column keeps
+		// them all, where a child table could not.
+		c.Type = join(c.Type, JSONType)
+		*warn = append(*warn, fmt.Sprintf("table %s: field %q holds arrays of objects (%s) and other values (%s): it is a %s column, not a child table", t.Name, c.Path, f.arrayPlace, f.otherPlace, c.Type))
+	}
+	if f.emptyArray {
+		c.Type = join(c.Type, JSONType)
+	}
+	switch {
+	case f.disagree != "":
+		*warn = append(*warn, fmt.Sprintf("table %s: samples disagree on field %q (%s): the column %s is %s", t.Name, c.Path, f.disagree, col, c.Type))
+	case c.Type == "":
+		c.Type = Text
+		*warn = append(*warn, fmt.Sprintf("table %s: field %q is null or empty in every sample: the column %s is text", t.Name, c.Path, col))
+	}
+	if f.unpadded {
+		switch c.Type {
+		case Date:
+			c.Layout = unpaddedLayout
+		case Timestamp:
+			c.Type = Text
+			*warn = append(*warn, fmt.Sprintf("table %s: field %q mixes timestamps with dates without zero padding, which no one layout reads: the column %s is text", t.Name, c.Path, col))
+		}
+	}
+	return c
+}
+
+// child builds the child table of f's arrays of objects. Its rows carry
+// the parent's key in parentCol; an item's own key is the field of the
+// record key's name when every item has it, else its position in the
+// array.
+func (b *builder) child(f *field, col, keyCol string, o Options, warn *[]string) (*Table, error) {
+	t := b.table
+	name := t.Name + "_" + col
+	if !identifier.MatchString(name) {
+		return nil, fmt.Errorf("%s: field %q of table %s would make the child table %q, longer than the 63 bytes PostgreSQL keeps of a name: rename the field in the samples", f.first, f.name, t.Name, name)
+	}
+	cb := newBuilder(name, b.path+f.name+"[].", false)
+	for _, it := range f.items {
+		cb.add(it.Doc, it.Place)
+	}
+	parentCol := t.Name + "_" + keyCol
+	if !identifier.MatchString(parentCol) {
+		return nil, fmt.Errorf("%s: the child table %s of field %q would name its parent's key %q, longer than the 63 bytes PostgreSQL keeps of a name: give the table a shorter name (--table, or the route value)", f.first, name, f.name, parentCol)
+	}
+	parentKey := t.columnIn(nil, keyCol)
+	ct, err := cb.build("", o, warn)
+	if err != nil {
+		return nil, err
+	}
+	ct.Field, ct.ParentKey = f.name, parentCol
+	pk := &Column{Name: parentCol, Type: Text, Sample: ""}
+	if parentKey != nil {
+		pk.Type, pk.Sample = parentKey.Type, parentKey.Sample
+	}
+	own := transform.Snake(o.Key)
+	var second *Column
+	if g := cb.fields[o.Key]; g != nil && g.count == ct.Records && !g.arrays && g.t != JSONType {
+		second = ct.Column(own)
+	}
+	if second == nil {
+		ct.Position = true
+		second = &Column{Name: "position", Type: Integer, Sample: "1"}
+	}
+	second.Nullable = false
+	for _, c := range ct.Columns {
+		if c != second && (c.Name == parentCol || c.Name == second.Name) {
+			return nil, fmt.Errorf("%s: field %q of the items of %q is the column %q, which child table %s needs for its parent's key or its items' position: rename the field in the samples", f.first, c.Field, f.name, c.Name, name)
+		}
+	}
+	ct.Key = []string{parentCol, second.Name}
+	ct.Columns = append([]*Column{pk, second}, without(ct.Columns, second)...)
+	if err := cb.limit(o, warn); err != nil {
+		return nil, err
+	}
+	return ct, nil
+}
+
+// columnIn finds name among cols, else among t's columns.
+func (t *Table) columnIn(cols []*Column, name string) *Column {
+	for _, c := range cols {
+		if c.Name == name {
+			return c
+		}
+	}
+	return t.Column(name)
+}
+
+func without(cols []*Column, drop *Column) []*Column {
+	out := make([]*Column, 0, len(cols))
+	for _, c := range cols {
+		if c != drop {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// limit holds the table to the dialect's most columns: past it, infer
+// refuses, or with Options.Spill keeps the key and the most answered
+// fields as columns (ties by name) and gathers the others into one JSON
+// column, so that the rarely answered ones are the ones a query must dig
+// for.
+func (b *builder) limit(o Options, warn *[]string) error {
+	t, most := b.table, o.Dialect.maxColumns()
+	if len(t.Columns) <= most {
+		return nil
+	}
+	if o.Spill == "" {
+		return fmt.Errorf("%s: table %s would have %d columns (this record alone has %d fields), and %s allows at most %d in a table: route the samples to several tables (--route), gather the rest into one JSON column (--spill COLUMN), or group rarely answered fields into one object in the source", b.widestP, t.Name, len(t.Columns), b.widest, o.Dialect.title(), most)
+	}
+	keys := t.Columns[:len(t.Key)]
+	rest := append([]*Column(nil), t.Columns[len(t.Key):]...)
+	count := func(c *Column) int { return b.fields[c.Field].count }
+	sort.SliceStable(rest, func(i, j int) bool {
+		if count(rest[i]) != count(rest[j]) {
+			return count(rest[i]) > count(rest[j])
+		}
+		return rest[i].Name < rest[j].Name
+	})
+	keep := most - len(keys) - 1
+	kept, spilled := rest[:keep], rest[keep:]
+	for _, c := range append(append([]*Column(nil), keys...), kept...) {
+		if c.Name == o.Spill {
+			return fmt.Errorf("%s: --spill %s: the field %q of table %s has that column already: name another spill column", b.fields[c.Field].first, o.Spill, c.Path, t.Name)
+		}
+	}
+	sp := &Column{Name: o.Spill, Type: JSONType, Nullable: true}
+	for _, c := range spilled {
+		sp.Spilled = append(sp.Spilled, c.Field)
+	}
+	sort.Strings(sp.Spilled)
+	// The plan fills the spill column with the record less the fields that
+	// have a place of their own: a field no sample had lands there too.
+	for _, c := range append(append([]*Column(nil), keys...), kept...) {
+		if c.Field != "" {
+			sp.placed = append(sp.placed, c.Field)
+		}
+	}
+	for name, f := range b.fields {
+		if f.arrays && !f.other {
+			sp.placed = append(sp.placed, name)
+		}
+	}
+	sort.Strings(sp.placed)
+	sp.Sample = fmt.Sprintf("%d fields", len(sp.Spilled))
+	kept = append(kept, sp)
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Name < kept[j].Name })
+	t.Columns = append(append([]*Column(nil), keys...), kept...)
+	*warn = append(*warn, fmt.Sprintf("table %s: %d fields would make %d columns, past %s's %d: the %d least answered (%s) go into the JSON column %s", t.Name, len(rest), len(keys)+len(rest), o.Dialect.title(), most, len(spilled), abbreviate(sp.Spilled, 5), o.Spill))
+	return nil
+}
+
+// abbreviate lists the first n names, and how many more there are.
+func abbreviate(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}

@@ -1,0 +1,277 @@
+package infer
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// PlanOptions are what a plan needs beyond the schema: its connections,
+// migrations directory and step name.
+type PlanOptions struct {
+	// Source is the URL of the sample connection, relative to the plan
+	// file ("file:samples.jsonl"). Note, when set, is a comment above it.
+	Source string
+	Note   string
+	// Cursor is the source's from.cursor (a feed's); empty for none.
+	Cursor string
+	// Target is the target connection's URL.
+	Target string
+	// Migrations is the migrations directory, relative to the plan file.
+	Migrations string
+	// Step names the one step.
+	Step string
+}
+
+// Plan writes a decant plan that loads records like the samples into the
+// tables of s: one step reading the sample connection; to the one table, or
+// routed by the route field to a table per value; every field mapped to its
+// column. A routed step maps in map only the columns every table has (decant
+// requires each map column of every routed table) and the rest through
+// fields: record, whose snake_case entries are exactly the inferred column
+// names.
+func (s *Schema) Plan(o PlanOptions) string {
+	var b strings.Builder
+	b.WriteString(`# decant plan written by decant infer from sample records (docs/infer.md).
+# As written it loads the sample file itself: point the source connection at
+# the real source (a feed, a database, the full export) before a real run.
+# Every key is documented in docs/plan.md.
+version: 1
+
+connections:
+`)
+	if o.Note != "" {
+		fmt.Fprintf(&b, "  # %s\n", lineComment(o.Note))
+	}
+	fmt.Fprintf(&b, "  source: %s\n  target: %s\n\n", yamlQuote(o.Source), yamlQuote(o.Target))
+	fmt.Fprintf(&b, "# The tables: the migration infer wrote, applied once by decant migrate.\nmigrations: %s\n\n", yamlQuote(o.Migrations))
+	b.WriteString("# infer read \"\" as no value, so it is NULL in every column.\nnull_if: [\"\"]\n\nsteps:\n")
+	fmt.Fprintf(&b, "  - name: %s\n    from:\n      connection: source\n      key: %s\n", yamlQuote(o.Step), yamlQuote(gjsonEscape(s.Key)))
+	if o.Cursor != "" {
+		fmt.Fprintf(&b, "      cursor: %s\n", yamlQuote(o.Cursor))
+	}
+	keyCol := s.Tables[0].Key[0]
+	fmt.Fprintf(&b, "    key: %s\n    to:\n", yamlKey(keyCol))
+	routed := s.Route != ""
+	if !routed {
+		fmt.Fprintf(&b, "      table: %s\n", s.Tables[0].Name)
+	} else {
+		fmt.Fprintf(&b, "      route: %s\n      label: %s\n      routes:\n", yamlQuote(fieldExpr("record", s.Route)), yamlQuote(s.Route))
+		for _, t := range s.Tables {
+			var values []string
+			for _, v := range append([]string{t.Route}, t.Aliases...) {
+				if v != t.Name {
+					values = append(values, yamlQuote(v))
+				}
+			}
+			fmt.Fprintf(&b, "        %s: [%s]\n", yamlKey(t.Name), strings.Join(values, ", "))
+		}
+	}
+	if !routed {
+		writeMap(&b, "    ", "record", s.Tables[0].Columns, false)
+		writeLayouts(&b, "    ", s.Tables[0].Columns)
+	} else {
+		writeMap(&b, "    ", "record", s.shared(), false)
+		b.WriteString("    # Every other field goes to the column of its snake_case name in its table.\n")
+		fmt.Fprintf(&b, "    fields: %s\n", yamlQuote(s.routedFields()))
+	}
+	var kids []string
+	for _, t := range s.Tables {
+		for _, c := range t.Children {
+			kids = append(kids, child(t, c, routed))
+		}
+	}
+	if len(kids) > 0 {
+		b.WriteString("    children:\n")
+		b.WriteString(strings.Join(kids, ""))
+	}
+	return b.String()
+}
+
+// shared are the columns of the first table that every table has, but
+// for dates without zero padding; the rest of each table's columns are
+// filled by fields.
+func (s *Schema) shared() []*Column {
+	var out []*Column
+	for _, c := range s.Tables[0].Columns {
+		all := true
+		for _, t := range s.Tables {
+			if tc := t.Column(c.Name); tc == nil || tc.Layout != "" || len(tc.Spilled) > 0 {
+				all = false
+			}
+		}
+		if all {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// routedFields is the fields expression of a routed step: every field of
+// the record, with the dates written without zero padding parsed where
+// their table's column is such a date. Their layout cannot go in the
+// step's columns, which decant requires of every table the step routes
+// to; and a table where the field is text keeps the text as written.
+func (s *Schema) routedFields() string {
+	tables := map[string][]string{}
+	var fields []string
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			if c.Layout == "" {
+				continue
+			}
+			if tables[c.Field] == nil {
+				fields = append(fields, c.Field)
+			}
+			tables[c.Field] = append(tables[c.Field], exprString(t.Name))
+		}
+	}
+	sort.Strings(fields)
+	expr := "record"
+	for _, f := range fields {
+		v := fieldExpr("record", f)
+		expr = fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
+			expr, exprString(f), strings.Join(tables[f], ", "), v, v, exprString(unpaddedLayout), v)
+	}
+	// A spill column's fields differ by table: one choice per table.
+	spill, choice := "", "nil"
+	for i := len(s.Tables) - 1; i >= 0; i-- {
+		for _, c := range s.Tables[i].Columns {
+			if len(c.Spilled) > 0 {
+				spill = c.Name
+				choice = fmt.Sprintf("table == %s ? (%s) : %s", exprString(s.Tables[i].Name), spillExpr("record", c.placed), choice)
+			}
+		}
+	}
+	if spill != "" {
+		expr = fmt.Sprintf("with(%s, %s, %s)", expr, exprString(spill), choice)
+	}
+	return expr
+}
+
+// spillExpr is the value of a spill column: base without the fields that
+// have a column or a child table of their own, or nil when nothing is
+// left.
+func spillExpr(base string, placed []string) string {
+	quoted := make([]string, len(placed))
+	for i, n := range placed {
+		quoted[i] = exprString(n)
+	}
+	return fmt.Sprintf("let s = without(%s, %s); len(s) > 0 ? s : nil", base, strings.Join(quoted, ", "))
+}
+
+// child is the plan's entry for child table c of t. In a routed step it
+// reads the array only for t's records, since every child entry runs for
+// every record.
+func child(t, c *Table, routed bool) string {
+	var b strings.Builder
+	from := fieldExpr("record", c.Field)
+	if routed {
+		from = fmt.Sprintf("table == %q ? %s : nil", t.Name, from)
+	}
+	fmt.Fprintf(&b, "      - name: %s\n        from: %s\n        parent_key: %s\n        to:\n          table: %s\n",
+		yamlQuote(c.Name), yamlQuote(from), yamlKey(c.ParentKey), c.Name)
+	writeMap(&b, "        ", "item", c.Columns, c.Position)
+	writeLayouts(&b, "        ", c.Columns)
+	return b.String()
+}
+
+func writeMap(b *strings.Builder, indent, base string, cols []*Column, position bool) {
+	fmt.Fprintf(b, "%smap:\n", indent)
+	for _, c := range cols {
+		switch {
+		case len(c.Spilled) > 0:
+			fmt.Fprintf(b, "%s  %s: %s\n", indent, yamlKey(c.Name), yamlQuote(spillExpr(base, c.placed)))
+		case c.Path == "" && c.Name == "position" && position:
+			fmt.Fprintf(b, "%s  position: index + 1\n", indent)
+		case c.Path == "":
+			// the parent key: decant fills parent_key itself
+		default:
+			fmt.Fprintf(b, "%s  %s: %s\n", indent, yamlKey(c.Name), yamlQuote(fieldExpr(base, c.Field)))
+		}
+	}
+}
+
+// writeLayouts gives the dates written without zero padding their layout.
+func writeLayouts(b *strings.Builder, indent string, cols []*Column) {
+	first := true
+	for _, c := range cols {
+		if c.Layout == "" {
+			continue
+		}
+		if first {
+			fmt.Fprintf(b, "%s# Dates written without zero padding (1989-4-16).\n%scolumns:\n", indent, indent)
+			first = false
+		}
+		fmt.Fprintf(b, "%s  %s: {layout: %s}\n", indent, yamlKey(c.Name), yamlQuote(c.Layout))
+	}
+}
+
+var exprIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// exprWords are expr-lang's operators and literals, which a field cannot
+// be read as after a dot.
+var exprWords = map[string]bool{"and": true, "or": true, "not": true, "in": true, "matches": true,
+	"contains": true, "startsWith": true, "endsWith": true, "nil": true, "true": true, "false": true,
+	"let": true, "if": true, "else": true}
+
+// fieldExpr reads field name of base: base.name, or base["name"] for a
+// name that is no identifier (or an operator of the language).
+func fieldExpr(base, name string) string {
+	if exprIdent.MatchString(name) && !exprWords[name] {
+		return base + "." + name
+	}
+	return fmt.Sprintf("%s[%s]", base, exprString(name))
+}
+
+// exprString is s as an expr-lang string literal.
+func exprString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// gjsonEscape makes a field name a GJSON path to that one top-level field:
+// from.key is GJSON syntax, where . * ? | # @ and the like mean something.
+func gjsonEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`.*?|#@\!=<>%`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var yamlPlain = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
+// yamlWords are plain scalars YAML reads as something other than a
+// string.
+var yamlWords = map[string]bool{"true": true, "false": true, "null": true, "yes": true, "no": true,
+	"on": true, "off": true, "y": true, "n": true}
+
+// yamlQuote is s as a YAML scalar: plain when it is a simple name, else
+// single-quoted (where every character is kept and ' is written twice).
+func yamlQuote(s string) string {
+	if yamlPlain.MatchString(s) && !yamlWords[strings.ToLower(s)] {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// yamlKey is a column or table name as a YAML key.
+func yamlKey(s string) string { return yamlQuote(s) }

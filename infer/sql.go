@@ -1,0 +1,255 @@
+package infer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/decanthq/decant"
+)
+
+// Dialect is the target database a migration is written for.
+type Dialect string
+
+// The dialects infer writes.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// ParseDialect checks a --dialect value.
+func ParseDialect(s string) (Dialect, error) {
+	switch d := Dialect(s); d {
+	case Postgres, SQLite:
+		return d, nil
+	}
+	return "", fmt.Errorf("dialect %q: want postgres or sqlite", s)
+}
+
+func (d Dialect) title() string {
+	if d == SQLite {
+		return "SQLite"
+	}
+	return "PostgreSQL"
+}
+
+// maxColumns is the most columns a table may have: PostgreSQL's fixed
+// 1,600, and SQLite's default SQLITE_MAX_COLUMN of 2,000.
+func (d Dialect) maxColumns() int {
+	if d == SQLite {
+		return 2000
+	}
+	return 1600
+}
+
+// SQLType is the column type d declares for t. For SQLite each is a name
+// that decant reads back as t's kind (sqlite.KindOf) and whose affinity
+// keeps the value as decant writes it: a decimal is "decimal text", whose
+// TEXT affinity keeps 12.30 digit for digit where NUMERIC would make it the
+// float 12.3.
+func (d Dialect) SQLType(t Type) string {
+	if d == SQLite {
+		switch t {
+		case Integer:
+			return "integer"
+		case Decimal:
+			return "decimal text"
+		case Date:
+			return "date"
+		case Timestamp:
+			return "timestamp"
+		case Boolean:
+			return "boolean"
+		case JSONType:
+			return "json"
+		}
+		return "text"
+	}
+	switch t {
+	case Integer:
+		return "bigint"
+	case Decimal:
+		return "numeric"
+	case Date:
+		return "date"
+	case Timestamp:
+		return "timestamptz"
+	case Boolean:
+		return "boolean"
+	case JSONType:
+		return "jsonb"
+	}
+	return "text"
+}
+
+// Migration is the SQL of a migration that creates every table of s
+// (parents before their children).
+func (s *Schema) Migration(d Dialect) string {
+	var b strings.Builder
+	b.WriteString(header)
+	for _, t := range s.all() {
+		createTable(&b, t, d)
+	}
+	return b.String()
+}
+
+const header = "-- Written by decant infer from sample records (docs/infer.md): review it,\n" +
+	"-- then apply it with decant migrate (the plan's migrations: directory) or decant db up.\n"
+
+// all is every table of s, each parent before its children.
+func (s *Schema) all() []*Table {
+	var out []*Table
+	var walk func(ts []*Table)
+	walk = func(ts []*Table) {
+		for _, t := range ts {
+			out = append(out, t)
+			walk(t.Children)
+		}
+	}
+	walk(s.Tables)
+	return out
+}
+
+func createTable(b *strings.Builder, t *Table, d Dialect) {
+	fmt.Fprintf(b, "\nCREATE TABLE %s (\n", quoteIdent(t.Name))
+	for _, c := range t.Columns {
+		fmt.Fprintf(b, "    %s %s", quoteIdent(c.Name), d.SQLType(c.Type))
+		if !c.Nullable {
+			b.WriteString(" NOT NULL")
+		}
+		b.WriteString(",")
+		if d == SQLite {
+			// SQLite has no COMMENT ON: the comment stays in the schema
+			// text that sqlite_schema keeps.
+			fmt.Fprintf(b, " -- %s", lineComment(comment(c)))
+		}
+		b.WriteString("\n")
+	}
+	keys := make([]string, len(t.Key))
+	for i, k := range t.Key {
+		keys[i] = quoteIdent(k)
+	}
+	fmt.Fprintf(b, "    PRIMARY KEY (%s)\n);\n", strings.Join(keys, ", "))
+	if d == Postgres {
+		for _, c := range t.Columns {
+			commentOn(b, t, c)
+		}
+	}
+}
+
+func commentOn(b *strings.Builder, t *Table, c *Column) {
+	fmt.Fprintf(b, "COMMENT ON COLUMN %s.%s IS %s;\n", quoteIdent(t.Name), quoteIdent(c.Name), quoteLiteral(comment(c)))
+}
+
+// comment says where a column's values come from, with one of them.
+func comment(c *Column) string {
+	switch {
+	case len(c.Spilled) > 0:
+		return "the fields past the column limit, as one JSON object: " + abbreviate(c.Spilled, 5)
+	case c.Path == "" && c.Name == "position":
+		return "the item's position in its array, from 1"
+	case c.Path == "":
+		return "the parent record's key"
+	case c.Sample == "":
+		return fmt.Sprintf("from %s (no value in the samples)", c.Path)
+	}
+	return fmt.Sprintf("from %s, e.g. %s", c.Path, quoteLiteral(c.Sample))
+}
+
+// lineComment makes s safe as the rest of a -- comment: a line break
+// would end the comment and let the rest of the value be read as SQL.
+func lineComment(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// quoteLiteral is s as an SQL string literal, which PostgreSQL (with
+// standard_conforming_strings, its default) and SQLite read alike; control
+// characters become spaces so that a comment stays on one line.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(lineComment(s), "'", "''") + "'"
+}
+
+// quoteIdent quotes a name only when one of the dialects reserves it
+// (infer's names are otherwise plain: see identifier).
+func quoteIdent(s string) string {
+	if reserved[s] {
+		return `"` + s + `"`
+	}
+	return s
+}
+
+// reserved are the words PostgreSQL reserves (and SQLite's that a column
+// name cannot take bare).
+var reserved = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast check
+		collate column constraint create current_catalog current_date current_role current_time
+		current_timestamp current_user default deferrable desc distinct do else end except false
+		fetch for foreign from grant group having in initially intersect into lateral leading limit
+		localtime localtimestamp not null offset on only or order placing primary references
+		returning select session_user some symmetric system_user table then to trailing true union
+		unique user using variadic when where window with
+		abort add autoincrement between commit delete drop escape exists glob index insert is isnull
+		join like match natural notnull raise regexp set transaction update values`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// Next is the next migration for a target that has some tables already:
+// CREATE TABLE for the tables it lacks, ALTER TABLE ... ADD COLUMN for the
+// columns it lacks. A column whose inferred type the existing one cannot
+// hold is reported in the returned list, never altered: changing a
+// column's type is a decision about the data it holds. SQL is "" when
+// nothing is new.
+func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (sql string, reports []string, err error) {
+	var b strings.Builder
+	for _, t := range s.all() {
+		have, err := cat.Columns(ctx, t.Name)
+		if errors.Is(err, decant.ErrNotFound) {
+			createTable(&b, t, d)
+			continue
+		}
+		if err != nil {
+			return "", nil, fmt.Errorf("read the columns of %s: %w", t.Name, err)
+		}
+		byName := map[string]decant.Column{}
+		for _, c := range have {
+			byName[c.Name] = c
+		}
+		for _, c := range t.Columns {
+			old, ok := byName[c.Name]
+			if !ok {
+				addColumn(&b, t, c, d)
+				continue
+			}
+			if !holds(old.Kind, c.Type) {
+				reports = append(reports, fmt.Sprintf("table %s: column %s is %s, but the samples of %q need %s (e.g. %q): not altered; change it in a migration of your own if the data should fit", t.Name, c.Name, old.DBType, c.Path, d.SQLType(c.Type), c.Sample))
+			}
+		}
+	}
+	if b.Len() == 0 {
+		return "", reports, nil
+	}
+	return header + b.String(), reports, nil
+}
+
+// addColumn adds c to an existing table. The column is nullable whatever
+// the samples say: the table's rows have no value for it, and NOT NULL
+// without a default would refuse them.
+func addColumn(b *strings.Builder, t *Table, c *Column, d Dialect) {
+	fmt.Fprintf(b, "\nALTER TABLE %s ADD COLUMN %s %s;", quoteIdent(t.Name), quoteIdent(c.Name), d.SQLType(c.Type))
+	if d == SQLite {
+		fmt.Fprintf(b, " -- %s", lineComment(comment(c)))
+	}
+	b.WriteString("\n")
+	if d == Postgres {
+		commentOn(b, t, c)
+	}
+}
