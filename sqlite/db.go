@@ -187,15 +187,25 @@ func IsDB(db *sql.DB) bool {
 	return ok
 }
 
-// tableExistsSQL tells whether the main database has a table of a name.
-const tableExistsSQL = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
-
 // TableExists reports whether db has a table named name. It creates
 // nothing.
 func TableExists(ctx context.Context, db *sql.DB, name string) (bool, error) {
+	return tableExists(ctx, db, name)
+}
+
+// tableExists reports whether the main database has a table named name,
+// read through q (a pool or a transaction).
+func tableExists(ctx context.Context, q querier, name string) (bool, error) {
+	rows, err := q.QueryContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
 	var n int
-	err := db.QueryRowContext(ctx, tableExistsSQL, name).Scan(&n)
-	return n > 0, err
+	if rows.Next() {
+		err = rows.Scan(&n)
+	}
+	return n > 0, errors.Join(err, rows.Err())
 }
 
 // TimeLayout is how decant keeps a time in SQLite, in its state tables and

@@ -104,25 +104,11 @@ func (s *Store) CountRows(ctx context.Context, d decant.RowDeletes) (int64, erro
 // LedgerKeys returns up to limit ledger keys of (scope, step) after after,
 // in byte order (SQLite's BINARY collation).
 func (s *Store) LedgerKeys(ctx context.Context, scope, step, after string, limit int) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT key FROM decant_ledger WHERE scope = ? AND step = ? AND key > ? ORDER BY key LIMIT ?`,
-		scope, step, after, limit)
+	keys, err := s.ledgerKeys(ctx, scope, step, "", after, limit)
 	if err != nil {
-		none, err := s.noState(ctx, err)
-		if none {
-			return nil, nil
-		}
 		return nil, fmt.Errorf("sqlite: ledger keys of %s/%s: %w", scope, step, err)
 	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, fmt.Errorf("sqlite: ledger keys of %s/%s: %w", scope, step, err)
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return keys, nil
 }
 
 // resetTables are the state tables that keep rows per scope, which
@@ -130,7 +116,7 @@ func (s *Store) LedgerKeys(ctx context.Context, scope, step, after string, limit
 var resetTables = []struct {
 	name    string
 	perStep bool
-}{{"decant_checkpoints", true}, {"decant_chunks", true}, {"decant_ledger", true}, {"decant_errors", true}, {"decant_batches", true},
+}{{"decant_checkpoints", true}, {"decant_chunks", true}, {"decant_ledger_blocks", true}, {"decant_errors", true}, {"decant_batches", true},
 	{"decant_diffs", true}, {"decant_patches", true}, {"decant_verify_progress", true}, {"decant_verify_runs", false}}
 
 // ResetState deletes what the state tables keep of scope, or of its step

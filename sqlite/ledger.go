@@ -8,9 +8,19 @@ import (
 	"github.com/decanthq/decant"
 )
 
-const ledgerByKeySQL = `
-SELECT key, source_hash, target_hash, status, updated FROM decant_ledger
-WHERE scope = ? AND step = ? AND key IN (SELECT value FROM json_each(?))`
+// askedSQL names the JSON array of keys ?3 as the table asked(key).
+const askedSQL = "WITH asked(key) AS (SELECT value FROM json_each(?3)) "
+
+// holdsAskedSQL picks the blocks (b) that may hold an asked key: one in
+// their key range whose JSON text is in their keys (see
+// ledgerBlocksSchema), and their entries (e) of asked keys. The blocks
+// are picked without parsing their keys or entries.
+const holdsAskedSQL = `EXISTS (SELECT 1 FROM asked a WHERE a.key BETWEEN b.min_key AND b.max_key
+    AND instr(b.keys, json_quote(a.key)) > 0) AND e.value ->> 0 IN (SELECT key FROM asked)`
+
+// ledgerByKeySQL reads the last entries of the asked keys ?3 of (?1, ?2).
+var ledgerByKeySQL = askedSQL + "SELECT key, source_hash, target_hash, status, updated FROM (" +
+	lastEntries("b.scope = ?1 AND b.step = ?2 AND "+holdsAskedSQL) + ")"
 
 // Ledger returns the ledger rows of (scope, step) for keys that have one;
 // none when decant has not written to the database yet.

@@ -31,19 +31,19 @@ func (s *Store) ForgetCheckpoints(ctx context.Context, scope string, steps []str
 	return nil
 }
 
-// heldElsewhereSQL finds the ledger's scopes by walking its primary key
-// (scope, step, key) one scope at a time, then looks the keys up in each
-// other scope by that key: no index on (step, key) is needed.
-const heldElsewhereSQL = `WITH RECURSIVE scopes(scope) AS (
-  SELECT min(scope) FROM decant_ledger
+// heldElsewhereSQL finds the ledger's scopes by walking the blocks' index
+// (scope, step, id) one scope at a time, then reads the blocks of step ?1
+// of each scope but ?2 that may hold an asked key of ?3: no index on
+// (step, key) is needed.
+var heldElsewhereSQL = `WITH RECURSIVE scopes(scope) AS (
+  SELECT min(scope) FROM decant_ledger_blocks
   UNION ALL
-  SELECT (SELECT min(l.scope) FROM decant_ledger l WHERE l.scope > s.scope)
+  SELECT (SELECT min(b.scope) FROM decant_ledger_blocks b WHERE b.scope > s.scope)
   FROM scopes s WHERE s.scope IS NOT NULL
-)
-SELECT l.key, l.scope FROM scopes s
-JOIN decant_ledger l ON l.scope = s.scope AND l.step = ? AND l.key IN (SELECT value FROM json_each(?))
-WHERE s.scope <> ? AND l.status <> '` + decant.StatusDeleted + `'
-ORDER BY l.key, l.scope`
+), asked(key) AS (SELECT value FROM json_each(?3))
+SELECT key, scope FROM (` + lastEntries("b.scope IN (SELECT scope FROM scopes WHERE scope IS NOT NULL AND scope <> ?2) AND b.step = ?1 AND "+holdsAskedSQL) + `)
+WHERE status <> '` + decant.StatusDeleted + `'
+ORDER BY key, scope`
 
 // HeldElsewhere returns which of keys another scope's ledger of step
 // holds, not as deleted, with those scopes.
@@ -55,7 +55,7 @@ func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []st
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: keys of %s/%s other scopes hold: %w", scope, step, err)
 	}
-	rows, err := s.read.QueryContext(ctx, heldElsewhereSQL, step, string(list), scope)
+	rows, err := s.read.QueryContext(ctx, heldElsewhereSQL, step, scope, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: keys of %s/%s other scopes hold: %w", scope, step, err)
 	}

@@ -3,37 +3,12 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/decanthq/decant"
 )
-
-// ledgerInsert writes ledger rows: scope, step and the time are bound once
-// per statement, the key, hashes and status per row.
-var ledgerInsert = insert{
-	name:  "decant_ledger",
-	head:  "INSERT INTO decant_ledger (scope, step, updated, key, source_hash, target_hash, status)",
-	tail:  ledgerTail,
-	fixed: 3,
-	ncols: 4,
-}
-
-const ledgerTail = ` ON CONFLICT (scope, step, key) DO UPDATE SET
-    source_hash = excluded.source_hash, target_hash = excluded.target_hash,
-    status = excluded.status, updated = excluded.updated`
-
-// writeLedger upserts b's ledger entries.
-func writeLedger(ctx context.Context, t *tx, b *decant.Batch, now string) error {
-	fixed := []driver.Value{b.Scope, b.Step, now}
-	return ledgerInsert.run(ctx, t, fixed, len(b.Ledger), func(i int, dst []driver.NamedValue) ([]driver.NamedValue, error) {
-		e := &b.Ledger[i]
-		return append(dst, driver.NamedValue{Value: e.Key}, driver.NamedValue{Value: e.SourceHash},
-			driver.NamedValue{Value: e.TargetHash}, driver.NamedValue{Value: e.Status}), nil
-	})
-}
 
 // doneOf returns the keys whose last ledger entry in b is ok or deleted.
 func doneOf(b *decant.Batch) doneKeys {
@@ -110,8 +85,8 @@ func writeErrors(ctx context.Context, t *tx, b *decant.Batch, now string) error 
 // resolve marks resolved the errors b.Resolved and b.Moved name (by id
 // first, so a retried error says its retry resolved it), then the step's
 // open errors whose key the batch wrote successfully (looked for only when
-// the step has open errors), and deletes the
-// ledger rows of b.Forget. Keys and ids travel as one JSON array each,
+// the step has open errors), and forgets the
+// ledger keys of b.Forget. Keys and ids travel as one JSON array each,
 // which SQLite reads with json_each.
 func resolve(ctx context.Context, t *tx, b *decant.Batch, now string) error {
 	at := decant.HistoryTime(time.Now()) + " "
@@ -157,15 +132,7 @@ func resolve(ctx context.Context, t *tx, b *decant.Batch, now string) error {
 			}
 		}
 	}
-	if len(b.Forget) > 0 {
-		keys, _ := json.Marshal(b.Forget)
-		_, err := t.ExecContext(ctx, `DELETE FROM decant_ledger WHERE scope = ? AND step = ? AND key IN (SELECT value FROM json_each(?))`,
-			b.Scope, b.Step, string(keys))
-		if err != nil {
-			return fmt.Errorf("forget moved ledger keys: %w", err)
-		}
-	}
-	return nil
+	return forgetKeys(ctx, t, b, now)
 }
 
 func writeAudit(ctx context.Context, t *tx, b *decant.Batch) error {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/decanthq/decant"
-	"github.com/decanthq/decant/internal/testenv"
 )
 
 func TestChunks(t *testing.T) {
@@ -41,15 +40,7 @@ func TestChunks(t *testing.T) {
 // t (id INTEGER PRIMARY KEY, v TEXT NOT NULL).
 func openInternal(t *testing.T) *Store {
 	t.Helper()
-	ctx := context.Background()
-	s, err := Open(ctx, testenv.SQLite(t), Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, len(migrations))
 	if _, err := s.db.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"); err != nil {
 		t.Fatal(err)
 	}

@@ -228,7 +228,15 @@ var migrations = []string{
 	     updated  TEXT NOT NULL,
 	     PRIMARY KEY (scope, step, chunk)
 	 ) WITHOUT ROWID`,
+	// 9: the ledger in blocks, one per written batch, read through a view
+	// of the old table's name and columns (blocks.go; the postgres store's
+	// version 9 is the same change). ledgerToBlocks completes it.
+	ledgerBlocksSchema,
 }
+
+// migrationsCode completes the migration to a version (the key) after its
+// SQL: what SQL alone does slowly.
+var migrationsCode = map[int]func(context.Context, *sql.Tx) error{9: ledgerToBlocks}
 
 // Init creates or upgrades the state tables. Concurrent calls, from this
 // process or others, take turns on SQLite's write lock.
@@ -239,7 +247,11 @@ func (s *Store) Init(ctx context.Context) error {
 	return nil
 }
 
-func migrate(ctx context.Context, tx *sql.Tx) error {
+func migrate(ctx context.Context, tx *sql.Tx) error { return migrateTo(ctx, tx, len(migrations)) }
+
+// migrateTo takes the state tables to version target; tests build older
+// versions with it.
+func migrateTo(ctx context.Context, tx *sql.Tx, target int) error {
 	if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS decant_schema (version INTEGER NOT NULL)"); err != nil {
 		return fmt.Errorf("create decant_schema: %w", err)
 	}
@@ -250,15 +262,21 @@ func migrate(ctx context.Context, tx *sql.Tx) error {
 	switch {
 	case version > len(migrations):
 		return fmt.Errorf("state tables are at version %d, newer than this decant knows (%d): upgrade decant", version, len(migrations))
-	case version == len(migrations):
+	case version >= target:
 		return nil
 	}
-	for i, m := range migrations[version:] {
+	for i, m := range migrations[version:target] {
+		to := version + i + 1
 		if _, err := tx.ExecContext(ctx, m); err != nil {
-			return fmt.Errorf("migrate to version %d: %w", version+i+1, err)
+			return fmt.Errorf("migrate to version %d: %w", to, err)
+		}
+		if code := migrationsCode[to]; code != nil {
+			if err := code(ctx, tx); err != nil {
+				return fmt.Errorf("migrate to version %d: %w", to, err)
+			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM decant_schema; INSERT INTO decant_schema (version) VALUES (?)", len(migrations)); err != nil {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM decant_schema; INSERT INTO decant_schema (version) VALUES (?)", target); err != nil {
 		return fmt.Errorf("record version: %w", err)
 	}
 	return nil
