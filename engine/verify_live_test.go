@@ -117,7 +117,10 @@ func TestVerify_LiveMigrationGivesPending(t *testing.T) {
 func TestVerify_LeaseAloneHidesNothing(t *testing.T) {
 	t.Parallel()
 	future := map[string]string{
-		"sqlite": "UPDATE decant_ledger SET updated = '2099-01-01T00:00:00.000000000Z' WHERE key = 'k03'",
+		"sqlite": `INSERT INTO decant_ledger_blocks (scope, step, min_key, max_key, n, n_ok, n_deleted, n_forgotten, updated, compacted, keys, entries)
+SELECT scope, step, key, key, 1, status = 'ok', status = 'deleted', 0, '2099-01-01T00:00:00.000000000Z', 0,
+       json_array(key), json_array(json_array(key, source_hash, target_hash, status))
+FROM decant_ledger WHERE key = 'k03'`,
 		// The ledger is kept in blocks: k03's entry goes again, alone, in a
 		// block stamped in the future, which makes it k03's last entry.
 		"postgres": `INSERT INTO decant_ledger_blocks (scope, step, min_key, max_key, n, keys, source_hashes, target_hashes, statuses, updated)

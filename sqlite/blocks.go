@@ -86,16 +86,9 @@ func lastEntries(where string) string {
 }
 
 // ledgerBlocksView replaces the version-8 table decant_ledger with a view
-// of the same name and columns. An UPDATE of the view (tests and hand
-// repairs set a row's time or status) appends a block holding the key's
-// new entry.
+// of the same name and columns.
 var ledgerBlocksView = `DROP TABLE decant_ledger;
-CREATE VIEW decant_ledger AS ` + lastEntries("1") + `;
-CREATE TRIGGER decant_ledger_update INSTEAD OF UPDATE ON decant_ledger BEGIN
-    INSERT INTO decant_ledger_blocks (` + blockColumns + `)
-    VALUES (NEW.scope, NEW.step, NEW.key, NEW.key, 1, NEW.status = 'ok', NEW.status = 'deleted', NEW.status = 'forgotten',
-            NEW.updated, 0, json_array(NEW.key), json_array(json_array(NEW.key, NEW.source_hash, NEW.target_hash, NEW.status)));
-END`
+CREATE VIEW decant_ledger AS ` + lastEntries("1")
 
 // ledgerToBlocks completes state version 9, after ledgerBlocksSchema: the
 // version-8 ledger table becomes compacted blocks, read in its primary
