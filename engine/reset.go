@@ -379,6 +379,15 @@ const resetPage = 20
 // it would have deleted is not reported as deleted.
 func resetStep(ctx context.Context, cfg Config, rs decant.ScopeResetter, s *plan.Step, m *transform.Mapper, opts ResetOptions, countOnly bool) (ResetStep, error) {
 	rst := ResetStep{Step: s.Name, Tables: map[string]int64{}, HeldElsewhere: []string{}}
+	if !countOnly {
+		// A step whose ledger a killed or live run left uncompacted pages
+		// slowly through its keys (each page sorts the entries after the
+		// compacted ones); compacting first, by the store's own rule,
+		// makes the pages cheap.
+		if err := compactLedger(ctx, cfg, s.Name); err != nil {
+			return rst, err
+		}
+	}
 	var page []string
 	after := ""
 	for {
