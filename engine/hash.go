@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"strconv"
 	"time"
 
@@ -15,19 +14,17 @@ import (
 // hasher computes ledger hashes: the first 16 bytes of a SHA-256, in hex.
 // It reuses its buffer across records; one hasher per goroutine.
 type hasher struct {
-	h     hash.Hash
 	buf   []byte
 	canon transform.Canonicalizer
 }
 
+// sum is the hash of b: one allocation, the string itself (the digest and
+// its hex stay on the stack).
 func (hs *hasher) sum(b []byte) string {
-	if hs.h == nil {
-		hs.h = sha256.New()
-	}
-	hs.h.Reset()
-	hs.h.Write(b)
-	var out [sha256.Size]byte
-	return hex.EncodeToString(hs.h.Sum(out[:0])[:16])
+	d := sha256.Sum256(b)
+	var out [32]byte
+	hex.Encode(out[:], d[:16])
+	return string(out[:])
 }
 
 // raw hashes bytes that are not JSON as they are.
@@ -99,7 +96,9 @@ func appendValue(b []byte, v any) []byte {
 	case decant.JSON:
 		return append(b, t...)
 	case string:
-		return strconv.AppendQuote(b, t)
+		return appendQuoted(b, t)
+	case decant.Decimal:
+		return append(b, t...) // as fmt.Append spells a string type without a String method
 	case int64:
 		return strconv.AppendInt(b, t, 10)
 	case float64:
@@ -108,4 +107,18 @@ func appendValue(b []byte, v any) []byte {
 		return strconv.AppendBool(b, t)
 	}
 	return fmt.Append(b, v)
+}
+
+// appendQuoted is strconv.AppendQuote, which a string of printable ASCII
+// without a quote or a backslash (most values) leaves as it is between
+// its quotes: that is copied without strconv's rune by rune decoding.
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -108,3 +109,16 @@ func TestHasherRowsGolden(t *testing.T) {
 	}
 }
 
+// Ensure appendQuoted spells every string as strconv.AppendQuote does,
+// whether or not it takes its copying path: each byte alone and amid
+// plain text.
+func TestAppendQuoted(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "ab" + string([]byte{byte(c)}) + "yz ~"} {
+			if got, want := string(appendQuoted([]byte("x"), s)), string(strconv.AppendQuote([]byte("x"), s)); got != want {
+				t.Errorf("appendQuoted(%q) = %s, want %s", s, got, want)
+			}
+		}
+	}
+}

@@ -43,6 +43,7 @@ type Canonicalizer struct {
 	names []byte     // the names whose text is not what was written, innermost last
 	text  []byte     // a string being unescaped
 	aside []byte     // an object's members while they are written again in order
+	moved []nameSpan // their spans meanwhile
 	// top lists the members of the document's object, in the order
 	// written, when the document is an object and its members are wanted
 	// (Mapper.MapCanonical); their aside names stay in names.
@@ -85,6 +86,9 @@ func (c *Canonicalizer) AppendCanonical(b, raw []byte) (out []byte, ok bool) {
 func (c *Canonicalizer) appendCanonical(b, raw []byte, top bool) (out []byte, ok bool) {
 	if cap(c.spans) > maxKeptSpans {
 		c.spans, c.top = nil, nil
+	}
+	if cap(c.moved) > maxKeptSpans {
+		c.moved = nil
 	}
 	if cap(c.names) > maxKeptBytes {
 		c.names = nil
@@ -325,35 +329,48 @@ func (p *canonParser) order(first, body int) bool {
 	if sorted {
 		return true
 	}
-	if len(ms) > 16 {
-		slices.SortFunc(ms, cmp)
+	// The members' indexes are sorted, not the members, which are 80
+	// bytes each: swapping them was most of what sorting cost.
+	var small [16]int
+	idx := small[:0]
+	if len(ms) > len(small) {
+		idx = make([]int, 0, len(ms))
+	}
+	for i := range ms {
+		idx = append(idx, i)
+	}
+	if len(idx) > 16 {
+		slices.SortFunc(idx, func(a, b int) int { return cmp(ms[a], ms[b]) })
 	} else {
-		for i := 1; i < len(ms); i++ {
-			for j := i; j > 0 && cmp(ms[j], ms[j-1]) < 0; j-- {
-				ms[j], ms[j-1] = ms[j-1], ms[j]
+		for i := 1; i < len(idx); i++ {
+			for j := i; j > 0 && cmp(ms[idx[j]], ms[idx[j-1]]) < 0; j-- {
+				idx[j], idx[j-1] = idx[j-1], idx[j]
 			}
 		}
 	}
-	for i := 1; i < len(ms); i++ {
-		if cmp(ms[i-1], ms[i]) == 0 {
+	for i := 1; i < len(idx); i++ {
+		if cmp(ms[idx[i-1]], ms[idx[i]]) == 0 {
 			return false
 		}
 	}
-	p.c.aside = append(p.c.aside[:0], p.out[body:]...)
+	c := p.c
+	c.aside = append(c.aside[:0], p.out[body:]...)
+	c.moved = append(c.moved[:0], ms...)
 	p.out = p.out[:body]
-	for i := range ms {
+	for i, k := range idx {
 		if i > 0 {
 			p.out = append(p.out, ',')
 		}
-		m := &ms[i]
+		m := c.moved[k]
 		at := len(p.out)
-		p.out = append(p.out, p.c.aside[m.start-body:m.end-body]...)
+		p.out = append(p.out, c.aside[m.start-body:m.end-body]...)
 		// Where the member is now, for the document's own members.
 		shift := at - m.start
 		m.start, m.val, m.end = at, m.val+shift, m.end+shift
 		if !m.aside {
 			m.name, m.nameEnd = m.name+shift, m.nameEnd+shift
 		}
+		ms[i] = m
 	}
 	return true
 }
