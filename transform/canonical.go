@@ -49,6 +49,10 @@ type Canonicalizer struct {
 	// (Mapper.MapCanonical); their aside names stay in names.
 	top     []nameSpan
 	wantTop bool
+	// What MapCanonical reuses: the members the map's chains start with
+	// and the values of the chains; and the blocks of the values it makes.
+	got, chains []any
+	vals        valueBlocks
 }
 
 // nameSpan is an object member that AppendCanonical has written: the
