@@ -377,7 +377,8 @@ func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
 	defer func() { s.blocks, c.vals.docs = c.vals.docs, s.blocks }()
 	p := fastParser{s: s, b: raw}
 	ok := true
-	for _, mb := range c.top {
+	for k := range c.top {
+		mb := &c.top[k]
 		i := kp.firstOf(c.memberName(out, mb))
 		if i < 0 {
 			continue
