@@ -132,6 +132,10 @@ func (p *canonParser) value(depth int) bool {
 		if !ok {
 			return false
 		}
+		if simple { // printable ASCII but '"' and '\\': appendQuote writes it as it is
+			p.out = append(p.out, raw...)
+			return true
+		}
 		text, ok := unescape(&p.c.text, raw, simple)
 		if !ok {
 			return false
@@ -237,18 +241,23 @@ func (p *canonParser) object(depth int) bool {
 		if !ok {
 			return false
 		}
-		text, ok := unescape(&c.text, raw, simple)
-		if !ok {
-			return false
-		}
 		m := nameSpan{start: len(p.out)}
-		var err error
-		if p.out, err = appendQuote(p.out, text); err != nil {
-			return false
+		var text []byte
+		if simple { // written as it is, as value writes a simple string
+			p.out = append(p.out, raw...)
+			text = p.out[m.start+1 : len(p.out)-1]
+		} else {
+			if text, ok = unescape(&c.text, raw, simple); !ok {
+				return false
+			}
+			var err error
+			if p.out, err = appendQuote(p.out, text); err != nil {
+				return false
+			}
 		}
 		// The name's text is the bytes written between the quotes when
 		// quoting changed nothing; else it is kept aside.
-		if q := p.out[m.start+1 : len(p.out)-1]; bytes.Equal(q, text) {
+		if q := p.out[m.start+1 : len(p.out)-1]; simple || bytes.Equal(q, text) {
 			m.name, m.nameEnd = m.start+1, len(p.out)-1
 		} else {
 			m.name, m.aside = len(c.names), true
