@@ -70,10 +70,13 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope strin
 		// transform.Mapper.MapCanonical), unless the text is unusual.
 		if m.ReadsJSONText(rec) {
 			if sum, out, f, ok := h.mapText(m, rec, scope); ok {
-				mb.sums[i].source, mb.outs[i], mb.fails[i] = sum, out, f
+				mb.outs[i], mb.fails[i] = out, f
+				var target *digest
 				if f == nil {
-					mb.sums[i].target = h.rows(out.Rows)
+					d := h.rowsDigest(out.Rows)
+					target = &d
 				}
+				mb.sums[i] = sumsOf(sum, target)
 				continue
 			}
 		}

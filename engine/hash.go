@@ -18,13 +18,36 @@ type hasher struct {
 	canon transform.Canonicalizer
 }
 
+// digest is a ledger hash before it is spelled in hex.
+type digest [16]byte
+
+func digestOf(b []byte) digest {
+	d := sha256.Sum256(b)
+	return digest(d[:16])
+}
+
 // sum is the hash of b: one allocation, the string itself (the digest and
 // its hex stay on the stack).
-func (hs *hasher) sum(b []byte) string {
-	d := sha256.Sum256(b)
+func (hs *hasher) sum(b []byte) string { return digestOf(b).String() }
+
+// String spells d in hex.
+func (d digest) String() string {
 	var out [32]byte
-	hex.Encode(out[:], d[:16])
+	hex.Encode(out[:], d[:])
 	return string(out[:])
+}
+
+// sumsOf spells a record's hashes, the target's when it has one (the
+// record mapped), in one allocation for both.
+func sumsOf(source digest, target *digest) sums {
+	var out [64]byte
+	hex.Encode(out[:32], source[:])
+	if target == nil {
+		return sums{source: string(out[:32])}
+	}
+	hex.Encode(out[32:], target[:])
+	both := string(out[:])
+	return sums{source: both[:32], target: both[32:]}
 }
 
 // raw hashes bytes that are not JSON as they are.
@@ -61,18 +84,21 @@ func (hs *hasher) text(raw []byte) (sum string, ok bool) {
 // hashes the text as text does, in one reading of it
 // (transform.Mapper.MapCanonical); ok is false, with nothing mapped, when
 // the text is not one it can be sure of.
-func (hs *hasher) mapText(m *transform.Mapper, rec decant.Record, scope string) (sum string, out transform.Output, f *transform.Failure, ok bool) {
+func (hs *hasher) mapText(m *transform.Mapper, rec decant.Record, scope string) (sum digest, out transform.Output, f *transform.Failure, ok bool) {
 	b, out, f, ok := m.MapCanonical(rec, scope, &hs.canon, hs.buf[:0])
 	hs.buf = b
 	if !ok {
-		return "", out, f, false
+		return digest{}, out, f, false
 	}
-	return hs.sum(b), out, f, true
+	return digestOf(b), out, f, true
 }
 
 // rows hashes the rows a record became, in a stable textual form:
 // table{col=value;...} per row.
-func (hs *hasher) rows(rows []transform.Row) string {
+func (hs *hasher) rows(rows []transform.Row) string { return hs.rowsDigest(rows).String() }
+
+// rowsDigest is rows before it is spelled in hex.
+func (hs *hasher) rowsDigest(rows []transform.Row) digest {
 	b := hs.buf[:0]
 	for _, r := range rows {
 		b = append(append(b, r.Table...), '{')
@@ -83,7 +109,7 @@ func (hs *hasher) rows(rows []transform.Row) string {
 		b = append(b, '}')
 	}
 	hs.buf = b
-	return hs.sum(b)
+	return digestOf(b)
 }
 
 // appendValue writes a column value as the target hash sees it.
