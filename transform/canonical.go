@@ -65,8 +65,11 @@ type nameSpan struct {
 	start, val, end int
 	name, nameEnd   int
 	aside           bool
-	key             uint64
-	rawVal, rawEnd  int
+	// simple says the value is a string written as it is in the document
+	// (see canonParser.value): its text is out[val+1:end-1].
+	simple         bool
+	key            uint64
+	rawVal, rawEnd int
 }
 
 // Bounds on what a Canonicalizer keeps after a large document.
@@ -121,11 +124,14 @@ type canonParser struct {
 	fastParser
 	c   *Canonicalizer
 	out []byte
+	// simple says the value value last read was a simple string.
+	simple bool
 }
 
 // value is fastParser.value, writing the value as AppendJSON writes
 // what fastParser.value returns.
 func (p *canonParser) value(depth int) bool {
+	p.simple = false
 	switch c := p.next(); c {
 	case '"':
 		raw, simple, ok := p.quoted()
@@ -134,6 +140,7 @@ func (p *canonParser) value(depth int) bool {
 		}
 		if simple { // printable ASCII but '"' and '\\': appendQuote writes it as it is
 			p.out = append(p.out, raw...)
+			p.simple = true
 			return true
 		}
 		text, ok := unescape(&p.c.text, raw, simple)
@@ -147,10 +154,14 @@ func (p *canonParser) value(depth int) bool {
 		if depth == maxCanonicalDepth || depth == MaxDepth {
 			return false
 		}
+		ok := false
 		if c == '{' {
-			return p.object(depth + 1)
+			ok = p.object(depth + 1)
+		} else {
+			ok = p.array(depth + 1)
 		}
-		return p.array(depth + 1)
+		p.simple = false // not the last of its values
+		return ok
 	case 't':
 		return p.lit("true")
 	case 'f':
@@ -276,7 +287,7 @@ func (p *canonParser) object(depth int) bool {
 		if !p.value(depth) {
 			return false
 		}
-		m.end, m.rawEnd = len(p.out), p.i
+		m.end, m.rawEnd, m.simple = len(p.out), p.i, p.simple
 		c.spans = append(c.spans, m)
 	}
 	p.i++ // }

@@ -566,10 +566,7 @@ func (s *decodeState) str(raw []byte, simple bool) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if v, ok := s.blocks.boxString(text); ok {
-		return v, true
-	}
-	return string(text), true
+	return s.blocks.str(text), true
 }
 
 // unescaped returns the text of raw, which may be s.text: valid until

@@ -88,6 +88,15 @@ func (d *docBlocks) boxString(text []byte) (any, bool) {
 	return pointTo(&d.heads[len(d.heads)-1], ""), true
 }
 
+// str returns text as a string in an interface, made from the blocks
+// when they have room.
+func (d *docBlocks) str(text []byte) any {
+	if v, ok := d.boxString(text); ok {
+		return v
+	}
+	return string(text)
+}
+
 // boxInt returns n in an interface made from the blocks; ok is false
 // when the blocks are full, or n is one the runtime boxes without an
 // allocation (0 to 255).

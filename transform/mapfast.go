@@ -387,6 +387,10 @@ func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
 			got[i] = c.vals.json(out[mb.val:mb.end])
 			continue
 		}
+		if mb.simple { // as value reads it, without reading it again
+			got[i] = s.blocks.str(out[mb.val+1 : mb.end-1])
+			continue
+		}
 		// Depth 1, as readTop reads the members of the document's object.
 		p.i = mb.rawVal
 		if got[i], ok = p.value(1); !ok || p.i != mb.rawEnd {
