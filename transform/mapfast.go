@@ -123,7 +123,7 @@ func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (an
 			return vb.decimal(decant.Decimal(d)), nil
 		}
 	case decant.KindTimestamp:
-		if t, err := co.toTime(s); err == nil {
+		if t, err := co.toTime(v); err == nil { // v, not s, which would be boxed again
 			return vb.time(t), nil
 		}
 	}
