@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -23,6 +25,37 @@ type jsonlRows struct {
 	sc     *bufio.Scanner
 	offset int64 // just after the last line read
 	line   int64 // number of the last line read
+	slab   slab
+}
+
+// slab hands out bytes from blocks shared by many records: a record's
+// bytes keep its block alive, a few dozen records' worth.
+type slab struct {
+	b     []byte
+	taken bool // the last take was from b
+}
+
+// slabSize is the size of a block; a larger piece is made on its own.
+const slabSize = 64 << 10
+
+// take returns an empty slice with room for n bytes, in the block when it
+// fits; keep then says how many of them were used.
+func (s *slab) take(n int) []byte {
+	if s.taken = n <= slabSize/4; !s.taken {
+		return make([]byte, 0, n)
+	}
+	if cap(s.b)-len(s.b) < n {
+		s.b = make([]byte, 0, slabSize)
+	}
+	return s.b[len(s.b):len(s.b):cap(s.b)]
+}
+
+// keep marks the first n bytes of what take returned, which had room
+// for them, as used: they are never handed out again.
+func (s *slab) keep(n int) {
+	if s.taken {
+		s.b = s.b[:len(s.b)+n]
+	}
 }
 
 func (s *Source) openJSONL(f *os.File, p position) (*jsonlRows, error) {
@@ -88,20 +121,30 @@ func (r *jsonlRows) Next(ctx context.Context) bool {
 }
 
 // positionRoom is room enough for a line's position
-// ({"offset":N,"line":N}, each N at most 19 digits).
-const positionRoom = 64
+// ({"offset":N,"line":N}, each N at most 20 bytes), and lineRoom for a
+// line number.
+const (
+	positionRoom = 64
+	lineRoom     = 20
+)
 
 func (r *jsonlRows) record(text []byte) decant.Record {
-	// The line and its position in one allocation: they live as long as
-	// each other (the record), and the reader allocated two or three
-	// times a record, which the GC then paid for.
-	buf := make([]byte, len(text), len(text)+positionRoom)
-	copy(buf, text)
-	pos := appendPosition(buf[len(text):], r.offset, r.line)
+	// The line, its position and its place ("path:line") are made in a
+	// slab shared by the records read one after the other: they are read,
+	// mapped and written together, and were three allocations a record,
+	// which the GC then paid for.
+	b := r.slab.take(len(text) + positionRoom + len(r.src.path) + 1 + lineRoom)
+	b = append(b, text...)
+	rawEnd := len(b)
+	b = appendPosition(b, r.offset, r.line)
+	posEnd := len(b)
+	b = strconv.AppendInt(append(append(b, r.src.path...), ':'), r.line, 10)
+	r.slab.keep(len(b))
 	rec := decant.Record{
-		Raw:      buf[:len(text):len(text)],
-		Position: pos[:len(pos):len(pos)],
-		Where:    where(r.src.path, r.line),
+		Raw:      b[:rawEnd:rawEnd],
+		Position: b[rawEnd:posEnd:posEnd],
+		// The slab's bytes are never written again.
+		Where: unsafe.String(&b[posEnd], len(b)-posEnd),
 	}
 	// A line that is not JSON keeps Key "": gjson would still find a key in
 	// a broken line, and the record must fail, not load half-parsed. A line
