@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/decanthq/decant"
@@ -179,6 +180,7 @@ type tableSet struct {
 	order []*tableAcc            // groups, first seen first
 	byKey map[string]*tableAcc   // table + column set -> group
 	byT   map[string][]*tableAcc // table -> its groups
+	last  *tableAcc              // the group of the row added last
 }
 
 type tableAcc struct {
@@ -193,6 +195,13 @@ func newTableSet() *tableSet {
 }
 
 func (ts *tableSet) add(r transform.Row) {
+	// Most rows are of the group of the row before (a record maps to one
+	// row of the same columns as the last record's): that group is taken
+	// without spelling the row's key, a string a row.
+	if a := ts.last; a != nil && a.table == r.Table && a.replaceBy == r.ReplaceBy && slices.Equal(a.cols, r.Cols) {
+		a.rows = append(a.rows, r.Vals)
+		return
+	}
 	k := groupKey(r.Table, r.Cols)
 	a, ok := ts.byKey[k]
 	if !ok {
@@ -202,6 +211,7 @@ func (ts *tableSet) add(r transform.Row) {
 		ts.order = append(ts.order, a)
 	}
 	a.rows = append(a.rows, r.Vals)
+	ts.last = a
 }
 
 func groupKey(table string, cols []string) string {
