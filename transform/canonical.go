@@ -53,6 +53,7 @@ type Canonicalizer struct {
 	// and the values of the chains; and the blocks of the values it makes.
 	got, chains []any
 	vals        valueBlocks
+	hints       []firstHint // what the members of the last document were
 }
 
 // nameSpan is an object member that AppendCanonical has written: the

@@ -112,12 +112,17 @@ func (m *Mapper) mapRead(rec decant.Record, vals []any, vb *valueBlocks) (Output
 func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (any, *Failure) {
 	s, ok := v.(string)
 	if vb == nil || !ok {
+		if vb != nil && v != nil && co.keeps(v) { // as Apply does, without its call
+			return v, nil
+		}
 		return coerce(table, co, col, v)
 	}
 	if slices.Contains(co.NullIf, s) { // as Apply does first
 		return nil, nil
 	}
 	switch co.Kind {
+	case "", decant.KindText: // Apply keeps it
+		return v, nil
 	case decant.KindDecimal: // toDecimal of a string
 		if d := strings.TrimSpace(s); isDecimal(d) {
 			return vb.decimal(decant.Decimal(d)), nil
@@ -379,7 +384,7 @@ func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
 	ok := true
 	for k := range c.top {
 		mb := &c.top[k]
-		i := kp.firstOf(c.memberName(out, mb))
+		i := c.firstAt(kp, k, c.memberName(out, mb))
 		if i < 0 {
 			continue
 		}
@@ -411,6 +416,35 @@ func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
 	vals, ok := walkChains(kp, got, c.chains[:0])
 	c.chains = vals
 	return vals, ok
+}
+
+// firstAt is kp.firstOf(name) for the member at k of the document's
+// object. Records most often have the members of the record before, in
+// its order: the member at k is looked up again only when its name is not
+// the last one's there (among the first maxHints).
+func (c *Canonicalizer) firstAt(kp *keyPlan, k int, name []byte) int {
+	if k >= maxHints {
+		return kp.firstOf(name)
+	}
+	if k >= len(c.hints) {
+		c.hints = append(c.hints, make([]firstHint, k+1-len(c.hints))...)
+	}
+	h := &c.hints[k]
+	if h.kp != kp || h.name != string(name) {
+		*h = firstHint{kp: kp, name: string(name), i: kp.firstOf(name)}
+	}
+	return h.i
+}
+
+// maxHints is how many members' names firstAt remembers.
+const maxHints = 64
+
+// firstHint is what canonChains found for the name of the member at
+// one place of the document's object: its index in kp.firsts, or -1.
+type firstHint struct {
+	kp   *keyPlan
+	name string
+	i    int
 }
 
 // firstOf returns the index in firsts of a member's name, or -1.
