@@ -238,3 +238,92 @@ func digits(b []byte, i int) int {
 	}
 	return i
 }
+
+// PlainKey is the text of the member name of the document b's object as
+// jsonkey.Text(gjson.GetBytes(b, name)) gives it, found without gjson for
+// a plain document (Plain) whose member is at its top: a string without
+// escapes, a number as written, "" for other values and for no member.
+// ok is false when PlainKey is not sure of that (b not Plain, not an
+// object, name not an identifier, a string with an escape); the caller
+// then asks gjson. A record's key is most often its first member, so
+// this costs next to nothing after Plain.
+func PlainKey(b []byte, name string) (key string, ok bool) {
+	if !identifier(name) || !Plain(b) {
+		return "", false
+	}
+	i := skipSpace(b, 0)
+	if b[i] != '{' {
+		return "", false
+	}
+	i = skipSpace(b, i+1)
+	for b[i] != '}' {
+		// A member: b is Plain, so its name is a string, its value valid.
+		end := str(b, i)
+		named := string(b[i+1:end-1]) == name
+		i = skipSpace(b, skipSpace(b, end)+1) // past the colon
+		vend := skipValue(b, i)
+		if named {
+			switch v := b[i:vend]; v[0] {
+			case '"':
+				for _, c := range v {
+					if c == '\\' {
+						return "", false
+					}
+				}
+				return string(v[1 : len(v)-1]), true
+			case 't', 'f', 'n', '{', '[':
+				return "", true
+			default:
+				return string(v), true
+			}
+		}
+		if i = skipSpace(b, vend); b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return "", true
+}
+
+// identifier reports whether name is a letter or an underscore followed
+// by letters, digits and underscores: a gjson path that names a member
+// and nothing else (no dots, wildcards, modifiers or array indexes).
+func identifier(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c != '_' && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// skipValue returns the index after the value at b[i] of a Plain
+// document.
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return str(b, i)
+	case '{', '[':
+		depth := 0
+		for ; ; i++ {
+			switch b[i] {
+			case '"':
+				i = str(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+	case 't':
+		return i + 4
+	case 'f':
+		return i + 5
+	case 'n':
+		return i + 4
+	}
+	end, _ := NumberEnd(b, i)
+	return end
+}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/decanthq/decant/internal/jsonkey"
 )
 
 // plainDocs are valid plain documents: Plain must take each.
@@ -84,6 +86,9 @@ func FuzzPlain(f *testing.F) {
 		if Plain(b) && (!json.Valid(b) || !gjson.ValidBytes(b)) {
 			t.Errorf("Plain(%q) = true; json.Valid %v, gjson.ValidBytes %v", b, json.Valid(b), gjson.ValidBytes(b))
 		}
+		if key, ok := PlainKey(b, "id"); ok && key != jsonkey.Text(gjson.GetBytes(b, "id")) {
+			t.Errorf("PlainKey(%q, id) = %q, gjson gives %q", b, key, jsonkey.Text(gjson.GetBytes(b, "id")))
+		}
 	})
 }
 
@@ -103,4 +108,41 @@ func BenchmarkPlain(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Ensure PlainKey gives what jsonkey.Text(gjson.GetBytes) gives whenever
+// it is sure: for every name of the plain documents, their mutations and
+// documents with repeated, nested and escaped members.
+func TestPlainKeyAsGJSON(t *testing.T) {
+	docs := append([]string{
+		`{"id":1,"id":2}`, `{"a":{"id":3},"id":"x"}`, `{"b":[{"id":1}],"id":true}`, `{"id":null}`, `{"id":{"k":1}}`,
+		`{"id":[1]}`, `{"i\/d":1,"id":-0.5e3}`, `{"id":"a\"b"}`, `{"x":"}","id":"{"}`, ` { "id" : "s p" } `, `{}`,
+		`{"ID":1}`, `{"id_2":7,"_":8}`, `[{"id":1}]`, `"id"`, `{"0":1}`, `{"id":""}`,
+	}, plainDocs...)
+	names := []string{"id", "ID", "id_2", "_", "0", "a.b", "i", "name", "attrs", "tier", "", "a", "@this", "id*"}
+	check := func(doc string) {
+		for _, name := range names {
+			got, ok := PlainKey([]byte(doc), name)
+			if !ok {
+				continue
+			}
+			if want := jsonkey.Text(gjson.GetBytes([]byte(doc), name)); got != want {
+				t.Errorf("PlainKey(%q, %q) = %q, gjson gives %q", doc, name, got, want)
+			}
+		}
+	}
+	took := 0
+	for _, d := range docs {
+		if _, ok := PlainKey([]byte(d), "id"); ok {
+			took++
+		}
+		check(d)
+		for i := range len(d) {
+			check(d[:i] + d[i+1:])
+			check(d[:i] + `,"id":9` + d[i:])
+		}
+	}
+	if took < 12 {
+		t.Errorf("PlainKey was sure of %d documents' id, want most of them", took)
+	}
 }
