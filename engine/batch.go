@@ -77,7 +77,7 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope strin
 					d := h.rowsDigest(out.Rows)
 					target = &d
 				}
-				mb.sums[i] = sumsOf(sum, target)
+				mb.sums[i] = h.sumsOf(sum, target)
 				continue
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/transform"
@@ -16,6 +17,7 @@ import (
 type hasher struct {
 	buf   []byte
 	canon transform.Canonicalizer
+	sums  []byte // sumsOf's block
 }
 
 // digest is a ledger hash before it is spelled in hex.
@@ -38,17 +40,31 @@ func (d digest) String() string {
 }
 
 // sumsOf spells a record's hashes, the target's when it has one (the
-// record mapped), in one allocation for both.
-func sumsOf(source digest, target *digest) sums {
-	var out [64]byte
-	hex.Encode(out[:32], source[:])
-	if target == nil {
-		return sums{source: string(out[:32])}
+// record mapped), in a block of text shared by the records the hasher
+// hashes: they are kept as long as each other (a batch), and were an
+// allocation a record.
+func (hs *hasher) sumsOf(source digest, target *digest) sums {
+	n := 32
+	if target != nil {
+		n = 64
 	}
-	hex.Encode(out[32:], target[:])
-	both := string(out[:])
+	if cap(hs.sums)-len(hs.sums) < n {
+		hs.sums = make([]byte, 0, sumsBlock)
+	}
+	at := len(hs.sums)
+	hs.sums = hs.sums[:at+n]
+	b := hs.sums[at : at+n]
+	hex.Encode(b, source[:])
+	if target != nil {
+		hex.Encode(b[32:], target[:])
+	}
+	// The block's bytes are never written again.
+	both := unsafe.String(&b[0], n)
 	return sums{source: both[:32], target: both[32:]}
 }
+
+// sumsBlock is the size of the blocks sumsOf spells hashes in.
+const sumsBlock = 4096
 
 // raw hashes bytes that are not JSON as they are.
 func (hs *hasher) raw(b []byte) string { return hs.sum(b) }

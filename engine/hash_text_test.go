@@ -85,7 +85,7 @@ func TestMapBatchHashesTextAsDecoded(t *testing.T) {
 			t.Errorf("%s: output %+v, failure %v; want %+v, %v as decoding gives", rec.Where, got.outs[i], got.fails[i], out, fail)
 		}
 		if m.ReadsJSONText(rec) {
-			if sum, _, _, ok := h.mapText(m, rec, decant.DefaultScope); ok && sumsOf(sum, nil).source == want.source {
+			if sum, _, _, ok := h.mapText(m, rec, decant.DefaultScope); ok && h.sumsOf(sum, nil).source == want.source {
 				textPath++
 			}
 		}
