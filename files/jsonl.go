@@ -152,8 +152,13 @@ func (r *jsonlRows) record(text []byte) decant.Record {
 	// fails under its own key instead of merging with a look-alike.
 	// jsonscan takes the plain lines most files hold, and finds their key
 	// as gjson finds it, at a fraction of gjson's cost; it takes only
-	// lines gjson takes too, and leaves the others to gjson.
-	key, valid := jsonscan.PlainKey(rec.Raw, r.src.cfg.Key)
+	// lines gjson takes too, and leaves the others to gjson. Its key is
+	// the line's own text, in the slab, which is never written again.
+	var key string
+	text, valid := jsonscan.PlainKey(rec.Raw, r.src.cfg.Key)
+	if valid && len(text) > 0 {
+		key = unsafe.String(&text[0], len(text))
+	}
 	if !valid && (jsonscan.Plain(rec.Raw) || gjson.ValidBytes(rec.Raw)) {
 		key, valid = jsonkey.Text(gjson.GetBytes(rec.Raw, r.src.cfg.Key)), true
 	}

@@ -242,18 +242,19 @@ func digits(b []byte, i int) int {
 // PlainKey is the text of the member name of the document b's object as
 // jsonkey.Text(gjson.GetBytes(b, name)) gives it, found without gjson for
 // a plain document (Plain) whose member is at its top: a string without
-// escapes, a number as written, "" for other values and for no member.
-// ok is false when PlainKey is not sure of that (b not Plain, not an
-// object, name not an identifier, a string with an escape); the caller
-// then asks gjson. A record's key is most often its first member, so
-// this costs next to nothing after Plain.
-func PlainKey(b []byte, name string) (key string, ok bool) {
+// escapes, a number as written, empty for other values and for no
+// member. The text is b's own bytes (a caller that never writes b again
+// can keep it without a copy). ok is false when PlainKey is not sure of
+// that (b not Plain, not an object, name not an identifier, a string with
+// an escape); the caller then asks gjson. A record's key is most often
+// its first member, so this costs next to nothing after Plain.
+func PlainKey(b []byte, name string) (key []byte, ok bool) {
 	if !identifier(name) || !Plain(b) {
-		return "", false
+		return nil, false
 	}
 	i := skipSpace(b, 0)
 	if b[i] != '{' {
-		return "", false
+		return nil, false
 	}
 	i = skipSpace(b, i+1)
 	for b[i] != '}' {
@@ -267,21 +268,21 @@ func PlainKey(b []byte, name string) (key string, ok bool) {
 			case '"':
 				for _, c := range v {
 					if c == '\\' {
-						return "", false
+						return nil, false
 					}
 				}
-				return string(v[1 : len(v)-1]), true
+				return v[1 : len(v)-1], true
 			case 't', 'f', 'n', '{', '[':
-				return "", true
+				return nil, true
 			default:
-				return string(v), true
+				return v, true
 			}
 		}
 		if i = skipSpace(b, vend); b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 	}
-	return "", true
+	return nil, true
 }
 
 // identifier reports whether name is a letter or an underscore followed

@@ -86,7 +86,7 @@ func FuzzPlain(f *testing.F) {
 		if Plain(b) && (!json.Valid(b) || !gjson.ValidBytes(b)) {
 			t.Errorf("Plain(%q) = true; json.Valid %v, gjson.ValidBytes %v", b, json.Valid(b), gjson.ValidBytes(b))
 		}
-		if key, ok := PlainKey(b, "id"); ok && key != jsonkey.Text(gjson.GetBytes(b, "id")) {
+		if key, ok := PlainKey(b, "id"); ok && string(key) != jsonkey.Text(gjson.GetBytes(b, "id")) {
 			t.Errorf("PlainKey(%q, id) = %q, gjson gives %q", b, key, jsonkey.Text(gjson.GetBytes(b, "id")))
 		}
 	})
@@ -126,7 +126,7 @@ func TestPlainKeyAsGJSON(t *testing.T) {
 			if !ok {
 				continue
 			}
-			if want := jsonkey.Text(gjson.GetBytes([]byte(doc), name)); got != want {
+			if want := jsonkey.Text(gjson.GetBytes([]byte(doc), name)); string(got) != want {
 				t.Errorf("PlainKey(%q, %q) = %q, gjson gives %q", doc, name, got, want)
 			}
 		}
