@@ -2,6 +2,7 @@ package transform
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 )
 
@@ -306,14 +307,9 @@ func (p *canonParser) object(depth int) bool {
 // nameKey is a name's first 8 bytes, big endian, 0 after its end: two
 // names whose keys differ are in the order of their keys.
 func nameKey(name []byte) uint64 {
-	var k uint64
-	for i := range 8 {
-		k <<= 8
-		if i < len(name) {
-			k |= uint64(name[i])
-		}
-	}
-	return k
+	var k [8]byte
+	copy(k[:], name) // one load, not a loop of eight shifts
+	return binary.BigEndian.Uint64(k[:])
 }
 
 // name is the text of member m's name.
