@@ -190,6 +190,10 @@ func (p *canonParser) number() bool {
 	}
 	p.i = end
 	raw := p.b[start:end]
+	if plainInt(raw) { // appendInt would write it as it is
+		p.out = append(p.out, raw...)
+		return true
+	}
 	switch kind, i, f := parseNumber(raw); kind {
 	case intNumber:
 		p.out = appendInt(p.out, i)
@@ -200,6 +204,27 @@ func (p *canonParser) number() bool {
 		}
 	default:
 		p.out = appendNumberText(p.out, raw)
+	}
+	return true
+}
+
+// plainInt reports whether raw, a JSON number (numberEnd's: no leading
+// zero), is an integer of at most 18 digits other than -0: parseNumber
+// makes it an int64 (smallInt), which appendInt spells as raw is spelled.
+func plainInt(raw []byte) bool {
+	d := raw
+	if d[0] == '-' {
+		if d = d[1:]; len(d) == 1 && d[0] == '0' {
+			return false
+		}
+	}
+	if len(d) > 18 {
+		return false
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return false
+		}
 	}
 	return true
 }
