@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/decanthq/decant"
@@ -70,10 +71,13 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope strin
 		// transform.Mapper.MapCanonical), unless the text is unusual.
 		if m.ReadsJSONText(rec) {
 			if sum, out, f, ok := h.mapText(m, rec, scope); ok {
-				mb.sums[i].source, mb.outs[i], mb.fails[i] = sum, out, f
+				mb.outs[i], mb.fails[i] = out, f
+				var target *digest
 				if f == nil {
-					mb.sums[i].target = h.rows(out.Rows)
+					d := h.rowsDigest(out.Rows)
+					target = &d
 				}
+				mb.sums[i] = h.sumsOf(sum, target)
 				continue
 			}
 		}
@@ -176,6 +180,7 @@ type tableSet struct {
 	order []*tableAcc            // groups, first seen first
 	byKey map[string]*tableAcc   // table + column set -> group
 	byT   map[string][]*tableAcc // table -> its groups
+	last  *tableAcc              // the group of the row added last
 }
 
 type tableAcc struct {
@@ -190,6 +195,13 @@ func newTableSet() *tableSet {
 }
 
 func (ts *tableSet) add(r transform.Row) {
+	// Most rows are of the group of the row before (a record maps to one
+	// row of the same columns as the last record's): that group is taken
+	// without spelling the row's key, a string a row.
+	if a := ts.last; a != nil && a.table == r.Table && a.replaceBy == r.ReplaceBy && slices.Equal(a.cols, r.Cols) {
+		a.rows = append(a.rows, r.Vals)
+		return
+	}
 	k := groupKey(r.Table, r.Cols)
 	a, ok := ts.byKey[k]
 	if !ok {
@@ -199,6 +211,7 @@ func (ts *tableSet) add(r transform.Row) {
 		ts.order = append(ts.order, a)
 	}
 	a.rows = append(a.rows, r.Vals)
+	ts.last = a
 }
 
 func groupKey(table string, cols []string) string {

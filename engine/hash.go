@@ -4,9 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/transform"
@@ -15,20 +15,56 @@ import (
 // hasher computes ledger hashes: the first 16 bytes of a SHA-256, in hex.
 // It reuses its buffer across records; one hasher per goroutine.
 type hasher struct {
-	h     hash.Hash
 	buf   []byte
 	canon transform.Canonicalizer
+	sums  []byte // sumsOf's block
 }
 
-func (hs *hasher) sum(b []byte) string {
-	if hs.h == nil {
-		hs.h = sha256.New()
-	}
-	hs.h.Reset()
-	hs.h.Write(b)
-	var out [sha256.Size]byte
-	return hex.EncodeToString(hs.h.Sum(out[:0])[:16])
+// digest is a ledger hash before it is spelled in hex.
+type digest [16]byte
+
+func digestOf(b []byte) digest {
+	d := sha256.Sum256(b)
+	return digest(d[:16])
 }
+
+// sum is the hash of b: one allocation, the string itself (the digest and
+// its hex stay on the stack).
+func (hs *hasher) sum(b []byte) string { return digestOf(b).String() }
+
+// String spells d in hex.
+func (d digest) String() string {
+	var out [32]byte
+	hex.Encode(out[:], d[:])
+	return string(out[:])
+}
+
+// sumsOf spells a record's hashes, the target's when it has one (the
+// record mapped), in a block of text shared by the records the hasher
+// hashes: they are kept as long as each other (a batch), and were an
+// allocation a record.
+func (hs *hasher) sumsOf(source digest, target *digest) sums {
+	n := 32
+	if target != nil {
+		n = 64
+	}
+	if cap(hs.sums)-len(hs.sums) < n {
+		hs.sums = make([]byte, 0, sumsBlock)
+	}
+	at := len(hs.sums)
+	hs.sums = hs.sums[:at+n]
+	b := hs.sums[at : at+n]
+	hex.Encode(b, source[:])
+	if target != nil {
+		hex.Encode(b[32:], target[:])
+	}
+	// The block's bytes are never written again.
+	both := unsafe.String(&b[0], n)
+	return sums{source: both[:32], target: both[32:]}
+}
+
+// sumsBlock is the size of the blocks sumsOf spells hashes in.
+const sumsBlock = 4096
 
 // raw hashes bytes that are not JSON as they are.
 func (hs *hasher) raw(b []byte) string { return hs.sum(b) }
@@ -64,18 +100,21 @@ func (hs *hasher) text(raw []byte) (sum string, ok bool) {
 // hashes the text as text does, in one reading of it
 // (transform.Mapper.MapCanonical); ok is false, with nothing mapped, when
 // the text is not one it can be sure of.
-func (hs *hasher) mapText(m *transform.Mapper, rec decant.Record, scope string) (sum string, out transform.Output, f *transform.Failure, ok bool) {
+func (hs *hasher) mapText(m *transform.Mapper, rec decant.Record, scope string) (sum digest, out transform.Output, f *transform.Failure, ok bool) {
 	b, out, f, ok := m.MapCanonical(rec, scope, &hs.canon, hs.buf[:0])
 	hs.buf = b
 	if !ok {
-		return "", out, f, false
+		return digest{}, out, f, false
 	}
-	return hs.sum(b), out, f, true
+	return digestOf(b), out, f, true
 }
 
 // rows hashes the rows a record became, in a stable textual form:
 // table{col=value;...} per row.
-func (hs *hasher) rows(rows []transform.Row) string {
+func (hs *hasher) rows(rows []transform.Row) string { return hs.rowsDigest(rows).String() }
+
+// rowsDigest is rows before it is spelled in hex.
+func (hs *hasher) rowsDigest(rows []transform.Row) digest {
 	b := hs.buf[:0]
 	for _, r := range rows {
 		b = append(append(b, r.Table...), '{')
@@ -86,7 +125,7 @@ func (hs *hasher) rows(rows []transform.Row) string {
 		b = append(b, '}')
 	}
 	hs.buf = b
-	return hs.sum(b)
+	return digestOf(b)
 }
 
 // appendValue writes a column value as the target hash sees it.
@@ -99,7 +138,9 @@ func appendValue(b []byte, v any) []byte {
 	case decant.JSON:
 		return append(b, t...)
 	case string:
-		return strconv.AppendQuote(b, t)
+		return appendQuoted(b, t)
+	case decant.Decimal:
+		return append(b, t...) // as fmt.Append spells a string type without a String method
 	case int64:
 		return strconv.AppendInt(b, t, 10)
 	case float64:
@@ -108,4 +149,18 @@ func appendValue(b []byte, v any) []byte {
 		return strconv.AppendBool(b, t)
 	}
 	return fmt.Append(b, v)
+}
+
+// appendQuoted is strconv.AppendQuote, which a string of printable ASCII
+// without a quote or a backslash (most values) leaves as it is between
+// its quotes: that is copied without strconv's rune by rune decoding.
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -301,4 +302,51 @@ func toRecs(recs []decant.Record) []rec {
 		got = append(got, rec{r.Key, r.Cursor, string(r.Raw), string(r.Position), r.Where, r.Invalid})
 	}
 	return got
+}
+
+// Ensure a JSONL file's records, whose lines, positions and places share
+// blocks, each keep their own after the whole file is read and a garbage
+// collection: short lines, lines longer than a block's share (made on
+// their own), blank lines and CRLF endings among them.
+func TestJSONLRecordsKeepTheirBytes(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "many.jsonl")
+	var b strings.Builder
+	type want struct{ raw, pos, where string }
+	var wants []want
+	offset := 0
+	for i := range 3000 {
+		line := fmt.Sprintf(`{"id":%d,"pad":"%s"}`, i, strings.Repeat("x", i%97))
+		if i%500 == 7 {
+			line = fmt.Sprintf(`{"id":%d,"pad":"%s"}`, i, strings.Repeat("y", 20000+i))
+		}
+		end := "\n"
+		if i%3 == 0 {
+			end = "\r\n"
+		}
+		if i%250 == 1 {
+			b.WriteString("\n")
+			offset++
+		}
+		b.WriteString(line + end)
+		offset += len(line) + len(end)
+		lineNo := strings.Count(b.String(), "\n")
+		wants = append(wants, want{line, fmt.Sprintf(`{"offset":%d,"line":%d}`, offset, lineNo), fmt.Sprintf("%s:%d", path, lineNo)})
+	}
+	writeFile(t, path, b.String())
+	recs, err := drain(newSource(t, path, files.Config{Key: "id"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	if len(recs) != len(wants) {
+		t.Fatalf("read %d records, want %d", len(recs), len(wants))
+	}
+	for i, r := range recs {
+		w := wants[i]
+		if string(r.Raw) != w.raw || string(r.Position) != w.pos || r.Where != w.where || r.Key != fmt.Sprint(i) {
+			t.Fatalf("record %d: key %q, raw %.60q, position %s, where %s; want raw %.60q, position %s, where %s",
+				i, r.Key, r.Raw, r.Position, r.Where, w.raw, w.pos, w.where)
+		}
+	}
 }

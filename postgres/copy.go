@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/decanthq/decant"
 )
@@ -84,6 +85,11 @@ func (c *copyText) endRow() {
 func appendEscaped[T ~string | ~[]byte](dst []byte, s T) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
+		// One look-up a byte: most bytes need no escape, and the switch
+		// below was most of what writing a text value cost.
+		if !copyEscaped[s[i]] {
+			continue
+		}
 		var esc string
 		switch s[i] {
 		case '\\':
@@ -94,8 +100,6 @@ func appendEscaped[T ~string | ~[]byte](dst []byte, s T) []byte {
 			esc = `\r`
 		case '\t':
 			esc = `\t`
-		default:
-			continue
 		}
 		dst = append(dst, s[start:i]...)
 		dst = append(dst, esc...)
@@ -103,6 +107,9 @@ func appendEscaped[T ~string | ~[]byte](dst []byte, s T) []byte {
 	}
 	return append(dst, s[start:]...)
 }
+
+// copyEscaped marks the bytes appendEscaped escapes.
+var copyEscaped = [256]bool{'\\': true, '\n': true, '\r': true, '\t': true}
 
 // appendPlain appends v as the text the server parses for a column of kind.
 // Times are written in UTC, so that a timestamp without time zone holds the
@@ -168,6 +175,11 @@ func render(c *copyText, tbl *table, tr *decant.TableRows) error {
 	}
 	last := newLastRows(len(tr.Key) > 0, len(tr.Rows))
 	var key []byte
+	// A key of one column is its field as written: what is written in
+	// c.buf is never written again (a larger buffer is a copy), so the
+	// row's key can be the string of those bytes, without a copy of its
+	// own a row. A key of several columns is their fields joined.
+	oneKey := len(tr.Key) == 1
 	for i, row := range tr.Rows {
 		if len(row) != len(tr.Columns) {
 			return fmt.Errorf("table %s: row %d has %d values for %d columns", tr.Table, i+1, len(row), len(tr.Columns))
@@ -182,11 +194,24 @@ func render(c *copyText, tbl *table, tr *decant.TableRows) error {
 			if isKey[j] {
 				// Escaped fields joined by tabs name a key exactly: a tab in
 				// a value is escaped, and NULL (\N) differs from the text \N (\\N).
-				key = append(append(key, c.buf[from:]...), '\t')
+				if oneKey {
+					key = c.buf[from:len(c.buf):len(c.buf)]
+				} else {
+					key = append(append(key, c.buf[from:]...), '\t')
+				}
 			}
 		}
 		c.endRow()
-		last.add(start, string(key))
+		if oneKey {
+			k := ""
+			if len(key) > 0 {
+				k = unsafe.String(&key[0], len(key))
+			}
+			last.add(start, k)
+			key = nil
+		} else {
+			last.add(start, string(key))
+		}
 		if i == 0 {
 			c.buf = slices.Grow(c.buf, len(c.buf)*len(tr.Rows)*9/8)
 		}

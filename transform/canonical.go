@@ -2,6 +2,7 @@ package transform
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 )
 
@@ -43,11 +44,16 @@ type Canonicalizer struct {
 	names []byte     // the names whose text is not what was written, innermost last
 	text  []byte     // a string being unescaped
 	aside []byte     // an object's members while they are written again in order
-	// top lists the members of the document's object, in the order
-	// written, when the document is an object and its members are wanted
+	// top lists the members of the document's object, in the document's
+	// order, when the document is an object and its members are wanted
 	// (Mapper.MapCanonical); their aside names stay in names.
 	top     []nameSpan
 	wantTop bool
+	// What MapCanonical reuses: the members the map's chains start with
+	// and the values of the chains; and the blocks of the values it makes.
+	got, chains []any
+	vals        valueBlocks
+	hints       []firstHint // what the members of the last document were
 }
 
 // nameSpan is an object member that AppendCanonical has written: the
@@ -60,8 +66,11 @@ type nameSpan struct {
 	start, val, end int
 	name, nameEnd   int
 	aside           bool
-	key             uint64
-	rawVal, rawEnd  int
+	// simple says the value is a string written as it is in the document
+	// (see canonParser.value): its text is out[val+1:end-1].
+	simple         bool
+	key            uint64
+	rawVal, rawEnd int
 }
 
 // Bounds on what a Canonicalizer keeps after a large document.
@@ -113,16 +122,24 @@ type canonParser struct {
 	fastParser
 	c   *Canonicalizer
 	out []byte
+	// simple says the value value last read was a simple string.
+	simple bool
 }
 
 // value is fastParser.value, writing the value as AppendJSON writes
 // what fastParser.value returns.
 func (p *canonParser) value(depth int) bool {
+	p.simple = false
 	switch c := p.next(); c {
 	case '"':
 		raw, simple, ok := p.quoted()
 		if !ok {
 			return false
+		}
+		if simple { // printable ASCII but '"' and '\\': appendQuote writes it as it is
+			p.out = append(p.out, raw...)
+			p.simple = true
+			return true
 		}
 		text, ok := unescape(&p.c.text, raw, simple)
 		if !ok {
@@ -135,10 +152,14 @@ func (p *canonParser) value(depth int) bool {
 		if depth == maxCanonicalDepth || depth == MaxDepth {
 			return false
 		}
+		ok := false
 		if c == '{' {
-			return p.object(depth + 1)
+			ok = p.object(depth + 1)
+		} else {
+			ok = p.array(depth + 1)
 		}
-		return p.array(depth + 1)
+		p.simple = false // not the last of its values
+		return ok
 	case 't':
 		return p.lit("true")
 	case 'f':
@@ -169,6 +190,10 @@ func (p *canonParser) number() bool {
 	}
 	p.i = end
 	raw := p.b[start:end]
+	if plainInt(raw) { // appendInt would write it as it is
+		p.out = append(p.out, raw...)
+		return true
+	}
 	switch kind, i, f := parseNumber(raw); kind {
 	case intNumber:
 		p.out = appendInt(p.out, i)
@@ -179,6 +204,27 @@ func (p *canonParser) number() bool {
 		}
 	default:
 		p.out = appendNumberText(p.out, raw)
+	}
+	return true
+}
+
+// plainInt reports whether raw, a JSON number (numberEnd's: no leading
+// zero), is an integer of at most 18 digits other than -0: parseNumber
+// makes it an int64 (smallInt), which appendInt spells as raw is spelled.
+func plainInt(raw []byte) bool {
+	d := raw
+	if d[0] == '-' {
+		if d = d[1:]; len(d) == 1 && d[0] == '0' {
+			return false
+		}
+	}
+	if len(d) > 18 {
+		return false
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return false
+		}
 	}
 	return true
 }
@@ -229,18 +275,23 @@ func (p *canonParser) object(depth int) bool {
 		if !ok {
 			return false
 		}
-		text, ok := unescape(&c.text, raw, simple)
-		if !ok {
-			return false
-		}
 		m := nameSpan{start: len(p.out)}
-		var err error
-		if p.out, err = appendQuote(p.out, text); err != nil {
-			return false
+		var text []byte
+		if simple { // written as it is, as value writes a simple string
+			p.out = append(p.out, raw...)
+			text = p.out[m.start+1 : len(p.out)-1]
+		} else {
+			if text, ok = unescape(&c.text, raw, simple); !ok {
+				return false
+			}
+			var err error
+			if p.out, err = appendQuote(p.out, text); err != nil {
+				return false
+			}
 		}
 		// The name's text is the bytes written between the quotes when
 		// quoting changed nothing; else it is kept aside.
-		if q := p.out[m.start+1 : len(p.out)-1]; bytes.Equal(q, text) {
+		if q := p.out[m.start+1 : len(p.out)-1]; simple || bytes.Equal(q, text) {
 			m.name, m.nameEnd = m.start+1, len(p.out)-1
 		} else {
 			m.name, m.aside = len(c.names), true
@@ -259,7 +310,7 @@ func (p *canonParser) object(depth int) bool {
 		if !p.value(depth) {
 			return false
 		}
-		m.end, m.rawEnd = len(p.out), p.i
+		m.end, m.rawEnd, m.simple = len(p.out), p.i, p.simple
 		c.spans = append(c.spans, m)
 	}
 	p.i++ // }
@@ -277,21 +328,16 @@ func (p *canonParser) object(depth int) bool {
 // nameKey is a name's first 8 bytes, big endian, 0 after its end: two
 // names whose keys differ are in the order of their keys.
 func nameKey(name []byte) uint64 {
-	var k uint64
-	for i := range 8 {
-		k <<= 8
-		if i < len(name) {
-			k |= uint64(name[i])
-		}
-	}
-	return k
+	var k [8]byte
+	copy(k[:], name) // one load, not a loop of eight shifts
+	return binary.BigEndian.Uint64(k[:])
 }
 
 // name is the text of member m's name.
-func (p *canonParser) name(m nameSpan) []byte { return p.c.memberName(p.out, m) }
+func (p *canonParser) name(m *nameSpan) []byte { return p.c.memberName(p.out, m) }
 
 // memberName is the text of the name of member m, written in out.
-func (c *Canonicalizer) memberName(out []byte, m nameSpan) []byte {
+func (c *Canonicalizer) memberName(out []byte, m *nameSpan) []byte {
 	if m.aside {
 		return c.names[m.name:m.nameEnd]
 	}
@@ -304,7 +350,9 @@ func (c *Canonicalizer) memberName(out []byte, m nameSpan) []byte {
 // name is there twice (DecodeJSON refuses the document).
 func (p *canonParser) order(first, body int) bool {
 	ms := p.c.spans[first:]
-	cmp := func(a, b nameSpan) int {
+	// By pointer: a nameSpan is 80 bytes, and copying two a comparison was
+	// most of what sorting cost.
+	cmp := func(a, b *nameSpan) int {
 		switch {
 		case a.key < b.key:
 			return -1
@@ -315,7 +363,7 @@ func (p *canonParser) order(first, body int) bool {
 	}
 	sorted := true
 	for i := 1; i < len(ms); i++ {
-		switch cmp(ms[i-1], ms[i]) {
+		switch cmp(&ms[i-1], &ms[i]) {
 		case 0:
 			return false
 		case 1:
@@ -325,30 +373,43 @@ func (p *canonParser) order(first, body int) bool {
 	if sorted {
 		return true
 	}
-	if len(ms) > 16 {
-		slices.SortFunc(ms, cmp)
+	// The members' indexes are sorted, not the members, which are 80
+	// bytes each: swapping them was most of what sorting cost.
+	var small [16]int
+	idx := small[:0]
+	if len(ms) > len(small) {
+		idx = make([]int, 0, len(ms))
+	}
+	for i := range ms {
+		idx = append(idx, i)
+	}
+	if len(idx) > 16 {
+		slices.SortFunc(idx, func(a, b int) int { return cmp(&ms[a], &ms[b]) })
 	} else {
-		for i := 1; i < len(ms); i++ {
-			for j := i; j > 0 && cmp(ms[j], ms[j-1]) < 0; j-- {
-				ms[j], ms[j-1] = ms[j-1], ms[j]
+		for i := 1; i < len(idx); i++ {
+			for j := i; j > 0 && cmp(&ms[idx[j]], &ms[idx[j-1]]) < 0; j-- {
+				idx[j], idx[j-1] = idx[j-1], idx[j]
 			}
 		}
 	}
-	for i := 1; i < len(ms); i++ {
-		if cmp(ms[i-1], ms[i]) == 0 {
+	for i := 1; i < len(idx); i++ {
+		if cmp(&ms[idx[i-1]], &ms[idx[i]]) == 0 {
 			return false
 		}
 	}
-	p.c.aside = append(p.c.aside[:0], p.out[body:]...)
+	c := p.c
+	c.aside = append(c.aside[:0], p.out[body:]...)
 	p.out = p.out[:body]
-	for i := range ms {
+	for i, k := range idx {
 		if i > 0 {
 			p.out = append(p.out, ',')
 		}
-		m := &ms[i]
+		m := &ms[k]
 		at := len(p.out)
-		p.out = append(p.out, p.c.aside[m.start-body:m.end-body]...)
-		// Where the member is now, for the document's own members.
+		p.out = append(p.out, c.aside[m.start-body:m.end-body]...)
+		// Where the member is now, for the document's own members; the
+		// spans stay in the document's order (copying them into the
+		// written order was a tenth of the pass).
 		shift := at - m.start
 		m.start, m.val, m.end = at, m.val+shift, m.end+shift
 		if !m.aside {

@@ -87,6 +87,8 @@ func (c Coercion) keeps(v any) bool {
 		return c.Kind == decant.KindFloat
 	case bool:
 		return c.Kind == decant.KindBool
+	case decant.JSON: // which convert returns as it is, boxed again
+		return c.Kind == decant.KindJSON
 	}
 	return false
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/jsonscan"
 )
 
 // MaxDepth is how deeply DecodeJSON lets objects and arrays nest: a
@@ -565,10 +566,7 @@ func (s *decodeState) str(raw []byte, simple bool) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if v, ok := s.blocks.boxString(text); ok {
-		return v, true
-	}
-	return string(text), true
+	return s.blocks.str(text), true
 }
 
 // unescaped returns the text of raw, which may be s.text: valid until
@@ -613,46 +611,7 @@ func (p *fastParser) number() (any, bool) {
 // numberEnd returns the index after the JSON number at p.i; ok is false
 // when there is none.
 func (p *fastParser) numberEnd() (end int, ok bool) {
-	b := p.b
-	i := p.i
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(b, i)
-	default:
-		return i, false
-	}
-	if i < len(b) && b[i] == '.' {
-		if j := digits(b, i+1); j > i+1 {
-			i = j
-		} else {
-			return i, false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if j := digits(b, i); j > i {
-			i = j
-		} else {
-			return i, false
-		}
-	}
-	return i, true
-}
-
-// digits returns the index after the decimal digits at b[i:].
-func digits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
+	return jsonscan.NumberEnd(p.b, p.i)
 }
 
 // number returns a JSON number (checked) as an int64, a

@@ -20,3 +20,6 @@ func (m *Mapper) ReadsText(raw []byte) bool {
 
 // EquivDocs are DecodeJSON's edge documents (decode_equiv_test.go).
 var EquivDocs = equivDocs
+
+// RaceEnabled says the race detector is on (allocation counts differ).
+const RaceEnabled = raceEnabled

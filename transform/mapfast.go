@@ -1,8 +1,9 @@
 package transform
 
 import (
-	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/decanthq/decant"
 )
@@ -66,13 +67,19 @@ func (m *Mapper) KeepJSONText() {
 
 // mapRead is MapValue of a step whose plan is fast, given the values of
 // its map entries (in map order) read from the record's text: it coerces
-// each in turn and checks the key as MapValue does.
-func (m *Mapper) mapRead(rec decant.Record, vals []any) (Output, *Failure) {
+// each in turn and checks the key as MapValue does. With vb, the row and
+// the values it makes come from vb's blocks (MapCanonical).
+func (m *Mapper) mapRead(rec decant.Record, vals []any, vb *valueBlocks) (Output, *Failure) {
 	table := m.spec.To.Table
 	coercs := m.mapCoerc[table]
-	row := Row{Table: table, Cols: m.mapNames[:0:0], Vals: make([]any, 0, len(vals))}
+	row := Row{Table: table, Cols: m.mapNames[:0:0]}
+	if vb != nil {
+		row.Vals = vb.values(len(vals))
+	} else {
+		row.Vals = make([]any, 0, len(vals))
+	}
 	for i, v := range vals {
-		cv, f := coerce(table, &coercs[i], m.mapNames[i], v)
+		cv, f := vb.coerce(table, &coercs[i], m.mapNames[i], v)
 		if f != nil {
 			return Output{}, f
 		}
@@ -81,7 +88,12 @@ func (m *Mapper) mapRead(rec decant.Record, vals []any) (Output, *Failure) {
 	// Capped, as row leaves them, so that an append copies them.
 	row.Cols = m.mapNames[:len(vals):len(vals)]
 	m.unmark(&row)
-	out := Output{Rows: []Row{row}}
+	var out Output
+	if vb != nil {
+		out.Rows = vb.row(row)
+	} else {
+		out.Rows = []Row{row}
+	}
 	for i, k := range m.spec.Key {
 		v := valueOf(row, k)
 		if v == nil {
@@ -92,6 +104,35 @@ func (m *Mapper) mapRead(rec decant.Record, vals []any) (Output, *Failure) {
 		}
 	}
 	return out, nil
+}
+
+// coerce is coerce, making from vb's blocks the times and decimals that
+// a string becomes (a nil vb makes them as coerce does). Whatever else,
+// and a string coerce refuses, goes through coerce.
+func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (any, *Failure) {
+	s, ok := v.(string)
+	if vb == nil || !ok {
+		if vb != nil && v != nil && co.keeps(v) { // as Apply does, without its call
+			return v, nil
+		}
+		return coerce(table, co, col, v)
+	}
+	if slices.Contains(co.NullIf, s) { // as Apply does first
+		return nil, nil
+	}
+	switch co.Kind {
+	case "", decant.KindText: // Apply keeps it
+		return v, nil
+	case decant.KindDecimal: // toDecimal of a string
+		if d := strings.TrimSpace(s); isDecimal(d) {
+			return vb.decimal(decant.Decimal(d)), nil
+		}
+	case decant.KindTimestamp:
+		if t, err := co.toTime(v); err == nil { // v, not s, which would be boxed again
+			return vb.time(t), nil
+		}
+	}
+	return coerce(table, co, col, v)
 }
 
 // readMapChains is readChains for Map. A step that maps member chains
@@ -105,7 +146,7 @@ func (m *Mapper) readMapChains(raw []byte) ([]any, bool) {
 	if !readTop(raw, m.fast, got) {
 		return nil, false
 	}
-	return walkChains(m.fast, got)
+	return walkChains(m.fast, got, nil)
 }
 
 // readTop decodes the members of the JSON object b that kp.firsts names
@@ -309,7 +350,8 @@ func (m *Mapper) MapCanonical(rec decant.Record, scope string, c *Canonicalizer,
 	// then decodes it; so does walkChains for a chain through a value
 	// that is not an object.
 	if vals, read := m.canonChains(rec.Raw, canon, c); read {
-		out, f = m.mapRead(rec, vals)
+		out, f = m.mapRead(rec, vals, &c.vals)
+		clear(vals)
 	} else {
 		out, f = m.mapDecoded(rec, scope)
 	}
@@ -317,26 +359,41 @@ func (m *Mapper) MapCanonical(rec decant.Record, scope string, c *Canonicalizer,
 }
 
 // canonChains is readMapChains from the members AppendCanonical listed
-// (c.top) in raw, whose canonical JSON it wrote in out.
+// (c.top) in raw, whose canonical JSON it wrote in out. The values it
+// decodes come from c.vals' blocks, and the slice it returns is c's, valid
+// until the next call.
 func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
 	if top := (fastParser{b: raw}); top.next() != '{' {
 		return nil, false
 	}
 	kp := m.fast
-	got := make([]any, len(kp.firsts))
+	got := c.got[:0]
+	for range kp.firsts {
+		got = append(got, nil)
+	}
+	c.got = got
+	defer clear(got)
 	s := decodeStates.Get().(*decodeState)
 	defer s.release()
-	s.blocks.start()
-	defer s.blocks.finish()
+	// The strings and integers come from c's blocks, shared by the records
+	// c maps, instead of blocks of the record's own.
+	c.vals.docs.run = true
+	s.blocks, c.vals.docs = c.vals.docs, s.blocks
+	defer func() { s.blocks, c.vals.docs = c.vals.docs, s.blocks }()
 	p := fastParser{s: s, b: raw}
 	ok := true
-	for _, mb := range c.top {
-		i := kp.firstOf(c.memberName(out, mb))
+	for k := range c.top {
+		mb := &c.top[k]
+		i := c.firstAt(kp, k, c.memberName(out, mb))
 		if i < 0 {
 			continue
 		}
 		if kp.canonJSON[i] && (raw[mb.rawVal] == '{' || raw[mb.rawVal] == '[') {
-			got[i] = decant.JSON(bytes.Clone(out[mb.val:mb.end]))
+			got[i] = c.vals.json(out[mb.val:mb.end])
+			continue
+		}
+		if mb.simple { // as value reads it, without reading it again
+			got[i] = s.blocks.str(out[mb.val+1 : mb.end-1])
 			continue
 		}
 		// Depth 1, as readTop reads the members of the document's object.
@@ -356,7 +413,38 @@ func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
 		s.members = s.members[:0]
 		return nil, false
 	}
-	return walkChains(kp, got)
+	vals, ok := walkChains(kp, got, c.chains[:0])
+	c.chains = vals
+	return vals, ok
+}
+
+// firstAt is kp.firstOf(name) for the member at k of the document's
+// object. Records most often have the members of the record before, in
+// its order: the member at k is looked up again only when its name is not
+// the last one's there (among the first maxHints).
+func (c *Canonicalizer) firstAt(kp *keyPlan, k int, name []byte) int {
+	if k >= maxHints {
+		return kp.firstOf(name)
+	}
+	if k >= len(c.hints) {
+		c.hints = append(c.hints, make([]firstHint, k+1-len(c.hints))...)
+	}
+	h := &c.hints[k]
+	if h.kp != kp || h.name != string(name) {
+		*h = firstHint{kp: kp, name: string(name), i: kp.firstOf(name)}
+	}
+	return h.i
+}
+
+// maxHints is how many members' names firstAt remembers.
+const maxHints = 64
+
+// firstHint is what canonChains found for the name of the member at
+// one place of the document's object: its index in kp.firsts, or -1.
+type firstHint struct {
+	kp   *keyPlan
+	name string
+	i    int
 }
 
 // firstOf returns the index in firsts of a member's name, or -1.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -59,17 +60,17 @@ func checkFastMap(t *testing.T, name string, m *transform.Mapper, raw []byte) {
 
 // checkMapCanonical asserts that MapCanonical maps rec as decoding does
 // (want, wantFail) and writes AppendJSON(DecodeJSON(rec.Raw)) after what
-// its buffer held, or gives up leaving the buffer as it was; it reports
-// whether it mapped the record.
+// its buffer held, or gives up leaving the buffer as it was; it returns
+// the output, and whether it mapped the record.
 func checkMapCanonical(t *testing.T, name string, m *transform.Mapper, c *transform.Canonicalizer, rec decant.Record,
-	want transform.Output, wantFail *transform.Failure) bool {
+	want transform.Output, wantFail *transform.Failure) (transform.Output, bool) {
 	t.Helper()
 	canon, out, f, ok := m.MapCanonical(rec, "s", c, []byte("p:"))
 	if !ok {
 		if string(canon) != "p:" {
 			t.Fatalf("%s: MapCanonical(%.200s) gave up but left %q", name, rec.Raw, canon)
 		}
-		return false
+		return out, false
 	}
 	if !reflect.DeepEqual(f, wantFail) || !reflect.DeepEqual(out, want) {
 		t.Fatalf("%s: MapCanonical(%.200s) = %#v, %v; decoding gives %#v, %v", name, rec.Raw, out, f, want, wantFail)
@@ -81,7 +82,7 @@ func checkMapCanonical(t *testing.T, name string, m *transform.Mapper, c *transf
 	if wantCanon, _ := transform.AppendJSON([]byte("p:"), v); string(canon) != string(wantCanon) {
 		t.Fatalf("%s: MapCanonical(%.200s) wrote %q, AppendJSON(DecodeJSON) %q", name, rec.Raw, canon, wantCanon)
 	}
-	return true
+	return out, true
 }
 
 func fastMappers(t testing.TB) map[string]*transform.Mapper {
@@ -130,7 +131,9 @@ func TestMapFastMatchesDecoding(t *testing.T) {
 
 // MapCanonical, with one Canonicalizer for many records (as a hasher
 // keeps it), maps random records as decoding does and writes their
-// canonical JSON, and does so for most of those whose text Map reads.
+// canonical JSON, and does so for most of those whose text Map reads;
+// and the outputs it gave, whose values share its blocks, are still
+// those after all of them and a garbage collection.
 func TestMapCanonicalMatchesDecoding(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(9, 10))
@@ -155,6 +158,11 @@ func TestMapCanonicalMatchesDecoding(t *testing.T) {
 		recs = append(recs, []byte(raw))
 	}
 	ms["bench"] = benchMapper(t, false) // attrs, an unsorted object, into a JSON column
+	type kept struct {
+		name      string
+		got, want transform.Output
+	}
+	var outs []kept
 	for i, raw := range recs {
 		for name, m := range ms {
 			rec := decant.Record{Key: "k1", Raw: raw, Where: "f.jsonl:3"}
@@ -162,9 +170,17 @@ func TestMapCanonicalMatchesDecoding(t *testing.T) {
 				continue
 			}
 			want, wantFail := m.MapDecoded(rec, "s")
-			if checkMapCanonical(t, fmt.Sprintf("record %d, step %s", i, name), m, &c, rec, want, wantFail) {
+			what := fmt.Sprintf("record %d, step %s", i, name)
+			if out, ok := checkMapCanonical(t, what, m, &c, rec, want, wantFail); ok {
 				wrote[name]++
+				outs = append(outs, kept{what, out, want})
 			}
+		}
+	}
+	runtime.GC()
+	for _, k := range outs {
+		if !reflect.DeepEqual(k.got, k.want) {
+			t.Fatalf("%s: MapCanonical's output became %#v after the other records, want %#v", k.name, k.got, k.want)
 		}
 	}
 	for _, name := range []string{"int", "text", "nested", "odd_names", "kinds", "marked"} {

@@ -208,14 +208,19 @@ func (m *Mapper) readChains(raw []byte, kp *keyPlan) ([]any, bool) {
 	if err := readMembers(kr.d, kp, kr.got); err != nil {
 		return nil, false
 	}
-	return walkChains(kp, kr.got)
+	return walkChains(kp, kr.got, nil)
 }
 
 // walkChains returns the values of kp's columns, given got, the values
-// of the members their chains start with; false when a chain goes
-// through a value that is not an object.
-func walkChains(kp *keyPlan, got []any) ([]any, bool) {
-	vals := make([]any, len(kp.cols))
+// of the members their chains start with, in dst when it has room; false
+// when a chain goes through a value that is not an object.
+func walkChains(kp *keyPlan, got, dst []any) ([]any, bool) {
+	vals := dst[:0]
+	if cap(vals) < len(kp.cols) {
+		vals = make([]any, len(kp.cols))
+	} else {
+		vals = vals[:len(kp.cols)]
+	}
 	for i, c := range kp.cols {
 		v := got[kp.first[i]]
 		for _, name := range c.Prog.path[2:] {

@@ -256,7 +256,7 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	}
 	if m.fast.fast && rec.Doc == nil && rec.Key != "" {
 		if vals, ok := m.readMapChains(rec.Raw); ok {
-			return m.mapRead(rec, vals)
+			return m.mapRead(rec, vals, nil)
 		}
 	}
 	return m.mapDecoded(rec, scope)
