@@ -415,7 +415,8 @@ func TestInferFromFeed(t *testing.T) {
 // A table past the dialect's most columns, with --spill, keeps the key and
 // the most answered fields as columns and the rest in one JSON column; the
 // plan fills it, so every field still lands. Routed, so that only the wide
-// table has the spill column.
+// table has the spill column; the narrow table's own field of the spill
+// column's name keeps its value.
 func TestInferSpill(t *testing.T) {
 	for _, tc := range []struct {
 		dialect string
@@ -438,7 +439,7 @@ func TestInferSpill(t *testing.T) {
 			last := fmt.Sprintf("f%04d", tc.fields-1)
 			wide2 := map[string]any{"id": "w2", "form": "wide", last: "x", "f0000": "y"}
 			var lines []string
-			for _, rec := range []map[string]any{wide, wide2, {"id": "n1", "form": "narrow", "a": 1}} {
+			for _, rec := range []map[string]any{wide, wide2, {"id": "n1", "form": "narrow", "a": 1, "more": "boo"}} {
 				b, _ := json.Marshal(rec)
 				lines = append(lines, string(b))
 			}
@@ -463,8 +464,8 @@ func TestInferSpill(t *testing.T) {
 			if spill == nil || spill.Type != infer.JSONType || w.Column("f0000") == nil || w.Column(last) == nil {
 				t.Fatalf("want a json column more, and f0000 and %s (in two records) kept: %+v", last, spill)
 			}
-			if res.Tables[0].Column("more") != nil {
-				t.Error("the narrow table has the spill column")
+			if c := res.Tables[0].Column("more"); c == nil || len(c.Spilled) > 0 || c.Type != infer.Text {
+				t.Errorf("the narrow table's column more is %+v, want its own text field", c)
 			}
 			if r := mustRun(t, "-c", cfg, "migrate"); strings.Contains(r.stdout+r.stderr, "failed") && !strings.Contains(r.stdout+r.stderr, " 0 failed") {
 				t.Fatalf("migrate: %s\n%s", r, mustRun(t, "-c", cfg, "errors", "list", "--json"))
@@ -497,6 +498,13 @@ func TestInferSpill(t *testing.T) {
 			}
 			if kept.Valid || none.Valid {
 				t.Errorf("w2: f0001 %v and more %v, want both NULL", kept, none)
+			}
+			var own sql.NullString
+			if err := db.QueryRow("SELECT more FROM narrow WHERE id = 'n1'").Scan(&own); err != nil {
+				t.Fatal(err)
+			}
+			if own.String != "boo" {
+				t.Errorf("narrow.more = %v, want the record's own \"boo\"", own)
 			}
 		})
 	}

@@ -134,18 +134,22 @@ func (s *Schema) routedFields() string {
 		expr = fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
 			expr, exprString(f), strings.Join(tables[f], ", "), v, v, exprString(unpaddedLayout), v)
 	}
-	// A spill column's fields differ by table: one choice per table.
-	spill, choice := "", "nil"
+	// A spill column's fields differ by table: each table with one sets it
+	// in its records, and every other table's records are left as they
+	// are, since a field of the spill column's name is a column of theirs.
+	spilled := ""
 	for i := len(s.Tables) - 1; i >= 0; i-- {
 		for _, c := range s.Tables[i].Columns {
 			if len(c.Spilled) > 0 {
-				spill = c.Name
-				choice = fmt.Sprintf("table == %s ? (%s) : %s", exprString(s.Tables[i].Name), spillExpr("record", c.placed), choice)
+				if spilled == "" {
+					spilled = "r"
+				}
+				spilled = fmt.Sprintf("table == %s ? with(r, %s, %s) : %s", exprString(s.Tables[i].Name), exprString(c.Name), spillExpr("r", c.placed), spilled)
 			}
 		}
 	}
-	if spill != "" {
-		expr = fmt.Sprintf("with(%s, %s, %s)", expr, exprString(spill), choice)
+	if spilled != "" {
+		expr = fmt.Sprintf("let r = %s; %s", expr, spilled)
 	}
 	return expr
 }
@@ -158,7 +162,7 @@ func spillExpr(base string, placed []string) string {
 	for i, n := range placed {
 		quoted[i] = exprString(n)
 	}
-	return fmt.Sprintf("let s = without(%s, %s); len(s) > 0 ? s : nil", base, strings.Join(quoted, ", "))
+	return fmt.Sprintf("(let s = without(%s, %s); len(s) > 0 ? s : nil)", base, strings.Join(quoted, ", "))
 }
 
 // child is the plan's entry for child table c of t. In a routed step it
