@@ -42,13 +42,20 @@ func wantErr(t *testing.T, err error, parts ...string) {
 }
 
 // Samples that disagree on a field's type widen its column, and the
-// report names the field once, however many samples disagree.
+// report names the field once, with each type its samples had where it was
+// first seen: a value narrower than the column, after it widened, adds
+// nothing (it once added itself, making the report grow with the samples).
 func TestDisagreeingSamplesWidenOnce(t *testing.T) {
 	text := `{"id": 1, "n": 1}
 {"id": 2, "n": 2.5}
 {"id": 3, "n": 3.5}
 {"id": 4, "n": "many"}
 {"id": 5, "n": "more"}
+{"id": 6, "n": 7}
+{"id": 7, "n": 8.5}
+{"id": 8, "n": true}
+{"id": 9, "n": 9}
+{"id": 10, "n": false}
 `
 	s, err := inferFile(t, "n.jsonl", text, infer.Options{Key: "id"})
 	if err != nil {
@@ -57,8 +64,9 @@ func TestDisagreeingSamplesWidenOnce(t *testing.T) {
 	if c := s.Tables[0].Column("n"); c.Type != infer.Text {
 		t.Errorf("n is %s, want text", c.Type)
 	}
-	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], `"n" (integer at n.jsonl:1, decimal at n.jsonl:2, text at n.jsonl:4)`) {
-		t.Errorf("warnings = %q, want one naming n and where it widened", s.Warnings)
+	want := `"n" (integer at n.jsonl:1, decimal at n.jsonl:2, text at n.jsonl:4, boolean at n.jsonl:8)`
+	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], want) {
+		t.Errorf("warnings = %q, want one saying %s", s.Warnings, want)
 	}
 }
 

@@ -2,6 +2,7 @@ package infer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,10 +15,13 @@ type field struct {
 	first string // the place it was first seen, for messages
 	count int    // records carrying a value (not null, not "")
 	t     Type
-	// typePlace is where t was first seen; disagree lists the types
-	// that widened it, with where ("integer at a:1, decimal at a:3").
+	// disagree lists each type the values had, where it was first seen
+	// ("integer at a:1, decimal at a:3"), once the values disagree; seen
+	// are those types, so that each is listed once (at most seven), however
+	// many values follow.
 	typePlace string
 	disagree  string
+	seen      []Type
 	unpadded  bool
 	sample    any
 	// items are the objects of the field's arrays of objects; other says
@@ -89,25 +93,24 @@ func (b *builder) add(doc map[string]any, place string) {
 	}
 }
 
-// see widens f's type to hold one more value, remembering each widening
-// ("integer at a:1", "decimal at a:2") for the report, which names the
-// field once.
+// see widens f's type to hold one more value, remembering the first place
+// of each type ("integer at a:1", "decimal at a:2") for the report, which
+// names the field once.
 func (f *field) see(ty typed, place string) {
 	f.unpadded = f.unpadded || ty.unpadded
 	if f.t == "" {
-		f.t, f.typePlace = ty.t, place
+		f.t, f.typePlace, f.seen = ty.t, place, []Type{ty.t}
 		return
 	}
-	if ty.t == f.t {
+	if slices.Contains(f.seen, ty.t) {
 		return
 	}
 	if f.disagree == "" {
 		f.disagree = fmt.Sprintf("%s at %s", f.t, f.typePlace)
 	}
-	if w := join(f.t, ty.t); w != f.t || ty.t != w {
-		f.disagree += fmt.Sprintf(", %s at %s", ty.t, place)
-		f.t = w
-	}
+	f.seen = append(f.seen, ty.t)
+	f.disagree += fmt.Sprintf(", %s at %s", ty.t, place)
+	f.t = join(f.t, ty.t)
 }
 
 // objects returns v's objects when v is a non-empty array of objects only.
