@@ -229,10 +229,7 @@ func norm(t *testing.T, c *infer.Column, v any) string {
 func TestInferFromDB(t *testing.T) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		t.Run(dialect, func(t *testing.T) {
-			url := testenv.SQLite(t)
-			if dialect == "postgres" {
-				url = testenv.Postgres(t)
-			}
+			url := targetURL(t, dialect)
 			t.Setenv("DECANT_TARGET", url)
 			dir := t.TempDir()
 			v1, v2 := filepath.Join(dir, "v1.jsonl"), filepath.Join(dir, "v2.jsonl")
@@ -256,16 +253,16 @@ func TestInferFromDB(t *testing.T) {
 				t.Fatal(err)
 			}
 			sqlText := string(text)
-			comment := "COMMENT ON COLUMN tt.place IS 'from place, e.g. ''arm''';"
+			comment := `COMMENT ON COLUMN "tt"."place" IS 'from place, e.g. ''arm''';`
 			if dialect == "sqlite" {
-				comment = "ALTER TABLE tt ADD COLUMN place text; -- from place, e.g. 'arm'"
+				comment = `ALTER TABLE "tt" ADD COLUMN "place" text; -- from place, e.g. 'arm'`
 			}
-			for _, want := range []string{"ALTER TABLE tt ADD COLUMN place text;", "CREATE TABLE pnc (", comment} {
+			for _, want := range []string{`ALTER TABLE "tt" ADD COLUMN "place" text;`, `CREATE TABLE "pnc" (`, comment} {
 				if !strings.Contains(sqlText, want) {
 					t.Errorf("migration lacks %q:\n%s", want, sqlText)
 				}
 			}
-			for _, not := range []string{"CREATE TABLE tt ", "ADD COLUMN dose", "ADD COLUMN id", "ALTER TABLE pnc"} {
+			for _, not := range []string{`CREATE TABLE "tt" `, `ADD COLUMN "dose"`, `ADD COLUMN "id"`, `ALTER TABLE "pnc"`} {
 				if strings.Contains(sqlText, not) {
 					t.Errorf("migration has %q, which the target has already:\n%s", not, sqlText)
 				}
@@ -423,10 +420,7 @@ func TestInferSpill(t *testing.T) {
 		fields  int
 	}{{"sqlite", 2100}, {"postgres", 1700}} {
 		t.Run(tc.dialect, func(t *testing.T) {
-			url := testenv.SQLite(t)
-			if tc.dialect == "postgres" {
-				url = testenv.Postgres(t)
-			}
+			url := targetURL(t, tc.dialect)
 			t.Setenv("DECANT_TARGET", url)
 			dir := t.TempDir()
 			wide := map[string]any{"id": "w1", "form": "wide"}
@@ -508,4 +502,30 @@ func TestInferSpill(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Every name is quoted in the migration, so a field named by a word one of
+// the databases reserves (left, natural in PostgreSQL; nothing in SQLite)
+// is a column like any other: a list of reserved words missed these.
+func TestInferReservedWords(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			url := targetURL(t, dialect)
+			dir := t.TempDir()
+			samples := filepath.Join(dir, "r.jsonl")
+			writeFile(t, samples, `{"id": 1, "left": "a", "nothing": "b", "natural": 2, "similar": true, "items": [{"join": "x"}]}`+"\n")
+			migDir := filepath.Join(dir, "migrations")
+			mustRun(t, "infer", samples, "--key", "id", "--dialect", dialect, "--migration-out", migDir)
+			mustRun(t, "db", "up", "--database", url, "--dir", migDir)
+		})
+	}
+}
+
+// targetURL is a fresh database of dialect (sqlite or postgres).
+func targetURL(t *testing.T, dialect string) string {
+	t.Helper()
+	if dialect == "postgres" {
+		return testenv.Postgres(t)
+	}
+	return testenv.SQLite(t)
 }

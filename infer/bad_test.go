@@ -150,11 +150,11 @@ func TestCommentsQuoteSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	pg := s.Migration(infer.Postgres)
-	if !strings.Contains(pg, `COMMENT ON COLUMN t.note IS 'from note, e.g. ''it''''s --x''''; DROP TABLE t; --''';`) {
+	if !strings.Contains(pg, `COMMENT ON COLUMN "t"."note" IS 'from note, e.g. ''it''''s --x''''; DROP TABLE t; --''';`) {
 		t.Errorf("PostgreSQL comment not quoted:\n%s", pg)
 	}
 	lite := s.Migration(infer.SQLite)
-	if !strings.Contains(lite, "    note text NOT NULL, -- from note, e.g. 'it''s --x''; DROP TABLE t; --'\n") {
+	if !strings.Contains(lite, "    \"note\" text NOT NULL, -- from note, e.g. 'it''s --x''; DROP TABLE t; --'\n") {
 		t.Errorf("SQLite comment not on one line:\n%s", lite)
 	}
 }

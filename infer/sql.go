@@ -175,32 +175,11 @@ func quoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(lineComment(s), "'", "''") + "'"
 }
 
-// quoteIdent quotes a name only when one of the dialects reserves it
-// (infer's names are otherwise plain: see identifier).
-func quoteIdent(s string) string {
-	if reserved[s] {
-		return `"` + s + `"`
-	}
-	return s
-}
-
-// reserved are the words PostgreSQL reserves (and SQLite's that a column
-// name cannot take bare).
-var reserved = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast check
-		collate column constraint create current_catalog current_date current_role current_time
-		current_timestamp current_user default deferrable desc distinct do else end except false
-		fetch for foreign from grant group having in initially intersect into lateral leading limit
-		localtime localtimestamp not null offset on only or order placing primary references
-		returning select session_user some symmetric system_user table then to trailing true union
-		unique user using variadic when where window with
-		abort add autoincrement between commit delete drop escape exists glob index insert is isnull
-		join like match natural notnull raise regexp set transaction update values`) {
-		m[w] = true
-	}
-	return m
-}()
+// quoteIdent quotes every name, as decant's stores do: a list of the
+// words each dialect reserves would drift (PostgreSQL's left, SQLite's
+// nothing), and infer's names (see identifier) need no escaping inside
+// the quotes. Quoted, a lower-case name is the same name unquoted.
+func quoteIdent(s string) string { return `"` + s + `"` }
 
 // Next is the next migration for a target that has some tables already:
 // CREATE TABLE for the tables it lacks, ALTER TABLE ... ADD COLUMN for the
