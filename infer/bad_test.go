@@ -167,3 +167,29 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// A child's items get their own key only when it is unique among the items
+// of each record; else two items of one record would be one row, and the
+// record would fail to load. Repeated in another record is fine.
+func TestChildKeyRepeatedInOneRecord(t *testing.T) {
+	for _, tc := range []struct {
+		text     string
+		position bool
+	}{
+		{`{"id": 1, "items": [{"id": "a", "q": 1}, {"id": "a", "q": 2}]}`, true},
+		{`{"id": 1, "items": [{"id": "a", "q": 1}, {"id": 1, "q": 2}, {"id": "1"}]}`, true},
+		{"{\"id\": 1, \"items\": [{\"id\": \"a\", \"q\": 1}, {\"id\": \"b\"}]}\n{\"id\": 2, \"items\": [{\"id\": \"a\"}]}", false},
+	} {
+		s, err := inferFile(t, "a.jsonl", tc.text, infer.Options{Key: "id"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := s.Tables[0].Children[0]
+		if c.Position != tc.position {
+			t.Errorf("%s: key %v, want position %v", tc.text, c.Key, tc.position)
+		}
+		if tc.position && !strings.Contains(strings.Join(s.Warnings, "\n"), `"id" of the items of "items" repeats within one record (a.jsonl:1`) {
+			t.Errorf("%s: warnings %q do not say why the key is position", tc.text, s.Warnings)
+		}
+	}
+}

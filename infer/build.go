@@ -27,7 +27,10 @@ type field struct {
 	// items are the objects of the field's arrays of objects; other says
 	// (with otherPlace) that it also held something else, so that it
 	// cannot be a child table.
-	items      []Sample
+	items []Sample
+	// parents are, for each of items, the number of the record it is an
+	// item of, to tell whether a key repeats within one record.
+	parents    []int
 	arrays     bool
 	arrayPlace string
 	other      bool
@@ -80,6 +83,7 @@ func (b *builder) add(doc map[string]any, place string) {
 			}
 			for i, o := range objs {
 				f.items = append(f.items, Sample{Doc: o, Place: fmt.Sprintf("%s, %s[%d]", place, k, i)})
+				f.parents = append(f.parents, b.table.Records)
 			}
 			continue
 		}
@@ -242,26 +246,49 @@ func (b *builder) child(f *field, col, keyCol string, o Options, warn *[]string)
 		pk.Type, pk.Sample = parentKey.Type, parentKey.Sample
 	}
 	own := transform.Snake(o.Key)
-	var second *Column
+	var itemKey *Column
 	if g := cb.fields[o.Key]; g != nil && g.count == ct.Records && !g.arrays && g.t != JSONType {
-		second = ct.Column(own)
+		if place := repeatedKey(f, o.Key); place != "" {
+			*warn = append(*warn, fmt.Sprintf("table %s: field %q of the items of %q repeats within one record (%s): the items' key is their position", name, o.Key, f.name, place))
+		} else {
+			itemKey = ct.Column(own)
+		}
 	}
-	if second == nil {
+	if itemKey == nil {
 		ct.Position = true
-		second = &Column{Name: "position", Type: Integer, Sample: "1"}
+		itemKey = &Column{Name: "position", Type: Integer, Sample: "1"}
 	}
-	second.Nullable = false
+	itemKey.Nullable = false
 	for _, c := range ct.Columns {
-		if c != second && (c.Name == parentCol || c.Name == second.Name) {
+		if c != itemKey && (c.Name == parentCol || c.Name == itemKey.Name) {
 			return nil, fmt.Errorf("%s: field %q of the items of %q is the column %q, which child table %s needs for its parent's key or its items' position: rename the field in the samples", f.first, c.Field, f.name, c.Name, name)
 		}
 	}
-	ct.Key = []string{parentCol, second.Name}
-	ct.Columns = append([]*Column{pk, second}, without(ct.Columns, second)...)
+	ct.Key = []string{parentCol, itemKey.Name}
+	ct.Columns = append([]*Column{pk, itemKey}, without(ct.Columns, itemKey)...)
 	if err := cb.limit(o, warn); err != nil {
 		return nil, err
 	}
 	return ct, nil
+}
+
+// repeatedKey is the place of the first item of f whose field key has the
+// value of an earlier item of the same record ("" when none does): as the
+// child's key beside the parent's, it would make the two items one row.
+// Values are compared as text, as a text key column would hold them.
+func repeatedKey(f *field, key string) string {
+	seen := map[string]bool{}
+	for i, it := range f.items {
+		if i > 0 && f.parents[i] != f.parents[i-1] {
+			clear(seen)
+		}
+		v := scalarText(it.Doc[key])
+		if seen[v] {
+			return it.Place
+		}
+		seen[v] = true
+	}
+	return ""
 }
 
 // columnIn finds name among cols, else among t's columns.
