@@ -14,6 +14,7 @@ import (
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/infer"
+	"github.com/decanthq/decant/internal/ddl"
 	"github.com/decanthq/decant/migrations"
 	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/transform"
@@ -190,18 +191,33 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	} else {
 		res.SQL = s.Migration(d)
 	}
+	// Every file is checked before any is written, so that a refusal
+	// leaves nothing behind: a stray migration would be applied by the
+	// next migrate.
 	migDir := o.MigrationOut
+	var files []outFile
+	if o.PlanOut != "" && !o.Force {
+		if _, err := os.Stat(o.PlanOut); err == nil {
+			return nil, fmt.Errorf("infer: %s exists (use --force to overwrite it); nothing written", o.PlanOut)
+		}
+	}
 	if migDir != "" && res.SQL != "" {
-		if res.Migration, err = writeMigration(migDir, in.name, res.SQL); err != nil {
+		path, err := nextMigration(migDir, in.name, s, cat == nil)
+		if err != nil {
 			return nil, err
 		}
+		files = append(files, outFile{path: path, text: res.SQL})
 	}
 	if o.PlanOut != "" {
-		if err := writePlan(o, in, s, d, migDir); err != nil {
-			return nil, err
-		}
-		res.Plan = o.PlanOut
+		files = append(files, outFile{path: o.PlanOut, text: planText(o, in, s, d, migDir), replace: o.Force})
 	}
+	if err := writeAll(files); err != nil {
+		return nil, err
+	}
+	if migDir != "" && res.SQL != "" {
+		res.Migration = files[0].path
+	}
+	res.Plan = o.PlanOut
 	if o.JSON {
 		return res, printJSON(w, res)
 	}
@@ -296,9 +312,12 @@ func openCatalog(ctx context.Context, c *Common, dialect string) (decant.Catalog
 	return cat, target, func() { st.Close() }, nil
 }
 
-// writeMigration writes sql as the next versioned migration of dir (which
-// it creates), numbered after the directory's last.
-func writeMigration(dir, name, sql string) (string, error) {
+// nextMigration is the path of the next versioned migration of dir (which
+// it creates), numbered after the directory's last. With fresh (the
+// migration creates every table, not --from-db), a table that an earlier
+// migration of dir creates is refused: the second CREATE TABLE would fail
+// when migrate applies it.
+func nextMigration(dir, name string, s *infer.Schema, fresh bool) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("infer: %w", err)
 	}
@@ -306,20 +325,82 @@ func writeMigration(dir, name, sql string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("infer: %s: %w (fix the directory first: infer numbers its migration after the last)", dir, err)
 	}
+	if fresh {
+		if err := createdBefore(dir, set, s); err != nil {
+			return "", err
+		}
+	}
 	next := int64(1)
 	if n := len(set.Versioned); n > 0 {
 		next = set.Versioned[n-1].Number + 1
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%04d_infer_%s.sql", next, name))
-	if err := writeStarter(path, sql, false); err != nil {
-		return "", errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
-	}
-	return path, nil
+	return filepath.Join(dir, fmt.Sprintf("%04d_infer_%s.sql", next, name)), nil
 }
 
-// writePlan writes the plan, its paths relative to the plan file as decant
+// createdBefore refuses the tables of s that the versioned migrations of
+// dir leave existing, naming the one that creates each.
+func createdBefore(dir string, set *migrations.Set, s *infer.Schema) error {
+	m := &ddl.Model{Fold: true}
+	for _, mig := range set.Versioned {
+		if mig.File == "" {
+			continue
+		}
+		text, err := os.ReadFile(filepath.Join(dir, mig.File))
+		if err != nil {
+			return fmt.Errorf("infer: %w", err)
+		}
+		// The down section drops what the up section creates.
+		up, _, _ := strings.Cut(string(text), "\n-- decant:down")
+		m.Add(mig.File, up)
+	}
+	have := m.Apply(nil)
+	for _, t := range s.All() {
+		if e := have[m.Key(t.Name)]; e != nil && e.Exists {
+			return fmt.Errorf("infer: %s creates the table %s already, and a second CREATE TABLE would fail when migrate applies it; nothing written. To add what the samples have new, apply it and run decant -c PLAN infer ... --from-db --migration-out %s, which writes only what the target lacks; or write into another directory", filepath.Join(dir, e.CreatedBy), t.Name, dir)
+		}
+	}
+	return nil
+}
+
+// outFile is a file infer writes; replace lets it replace an existing one.
+type outFile struct {
+	path, text string
+	replace    bool
+}
+
+// writeAll writes files, or none of them: when one fails, the ones it
+// created are removed. A file that exists is refused unless replace.
+func writeAll(files []outFile) error {
+	var created []string
+	for _, f := range files {
+		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+		if f.replace {
+			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		}
+		_, statErr := os.Stat(f.path)
+		fh, err := os.OpenFile(f.path, flags, 0o644)
+		if err == nil {
+			if statErr != nil {
+				created = append(created, f.path)
+			}
+			_, err = fh.WriteString(f.text)
+			if cerr := fh.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			for _, c := range created {
+				os.Remove(c)
+			}
+			return fmt.Errorf("infer: %w; nothing written", err)
+		}
+	}
+	return nil
+}
+
+// planText is the plan, its paths relative to the plan file as decant
 // reads them.
-func writePlan(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, migDir string) error {
+func planText(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, migDir string) string {
 	dir := filepath.Dir(o.PlanOut)
 	rel := func(p string) string {
 		abs, err1 := filepath.Abs(p)
@@ -350,10 +431,7 @@ func writePlan(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, mi
 	if d == infer.SQLite {
 		po.Target = "${DECANT_TARGET:-sqlite:decant.db}"
 	}
-	if err := writeStarter(o.PlanOut, s.Plan(po), o.Force); err != nil {
-		return errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
-	}
-	return nil
+	return s.Plan(po)
 }
 
 // printInferred prints the tables, the warnings and the files written.

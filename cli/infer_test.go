@@ -529,3 +529,51 @@ func targetURL(t *testing.T, dialect string) string {
 	}
 	return testenv.SQLite(t)
 }
+
+// infer writes its files all or none: a plan it may not write (it exists,
+// without --force; its directory is missing) leaves no migration behind.
+// And a second migration creating the tables an earlier one in the
+// directory creates is refused, --force or not, pointing at --from-db; a
+// migration of other tables is not.
+func TestInferWritesAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "forms.jsonl")
+	writeFile(t, samples, `{"id": 1, "form": "anc_visit", "w": 2}`+"\n")
+	cfg, migDir := filepath.Join(dir, "decant.yaml"), filepath.Join(dir, "migrations")
+	args := []string{"infer", samples, "--key", "id", "--route", "form", "--plan-out", cfg, "--migration-out", migDir}
+	mustRun(t, args...)
+	migrationsIn := func() int {
+		entries, err := os.ReadDir(migDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{args, []string{"decant.yaml exists", "--force"}},
+		{append(args, "--force"), []string{"0001_infer_forms.sql creates the table anc_visit already", "--from-db"}},
+		{[]string{"infer", samples, "--key", "id", "--table", "t2", "--plan-out", filepath.Join(dir, "none", "p.yaml"), "--migration-out", migDir}, []string{"none"}},
+	} {
+		r := run(t, tc.args...)
+		if r.code != 1 {
+			t.Errorf("decant %s: %s\nwant exit 1", strings.Join(tc.args, " "), r)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("decant %s: %s\nwant %q", strings.Join(tc.args, " "), r, w)
+			}
+		}
+		if n := migrationsIn(); n != 1 {
+			t.Fatalf("decant %s wrote a migration: %d in %s", strings.Join(tc.args, " "), n, migDir)
+		}
+	}
+	other := filepath.Join(dir, "other.jsonl")
+	writeFile(t, other, `{"id": 1, "x": 2}`+"\n")
+	mustRun(t, "infer", other, "--key", "id", "--migration-out", migDir)
+	if n := migrationsIn(); n != 2 {
+		t.Errorf("a migration of another table: %d migrations, want 2", n)
+	}
+}

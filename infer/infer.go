@@ -157,7 +157,7 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 	}
 	// A child's name (orders_items) can be a route's table too.
 	seen := map[string]*Table{}
-	for _, t := range s.all() {
+	for _, t := range s.All() {
 		if o := seen[t.Name]; o != nil {
 			return nil, fmt.Errorf("two tables would be named %s: %s, and %s: rename the route value or the field in the samples", t.Name, origin(o), origin(t))
 		}

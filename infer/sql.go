@@ -88,7 +88,7 @@ func (d Dialect) SQLType(t Type) string {
 func (s *Schema) Migration(d Dialect) string {
 	var b strings.Builder
 	b.WriteString(header)
-	for _, t := range s.all() {
+	for _, t := range s.All() {
 		createTable(&b, t, d)
 	}
 	return b.String()
@@ -97,8 +97,8 @@ func (s *Schema) Migration(d Dialect) string {
 const header = "-- Written by decant infer from sample records (docs/infer.md): review it,\n" +
 	"-- then apply it with decant migrate (the plan's migrations: directory) or decant db up.\n"
 
-// all is every table of s, each parent before its children.
-func (s *Schema) all() []*Table {
+// All is every table of s, each parent before its children.
+func (s *Schema) All() []*Table {
 	var out []*Table
 	var walk func(ts []*Table)
 	walk = func(ts []*Table) {
@@ -189,7 +189,7 @@ func quoteIdent(s string) string { return `"` + s + `"` }
 // nothing is new.
 func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (sql string, reports []string, err error) {
 	var b strings.Builder
-	for _, t := range s.all() {
+	for _, t := range s.All() {
 		have, err := cat.Columns(ctx, t.Name)
 		if errors.Is(err, decant.ErrNotFound) {
 			createTable(&b, t, d)
