@@ -141,7 +141,8 @@ func newInferCmd(c *Common) *cobra.Command {
 type InferResult struct {
 	*infer.Schema
 	// Reports are the columns of an existing table (--from-db) too narrow
-	// for their samples, which infer does not alter.
+	// for their samples, or NOT NULL where some sample has no value: infer
+	// does not alter them.
 	Reports []string `json:"reports"`
 	// Migration and Plan are the files written; empty when none.
 	Migration string `json:"migration"`
@@ -468,6 +469,8 @@ func printInferred(w io.Writer, res *InferResult, o InferOpts) {
 	switch {
 	case res.Migration != "":
 		fmt.Fprintln(w, "wrote", res.Migration)
+	case o.FromDB && res.SQL == "" && len(res.Reports) > 0:
+		fmt.Fprintln(w, "the target has every table and column, but not as the samples need (not altered: above): no migration")
 	case o.FromDB && res.SQL == "":
 		fmt.Fprintln(w, "the target has every table and column already: no migration")
 	case o.MigrationOut == "":

@@ -284,6 +284,16 @@ func TestInferFromDB(t *testing.T) {
 			if r := run(t, "-c", cfg, "infer", v2, "--key", "id", "--route", "form", "--from-db", "--dialect", other); r.code != 2 || !strings.Contains(r.stderr, "the plan's target is "+dialect) {
 				t.Errorf("--from-db --dialect %s on a %s target: %s", other, dialect, r)
 			}
+
+			// A record without a value for a NOT NULL column would fail:
+			// every column exists, but infer says so rather than that the
+			// target has everything.
+			v3 := filepath.Join(dir, "v3.jsonl")
+			writeFile(t, v3, `{"id": "d", "form": "tt"}`+"\n")
+			r = mustRun(t, "-c", cfg, "infer", v3, "--key", "id", "--route", "form", "--from-db", "--migration-out", migDir)
+			if !strings.Contains(r.stdout, "not altered: table tt: column dose is NOT NULL") || strings.Contains(r.stdout, "has every table and column already") {
+				t.Errorf("--from-db with a record lacking a NOT NULL column: %s", r)
+			}
 		})
 	}
 }

@@ -184,9 +184,9 @@ func quoteIdent(s string) string { return `"` + s + `"` }
 // Next is the next migration for a target that has some tables already:
 // CREATE TABLE for the tables it lacks, ALTER TABLE ... ADD COLUMN for the
 // columns it lacks. A column whose inferred type the existing one cannot
-// hold is reported in the returned list, never altered: changing a
-// column's type is a decision about the data it holds. SQL is "" when
-// nothing is new.
+// hold, or a NOT NULL column some sample has no value for, is reported in
+// the returned list, never altered: changing a column is a decision about
+// the data it holds. SQL is "" when nothing is new.
 func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (sql string, reports []string, err error) {
 	var b strings.Builder
 	for _, t := range s.All() {
@@ -210,6 +210,15 @@ func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (sql
 			}
 			if !holds(old.Kind, c.Type) {
 				reports = append(reports, fmt.Sprintf("table %s: column %s is %s, but the samples of %q need %s (e.g. %q): not altered; change it in a migration of your own if the data should fit", t.Name, c.Name, old.DBType, c.Path, d.SQLType(c.Type), c.Sample))
+			}
+			if !old.Nullable && c.Nullable && c.Path != "" {
+				reports = append(reports, fmt.Sprintf("table %s: column %s is NOT NULL, but some samples have no value for %q, and such records would fail: not altered; make it nullable in a migration of your own if they should load", t.Name, c.Name, c.Path))
+			}
+		}
+		// A NOT NULL column no sample has a field for fails every record.
+		for _, old := range have {
+			if !old.Nullable && t.Column(old.Name) == nil {
+				reports = append(reports, fmt.Sprintf("table %s: column %s is NOT NULL, but no sample of the table has a field for it, and such records would fail: not altered; make it nullable in a migration of your own if they should load", t.Name, old.Name))
 			}
 		}
 	}
