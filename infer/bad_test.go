@@ -115,6 +115,14 @@ func TestBadSamples(t *testing.T) {
 			[]string{"--spill f1", `"f1"`, "name another spill column"}},
 		{"child table named as a route's table", "a.jsonl", "{\"id\": 1, \"form\": \"orders\", \"items\": [{\"sku\": 1}]}\n{\"id\": 2, \"form\": \"orders_items\"}", infer.Options{Key: "id", Route: "form"},
 			[]string{"two tables would be named orders_items", `field "items"`, `route value "orders_items"`, "rename"}},
+		{"CSV column twice", "dup.csv", "id,name,name,dob\n1,a,b,2014-01-02\n", infer.Options{Key: "id"},
+			[]string{"dup.csv", `column "name" appears twice`, "decant refuses", "header"}},
+		{"CSV header not UTF-8", "bad.csv", "id,n\xffame\n1,a\n", infer.Options{Key: "id"},
+			[]string{"bad.csv", "not valid UTF-8"}},
+		{"CSV separated by ;", "semi.csv", "id;name\n1;a\n", infer.Options{Key: "id"},
+			[]string{"semi.csv", `one column "id;name"`, "commas", "delimiter"}},
+		{"CSV separated by tabs", "tab.csv", "id\tname\n1\ta\n", infer.Options{Key: "id"},
+			[]string{"tab.csv", `one column "id\tname"`, "commas"}},
 		{"line that is no JSON object", "a.jsonl", "{\"id\": 1}\n[1]", infer.Options{Key: "id"},
 			[]string{"a.jsonl:2", "JSON object"}},
 	}
@@ -191,5 +199,17 @@ func TestChildKeyRepeatedInOneRecord(t *testing.T) {
 		if tc.position && !strings.Contains(strings.Join(s.Warnings, "\n"), `"id" of the items of "items" repeats within one record (a.jsonl:1`) {
 			t.Errorf("%s: warnings %q do not say why the key is position", tc.text, s.Warnings)
 		}
+	}
+}
+
+// A CSV file's UTF-8 byte order mark is not part of its first column's
+// name, as decant's CSV source reads it.
+func TestCSVByteOrderMark(t *testing.T) {
+	s, err := inferFile(t, "bom.csv", "\ufeffid,name\n1,a\n", infer.Options{Key: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Tables[0].Columns[0]; c.Name != "id" || c.Type != infer.Integer {
+		t.Errorf("first column %+v, want the key id", c)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/transform"
 )
 
@@ -163,13 +164,21 @@ func readJSON(name string, data []byte) ([]Sample, error) {
 }
 
 func readCSV(name string, data []byte) ([]Sample, error) {
-	r := csv.NewReader(bytes.NewReader(data))
+	// As decant's CSV source: a UTF-8 byte order mark is no part of the
+	// first column's name.
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: header: %v", name, err)
+	}
+	if err := files.CheckHeader(name, header); err != nil {
+		return nil, fmt.Errorf("%v (decant refuses such a file): fix the header", err)
+	}
+	if len(header) == 1 && strings.ContainsAny(header[0], ";\t") {
+		return nil, fmt.Errorf("%s: the header has one column %q: infer reads a .csv file's fields separated by commas. Save the samples with commas; a source separated otherwise needs the plan's delimiter option (docs/plan.md)", name, header[0])
 	}
 	var out []Sample
 	for {
