@@ -96,9 +96,9 @@ func TestBadSamples(t *testing.T) {
 		{"record without the route field", "a.jsonl", `{"id": 1}`, infer.Options{Key: "id", Route: "form"},
 			[]string{"a.jsonl:1", `"form"`, "--route"}},
 		{"empty JSONL file", "a.jsonl", "", infer.Options{Key: "id"}, []string{"a.jsonl", "no sample records", "give at least one"}},
-		{"blank JSONL file", "a.jsonl", "\n\n", infer.Options{Key: "id"}, []string{"a.jsonl", "no sample records"}},
-		{"empty JSON array", "a.json", "[]", infer.Options{Key: "id"}, []string{"a.json", "no sample records"}},
-		{"CSV with a header only", "a.csv", "id,name\n", infer.Options{Key: "id"}, []string{"a.csv", "no sample records"}},
+		{"blank JSONL file", "a.jsonl", "\n\n", infer.Options{Key: "id"}, []string{"a.jsonl", "no sample records", "only blank lines"}},
+		{"empty JSON array", "a.json", "[]", infer.Options{Key: "id"}, []string{"a.json", "no sample records", "an empty array"}},
+		{"CSV with a header only", "a.csv", "id,name\n", infer.Options{Key: "id"}, []string{"a.csv", "no sample records", "a header row only"}},
 		{"record without the key", "a.jsonl", "{\"id\": 1}\n{\"name\": \"x\"}", infer.Options{Key: "id"},
 			[]string{"a.jsonl:2", `key field "id"`, "--key"}},
 		{"record with an empty key", "a.csv", "id,name\n1,a\n,b\n", infer.Options{Key: "id"},
@@ -108,7 +108,9 @@ func TestBadSamples(t *testing.T) {
 		{"a name twice in one object", "a.jsonl", "{\"id\": 1}\n{\"id\": 2, \"w\": 1, \"w\": 2}", infer.Options{Key: "id"},
 			[]string{"a.jsonl:2", `"w"`, "twice", "fix the sample"}},
 		{"a name twice in an element of a JSON array", "a.json", `[{"id": 1}, {"id": 2, "w": 1, "w": 2}]`, infer.Options{Key: "id"},
-			[]string{"a.json", "/1/w", "twice", "fix the sample"}},
+			[]string{"a.json: record 2", `"w"`, "twice", "fix the sample"}},
+		{"invalid UTF-8 in a JSON array", "a.json", "[{\"id\": 1}, {\"id\": 2, \"s\": \"a\xffb\"}]", infer.Options{Key: "id"},
+			[]string{"a.json: record 2", "invalid UTF-8", "fix the sample"}},
 		{"spill column that is no SQL name", "a.jsonl", `{"id": 1}`, infer.Options{Key: "id", Spill: "more fields"},
 			[]string{"--spill", `"more fields"`, "not a valid SQL column name"}},
 		{"spill column a field has", "a.jsonl", wideJSON, infer.Options{Key: "id", Spill: "f1"},
@@ -211,5 +213,15 @@ func TestCSVByteOrderMark(t *testing.T) {
 	}
 	if c := s.Tables[0].Columns[0]; c.Name != "id" || c.Type != infer.Integer {
 		t.Errorf("first column %+v, want the key id", c)
+	}
+}
+
+// A refusal of what decant would store as an error says only that: the
+// advice for a line that is no JSON object is for lines that are not.
+func TestRefusedLineMessage(t *testing.T) {
+	_, err := inferFile(t, "u.jsonl", "{\"id\": 1, \"s\": \"a\xffb\"}\n", infer.Options{Key: "id"})
+	wantErr(t, err, "u.jsonl:1", "invalid UTF-8", "fix the sample")
+	if err != nil && strings.Contains(err.Error(), "each line must be one JSON object") {
+		t.Errorf("error %q gives the advice for a line that is no JSON object", err)
 	}
 }
