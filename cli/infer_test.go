@@ -587,3 +587,20 @@ func TestInferWritesAllOrNothing(t *testing.T) {
 		t.Errorf("a migration of another table: %d migrations, want 2", n)
 	}
 }
+
+// The run docs/infer.md shows for a new SQLite target works as written:
+// migrate creates the database file (check would find none before it),
+// then check passes.
+func TestInferNewSQLiteTarget(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "r.jsonl")
+	writeFile(t, samples, `{"id": 1, "a": "x"}`+"\n")
+	cfg := filepath.Join(dir, "decant.yaml")
+	mustRun(t, "infer", samples, "--key", "id", "--dialect", "sqlite", "--plan-out", cfg, "--migration-out", filepath.Join(dir, "migrations"))
+	t.Setenv("DECANT_TARGET", "")
+	mustRun(t, "-c", cfg, "migrate")
+	mustRun(t, "-c", cfg, "check")
+	if _, err := os.Stat(filepath.Join(dir, "decant.db")); err != nil {
+		t.Error(err)
+	}
+}
