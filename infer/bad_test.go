@@ -225,3 +225,17 @@ func TestRefusedLineMessage(t *testing.T) {
 		t.Errorf("error %q gives the advice for a line that is no JSON object", err)
 	}
 }
+
+// A date or timestamp in the year 0 is text: PostgreSQL has no year 0
+// (1 BC is 0001-01-01 BC) and refuses 0000-01-01 as out of range.
+func TestYearZeroIsText(t *testing.T) {
+	s, err := inferFile(t, "a.jsonl", `{"id": 1, "d": "0000-01-01", "ts": "0000-01-01T00:00:00Z", "ok": "0001-01-01"}`, infer.Options{Key: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for col, want := range map[string]infer.Type{"d": infer.Text, "ts": infer.Text, "ok": infer.Date} {
+		if c := s.Tables[0].Column(col); c.Type != want {
+			t.Errorf("%s is %s, want %s", col, c.Type, want)
+		}
+	}
+}
