@@ -239,3 +239,17 @@ func TestYearZeroIsText(t *testing.T) {
 		}
 	}
 }
+
+// --spill naming a wide child table's parent key or position column is
+// refused, naming that column (it was a nil-pointer panic).
+func TestSpillNamesAChildKey(t *testing.T) {
+	item := map[string]any{}
+	for i := range 2000 {
+		item[fmt.Sprintf("f%d", i)] = i
+	}
+	text := mustJSON(t, map[string]any{"id": 1, "items": []any{item}})
+	for _, spill := range []string{"position", "t_id"} {
+		_, err := inferFile(t, "a.jsonl", text, infer.Options{Key: "id", Dialect: infer.SQLite, Spill: spill})
+		wantErr(t, err, "--spill "+spill, "t_items", "name another spill column")
+	}
+}

@@ -335,8 +335,14 @@ func (b *builder) limit(o Options, warn *[]string) error {
 	})
 	keep := most - len(keys) - 1
 	kept, spilled := rest[:keep], rest[keep:]
-	for _, c := range append(append([]*Column(nil), keys...), kept...) {
-		if c.Name == o.Spill {
+	// Spilled columns count too: a spilled field of the spill column's
+	// name would be filled from the record beside the spill object.
+	for _, c := range t.Columns {
+		switch {
+		case c.Name != o.Spill:
+		case c.Field == "":
+			return fmt.Errorf("--spill %s: table %s has that column already, for its parent's key or its items' position: name another spill column", o.Spill, t.Name)
+		default:
 			return fmt.Errorf("%s: --spill %s: the field %q of table %s has that column already: name another spill column", b.fields[c.Field].first, o.Spill, c.Path, t.Name)
 		}
 	}
