@@ -144,6 +144,10 @@ type InferResult struct {
 	// for their samples, or NOT NULL where some sample has no value: infer
 	// does not alter them.
 	Reports []string `json:"reports"`
+	// Added and PlanNeeds are infer.Delta's (--from-db): what the
+	// migration adds, and what the plan must gain to fill it.
+	Added     []string `json:"added,omitempty"`
+	PlanNeeds []string `json:"plan_needs,omitempty"`
 	// Migration and Plan are the files written; empty when none.
 	Migration string `json:"migration"`
 	Plan      string `json:"plan"`
@@ -186,9 +190,11 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	}
 	res := &InferResult{Schema: s, Reports: []string{}}
 	if cat != nil {
-		if res.SQL, res.Reports, err = s.Next(ctx, cat, d); err != nil {
+		delta, err := s.Next(ctx, cat, d)
+		if err != nil {
 			return nil, err
 		}
+		res.SQL, res.Reports, res.Added, res.PlanNeeds = delta.SQL, delta.Reports, delta.Added, delta.PlanNeeds
 	} else {
 		res.SQL = s.Migration(d)
 	}
@@ -459,12 +465,22 @@ func printInferred(w io.Writer, res *InferResult, o InferOpts) {
 			walk(t.Children, indent+"  ")
 		}
 	}
-	walk(res.Tables, "")
+	if o.FromDB {
+		// What is new, not every table again.
+		for _, a := range res.Added {
+			fmt.Fprintln(w, "new", a)
+		}
+	} else {
+		walk(res.Tables, "")
+	}
 	for _, m := range res.Warnings {
 		fmt.Fprintln(w, "warning:", m)
 	}
 	for _, m := range res.Reports {
 		fmt.Fprintln(w, "not altered:", m)
+	}
+	for _, m := range res.PlanNeeds {
+		fmt.Fprintln(w, "plan needs:", m)
 	}
 	switch {
 	case res.Migration != "":

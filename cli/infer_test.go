@@ -234,7 +234,7 @@ func TestInferFromDB(t *testing.T) {
 			dir := t.TempDir()
 			v1, v2 := filepath.Join(dir, "v1.jsonl"), filepath.Join(dir, "v2.jsonl")
 			writeFile(t, v1, `{"id": "a", "form": "tt", "dose": 1}`+"\n")
-			writeFile(t, v2, `{"id": "b", "form": "tt", "dose": "first", "place": "arm"}`+"\n"+`{"id": "c", "form": "pnc", "day": 3}`+"\n")
+			writeFile(t, v2, `{"id": "b", "form": "tt", "dose": "first", "place": "arm", "when": "2014-1-2"}`+"\n"+`{"id": "c", "form": "pnc", "day": 3}`+"\n")
 			cfg, migDir := filepath.Join(dir, "decant.yaml"), filepath.Join(dir, "migrations")
 			mustRun(t, "infer", v1, "--key", "id", "--route", "form", "--dialect", dialect, "--plan-out", cfg, "--migration-out", migDir)
 			mustRun(t, "db", "up", "--database", url, "--dir", migDir)
@@ -242,6 +242,8 @@ func TestInferFromDB(t *testing.T) {
 			var res struct {
 				Migration string   `json:"migration"`
 				Reports   []string `json:"reports"`
+				Added     []string `json:"added"`
+				PlanNeeds []string `json:"plan_needs"`
 			}
 			// No --dialect: the target's.
 			decodeJSON(t, mustRun(t, "-c", cfg, "infer", v2, "--key", "id", "--route", "form", "--from-db", "--migration-out", migDir, "--json"), &res)
@@ -265,6 +267,17 @@ func TestInferFromDB(t *testing.T) {
 			for _, not := range []string{`CREATE TABLE "tt" `, `ADD COLUMN "dose"`, `ADD COLUMN "id"`, `ALTER TABLE "pnc"`} {
 				if strings.Contains(sqlText, not) {
 					t.Errorf("migration has %q, which the target has already:\n%s", not, sqlText)
+				}
+			}
+			// What is new, and what the plan needs for it: a route for the new
+			// table, a parsed date for the unpadded one.
+			if got := strings.Join(res.Added, "; "); got != "table pnc; column tt.place text; column tt.when date" {
+				t.Errorf("added = %q", res.Added)
+			}
+			needs := strings.Join(res.PlanNeeds, "\n")
+			for _, want := range []string{"routes", "pnc: []", `"when"`, "2006-1-2"} {
+				if !strings.Contains(needs, want) {
+					t.Errorf("plan_needs %q do not say %q", res.PlanNeeds, want)
 				}
 			}
 			if len(res.Reports) != 1 || !strings.Contains(res.Reports[0], "table tt: column dose") || !strings.Contains(res.Reports[0], "not altered") {

@@ -59,13 +59,7 @@ connections:
 	} else {
 		fmt.Fprintf(&b, "      route: %s\n      label: %s\n      routes:\n", yamlQuote(fieldExpr("record", s.Route)), yamlQuote(s.Route))
 		for _, t := range s.Tables {
-			var values []string
-			for _, v := range append([]string{t.Route}, t.Aliases...) {
-				if v != t.Name {
-					values = append(values, yamlQuote(v))
-				}
-			}
-			fmt.Fprintf(&b, "        %s: [%s]\n", yamlKey(t.Name), strings.Join(values, ", "))
+			b.WriteString(routeLine(t))
 		}
 	}
 	if !routed {
@@ -130,9 +124,7 @@ func (s *Schema) routedFields() string {
 	sort.Strings(fields)
 	expr := "record"
 	for _, f := range fields {
-		v := fieldExpr("record", f)
-		expr = fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
-			expr, exprString(f), strings.Join(tables[f], ", "), v, v, exprString(unpaddedLayout), v)
+		expr = parseUnpadded(expr, f, tables[f])
 	}
 	// A spill column's fields differ by table: each table with one sets it
 	// in its records, and every other table's records are left as they
@@ -152,6 +144,27 @@ func (s *Schema) routedFields() string {
 		expr = fmt.Sprintf("let r = %s; %s", expr, spilled)
 	}
 	return expr
+}
+
+// parseUnpadded is expr with field f of the record parsed as a date
+// without zero padding for the tables (expr-lang strings) whose column is
+// such a date, and kept as written for the others.
+func parseUnpadded(expr, f string, tables []string) string {
+	v := fieldExpr("record", f)
+	return fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
+		expr, exprString(f), strings.Join(tables, ", "), v, v, exprString(unpaddedLayout), v)
+}
+
+// routeLine is t's line of a routed step's routes: its name, and the
+// route values that name it when they differ from it.
+func routeLine(t *Table) string {
+	var values []string
+	for _, v := range append([]string{t.Route}, t.Aliases...) {
+		if v != t.Name {
+			values = append(values, yamlQuote(v))
+		}
+	}
+	return fmt.Sprintf("        %s: [%s]\n", yamlKey(t.Name), strings.Join(values, ", "))
 }
 
 // spillExpr is the value of a spill column: base without the fields that
