@@ -189,6 +189,9 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 		return nil, fmt.Errorf("infer: %w", err)
 	}
 	res := &InferResult{Schema: s, Reports: []string{}}
+	if lines := jsonLines(o.Samples); lines != "" && o.PlanOut != "" {
+		s.Warnings = append(s.Warnings, convertNote(o.Samples, lines))
+	}
 	if cat != nil {
 		delta, err := s.Next(ctx, cat, d)
 		if err != nil {
@@ -405,6 +408,21 @@ func writeAll(files []outFile) error {
 	return nil
 }
 
+// jsonLines is the JSON Lines file the plan reads for a .json sample file,
+// which decant's file source cannot read (it reads JSONL, CSV and XML);
+// "" for any other sample.
+func jsonLines(samples string) string {
+	if f, _ := infer.FormatOf(samples); f != infer.JSON || isSourceURL(samples) {
+		return ""
+	}
+	return strings.TrimSuffix(samples, filepath.Ext(samples)) + ".jsonl"
+}
+
+// convertNote says how to write the JSON Lines file the plan reads.
+func convertNote(samples, lines string) string {
+	return fmt.Sprintf("decant reads no JSON array: convert the samples to JSON Lines, which the plan reads (jq -c '.[]' %s > %s; for a file of one object, jq -c .)", samples, lines)
+}
+
 // planText is the plan, its paths relative to the plan file as decant
 // reads them.
 func planText(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, migDir string) string {
@@ -425,8 +443,9 @@ func planText(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, mig
 	switch {
 	case in.url == "":
 		po.Source = "file:" + rel(o.Samples)
-		if f, _ := infer.FormatOf(o.Samples); f == infer.JSON {
-			po.Note = "decant reads JSONL, CSV and XML files: write the samples one object per line (.jsonl), or point this at the real source"
+		if lines := jsonLines(o.Samples); lines != "" {
+			po.Source = "file:" + rel(lines)
+			po.Note = convertNote(o.Samples, lines) + ", or point this at the real source"
 		}
 	case in.url != in.rawURL:
 		po.Note = "infer removed the credentials of this URL: give them as ${VARIABLES} (docs/plan.md)"

@@ -617,3 +617,25 @@ func TestInferNewSQLiteTarget(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// decant reads no JSON array: for a .json sample the plan reads the JSON
+// Lines file infer says to convert it to (with the command), so that the
+// plan runs once that is done.
+func TestInferJSONArraySample(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "arr.json")
+	writeFile(t, samples, `[{"id": 1, "a": "x"}, {"id": 2, "a": "y"}]`)
+	cfg := filepath.Join(dir, "decant.yaml")
+	r := mustRun(t, "infer", samples, "--key", "id", "--dialect", "sqlite", "--plan-out", cfg, "--migration-out", filepath.Join(dir, "migrations"))
+	if !strings.Contains(r.stdout, "jq -c '.[]'") || !strings.Contains(r.stdout, "arr.jsonl") {
+		t.Errorf("infer of a .json file does not say how to convert it: %s", r)
+	}
+	writeFile(t, filepath.Join(dir, "arr.jsonl"), `{"id": 1, "a": "x"}`+"\n"+`{"id": 2, "a": "y"}`+"\n")
+	t.Setenv("DECANT_TARGET", "")
+	mustRun(t, "-c", cfg, "migrate")
+	var status []struct{ Read, Written, Failed int }
+	decodeJSON(t, mustRun(t, "-c", cfg, "status", "--json"), &status)
+	if len(status) != 1 || status[0].Written != 2 {
+		t.Errorf("status %+v, want 2 written", status)
+	}
+}
