@@ -639,3 +639,38 @@ func TestInferJSONArraySample(t *testing.T) {
 		t.Errorf("status %+v, want 2 written", status)
 	}
 }
+
+// PostgreSQL keeps a row in one 8 KB page: with --spill, a wide table keeps
+// only as many columns as its samples' rows fit in, so that a record
+// answering every field loads (1,598 columns of 10-character values made
+// a row of 19 KB: row is too big).
+func TestInferSpillRowSize(t *testing.T) {
+	url := targetURL(t, "postgres")
+	t.Setenv("DECANT_TARGET", url)
+	dir := t.TempDir()
+	wide := map[string]any{"id": "w1"}
+	for i := range 1700 {
+		wide[fmt.Sprintf("f%04d", i)] = fmt.Sprintf("value-%04d", i)
+	}
+	b, _ := json.Marshal(wide)
+	samples := filepath.Join(dir, "wide.jsonl")
+	writeFile(t, samples, string(b)+"\n")
+	cfg := filepath.Join(dir, "decant.yaml")
+	var res struct {
+		Tables   []*infer.Table `json:"tables"`
+		Warnings []string       `json:"warnings"`
+	}
+	decodeJSON(t, mustRun(t, "infer", samples, "--key", "id", "--spill", "more", "--plan-out", cfg, "--migration-out", filepath.Join(dir, "migrations"), "--json"), &res)
+	if n := len(res.Tables[0].Columns); n >= 1600 {
+		t.Errorf("%d columns, want fewer, for the row to fit", n)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "8 KB") {
+		t.Errorf("warnings %q do not say why fewer columns", res.Warnings)
+	}
+	mustRun(t, "-c", cfg, "migrate")
+	var status []struct{ Read, Written, Failed int }
+	decodeJSON(t, mustRun(t, "-c", cfg, "status", "--json"), &status)
+	if len(status) != 1 || status[0].Written != 1 || status[0].Failed != 0 {
+		t.Errorf("status %+v, want the record written\n%s", status, mustRun(t, "-c", cfg, "errors", "list", "--json"))
+	}
+}

@@ -51,6 +51,9 @@ type builder struct {
 	fields  map[string]*field
 	widest  int
 	widestP string
+	// docs are the records, kept to size their rows (rowBytes).
+	docs   []map[string]any
+	places []string
 }
 
 func newBuilder(name, path string, top bool) *builder {
@@ -60,6 +63,7 @@ func newBuilder(name, path string, top bool) *builder {
 // add takes one record (or item) of the table.
 func (b *builder) add(doc map[string]any, place string) {
 	b.table.Records++
+	b.docs, b.places = append(b.docs, doc), append(b.places, place)
 	if len(doc) > b.widest {
 		b.widest, b.widestP = len(doc), place
 	}
@@ -311,18 +315,26 @@ func without(cols []*Column, drop *Column) []*Column {
 	return out
 }
 
-// limit holds the table to the dialect's most columns: past it, infer
-// refuses, or with Options.Spill keeps the key and the most answered
-// fields as columns (ties by name) and gathers the others into one JSON
-// column, so that the rarely answered ones are the ones a query must dig
-// for.
+// limit holds the table to the dialect's most columns, and on PostgreSQL
+// its samples' rows to the 8 KB page a row must fit in: past either,
+// infer refuses (or for the row, warns), or with Options.Spill keeps the
+// key and the most answered fields as columns (ties by name), as many as
+// both limits allow, and gathers the others into one JSON column, so that
+// the rarely answered ones are the ones a query must dig for.
 func (b *builder) limit(o Options, warn *[]string) error {
 	t, most := b.table, o.Dialect.maxColumns()
-	if len(t.Columns) <= most {
+	overColumns := len(t.Columns) > most
+	size, at := b.widestRow(o.Dialect, t.Columns)
+	overRow := size > maxRowBytes
+	if !overColumns && !overRow {
 		return nil
 	}
 	if o.Spill == "" {
-		return fmt.Errorf("%s: table %s would have %d columns (this record alone has %d fields), and %s allows at most %d in a table: route the samples to several tables (--route), gather the rest into one JSON column (--spill COLUMN), or group rarely answered fields into one object in the source", b.widestP, t.Name, len(t.Columns), b.widest, o.Dialect.title(), most)
+		if overColumns {
+			return fmt.Errorf("%s: table %s would have %d columns (this record alone has %d fields), and %s allows at most %d in a table: route the samples to several tables (--route), gather the rest into one JSON column (--spill COLUMN), or group rarely answered fields into one object in the source", b.widestP, t.Name, len(t.Columns), b.widest, o.Dialect.title(), most)
+		}
+		*warn = append(*warn, fmt.Sprintf("table %s: the row of %s would take about %d bytes, and PostgreSQL keeps a row in one 8 KB page (%d bytes): such records fail (row is too big). Give --spill COLUMN to keep only the columns that fit, or route the samples to narrower tables", t.Name, at, size, maxRowBytes))
+		return nil
 	}
 	keys := t.Columns[:len(t.Key)]
 	rest := append([]*Column(nil), t.Columns[len(t.Key):]...)
@@ -333,8 +345,6 @@ func (b *builder) limit(o Options, warn *[]string) error {
 		}
 		return rest[i].Name < rest[j].Name
 	})
-	keep := most - len(keys) - 1
-	kept, spilled := rest[:keep], rest[keep:]
 	// Spilled columns count too: a spilled field of the spill column's
 	// name would be filled from the record beside the spill object.
 	for _, c := range t.Columns {
@@ -347,6 +357,8 @@ func (b *builder) limit(o Options, warn *[]string) error {
 		}
 	}
 	sp := &Column{Name: o.Spill, Type: JSONType, Nullable: true}
+	keep := min(most-len(keys)-1, b.fitting(o.Dialect, append(append([]*Column(nil), keys...), sp), rest))
+	kept, spilled := rest[:keep], rest[keep:]
 	for _, c := range spilled {
 		sp.Spilled = append(sp.Spilled, c.Field)
 	}
@@ -368,8 +380,97 @@ func (b *builder) limit(o Options, warn *[]string) error {
 	kept = append(kept, sp)
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Name < kept[j].Name })
 	t.Columns = append(append([]*Column(nil), keys...), kept...)
-	*warn = append(*warn, fmt.Sprintf("table %s: %d fields would make %d columns, past %s's %d: the %d least answered (%s) go into the JSON column %s", t.Name, len(rest), len(keys)+len(rest), o.Dialect.title(), most, len(spilled), abbreviate(sp.Spilled, 5), o.Spill))
+	past := fmt.Sprintf("past %s's %d", o.Dialect.title(), most)
+	if !overColumns {
+		past = fmt.Sprintf("whose rows (%s: about %d bytes) PostgreSQL cannot keep in its 8 KB page", at, size)
+	} else if keep < most-len(keys)-1 {
+		past += ", and PostgreSQL keeps a row in one 8 KB page, so fewer keep columns, for every sample's row to fit"
+	}
+	*warn = append(*warn, fmt.Sprintf("table %s: %d fields would make %d columns, %s: the %d least answered (%s) go into the JSON column %s", t.Name, len(rest), len(keys)+len(rest), past, len(spilled), abbreviate(sp.Spilled, 5), o.Spill))
 	return nil
+}
+
+// maxRowBytes is the most a PostgreSQL row may take: what is left of its
+// 8 KB page (8,192 bytes) after the page's own header and item pointer.
+const maxRowBytes = 8160
+
+// widestRow is the size of the largest row of cols that the samples
+// would make, and where that sample is; 0 for SQLite, whose rows span
+// pages.
+func (b *builder) widestRow(d Dialect, cols []*Column) (int, string) {
+	if d != Postgres {
+		return 0, ""
+	}
+	most, at := 0, ""
+	for i, doc := range b.docs {
+		if n := rowBytes(cols, doc); n > most {
+			most, at = n, b.places[i]
+		}
+	}
+	return most, at
+}
+
+// fitting is how many of rest (in order) fit beside base in every
+// sample's PostgreSQL row; len(rest) for SQLite.
+func (b *builder) fitting(d Dialect, base, rest []*Column) int {
+	if d != Postgres {
+		return len(rest)
+	}
+	sizes := make([]int, len(b.docs))
+	for i, doc := range b.docs {
+		sizes[i] = rowBytes(base, doc) + (len(base)+len(rest)+7)/8
+	}
+	for n, c := range rest {
+		for i, doc := range b.docs {
+			if sizes[i] += valueBytes(c, doc); sizes[i] > maxRowBytes {
+				return n
+			}
+		}
+	}
+	return len(rest)
+}
+
+// rowBytes estimates, from above, the size of the PostgreSQL row of cols
+// that doc makes: the 24-byte row header, the null bitmap, and each value.
+func rowBytes(cols []*Column, doc map[string]any) int {
+	n := 24 + (len(cols)+7)/8
+	for _, c := range cols {
+		n += valueBytes(c, doc)
+	}
+	return n
+}
+
+// valueBytes estimates, from above, what c's value of doc takes in a
+// PostgreSQL row, alignment padding included. A long text or JSON value
+// is moved out of the row (TOAST), leaving an 18-byte pointer; NULL takes
+// only its bit. Generated columns (a parent's key, position) and the spill
+// column count as one such pointer.
+func valueBytes(c *Column, doc map[string]any) int {
+	if c.Field == "" || len(c.Spilled) > 0 {
+		return 18
+	}
+	v := doc[c.Field]
+	if v == nil || v == "" {
+		return 0
+	}
+	switch c.Type {
+	case Boolean:
+		return 1
+	case Date:
+		return 4 + 3
+	case Integer, Timestamp:
+		return 8 + 7
+	}
+	n := len(scalarText(v))
+	if c.Type == JSONType {
+		// jsonb's headers and entries can make a small value twice its
+		// text.
+		n = 2*n + 8
+	}
+	if n < 127 {
+		return 1 + n
+	}
+	return 18
 }
 
 // abbreviate lists the first n names, and how many more there are.
