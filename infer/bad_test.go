@@ -253,3 +253,22 @@ func TestSpillNamesAChildKey(t *testing.T) {
 		wantErr(t, err, "--spill "+spill, "t_items", "name another spill column")
 	}
 }
+
+// Without --spill, a PostgreSQL table under 1,600 columns whose sample
+// rows would not fit in the 8 KB page gets a warning naming the sample.
+func TestRowTooBigWarns(t *testing.T) {
+	wide := map[string]any{"id": 1}
+	for i := range 700 {
+		wide[fmt.Sprintf("f%d", i)] = fmt.Sprintf("a value of 20 chars%d", i%10)
+	}
+	s, err := inferFile(t, "a.jsonl", mustJSON(t, wide), infer.Options{Key: "id", Dialect: infer.Postgres})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(s.Warnings, "\n"); !strings.Contains(w, "the row of a.jsonl:1") || !strings.Contains(w, "--spill") {
+		t.Errorf("warnings %q, want one naming a.jsonl:1 and --spill", s.Warnings)
+	}
+	if s, err = inferFile(t, "a.jsonl", mustJSON(t, wide), infer.Options{Key: "id", Dialect: infer.SQLite}); err != nil || len(s.Warnings) != 0 {
+		t.Errorf("SQLite: %v, warnings %q, want none", err, s.Warnings)
+	}
+}
