@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"github.com/decanthq/decant"
@@ -168,16 +170,17 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 		}
 		defer done()
 	}
+	in, err := readSamples(ctx, &o)
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
 	if o.Dialect == "" {
-		o.Dialect = string(infer.Postgres)
+		// --step: the plan's target; else PostgreSQL.
+		o.Dialect = cmp.Or(in.dialect, string(infer.Postgres))
 	}
 	d, err := infer.ParseDialect(o.Dialect)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--dialect: %w", err))
-	}
-	in, err := readSamples(ctx, &o)
-	if err != nil {
-		return nil, fmt.Errorf("infer: %w", err)
 	}
 	samples := in.samples
 	table := o.Table
@@ -245,6 +248,60 @@ type inferInput struct {
 	// url is a source's URL with its credentials redacted (rawURL: as
 	// given); cursor its from.cursor. Both empty for a file.
 	url, rawURL, cursor string
+	// With --step: target is the plan's target connection as written
+	// there, dialect its dialect, and dir the plan's directory, which a
+	// relative path of a connection is read from.
+	target, dialect, dir string
+}
+
+// writtenConnections are the connections of the plan file at path as
+// written there: ${VARIABLES} unexpanded, so that no secret the
+// environment gives is copied into another plan.
+func writtenConnections(path string) (map[string]string, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var p struct {
+		Connections map[string]string `yaml:"connections"`
+	}
+	if err := yaml.Unmarshal(text, &p); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p.Connections, nil
+}
+
+// targetDialect is the dialect of p's target.
+func targetDialect(p *plan.Plan) string {
+	if strings.HasPrefix(strings.ToLower(p.Connections[p.Target]), "sqlite:") {
+		return string(infer.SQLite)
+	}
+	return string(infer.Postgres)
+}
+
+// rebase rewrites conn, a connection written in a plan in dir, for the
+// plan infer writes: a relative file: or sqlite: path is made relative to
+// that plan (rel takes a path from the current directory). Anything else
+// (a URL, a ${VARIABLE}, an absolute path) is kept as written.
+func rebase(conn, dir string, rel func(string) string) string {
+	if strings.Contains(conn, "$") {
+		return conn
+	}
+	for _, scheme := range []string{"file:", "sqlite:"} {
+		if !strings.HasPrefix(strings.ToLower(conn), scheme) {
+			continue
+		}
+		path, query, hasQuery := strings.Cut(conn[len(scheme):], "?")
+		if path == "" || path == ":memory:" || filepath.IsAbs(path) || strings.HasPrefix(path, "//") {
+			return conn
+		}
+		out := conn[:len(scheme)] + rel(filepath.Join(dir, path))
+		if hasQuery {
+			out += "?" + query
+		}
+		return out
+	}
+	return conn
 }
 
 // readSamples reads the samples of a file, of a source's URL, or of a step
@@ -268,9 +325,14 @@ func readSamples(ctx context.Context, o *InferOpts) (*inferInput, error) {
 			if o.Key == "" {
 				o.Key = st.From.Key
 			}
-			raw := p.Connections[st.From.Connection]
+			written, err := writtenConnections(p.File)
+			if err != nil {
+				return nil, err
+			}
+			raw := written[st.From.Connection]
 			samples, err := infer.ReadSource(ctx, src, o.Scope, "step "+st.Name, o.N)
-			return &inferInput{samples: samples, name: baseName(st.Name), url: decant.RedactURL(raw), rawURL: raw, cursor: st.From.Cursor}, err
+			return &inferInput{samples: samples, name: baseName(st.Name), url: decant.RedactURL(raw), rawURL: raw, cursor: st.From.Cursor,
+				target: written[p.Target], dialect: targetDialect(p), dir: filepath.Dir(p.File)}, err
 		}
 		return nil, usageError(fmt.Errorf("--step %s: the plan %s has no such step", o.Step, o.Config))
 	case isSourceURL(o.Samples):
@@ -311,10 +373,7 @@ func openCatalog(ctx context.Context, c *Common, dialect string) (decant.Catalog
 		st.Close()
 		return nil, "", nil, errors.New("infer --from-db: the target cannot list its tables' columns")
 	}
-	target := string(infer.Postgres)
-	if strings.HasPrefix(strings.ToLower(p.Connections[p.Target]), "sqlite:") {
-		target = string(infer.SQLite)
-	}
+	target := targetDialect(p)
 	if dialect != "" && dialect != target {
 		st.Close()
 		return nil, "", nil, usageError(fmt.Errorf("--dialect %s: the plan's target is %s; leave --dialect out with --from-db", dialect, target))
@@ -450,11 +509,17 @@ func planText(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, mig
 	case in.url != in.rawURL:
 		po.Note = "infer removed the credentials of this URL: give them as ${VARIABLES} (docs/plan.md)"
 	}
+	if in.dir != "" {
+		po.Source = rebase(po.Source, in.dir, rel)
+	}
 	if migDir != "" {
 		po.Migrations = rel(migDir)
 	}
 	po.Target = "${DECANT_TARGET}"
-	if d == infer.SQLite {
+	switch {
+	case in.target != "":
+		po.Target = rebase(in.target, in.dir, rel)
+	case d == infer.SQLite:
 		po.Target = "${DECANT_TARGET:-sqlite:decant.db}"
 	}
 	return s.Plan(po)

@@ -674,3 +674,32 @@ func TestInferSpillRowSize(t *testing.T) {
 		t.Errorf("status %+v, want the record written\n%s", status, mustRun(t, "-c", cfg, "errors", "list", "--json"))
 	}
 }
+
+// --step takes from the plan it reads what the new plan needs: the
+// source's and target's connections as written there (a relative path
+// rebased to the new plan's directory), and the target's dialect.
+func TestInferStepKeepsThePlansConnections(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	if err := os.MkdirAll(filepath.Join(a, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(a, "data", "s.jsonl"), `{"id": 1, "w": "2.5"}`+"\n"+`{"id": 2, "w": "3"}`+"\n")
+	writeFile(t, filepath.Join(a, "decant.yaml"), "version: 1\nconnections:\n  source: file:data/s.jsonl\n  target: sqlite:a.db\nsteps:\n  - name: s\n    from: {connection: source, key: id}\n    key: id\n    to: {table: s}\n    fields: record\n")
+	cfg := filepath.Join(b, "p2.yaml")
+	mustRun(t, "-c", filepath.Join(a, "decant.yaml"), "infer", "--step", "s", "-n", "5", "--plan-out", cfg, "--migration-out", filepath.Join(b, "migrations"))
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := filepath.Rel(b, a)
+	for _, want := range []string{"source: 'file:" + filepath.ToSlash(rel) + "/data/s.jsonl'", "target: 'sqlite:" + filepath.ToSlash(rel) + "/a.db'"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("plan lacks %q:\n%s", want, text)
+		}
+	}
+	mig, _ := os.ReadFile(filepath.Join(b, "migrations", "0001_infer_s.sql"))
+	if !strings.Contains(string(mig), "decimal text") {
+		t.Errorf("the migration is not SQLite's, the plan's target:\n%s", mig)
+	}
+	mustRun(t, "-c", cfg, "migrate")
+}
