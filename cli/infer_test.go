@@ -1,9 +1,13 @@
 package cli_test
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decanthq/decant/cli"
 	"github.com/decanthq/decant/infer"
 	"github.com/decanthq/decant/internal/testenv"
 	"github.com/decanthq/decant/migrations"
@@ -702,4 +707,16 @@ func TestInferStepKeepsThePlansConnections(t *testing.T) {
 		t.Errorf("the migration is not SQLite's, the plan's target:\n%s", mig)
 	}
 	mustRun(t, "-c", cfg, "migrate")
+}
+
+// RunInfer's file errors wrap the cause, for a caller to test with
+// errors.Is (they were rebuilt from a message's text, which dropped it).
+func TestRunInferWrapsFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "s.jsonl")
+	writeFile(t, samples, `{"id": 1}`+"\n")
+	_, err := cli.RunInfer(context.Background(), cli.InferOpts{Samples: samples, Key: "id", N: 100, PlanOut: filepath.Join(dir, "none", "p.yaml")}, io.Discard)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("error %v does not wrap fs.ErrNotExist", err)
+	}
 }
