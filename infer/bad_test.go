@@ -1,6 +1,7 @@
 package infer_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -77,7 +78,7 @@ func TestBadSamples(t *testing.T) {
 	for i := range 2000 {
 		wide[fmt.Sprintf("f%d", i)] = i
 	}
-	wideJSON := fmt.Sprintf("%v", mustJSON(t, wide))
+	wideJSON := mustJSON(t, wide)
 	cases := []struct {
 		name, file, text string
 		o                infer.Options
@@ -171,7 +172,7 @@ func TestCommentsQuoteSamples(t *testing.T) {
 
 func mustJSON(t *testing.T, v any) string {
 	t.Helper()
-	b, err := jsonMarshal(v)
+	b, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -149,19 +149,19 @@ func (b *builder) build(keyCol string, o Options, warn *[]string) (*Table, error
 	sort.Strings(names)
 	byColumn := map[string]*field{}
 	var cols []*Column
-	var kids []*field
+	var children []*field
 	for _, k := range names {
 		f := b.fields[k]
 		col := transform.Snake(k)
 		if !identifier.MatchString(col) {
 			return nil, fmt.Errorf("%s: field %q (table %s) is not a valid SQL column name, even as snake_case %q (a name is lower-case letters, digits and _, not starting with a digit, at most 63 bytes): rename the field in the samples, or leave it out of them and map it by hand", f.first, b.path+k, t.Name, col)
 		}
-		if g := byColumn[col]; g != nil {
-			return nil, fmt.Errorf("%s: fields %q and %q (table %s, %q first seen at %s) both become the column %q as snake_case, and decant's fields would fill it from either: rename one of them in the samples (or drop one) so each field has a column of its own", f.first, b.path+g.name, b.path+k, t.Name, g.name, g.first, col)
+		if other := byColumn[col]; other != nil {
+			return nil, fmt.Errorf("%s: fields %q and %q (table %s, %q first seen at %s) both become the column %q as snake_case, and decant's fields would fill it from either: rename one of them in the samples (or drop one) so each field has a column of its own", f.first, b.path+other.name, b.path+k, t.Name, other.name, other.first, col)
 		}
 		byColumn[col] = f
 		if f.arrays && !f.other {
-			kids = append(kids, f)
+			children = append(children, f)
 			continue
 		}
 		cols = append(cols, b.column(f, col, warn))
@@ -179,7 +179,7 @@ func (b *builder) build(keyCol string, o Options, warn *[]string) (*Table, error
 	}
 	// Children come after the columns, since they take the type of the
 	// parent's key column.
-	for _, f := range kids {
+	for _, f := range children {
 		child, err := b.child(f, transform.Snake(f.name), keyCol, o, warn)
 		if err != nil {
 			return nil, err
@@ -251,7 +251,7 @@ func (b *builder) child(f *field, col, keyCol string, o Options, warn *[]string)
 	}
 	own := transform.Snake(o.Key)
 	var itemKey *Column
-	if g := cb.fields[o.Key]; g != nil && g.count == ct.Records && !g.arrays && g.t != JSONType {
+	if keyField := cb.fields[o.Key]; keyField != nil && keyField.count == ct.Records && !keyField.arrays && keyField.t != JSONType {
 		if place := repeatedKey(f, o.Key); place != "" {
 			*warn = append(*warn, fmt.Sprintf("table %s: field %q of the items of %q repeats within one record (%s): the items' key is their position", name, o.Key, f.name, place))
 		} else {

@@ -70,15 +70,15 @@ connections:
 		b.WriteString("    # Every other field goes to the column of its snake_case name in its table.\n")
 		fmt.Fprintf(&b, "    fields: %s\n", yamlQuote(s.routedFields()))
 	}
-	var kids []string
+	var children []string
 	for _, t := range s.Tables {
 		for _, c := range t.Children {
-			kids = append(kids, child(t, c, routed))
+			children = append(children, child(t, c, routed))
 		}
 	}
-	if len(kids) > 0 {
+	if len(children) > 0 {
 		b.WriteString("    children:\n")
-		b.WriteString(strings.Join(kids, ""))
+		b.WriteString(strings.Join(children, ""))
 	}
 	return b.String()
 }
