@@ -153,9 +153,9 @@ type InferResult struct {
 	// Migration and Plan are the files written; empty when none.
 	Migration string `json:"migration"`
 	Plan      string `json:"plan"`
-	// SQL is the migration's text (empty when --from-db finds nothing
-	// new).
-	SQL string `json:"-"`
+	// SQL is the migration's text, written or not (empty when --from-db
+	// finds nothing new).
+	SQL string `json:"sql"`
 }
 
 // RunInfer infers the tables of o.Samples, writes the migration and the
@@ -574,7 +574,7 @@ func printInferred(w io.Writer, res *InferResult, o InferOpts) {
 	case o.FromDB && res.SQL == "":
 		fmt.Fprintln(w, "the target has every table and column already: no migration")
 	case o.MigrationOut == "":
-		fmt.Fprintln(w, "--migration-out DIR writes the migration")
+		fmt.Fprintf(w, "the migration (--migration-out DIR writes it):\n%s", res.SQL)
 	}
 	if res.Plan != "" {
 		fmt.Fprintln(w, "wrote", res.Plan)

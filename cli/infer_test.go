@@ -743,3 +743,20 @@ func TestRunInferWrapsFileErrors(t *testing.T) {
 		t.Errorf("error %v does not wrap fs.ErrNotExist", err)
 	}
 }
+
+// Without --migration-out, infer prints the migration it would write.
+func TestInferPrintsTheMigration(t *testing.T) {
+	samples := filepath.Join(t.TempDir(), "s.jsonl")
+	writeFile(t, samples, `{"id": 1, "a": "x"}`+"\n")
+	r := mustRun(t, "infer", samples, "--key", "id")
+	if !strings.Contains(r.stdout, `CREATE TABLE "s" (`) || !strings.Contains(r.stdout, "--migration-out DIR writes") {
+		t.Errorf("infer without --migration-out: %s", r)
+	}
+	var res struct {
+		SQL string `json:"sql"`
+	}
+	decodeJSON(t, mustRun(t, "infer", samples, "--key", "id", "--json"), &res)
+	if !strings.Contains(res.SQL, `CREATE TABLE "s" (`) {
+		t.Errorf("--json sql = %q", res.SQL)
+	}
+}

@@ -102,6 +102,8 @@ func TestBadSamples(t *testing.T) {
 		{"CSV with a header only", "a.csv", "id,name\n", infer.Options{Key: "id"}, []string{"a.csv", "no sample records", "a header row only"}},
 		{"record without the key", "a.jsonl", "{\"id\": 1}\n{\"name\": \"x\"}", infer.Options{Key: "id"},
 			[]string{"a.jsonl:2", `key field "id"`, "--key"}},
+		{"key in the wrong case", "a.jsonl", `{"id": 1, "name": "x"}`, infer.Options{Key: "ID"},
+			[]string{"a.jsonl:1", `no key field "ID"`, "its fields are id, name", "--key id"}},
 		{"record with an empty key", "a.csv", "id,name\n1,a\n,b\n", infer.Options{Key: "id"},
 			[]string{"a.csv:3", `key field "id"`}},
 		{"2,000 fields for PostgreSQL", "a.jsonl", wideJSON, infer.Options{Key: "id", Dialect: infer.Postgres},

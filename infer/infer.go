@@ -185,12 +185,30 @@ func origin(t *Table) string {
 func checkKey(sample Sample, key string) error {
 	v, ok := sample.Doc[key]
 	if !ok || v == nil || v == "" {
-		return fmt.Errorf("%s: the record has no key field %q (--key %s): every record needs one; fix the sample, or name another field with --key", sample.Place, key, key)
+		return fmt.Errorf("%s: the record has no key field %q (--key %s): every record needs one; fix the sample, or name another field with --key%s", sample.Place, key, key, fieldsHint(sample.Doc, key))
 	}
 	if isCompound(v) {
 		return fmt.Errorf("%s: the key field %q holds %s: a key must be a string or a number; name another field with --key", sample.Place, key, jsonKind(v))
 	}
 	return nil
+}
+
+// fieldsHint lists doc's fields for a message about a missing field, and
+// the one that differs from want only in case, which field names never
+// ignore.
+func fieldsHint(doc map[string]any, want string) string {
+	names := make([]string, 0, len(doc))
+	for k := range doc {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	hint := fmt.Sprintf(" (its fields are %s)", abbreviate(names, 10))
+	for _, k := range names {
+		if strings.EqualFold(k, want) {
+			hint += fmt.Sprintf(": field names match case, so --key %s?", k)
+		}
+	}
+	return hint
 }
 
 func isCompound(v any) bool {

@@ -185,7 +185,7 @@ func child(t, c *Table, routed bool) string {
 	var b strings.Builder
 	from := fieldExpr("record", c.Field)
 	if routed {
-		from = fmt.Sprintf("table == %q ? %s : nil", t.Name, from)
+		from = fmt.Sprintf("table == %s ? %s : nil", exprString(t.Name), from)
 	}
 	fmt.Fprintf(&b, "      - name: %s\n        from: %s\n        parent_key: %s\n        to:\n          table: %s\n",
 		yamlQuote(c.Name), yamlQuote(from), yamlKey(c.ParentKey), c.Name)
