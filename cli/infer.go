@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,11 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/infer"
+	"github.com/decanthq/decant/internal/ddl"
 	"github.com/decanthq/decant/migrations"
 	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/transform"
@@ -140,14 +143,19 @@ func newInferCmd(c *Common) *cobra.Command {
 type InferResult struct {
 	*infer.Schema
 	// Reports are the columns of an existing table (--from-db) too narrow
-	// for their samples, which infer does not alter.
+	// for their samples, or NOT NULL where some sample has no value: infer
+	// does not alter them.
 	Reports []string `json:"reports"`
+	// Added and PlanNeeds are infer.Delta's (--from-db): what the
+	// migration adds, and what the plan must gain to fill it.
+	Added     []string `json:"added,omitempty"`
+	PlanNeeds []string `json:"plan_needs,omitempty"`
 	// Migration and Plan are the files written; empty when none.
 	Migration string `json:"migration"`
 	Plan      string `json:"plan"`
-	// SQL is the migration's text (empty when --from-db finds nothing
-	// new).
-	SQL string `json:"-"`
+	// SQL is the migration's text, written or not (empty when --from-db
+	// finds nothing new).
+	SQL string `json:"sql"`
 }
 
 // RunInfer infers the tables of o.Samples, writes the migration and the
@@ -162,16 +170,17 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 		}
 		defer done()
 	}
+	in, err := readSamples(ctx, &o)
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
 	if o.Dialect == "" {
-		o.Dialect = string(infer.Postgres)
+		// --step: the plan's target; else PostgreSQL.
+		o.Dialect = cmp.Or(in.dialect, string(infer.Postgres))
 	}
 	d, err := infer.ParseDialect(o.Dialect)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--dialect: %w", err))
-	}
-	in, err := readSamples(ctx, &o)
-	if err != nil {
-		return nil, fmt.Errorf("infer: %w", err)
 	}
 	samples := in.samples
 	table := o.Table
@@ -183,25 +192,45 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 		return nil, fmt.Errorf("infer: %w", err)
 	}
 	res := &InferResult{Schema: s, Reports: []string{}}
+	if lines := jsonLines(o.Samples); lines != "" && o.PlanOut != "" {
+		s.Warnings = append(s.Warnings, convertNote(o.Samples, lines))
+	}
 	if cat != nil {
-		if res.SQL, res.Reports, err = s.Next(ctx, cat, d); err != nil {
+		delta, err := s.Next(ctx, cat, d)
+		if err != nil {
 			return nil, err
 		}
+		res.SQL, res.Reports, res.Added, res.PlanNeeds = delta.SQL, delta.Reports, delta.Added, delta.PlanNeeds
 	} else {
 		res.SQL = s.Migration(d)
 	}
+	// Every file is checked before any is written, so that a refusal
+	// leaves nothing behind: a stray migration would be applied by the
+	// next migrate.
 	migDir := o.MigrationOut
+	var files []outFile
+	if o.PlanOut != "" && !o.Force {
+		if _, err := os.Stat(o.PlanOut); err == nil {
+			return nil, fmt.Errorf("infer: %s exists (use --force to overwrite it); nothing written", o.PlanOut)
+		}
+	}
 	if migDir != "" && res.SQL != "" {
-		if res.Migration, err = writeMigration(migDir, in.name, res.SQL); err != nil {
+		path, err := nextMigration(migDir, in.name, s, cat == nil)
+		if err != nil {
 			return nil, err
 		}
+		files = append(files, outFile{path: path, text: res.SQL})
 	}
 	if o.PlanOut != "" {
-		if err := writePlan(o, in, s, d, migDir); err != nil {
-			return nil, err
-		}
-		res.Plan = o.PlanOut
+		files = append(files, outFile{path: o.PlanOut, text: planText(o, in, s, d, migDir), replace: o.Force})
 	}
+	if err := writeAll(files); err != nil {
+		return nil, err
+	}
+	if migDir != "" && res.SQL != "" {
+		res.Migration = files[0].path
+	}
+	res.Plan = o.PlanOut
 	if o.JSON {
 		return res, printJSON(w, res)
 	}
@@ -219,6 +248,60 @@ type inferInput struct {
 	// url is a source's URL with its credentials redacted (rawURL: as
 	// given); cursor its from.cursor. Both empty for a file.
 	url, rawURL, cursor string
+	// With --step: target is the plan's target connection as written
+	// there, dialect its dialect, and dir the plan's directory, which a
+	// relative path of a connection is read from.
+	target, dialect, dir string
+}
+
+// writtenConnections are the connections of the plan file at path as
+// written there: ${VARIABLES} unexpanded, so that no secret the
+// environment gives is copied into another plan.
+func writtenConnections(path string) (map[string]string, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var p struct {
+		Connections map[string]string `yaml:"connections"`
+	}
+	if err := yaml.Unmarshal(text, &p); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p.Connections, nil
+}
+
+// targetDialect is the dialect of p's target.
+func targetDialect(p *plan.Plan) string {
+	if strings.HasPrefix(strings.ToLower(p.Connections[p.Target]), "sqlite:") {
+		return string(infer.SQLite)
+	}
+	return string(infer.Postgres)
+}
+
+// rebase rewrites conn, a connection written in a plan in dir, for the
+// plan infer writes: a relative file: or sqlite: path is made relative to
+// that plan (rel takes a path from the current directory). Anything else
+// (a URL, a ${VARIABLE}, an absolute path) is kept as written.
+func rebase(conn, dir string, rel func(string) string) string {
+	if strings.Contains(conn, "$") {
+		return conn
+	}
+	for _, scheme := range []string{"file:", "sqlite:"} {
+		if !strings.HasPrefix(strings.ToLower(conn), scheme) {
+			continue
+		}
+		path, query, hasQuery := strings.Cut(conn[len(scheme):], "?")
+		if path == "" || path == ":memory:" || filepath.IsAbs(path) || strings.HasPrefix(path, "//") {
+			return conn
+		}
+		out := conn[:len(scheme)] + rel(filepath.Join(dir, path))
+		if hasQuery {
+			out += "?" + query
+		}
+		return out
+	}
+	return conn
 }
 
 // readSamples reads the samples of a file, of a source's URL, or of a step
@@ -242,9 +325,14 @@ func readSamples(ctx context.Context, o *InferOpts) (*inferInput, error) {
 			if o.Key == "" {
 				o.Key = st.From.Key
 			}
-			raw := p.Connections[st.From.Connection]
+			written, err := writtenConnections(p.File)
+			if err != nil {
+				return nil, err
+			}
+			raw := written[st.From.Connection]
 			samples, err := infer.ReadSource(ctx, src, o.Scope, "step "+st.Name, o.N)
-			return &inferInput{samples: samples, name: baseName(st.Name), url: decant.RedactURL(raw), rawURL: raw, cursor: st.From.Cursor}, err
+			return &inferInput{samples: samples, name: baseName(st.Name), url: decant.RedactURL(raw), rawURL: raw, cursor: st.From.Cursor,
+				target: written[p.Target], dialect: targetDialect(p), dir: filepath.Dir(p.File)}, err
 		}
 		return nil, usageError(fmt.Errorf("--step %s: the plan %s has no such step", o.Step, o.Config))
 	case isSourceURL(o.Samples):
@@ -285,10 +373,7 @@ func openCatalog(ctx context.Context, c *Common, dialect string) (decant.Catalog
 		st.Close()
 		return nil, "", nil, errors.New("infer --from-db: the target cannot list its tables' columns")
 	}
-	target := string(infer.Postgres)
-	if strings.HasPrefix(strings.ToLower(p.Connections[p.Target]), "sqlite:") {
-		target = string(infer.SQLite)
-	}
+	target := targetDialect(p)
 	if dialect != "" && dialect != target {
 		st.Close()
 		return nil, "", nil, usageError(fmt.Errorf("--dialect %s: the plan's target is %s; leave --dialect out with --from-db", dialect, target))
@@ -296,9 +381,12 @@ func openCatalog(ctx context.Context, c *Common, dialect string) (decant.Catalog
 	return cat, target, func() { st.Close() }, nil
 }
 
-// writeMigration writes sql as the next versioned migration of dir (which
-// it creates), numbered after the directory's last.
-func writeMigration(dir, name, sql string) (string, error) {
+// nextMigration is the path of the next versioned migration of dir (which
+// it creates), numbered after the directory's last. With fresh (the
+// migration creates every table, not --from-db), a table that an earlier
+// migration of dir creates is refused: the second CREATE TABLE would fail
+// when migrate applies it.
+func nextMigration(dir, name string, s *infer.Schema, fresh bool) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("infer: %w", err)
 	}
@@ -306,20 +394,97 @@ func writeMigration(dir, name, sql string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("infer: %s: %w (fix the directory first: infer numbers its migration after the last)", dir, err)
 	}
+	if fresh {
+		if err := createdBefore(dir, set, s); err != nil {
+			return "", err
+		}
+	}
 	next := int64(1)
 	if n := len(set.Versioned); n > 0 {
 		next = set.Versioned[n-1].Number + 1
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%04d_infer_%s.sql", next, name))
-	if err := writeStarter(path, sql, false); err != nil {
-		return "", errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
-	}
-	return path, nil
+	return filepath.Join(dir, fmt.Sprintf("%04d_infer_%s.sql", next, name)), nil
 }
 
-// writePlan writes the plan, its paths relative to the plan file as decant
+// createdBefore refuses the tables of s that the versioned migrations of
+// dir leave existing, naming the one that creates each.
+func createdBefore(dir string, set *migrations.Set, s *infer.Schema) error {
+	m := &ddl.Model{Fold: true}
+	for _, mig := range set.Versioned {
+		if mig.File == "" {
+			continue
+		}
+		text, err := os.ReadFile(filepath.Join(dir, mig.File))
+		if err != nil {
+			return fmt.Errorf("infer: %w", err)
+		}
+		// The down section drops what the up section creates.
+		up, _, _ := strings.Cut(string(text), "\n-- decant:down")
+		m.Add(mig.File, up)
+	}
+	have := m.Apply(nil)
+	for _, t := range s.All() {
+		if e := have[m.Key(t.Name)]; e != nil && e.Exists {
+			return fmt.Errorf("infer: %s creates the table %s already, and a second CREATE TABLE would fail when migrate applies it; nothing written. To add what the samples have new, apply it and run decant -c PLAN infer ... --from-db --migration-out %s, which writes only what the target lacks; or write into another directory", filepath.Join(dir, e.CreatedBy), t.Name, dir)
+		}
+	}
+	return nil
+}
+
+// outFile is a file infer writes; replace lets it replace an existing one.
+type outFile struct {
+	path, text string
+	replace    bool
+}
+
+// writeAll writes files, or none of them: when one fails, the ones it
+// created are removed. A file that exists is refused unless replace.
+func writeAll(files []outFile) error {
+	var created []string
+	for _, f := range files {
+		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+		if f.replace {
+			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		}
+		_, statErr := os.Stat(f.path)
+		fh, err := os.OpenFile(f.path, flags, 0o644)
+		if err == nil {
+			if statErr != nil {
+				created = append(created, f.path)
+			}
+			_, err = fh.WriteString(f.text)
+			if cerr := fh.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			for _, c := range created {
+				os.Remove(c)
+			}
+			return fmt.Errorf("infer: %w; nothing written", err)
+		}
+	}
+	return nil
+}
+
+// jsonLines is the JSON Lines file the plan reads for a .json sample file,
+// which decant's file source cannot read (it reads JSONL, CSV and XML);
+// "" for any other sample.
+func jsonLines(samples string) string {
+	if f, _ := infer.FormatOf(samples); f != infer.JSON || isSourceURL(samples) {
+		return ""
+	}
+	return strings.TrimSuffix(samples, filepath.Ext(samples)) + ".jsonl"
+}
+
+// convertNote says how to write the JSON Lines file the plan reads.
+func convertNote(samples, lines string) string {
+	return fmt.Sprintf("decant reads no JSON array: convert the samples to JSON Lines, which the plan reads (jq -c '.[]' %s > %s; for a file of one object, jq -c .)", samples, lines)
+}
+
+// planText is the plan, its paths relative to the plan file as decant
 // reads them.
-func writePlan(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, migDir string) error {
+func planText(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, migDir string) string {
 	dir := filepath.Dir(o.PlanOut)
 	rel := func(p string) string {
 		abs, err1 := filepath.Abs(p)
@@ -337,23 +502,27 @@ func writePlan(o InferOpts, in *inferInput, s *infer.Schema, d infer.Dialect, mi
 	switch {
 	case in.url == "":
 		po.Source = "file:" + rel(o.Samples)
-		if f, _ := infer.FormatOf(o.Samples); f == infer.JSON {
-			po.Note = "decant reads JSONL, CSV and XML files: write the samples one object per line (.jsonl), or point this at the real source"
+		if lines := jsonLines(o.Samples); lines != "" {
+			po.Source = "file:" + rel(lines)
+			po.Note = convertNote(o.Samples, lines) + ", or point this at the real source"
 		}
 	case in.url != in.rawURL:
 		po.Note = "infer removed the credentials of this URL: give them as ${VARIABLES} (docs/plan.md)"
+	}
+	if in.dir != "" {
+		po.Source = rebase(po.Source, in.dir, rel)
 	}
 	if migDir != "" {
 		po.Migrations = rel(migDir)
 	}
 	po.Target = "${DECANT_TARGET}"
-	if d == infer.SQLite {
+	switch {
+	case in.target != "":
+		po.Target = rebase(in.target, in.dir, rel)
+	case d == infer.SQLite:
 		po.Target = "${DECANT_TARGET:-sqlite:decant.db}"
 	}
-	if err := writeStarter(o.PlanOut, s.Plan(po), o.Force); err != nil {
-		return errors.New(strings.Replace(err.Error(), "init:", "infer:", 1))
-	}
-	return nil
+	return s.Plan(po)
 }
 
 // printInferred prints the tables, the warnings and the files written.
@@ -380,20 +549,32 @@ func printInferred(w io.Writer, res *InferResult, o InferOpts) {
 			walk(t.Children, indent+"  ")
 		}
 	}
-	walk(res.Tables, "")
+	if o.FromDB {
+		// What is new, not every table again.
+		for _, a := range res.Added {
+			fmt.Fprintln(w, "new", a)
+		}
+	} else {
+		walk(res.Tables, "")
+	}
 	for _, m := range res.Warnings {
 		fmt.Fprintln(w, "warning:", m)
 	}
 	for _, m := range res.Reports {
 		fmt.Fprintln(w, "not altered:", m)
 	}
+	for _, m := range res.PlanNeeds {
+		fmt.Fprintln(w, "plan needs:", m)
+	}
 	switch {
 	case res.Migration != "":
 		fmt.Fprintln(w, "wrote", res.Migration)
+	case o.FromDB && res.SQL == "" && len(res.Reports) > 0:
+		fmt.Fprintln(w, "the target has every table and column, but not as the samples need (not altered: above): no migration")
 	case o.FromDB && res.SQL == "":
 		fmt.Fprintln(w, "the target has every table and column already: no migration")
 	case o.MigrationOut == "":
-		fmt.Fprintln(w, "--migration-out DIR writes the migration")
+		fmt.Fprintf(w, "the migration (--migration-out DIR writes it):\n%s", res.SQL)
 	}
 	if res.Plan != "" {
 		fmt.Fprintln(w, "wrote", res.Plan)

@@ -1,9 +1,13 @@
 package cli_test
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decanthq/decant/cli"
 	"github.com/decanthq/decant/infer"
 	"github.com/decanthq/decant/internal/testenv"
 	"github.com/decanthq/decant/migrations"
@@ -39,17 +44,20 @@ const visitSamples = "visit_id,patient,weight,visit date,paid,code,notes\n" +
 // the migration applies, check passes, and migrate of the samples
 // themselves lands every sample value in its column, on SQLite.
 func TestInferRoundTripSQLite(t *testing.T) {
-	inferRoundTrip(t, testenv.SQLite(t), "sqlite", "forms.jsonl", formSamples, "--key", "instanceId", "--route", "formName")
-	inferRoundTrip(t, testenv.SQLite(t), "sqlite", "visits.csv", visitSamples, "--key", "visit_id")
+	inferRoundTrip(t, testenv.SQLite(t), "sqlite", "forms.jsonl", formSamples, "instanceId", "formName")
+	inferRoundTrip(t, testenv.SQLite(t), "sqlite", "visits.csv", visitSamples, "visit_id", "")
 }
 
 // The same on PostgreSQL.
 func TestInferRoundTripPostgres(t *testing.T) {
-	inferRoundTrip(t, testenv.Postgres(t), "postgres", "forms.jsonl", formSamples, "--key", "instanceId", "--route", "formName")
-	inferRoundTrip(t, testenv.Postgres(t), "postgres", "visits.csv", visitSamples, "--key", "visit_id")
+	inferRoundTrip(t, testenv.Postgres(t), "postgres", "forms.jsonl", formSamples, "instanceId", "formName")
+	inferRoundTrip(t, testenv.Postgres(t), "postgres", "visits.csv", visitSamples, "visit_id", "")
 }
 
-func inferRoundTrip(t *testing.T, url, dialect, name, text string, flags ...string) {
+// inferRoundTrip infers text as the sample file name, keyed by key and
+// routed by route (none when ""), migrates it into url, and checks that
+// every sample field has a column or child table, and every value landed.
+func inferRoundTrip(t *testing.T, url, dialect, name, text, key, route string) {
 	t.Helper()
 	dir := t.TempDir()
 	samples := filepath.Join(dir, name)
@@ -58,7 +66,10 @@ func inferRoundTrip(t *testing.T, url, dialect, name, text string, flags ...stri
 	}
 	cfg := filepath.Join(dir, "decant.yaml")
 	migDir := filepath.Join(dir, "migrations")
-	args := append([]string{"infer", samples, "--dialect", dialect, "--plan-out", cfg, "--migration-out", migDir, "--json"}, flags...)
+	args := []string{"infer", samples, "--dialect", dialect, "--plan-out", cfg, "--migration-out", migDir, "--json", "--key", key}
+	if route != "" {
+		args = append(args, "--route", route)
+	}
 	var res struct {
 		Tables    []*infer.Table `json:"tables"`
 		Warnings  []string       `json:"warnings"`
@@ -89,10 +100,6 @@ func inferRoundTrip(t *testing.T, url, dialect, name, text string, flags ...stri
 		t.Fatal(err)
 	}
 	defer db.Close()
-	route, key := "", flags[1]
-	if len(flags) == 4 {
-		route = flags[3]
-	}
 	tables := map[string]*infer.Table{}
 	for _, tb := range res.Tables {
 		for _, v := range append([]string{tb.Name, tb.Route}, tb.Aliases...) {
@@ -105,16 +112,37 @@ func inferRoundTrip(t *testing.T, url, dialect, name, text string, flags ...stri
 		if route != "" {
 			tb = tables[fmt.Sprint(rec.Doc[route])]
 		}
+		hasAPlace(t, tb, rec.Doc, rec.Place)
 		checked += landed(t, db, dialect, tb, rec.Doc, tb.Key[0], rec.Doc[key], "")
 		for _, child := range tb.Children {
 			items, _ := rec.Doc[child.Field].([]any)
 			for i, it := range items {
+				hasAPlace(t, child, it.(map[string]any), fmt.Sprintf("%s, %s[%d]", rec.Place, child.Field, i))
 				checked += landed(t, db, dialect, child, it.(map[string]any), child.Key[1], i+1, fmt.Sprint(rec.Doc[key]))
 			}
 		}
 	}
 	if checked == 0 {
 		t.Fatal("no value checked")
+	}
+}
+
+// hasAPlace checks that every field of doc has a column of tb or is the
+// array of one of its child tables: landed compares only the columns, so
+// a field infer left out would pass it.
+func hasAPlace(t *testing.T, tb *infer.Table, doc map[string]any, place string) {
+	t.Helper()
+	for k := range doc {
+		found := false
+		for _, c := range tb.Columns {
+			found = found || c.Path == k || strings.HasSuffix(c.Path, "[]."+k)
+		}
+		for _, c := range tb.Children {
+			found = found || c.Field == k
+		}
+		if !found {
+			t.Errorf("%s: field %q has no column in %s, nor a child table", place, k, tb.Name)
+		}
 	}
 }
 
@@ -229,15 +257,12 @@ func norm(t *testing.T, c *infer.Column, v any) string {
 func TestInferFromDB(t *testing.T) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		t.Run(dialect, func(t *testing.T) {
-			url := testenv.SQLite(t)
-			if dialect == "postgres" {
-				url = testenv.Postgres(t)
-			}
+			url := targetURL(t, dialect)
 			t.Setenv("DECANT_TARGET", url)
 			dir := t.TempDir()
 			v1, v2 := filepath.Join(dir, "v1.jsonl"), filepath.Join(dir, "v2.jsonl")
 			writeFile(t, v1, `{"id": "a", "form": "tt", "dose": 1}`+"\n")
-			writeFile(t, v2, `{"id": "b", "form": "tt", "dose": "first", "place": "arm"}`+"\n"+`{"id": "c", "form": "pnc", "day": 3}`+"\n")
+			writeFile(t, v2, `{"id": "b", "form": "tt", "dose": "first", "place": "arm", "when": "2014-1-2"}`+"\n"+`{"id": "c", "form": "pnc", "day": 3}`+"\n")
 			cfg, migDir := filepath.Join(dir, "decant.yaml"), filepath.Join(dir, "migrations")
 			mustRun(t, "infer", v1, "--key", "id", "--route", "form", "--dialect", dialect, "--plan-out", cfg, "--migration-out", migDir)
 			mustRun(t, "db", "up", "--database", url, "--dir", migDir)
@@ -245,6 +270,8 @@ func TestInferFromDB(t *testing.T) {
 			var res struct {
 				Migration string   `json:"migration"`
 				Reports   []string `json:"reports"`
+				Added     []string `json:"added"`
+				PlanNeeds []string `json:"plan_needs"`
 			}
 			// No --dialect: the target's.
 			decodeJSON(t, mustRun(t, "-c", cfg, "infer", v2, "--key", "id", "--route", "form", "--from-db", "--migration-out", migDir, "--json"), &res)
@@ -256,18 +283,29 @@ func TestInferFromDB(t *testing.T) {
 				t.Fatal(err)
 			}
 			sqlText := string(text)
-			comment := "COMMENT ON COLUMN tt.place IS 'from place, e.g. ''arm''';"
+			comment := `COMMENT ON COLUMN "tt"."place" IS 'from place, e.g. ''arm''';`
 			if dialect == "sqlite" {
-				comment = "ALTER TABLE tt ADD COLUMN place text; -- from place, e.g. 'arm'"
+				comment = `ALTER TABLE "tt" ADD COLUMN "place" text; -- from place, e.g. 'arm'`
 			}
-			for _, want := range []string{"ALTER TABLE tt ADD COLUMN place text;", "CREATE TABLE pnc (", comment} {
+			for _, want := range []string{`ALTER TABLE "tt" ADD COLUMN "place" text;`, `CREATE TABLE "pnc" (`, comment} {
 				if !strings.Contains(sqlText, want) {
 					t.Errorf("migration lacks %q:\n%s", want, sqlText)
 				}
 			}
-			for _, not := range []string{"CREATE TABLE tt ", "ADD COLUMN dose", "ADD COLUMN id", "ALTER TABLE pnc"} {
+			for _, not := range []string{`CREATE TABLE "tt" `, `ADD COLUMN "dose"`, `ADD COLUMN "id"`, `ALTER TABLE "pnc"`} {
 				if strings.Contains(sqlText, not) {
 					t.Errorf("migration has %q, which the target has already:\n%s", not, sqlText)
+				}
+			}
+			// What is new, and what the plan needs for it: a route for the new
+			// table, a parsed date for the unpadded one.
+			if got := strings.Join(res.Added, "; "); got != "table pnc; column tt.place text; column tt.when date" {
+				t.Errorf("added = %q", res.Added)
+			}
+			needs := strings.Join(res.PlanNeeds, "\n")
+			for _, want := range []string{"routes", "pnc: []", `"when"`, "2006-1-2"} {
+				if !strings.Contains(needs, want) {
+					t.Errorf("plan_needs %q do not say %q", res.PlanNeeds, want)
 				}
 			}
 			if len(res.Reports) != 1 || !strings.Contains(res.Reports[0], "table tt: column dose") || !strings.Contains(res.Reports[0], "not altered") {
@@ -286,6 +324,16 @@ func TestInferFromDB(t *testing.T) {
 			other := map[string]string{"sqlite": "postgres", "postgres": "sqlite"}[dialect]
 			if r := run(t, "-c", cfg, "infer", v2, "--key", "id", "--route", "form", "--from-db", "--dialect", other); r.code != 2 || !strings.Contains(r.stderr, "the plan's target is "+dialect) {
 				t.Errorf("--from-db --dialect %s on a %s target: %s", other, dialect, r)
+			}
+
+			// A record without a value for a NOT NULL column would fail:
+			// every column exists, but infer says so rather than that the
+			// target has everything.
+			v3 := filepath.Join(dir, "v3.jsonl")
+			writeFile(t, v3, `{"id": "d", "form": "tt"}`+"\n")
+			r = mustRun(t, "-c", cfg, "infer", v3, "--key", "id", "--route", "form", "--from-db", "--migration-out", migDir)
+			if !strings.Contains(r.stdout, "not altered: table tt: column dose is NOT NULL") || strings.Contains(r.stdout, "has every table and column already") {
+				t.Errorf("--from-db with a record lacking a NOT NULL column: %s", r)
 			}
 		})
 	}
@@ -415,17 +463,15 @@ func TestInferFromFeed(t *testing.T) {
 // A table past the dialect's most columns, with --spill, keeps the key and
 // the most answered fields as columns and the rest in one JSON column; the
 // plan fills it, so every field still lands. Routed, so that only the wide
-// table has the spill column.
+// table has the spill column; the narrow table's own field of the spill
+// column's name keeps its value.
 func TestInferSpill(t *testing.T) {
 	for _, tc := range []struct {
 		dialect string
 		fields  int
 	}{{"sqlite", 2100}, {"postgres", 1700}} {
 		t.Run(tc.dialect, func(t *testing.T) {
-			url := testenv.SQLite(t)
-			if tc.dialect == "postgres" {
-				url = testenv.Postgres(t)
-			}
+			url := targetURL(t, tc.dialect)
 			t.Setenv("DECANT_TARGET", url)
 			dir := t.TempDir()
 			wide := map[string]any{"id": "w1", "form": "wide"}
@@ -438,7 +484,7 @@ func TestInferSpill(t *testing.T) {
 			last := fmt.Sprintf("f%04d", tc.fields-1)
 			wide2 := map[string]any{"id": "w2", "form": "wide", last: "x", "f0000": "y"}
 			var lines []string
-			for _, rec := range []map[string]any{wide, wide2, {"id": "n1", "form": "narrow", "a": 1}} {
+			for _, rec := range []map[string]any{wide, wide2, {"id": "n1", "form": "narrow", "a": 1, "more": "boo"}} {
 				b, _ := json.Marshal(rec)
 				lines = append(lines, string(b))
 			}
@@ -463,8 +509,8 @@ func TestInferSpill(t *testing.T) {
 			if spill == nil || spill.Type != infer.JSONType || w.Column("f0000") == nil || w.Column(last) == nil {
 				t.Fatalf("want a json column more, and f0000 and %s (in two records) kept: %+v", last, spill)
 			}
-			if res.Tables[0].Column("more") != nil {
-				t.Error("the narrow table has the spill column")
+			if c := res.Tables[0].Column("more"); c == nil || len(c.Spilled) > 0 || c.Type != infer.Text {
+				t.Errorf("the narrow table's column more is %+v, want its own text field", c)
 			}
 			if r := mustRun(t, "-c", cfg, "migrate"); strings.Contains(r.stdout+r.stderr, "failed") && !strings.Contains(r.stdout+r.stderr, " 0 failed") {
 				t.Fatalf("migrate: %s\n%s", r, mustRun(t, "-c", cfg, "errors", "list", "--json"))
@@ -498,6 +544,219 @@ func TestInferSpill(t *testing.T) {
 			if kept.Valid || none.Valid {
 				t.Errorf("w2: f0001 %v and more %v, want both NULL", kept, none)
 			}
+			var own sql.NullString
+			if err := db.QueryRow("SELECT more FROM narrow WHERE id = 'n1'").Scan(&own); err != nil {
+				t.Fatal(err)
+			}
+			if own.String != "boo" {
+				t.Errorf("narrow.more = %v, want the record's own \"boo\"", own)
+			}
 		})
+	}
+}
+
+// Every name is quoted in the migration, so a field named by a word one of
+// the databases reserves (left, natural in PostgreSQL; nothing in SQLite)
+// is a column like any other: a list of reserved words missed these.
+func TestInferReservedWords(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			url := targetURL(t, dialect)
+			dir := t.TempDir()
+			samples := filepath.Join(dir, "r.jsonl")
+			writeFile(t, samples, `{"id": 1, "left": "a", "nothing": "b", "natural": 2, "similar": true, "items": [{"join": "x"}]}`+"\n")
+			migDir := filepath.Join(dir, "migrations")
+			mustRun(t, "infer", samples, "--key", "id", "--dialect", dialect, "--migration-out", migDir)
+			mustRun(t, "db", "up", "--database", url, "--dir", migDir)
+		})
+	}
+}
+
+// targetURL is a fresh database of dialect (sqlite or postgres).
+func targetURL(t *testing.T, dialect string) string {
+	t.Helper()
+	if dialect == "postgres" {
+		return testenv.Postgres(t)
+	}
+	return testenv.SQLite(t)
+}
+
+// infer writes its files all or none: a plan it may not write (it exists,
+// without --force; its directory is missing) leaves no migration behind.
+// And a second migration creating the tables an earlier one in the
+// directory creates is refused, --force or not, pointing at --from-db; a
+// migration of other tables is not.
+func TestInferWritesAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "forms.jsonl")
+	writeFile(t, samples, `{"id": 1, "form": "anc_visit", "w": 2}`+"\n")
+	cfg, migDir := filepath.Join(dir, "decant.yaml"), filepath.Join(dir, "migrations")
+	args := []string{"infer", samples, "--key", "id", "--route", "form", "--plan-out", cfg, "--migration-out", migDir}
+	mustRun(t, args...)
+	migrationsIn := func() int {
+		entries, err := os.ReadDir(migDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{args, []string{"decant.yaml exists", "--force"}},
+		{append(args, "--force"), []string{"0001_infer_forms.sql creates the table anc_visit already", "--from-db"}},
+		{[]string{"infer", samples, "--key", "id", "--table", "t2", "--plan-out", filepath.Join(dir, "none", "p.yaml"), "--migration-out", migDir}, []string{"none"}},
+	} {
+		r := run(t, tc.args...)
+		if r.code != 1 {
+			t.Errorf("decant %s: %s\nwant exit 1", strings.Join(tc.args, " "), r)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("decant %s: %s\nwant %q", strings.Join(tc.args, " "), r, w)
+			}
+		}
+		if n := migrationsIn(); n != 1 {
+			t.Fatalf("decant %s wrote a migration: %d in %s", strings.Join(tc.args, " "), n, migDir)
+		}
+	}
+	other := filepath.Join(dir, "other.jsonl")
+	writeFile(t, other, `{"id": 1, "x": 2}`+"\n")
+	mustRun(t, "infer", other, "--key", "id", "--migration-out", migDir)
+	if n := migrationsIn(); n != 2 {
+		t.Errorf("a migration of another table: %d migrations, want 2", n)
+	}
+}
+
+// The run docs/infer.md shows for a new SQLite target works as written:
+// migrate creates the database file (check would find none before it),
+// then check passes.
+func TestInferNewSQLiteTarget(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "r.jsonl")
+	writeFile(t, samples, `{"id": 1, "a": "x"}`+"\n")
+	cfg := filepath.Join(dir, "decant.yaml")
+	mustRun(t, "infer", samples, "--key", "id", "--dialect", "sqlite", "--plan-out", cfg, "--migration-out", filepath.Join(dir, "migrations"))
+	t.Setenv("DECANT_TARGET", "")
+	mustRun(t, "-c", cfg, "migrate")
+	mustRun(t, "-c", cfg, "check")
+	if _, err := os.Stat(filepath.Join(dir, "decant.db")); err != nil {
+		t.Error(err)
+	}
+}
+
+// decant reads no JSON array: for a .json sample the plan reads the JSON
+// Lines file infer says to convert it to (with the command), so that the
+// plan runs once that is done.
+func TestInferJSONArraySample(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "arr.json")
+	writeFile(t, samples, `[{"id": 1, "a": "x"}, {"id": 2, "a": "y"}]`)
+	cfg := filepath.Join(dir, "decant.yaml")
+	r := mustRun(t, "infer", samples, "--key", "id", "--dialect", "sqlite", "--plan-out", cfg, "--migration-out", filepath.Join(dir, "migrations"))
+	if !strings.Contains(r.stdout, "jq -c '.[]'") || !strings.Contains(r.stdout, "arr.jsonl") {
+		t.Errorf("infer of a .json file does not say how to convert it: %s", r)
+	}
+	writeFile(t, filepath.Join(dir, "arr.jsonl"), `{"id": 1, "a": "x"}`+"\n"+`{"id": 2, "a": "y"}`+"\n")
+	t.Setenv("DECANT_TARGET", "")
+	mustRun(t, "-c", cfg, "migrate")
+	var status []struct{ Read, Written, Failed int }
+	decodeJSON(t, mustRun(t, "-c", cfg, "status", "--json"), &status)
+	if len(status) != 1 || status[0].Written != 2 {
+		t.Errorf("status %+v, want 2 written", status)
+	}
+}
+
+// PostgreSQL keeps a row in one 8 KB page: with --spill, a wide table keeps
+// only as many columns as its samples' rows fit in, so that a record
+// answering every field loads (1,598 columns of 10-character values made
+// a row of 19 KB: row is too big).
+func TestInferSpillRowSize(t *testing.T) {
+	url := targetURL(t, "postgres")
+	t.Setenv("DECANT_TARGET", url)
+	dir := t.TempDir()
+	wide := map[string]any{"id": "w1"}
+	for i := range 1700 {
+		wide[fmt.Sprintf("f%04d", i)] = fmt.Sprintf("value-%04d", i)
+	}
+	b, _ := json.Marshal(wide)
+	samples := filepath.Join(dir, "wide.jsonl")
+	writeFile(t, samples, string(b)+"\n")
+	cfg := filepath.Join(dir, "decant.yaml")
+	var res struct {
+		Tables   []*infer.Table `json:"tables"`
+		Warnings []string       `json:"warnings"`
+	}
+	decodeJSON(t, mustRun(t, "infer", samples, "--key", "id", "--spill", "more", "--plan-out", cfg, "--migration-out", filepath.Join(dir, "migrations"), "--json"), &res)
+	if n := len(res.Tables[0].Columns); n >= 1600 {
+		t.Errorf("%d columns, want fewer, for the row to fit", n)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "8 KB") {
+		t.Errorf("warnings %q do not say why fewer columns", res.Warnings)
+	}
+	mustRun(t, "-c", cfg, "migrate")
+	var status []struct{ Read, Written, Failed int }
+	decodeJSON(t, mustRun(t, "-c", cfg, "status", "--json"), &status)
+	if len(status) != 1 || status[0].Written != 1 || status[0].Failed != 0 {
+		t.Errorf("status %+v, want the record written\n%s", status, mustRun(t, "-c", cfg, "errors", "list", "--json"))
+	}
+}
+
+// --step takes from the plan it reads what the new plan needs: the
+// source's and target's connections as written there (a relative path
+// rebased to the new plan's directory), and the target's dialect.
+func TestInferStepKeepsThePlansConnections(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	if err := os.MkdirAll(filepath.Join(a, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(a, "data", "s.jsonl"), `{"id": 1, "w": "2.5"}`+"\n"+`{"id": 2, "w": "3"}`+"\n")
+	writeFile(t, filepath.Join(a, "decant.yaml"), "version: 1\nconnections:\n  source: file:data/s.jsonl\n  target: sqlite:a.db\nsteps:\n  - name: s\n    from: {connection: source, key: id}\n    key: id\n    to: {table: s}\n    fields: record\n")
+	cfg := filepath.Join(b, "p2.yaml")
+	mustRun(t, "-c", filepath.Join(a, "decant.yaml"), "infer", "--step", "s", "-n", "5", "--plan-out", cfg, "--migration-out", filepath.Join(b, "migrations"))
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := filepath.Rel(b, a)
+	for _, want := range []string{"source: 'file:" + filepath.ToSlash(rel) + "/data/s.jsonl'", "target: 'sqlite:" + filepath.ToSlash(rel) + "/a.db'"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("plan lacks %q:\n%s", want, text)
+		}
+	}
+	mig, _ := os.ReadFile(filepath.Join(b, "migrations", "0001_infer_s.sql"))
+	if !strings.Contains(string(mig), "decimal text") {
+		t.Errorf("the migration is not SQLite's, the plan's target:\n%s", mig)
+	}
+	mustRun(t, "-c", cfg, "migrate")
+}
+
+// RunInfer's file errors wrap the cause, for a caller to test with
+// errors.Is (they were rebuilt from a message's text, which dropped it).
+func TestRunInferWrapsFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "s.jsonl")
+	writeFile(t, samples, `{"id": 1}`+"\n")
+	_, err := cli.RunInfer(context.Background(), cli.InferOpts{Samples: samples, Key: "id", N: 100, PlanOut: filepath.Join(dir, "none", "p.yaml")}, io.Discard)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("error %v does not wrap fs.ErrNotExist", err)
+	}
+}
+
+// Without --migration-out, infer prints the migration it would write.
+func TestInferPrintsTheMigration(t *testing.T) {
+	samples := filepath.Join(t.TempDir(), "s.jsonl")
+	writeFile(t, samples, `{"id": 1, "a": "x"}`+"\n")
+	r := mustRun(t, "infer", samples, "--key", "id")
+	if !strings.Contains(r.stdout, `CREATE TABLE "s" (`) || !strings.Contains(r.stdout, "--migration-out DIR writes") {
+		t.Errorf("infer without --migration-out: %s", r)
+	}
+	var res struct {
+		SQL string `json:"sql"`
+	}
+	decodeJSON(t, mustRun(t, "infer", samples, "--key", "id", "--json"), &res)
+	if !strings.Contains(res.SQL, `CREATE TABLE "s" (`) {
+		t.Errorf("--json sql = %q", res.SQL)
 	}
 }

@@ -115,6 +115,14 @@ func (s *Source) readHeader(f *os.File) (header, error) {
 	return h, nil
 }
 
+// CheckHeader returns the error decant's CSV source gives for the header
+// columns cols of the file at path (a column that is not valid UTF-8, or
+// one that appears twice), so that decant infer refuses a sample file as a
+// run would.
+func CheckHeader(path string, cols []string) error {
+	return (&Source{path: path}).checkColumns(cols)
+}
+
 func (s *Source) checkColumns(cols []string) error {
 	seen := map[string]bool{}
 	for i, c := range cols {

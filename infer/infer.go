@@ -127,11 +127,11 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 	s := &Schema{Key: o.Key, Route: o.Route}
 	byTable := map[string]*builder{}
 	var order []string
-	for _, smp := range samples {
-		if err := checkKey(smp, o.Key); err != nil {
+	for _, sample := range samples {
+		if err := checkKey(sample, o.Key); err != nil {
 			return nil, err
 		}
-		name, value, err := tableOf(smp, o)
+		name, value, err := tableOf(sample, o)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +144,7 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 		} else if o.Route != "" && value != b.table.Route && !slices.Contains(b.table.Aliases, value) {
 			b.table.Aliases = append(b.table.Aliases, value)
 		}
-		b.add(smp.Doc, smp.Place)
+		b.add(sample.Doc, sample.Place)
 	}
 	sort.Strings(order)
 	keyCol := transform.Snake(o.Key)
@@ -157,7 +157,7 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 	}
 	// A child's name (orders_items) can be a route's table too.
 	seen := map[string]*Table{}
-	for _, t := range s.all() {
+	for _, t := range s.All() {
 		if o := seen[t.Name]; o != nil {
 			return nil, fmt.Errorf("two tables would be named %s: %s, and %s: rename the route value or the field in the samples", t.Name, origin(o), origin(t))
 		}
@@ -182,15 +182,33 @@ func origin(t *Table) string {
 
 // checkKey refuses a record whose key is missing or empty: decant stores
 // such a record as an error, so a plan inferred from it could not load it.
-func checkKey(smp Sample, key string) error {
-	v, ok := smp.Doc[key]
+func checkKey(sample Sample, key string) error {
+	v, ok := sample.Doc[key]
 	if !ok || v == nil || v == "" {
-		return fmt.Errorf("%s: the record has no key field %q (--key %s): every record needs one; fix the sample, or name another field with --key", smp.Place, key, key)
+		return fmt.Errorf("%s: the record has no key field %q (--key %s): every record needs one; fix the sample, or name another field with --key%s", sample.Place, key, key, fieldsHint(sample.Doc, key))
 	}
 	if isCompound(v) {
-		return fmt.Errorf("%s: the key field %q holds %s: a key must be a string or a number; name another field with --key", smp.Place, key, jsonKind(v))
+		return fmt.Errorf("%s: the key field %q holds %s: a key must be a string or a number; name another field with --key", sample.Place, key, jsonKind(v))
 	}
 	return nil
+}
+
+// fieldsHint lists doc's fields for a message about a missing field, and
+// the one that differs from want only in case, which field names never
+// ignore.
+func fieldsHint(doc map[string]any, want string) string {
+	names := make([]string, 0, len(doc))
+	for k := range doc {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	hint := fmt.Sprintf(" (its fields are %s)", abbreviate(names, 10))
+	for _, k := range names {
+		if strings.EqualFold(k, want) {
+			hint += fmt.Sprintf(": field names match case, so --key %s?", k)
+		}
+	}
+	return hint
 }
 
 func isCompound(v any) bool {
@@ -203,21 +221,21 @@ func isCompound(v any) bool {
 
 // tableOf names the table of a sample: the snake_case of its route value,
 // or the one table.
-func tableOf(smp Sample, o Options) (table, value string, err error) {
+func tableOf(sample Sample, o Options) (table, value string, err error) {
 	if o.Route == "" {
 		if !identifier.MatchString(o.Table) {
 			return "", "", fmt.Errorf("table name %q is not a valid SQL name (lower-case letters, digits and _, not starting with a digit, at most 63 bytes): give another with --table", o.Table)
 		}
 		return o.Table, "", nil
 	}
-	v, ok := smp.Doc[o.Route]
+	v, ok := sample.Doc[o.Route]
 	if !ok || v == nil || v == "" || isCompound(v) {
-		return "", "", fmt.Errorf("%s: the record has no route field %q (--route %s), or it is not a string: every record needs one to pick its table; fix the sample, or name another field with --route", smp.Place, o.Route, o.Route)
+		return "", "", fmt.Errorf("%s: the record has no route field %q (--route %s), or it is not a string: every record needs one to pick its table; fix the sample, or name another field with --route", sample.Place, o.Route, o.Route)
 	}
 	value = scalarText(v)
 	table = transform.Snake(value)
 	if !identifier.MatchString(table) || strings.HasPrefix(table, "decant_") {
-		return "", "", fmt.Errorf("%s: route value %q (field %q) is not a valid table name (as snake_case %q; a name is lower-case letters, digits and _, not starting with a digit, at most 63 bytes, and not decant_*): fix the value in the sample, or route by another field", smp.Place, value, o.Route, table)
+		return "", "", fmt.Errorf("%s: route value %q (field %q) is not a valid table name (as snake_case %q; a name is lower-case letters, digits and _, not starting with a digit, at most 63 bytes, and not decant_*): fix the value in the sample, or route by another field", sample.Place, value, o.Route, table)
 	}
 	return table, value, nil
 }

@@ -89,5 +89,3 @@ func TestSQLiteTypesKeepTheirKind(t *testing.T) {
 		}
 	}
 }
-
-var jsonMarshal = json.Marshal

@@ -59,13 +59,7 @@ connections:
 	} else {
 		fmt.Fprintf(&b, "      route: %s\n      label: %s\n      routes:\n", yamlQuote(fieldExpr("record", s.Route)), yamlQuote(s.Route))
 		for _, t := range s.Tables {
-			var values []string
-			for _, v := range append([]string{t.Route}, t.Aliases...) {
-				if v != t.Name {
-					values = append(values, yamlQuote(v))
-				}
-			}
-			fmt.Fprintf(&b, "        %s: [%s]\n", yamlKey(t.Name), strings.Join(values, ", "))
+			b.WriteString(routeLine(t))
 		}
 	}
 	if !routed {
@@ -76,15 +70,15 @@ connections:
 		b.WriteString("    # Every other field goes to the column of its snake_case name in its table.\n")
 		fmt.Fprintf(&b, "    fields: %s\n", yamlQuote(s.routedFields()))
 	}
-	var kids []string
+	var children []string
 	for _, t := range s.Tables {
 		for _, c := range t.Children {
-			kids = append(kids, child(t, c, routed))
+			children = append(children, child(t, c, routed))
 		}
 	}
-	if len(kids) > 0 {
+	if len(children) > 0 {
 		b.WriteString("    children:\n")
-		b.WriteString(strings.Join(kids, ""))
+		b.WriteString(strings.Join(children, ""))
 	}
 	return b.String()
 }
@@ -130,24 +124,47 @@ func (s *Schema) routedFields() string {
 	sort.Strings(fields)
 	expr := "record"
 	for _, f := range fields {
-		v := fieldExpr("record", f)
-		expr = fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
-			expr, exprString(f), strings.Join(tables[f], ", "), v, v, exprString(unpaddedLayout), v)
+		expr = parseUnpadded(expr, f, tables[f])
 	}
-	// A spill column's fields differ by table: one choice per table.
-	spill, choice := "", "nil"
+	// A spill column's fields differ by table: each table with one sets it
+	// in its records, and every other table's records are left as they
+	// are, since a field of the spill column's name is a column of theirs.
+	spilled := ""
 	for i := len(s.Tables) - 1; i >= 0; i-- {
 		for _, c := range s.Tables[i].Columns {
 			if len(c.Spilled) > 0 {
-				spill = c.Name
-				choice = fmt.Sprintf("table == %s ? (%s) : %s", exprString(s.Tables[i].Name), spillExpr("record", c.placed), choice)
+				if spilled == "" {
+					spilled = "r"
+				}
+				spilled = fmt.Sprintf("table == %s ? with(r, %s, %s) : %s", exprString(s.Tables[i].Name), exprString(c.Name), spillExpr("r", c.placed), spilled)
 			}
 		}
 	}
-	if spill != "" {
-		expr = fmt.Sprintf("with(%s, %s, %s)", expr, exprString(spill), choice)
+	if spilled != "" {
+		expr = fmt.Sprintf("let r = %s; %s", expr, spilled)
 	}
 	return expr
+}
+
+// parseUnpadded is expr with field f of the record parsed as a date
+// without zero padding for the tables (expr-lang strings) whose column is
+// such a date, and kept as written for the others.
+func parseUnpadded(expr, f string, tables []string) string {
+	v := fieldExpr("record", f)
+	return fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
+		expr, exprString(f), strings.Join(tables, ", "), v, v, exprString(unpaddedLayout), v)
+}
+
+// routeLine is t's line of a routed step's routes: its name, and the
+// route values that name it when they differ from it.
+func routeLine(t *Table) string {
+	var values []string
+	for _, v := range append([]string{t.Route}, t.Aliases...) {
+		if v != t.Name {
+			values = append(values, yamlQuote(v))
+		}
+	}
+	return fmt.Sprintf("        %s: [%s]\n", yamlKey(t.Name), strings.Join(values, ", "))
 }
 
 // spillExpr is the value of a spill column: base without the fields that
@@ -158,7 +175,7 @@ func spillExpr(base string, placed []string) string {
 	for i, n := range placed {
 		quoted[i] = exprString(n)
 	}
-	return fmt.Sprintf("let s = without(%s, %s); len(s) > 0 ? s : nil", base, strings.Join(quoted, ", "))
+	return fmt.Sprintf("(let s = without(%s, %s); len(s) > 0 ? s : nil)", base, strings.Join(quoted, ", "))
 }
 
 // child is the plan's entry for child table c of t. In a routed step it
@@ -168,7 +185,7 @@ func child(t, c *Table, routed bool) string {
 	var b strings.Builder
 	from := fieldExpr("record", c.Field)
 	if routed {
-		from = fmt.Sprintf("table == %q ? %s : nil", t.Name, from)
+		from = fmt.Sprintf("table == %s ? %s : nil", exprString(t.Name), from)
 	}
 	fmt.Fprintf(&b, "      - name: %s\n        from: %s\n        parent_key: %s\n        to:\n          table: %s\n",
 		yamlQuote(c.Name), yamlQuote(from), yamlKey(c.ParentKey), c.Name)

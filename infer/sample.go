@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/transform"
 )
 
@@ -81,9 +82,25 @@ func ReadSamples(path string) ([]Sample, error) {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no sample records (the file is empty): give at least one record to infer from", name)
+		return nil, fmt.Errorf("%s: no sample records (%s): give at least one record to infer from", name, emptyReason(f, data))
 	}
 	return out, nil
+}
+
+// emptyReason says why a sample file of format f holding data gave no
+// record.
+func emptyReason(f Format, data []byte) string {
+	switch {
+	case len(data) == 0:
+		return "the file is empty"
+	case len(bytes.TrimSpace(data)) == 0:
+		return "the file holds only blank lines"
+	case f == JSON:
+		return "an empty array"
+	case f == CSV:
+		return "a header row only"
+	}
+	return "only blank lines"
 }
 
 // decodeObject decodes one JSON object, keeping numbers as written so that
@@ -118,7 +135,11 @@ func readJSONL(name string, data []byte) ([]Sample, error) {
 			continue
 		}
 		m, err := decodeObject(text)
-		if err != nil {
+		var r *refusal
+		switch {
+		case errors.As(err, &r):
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		case err != nil:
 			return nil, fmt.Errorf("%s:%d: %v: each line must be one JSON object", name, line, err)
 		}
 		out = append(out, Sample{Doc: m, Place: fmt.Sprintf("%s:%d", name, line)})
@@ -130,46 +151,66 @@ func readJSONL(name string, data []byte) ([]Sample, error) {
 }
 
 func readJSON(name string, data []byte) ([]Sample, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
 		return nil, nil
 	}
-	if err := refused(data); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
+	// The document is cut into its elements first, each then read as
+	// decant reads a record, so that a refusal names the element.
 	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	var doc json.RawMessage
+	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("%s: %v: want an array of JSON objects, or one object", name, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s: more than one JSON value: want one array of objects (for one object per line, name the file .jsonl)", name)
 	}
-	switch v := v.(type) {
-	case map[string]any:
-		return []Sample{{Doc: v, Place: name + ": record 1"}}, nil
-	case []any:
-		out := make([]Sample, 0, len(v))
-		for i, e := range v {
-			m, ok := e.(map[string]any)
-			if !ok {
-				return nil, fmt.Errorf("%s: record %d: a record must be a JSON object, not %s", name, i+1, jsonKind(e))
-			}
-			out = append(out, Sample{Doc: m, Place: fmt.Sprintf("%s: record %d", name, i+1)})
+	elements := []json.RawMessage{doc}
+	if doc[0] == '[' {
+		if err := json.Unmarshal(doc, &elements); err != nil {
+			return nil, fmt.Errorf("%s: %v: want an array of JSON objects, or one object", name, err)
 		}
-		return out, nil
+	} else if doc[0] != '{' {
+		return nil, fmt.Errorf("%s: want an array of JSON objects, or one object, not %s", name, jsonKind(decoded(doc)))
 	}
-	return nil, fmt.Errorf("%s: want an array of JSON objects, or one object, not %s", name, jsonKind(v))
+	out := make([]Sample, 0, len(elements))
+	for i, e := range elements {
+		place := fmt.Sprintf("%s: record %d", name, i+1)
+		m, err := decodeObject(e)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", place, err)
+		}
+		out = append(out, Sample{Doc: m, Place: place})
+	}
+	return out, nil
+}
+
+// decoded is a JSON value that is no object or array, decoded, for
+// messages.
+func decoded(doc json.RawMessage) any {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	_ = dec.Decode(&v)
+	return v
 }
 
 func readCSV(name string, data []byte) ([]Sample, error) {
-	r := csv.NewReader(bytes.NewReader(data))
+	// As decant's CSV source: a UTF-8 byte order mark is no part of the
+	// first column's name.
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: header: %v", name, err)
+	}
+	if err := files.CheckHeader(name, header); err != nil {
+		return nil, fmt.Errorf("%v (decant refuses such a file): fix the header", err)
+	}
+	if len(header) == 1 && strings.ContainsAny(header[0], ";\t") {
+		return nil, fmt.Errorf("%s: the header has one column %q: infer reads a .csv file's fields separated by commas. Save the samples with commas; a source separated otherwise needs the plan's delimiter option (docs/plan.md)", name, header[0])
 	}
 	var out []Sample
 	for {
@@ -195,10 +236,20 @@ func readCSV(name string, data []byte) ([]Sample, error) {
 // than type a field from it.
 func refused(data []byte) error {
 	if _, err := transform.DecodeJSON(data); err != nil {
-		return fmt.Errorf("%v (decant would store such a record as an error): fix the sample", err)
+		return &refusal{err}
 	}
 	return nil
 }
+
+// refusal is refused's error: its message says what to do, so callers add
+// no advice of their own.
+type refusal struct{ err error }
+
+func (r *refusal) Error() string {
+	return fmt.Sprintf("%v (decant would store such a record as an error): fix the sample", r.err)
+}
+
+func (r *refusal) Unwrap() error { return r.err }
 
 // jsonKind names a decoded JSON value's kind for messages.
 func jsonKind(v any) string {

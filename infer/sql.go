@@ -88,7 +88,7 @@ func (d Dialect) SQLType(t Type) string {
 func (s *Schema) Migration(d Dialect) string {
 	var b strings.Builder
 	b.WriteString(header)
-	for _, t := range s.all() {
+	for _, t := range s.All() {
 		createTable(&b, t, d)
 	}
 	return b.String()
@@ -97,8 +97,8 @@ func (s *Schema) Migration(d Dialect) string {
 const header = "-- Written by decant infer from sample records (docs/infer.md): review it,\n" +
 	"-- then apply it with decant migrate (the plan's migrations: directory) or decant db up.\n"
 
-// all is every table of s, each parent before its children.
-func (s *Schema) all() []*Table {
+// All is every table of s, each parent before its children.
+func (s *Schema) All() []*Table {
 	var out []*Table
 	var walk func(ts []*Table)
 	walk = func(ts []*Table) {
@@ -175,49 +175,45 @@ func quoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(lineComment(s), "'", "''") + "'"
 }
 
-// quoteIdent quotes a name only when one of the dialects reserves it
-// (infer's names are otherwise plain: see identifier).
-func quoteIdent(s string) string {
-	if reserved[s] {
-		return `"` + s + `"`
-	}
-	return s
-}
+// quoteIdent quotes every name, as decant's stores do: a list of the
+// words each dialect reserves would drift (PostgreSQL's left, SQLite's
+// nothing), and infer's names (see identifier) need no escaping inside
+// the quotes. Quoted, a lower-case name is the same name unquoted.
+func quoteIdent(s string) string { return `"` + s + `"` }
 
-// reserved are the words PostgreSQL reserves (and SQLite's that a column
-// name cannot take bare).
-var reserved = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast check
-		collate column constraint create current_catalog current_date current_role current_time
-		current_timestamp current_user default deferrable desc distinct do else end except false
-		fetch for foreign from grant group having in initially intersect into lateral leading limit
-		localtime localtimestamp not null offset on only or order placing primary references
-		returning select session_user some symmetric system_user table then to trailing true union
-		unique user using variadic when where window with
-		abort add autoincrement between commit delete drop escape exists glob index insert is isnull
-		join like match natural notnull raise regexp set transaction update values`) {
-		m[w] = true
-	}
-	return m
-}()
+// Delta is what a target that has some tables lacks (Schema.Next).
+type Delta struct {
+	// SQL is the next migration; "" when nothing is new.
+	SQL string
+	// Reports are the existing columns that do not suit the samples (too
+	// narrow, or NOT NULL where some sample has no value): never altered.
+	Reports []string
+	// Added names what SQL adds: "table pnc", "column tt.place text".
+	Added []string
+	// PlanNeeds say what the plan must gain to fill what SQL adds: a
+	// route for a new table, a map entry or a date layout for a new
+	// column. The migration alone leaves them empty, or fails the records.
+	PlanNeeds []string
+}
 
 // Next is the next migration for a target that has some tables already:
 // CREATE TABLE for the tables it lacks, ALTER TABLE ... ADD COLUMN for the
 // columns it lacks. A column whose inferred type the existing one cannot
-// hold is reported in the returned list, never altered: changing a
-// column's type is a decision about the data it holds. SQL is "" when
-// nothing is new.
-func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (sql string, reports []string, err error) {
+// hold, or a NOT NULL column some sample has no value for, is reported,
+// never altered: changing a column is a decision about the data it holds.
+func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (*Delta, error) {
 	var b strings.Builder
-	for _, t := range s.all() {
+	out := &Delta{Reports: []string{}, Added: []string{}, PlanNeeds: []string{}}
+	for _, t := range s.All() {
 		have, err := cat.Columns(ctx, t.Name)
 		if errors.Is(err, decant.ErrNotFound) {
 			createTable(&b, t, d)
+			out.Added = append(out.Added, "table "+t.Name)
+			out.PlanNeeds = append(out.PlanNeeds, s.tableNeeds(t))
 			continue
 		}
 		if err != nil {
-			return "", nil, fmt.Errorf("read the columns of %s: %w", t.Name, err)
+			return nil, fmt.Errorf("read the columns of %s: %w", t.Name, err)
 		}
 		byName := map[string]decant.Column{}
 		for _, c := range have {
@@ -227,17 +223,65 @@ func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (sql
 			old, ok := byName[c.Name]
 			if !ok {
 				addColumn(&b, t, c, d)
+				out.Added = append(out.Added, fmt.Sprintf("column %s.%s %s", t.Name, c.Name, c.Type))
+				out.PlanNeeds = append(out.PlanNeeds, s.columnNeeds(t, c)...)
 				continue
 			}
 			if !holds(old.Kind, c.Type) {
-				reports = append(reports, fmt.Sprintf("table %s: column %s is %s, but the samples of %q need %s (e.g. %q): not altered; change it in a migration of your own if the data should fit", t.Name, c.Name, old.DBType, c.Path, d.SQLType(c.Type), c.Sample))
+				out.Reports = append(out.Reports, fmt.Sprintf("table %s: column %s is %s, but the samples of %q need %s (e.g. %q): not altered; change it in a migration of your own if the data should fit", t.Name, c.Name, old.DBType, c.Path, d.SQLType(c.Type), c.Sample))
+			}
+			if !old.Nullable && c.Nullable && c.Path != "" {
+				out.Reports = append(out.Reports, fmt.Sprintf("table %s: column %s is NOT NULL, but some samples have no value for %q, and such records would fail: not altered; make it nullable in a migration of your own if they should load", t.Name, c.Name, c.Path))
+			}
+		}
+		// A NOT NULL column no sample has a field for fails every record.
+		for _, old := range have {
+			if !old.Nullable && t.Column(old.Name) == nil {
+				out.Reports = append(out.Reports, fmt.Sprintf("table %s: column %s is NOT NULL, but no sample of the table has a field for it, and such records would fail: not altered; make it nullable in a migration of your own if they should load", t.Name, old.Name))
 			}
 		}
 	}
-	if b.Len() == 0 {
-		return "", reports, nil
+	if b.Len() > 0 {
+		out.SQL = header + b.String()
 	}
-	return header + b.String(), reports, nil
+	return out, nil
+}
+
+// tableNeeds says what the plan needs for new table t.
+func (s *Schema) tableNeeds(t *Table) string {
+	switch {
+	case t.Field != "":
+		return fmt.Sprintf("table %s: the step needs a children entry for the field %q: infer these samples without --from-db (--plan-out another file) and copy its entry", t.Name, t.Field)
+	case s.Route != "":
+		return fmt.Sprintf("table %s: the step's to.routes needs the line %s (a record whose %s has no route fails as unknown)", t.Name, strings.TrimSpace(routeLine(t)), s.Route)
+	}
+	return fmt.Sprintf("table %s: no step of the plan writes it: infer these samples without --from-db (--plan-out another file) and copy its step", t.Name)
+}
+
+// columnNeeds says what the plan needs for column c new in table t: a
+// routed step's fields: record fills it by name, but a map names each
+// column; a date without zero padding needs its layout either way.
+func (s *Schema) columnNeeds(t *Table, c *Column) []string {
+	if c.Path == "" {
+		return nil
+	}
+	var out []string
+	routed := s.Route != "" && t.Field == ""
+	if !routed {
+		base := "record"
+		if t.Field != "" {
+			base = "item"
+		}
+		out = append(out, fmt.Sprintf("table %s: the map needs the line %s: %s", t.Name, yamlKey(c.Name), yamlQuote(fieldExpr(base, c.Field))))
+	}
+	if c.Layout != "" {
+		if routed {
+			out = append(out, fmt.Sprintf("table %s: column %s holds dates without zero padding: wrap the step's fields expression FIELDS as %s", t.Name, c.Name, parseUnpadded("FIELDS", c.Field, []string{exprString(t.Name)})))
+		} else {
+			out = append(out, fmt.Sprintf("table %s: column %s holds dates without zero padding: its columns need %s: {layout: %s}", t.Name, c.Name, yamlKey(c.Name), yamlQuote(c.Layout)))
+		}
+	}
+	return out
 }
 
 // addColumn adds c to an existing table. The column is nullable whatever

@@ -133,6 +133,8 @@ func numberType(s string) Type {
 	return Text
 }
 
+// stringType types a string by its text. A date or time in the year 0 is
+// text: PostgreSQL has no year 0 and refuses it as out of range.
 func stringType(s string) typed {
 	switch {
 	case s == "":
@@ -147,14 +149,14 @@ func stringType(s string) typed {
 	case decimalText.MatchString(s):
 		return typed{t: Decimal}
 	case dateText.MatchString(s):
-		if _, err := time.Parse(unpaddedLayout, s); err != nil {
+		if tm, err := time.Parse(unpaddedLayout, s); err != nil || tm.Year() == 0 {
 			return typed{t: Text}
 		}
 		_, err := time.Parse("2006-01-02", s)
 		return typed{t: Date, unpadded: err != nil}
 	}
 	for _, l := range timestampLayouts {
-		if _, err := time.Parse(l, s); err == nil {
+		if tm, err := time.Parse(l, s); err == nil && tm.Year() != 0 {
 			return typed{t: Timestamp}
 		}
 	}
