@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,22 +32,59 @@ CROSS JOIN LATERAL unnest(b.keys, b.source_hashes, b.target_hashes, b.statuses, 
     AS e(key, source_hash, target_hash, status, updated)
 WHERE b.scope = $1 AND b.step = $2 AND `
 
-// someKeyIn keeps the blocks whose range holds one of the keys in $3, and
-// their entries of those keys. The keys join rather than meet `= ANY`:
-// the generic plan a prepared statement falls back to tests each entry
-// against the whole array.
-const someKeyIn = `EXISTS (SELECT 1 FROM unnest($3::text[]) AS k(key) WHERE k.key COLLATE "C" BETWEEN b.min_key AND b.max_key)
-  AND e.key IN (SELECT unnest($3::text[]))`
+// someKeyIn keeps the blocks whose range meets [$4, $5], the smallest and
+// largest asked key, and their entries of the keys in $3. The keys are
+// tested with = ANY, which PostgreSQL turns into a hash look-up only in a
+// plan made for the array's value; the readers ask for such a plan each
+// time (pgx.QueryExecModeExec), since the generic plan of a prepared
+// statement tests each entry against the whole array, and a join with
+// the keys was planned as a nested loop over every (block, key) pair:
+// minutes for 5,000 keys against a million entries.
+const someKeyIn = `b.max_key >= $4 AND b.min_key <= $5 AND e.key = ANY($3::text[])`
+
+// keyRange returns keys, ready for a query, with their smallest and
+// largest in byte order.
+func keyRange(keys []string) (texts []string, lo, hi string) {
+	texts = textsOf(keys)
+	if len(texts) == 0 {
+		return texts, "", ""
+	}
+	lo, hi = texts[0], texts[0]
+	for _, k := range texts[1:] {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	return texts, lo, hi
+}
+
+// fewKeysIn is someKeyIn for a few keys: a block's keys array meets
+// them (&&, a loop over both arrays in C) before its five arrays are
+// unnested, so that a live run's batch with a deletion or two reads the
+// blocks that hold them, not every block whose range spans them. With
+// many keys that loop costs more than the unnesting it saves.
+const fewKeysIn = someKeyIn + ` AND b.keys && $3::text[]`
+
+// fewKeys is the most keys a look-up tests with fewKeysIn.
+const fewKeys = 8
 
 const ledgerByKeySQL = `SELECT key, source_hash, target_hash, status, updated FROM (` +
 	lastEntries + someKeyIn + `
 ORDER BY e.key, b.id DESC) AS l
 WHERE status <> '` + decant.StatusForgotten + `'`
 
+var ledgerByFewKeysSQL = strings.Replace(ledgerByKeySQL, someKeyIn, fewKeysIn, 1)
+
 // Ledger returns the ledger rows of (scope, step) for keys that have one;
 // none when decant has not written to the database yet.
 func (s *Store) Ledger(ctx context.Context, scope, step string, keys []string) ([]decant.LedgerRow, error) {
-	rows, err := s.pool.Query(ctx, ledgerByKeySQL, stateText(scope), stateText(step), textsOf(keys))
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	texts, lo, hi := keyRange(keys)
+	query := ledgerByKeySQL
+	if len(keys) <= fewKeys {
+		query = ledgerByFewKeysSQL
+	}
+	rows, err := s.pool.Query(ctx, query, pgx.QueryExecModeExec, stateText(scope), stateText(step), texts, lo, hi)
 	if err != nil {
 		none, err := s.noState(ctx, err)
 		if none {
@@ -147,7 +185,8 @@ func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []st
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, heldElsewhereSQL, stateText(scope), stateText(step), textsOf(keys))
+	texts, lo, hi := keyRange(keys)
+	rows, err := s.pool.Query(ctx, heldElsewhereSQL, pgx.QueryExecModeExec, stateText(scope), stateText(step), texts, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: keys of %s/%s other scopes hold: %w", scope, step, err)
 	}

@@ -57,7 +57,21 @@ func (e *env) ledgerAnswers() string {
 		if err != nil {
 			e.t.Fatalf("Ledger(s, %s): %v", step, err)
 		}
+		// The same keys among many that no step holds: a store may look
+		// up a few keys and many keys in different ways.
+		many := []string{"k1", "k2", "k3", "k4", "k5", "zz"}
+		for i := range 20 {
+			many = append(many, fmt.Sprintf("absent%02d", i))
+		}
+		rows2, err := e.reader().Ledger(e.ctx, "s", step, many)
+		if err != nil {
+			e.t.Fatalf("Ledger(s, %s) of %d keys: %v", step, len(many), err)
+		}
 		slices.SortFunc(rows, func(x, y decant.LedgerRow) int { return cmpStrings(x.Key, y.Key) })
+		slices.SortFunc(rows2, func(x, y decant.LedgerRow) int { return cmpStrings(x.Key, y.Key) })
+		if !cmp.Equal(rows, rows2) {
+			e.t.Errorf("Ledger(s, %s) of 6 keys = %+v, of those among 26 = %+v", step, rows, rows2)
+		}
 		for _, r := range rows {
 			out += fmt.Sprintf("ledger s/%s %s %s %s %s %s\n", step, r.Key, r.SourceHash, r.TargetHash, r.Status, r.Updated.UTC().Format(time.RFC3339Nano))
 		}
