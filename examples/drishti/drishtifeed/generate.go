@@ -49,11 +49,48 @@ type FormDocument struct {
 	SubForms        []SubForm `json:"sub_forms,omitempty"`
 }
 
-// Field is one filled-in field of a form.
+// Field is one field of a form.
 type Field struct {
 	Name   string `json:"name"`
 	Value  string `json:"value"`
 	Source string `json:"source"`
+	// Type is the field's "type" as the real samples carry it ("String",
+	// "Integer", "Date", "Float"); empty when the field has none, and in
+	// generated submissions.
+	Type string `json:"type,omitempty"`
+	// Unanswered marks a field sent with no "value" key at all (a question
+	// the form skipped), which is not an empty answer; Value is then "".
+	Unanswered bool `json:"-"`
+}
+
+// fieldJSON is Field as it is encoded, with the value key optional.
+type fieldJSON struct {
+	Name   string  `json:"name"`
+	Value  *string `json:"value,omitempty"`
+	Source string  `json:"source"`
+	Type   string  `json:"type,omitempty"`
+}
+
+// MarshalJSON leaves out the value key of an unanswered field.
+func (f Field) MarshalJSON() ([]byte, error) {
+	j := fieldJSON{Name: f.Name, Source: f.Source, Type: f.Type}
+	if !f.Unanswered {
+		j.Value = &f.Value
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON marks a field without a value key as unanswered.
+func (f *Field) UnmarshalJSON(b []byte) error {
+	var j fieldJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*f = Field{Name: j.Name, Source: j.Source, Type: j.Type, Unanswered: j.Value == nil}
+	if j.Value != nil {
+		f.Value = *j.Value
+	}
+	return nil
 }
 
 // SubForm is a repeated group with its instances: each instance maps a
@@ -70,9 +107,13 @@ type SubForm struct {
 type SubFormField struct {
 	Name   string `json:"name"`
 	Source string `json:"source"`
+	// Type is as in [Field].
+	Type string `json:"type,omitempty"`
 }
 
-// Values returns the form's fields as a map of name to value.
+// Values returns the form's fields as a map of name to value; of a name
+// repeated in the form, the last one wins, as in the original migrator. An
+// unanswered field maps to "".
 func (f FormDocument) Values() map[string]string {
 	m := make(map[string]string, len(f.Fields))
 	for _, x := range f.Fields {
