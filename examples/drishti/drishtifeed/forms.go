@@ -17,7 +17,7 @@
 //     a top-level JSON array; with optional basic auth, a per-request delay and
 //     injected faults.
 //
-// The forms it generates are described by [Forms]; schema/001_forms.sql in
+// The forms it generates are described by [Forms]; migrations/0001_forms.sql in
 // the example holds one table per form with a column per field.
 package drishtifeed
 
