@@ -5,7 +5,9 @@
 //	go run ./examples/drishti/feedserver -addr 127.0.0.1:8089 -n 5000
 //
 // With -grow N -every D it adds N new submissions every D, so that
-// `decant migrate --follow` has something to pick up.
+// `decant migrate --follow` has something to pick up. With -samples DIR
+// it serves the sample submissions in DIR (examples/drishti/samples: one
+// of each of the 32 real forms) instead of generated ones.
 package main
 
 import (
@@ -40,13 +42,21 @@ func run() error {
 	grow := flag.Int("grow", 0, "add this many new submissions every -every")
 	every := flag.Duration("every", time.Minute, "how often -grow adds submissions")
 	quiet := flag.Bool("quiet", false, "do not log each request")
+	samples := flag.String("samples", "", "serve the sample submissions in this directory (one *.json file each) instead of -n generated ones")
 	flag.Parse()
 	if *n < 0 || *grow < 0 || *failEvery < 0 || *every <= 0 {
 		return errors.New("-n, -grow and -fail-every must not be negative, -every must be positive")
 	}
 
 	gen := drishtifeed.NewGenerator(drishtifeed.Config{Seed: *seed})
-	srv := drishtifeed.NewServer(gen.Next(*n))
+	subs := gen.Next(*n)
+	if *samples != "" {
+		var err error
+		if subs, err = drishtifeed.LoadSamples(*samples); err != nil {
+			return err
+		}
+	}
+	srv := drishtifeed.NewServer(subs)
 	if *user != "" {
 		pw := os.Getenv("DRISHTI_FEED_PASSWORD")
 		if pw == "" {
