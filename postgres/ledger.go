@@ -244,6 +244,11 @@ RETURNING n`
 func (s *Store) CompactLedger(ctx context.Context, scope, step string) (decant.LedgerCompaction, error) {
 	var res decant.LedgerCompaction
 	err := pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		// Alone on the step's ledger: batches open now commit first, and
+		// later ones wait (stepLockKey).
+		if _, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock(`+stepLockKey+`)`, stateText(scope), stateText(step)); err != nil {
+			return err
+		}
 		var kept, since int64
 		if err := t.QueryRow(ctx, blockCountsSQL, stateText(scope), stateText(step)).Scan(&kept, &since); err != nil {
 			return err

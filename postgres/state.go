@@ -57,11 +57,21 @@ func (bl *block) bounds() (lo, hi string) {
 	return lo, hi
 }
 
-// queueBlock adds the statement that appends bl as a block of (scope, step).
+// stepLockKey is the advisory lock of a step's ledger: a batch holds it
+// shared from before its block takes its id until it commits, and
+// CompactLedger holds it alone. A block's id orders its entries, and is
+// taken when the block is inserted, not when it commits: without the lock
+// a batch open while a compaction ran would commit entries older, by id,
+// than the compacted copies of the keys it wrote, and lose to them.
+const stepLockKey = `hashtextextended($1, hashtextextended($2, 0))`
+
+// queue adds the statements that take the step's lock, shared, and append
+// bl as a block of (scope, step).
 func (bl *block) queue(p *pipeline, op, scope, step string) {
 	if len(bl.keys) == 0 {
 		return
 	}
+	p.add("lock the step's ledger", `SELECT pg_advisory_xact_lock_shared(`+stepLockKey+`)`, stateText(scope), stateText(step))
 	lo, hi := bl.bounds()
 	p.add(op, insertBlockSQL, stateText(scope), stateText(step), lo, hi, len(bl.keys),
 		bl.keys, bl.sourceHashes, bl.targetHashes, bl.statuses)
