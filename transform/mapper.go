@@ -148,6 +148,10 @@ type Mapper struct {
 	// the interfaces the environment keeps, made once instead of once a
 	// record each: they are the same for nearly every record.
 	boxes boxedNames
+	// vals are the blocks Map's values come from, and got and chains its
+	// scratch slices (readMapChains): a clone has its own.
+	vals        valueBlocks
+	got, chains []any
 }
 
 // boxedNames keeps strings already converted to interfaces, so that
@@ -256,7 +260,9 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	}
 	if m.fast.fast && rec.Doc == nil && rec.Key != "" {
 		if vals, ok := m.readMapChains(rec.Raw); ok {
-			return m.mapRead(rec, vals, nil)
+			out, f := m.mapRead(rec, vals, &m.vals)
+			clear(vals) // the record's values are the output's now
+			return out, f
 		}
 	}
 	return m.mapDecoded(rec, scope)
