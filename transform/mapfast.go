@@ -135,29 +135,32 @@ func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (an
 	return coerce(table, co, col, v)
 }
 
-// readMapChains is readChains for Map. A step that maps member chains
-// alone most often maps most members of a record, so it reads the record
-// with DecodeJSON's own parser, which decodes every member as DecodeJSON
-// does, but keeps those the chains start with instead of making the
-// record's map: cheaper than jsontext, which MapKey uses to skip the
-// members it does not want.
+// readTopChains returns the values of the member chains of kp's columns
+// in raw (the map's entries for Map, the key columns for MapKey), as
+// DecodeJSON and the member walk of Eval give them. It reads the record
+// with DecodeJSON's own parser, which checks the whole text as DecodeJSON
+// does but decodes only the members the chains start with, skipping the
+// others (readTop). It returns false when the parser gives up (the
+// record is not an object, or is unusual), or a chain goes through a
+// value that is not an object: the decoding path then gives the value or
+// the failure.
 //
 // The values it decodes come from m's blocks (m.vals), shared by the
 // records m maps, as MapCanonical's come from its Canonicalizer's: a
-// verify maps every record with Map, and a record's dozen small
+// verify maps every record with Map or MapKey, and a record's dozen small
 // allocations were a third of its mapping. The slice it returns is m's,
 // valid until the next call.
-func (m *Mapper) readMapChains(raw []byte) ([]any, bool) {
+func (m *Mapper) readTopChains(raw []byte, kp *keyPlan) ([]any, bool) {
 	got := m.got[:0]
-	for range m.fast.firsts {
+	for range kp.firsts {
 		got = append(got, nil)
 	}
 	m.got = got
 	defer clear(got)
-	if !readTop(raw, m.fast, got, &m.vals) {
+	if !readTop(raw, kp, got, &m.vals) {
 		return nil, false
 	}
-	vals, ok := walkChains(m.fast, got, m.chains[:0])
+	vals, ok := walkChains(kp, got, m.chains[:0])
 	if ok {
 		m.chains = vals
 	}
