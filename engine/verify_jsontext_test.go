@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/internal/testenv"
@@ -26,33 +27,8 @@ func TestVerifyJSONIntoATextColumn(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	in := `{"id":"a","attrs":{"price": 1e2}}` + "\n" + `{"id":"b","attrs":{"s":"line\u2028sep"}}` + "\n" + `{"id":"c","attrs":{"b":1,"a":2}}` + "\n"
-	must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(in), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(`CREATE TABLE docs (id TEXT PRIMARY KEY, attrs TEXT);`), 0o644))
-	yaml := `version: 1
-connections:
-  in: file:in.jsonl
-  target: sqlite:t.db
-setup: [schema.sql]
-steps:
-  - name: docs
-    from: {connection: in, key: id}
-    key: id
-    to: {table: docs}
-    map: {id: record.id, attrs: record.attrs}
-    columns: {attrs: {type: json}}
-`
-	path := filepath.Join(dir, "decant.yaml")
-	must(t, os.WriteFile(path, []byte(yaml), 0o644))
-	pl, err := plan.Load(path, plan.Options{Sources: connect.DefaultSources()})
-	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	defer st.Close()
-	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
-	must(t, err)
-	if s := res.Steps[0]; s.Written != 3 || s.Failed != 0 {
-		t.Fatalf("migrate: written %d, failed %d", s.Written, s.Failed)
-	}
+	pl, st := migrateDocs(t, dir, in, `CREATE TABLE docs (id TEXT PRIMARY KEY, attrs TEXT);`, "sqlite:t.db",
+		"    columns: {attrs: {type: json}}\n", 3)
 	_, found := runVerify(t, pl, st)
 	if len(found) != 0 {
 		t.Errorf("verify right after migrate finds %v; want nothing", found)
@@ -84,32 +60,7 @@ func TestVerifySpelledJSONKeepsItsText(t *testing.T) {
 		}
 		fmt.Fprintf(&in, `{"id":%d,"attrs":%s}`+"\n", i+1, doc)
 	}
-	must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(in.String()), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(`CREATE TABLE docs (id bigint PRIMARY KEY, attrs jsonb NOT NULL);`), 0o644))
-	yaml := fmt.Sprintf(`version: 1
-connections:
-  in: file:in.jsonl
-  target: %s
-setup: [schema.sql]
-steps:
-  - name: docs
-    from: {connection: in, key: id}
-    key: id
-    to: {table: docs}
-    map: {id: record.id, attrs: record.attrs}
-`, url)
-	path := filepath.Join(dir, "decant.yaml")
-	must(t, os.WriteFile(path, []byte(yaml), 0o644))
-	pl, err := plan.Load(path, plan.Options{Sources: connect.DefaultSources()})
-	must(t, err)
-	st, err := connect.Store(context.Background(), pl)
-	must(t, err)
-	defer st.Close()
-	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
-	must(t, err)
-	if s := res.Steps[0]; s.Written != n || s.Failed != 0 {
-		t.Fatalf("migrate: written %d, failed %d", s.Written, s.Failed)
-	}
+	pl, st := migrateDocs(t, dir, in.String(), `CREATE TABLE docs (id bigint PRIMARY KEY, attrs jsonb NOT NULL);`, url, "", n)
 	db, err := sql.Open("pgx", url)
 	must(t, err)
 	defer db.Close()
@@ -121,4 +72,39 @@ steps:
 	if want := []string{"diff 11", "diff 2999", "diff 5998"}; !slices.Equal(found, want) {
 		t.Errorf("verify finds %v; want %v", found, want)
 	}
+}
+
+// migrateDocs migrates the JSONL records in (each an id and attrs) into
+// the table docs that schema makes in target, with the step's extra plan
+// lines, checks that it wrote n records, and returns the plan and its open
+// store.
+func migrateDocs(t *testing.T, dir, in, schema, target, extra string, n int64) (*plan.Plan, decant.Store) {
+	t.Helper()
+	must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(in), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(schema), 0o644))
+	yaml := fmt.Sprintf(`version: 1
+connections:
+  in: file:in.jsonl
+  target: %s
+setup: [schema.sql]
+steps:
+  - name: docs
+    from: {connection: in, key: id}
+    key: id
+    to: {table: docs}
+    map: {id: record.id, attrs: record.attrs}
+%s`, target, extra)
+	path := filepath.Join(dir, "decant.yaml")
+	must(t, os.WriteFile(path, []byte(yaml), 0o644))
+	pl, err := plan.Load(path, plan.Options{Sources: connect.DefaultSources()})
+	must(t, err)
+	st, err := connect.Store(context.Background(), pl)
+	must(t, err)
+	t.Cleanup(func() { st.Close() })
+	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: st, Sources: connect.Sources(pl), LeaseTTL: 3 * time.Second}, nil)
+	must(t, err)
+	if s := res.Steps[0]; s.Written != n || s.Failed != 0 {
+		t.Fatalf("migrate: written %d, failed %d", s.Written, s.Failed)
+	}
+	return pl, st
 }

@@ -188,8 +188,11 @@ func (s *jsonSpelling) apply(out transform.Output, slab *[]byte) {
 	for _, row := range out.Rows {
 		for i, v := range row.Vals {
 			j, ok := v.(decant.JSON)
+			if !ok { // most values: no look-up of the column's type
+				continue
+			}
 			dbType, isJSON := s.types[row.Table][row.Cols[i]]
-			if !ok || !isJSON {
+			if !isJSON {
 				continue // a text column compares the text migrate wrote
 			}
 			if s.appender != nil && len(j) < spellSlab/4 {
