@@ -115,6 +115,7 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 	if v.opts.MissingOnly {
 		mapOne = m.MapKey
 	}
+	var spelled []byte // this worker's slab of spelled JSON texts (jsonSpelling.apply)
 	for b := range work {
 		n := len(b.recs)
 		b.outs = make([]transform.Output, n)
@@ -130,7 +131,7 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 			if b.fails[i] != nil {
 				continue
 			}
-			v.spelling.apply(b.outs[i])
+			v.spelling.apply(b.outs[i], &spelled)
 			b.open[i] = len(open) > 0 && open[decant.LedgerKey(rec.Key, rec.Raw)]
 			b.hashes[i] = live.sourceHash(rec)
 		}
@@ -146,12 +147,27 @@ func (v *stepVerify) mapWorker(m *transform.Mapper, open map[string]bool, work <
 // document neither can write stays as it is and compares the slow way.
 type jsonSpelling struct {
 	speller decant.JSONSpeller
-	types   map[string]map[string]string // table -> JSON column -> database type
+	// appender, when the store has one, spells into a slab of the
+	// worker's, an allocation a document less.
+	appender jsonAppender
+	types    map[string]map[string]string // table -> JSON column -> database type
 }
+
+// jsonAppender is a decant.JSONSpeller that can append the text it spells
+// (postgres.Store.AppendSpellJSON); ok false leaves dst as it was.
+type jsonAppender interface {
+	AppendSpellJSON(dst []byte, dbType string, doc []byte) (text []byte, ok bool)
+}
+
+// spellSlab is the size of the slabs a map worker spells JSON texts into.
+// A text keeps its slab alive, with its neighbours' texts: a few dozen KB
+// at most, where a verify holds batches of records anyway.
+const spellSlab = 32 << 10
 
 func newJSONSpelling(st decant.Store, cols map[string][]decant.Column) *jsonSpelling {
 	s := &jsonSpelling{types: map[string]map[string]string{}}
 	s.speller, _ = decant.As[decant.JSONSpeller](st)
+	s.appender, _ = decant.As[jsonAppender](st)
 	for table, cs := range cols {
 		for _, c := range cs {
 			if c.Kind == decant.KindJSON {
@@ -165,15 +181,34 @@ func newJSONSpelling(st decant.Store, cols map[string][]decant.Column) *jsonSpel
 	return s
 }
 
-func (s *jsonSpelling) apply(out transform.Output) {
+// apply spells the JSON values of out's rows in place. slab is the
+// calling worker's: the texts are appended to it, each a slice of its own
+// that nothing writes again.
+func (s *jsonSpelling) apply(out transform.Output, slab *[]byte) {
 	for _, row := range out.Rows {
 		for i, v := range row.Vals {
 			j, ok := v.(decant.JSON)
+			if !ok { // most values: no look-up of the column's type
+				continue
+			}
 			dbType, isJSON := s.types[row.Table][row.Cols[i]]
-			if !ok || !isJSON {
+			if !isJSON {
 				continue // a text column compares the text migrate wrote
 			}
-			if s.speller != nil {
+			if s.appender != nil && len(j) < spellSlab/4 {
+				// A spelling is at most about twice its document (", "
+				// for ","); a slab too short for it gives way to a new
+				// one, so that the texts spelled stay where they are.
+				if cap(*slab)-len(*slab) < 2*len(j)+16 {
+					*slab = make([]byte, 0, spellSlab)
+				}
+				at := len(*slab)
+				if t, ok := s.appender.AppendSpellJSON(*slab, dbType, j); ok {
+					*slab = t
+					row.Vals[i] = decant.JSON(t[at:len(t):len(t)])
+					continue
+				}
+			} else if s.speller != nil {
 				if t, ok := s.speller.SpellJSON(dbType, j); ok {
 					row.Vals[i] = decant.JSON(t)
 					continue

@@ -26,18 +26,53 @@ func (s *Store) SpellJSON(dbType string, doc []byte) ([]byte, bool) {
 	return jsonbText(doc)
 }
 
+// AppendSpellJSON is SpellJSON appending the text to dst, which it
+// returns (dst as it was when ok is false). A verify spells every document
+// of its source, and a slab of its own for the texts saves an allocation
+// each (engine's jsonSpelling).
+func (s *Store) AppendSpellJSON(dst []byte, dbType string, doc []byte) ([]byte, bool) {
+	if dbType != "jsonb" {
+		return dst, false
+	}
+	return appendJSONB(dst, doc)
+}
+
 // jsonbText spells doc as jsonb's output function does.
 func jsonbText(doc []byte) ([]byte, bool) {
 	p := spellers.Get().(*jsonbSpeller)
 	defer p.release()
-	*p = jsonbSpeller{s: doc, out: p.out[:0], keys: p.keys[:0], str: p.str[:0], members: p.members[:0]}
-	if !p.value(0) {
+	out, ok := p.spell(p.out[:0], doc)
+	p.out = out[:0]
+	if !ok {
 		return nil, false
+	}
+	return bytes.Clone(out), true
+}
+
+// appendJSONB appends doc as jsonb's output function spells it to dst.
+func appendJSONB(dst, doc []byte) ([]byte, bool) {
+	p := spellers.Get().(*jsonbSpeller)
+	defer p.release()
+	keep := p.out
+	out, ok := p.spell(dst, doc)
+	p.out = keep
+	if !ok {
+		return dst, false
+	}
+	return out, true
+}
+
+// spell appends doc's spelling to out; an object is written there twice
+// (read, then ordered), the second copy moved down over the first.
+func (p *jsonbSpeller) spell(out, doc []byte) ([]byte, bool) {
+	*p = jsonbSpeller{s: doc, out: out, keys: p.keys[:0], str: p.str[:0], members: p.members[:0]}
+	if !p.value(0) {
+		return p.out, false
 	}
 	if p.space(); p.i != len(p.s) {
-		return nil, false
+		return p.out, false
 	}
-	return bytes.Clone(p.out), true
+	return p.out, true
 }
 
 // spellers keeps spellers' buffers from one document to the next: an
@@ -211,7 +246,7 @@ func (p *jsonbSpeller) object(depth int) bool {
 	}
 	// jsonb orders keys by length, then by their bytes; of equal keys the
 	// last one read stays.
-	slices.SortFunc(members, func(a, b jsonbMember) int {
+	cmp := func(a, b jsonbMember) int {
 		ka, kb := key(a), key(b)
 		if len(ka) != len(kb) {
 			return len(ka) - len(kb)
@@ -220,7 +255,18 @@ func (p *jsonbSpeller) object(depth int) bool {
 			return c
 		}
 		return a.n - b.n
-	})
+	}
+	if len(members) <= 12 {
+		// Most objects are small: an insertion sort, without the generic
+		// sort's setup, is a fifth of the spelling less.
+		for i := 1; i < len(members); i++ {
+			for j := i; j > 0 && cmp(members[j-1], members[j]) > 0; j-- {
+				members[j-1], members[j] = members[j], members[j-1]
+			}
+		}
+	} else {
+		slices.SortFunc(members, cmp)
+	}
 	mid := len(p.out)
 	p.out = append(p.out, '{')
 	first := true
@@ -232,7 +278,13 @@ func (p *jsonbSpeller) object(depth int) bool {
 			p.out = append(p.out, ", "...)
 		}
 		first = false
-		p.out = appendJSONBString(p.out, key(m))
+		if m.inText { // printable ASCII without escapes: as it is
+			p.out = append(p.out, '"')
+			p.out = append(p.out, key(m)...)
+			p.out = append(p.out, '"')
+		} else {
+			p.out = appendJSONBString(p.out, key(m))
+		}
 		p.out = append(p.out, ": "...)
 		p.out = append(p.out, p.out[m.val[0]:m.val[1]]...)
 	}

@@ -21,6 +21,8 @@ var jsonbDocs = []string{
 	`{ "k" : [ true , false , null ] }`,
 	`{"long key first":1,"z":2,"mid":3}`,
 	`[]`, `{}`, `[[],[{}],{"a":[]}]`, `0`, `-1`, `"x"`, `true`, `null`,
+	`{"m":1,"l":2,"k":3,"j":4,"i":5,"h":6,"g":7,"f":8,"e":9,"d":10,"c":11,"b":12,"a":13,"k":14,"bb":15,"\u00e9":16}`,
+	`{"c":1,"b":2,"a":3,"b":4,"c":5,"a":6}`,
 	`{"\u0000":1}`, `"\ud800"`, `"\udc00x"`, `[1,]`, `{"a" 1}`, `01`, `1.`, `.5`, `-`, `1e`, `[1e400]`,
 }
 
@@ -44,6 +46,11 @@ func TestJSONBTextMatchesPostgres(t *testing.T) {
 		var want string
 		pgErr := conn.QueryRow(ctx, `SELECT $1::text::jsonb::text`, doc).Scan(&want)
 		got, ok := jsonbText([]byte(doc))
+		// Appended after what a slab holds, the same text, or the slab as
+		// it was.
+		if app, aok := appendJSONB([]byte("p:"), []byte(doc)); aok != ok || string(app) != "p:"+string(got) {
+			t.Errorf("%s: appendJSONB = %q, %v; jsonbText %q, %v", doc, app, aok, got, ok)
+		}
 		switch {
 		case pgErr != nil && ok:
 			t.Errorf("%s: PostgreSQL refuses it (%v), jsonbText spells it %s", doc, pgErr, got)

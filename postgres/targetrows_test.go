@@ -146,3 +146,65 @@ func TestReadRowsValuesOwnTheirBytes(t *testing.T) {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
 }
+
+// TestReadRowsBinaryValues checks the bigints and timestamptz values the
+// reader decodes from the driver's binary form itself, from blocks shared
+// by the rows: each is what pgx decodes (a time in UTC, as the reader
+// gives times), still after the later rows are read; a time outside
+// years 1 to 9999 is left to pgx and comes alike.
+func TestReadRowsBinaryValues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := open(t, postgres.Config{})
+	const n = 3000
+	exec(t, s, fmt.Sprintf(`SET TIME ZONE 'Asia/Kolkata';
+		CREATE TABLE b (id bigint PRIMARY KEY, big bigint, at timestamptz);
+		INSERT INTO b SELECT i, CASE WHEN i %% 5 = 0 THEN NULL ELSE (i::bigint - 1500) * 6700417 * (CASE WHEN i %% 3 = 0 THEN 1000000 ELSE 1 END) END,
+			CASE WHEN i %% 13 = 0 THEN NULL
+			     WHEN i = 7 THEN '0044-03-15 12:00:00.5+00 BC'
+			     WHEN i = 8 THEN '10000-01-01 00:00:00+00'
+			     ELSE timestamptz '1960-01-01 00:00:00.123456+00' + (i * 9) * interval '1 day 0.000123 sec' END
+			FROM generate_series(1, %d) AS i`, n))
+	rows, err := s.ReadRows(ctx, decant.RowQuery{Table: "b", Key: []string{"id"}, Columns: []string{"big", "at"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got [][]any
+	for rows.Next(ctx) {
+		got = append(got, append(rows.Row().Key, rows.Row().Values...))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(1960, 1, 1, 0, 0, 0, 123456000, time.UTC)
+	var want [][]any
+	for i := int64(1); i <= n; i++ {
+		var big, at any
+		if i%5 != 0 {
+			v := (i - 1500) * 6700417
+			if i%3 == 0 {
+				v *= 1000000
+			}
+			big = v
+		}
+		switch {
+		case i%13 == 0:
+		case i == 7:
+			at = time.Date(-43, 3, 15, 12, 0, 0, 500000000, time.UTC)
+		case i == 8:
+			at = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		default:
+			at = base.Add(time.Duration(i*9) * (86400*time.Second + 123*time.Microsecond))
+		}
+		want = append(want, []any{i, big, at})
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	for _, row := range got {
+		if at, ok := row[2].(time.Time); ok && at.Location() != time.UTC {
+			t.Fatalf("key %v: time %v in %v, want UTC", row[0], at, at.Location())
+		}
+	}
+}

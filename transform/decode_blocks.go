@@ -179,6 +179,16 @@ func (vb *valueBlocks) json(text []byte) any {
 	return put(&vb.jsons, j, jsonType)
 }
 
+// jsonOf returns text, not copied, as decant.JSON in an interface made
+// from vb's blocks (a nil vb makes it as the conversion does): the text
+// stays where it is, in the record's own bytes.
+func (vb *valueBlocks) jsonOf(text []byte) any {
+	if vb == nil {
+		return decant.JSON(text)
+	}
+	return put(&vb.jsons, decant.JSON(text), jsonType)
+}
+
 // values returns an empty slice with room for n values, of its own
 // (appending past n copies it).
 func (vb *valueBlocks) values(n int) []any {

@@ -14,7 +14,7 @@ func (m *Mapper) ReadsText(raw []byte) bool {
 	if !m.fast.fast {
 		return false
 	}
-	_, ok := m.readMapChains(raw)
+	_, ok := m.readTopChains(raw, m.fast)
 	return ok
 }
 

@@ -135,31 +135,56 @@ func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (an
 	return coerce(table, co, col, v)
 }
 
-// readMapChains is readChains for Map. A step that maps member chains
-// alone most often maps most members of a record, so it reads the record
-// with DecodeJSON's own parser, which decodes every member as DecodeJSON
-// does, but keeps those the chains start with instead of making the
-// record's map: cheaper than jsontext, which MapKey uses to skip the
-// members it does not want.
-func (m *Mapper) readMapChains(raw []byte) ([]any, bool) {
-	got := make([]any, len(m.fast.firsts))
-	if !readTop(raw, m.fast, got) {
+// readTopChains returns the values of the member chains of kp's columns
+// in raw (the map's entries for Map, the key columns for MapKey), as
+// DecodeJSON and the member walk of Eval give them. It reads the record
+// with DecodeJSON's own parser, which checks the whole text as DecodeJSON
+// does but decodes only the members the chains start with, skipping the
+// others (readTop). It returns false when the parser gives up (the
+// record is not an object, or is unusual), or a chain goes through a
+// value that is not an object: the decoding path then gives the value or
+// the failure.
+//
+// The values it decodes come from m's blocks (m.vals), shared by the
+// records m maps, as MapCanonical's come from its Canonicalizer's: a
+// verify maps every record with Map or MapKey, and a record's dozen small
+// allocations were a third of its mapping. The slice it returns is m's,
+// valid until the next call.
+func (m *Mapper) readTopChains(raw []byte, kp *keyPlan) ([]any, bool) {
+	got := m.got[:0]
+	for range kp.firsts {
+		got = append(got, nil)
+	}
+	m.got = got
+	defer clear(got)
+	if !readTop(raw, kp, got, &m.vals) {
 		return nil, false
 	}
-	return walkChains(m.fast, got, nil)
+	vals, ok := walkChains(kp, got, m.chains[:0])
+	if ok {
+		m.chains = vals
+	}
+	return vals, ok
 }
 
 // readTop decodes the members of the JSON object b that kp.firsts names
 // into got, as DecodeJSON decodes them; false when b is not an object,
 // or the parser gives up where DecodeJSON's fast parser gives up (then
-// DecodeJSON says why).
-func readTop(b []byte, kp *keyPlan, got []any) bool {
+// DecodeJSON says why). With vb, the strings, integers and JSON texts it
+// makes come from vb's blocks, else from blocks of the document's own.
+func readTop(b []byte, kp *keyPlan, got []any, vb *valueBlocks) bool {
 	s := decodeStates.Get().(*decodeState)
 	defer s.release()
-	s.blocks.start()
-	defer s.blocks.finish()
+	if vb != nil {
+		vb.docs.run = true
+		s.blocks, vb.docs = vb.docs, s.blocks
+		defer func() { s.blocks, vb.docs = vb.docs, s.blocks }()
+	} else {
+		s.blocks.start()
+		defer s.blocks.finish()
+	}
 	p := fastParser{s: s, b: b}
-	ok := p.next() == '{' && p.topMembers(kp, got)
+	ok := p.next() == '{' && p.topMembers(kp, got, vb)
 	if ok {
 		p.space()
 		ok = p.i == len(b)
@@ -180,7 +205,7 @@ func readTop(b []byte, kp *keyPlan, got []any) bool {
 // decodes, as object does, the values of the members kp.firsts names,
 // into got instead of a map, and checks the others as object would
 // without making their values.
-func (p *fastParser) topMembers(kp *keyPlan, got []any) bool {
+func (p *fastParser) topMembers(kp *keyPlan, got []any, vb *valueBlocks) bool {
 	return p.members(func(name string) bool {
 		for i, f := range kp.firsts {
 			if f == name {
@@ -188,7 +213,7 @@ func (p *fastParser) topMembers(kp *keyPlan, got []any) bool {
 					if c := p.next(); c == '{' || c == '[' {
 						start := p.i
 						ok := p.skip(1)
-						got[i] = decant.JSON(p.b[start:p.i:p.i])
+						got[i] = vb.jsonOf(p.b[start:p.i:p.i])
 						return ok
 					}
 				}

@@ -353,3 +353,73 @@ func BenchmarkMapFast(b *testing.B) {
 		}
 	}
 }
+
+// Map makes a record's values from blocks its mapper shares between the
+// records it maps (a verify keeps millions of outputs): the outputs it
+// gave are still what decoding gives after the other records, a garbage
+// collection, and a caller's writing another value into an output's row,
+// as a verify does with the JSON it spells again.
+func TestMapKeepsOutputs(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 12))
+	var recs [][]byte
+	for range 1500 {
+		recs = append(recs, randomRecord(r))
+	}
+	for i := range 600 {
+		recs = append(recs, flat.Make(3, int64(i+1)).AppendJSON(nil))
+	}
+	for _, text := range []bool{false, true} {
+		ms := fastMappers(t)
+		ms["bench"] = benchMapper(t, false)
+		if text {
+			for _, m := range ms {
+				m.KeepJSONText()
+			}
+		}
+		type kept struct {
+			name      string
+			got, want transform.Output
+		}
+		var outs []kept
+		read := 0
+		for i, raw := range recs {
+			for name, m := range ms {
+				rec := decant.Record{Key: "k1", Raw: raw, Where: "f.jsonl:3"}
+				if !m.ReadsText(raw) {
+					continue
+				}
+				read++
+				got, f := m.Map(rec, "s")
+				if f != nil {
+					continue
+				}
+				want, _ := m.Clone().Map(rec, "s") // values of blocks of its own
+				outs = append(outs, kept{fmt.Sprintf("text %v, record %d, step %s", text, i, name), got, want})
+				for _, row := range got.Rows { // what the next record's values must not see
+					for j, v := range row.Vals {
+						if _, ok := v.(decant.JSON); ok {
+							row.Vals[j] = decant.JSON(`"spelled"`)
+						}
+					}
+				}
+			}
+		}
+		runtime.GC()
+		for _, k := range outs {
+			for _, row := range k.want.Rows {
+				for j, v := range row.Vals {
+					if _, ok := v.(decant.JSON); ok {
+						row.Vals[j] = decant.JSON(`"spelled"`)
+					}
+				}
+			}
+			if !reflect.DeepEqual(k.got, k.want) {
+				t.Fatalf("%s: Map's output became %#v after the other records, want %#v", k.name, k.got, k.want)
+			}
+		}
+		if read < 2000 {
+			t.Errorf("text %v: %d records read from the text, want at least 2000", text, read)
+		}
+	}
+}

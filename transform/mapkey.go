@@ -1,13 +1,7 @@
 package transform
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"strconv"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/decanthq/decant"
 )
@@ -90,31 +84,6 @@ func indexOrAppend(list *[]string, s string) int {
 	return len(*list) - 1
 }
 
-// member returns the index in firsts of an object member's name, as the
-// decoder read it (quoted, perhaps with escapes), or -1.
-func (kp *keyPlan) member(quoted []byte) int {
-	name := quoted[1 : len(quoted)-1]
-	if bytes.IndexByte(name, '\\') >= 0 {
-		var err error
-		if name, err = jsontext.AppendUnquote(nil, quoted); err != nil {
-			return -1
-		}
-	}
-	for i, f := range kp.firsts {
-		if string(name) == f {
-			return i
-		}
-	}
-	return -1
-}
-
-// keyReader reads key values from JSON text; each mapper has its own.
-type keyReader struct {
-	r   bytes.Reader
-	d   *jsontext.Decoder
-	got []any
-}
-
 // MapKey maps the key columns of one record and nothing else: a record
 // fails when it cannot be read, has no key, its lets or route fail, or a
 // key column fails to compute, to coerce, or maps to null, with the same
@@ -127,7 +96,7 @@ func (m *Mapper) MapKey(rec decant.Record, scope string) (Output, *Failure) {
 		return Output{}, invalidFailure(rec)
 	}
 	if m.keys.fast && rec.Doc == nil && rec.Key != "" {
-		if vals, ok := m.readChains(rec.Raw, m.keys); ok {
+		if vals, ok := m.readTopChains(rec.Raw, m.keys); ok {
 			return m.keyOutput(rec, m.spec.To.Table, vals)
 		}
 	}
@@ -182,35 +151,6 @@ func (m *Mapper) keyOutput(rec decant.Record, table string, vals []any) (Output,
 	return Output{Rows: []Row{row}, ParentKey: row.Vals[0]}, nil
 }
 
-// readChains returns the values of the member chains of kp's columns in
-// raw (the key columns for MapKey, the map's entries for Map), as
-// DecodeJSON and the member walk of Eval give them, reading the whole
-// text with the same checks as DecodeJSON but decoding only the members
-// the chains start with. It returns false when the record is not a valid
-// JSON object, or a chain goes through a value that is not an object:
-// the decoding path then gives the value or the failure.
-func (m *Mapper) readChains(raw []byte, kp *keyPlan) ([]any, bool) {
-	kr := m.keyRd
-	if kr == nil {
-		kr = &keyReader{}
-		m.keyRd = kr
-	}
-	if len(kr.got) != len(kp.firsts) {
-		kr.got = make([]any, len(kp.firsts))
-	}
-	clear(kr.got)
-	kr.r.Reset(raw)
-	if kr.d == nil {
-		kr.d = jsontext.NewDecoder(&kr.r)
-	} else {
-		kr.d.Reset(&kr.r)
-	}
-	if err := readMembers(kr.d, kp, kr.got); err != nil {
-		return nil, false
-	}
-	return walkChains(kp, kr.got, nil)
-}
-
 // walkChains returns the values of kp's columns, given got, the values
 // of the members their chains start with, in dst when it has room; false
 // when a chain goes through a value that is not an object.
@@ -233,63 +173,4 @@ func walkChains(kp *keyPlan, got, dst []any) ([]any, bool) {
 		vals[i] = v
 	}
 	return vals, true
-}
-
-var errNotObject = errors.New("not an object")
-
-// readMembers reads one JSON object from d to its end, decoding into got
-// the members named in kp.firsts and skipping (but checking) the rest.
-func readMembers(d *jsontext.Decoder, kp *keyPlan, got []any) error {
-	if d.PeekKind() != '{' {
-		return errNotObject
-	}
-	if _, err := d.ReadToken(); err != nil {
-		return err
-	}
-	for d.PeekKind() != '}' {
-		name, err := d.ReadValue()
-		if err != nil {
-			return err
-		}
-		i := kp.member(name)
-		if i < 0 {
-			if err := d.SkipValue(); err != nil {
-				return err
-			}
-			continue
-		}
-		v, err := d.ReadValue()
-		if err != nil {
-			return err
-		}
-		if got[i], err = decodeMember(v); err != nil {
-			return err
-		}
-	}
-	if _, err := d.ReadToken(); err != nil {
-		return err
-	}
-	if _, err := d.ReadToken(); !errors.Is(err, io.EOF) {
-		return errors.New("data after the JSON value")
-	}
-	return nil
-}
-
-// decodeMember is DecodeJSON of one member's value, which the decoder has
-// checked; the common keys, text without escapes and integers that fit
-// int64, skip its set-up.
-func decodeMember(v jsontext.Value) (any, error) {
-	switch v.Kind() {
-	case '"':
-		if bytes.IndexByte(v, '\\') < 0 {
-			return string(v[1 : len(v)-1]), nil
-		}
-	case '0':
-		if bytes.IndexAny(v, ".eE") < 0 {
-			if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-				return n, nil
-			}
-		}
-	}
-	return DecodeJSON(v)
 }

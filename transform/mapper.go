@@ -127,13 +127,10 @@ type Mapper struct {
 	spec   Spec
 	tables map[string]tableInfo
 	env    *Env
-	// keys is how MapKey finds the key columns; keyRd is this mapper's
-	// reader of them (made on first use).
-	keys  *keyPlan
-	keyRd *keyReader
+	// keys is how MapKey finds the key columns.
+	keys *keyPlan
 	// fast is how Map reads the map's entries from the JSON text when
-	// they are all member chains of the record (mapfast.go); it shares
-	// keyRd with MapKey.
+	// they are all member chains of the record (mapfast.go).
 	fast *keyPlan
 	// deleted is how MapDeleted finds a deleted record's key columns.
 	deleted *deletedKey
@@ -148,6 +145,10 @@ type Mapper struct {
 	// the interfaces the environment keeps, made once instead of once a
 	// record each: they are the same for nearly every record.
 	boxes boxedNames
+	// vals are the blocks Map's values come from, and got and chains its
+	// scratch slices (readMapChains): a clone has its own.
+	vals        valueBlocks
+	got, chains []any
 }
 
 // boxedNames keeps strings already converted to interfaces, so that
@@ -255,8 +256,10 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 		return Output{}, invalidFailure(rec)
 	}
 	if m.fast.fast && rec.Doc == nil && rec.Key != "" {
-		if vals, ok := m.readMapChains(rec.Raw); ok {
-			return m.mapRead(rec, vals, nil)
+		if vals, ok := m.readTopChains(rec.Raw, m.fast); ok {
+			out, f := m.mapRead(rec, vals, &m.vals)
+			clear(vals) // the record's values are the output's now
+			return out, f
 		}
 	}
 	return m.mapDecoded(rec, scope)

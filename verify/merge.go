@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -289,7 +290,7 @@ func (m *Merger) step(ctx context.Context, e *cursor[KeyedRow], a *cursor[decant
 	case !e.ok:
 		cmp = 1
 	default:
-		cmp = decant.CompareKeys(e.key, a.key)
+		cmp = compareKeys(e.key, a.key)
 	}
 	var f Finding
 	var er KeyedRow
@@ -490,10 +491,25 @@ func (c *cursor[R]) advance(ctx context.Context) error {
 	}
 	c.r = c.row()
 	c.key = c.keyFn(c.r)
-	if prev != nil && decant.CompareKeys(prev, c.key) > 0 {
+	if prev != nil && compareKeys(prev, c.key) > 0 {
 		return fmt.Errorf("read %s rows: key %s comes after key %s: %w", c.side, formatKey(c.key), formatKey(prev), errOrder)
 	}
 	return nil
+}
+
+// compareKeys is decant.CompareKeys, which it calls but for the most
+// common key, one bigint on both sides: the merge compares every key two
+// or three times, and classifying both keys each time was a tenth of a
+// --missing-only verify's CPU.
+func compareKeys(a, b []any) int {
+	if len(a) == 1 && len(b) == 1 {
+		if x, ok := a[0].(int64); ok {
+			if y, ok := b[0].(int64); ok {
+				return cmp.Compare(x, y) // as decant.CompareKeys compares two integers
+			}
+		}
+	}
+	return decant.CompareKeys(a, b)
 }
 
 // errOrder says a stream is not in key order.
@@ -503,7 +519,7 @@ var errOrder = errors.New("rows out of key order: sort them with decant.CompareK
 // leaves the cursor on the next key.
 func (c *cursor[R]) take(ctx context.Context) (R, int, error) {
 	r, key, n := c.r, c.key, 0
-	for c.ok && decant.CompareKeys(c.key, key) == 0 {
+	for c.ok && compareKeys(c.key, key) == 0 {
 		n++
 		if err := c.advance(ctx); err != nil {
 			return r, n, err
