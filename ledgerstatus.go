@@ -18,8 +18,10 @@ type LedgerStatusLister interface {
 // LedgerCompactor is the role of a Store that keeps its ledger in blocks,
 // one per written batch (see docs/state.md): a key written again gets a
 // new entry in a later block, and its older entries stay until the step's
-// blocks are compacted. The engine calls CompactLedger for each step a run
-// wrote, at the run's end, under the scope's lease. Compaction changes no
+// blocks are compacted. The engine calls CompactLedger, under the scope's
+// lease, at the end of each step a run finishes (not one a signal
+// stopped), and before a reset pages through a step's keys. Compaction
+// changes no
 // key's fate, only how many entries the readers scan.
 type LedgerCompactor interface {
 	// CompactLedger rewrites the blocks of (scope, step) so that each key

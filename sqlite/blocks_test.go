@@ -415,7 +415,8 @@ func TestCompactLedgerMarks(t *testing.T) {
 
 // Ensure LedgerKeys, whose bound from the blocks' counts may hold fewer
 // keys than asked when entries are superseded or forgotten, still returns
-// the keys that follow, and that an UPDATE of the view appends an entry.
+// the keys that follow, and that a batch after a compaction wins over the
+// compacted entry of its key.
 func TestLedgerKeysPastForgotten(t *testing.T) {
 	t.Parallel()
 	s := openAt(t, len(migrations))

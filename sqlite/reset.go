@@ -33,17 +33,19 @@ func (s *Store) ForgetCheckpoints(ctx context.Context, scope string, steps []str
 
 // heldElsewhereSQL finds the ledger's scopes by walking the blocks' index
 // (scope, step, id) one scope at a time, then reads the blocks of step ?1
-// of each scope but ?2 that may hold an asked key of ?3: no index on
-// (step, key) is needed.
-var heldElsewhereSQL = `WITH RECURSIVE scopes(scope) AS (
+// of each scope but ?2 that where picks for the asked keys ?3: no index
+// on (step, key) is needed.
+func heldElsewhereSQL(where string) string {
+	return `WITH RECURSIVE scopes(scope) AS (
   SELECT min(scope) FROM decant_ledger_blocks
   UNION ALL
   SELECT (SELECT min(b.scope) FROM decant_ledger_blocks b WHERE b.scope > s.scope)
   FROM scopes s WHERE s.scope IS NOT NULL
 ), asked(key) AS (SELECT value FROM json_each(?3))
-SELECT key, scope FROM (` + lastEntries("b.scope IN (SELECT scope FROM scopes WHERE scope IS NOT NULL AND scope <> ?2) AND b.step = ?1 AND "+holdsAskedSQL) + `)
+SELECT key, scope FROM (` + lastEntries("b.scope IN (SELECT scope FROM scopes WHERE scope IS NOT NULL AND scope <> ?2) AND b.step = ?1 AND "+where) + `)
 WHERE status <> '` + decant.StatusDeleted + `'
 ORDER BY key, scope`
+}
 
 // HeldElsewhere returns which of keys another scope's ledger of step
 // holds, not as deleted, with those scopes.
@@ -51,11 +53,8 @@ func (s *Store) HeldElsewhere(ctx context.Context, scope, step string, keys []st
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	list, err := json.Marshal(keys)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: keys of %s/%s other scopes hold: %w", scope, step, err)
-	}
-	rows, err := s.read.QueryContext(ctx, heldElsewhereSQL, step, scope, string(list))
+	where, args := asking(keys)
+	rows, err := s.read.QueryContext(ctx, heldElsewhereSQL(where), append([]any{step, scope}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: keys of %s/%s other scopes hold: %w", scope, step, err)
 	}
