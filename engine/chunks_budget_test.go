@@ -26,7 +26,7 @@ import (
 // batches); and the outcome is an uninterrupted run's.
 func TestChunks_BudgetBoundsTheBatchesHeld(t *testing.T) {
 	t.Parallel()
-	for tgtName := range csvPinTargets {
+	for tgtName := range bothTargets {
 		t.Run(tgtName, func(t *testing.T) {
 			t.Parallel()
 			legacy := chunkSources["sqlite"](t)
@@ -60,7 +60,7 @@ func TestChunks_BudgetBoundsTheBatchesHeld(t *testing.T) {
 func TestChunks_BudgetSmallerThanTheChunks(t *testing.T) {
 	t.Parallel()
 	legacy := chunkSources["sqlite"](t)
-	for tgtName := range csvPinTargets {
+	for tgtName := range bothTargets {
 		t.Run(tgtName+" slow chunk", func(t *testing.T) {
 			t.Parallel()
 			want := uninterrupted(t, legacy, tgtName)

@@ -26,7 +26,7 @@ const killHelperDir = "DECANT_TEST_CHUNK_KILL_DIR"
 // resumes every chunk, and the target, ledger and errors end as after an
 // uninterrupted run.
 func TestChunks_SIGKILL(t *testing.T) {
-	for tgtName := range csvPinTargets {
+	for tgtName := range bothTargets {
 		t.Run(tgtName, func(t *testing.T) {
 			legacy := chunkSources["mariadb"](t)
 			want := uninterrupted(t, legacy, tgtName)

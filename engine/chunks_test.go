@@ -96,7 +96,7 @@ func chunkTarget(t *testing.T, name string) (dir, url string, db *sql.DB) {
 	dir = t.TempDir()
 	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(
 		"CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"), 0o644))
-	url, db = csvPinTargets[name](t, dir)
+	url, db = bothTargets[name](t, dir)
 	return dir, url, db
 }
 
@@ -124,7 +124,7 @@ func chunkOutcome(t *testing.T, db *sql.DB) []string {
 // nothing.
 func TestChunks_SameOutcomeWhateverN(t *testing.T) {
 	for srcName, source := range chunkSources {
-		for tgtName := range csvPinTargets {
+		for tgtName := range bothTargets {
 			t.Run(srcName+" to "+tgtName, func(t *testing.T) {
 				legacy := source(t)
 				var first []string
@@ -163,7 +163,7 @@ func TestChunks_SameOutcomeWhateverN(t *testing.T) {
 // after an uninterrupted run.
 func TestChunks_ResumeAfterKill(t *testing.T) {
 	for srcName, source := range chunkSources {
-		for tgtName := range csvPinTargets {
+		for tgtName := range bothTargets {
 			t.Run(srcName+" to "+tgtName, func(t *testing.T) {
 				legacy := source(t)
 				want := uninterrupted(t, legacy, tgtName)
@@ -292,7 +292,7 @@ func ledgerToVersion8(t *testing.T, db *sql.DB) {
 // and the state tables are upgraded; the outcome is an uninterrupted
 // run's.
 func TestChunks_ResumeStateFromVersion7(t *testing.T) {
-	for tgtName := range csvPinTargets {
+	for tgtName := range bothTargets {
 		for _, parallel := range []int{1, 3} {
 			t.Run(fmt.Sprintf("%s parallel %d", tgtName, parallel), func(t *testing.T) {
 				legacy := chunkSources["sqlite"](t)
@@ -337,7 +337,7 @@ func TestChunks_ResumeStateFromVersion7(t *testing.T) {
 // chunk, while the other chunks stop cleanly with what they read
 // committed, and that the next run completes as an uninterrupted one.
 func TestChunks_FailingChunkStopsTheOthers(t *testing.T) {
-	for tgtName := range csvPinTargets {
+	for tgtName := range bothTargets {
 		t.Run(tgtName, func(t *testing.T) {
 			legacy := chunkSources["sqlite"](t)
 			want := uninterrupted(t, legacy, tgtName)

@@ -85,23 +85,6 @@ steps:
 	}
 }
 
-// csvPinTargets are the stores the pins are checked on.
-var csvPinTargets = map[string]func(t *testing.T, dir string) (string, *sql.DB){
-	"sqlite": func(t *testing.T, dir string) (string, *sql.DB) {
-		db, err := sql.Open("sqlite", filepath.Join(dir, "t.db"))
-		must(t, err)
-		t.Cleanup(func() { db.Close() })
-		return "sqlite:t.db", db
-	},
-	"postgres": func(t *testing.T, dir string) (string, *sql.DB) {
-		url := testenv.Postgres(t)
-		db, err := sql.Open("pgx", url)
-		must(t, err)
-		t.Cleanup(func() { db.Close() })
-		return url, db
-	},
-}
-
 // Ensure a CSV record's ledger hashes, its rows and its stored errors are
 // exactly what they were while CSV rows went through JSON: databases
 // written before compare against these hashes, and retries read these
@@ -137,7 +120,7 @@ func TestCSVLedgerAndRowsUnchanged(t *testing.T) {
 			`a4 a4 invalid value for n {"id":"a4","n":"x","label":"bad n","note":""}`,
 		},
 	}
-	for name, target := range csvPinTargets {
+	for name, target := range bothTargets {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			got := migrateCSVPin(t, target, false)

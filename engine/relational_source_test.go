@@ -60,7 +60,7 @@ steps:
 // values land in their columns, only the scope's rows are read, and a
 // second run reads only the rows added since the first.
 func TestMySQLSourceEndToEnd(t *testing.T) {
-	for name, target := range csvPinTargets {
+	for name, target := range bothTargets {
 		t.Run(name, func(t *testing.T) {
 			legacy, ldb := legacyMariaDB(t)
 			dir := t.TempDir()

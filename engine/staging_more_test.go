@@ -158,7 +158,7 @@ func mysqlConfig(url string) (string, error) {
 // Ensure odd step names (a dot, quotes, a semicolon, Unicode) stage and
 // load on both stores.
 func TestStagingOddStepNames(t *testing.T) {
-	for name, target := range csvPinTargets {
+	for name, target := range bothTargets {
 		for _, step := range []string{"a.b", `o"q`, "it's", "Ünï cödé", "x; DROP TABLE people"} {
 			t.Run(name+"/"+step, func(t *testing.T) {
 				t.Parallel()
@@ -189,7 +189,7 @@ func TestStagingOddStepNames(t *testing.T) {
 // Ensure a step whose source has no record for the scope does not stop a
 // staged run: its extract ran, found nothing, and its load loads nothing.
 func TestStagingEmptySource(t *testing.T) {
-	for name, target := range csvPinTargets {
+	for name, target := range bothTargets {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
@@ -227,7 +227,7 @@ func TestStagingEmptyRelationalScope(t *testing.T) {
 // may take lower seqs than the one the load stopped at, is followed by a
 // load of every record staged again, a changed one included.
 func TestStagingResetExtractReloads(t *testing.T) {
-	for name, target := range csvPinTargets {
+	for name, target := range bothTargets {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()

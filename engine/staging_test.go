@@ -53,7 +53,7 @@ const customersTable = "CREATE TABLE IF NOT EXISTS customers (id INTEGER PRIMARY
 // ledger hashes of a run without staging; a second extract stages only
 // what the source added, and the load after it reads only that.
 func TestStagingExtractThenLoad(t *testing.T) {
-	for name, target := range csvPinTargets {
+	for name, target := range bothTargets {
 		t.Run(name, func(t *testing.T) {
 			legacy, ldb := legacyMariaDB(t)
 			direct, staged := t.TempDir(), t.TempDir()
