@@ -34,8 +34,8 @@ type killSite struct {
 	pageSize, batch string
 }
 
-// TestCommCareKill kills `decant migrate` with SIGKILL at a random moment
-// of the bulk phase, and again of the changes phase (documents edited,
+// TestCommCareKill kills `decant migrate` with SIGKILL after a random number
+// of batches of the bulk phase, and again of the changes phase (documents edited,
 // added and deleted after the bulk), runs it again each time, and compares
 // the target with that of the same two runs uninterrupted: the same forms,
 // cases and case actions, the same ledger (deleted keys included). While the first
@@ -154,11 +154,16 @@ func (k *killSite) killAfter(t *testing.T, rng *rand.Rand, phase string, during 
 	if during != nil {
 		during()
 	}
-	wait := time.Duration(rng.IntN(600)) * time.Millisecond
-	select {
-	case err := <-done:
-		t.Fatalf("decant ended (%v) before it was killed, %d batches in; make the domain bigger:\n%s", err, k.batches(t)-before, out.String())
-	case <-time.After(wait):
+	// Killed after a random number of batches, not a random time: a run
+	// that got faster would end before a kill timed for a slower one.
+	target := before + 1 + rng.IntN(10)
+	for k.batches(t) < target {
+		select {
+		case err := <-done:
+			t.Fatalf("decant ended (%v) before it was killed, %d batches in, %d wanted; make the domain bigger:\n%s",
+				err, k.batches(t)-before, target-before, out.String())
+		case <-time.After(2 * time.Millisecond):
+		}
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -168,7 +173,7 @@ func (k *killSite) killAfter(t *testing.T, rng *rand.Rand, phase string, during 
 	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("decant was not killed (%v):\n%s", err, out.String())
 	}
-	t.Logf("killed %v after the first batch, %d batches in", wait, k.batches(t)-before)
+	t.Logf("killed %d batches in (after the %dth)", k.batches(t)-before, target-before)
 	var pos string
 	if err := k.killedDB.QueryRow("SELECT position FROM decant_checkpoints WHERE scope = 'delta'").Scan(&pos); err != nil {
 		t.Fatal(err)
