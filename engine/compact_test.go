@@ -1,15 +1,22 @@
 package engine_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/connect"
+	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/internal/testenv"
+	"github.com/decanthq/decant/plan"
 )
 
 // Ensure a run compacts its step's ledger at its end: a first load's
@@ -91,5 +98,63 @@ steps:
 				t.Errorf("ledger changed by a run of the same records (-before +after):\n%s", diff)
 			}
 		})
+	}
+}
+
+// failingCompactor is a store whose ledger compaction always fails.
+type failingCompactor struct{ decant.Store }
+
+func (failingCompactor) CompactLedger(context.Context, string, string) (decant.LedgerCompaction, error) {
+	return decant.LedgerCompaction{}, errors.New("compaction refused")
+}
+
+func (f failingCompactor) Unwrap() decant.Store { return f.Store }
+
+// roundErrors records the errors a run reports and survives, and
+// discards the other events.
+type roundErrors struct{ errs []error }
+
+func (r *roundErrors) StepStarted(string, int64)       {}
+func (r *roundErrors) Batch(string, decant.BatchAudit) {}
+func (r *roundErrors) StepDone(engine.StepResult)      {}
+func (r *roundErrors) RoundError(err error)            { r.errs = append(r.errs, err) }
+
+// Ensure a failed compaction does not fail the step whose rows and ledger
+// it follows: the run succeeds, with every record written, and reports
+// the failure as one it survives.
+func TestFailedCompactionIsReported(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "in.jsonl"), []byte(`{"id":"a","label":"x"}`+"\n"+`{"id":"b","label":"y"}`+"\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "schema.sql"), []byte(`CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, label TEXT);`), 0o644))
+	path := filepath.Join(dir, "decant.yaml")
+	must(t, os.WriteFile(path, []byte(`version: 1
+connections:
+  in: file:in.jsonl
+  target: sqlite:t.db
+setup: [schema.sql]
+steps:
+  - name: items
+    from: {connection: in, key: id}
+    key: id
+    to: {table: items}
+    map: {id: record.id, label: record.label}
+`), 0o644))
+	pl, err := plan.Load(path, plan.Options{})
+	must(t, err)
+	st, err := connect.Store(context.Background(), pl)
+	must(t, err)
+	defer st.Close()
+	rec := &roundErrors{}
+	res, err := engine.Run(context.Background(), engine.Config{Plan: pl, Store: failingCompactor{st}, Sources: connect.Sources(pl),
+		LeaseTTL: 3 * time.Second, Progress: rec}, nil)
+	if err != nil {
+		t.Fatalf("a run whose compaction failed = %v, want it to succeed", err)
+	}
+	if s := res.Steps[0]; s.Written != 2 {
+		t.Errorf("written %d, want 2", s.Written)
+	}
+	if len(rec.errs) != 1 || !strings.Contains(rec.errs[0].Error(), "step items: compact the ledger: compaction refused") {
+		t.Errorf("reported %v, want the compaction's failure once, naming the step", rec.errs)
 	}
 }

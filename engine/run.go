@@ -229,7 +229,12 @@ func runOne(ctx context.Context, cfg Config, s *plan.Step, res *Result, fn func(
 		done.Step = decant.ExtractStep(r.Step)
 	}
 	if err == nil && !r.Stopped && !cfg.DryRun {
-		err = compactLedger(ctx, cfg, done.Step)
+		// Compaction is housekeeping: the step's data is committed, and the
+		// next run compacts what this one could not. A failure (a lock
+		// timeout, a busy SQLite file) is reported, not the step's error.
+		if cerr := compactLedger(ctx, cfg, done.Step); cerr != nil {
+			cfg.Progress.RoundError(fmt.Errorf("step %s: %w (its rows and ledger are committed; a later run compacts it)", s.Name, cerr))
+		}
 	}
 	cfg.Progress.StepDone(done)
 	if err != nil {
