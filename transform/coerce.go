@@ -305,6 +305,9 @@ var isoLayouts = []string{
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04",
 	"2006-01-02",
+	// A date without zero padding (Drishti's 1989-4-16): written by hand
+	// or by a client that formats its own dates, and not ambiguous.
+	"2006-1-2",
 }
 
 // ParseTime parses v (a string, a number of seconds or milliseconds, or a

@@ -156,6 +156,10 @@ func TestCoercion_Apply(t *testing.T) {
 
 		// date: the calendar date as written
 		{"DateISO", date, "2024-03-10", time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
+		{"DateUnpadded", date, "1989-4-6", time.Date(1989, 4, 6, 0, 0, 0, 0, time.UTC), ""},
+		{"DateHalfPadded", date, "1989-04-6", time.Date(1989, 4, 6, 0, 0, 0, 0, time.UTC), ""},
+		{"TimestampUnpaddedDate", timestamp, "1989-4-16", time.Date(1989, 4, 16, 0, 0, 0, 0, time.UTC), ""},
+		{"DateUnpaddedWithTime", date, "1989-4-16 10:00", nil, "not an ISO 8601 time"},
 		{"DateRFC3339", date, "2024-03-10T23:30:00+05:30", time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
 		{"DateRFC3339UTC", with(date, func(c *transform.Coercion) { c.Zone = kolkata }), "2024-03-10T20:00:00Z", time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
 		{"DateTime", date, time.Date(2024, 3, 10, 23, 0, 0, 0, kolkata), time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
