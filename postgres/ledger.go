@@ -46,13 +46,7 @@ const someKeyIn = `b.max_key >= $4 AND b.min_key <= $5 AND e.key = ANY($3::text[
 // largest in byte order.
 func keyRange(keys []string) (texts []string, lo, hi string) {
 	texts = textsOf(keys)
-	if len(texts) == 0 {
-		return texts, "", ""
-	}
-	lo, hi = texts[0], texts[0]
-	for _, k := range texts[1:] {
-		lo, hi = min(lo, k), max(hi, k)
-	}
+	lo, hi = keyBounds(texts)
 	return texts, lo, hi
 }
 

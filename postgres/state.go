@@ -48,10 +48,14 @@ func (bl *block) put(key, sourceHash, targetHash, status string) {
 	bl.statuses = append(bl.statuses, status)
 }
 
-// bounds returns the block's smallest and largest key in byte order.
-func (bl *block) bounds() (lo, hi string) {
-	lo, hi = bl.keys[0], bl.keys[0]
-	for _, k := range bl.keys[1:] {
+// keyBounds returns the smallest and largest of keys in byte order, the
+// order of the ledger's COLLATE "C" keys; "" for no keys.
+func keyBounds(keys []string) (lo, hi string) {
+	if len(keys) == 0 {
+		return "", ""
+	}
+	lo, hi = keys[0], keys[0]
+	for _, k := range keys[1:] {
 		lo, hi = min(lo, k), max(hi, k)
 	}
 	return lo, hi
@@ -72,7 +76,7 @@ func (bl *block) queue(p *pipeline, op, scope, step string) {
 		return
 	}
 	p.add("lock the step's ledger", `SELECT pg_advisory_xact_lock_shared(`+stepLockKey+`)`, stateText(scope), stateText(step))
-	lo, hi := bl.bounds()
+	lo, hi := keyBounds(bl.keys)
 	p.add(op, insertBlockSQL, stateText(scope), stateText(step), lo, hi, len(bl.keys),
 		bl.keys, bl.sourceHashes, bl.targetHashes, bl.statuses)
 }
