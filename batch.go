@@ -38,6 +38,10 @@ type Batch struct {
 	// a record deleted then written again in two batches written in
 	// order, so within one batch a key is deleted or written, not both.
 	Deletes []RowDeletes
+	// Unmapped counts, per table and field path, the batch's written
+	// records that carried a field that reached no column; the store
+	// adds them to what it keeps for the step (UnmappedReader).
+	Unmapped []UnmappedField
 	// Audit describes the batch. Audit is nil for retries of stored errors,
 	// which do not read the source.
 	Audit *BatchAudit

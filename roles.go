@@ -98,6 +98,7 @@ var storeRoles = []struct {
 	{"LedgerStatusLister", has[LedgerStatusLister]},
 	{"LedgerCompactor", has[LedgerCompactor]},
 	{"ChunkCheckpointer", has[ChunkCheckpointer]},
+	{"UnmappedReader", has[UnmappedReader]},
 }
 
 func has[R any](st Store) bool {

@@ -119,6 +119,9 @@ type StepStatus struct {
 	Failed int64 `json:"failed"`
 	// Batches is the number of audit rows.
 	Batches int64 `json:"batches"`
+	// Unmapped lists the fields of the step's records that reached no
+	// column, ordered by table and path (state version 10 on).
+	Unmapped []UnmappedField `json:"unmapped_fields"`
 	// Checkpoint is the stored source position (JSON), nil if none.
 	Checkpoint Position `json:"checkpoint,omitempty"`
 	// Chunks are the stored positions of the chunks of a step read in

@@ -106,7 +106,8 @@ var resetTables = []struct {
 	name    string
 	perStep bool
 }{{"decant_checkpoints", true}, {"decant_chunks", true}, {"decant_ledger_blocks", true}, {"decant_errors", true}, {"decant_batches", true},
-	{"decant_diffs", true}, {"decant_patches", true}, {"decant_verify_progress", true}, {"decant_verify_runs", false}}
+	{"decant_diffs", true}, {"decant_patches", true}, {"decant_verify_progress", true}, {"decant_verify_runs", false},
+	{"decant_unmapped", true}}
 
 // ResetState deletes what the state tables keep of scope, or of its step
 // when step is not empty, in one transaction.

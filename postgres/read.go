@@ -171,6 +171,21 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 			return err
 		}))
 	}
+	// Nor do tables older than version 10 have decant_unmapped.
+	var unmapped bool
+	if err := tx.QueryRow(ctx, tableExistsSQL, "decant_unmapped").Scan(&unmapped); err != nil {
+		return nil, fmt.Errorf("postgres: status of %s: %w", scope, err)
+	}
+	if unmapped {
+		b.Queue(unmappedSQL+" ORDER BY step, tbl, path", scope).Query(each(func(r pgx.Rows) error {
+			var name string
+			var f decant.UnmappedField
+			err := r.Scan(&name, &f.Table, &f.Path, &f.Records, &f.Example)
+			st := step(name)
+			st.Unmapped = append(st.Unmapped, f)
+			return err
+		}))
+	}
 	if diffs {
 		b.Queue(statusFindingsSQL, scope).Query(each(func(r pgx.Rows) error {
 			var name, kind string

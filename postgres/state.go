@@ -173,6 +173,7 @@ func queueState(p *pipeline, b *decant.Batch) {
 	bl, done := ledgerBlock(b)
 	bl.queue(p, "write ledger block", b.Scope, b.Step)
 	queueErrors(p, b)
+	queueUnmapped(p, b)
 	// By id first: a retried error resolved by its own retry says so,
 	// rather than "written by a later record".
 	now := decant.HistoryTime(time.Now())

@@ -134,7 +134,8 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	}
 	// State tables older than version 4 have no decant_diffs (their steps
 	// read as having no findings), older than 8 no decant_chunks (no
-	// chunks), rather than failing the whole status.
+	// chunks), older than 10 no decant_unmapped, rather than failing the
+	// whole status.
 	optional := map[string]statusRead{
 		"decant_diffs": {"SELECT step, kind, count(*) FROM decant_diffs WHERE scope = ? GROUP BY step, kind",
 			[]any{scope}, func(r *sql.Rows) error {
@@ -144,6 +145,14 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 				step(name).AddFinding(kind, n)
 				return err
 			}},
+		"decant_unmapped": {unmappedSQL + " ORDER BY step, tbl, path", []any{scope}, func(r *sql.Rows) error {
+			var name string
+			var f decant.UnmappedField
+			err := r.Scan(&name, &f.Table, &f.Path, &f.Records, &f.Example)
+			st := step(name)
+			st.Unmapped = append(st.Unmapped, f)
+			return err
+		}},
 		"decant_chunks": {"SELECT step, chunk, position FROM decant_chunks WHERE scope = ?",
 			[]any{scope}, func(r *sql.Rows) error {
 				var name, chunk, pos string

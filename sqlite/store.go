@@ -232,6 +232,18 @@ var migrations = []string{
 	// of the old table's name and columns (blocks.go; the postgres store's
 	// version 9 is the same change). ledgerToBlocks completes it.
 	ledgerBlocksSchema,
+	// 10: the fields of a step's records that reached no column
+	// (postgres/migration/010_unmapped.sql).
+	`CREATE TABLE IF NOT EXISTS decant_unmapped (
+	     scope   TEXT NOT NULL,
+	     step    TEXT NOT NULL,
+	     tbl     TEXT NOT NULL,
+	     path    TEXT NOT NULL,
+	     records INTEGER NOT NULL,
+	     example TEXT NOT NULL,
+	     updated TEXT NOT NULL,
+	     PRIMARY KEY (scope, step, tbl, path)
+	 ) WITHOUT ROWID`,
 }
 
 // migrationsCode completes the migration to a version (the key) after its

@@ -82,6 +82,9 @@ func (s *Store) writeBatch(ctx context.Context, t *tx, b *decant.Batch) error {
 	if err := resolve(ctx, t, b, now); err != nil {
 		return err
 	}
+	if err := writeUnmapped(ctx, t, b, now); err != nil {
+		return err
+	}
 	if err := writeAudit(ctx, t, b); err != nil {
 		return err
 	}

@@ -93,6 +93,8 @@ type Program struct {
 	// path is set when the expression is a plain member chain
 	// (record.a.b, record["a"]), which Eval walks without the VM.
 	path []string
+	// reads is what the expression reads of its variables (reads.go).
+	reads []varRead
 }
 
 // Compile compiles src. vars are the variable names the expression may use;
@@ -116,7 +118,7 @@ func Compile(src string, vars []string, funcs *Funcs) (*Program, error) {
 	if xp.err != nil {
 		return nil, xp.err
 	}
-	return &Program{Source: src, prog: p, path: memberPath(tree.Node)}, nil
+	return &Program{Source: src, prog: p, path: memberPath(tree.Node), reads: readsOf(tree.Node)}, nil
 }
 
 // memberPath returns [variable, name, ...] when n is a variable followed by

@@ -377,6 +377,13 @@ func (m *Mapper) MapCanonical(rec decant.Record, scope string, c *Canonicalizer,
 	if vals, read := m.canonChains(rec.Raw, canon, c); read {
 		out, f = m.mapRead(rec, vals, &c.vals)
 		clear(vals)
+		if f == nil && m.unread != nil {
+			m.unm = m.unm[:0]
+			m.unreadText(c, rec.Raw, canon)
+			if f = m.takeUnmapped(&out); f != nil {
+				out = Output{}
+			}
+		}
 	} else {
 		out, f = m.mapDecoded(rec, scope)
 	}

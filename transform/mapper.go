@@ -66,6 +66,9 @@ type Spec struct {
 	// OnDelete is what the step does with records its source reports
 	// deleted.
 	OnDelete OnDelete
+	// Unmapped is what the step does with a record's fields that reach no
+	// column (unmapped.go); "" is UnmappedWarn.
+	Unmapped UnmappedMode
 }
 
 // ChildSpec maps the items of a nested array to rows of a child table.
@@ -107,6 +110,9 @@ type Output struct {
 	// ParentKey is the value of the record's first key column; child tables
 	// are replaced for it.
 	ParentKey any
+	// Unmapped lists the record's fields that reached no column, unless
+	// the step ignores them; nil when there are none.
+	Unmapped []UnmappedField
 }
 
 // ChildTable is a (table, parent key column) pair the mapper may write.
@@ -149,6 +155,11 @@ type Mapper struct {
 	// scratch slices (readMapChains): a clone has its own.
 	vals        valueBlocks
 	got, chains []any
+	// unread is what the expressions read of a record, to report the
+	// rest; nil when the step ignores unmapped fields. unm gathers one
+	// record's report.
+	unread *unreadPlan
+	unm    []UnmappedField
 }
 
 // boxedNames keeps strings already converted to interfaces, so that
@@ -180,7 +191,8 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 	if probs := Check(spec, tables); len(probs) > 0 {
 		return nil, fmt.Errorf("step %s: %s", spec.Step, strings.Join(probs, "; "))
 	}
-	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec), fast: newMapPlan(spec), deleted: newDeletedKey(spec)}
+	m := &Mapper{spec: spec, tables: map[string]tableInfo{}, env: NewEnv(), keys: newKeyPlan(spec), fast: newMapPlan(spec), deleted: newDeletedKey(spec),
+		unread: newUnreadPlan(spec)}
 	m.boxes.step = spec.Step
 	for _, t := range spec.To.All() {
 		m.tables[t] = buildTableInfo(tables[t], spec.Default, spec.Columns)
@@ -201,6 +213,11 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 		}
 	}
 	m.fast.canonJSON = canonJSONFirsts(m.fast, m.mapCoerc[spec.To.Table])
+	if m.unread != nil {
+		for _, f := range m.fast.firsts {
+			m.unread.firsts = append(m.unread.firsts, m.unread.record.kid(f))
+		}
+	}
 	return m, nil
 }
 
@@ -209,7 +226,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
 	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, fast: m.fast, deleted: m.deleted,
-		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}}
+		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}, unread: m.unread}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
@@ -259,7 +276,19 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 		if vals, ok := m.readTopChains(rec.Raw, m.fast); ok {
 			out, f := m.mapRead(rec, vals, &m.vals)
 			clear(vals) // the record's values are the output's now
-			return out, f
+			if f != nil || m.unread == nil {
+				return out, f
+			}
+			// Rare outside a migration, which maps with MapCanonical:
+			// a preview's or a patch's few records are decoded again.
+			m.unm = m.unm[:0]
+			if v, err := RecordValue(rec); err == nil {
+				m.unreadRecord(m.spec.To.Table, v)
+			}
+			if f := m.takeUnmapped(&out); f != nil {
+				return Output{}, f
+			}
+			return out, nil
 		}
 	}
 	return m.mapDecoded(rec, scope)
@@ -312,10 +341,12 @@ func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *
 	if rec.Invalid != "" {
 		return Output{}, invalidFailure(rec)
 	}
+	m.unm = m.unm[:0]
 	table, f := m.begin(rec, value, scope)
 	if f != nil {
 		return Output{}, f
 	}
+	m.unreadRecord(table, value)
 	row, f := m.row(table, m.spec.Map, m.mapCoerc[table], m.spec.Fields)
 	if f != nil {
 		return Output{}, f
@@ -331,12 +362,15 @@ func (m *Mapper) MapValue(rec decant.Record, value any, scope string) (Output, *
 			out.ParentKey = v
 		}
 	}
-	for _, c := range m.spec.Children {
-		rows, f := m.children(c, row, out.ParentKey)
+	for i, c := range m.spec.Children {
+		rows, f := m.children(i, c, row, out.ParentKey)
 		if f != nil {
 			return Output{}, f
 		}
 		out.Rows = append(out.Rows, rows...)
+	}
+	if f := m.takeUnmapped(&out); f != nil {
+		return Output{}, f
 	}
 	return out, nil
 }
@@ -437,7 +471,13 @@ func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Prog
 	}
 	for _, name := range sortedAnyKeys(fm) {
 		col := Snake(name)
-		if _, exists := ti.cols[col]; !exists || containsCol(r.Cols, col) {
+		if _, exists := ti.cols[col]; !exists {
+			if m.unread != nil {
+				m.unmapped(table, "fields."+name, fm[name], nil)
+			}
+			continue
+		}
+		if containsCol(r.Cols, col) {
 			continue
 		}
 		co := ti.coerc[col]
@@ -485,7 +525,7 @@ func sortedAnyKeys(m map[string]any) []string {
 	return keys
 }
 
-func (m *Mapper) children(c ChildSpec, parent Row, parentKey any) ([]Row, *Failure) {
+func (m *Mapper) children(ci int, c ChildSpec, parent Row, parentKey any) ([]Row, *Failure) {
 	v, err := m.env.Eval(c.From)
 	if err != nil {
 		return nil, evalFailure("cannot compute children "+c.Name, fmt.Sprintf("children %s from %s", c.Name, c.From.Source), err)
@@ -509,6 +549,9 @@ func (m *Mapper) children(c ChildSpec, parent Row, parentKey any) ([]Row, *Failu
 		table, f := m.route(c.To)
 		if f != nil {
 			return nil, f
+		}
+		if m.unread != nil {
+			m.unread.items[ci].unread("item", item, func(path string, v any) { m.unmapped(table, path, v, nil) })
 		}
 		r, f := m.row(table, c.Map, nil, c.Fields)
 		if f != nil {

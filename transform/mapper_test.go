@@ -489,7 +489,7 @@ func childSpec(t testing.TB) transform.Spec {
 				{Name: "sub_form", Prog: compile(t, "item._parent.name", true, nil, "form")},
 				{Name: "parent_name", Prog: compile(t, "parent.name", true, nil, "form")},
 			},
-			Fields: compile(t, "item", true, nil, "form"),
+			Fields: compile(t, `without(item, "_parent")`, true, nil, "form"),
 		}},
 	}
 }

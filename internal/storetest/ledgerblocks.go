@@ -27,11 +27,12 @@ var ledgerBlockTests = []struct {
 
 // latestVersion is the version of the state tables the stores write, as
 // decant_schema reads back.
-const latestVersion = "9\n"
+const latestVersion = "10\n"
 
 // dropVersion9 takes the state tables back to version 8: the ledger as
 // one row per key, holding what the blocks held.
 func (e *env) dropVersion9() {
+	e.dropVersion10()
 	e.exec("CREATE TABLE decant_ledger_v8 AS SELECT scope, step, key, source_hash, target_hash, status, updated FROM decant_ledger")
 	e.exec("DROP VIEW decant_ledger")
 	e.exec("DROP TABLE decant_ledger_blocks")

@@ -12,7 +12,7 @@ import (
 
 // allRoles are the roles every store of decant has, as decant.Roles names
 // them.
-var allRoles = []string{"StateInitializer", "Leaser", "StateReader", "Cataloger", "ErrorResolver", "ScriptRunner", "ScopedScriptRunner", "Pinger", "TargetReader", "FindingStore", "Patcher", "Lifecycler", "ScopeResetter", "LedgerStatusLister", "LedgerCompactor", "ChunkCheckpointer"}
+var allRoles = []string{"StateInitializer", "Leaser", "StateReader", "Cataloger", "ErrorResolver", "ScriptRunner", "ScopedScriptRunner", "Pinger", "TargetReader", "FindingStore", "Patcher", "Lifecycler", "ScopeResetter", "LedgerStatusLister", "LedgerCompactor", "ChunkCheckpointer", "UnmappedReader"}
 
 // optionalRoles are roles a store may have or not: JSONSpeller, which
 // only a store whose JSON columns respell documents needs (PostgreSQL's

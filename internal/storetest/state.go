@@ -50,6 +50,7 @@ func testRollback(t *testing.T, e *env) {
 		Tables:     []decant.TableRows{people([]any{int64(1), "ann", nil})},
 		Ledger:     ledger("1:ok", "2:failed"),
 		Errors:     []decant.RecordError{{Key: "2", Message: "bad", Detail: "very bad"}},
+		Unmapped:   []decant.UnmappedField{{Table: "people", Path: "record.x", Records: 1, Example: "1"}},
 		Audit:      audit(2, 1, "c2"),
 		Checkpoint: decant.Position(`{"p":2}`),
 	})
@@ -59,7 +60,7 @@ func testRollback(t *testing.T, e *env) {
 	if err := tx.Rollback(e.ctx); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{"people", "decant_ledger", "decant_errors", "decant_batches", "decant_checkpoints"} {
+	for _, table := range []string{"people", "decant_ledger", "decant_errors", "decant_batches", "decant_checkpoints", "decant_unmapped"} {
 		if n := e.count(table); n != 0 {
 			t.Errorf("%s has %d rows after Rollback, want none", table, n)
 		}

@@ -51,6 +51,8 @@ func Run(t *testing.T, h Harness) {
 		{"ReplaceByParent", testReplaceByParent},
 		{"TableTwice", testTableTwice},
 		{"Rollback", testRollback},
+		{"Unmapped", testUnmapped},
+		{"UnmappedFromVersion9", testUnmappedFromVersion9},
 		{"ErrorLifecycle", testErrorLifecycle},
 		{"ErrorRetryByID", testErrorRetryByID},
 		{"ErrorFilter", testErrorFilter},

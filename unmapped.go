@@ -1,0 +1,31 @@
+package decant
+
+import "context"
+
+// UnmappedField is a field of a step's records that reached no column of
+// a table, as the state tables keep it.
+type UnmappedField struct {
+	Table string `json:"table"`
+	// Path names the field as a plan would: record.a.b for a member of
+	// the record no expression reads, item.x for a member of a child's
+	// item, fields.name for an entry of a fields map that has no column
+	// of its snake_case name.
+	Path string `json:"path"`
+	// Records counts the records that carried it, since the step began
+	// or was last reset; a record written again counts again.
+	Records int64 `json:"records"`
+	// Example is a value it had, as JSON, cut to about 120 bytes: the
+	// first one written that was not null.
+	Example string `json:"example"`
+}
+
+// UnmappedReader is the role of a Store that reports the fields of a
+// step's records that reached no column (Batch.Unmapped, kept since state
+// version 10).
+type UnmappedReader interface {
+	// UnmappedFields returns what the state tables keep of scope's step,
+	// ordered by table and path; none when decant has not written there
+	// yet or the state tables are older than version 10 (it creates no
+	// table).
+	UnmappedFields(ctx context.Context, scope, step string) ([]UnmappedField, error)
+}
