@@ -22,6 +22,18 @@ import (
 type CheckOpts struct {
 	Common
 	Only []string
+	// Sample is how many records of each step check maps to find fields
+	// that reach no column; 0 maps none (the command's default is
+	// engine.DefaultSample).
+	Sample int
+}
+
+// Validate checks the flags.
+func (o *CheckOpts) Validate() error {
+	if o.Sample < 0 {
+		return fmt.Errorf("--sample %d: give a number of records, 0 or more (0 maps none)", o.Sample)
+	}
+	return o.Common.Validate()
 }
 
 func newCheckCmd(c *Common) *cobra.Command {
@@ -44,6 +56,7 @@ compatible type. It writes nothing. Exit code 2 when it finds problems.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&o.Only, "only", nil, "check only these steps or groups")
+	cmd.Flags().IntVar(&o.Sample, "sample", engine.DefaultSample, "map the first N records of each step to find fields that reach no column (0: none)")
 	return cmd
 }
 
@@ -65,7 +78,11 @@ func RunCheck(ctx context.Context, o CheckOpts, w io.Writer) (*engine.CheckResul
 		return nil, err
 	}
 	defer st.Close()
-	res, err := engine.Check(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only})
+	sample := o.Sample
+	if sample <= 0 {
+		sample = -1 // none
+	}
+	res, err := engine.Check(ctx, engine.Config{Plan: p, Store: st, Sources: connect.Sources(p), Scope: o.Scope, Only: o.Only, Sample: sample})
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +277,9 @@ func RunPreview(ctx context.Context, o PreviewOpts, w io.Writer) error {
 				fmt.Fprintf(w, "     %s = %s\n", k, previewValue(r.Values[k]))
 			}
 		}
+		for _, f := range it.Unmapped {
+			fmt.Fprintf(w, "-> UNMAPPED %s %s = %s\n", f.Table, f.Path, oneLine(f.Example))
+		}
 	}
 	return nil
 }
@@ -352,6 +372,9 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 	if o.JSON {
 		out := make([]statusJSON, len(ss))
 		for i, s := range ss {
+			if s.Unmapped == nil {
+				s.Unmapped = []decant.UnmappedField{} // a list, never null
+			}
 			out[i] = statusJSON{StepStatus: s, State: string(life.State), StateSince: sinceJSON(life.Since)}
 		}
 		return ss, printJSON(w, out)
@@ -379,7 +402,15 @@ func RunStatus(ctx context.Context, o StatusOpts, w io.Writer) ([]decant.StepSta
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%.0f/s\n", name, s.Read, s.Keys, s.Written, s.Failed,
 			s.Diffs, s.Changes, s.Missing, s.Extra, s.Pending, s.Batches, s.LastCursor, last, s.Rate)
 	}
-	return ss, tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return ss, err
+	}
+	for _, s := range ss {
+		if err := printUnmapped(w, s.Step, s.Unmapped); err != nil {
+			return ss, err
+		}
+	}
+	return ss, nil
 }
 
 // phases names the phase of each line of a staged plan's status: a step's

@@ -585,6 +585,11 @@ func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, s := range res.Steps {
+		if line := unmappedSummary(s.Step, s.Unmapped); line != "" {
+			fmt.Fprintln(w, line)
+		}
+	}
 	return printLifecycle(w, res.Lifecycle)
 }
 

@@ -60,7 +60,7 @@ func bsInput() string {
 		case 9:
 			add(`{"id":"dupC","n":3,"label":"good","parts":["e"]}`)
 		case 10:
-			add(`{"id":"dupC","n":-3,"label":"refused","parts":["f"]}`) // CHECK refuses it
+			add(`{"id":"dupC","n":-3,"label":"refused","parts":["f"],"note":"refused"}`) // CHECK refuses it
 		case 12:
 			add(`{"id":"dupD","n":-4,"label":"refused"}`)
 		case 13:
@@ -70,7 +70,9 @@ func bsInput() string {
 		case 17:
 			add(`{"id":%q,"n":6,"label":"long"}`, long)
 		case 20, 24, 31:
-			add(`{"id":"dupE","n":%d,"label":"v%d","parts":["p%d"]}`, i, i, i)
+			add(`{"id":"dupE","n":%d,"label":"v%d","parts":["p%d"],"note":null}`, i, i, i)
+		case 0, 4, 8, 16, 28, 32, 36: // a field no column takes
+			add(`{"id":"k%02d","n":%d,"label":"plain","parts":["x%d"],"note":"n%d"}`, i, i, i, i)
 		default:
 			add(`{"id":"k%02d","n":%d,"label":"plain","parts":["x%d"]}`, i, i, i)
 		}
@@ -83,6 +85,10 @@ type outcome struct {
 	Read, Written, Failed int64
 	Items, Parts          []string
 	Ledger, Errors        []string
+	// Unmapped is what the state tables keep of fields that reached no
+	// column, RunUnmapped what the run said of them.
+	Unmapped    []string
+	RunUnmapped []decant.UnmappedField
 }
 
 func runWithBatchSize(t *testing.T, target func(t *testing.T, dir string) (url string, db *sql.DB), size int) outcome {
@@ -117,6 +123,8 @@ steps:
 		Parts:  q("SELECT item_id, part FROM parts ORDER BY item_id, part"),
 		Ledger: q("SELECT key, source_hash, target_hash, status FROM decant_ledger ORDER BY key"),
 		Errors: q("SELECT key, source_key, message, attempts, resolved, payload FROM decant_errors ORDER BY key"),
+		Unmapped:    q("SELECT tbl, path, records, example FROM decant_unmapped ORDER BY tbl, path"),
+		RunUnmapped: s.Unmapped,
 	}
 }
 
@@ -169,6 +177,14 @@ func TestBatchSizeDoesNotChangeData(t *testing.T) {
 				if !contains(one.Parts, want) {
 					t.Errorf("batch 1: parts lack %q", want)
 				}
+			}
+			// The seven notes and dupE's three (null: the example is the
+			// first that is not); dupC's refused row's note is not counted.
+			if !cmp.Equal(one.Unmapped, []string{`items record.note 10 "n0"`}) {
+				t.Errorf("batch 1: unmapped fields kept = %q", one.Unmapped)
+			}
+			if want := []decant.UnmappedField{{Table: "items", Path: "record.note", Records: 10, Example: `"n0"`}}; !cmp.Equal(one.RunUnmapped, want) {
+				t.Errorf("batch 1: the run's unmapped fields = %+v, want %+v", one.RunUnmapped, want)
 			}
 			for _, size := range []int{7, 1000} {
 				got := runWithBatchSize(t, target, size)

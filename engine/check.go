@@ -62,6 +62,11 @@ type StepCheck struct {
 	// writing (a pending migration that creates one), when the store knows
 	// (see SchemaNotes). They are not problems.
 	Notes []string `json:"notes,omitempty"`
+	// Sampled is how many records of the step's source check mapped, and
+	// Unmapped the fields of theirs that reached no column, with how
+	// many of those records carried each.
+	Sampled  int                    `json:"sampled"`
+	Unmapped []decant.UnmappedField `json:"unmapped_fields,omitempty"`
 }
 
 // SchemaNotes is an optional ability of a Store that answers Columns with
@@ -92,10 +97,13 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 	}
 	res.Connections = append(res.Connections, target)
 	seen := map[string]bool{cfg.Plan.Target: true}
+	failed := map[string]bool{} // connections that did not answer
 	for _, s := range steps {
 		if !seen[s.From.Connection] {
 			seen[s.From.Connection] = true
-			res.Connections = append(res.Connections, pingSource(ctx, cfg, s.From.Connection, s))
+			cc := pingSource(ctx, cfg, s.From.Connection, s)
+			failed[s.From.Connection] = cc.Error != ""
+			res.Connections = append(res.Connections, cc)
 		}
 		srcProblems := checkSource(ctx, cfg, s)
 		if target.Error != "" {
@@ -106,6 +114,9 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 		}
 		sc := checkStep(ctx, cfg.Store, s)
 		sc.Problems = append(srcProblems, sc.Problems...)
+		if len(sc.Problems) == 0 && !failed[s.From.Connection] {
+			sampleStep(ctx, cfg, s, &sc)
+		}
 		res.Steps = append(res.Steps, sc)
 	}
 	return res, nil

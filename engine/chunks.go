@@ -162,6 +162,7 @@ func sumChunks(step string, results []StepResult, stop <-chan struct{}) StepResu
 		r.Written += c.Written
 		r.Failed += c.Failed
 		r.Batches += c.Batches
+		r.Unmapped = mergeUnmapped(r.Unmapped, c.Unmapped)
 		r.HeldAt = cmp.Or(r.HeldAt, c.HeldAt)
 		if c.Stopped && stopped(stop) {
 			r.Stopped = true

@@ -325,8 +325,8 @@ func TestChunks_ResumeStateFromVersion7(t *testing.T) {
 				if diff := cmp.Diff(want, chunkOutcome(t, db)); diff != "" {
 					t.Errorf("after resuming version 7 state (-uninterrupted +resumed):\n%s", diff)
 				}
-				if v := testenv.Rows(t, db, "SELECT version FROM decant_schema"); !cmp.Equal(v, []string{"9"}) {
-					t.Errorf("state version %v after the run, want 9", v)
+				if v := testenv.Rows(t, db, "SELECT version FROM decant_schema"); !cmp.Equal(v, []string{"10"}) {
+					t.Errorf("state version %v after the run, want 10", v)
 				}
 			})
 		}

@@ -45,6 +45,10 @@ type Config struct {
 	Only []string
 	// DryRun reads and maps but writes nothing, not even state.
 	DryRun bool
+	// Sample is how many records of each step Check reads from the start
+	// of its source and maps, to find their fields that reach no column:
+	// 0 is DefaultSample, a negative number none.
+	Sample int
 	// Follow keeps running: drain every step, sleep Interval, repeat, until
 	// stopped. Errors of one round are reported to Progress and retried the
 	// next round instead of ending the run.
@@ -127,6 +131,10 @@ type StepResult struct {
 	// HeldAt is the key of the record at which a live round's lag window
 	// ended the step's read (the plan's live:), "" when it read to the end.
 	HeldAt string `json:"held_at,omitempty"`
+	// Unmapped counts the fields of the records this run wrote that
+	// reached no column, per table and path, ordered so; the state
+	// tables keep them over every run (decant status).
+	Unmapped []decant.UnmappedField `json:"unmapped_fields,omitempty"`
 	// Err is why the step failed, nil when it did not: Progress.StepDone
 	// sees it, so a display can say "failed" rather than "done".
 	Err error `json:"-"`

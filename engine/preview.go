@@ -20,6 +20,9 @@ type PreviewItem struct {
 	// Deleted is set for a record the source reports deleted: Rows are
 	// then the key columns of the rows its on_delete deletes or marks.
 	Deleted bool `json:"deleted,omitempty"`
+	// Unmapped lists the record's fields that would reach no column
+	// (unless the step's unmapped is ignore).
+	Unmapped []transform.UnmappedField `json:"unmapped_fields,omitempty"`
 }
 
 // PreviewRow is one target row of a preview.
@@ -78,7 +81,7 @@ func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem
 			item.Deleted = true
 			o, f = mappers[s.Name].MapDeleted(rec, cfg.Scope)
 		}
-		item.Error = f
+		item.Error, item.Unmapped = f, o.Unmapped
 		for _, r := range o.Rows {
 			pr := PreviewRow{Table: r.Table, Values: map[string]any{}}
 			for i, c := range r.Cols {

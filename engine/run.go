@@ -270,6 +270,7 @@ func (res *Result) add(r StepResult) {
 			s.Written += r.Written
 			s.Failed += r.Failed
 			s.Batches += r.Batches
+			s.Unmapped = mergeUnmapped(s.Unmapped, r.Unmapped)
 			s.Duration += r.Duration
 			if r.Cursor != "" {
 				s.Cursor = r.Cursor

@@ -329,6 +329,7 @@ func (v *stepVerify) prepare(ctx context.Context, r *VerifyStepResult) (*transfo
 	// Expected JSON values are compared by their canonical form, so they
 	// may stay the source's text (docs/verify.md).
 	m.KeepJSONText()
+	m.SkipUnmapped()
 	v.sorters = map[string]*verify.Sorter{}
 	v.mapped = map[string][]string{}
 	v.skip = map[string]map[string]bool{}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -124,6 +125,9 @@ func (c *compiler) run() error {
 	}
 	c.zone = zone
 	if err := c.xmlNamespaces(); err != nil {
+		return err
+	}
+	if _, err := c.unmapped("$", ""); err != nil {
 		return err
 	}
 	if err := c.connections(); err != nil {
@@ -272,6 +276,9 @@ func (c *compiler) step(path string, s *Step) error {
 		return err
 	}
 	if err := c.onDelete(path, s, &spec); err != nil {
+		return err
+	}
+	if spec.Unmapped, err = c.unmapped(path, s.Unmapped); err != nil {
 		return err
 	}
 	s.Spec = spec
@@ -499,4 +506,16 @@ func (c *compiler) stagedName(path, name string, folded map[string]string) error
 	}
 	folded[low] = name
 	return nil
+}
+
+// unmapped checks the unmapped of the plan and of the step at path (own,
+// "" when it has none) and returns the step's mode: its own, else the
+// plan's, else warn.
+func (c *compiler) unmapped(path, own string) (transform.UnmappedMode, error) {
+	for _, v := range []struct{ path, mode string }{{path + ".unmapped", own}, {"$.unmapped", c.p.Unmapped}} {
+		if v.mode != "" && !slices.Contains(transform.UnmappedModes, transform.UnmappedMode(v.mode)) {
+			return "", c.errf(v.path, "unmapped: %q is not one of warn, ignore, error (what to do with a record's fields that reach no column)", v.mode)
+		}
+	}
+	return transform.UnmappedMode(cmp.Or(own, c.p.Unmapped, string(transform.UnmappedWarn))), nil
 }

@@ -225,6 +225,16 @@ func TestLoad_OKMapsDrishtiForm(t *testing.T) {
 		{Table: "child", Cols: []string{"gender", "id", "weight", "parent_instance_id"},
 			Vals: []any{"female", "c2", decant.Decimal("3.25"), "i1"}, ReplaceBy: "parent_instance_id"},
 	}}
+	// The plan keeps the field "id" beside its <bind_type>_id copy, and
+	// unnest's _parent in each child's fields: both reach no column.
+	var unmapped []string
+	for _, u := range out.Unmapped {
+		unmapped = append(unmapped, u.Table+" "+u.Path)
+	}
+	if want := []string{"child fields._parent", "tt fields.id"}; !cmp.Equal(unmapped, want) {
+		t.Errorf("unmapped = %q, want %q", unmapped, want)
+	}
+	out.Unmapped = nil
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("Map (-want +got):\n%s", diff)
 	}

@@ -26,6 +26,10 @@ type Plan struct {
 	// NullIf lists string values that become NULL in every column, unless a
 	// step or column says otherwise.
 	NullIf []string `yaml:"null_if"`
+	// Unmapped is what every step does with a record's fields that reach
+	// no column, unless the step says otherwise: warn (the default),
+	// ignore or error (docs/plan.md, "Fields that reach no column").
+	Unmapped string `yaml:"unmapped"`
 	// BatchSize is the default number of records per batch. Default 1000.
 	BatchSize int `yaml:"batch_size"`
 	// Setup lists SQL files (relative to the plan file) that migrate runs,
@@ -96,6 +100,8 @@ type Step struct {
 	// OnDelete says what becomes of a record's rows when the source
 	// reports it deleted; nil is delete (plan/ondelete.go).
 	OnDelete *OnDelete `yaml:"on_delete"`
+	// Unmapped is the plan's unmapped for this step's records.
+	Unmapped string `yaml:"unmapped"`
 
 	// Spec is the compiled mapping, set by Load.
 	Spec transform.Spec `yaml:"-"`

@@ -80,6 +80,18 @@ func newUnreadPlan(spec Spec) *unreadPlan {
 	return up
 }
 
+// SkipUnmapped makes the mapper stop looking for fields that reach no
+// column, unless the step says unmapped: error, where they fail a record
+// (and must in every command that maps, to agree with the run). Verify
+// uses it: the report is the run's, and looking for them decodes records
+// that Map otherwise reads from their JSON text. It changes this mapper
+// and the clones made after it.
+func (m *Mapper) SkipUnmapped() {
+	if m.spec.Unmapped != UnmappedError {
+		m.unread = nil
+	}
+}
+
 // unmapped records that field path of table, with value v, reached no
 // column. raw, when not nil, is v's JSON text.
 func (m *Mapper) unmapped(table, path string, v any, raw []byte) {
