@@ -119,10 +119,10 @@ steps:
 	q := func(query string) []string { return testenv.Rows(t, db, query) }
 	return outcome{
 		Read: s.Read, Written: s.Written, Failed: s.Failed,
-		Items:  q("SELECT id, n, label FROM items ORDER BY id"),
-		Parts:  q("SELECT item_id, part FROM parts ORDER BY item_id, part"),
-		Ledger: q("SELECT key, source_hash, target_hash, status FROM decant_ledger ORDER BY key"),
-		Errors: q("SELECT key, source_key, message, attempts, resolved, payload FROM decant_errors ORDER BY key"),
+		Items:       q("SELECT id, n, label FROM items ORDER BY id"),
+		Parts:       q("SELECT item_id, part FROM parts ORDER BY item_id, part"),
+		Ledger:      q("SELECT key, source_hash, target_hash, status FROM decant_ledger ORDER BY key"),
+		Errors:      q("SELECT key, source_key, message, attempts, resolved, payload FROM decant_errors ORDER BY key"),
 		Unmapped:    q("SELECT tbl, path, records, example FROM decant_unmapped ORDER BY tbl, path"),
 		RunUnmapped: s.Unmapped,
 	}
