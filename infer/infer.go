@@ -41,6 +41,9 @@ type Schema struct {
 	// field whose samples disagree on its type is widened and named here
 	// once.
 	Warnings []string `json:"warnings"`
+	// mapped says the tables are those of a plan's step (InferMapped):
+	// the plan exists, and fills every column by its name.
+	mapped bool
 }
 
 // Table is one inferred table.
@@ -81,9 +84,11 @@ type Column struct {
 	Nullable bool   `json:"nullable"`
 	// Sample is the first value seen, as text, cut to 40 characters.
 	Sample string `json:"sample"`
-	// Layout is the Go layout the plan reads a date column with when its
-	// samples write dates without zero padding (1989-4-16).
-	Layout string `json:"layout,omitempty"`
+	// Layouts are the layouts (decant's names) the plan reads a date or
+	// timestamp column with when decant's defaults do not read every
+	// sample: [rfc1123] for Wed, 31 Dec 2014 00:00:00 GMT, with iso8601
+	// after it when other samples are ISO dates.
+	Layouts []string `json:"layouts,omitempty"`
 	// Spilled are the fields the spill column (Options.Spill) holds, as
 	// one JSON object; empty for any other column.
 	Spilled []string `json:"spilled,omitempty"`
@@ -264,4 +269,36 @@ func sampleText(v any) string {
 		s = string(r[:40]) + "…"
 	}
 	return s
+}
+
+// SetType gives column of table type t, whatever the samples said: a
+// reviewed override (decant infer --as) for a sample that misleads, such
+// as a date field whose one sample holds a word. A warning records it.
+func (s *Schema) SetType(table, column string, t Type) error {
+	var names []string
+	for _, tb := range s.All() {
+		names = append(names, tb.Name)
+		if tb.Name != table {
+			continue
+		}
+		c := tb.Column(column)
+		if c == nil {
+			cols := make([]string, len(tb.Columns))
+			for i, c := range tb.Columns {
+				cols[i] = c.Name
+			}
+			return fmt.Errorf("table %s has no column %s (its columns are %s)", table, column, abbreviate(cols, 10))
+		}
+		if c.Path == "" || len(c.Spilled) > 0 {
+			return fmt.Errorf("column %s.%s is decant's own (a parent key, a position or the spill column): its type is not the samples'", table, column)
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("table %s: column %s is %s, as --as says (the samples made it %s)", table, column, t, c.Type))
+		c.Type = t
+		if t != Date && t != Timestamp {
+			c.Layouts = nil
+		}
+		return nil
+	}
+	sort.Strings(names)
+	return fmt.Errorf("no table %s (the tables are %s)", table, abbreviate(names, 10))
 }
