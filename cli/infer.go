@@ -41,6 +41,8 @@ type InferOpts struct {
 	Raw bool
 	// As are reviewed types (TABLE.COLUMN=TYPE) set after inference.
 	As []string
+	// Nullable makes every column but the keys nullable.
+	Nullable bool
 	// N is how many records a source gives (default 100); a file is read
 	// whole.
 	N int
@@ -184,6 +186,7 @@ func newInferCmd(c *Common) *cobra.Command {
 	f.StringVar(&o.Cursor, "cursor", "", "a feed's cursor field (its from.cursor)")
 	f.StringVar(&o.Step, "step", "", "type what this step of the plan (--config) writes, from its source or the sample files given")
 	f.BoolVar(&o.Raw, "raw", false, "with --step: type the step's source records as they are, for a new plan")
+	f.BoolVar(&o.Nullable, "nullable", false, "make every column but the keys nullable (when the samples answer what real records may not)")
 	f.StringArrayVar(&o.As, "as", nil, "set a column's type: TABLE.COLUMN=TYPE (repeatable)")
 	return cmd
 }
@@ -247,7 +250,7 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	opts := infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d, Spill: o.Spill}
 	var s *infer.Schema
 	if o.mapped() {
-		s, err = infer.InferMapped(mapped, in.key, opts)
+		s, err = infer.InferMapped(mapped, in.key, in.types, opts)
 	} else {
 		s, err = infer.Infer(samples, opts)
 	}
@@ -256,6 +259,9 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	}
 	if err := applyAs(s, o.As); err != nil {
 		return nil, err
+	}
+	if o.Nullable {
+		s.Nullable()
 	}
 	res := &InferResult{Schema: s, Reports: []string{}}
 	if lines := jsonLines(o.Samples); lines != "" && o.PlanOut != "" {
@@ -318,8 +324,10 @@ type inferInput struct {
 	// there, dialect its dialect, and dir the plan's directory, which a
 	// relative path of a connection is read from.
 	target, dialect, dir string
-	// key is the key column of --step's mapping.
-	key string
+	// key is the key column of --step's mapping, and types the types of
+	// its columns: entries.
+	key   string
+	types map[string]infer.Type
 }
 
 // writtenConnections are the connections of the plan file at path as

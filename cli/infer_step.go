@@ -56,7 +56,12 @@ func readMapped(ctx context.Context, o *InferOpts) (*inferInput, []infer.Mapped,
 		}
 		out = append(out, m)
 	}
-	in := &inferInput{name: baseName(st.Name), dialect: targetDialect(p), dir: filepath.Dir(p.File), key: st.Spec.Key[0]}
+	in := &inferInput{name: baseName(st.Name), dialect: targetDialect(p), dir: filepath.Dir(p.File), key: st.Spec.Key[0], types: map[string]infer.Type{}}
+	for col, co := range st.Spec.Columns {
+		if t := infer.TypeOfKind(co.Kind); t != "" {
+			in.types[col] = t
+		}
+	}
 	return in, out, nil
 }
 

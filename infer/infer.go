@@ -302,3 +302,27 @@ func (s *Schema) SetType(table, column string, t Type) error {
 	sort.Strings(names)
 	return fmt.Errorf("no table %s (the tables are %s)", table, abbreviate(names, 10))
 }
+
+// Nullable makes every column but the tables' keys nullable: samples that
+// answer a field each time (one sample of a form) do not show that a
+// real record may leave it out.
+func (s *Schema) Nullable() {
+	for _, t := range s.All() {
+		for _, c := range t.Columns {
+			if !slices.Contains(t.Key, c.Name) {
+				c.Nullable = true
+			}
+		}
+	}
+}
+
+// TypeOfKind is the type infer gives a column of decant kind k (a plan's
+// column type); "" for a kind it has no type for.
+func TypeOfKind(k string) Type {
+	for _, t := range Types {
+		if t.Kind() == k {
+			return t
+		}
+	}
+	return ""
+}

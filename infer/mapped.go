@@ -93,7 +93,10 @@ func Snake(s string) string { return transform.Snake(s) }
 // a child table by its children entry's route, its rows keyed by their
 // parent's key (the entry's parent_key) and the first column named id or
 // *_id that every row has and no two rows of one parent share.
-func InferMapped(samples []Mapped, key string, o Options) (*Schema, error) {
+//
+// types are the types the step's columns (its plan's columns:) give by
+// name: they override the samples', since decant coerces to them.
+func InferMapped(samples []Mapped, key string, types map[string]Type, o Options) (*Schema, error) {
 	s := &Schema{Key: key, Route: "route", mapped: true}
 	tables := map[string]*builder{}
 	var order []string
@@ -141,6 +144,11 @@ func InferMapped(samples []Mapped, key string, o Options) (*Schema, error) {
 		t, err := tables[name].build(key, o, &s.Warnings)
 		if err != nil {
 			return nil, err
+		}
+		for _, c := range t.Columns {
+			if ty, ok := types[c.Name]; ok {
+				c.Type, c.Layouts = ty, nil
+			}
 		}
 		s.Tables = append(s.Tables, t)
 		byName[name] = t

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/decanthq/decant"
@@ -43,7 +44,8 @@ type ChildEvaluation struct {
 
 // Evaluate runs spec's lets, route, map, fields and children on one record
 // without a target: nothing is coerced, and a route value outside the
-// route's tables is no failure (Table is then ""). An expression that
+// route's tables is no failure (Table is then "", and the expressions see
+// the value itself as table). An expression that
 // fails is a Failure, as Map would report it. The children see as parent
 // the map's values and the fields' entries by snake_case name.
 func Evaluate(spec Spec, rec decant.Record, scope string) (Evaluation, *Failure) {
@@ -103,7 +105,9 @@ func evaluateRow(e *Env, to Route, lets, cols []Named, fields *Program, top bool
 		ev.Table = to.Tables[ev.RouteValue]
 	}
 	if top {
-		e.Set("table", ev.Table)
+		// A value outside the route's tables names a table to be (decant
+		// infer's new route), which the children's routes build on.
+		e.Set("table", cmp.Or(ev.Table, ev.RouteValue))
 	}
 	for _, c := range cols {
 		v, err := e.Eval(c.Prog)
