@@ -182,3 +182,36 @@ func TestInferStepFlags(t *testing.T) {
 		t.Error("a refused infer wrote a migrations directory")
 	}
 }
+
+// Given the tables the step's samples made (--from-db), infer writes only
+// what new samples add: a table for a new route value, a column for a new
+// answer; and says the route the plan needs, but no map line, since the
+// step's fields fill a column by its name.
+func TestInferStepFromDB(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "decant.yaml")
+	writeFile(t, cfg, stepPlan)
+	samples := filepath.Join(dir, "s.jsonl")
+	writeFile(t, samples, stepSamples)
+	url := testenv.SQLite(t)
+	t.Setenv("DECANT_TARGET", url)
+	migDir := filepath.Join(dir, "migrations")
+	mustRun(t, "-c", cfg, "infer", "--step", "forms", samples, "--migration-out", migDir)
+	mustRun(t, "db", "up", "--database", url, "--dir", migDir)
+	more := filepath.Join(dir, "more.jsonl")
+	writeFile(t, more, `{"instanceId": "c", "formName": "tt", "version": "1", "doc": "{\"fields\": [{\"name\": \"ttSite\", \"value\": \"arm\"}]}"}`+"\n"+
+		`{"instanceId": "d", "formName": "anc", "version": "2", "doc": "{\"fields\": [{\"name\": \"lmp\", \"value\": \"2014-03-03\"}]}"}`+"\n"+
+		`{"instanceId": "e", "formName": "pnc", "version": "3", "doc": "{\"fields\": [], \"kids\": [{\"id\": \"k3\", \"grams\": \"2900\"}]}"}`+"\n")
+	var res struct {
+		Migration string   `json:"migration"`
+		Added     []string `json:"added"`
+		PlanNeeds []string `json:"plan_needs"`
+	}
+	decodeJSON(t, mustRun(t, "-c", cfg, "infer", "--step", "forms", more, "--from-db", "--migration-out", migDir, "--json"), &res)
+	if filepath.Base(res.Migration) != "0002_infer_forms.sql" || strings.Join(res.Added, "; ") != "table anc; column pnc_kids.grams integer; column tt.tt_site text" {
+		t.Errorf("wrote %q adding %q", res.Migration, res.Added)
+	}
+	if needs := strings.Join(res.PlanNeeds, "\n"); len(res.PlanNeeds) != 1 || !strings.Contains(needs, "the step's to.routes needs the line anc: []") {
+		t.Errorf("plan_needs %q, want only anc's route", res.PlanNeeds)
+	}
+}

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/decanthq/decant/cli"
 	"github.com/decanthq/decant/examples/drishti/drishtifeed"
 	"github.com/decanthq/decant/internal/testenv"
@@ -323,5 +325,37 @@ func checkRepeats(t *testing.T, db *sql.DB) {
 		if row == nil || !sameValue(c.want, row[c.col]) {
 			t.Errorf("%s.%s = %v, want the last value %q", c.table, c.col, row[c.col], c.want)
 		}
+	}
+}
+
+// allforms.yaml's step is decant.yaml's but for the routes of the forms
+// and sub-forms it adds, so that what the whole form set proves holds for
+// the example's plan too.
+func TestAllFormsStepIsTheExamples(t *testing.T) {
+	steps := map[string]string{}
+	for _, file := range []string{planFile, allFormsPlan} {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct {
+			Steps []map[string]any `yaml:"steps"`
+		}
+		if err := yaml.Unmarshal(text, &p); err != nil || len(p.Steps) != 1 {
+			t.Fatalf("%s: %v, %d steps", file, err, len(p.Steps))
+		}
+		st := p.Steps[0]
+		delete(st["to"].(map[string]any), "routes")
+		for _, c := range st["children"].([]any) {
+			delete(c.(map[string]any)["to"].(map[string]any), "routes")
+		}
+		b, err := json.Marshal(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps[file] = string(b)
+	}
+	if steps[planFile] != steps[allFormsPlan] {
+		t.Errorf("the step of %s differs from %s's beyond its routes:\n%s\n%s", allFormsPlan, planFile, steps[allFormsPlan], steps[planFile])
 	}
 }
