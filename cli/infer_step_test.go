@@ -178,6 +178,19 @@ func TestInferStepFlags(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, `bad.jsonl:1: fields "ttDose" and "tt_dose" both become the column "tt_dose"`) {
 		t.Errorf("colliding fields: %s", r)
 	}
+	// A sample the step cannot map, one without its key, one whose route
+	// names no table: each refused, naming the sample.
+	for _, tc := range []struct{ sample, want string }{
+		{`{"instanceId": "c", "formName": "tt", "doc": "{not json"}`, "bad.jsonl:1: step forms: cannot compute form"},
+		{`{"formName": "tt", "doc": "{}"}`, `bad.jsonl:1: the step maps no value to its key column "instance_id"`},
+		{`{"instanceId": "c", "formName": "7 days/visit", "doc": "{}"}`, `bad.jsonl:1: route value "7 days/visit" is not a valid table name`},
+		{`{"instanceId": "c", "doc": "{}"}`, `bad.jsonl:1: the step's route gave no value`},
+	} {
+		writeFile(t, bad, tc.sample+"\n")
+		if r := run(t, "-c", cfg, "infer", "--step", "forms", bad); r.code != 1 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%s: %s\nwant exit 1 and %q", tc.sample, r, tc.want)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(dir, "migrations")); err == nil {
 		t.Error("a refused infer wrote a migrations directory")
 	}

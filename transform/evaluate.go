@@ -100,9 +100,11 @@ func evaluateRow(e *Env, to Route, lets, cols []Named, fields *Program, top bool
 		if err != nil {
 			return Evaluation{}, evalFailure("cannot compute the route", "route "+to.By.Source, err)
 		}
-		s, _ := toText(v)
-		ev.RouteValue, _ = s.(string)
-		ev.Table = to.Tables[ev.RouteValue]
+		if v != nil { // null: no value, as Map's "(missing)"
+			s, _ := toText(v)
+			ev.RouteValue, _ = s.(string)
+			ev.Table = to.Tables[ev.RouteValue]
+		}
 	}
 	if top {
 		// A value outside the route's tables names a table to be (decant
