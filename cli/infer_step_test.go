@@ -50,17 +50,25 @@ const stepSamples = `{"instanceId": "a", "formName": "tt_1", "version": "1393804
 {"instanceId": "b", "formName": "pnc", "version": "1393804800001", "doc": "{\"fields\": [{\"name\": \"weight\", \"value\": \"abc\"}, {\"name\": \"weight\", \"value\": \"54.5\"}], \"kids\": [{\"id\": \"k1\", \"born\": \"Wed, 31 Dec 2014 00:00:00 GMT\"}, {\"id\": \"k2\", \"born\": \"Thu, 01 Jan 2015 00:00:00 GMT\"}]}"}
 `
 
+// stepFixture writes stepPlan and stepSamples into a new directory, with
+// a SQLite target.
+func stepFixture(t *testing.T) (dir, cfg, samples string) {
+	t.Helper()
+	dir = t.TempDir()
+	cfg = filepath.Join(dir, "decant.yaml")
+	writeFile(t, cfg, stepPlan)
+	samples = filepath.Join(dir, "s.jsonl")
+	writeFile(t, samples, stepSamples)
+	t.Setenv("DECANT_TARGET", testenv.SQLite(t))
+	return dir, cfg, samples
+}
+
 // --step types what the step writes: its route's tables (an alias to its
 // table, an unrouted value to a table of its name), the map's and the
 // fields' columns by snake_case name, the columns: types, and the
 // children's tables with their parent_key.
 func TestInferStepMapsTheSamples(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "decant.yaml")
-	writeFile(t, cfg, stepPlan)
-	samples := filepath.Join(dir, "s.jsonl")
-	writeFile(t, samples, stepSamples)
-	t.Setenv("DECANT_TARGET", testenv.SQLite(t))
+	_, cfg, samples := stepFixture(t)
 	var res struct {
 		Tables   []*infer.Table `json:"tables"`
 		Warnings []string       `json:"warnings"`
@@ -113,12 +121,7 @@ func TestInferStepMapsTheSamples(t *testing.T) {
 // --as sets a column's type; a value that names no table, column or type
 // is refused, naming the flag's value.
 func TestInferAs(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "decant.yaml")
-	writeFile(t, cfg, stepPlan)
-	samples := filepath.Join(dir, "s.jsonl")
-	writeFile(t, samples, stepSamples)
-	t.Setenv("DECANT_TARGET", testenv.SQLite(t))
+	_, cfg, samples := stepFixture(t)
 	var res struct {
 		Tables   []*infer.Table `json:"tables"`
 		Warnings []string       `json:"warnings"`
@@ -150,11 +153,7 @@ func TestInferAs(t *testing.T) {
 // --step's mapping makes the key, route, tables and plan; the flags that
 // say them otherwise are refused, pointing to --raw.
 func TestInferStepFlags(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "decant.yaml")
-	writeFile(t, cfg, stepPlan)
-	samples := filepath.Join(dir, "s.jsonl")
-	writeFile(t, samples, stepSamples)
+	dir, cfg, samples := stepFixture(t)
 	bad := filepath.Join(dir, "bad.jsonl")
 	writeFile(t, bad, `{"instanceId": "c", "formName": "tt", "doc": "{\"fields\": [{\"name\": \"ttDose\", \"value\": \"1\"}, {\"name\": \"tt_dose\", \"value\": \"2\"}]}"}`+"\n")
 	t.Setenv("DECANT_TARGET", testenv.SQLite(t))
@@ -201,13 +200,8 @@ func TestInferStepFlags(t *testing.T) {
 // answer; and says the route the plan needs, but no map line, since the
 // step's fields fill a column by its name.
 func TestInferStepFromDB(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "decant.yaml")
-	writeFile(t, cfg, stepPlan)
-	samples := filepath.Join(dir, "s.jsonl")
-	writeFile(t, samples, stepSamples)
-	url := testenv.SQLite(t)
-	t.Setenv("DECANT_TARGET", url)
+	dir, cfg, samples := stepFixture(t)
+	url := os.Getenv("DECANT_TARGET")
 	migDir := filepath.Join(dir, "migrations")
 	mustRun(t, "-c", cfg, "infer", "--step", "forms", samples, "--migration-out", migDir)
 	mustRun(t, "db", "up", "--database", url, "--dir", migDir)

@@ -161,17 +161,26 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 		s.Tables = append(s.Tables, t)
 	}
 	// A child's name (orders_items) can be a route's table too.
+	if err := s.finish("rename the route value or the field in the samples"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// finish refuses two tables of one name (saying fix), and lists no
+// warning as an empty list.
+func (s *Schema) finish(fix string) error {
 	seen := map[string]*Table{}
 	for _, t := range s.All() {
 		if o := seen[t.Name]; o != nil {
-			return nil, fmt.Errorf("two tables would be named %s: %s, and %s: rename the route value or the field in the samples", t.Name, origin(o), origin(t))
+			return fmt.Errorf("two tables would be named %s: %s, and %s: %s", t.Name, origin(o), origin(t), fix)
 		}
 		seen[t.Name] = t
 	}
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
-	return s, nil
+	return nil
 }
 
 // origin says where a table comes from, for messages.

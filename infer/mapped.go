@@ -162,15 +162,8 @@ func InferMapped(samples []Mapped, key string, types map[string]Type, o Options)
 		}
 		parent.Children = append(parent.Children, ct)
 	}
-	seen := map[string]*Table{}
-	for _, t := range s.All() {
-		if o := seen[t.Name]; o != nil {
-			return nil, fmt.Errorf("two tables would be named %s: %s, and %s: change the route of one", t.Name, origin(o), origin(t))
-		}
-		seen[t.Name] = t
-	}
-	if s.Warnings == nil {
-		s.Warnings = []string{}
+	if err := s.finish("change the route of one"); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
