@@ -114,6 +114,9 @@ func allFormsEndToEnd(t *testing.T, url, dialect string) {
 	for _, s := range subs {
 		if col, ok := allFormsFailures[s.FormName]; ok {
 			failed[s.InstanceID] = col
+			if readRow(t, db, formTable(s.FormName), "instance_id = $1", s.InstanceID) != nil {
+				t.Errorf("%s %s failed, yet has a row", s.FormName, s.InstanceID)
+			}
 			continue
 		}
 		checkForm(t, db, s)
