@@ -28,8 +28,21 @@ type InferOpts struct {
 	// Samples is the sample file (.jsonl, .ndjson, .json or .csv), or the
 	// URL of a source (a feed) to read N records of.
 	Samples string
-	// Step reads N records of a step of the plan (--config) instead.
+	// Step reads N records of a step of the plan (--config) instead, or
+	// with Files those sample files, and types what the step's mapping
+	// writes (its route, map, fields and children); with Raw, the records
+	// as they are.
 	Step string
+	// Files are sample files the step's mapping runs over (--step and
+	// SAMPLES...).
+	Files []string
+	// Raw makes --step type its source's records as they are, for a new
+	// plan (--plan-out), rather than what the step writes.
+	Raw bool
+	// As are reviewed types (TABLE.COLUMN=TYPE) set after inference.
+	As []string
+	// Nullable makes every column but the keys nullable.
+	Nullable bool
 	// N is how many records a source gives (default 100); a file is read
 	// whole.
 	N int
@@ -59,15 +72,16 @@ type InferOpts struct {
 
 // Validate checks the flags.
 func (o *InferOpts) Validate() error {
+	if err := o.validateStep(); err != nil {
+		return err
+	}
 	switch {
 	case o.Samples == "" && o.Step == "":
 		return errors.New("give the sample file: decant infer SAMPLES --key FIELD (or a source's URL with -n N, or --step STEP of the plan)")
-	case o.Samples != "" && o.Step != "":
-		return errors.New("--step and SAMPLES: give one (--step reads the step's source)")
 	case o.N < 1:
 		return fmt.Errorf("-n %d: give how many records to read, at least 1", o.N)
-	case o.Step == "" && !isSourceURL(o.Samples) && o.nSet:
-		return errors.New("-n: a sample file is read whole; -n is for a source's URL or --step")
+	case (o.Step == "" && !isSourceURL(o.Samples) || len(o.Files) > 0) && o.nSet:
+		return errors.New("-n: a sample file is read whole; -n is for a source's URL or --step without files")
 	case isFeedURL(o.Samples) && o.Cursor == "":
 		return errors.New("--cursor: a feed pages by a cursor field of its records; name it (--cursor serverVersion)")
 	case o.Cursor != "" && !isFeedURL(o.Samples):
@@ -93,6 +107,38 @@ func (o *InferOpts) Validate() error {
 	return nil
 }
 
+// validateStep checks what --step takes: sample files (not a URL) for its
+// mapping; with --raw, none (it reads the step's source as it is). Its
+// mapping names the key, the route and the tables, so --key, --route,
+// --table and --spill are --raw's, as is --plan-out: the plan exists.
+func (o *InferOpts) validateStep() error {
+	switch {
+	case o.Step == "":
+		if o.Raw {
+			return errors.New("--raw is for --step (it types the step's source records as they are)")
+		}
+		if len(o.Files) > 1 {
+			return errors.New("give one sample file (several are for --step, whose mapping they run through)")
+		}
+		return nil
+	case o.Raw && len(o.Files) > 0:
+		return errors.New("--step --raw reads the step's source; sample files are for --step without --raw")
+	case o.Raw:
+		return nil
+	}
+	for _, f := range o.Files {
+		if isSourceURL(f) {
+			return fmt.Errorf("--step %s: %s is a URL: --step reads the step's own source, or sample files", o.Step, f)
+		}
+	}
+	for flag, v := range map[string]string{"--route": o.Route, "--table": o.Table, "--key": o.Key, "--plan-out": o.PlanOut, "--spill": o.Spill} {
+		if v != "" {
+			return fmt.Errorf("%s: --step types what the step writes, through its own key, route and tables, into its plan; add --raw to infer a new plan from the step's source records as they are", flag)
+		}
+	}
+	return nil
+}
+
 // isSourceURL says SAMPLES is a source's URL rather than a file: it has a
 // scheme (https://, couchdb+http://).
 func isSourceURL(s string) bool { return strings.Contains(s, "://") }
@@ -106,12 +152,16 @@ func isFeedURL(s string) bool {
 func newInferCmd(c *Common) *cobra.Command {
 	o := &InferOpts{}
 	cmd := &cobra.Command{
-		Use:   "infer (SAMPLES | URL -n N | --step STEP -n N) --key FIELD",
+		Use:   "infer (SAMPLES | URL -n N) --key FIELD | --step STEP [-n N | SAMPLES...]",
 		Short: "Infer target tables, a migration and a plan from sample records",
-		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Common = *c
-			if len(args) == 1 {
+			switch {
+			case o.Step != "":
+				o.Files = args
+			case len(args) > 1:
+				o.Files = args
+			case len(args) == 1:
 				o.Samples = args[0]
 			}
 			o.nSet = cmd.Flags().Changed("n")
@@ -134,7 +184,10 @@ func newInferCmd(c *Common) *cobra.Command {
 	f.StringVar(&o.Spill, "spill", "", "gather the fields past the dialect's most columns into this JSON column")
 	f.IntVarP(&o.N, "n", "n", 100, "how many records to read from a source's URL or --step")
 	f.StringVar(&o.Cursor, "cursor", "", "a feed's cursor field (its from.cursor)")
-	f.StringVar(&o.Step, "step", "", "read the records of this step of the plan (--config)")
+	f.StringVar(&o.Step, "step", "", "type what this step of the plan (--config) writes, from its source or the sample files given")
+	f.BoolVar(&o.Raw, "raw", false, "with --step: type the step's source records as they are, for a new plan")
+	f.BoolVar(&o.Nullable, "nullable", false, "make every column but the keys nullable (when the samples answer what real records may not)")
+	f.StringArrayVar(&o.As, "as", nil, "set a column's type: TABLE.COLUMN=TYPE (repeatable)")
 	return cmd
 }
 
@@ -170,7 +223,14 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 		}
 		defer done()
 	}
-	in, err := readSamples(ctx, &o)
+	var in *inferInput
+	var mapped []infer.Mapped
+	var err error
+	if o.mapped() {
+		in, mapped, err = readMapped(ctx, &o)
+	} else {
+		in, err = readSamples(ctx, &o)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("infer: %w", err)
 	}
@@ -187,9 +247,21 @@ func RunInfer(ctx context.Context, o InferOpts, w io.Writer) (*InferResult, erro
 	if table == "" && o.Route == "" {
 		table = in.name
 	}
-	s, err := infer.Infer(samples, infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d, Spill: o.Spill})
+	opts := infer.Options{Key: o.Key, Route: o.Route, Table: table, Dialect: d, Spill: o.Spill}
+	var s *infer.Schema
+	if o.mapped() {
+		s, err = infer.InferMapped(mapped, in.key, in.types, opts)
+	} else {
+		s, err = infer.Infer(samples, opts)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("infer: %w", err)
+	}
+	if err := applyAs(s, o.As); err != nil {
+		return nil, err
+	}
+	if o.Nullable {
+		s.Nullable()
 	}
 	res := &InferResult{Schema: s, Reports: []string{}}
 	if lines := jsonLines(o.Samples); lines != "" && o.PlanOut != "" {
@@ -252,6 +324,10 @@ type inferInput struct {
 	// there, dialect its dialect, and dir the plan's directory, which a
 	// relative path of a connection is read from.
 	target, dialect, dir string
+	// key is the key column of --step's mapping, and types the types of
+	// its columns: entries.
+	key   string
+	types map[string]infer.Type
 }
 
 // writtenConnections are the connections of the plan file at path as
@@ -536,7 +612,7 @@ func printInferred(w io.Writer, res *InferResult, o InferOpts) {
 			}
 			fmt.Fprintf(w, "%stable %s (%d %s", indent, t.Name, t.Records, records)
 			if t.Route != "" {
-				fmt.Fprintf(w, ", %s %s", o.Route, strings.Join(append([]string{t.Route}, t.Aliases...), ", "))
+				fmt.Fprintf(w, ", %s %s", cmp.Or(o.Route, "route"), strings.Join(append([]string{t.Route}, t.Aliases...), ", "))
 			}
 			fmt.Fprintf(w, "), key %s\n", strings.Join(t.Key, ", "))
 			for _, c := range t.Columns {

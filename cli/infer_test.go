@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -224,7 +225,10 @@ func norm(t *testing.T, c *infer.Column, v any) string {
 	case infer.Date, infer.Timestamp:
 		tm, ok := v.(time.Time)
 		if !ok {
-			layout := c.Layout
+			layout := ""
+			if slices.Contains(c.Layouts, infer.RFC1123) {
+				layout = time.RFC1123
+			}
 			var err error
 			if tm, err = transform.ParseTime(v, layout, time.UTC); err != nil {
 				t.Fatalf("%s: %v", c.Name, err)
@@ -262,7 +266,7 @@ func TestInferFromDB(t *testing.T) {
 			dir := t.TempDir()
 			v1, v2 := filepath.Join(dir, "v1.jsonl"), filepath.Join(dir, "v2.jsonl")
 			writeFile(t, v1, `{"id": "a", "form": "tt", "dose": 1}`+"\n")
-			writeFile(t, v2, `{"id": "b", "form": "tt", "dose": "first", "place": "arm", "when": "2014-1-2"}`+"\n"+`{"id": "c", "form": "pnc", "day": 3}`+"\n")
+			writeFile(t, v2, `{"id": "b", "form": "tt", "dose": "first", "place": "arm", "when": "Wed, 31 Dec 2014 00:00:00 GMT"}`+"\n"+`{"id": "c", "form": "pnc", "day": 3}`+"\n")
 			cfg, migDir := filepath.Join(dir, "decant.yaml"), filepath.Join(dir, "migrations")
 			mustRun(t, "infer", v1, "--key", "id", "--route", "form", "--dialect", dialect, "--plan-out", cfg, "--migration-out", migDir)
 			mustRun(t, "db", "up", "--database", url, "--dir", migDir)
@@ -298,12 +302,12 @@ func TestInferFromDB(t *testing.T) {
 				}
 			}
 			// What is new, and what the plan needs for it: a route for the new
-			// table, a parsed date for the unpadded one.
+			// table, a parsed date for the RFC 1123 one.
 			if got := strings.Join(res.Added, "; "); got != "table pnc; column tt.place text; column tt.when date" {
 				t.Errorf("added = %q", res.Added)
 			}
 			needs := strings.Join(res.PlanNeeds, "\n")
-			for _, want := range []string{"routes", "pnc: []", `"when"`, "2006-1-2"} {
+			for _, want := range []string{"routes", "pnc: []", `"when"`, "rfc1123"} {
 				if !strings.Contains(needs, want) {
 					t.Errorf("plan_needs %q do not say %q", res.PlanNeeds, want)
 				}
@@ -441,7 +445,7 @@ func TestInferFromFeed(t *testing.T) {
 	}
 
 	// --step reads a step of the plan the same way, its key by default.
-	r := mustRun(t, "-c", cfg, "infer", "--step", "all_form_submissions", "-n", "5", "--route", "formName", "--json")
+	r := mustRun(t, "-c", cfg, "infer", "--step", "all_form_submissions", "--raw", "-n", "5", "--route", "formName", "--json")
 	decodeJSON(t, r, &res)
 	if res.Tables[0].Records+res.Tables[1].Records != 5 {
 		t.Errorf("--step -n 5: %s", r)
@@ -452,7 +456,7 @@ func TestInferFromFeed(t *testing.T) {
 	}{
 		{[]string{"infer", url, "--key", "instanceId"}, "--cursor"},
 		{[]string{"infer", filepath.Join(dir, "x.jsonl"), "-n", "3", "--key", "id"}, "read whole"},
-		{[]string{"-c", cfg, "infer", "--step", "nope", "--key", "id"}, "no such step"},
+		{[]string{"-c", cfg, "infer", "--step", "nope"}, "no such step"},
 	} {
 		if r := run(t, tc.args...); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("decant %s: %s\nwant exit 2 and %q", strings.Join(tc.args, " "), r, tc.want)
@@ -714,7 +718,7 @@ func TestInferStepKeepsThePlansConnections(t *testing.T) {
 	writeFile(t, filepath.Join(a, "data", "s.jsonl"), `{"id": 1, "w": "2.5"}`+"\n"+`{"id": 2, "w": "3"}`+"\n")
 	writeFile(t, filepath.Join(a, "decant.yaml"), "version: 1\nconnections:\n  source: file:data/s.jsonl\n  target: sqlite:a.db\nsteps:\n  - name: s\n    from: {connection: source, key: id}\n    key: id\n    to: {table: s}\n    fields: record\n")
 	cfg := filepath.Join(b, "p2.yaml")
-	mustRun(t, "-c", filepath.Join(a, "decant.yaml"), "infer", "--step", "s", "-n", "5", "--plan-out", cfg, "--migration-out", filepath.Join(b, "migrations"))
+	mustRun(t, "-c", filepath.Join(a, "decant.yaml"), "infer", "--step", "s", "--raw", "-n", "5", "--plan-out", cfg, "--migration-out", filepath.Join(b, "migrations"))
 	text, err := os.ReadFile(cfg)
 	if err != nil {
 		t.Fatal(err)

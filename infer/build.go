@@ -22,8 +22,11 @@ type field struct {
 	typePlace string
 	disagree  string
 	seen      []Type
-	unpadded  bool
-	sample    any
+	// layouts are the named layouts its dates need (RFC1123), and iso
+	// says some of its dates or times are ones decant reads by default.
+	layouts []string
+	iso     bool
+	sample  any
 	// items are the objects of the field's arrays of objects; other says
 	// (with otherPlace) that it also held something else, so that it
 	// cannot be a child table.
@@ -47,7 +50,13 @@ type builder struct {
 	// nested says the records are items of a parent's array: their own
 	// arrays of objects are JSON columns, not grandchildren, to keep the
 	// plan flat (docs/infer.md).
-	nested  bool
+	nested bool
+	// flat says the records are a step's mapped rows (InferMapped): an
+	// array of objects is a JSON value, since the plan's children, not
+	// infer, make child tables; paths are where each column's value came
+	// from, for its comment.
+	flat    bool
+	paths   map[string]string
 	fields  map[string]*field
 	widest  int
 	widestP string
@@ -81,7 +90,7 @@ func (b *builder) add(doc map[string]any, place string) {
 			f.emptyArray = true
 			continue
 		}
-		if objs, ok := objects(v); ok && !b.nested {
+		if objs, ok := objects(v); ok && !b.nested && !b.flat {
 			if !f.arrays {
 				f.arrays, f.arrayPlace = true, place
 			}
@@ -105,7 +114,14 @@ func (b *builder) add(doc map[string]any, place string) {
 // of each type ("integer at a:1", "decimal at a:2") for the report, which
 // names the field once.
 func (f *field) see(ty typed, place string) {
-	f.unpadded = f.unpadded || ty.unpadded
+	switch {
+	case ty.layout != "":
+		if !slices.Contains(f.layouts, ty.layout) {
+			f.layouts = append(f.layouts, ty.layout)
+		}
+	case ty.t == Date || ty.t == Timestamp:
+		f.iso = true
+	}
 	if f.t == "" {
 		f.t, f.typePlace, f.seen = ty.t, place, []Type{ty.t}
 		return
@@ -192,7 +208,11 @@ func (b *builder) build(keyCol string, o Options, warn *[]string) (*Table, error
 // column makes f's column, settling what its samples left open.
 func (b *builder) column(f *field, col string, warn *[]string) *Column {
 	t := b.table
-	c := &Column{Name: col, Path: b.path + f.name, Field: f.name, Type: f.t, Nullable: f.count < t.Records, Sample: sampleText(f.sample)}
+	path := b.path + f.name
+	if p := b.paths[f.name]; p != "" {
+		path = p
+	}
+	c := &Column{Name: col, Path: path, Field: f.name, Type: f.t, Nullable: f.count < t.Records, Sample: sampleText(f.sample)}
 	if f.arrays {
 		// Arrays of objects beside other values: one JSON column keeps
 		// them all, where a child table could not.
@@ -209,13 +229,12 @@ func (b *builder) column(f *field, col string, warn *[]string) *Column {
 		c.Type = Text
 		*warn = append(*warn, fmt.Sprintf("table %s: field %q is null or empty in every sample: the column %s is text", t.Name, c.Path, col))
 	}
-	if f.unpadded {
-		switch c.Type {
-		case Date:
-			c.Layout = unpaddedLayout
-		case Timestamp:
-			c.Type = Text
-			*warn = append(*warn, fmt.Sprintf("table %s: field %q mixes timestamps with dates without zero padding, which no one layout reads: the column %s is text", t.Name, c.Path, col))
+	if len(f.layouts) > 0 && (c.Type == Date || c.Type == Timestamp) {
+		c.Layouts = append([]string(nil), f.layouts...)
+		if f.iso {
+			// The layouts replace decant's defaults, which the other
+			// values need.
+			c.Layouts = append(c.Layouts, ISO8601)
 		}
 	}
 	return c

@@ -41,6 +41,9 @@ type Schema struct {
 	// field whose samples disagree on its type is widened and named here
 	// once.
 	Warnings []string `json:"warnings"`
+	// mapped says the tables are those of a plan's step (InferMapped):
+	// the plan exists, and fills every column by its name.
+	mapped bool
 }
 
 // Table is one inferred table.
@@ -81,9 +84,11 @@ type Column struct {
 	Nullable bool   `json:"nullable"`
 	// Sample is the first value seen, as text, cut to 40 characters.
 	Sample string `json:"sample"`
-	// Layout is the Go layout the plan reads a date column with when its
-	// samples write dates without zero padding (1989-4-16).
-	Layout string `json:"layout,omitempty"`
+	// Layouts are the layouts (decant's names) the plan reads a date or
+	// timestamp column with when decant's defaults do not read every
+	// sample: [rfc1123] for Wed, 31 Dec 2014 00:00:00 GMT, with iso8601
+	// after it when other samples are ISO dates.
+	Layouts []string `json:"layouts,omitempty"`
 	// Spilled are the fields the spill column (Options.Spill) holds, as
 	// one JSON object; empty for any other column.
 	Spilled []string `json:"spilled,omitempty"`
@@ -156,17 +161,26 @@ func Infer(samples []Sample, o Options) (*Schema, error) {
 		s.Tables = append(s.Tables, t)
 	}
 	// A child's name (orders_items) can be a route's table too.
+	if err := s.finish("rename the route value or the field in the samples"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// finish refuses two tables of one name (saying fix), and lists no
+// warning as an empty list.
+func (s *Schema) finish(fix string) error {
 	seen := map[string]*Table{}
 	for _, t := range s.All() {
 		if o := seen[t.Name]; o != nil {
-			return nil, fmt.Errorf("two tables would be named %s: %s, and %s: rename the route value or the field in the samples", t.Name, origin(o), origin(t))
+			return fmt.Errorf("two tables would be named %s: %s, and %s: %s", t.Name, origin(o), origin(t), fix)
 		}
 		seen[t.Name] = t
 	}
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
-	return s, nil
+	return nil
 }
 
 // origin says where a table comes from, for messages.
@@ -264,4 +278,60 @@ func sampleText(v any) string {
 		s = string(r[:40]) + "…"
 	}
 	return s
+}
+
+// SetType gives column of table type t, whatever the samples said: a
+// reviewed override (decant infer --as) for a sample that misleads, such
+// as a date field whose one sample holds a word. A warning records it.
+func (s *Schema) SetType(table, column string, t Type) error {
+	var names []string
+	for _, tb := range s.All() {
+		names = append(names, tb.Name)
+		if tb.Name != table {
+			continue
+		}
+		c := tb.Column(column)
+		if c == nil {
+			cols := make([]string, len(tb.Columns))
+			for i, c := range tb.Columns {
+				cols[i] = c.Name
+			}
+			return fmt.Errorf("table %s has no column %s (its columns are %s)", table, column, abbreviate(cols, 10))
+		}
+		if c.Path == "" || len(c.Spilled) > 0 {
+			return fmt.Errorf("column %s.%s is decant's own (a parent key, a position or the spill column): its type is not the samples'", table, column)
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("table %s: column %s is %s, as --as says (the samples made it %s)", table, column, t, c.Type))
+		c.Type = t
+		if t != Date && t != Timestamp {
+			c.Layouts = nil
+		}
+		return nil
+	}
+	sort.Strings(names)
+	return fmt.Errorf("no table %s (the tables are %s)", table, abbreviate(names, 10))
+}
+
+// Nullable makes every column but the tables' keys nullable: samples that
+// answer a field each time (one sample of a form) do not show that a
+// real record may leave it out.
+func (s *Schema) Nullable() {
+	for _, t := range s.All() {
+		for _, c := range t.Columns {
+			if !slices.Contains(t.Key, c.Name) {
+				c.Nullable = true
+			}
+		}
+	}
+}
+
+// TypeOfKind is the type infer gives a column of decant kind k (a plan's
+// column type); "" for a kind it has no type for.
+func TypeOfKind(k string) Type {
+	for _, t := range Types {
+		if t.Kind() == k {
+			return t
+		}
+	}
+	return ""
 }

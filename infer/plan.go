@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // PlanOptions are what a plan needs beyond the schema: its connections,
@@ -84,14 +85,14 @@ connections:
 }
 
 // shared are the columns of the first table that every table has, but
-// for dates without zero padding; the rest of each table's columns are
+// for dates that need layouts; the rest of each table's columns are
 // filled by fields.
 func (s *Schema) shared() []*Column {
 	var out []*Column
 	for _, c := range s.Tables[0].Columns {
 		all := true
 		for _, t := range s.Tables {
-			if tc := t.Column(c.Name); tc == nil || tc.Layout != "" || len(tc.Spilled) > 0 {
+			if tc := t.Column(c.Name); tc == nil || len(tc.Layouts) > 0 || len(tc.Spilled) > 0 {
 				all = false
 			}
 		}
@@ -103,16 +104,16 @@ func (s *Schema) shared() []*Column {
 }
 
 // routedFields is the fields expression of a routed step: every field of
-// the record, with the dates written without zero padding parsed where
-// their table's column is such a date. Their layout cannot go in the
-// step's columns, which decant requires of every table the step routes
-// to; and a table where the field is text keeps the text as written.
+// the record, with the RFC 1123 dates parsed where their table's column
+// needs that layout. Their layouts cannot go in the step's columns, which
+// decant requires of every table the step routes to; and a table where
+// the field is text keeps the text as written.
 func (s *Schema) routedFields() string {
 	tables := map[string][]string{}
 	var fields []string
 	for _, t := range s.Tables {
 		for _, c := range t.Columns {
-			if c.Layout == "" {
+			if len(c.Layouts) == 0 {
 				continue
 			}
 			if tables[c.Field] == nil {
@@ -124,7 +125,7 @@ func (s *Schema) routedFields() string {
 	sort.Strings(fields)
 	expr := "record"
 	for _, f := range fields {
-		expr = parseUnpadded(expr, f, tables[f])
+		expr = parseRFC1123(expr, f, tables[f])
 	}
 	// A spill column's fields differ by table: each table with one sets it
 	// in its records, and every other table's records are left as they
@@ -146,13 +147,14 @@ func (s *Schema) routedFields() string {
 	return expr
 }
 
-// parseUnpadded is expr with field f of the record parsed as a date
-// without zero padding for the tables (expr-lang strings) whose column is
-// such a date, and kept as written for the others.
-func parseUnpadded(expr, f string, tables []string) string {
+// parseRFC1123 is expr with field f of the record parsed as an RFC 1123
+// date or time for the tables (expr-lang strings) whose column needs that
+// layout, when it has that form, and kept as written otherwise (an ISO
+// date, which decant's defaults read; text in another table).
+func parseRFC1123(expr, f string, tables []string) string {
 	v := fieldExpr("record", f)
-	return fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") != "" ? parse_time(%s, %s) : %s)`,
-		expr, exprString(f), strings.Join(tables, ", "), v, v, exprString(unpaddedLayout), v)
+	return fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") matches "^[A-Z][a-z]{2}, " ? parse_time(%s, %s) : %s)`,
+		expr, exprString(f), strings.Join(tables, ", "), v, v, exprString(time.RFC1123), v)
 }
 
 // routeLine is t's line of a routed step's routes: its name, and the
@@ -210,18 +212,19 @@ func writeMap(b *strings.Builder, indent, base string, cols []*Column, position 
 	}
 }
 
-// writeLayouts gives the dates written without zero padding their layout.
+// writeLayouts gives the columns whose dates decant's defaults do not
+// read (RFC 1123) their layouts.
 func writeLayouts(b *strings.Builder, indent string, cols []*Column) {
 	first := true
 	for _, c := range cols {
-		if c.Layout == "" {
+		if len(c.Layouts) == 0 {
 			continue
 		}
 		if first {
-			fmt.Fprintf(b, "%s# Dates written without zero padding (1989-4-16).\n%scolumns:\n", indent, indent)
+			fmt.Fprintf(b, "%s# Dates decant's default layouts do not read (Wed, 31 Dec 2014 00:00:00 GMT).\n%scolumns:\n", indent, indent)
 			first = false
 		}
-		fmt.Fprintf(b, "%s  %s: {layout: %s}\n", indent, yamlKey(c.Name), yamlQuote(c.Layout))
+		fmt.Fprintf(b, "%s  %s: {layouts: [%s]}\n", indent, yamlKey(c.Name), strings.Join(c.Layouts, ", "))
 	}
 }
 

@@ -250,6 +250,10 @@ func (s *Schema) Next(ctx context.Context, cat decant.Cataloger, d Dialect) (*De
 // tableNeeds says what the plan needs for new table t.
 func (s *Schema) tableNeeds(t *Table) string {
 	switch {
+	case s.mapped && t.Field != "":
+		return fmt.Sprintf("table %s: the children entry %s needs it in its to.routes (%s: []), unless its route is one table", t.Name, t.Field, t.Name)
+	case s.mapped:
+		return fmt.Sprintf("table %s: the step's to.routes needs the line %s (a record whose route names no table fails as unknown)", t.Name, strings.TrimSpace(routeLine(t)))
 	case t.Field != "":
 		return fmt.Sprintf("table %s: the step needs a children entry for the field %q: infer these samples without --from-db (--plan-out another file) and copy its entry", t.Name, t.Field)
 	case s.Route != "":
@@ -267,18 +271,21 @@ func (s *Schema) columnNeeds(t *Table, c *Column) []string {
 	}
 	var out []string
 	routed := s.Route != "" && t.Field == ""
-	if !routed {
+	if !routed && !s.mapped {
 		base := "record"
 		if t.Field != "" {
 			base = "item"
 		}
 		out = append(out, fmt.Sprintf("table %s: the map needs the line %s: %s", t.Name, yamlKey(c.Name), yamlQuote(fieldExpr(base, c.Field))))
 	}
-	if c.Layout != "" {
-		if routed {
-			out = append(out, fmt.Sprintf("table %s: column %s holds dates without zero padding: wrap the step's fields expression FIELDS as %s", t.Name, c.Name, parseUnpadded("FIELDS", c.Field, []string{exprString(t.Name)})))
-		} else {
-			out = append(out, fmt.Sprintf("table %s: column %s holds dates without zero padding: its columns need %s: {layout: %s}", t.Name, c.Name, yamlKey(c.Name), yamlQuote(c.Layout)))
+	if len(c.Layouts) > 0 {
+		switch {
+		case s.mapped:
+			out = append(out, fmt.Sprintf("table %s: column %s holds dates decant's defaults do not read: give the step (or the column, in a step that writes one table) layouts: [%s]", t.Name, c.Name, strings.Join(c.Layouts, ", ")))
+		case routed:
+			out = append(out, fmt.Sprintf("table %s: column %s holds dates decant's defaults do not read (layouts %s): wrap the step's fields expression FIELDS as %s, or give the step layouts: [%s]", t.Name, c.Name, strings.Join(c.Layouts, ", "), parseRFC1123("FIELDS", c.Field, []string{exprString(t.Name)}), strings.Join(c.Layouts, ", ")))
+		default:
+			out = append(out, fmt.Sprintf("table %s: column %s holds dates decant's defaults do not read: its columns need %s: {layouts: [%s]}", t.Name, c.Name, yamlKey(c.Name), strings.Join(c.Layouts, ", ")))
 		}
 	}
 	return out

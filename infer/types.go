@@ -2,9 +2,11 @@ package infer
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/decanthq/decant"
@@ -18,8 +20,8 @@ type Type string
 const (
 	Integer   Type = "integer"   // whole numbers within 64 bits
 	Decimal   Type = "decimal"   // exact numbers with a fraction
-	Date      Type = "date"      // 2006-01-02, or unpadded 2006-1-2
-	Timestamp Type = "timestamp" // RFC 3339, or 2006-01-02 15:04:05
+	Date      Type = "date"      // 2006-01-02, unpadded 2006-1-2, or RFC 1123 at midnight
+	Timestamp Type = "timestamp" // RFC 3339, 2006-01-02 15:04:05, or RFC 1123
 	Boolean   Type = "boolean"   // true and false
 	JSONType  Type = "json"      // objects, and arrays of scalars
 	Text      Type = "text"      // anything else, and every disagreement
@@ -85,20 +87,26 @@ var (
 	dateText    = regexp.MustCompile(`^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$`)
 )
 
-// unpaddedLayout reads dates with or without zero padding (1989-4-16 and
-// 1989-04-16): Go's 1 and 2 accept one or two digits.
-const unpaddedLayout = "2006-1-2"
-
 // timestampLayouts are the forms a string must have to be typed a
 // timestamp: each is also among the layouts decant reads a timestamp
 // column with by default, so the plan needs no layout for them.
 var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999"}
 
-// typed is one value's type, and whether it is a date written without
-// zero padding (which the plan must then read with unpaddedLayout).
+// RFC1123 is the name of the layout (decant's layouts: [rfc1123]) of
+// dates such as Wed, 31 Dec 2014 00:00:00 GMT, which a JavaScript client's
+// Date.toUTCString writes; decant's defaults do not read them.
+const RFC1123 = "rfc1123"
+
+// ISO8601 names decant's default date and time layouts (RFC 3339 and the
+// ISO 8601 forms), for a column whose layouts must list them beside
+// RFC1123.
+const ISO8601 = "iso8601"
+
+// typed is one value's type, and the named layout the plan must read it
+// with when decant's defaults do not ("" when they do).
 type typed struct {
-	t        Type
-	unpadded bool
+	t      Type
+	layout string
 }
 
 // typeOf types one scalar sample value. Strings are typed by their text
@@ -149,11 +157,18 @@ func stringType(s string) typed {
 	case decimalText.MatchString(s):
 		return typed{t: Decimal}
 	case dateText.MatchString(s):
-		if tm, err := time.Parse(unpaddedLayout, s); err != nil || tm.Year() == 0 {
+		// 1989-4-16 too: decant's defaults read a date without zero
+		// padding.
+		if tm, err := time.Parse("2006-1-2", s); err != nil || tm.Year() == 0 {
 			return typed{t: Text}
 		}
-		_, err := time.Parse("2006-01-02", s)
-		return typed{t: Date, unpadded: err != nil}
+		return typed{t: Date}
+	}
+	if tm, err := time.Parse(time.RFC1123, s); err == nil && tm.Year() != 0 {
+		if tm.Hour() == 0 && tm.Minute() == 0 && tm.Second() == 0 {
+			return typed{t: Date, layout: RFC1123}
+		}
+		return typed{t: Timestamp, layout: RFC1123}
 	}
 	for _, l := range timestampLayouts {
 		if tm, err := time.Parse(l, s); err == nil && tm.Year() != 0 {
@@ -161,4 +176,22 @@ func stringType(s string) typed {
 		}
 	}
 	return typed{t: Text}
+}
+
+// Types are the types infer gives, as --as names them.
+var Types = []Type{Integer, Decimal, Date, Timestamp, Boolean, JSONType, Text}
+
+// ParseType reads a type's name (integer, decimal, date, timestamp,
+// boolean, json, text).
+func ParseType(s string) (Type, error) {
+	for _, t := range Types {
+		if string(t) == s {
+			return t, nil
+		}
+	}
+	names := make([]string, len(Types))
+	for i, t := range Types {
+		names[i] = string(t)
+	}
+	return "", fmt.Errorf("type %q: want one of %s", s, strings.Join(names, ", "))
 }
