@@ -29,3 +29,12 @@ type UnmappedReader interface {
 	// table).
 	UnmappedFields(ctx context.Context, scope, step string) ([]UnmappedField, error)
 }
+
+// MetadataFielder is an optional method of a source's options type
+// (plan.From.Options): the members every record of the source carries for
+// the source's own use, such as CouchDB's _rev. The report of fields that
+// reach no column leaves them out, as it leaves out the step's key and
+// cursor.
+type MetadataFielder interface {
+	MetadataFields() []string
+}

@@ -100,3 +100,8 @@ func (o *Options) retries() int {
 	}
 	return *o.Retries
 }
+
+// MetadataFields names the members of a document that CouchDB keeps for
+// itself: a plan that maps none of them has not dropped data
+// (decant.MetadataFielder).
+func (o *Options) MetadataFields() []string { return []string{"_rev"} }

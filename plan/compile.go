@@ -281,6 +281,7 @@ func (c *compiler) step(path string, s *Step) error {
 	if spec.Unmapped, err = c.unmapped(path, s.Unmapped); err != nil {
 		return err
 	}
+	spec.SourceReads = sourceReads(s)
 	s.Spec = spec
 	return nil
 }
@@ -518,4 +519,17 @@ func (c *compiler) unmapped(path, own string) (transform.UnmappedMode, error) {
 		}
 	}
 	return transform.UnmappedMode(cmp.Or(own, c.p.Unmapped, string(transform.UnmappedWarn))), nil
+}
+
+// sourceReads are the paths of the record members s's source reads for
+// itself: its cursor, and the metadata its options name.
+func sourceReads(s *Step) []string {
+	var out []string
+	if s.From.Cursor != "" {
+		out = append(out, s.From.Cursor)
+	}
+	if m, ok := s.From.Options.(decant.MetadataFielder); ok {
+		out = append(out, m.MetadataFields()...)
+	}
+	return out
 }

@@ -69,6 +69,9 @@ type Spec struct {
 	// Unmapped is what the step does with a record's fields that reach no
 	// column (unmapped.go); "" is UnmappedWarn.
 	Unmapped UnmappedMode
+	// SourceReads are the paths of record members the source itself
+	// reads (its cursor, its metadata): not fields that reach no column.
+	SourceReads []string
 }
 
 // ChildSpec maps the items of a nested array to rows of a child table.

@@ -73,9 +73,11 @@ func newUnreadPlan(spec Spec) *unreadPlan {
 		up.items = append(up.items, coverOf("item", c.Let, cp...))
 	}
 	up.record = coverOf("record", spec.Let, progs...)
-	if spec.SourceKey != "" {
-		// The ledger reads the record's key.
-		up.record.add(strings.Split(spec.SourceKey, "."))
+	// The ledger reads the record's key, and the source what it names.
+	for _, p := range append([]string{spec.SourceKey}, spec.SourceReads...) {
+		if p != "" {
+			up.record.add(strings.Split(p, "."))
+		}
 	}
 	return up
 }

@@ -175,3 +175,14 @@ func TestUnmapped_ExampleIsCut(t *testing.T) {
 		t.Errorf("example = %q", got)
 	}
 }
+
+// Ensure the members the source reads itself (its cursor, its metadata)
+// are not reported.
+func TestUnmapped_SourceReads(t *testing.T) {
+	spec := transform.Spec{Step: "forms", Key: []string{"id"}, To: transform.Route{Table: "forms"},
+		Map: exprs(t, false, nil, "id", "record.id"), SourceReads: []string{"meta.version", "_rev"}}
+	got, _ := unmappedOf(t, mustMapper(t, spec), `{"id":"F1","_rev":"1-a","meta":{"version":3,"by":"x"}}`)
+	if diff := cmp.Diff([]string{"forms:record.meta.by"}, paths(got)); diff != "" {
+		t.Errorf("unmapped (-want +got):\n%s", diff)
+	}
+}
