@@ -43,7 +43,8 @@ func newCheckCmd(c *Common) *cobra.Command {
 		Short: "Load the plan, reach every connection, and compare each step with the target tables",
 		Long: `Loads the plan (strict: unknown keys and bad expressions fail with file:line:col), reaches
 every connection, and confirms that every mapped table and column exists in the target with a
-compatible type. It writes nothing. Exit code 2 when it finds problems.`,
+compatible type. Then it maps the first --sample records of each step and lists their fields
+that reach no column. It writes nothing. Exit code 2 when it finds problems.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Common = *c
