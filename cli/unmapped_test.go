@@ -62,6 +62,9 @@ func TestUnmappedFieldsAreReported(t *testing.T) {
 	if r := mustRun(t, "check", "--only", "events", "--sample", "0", "-c", s.plan); strings.Contains(r.stdout, "unmapped") {
 		t.Errorf("check --sample 0 looked at records:\n%s", r)
 	}
+	if r := run(t, "check", "--sample", "-1", "-c", s.plan); r.code != 2 || !strings.Contains(r.stderr, "--sample -1: give a number of records, 0 or more") {
+		t.Errorf("check --sample -1 = %d:\n%s", r.code, r)
+	}
 
 	r = mustRun(t, "preview", "events", "-n", "2", "-c", s.plan)
 	for _, want := range []string{"-> UNMAPPED events record.device.ver = 1", "-> UNMAPPED events record.note = \"n2\""} {
