@@ -32,9 +32,11 @@ type UnmappedReader interface {
 
 // MetadataFielder is an optional method of a source's options type
 // (plan.From.Options): the members every record of the source carries for
-// the source's own use, such as CouchDB's _rev. The report of fields that
-// reach no column leaves them out, as it leaves out the step's key and
-// cursor.
+// the source's own use, such as CouchDB's _rev, as paths (a.b); a last
+// name ending in * stands for every name that starts with the rest
+// (@xmlns* for an XML element's namespace declarations). The report of
+// fields that reach no column leaves them out, as it leaves out the
+// step's key and cursor.
 type MetadataFielder interface {
 	MetadataFields() []string
 }

@@ -187,7 +187,7 @@ func newInferCmd(c *Common) *cobra.Command {
 	f.StringVar(&o.Step, "step", "", "type what this step of the plan (--config) writes, from its source or the sample files given")
 	f.BoolVar(&o.Raw, "raw", false, "with --step: type the step's source records as they are, for a new plan")
 	f.BoolVar(&o.Nullable, "nullable", false, "make every column but the keys nullable (when the samples answer what real records may not)")
-	f.StringArrayVar(&o.As, "as", nil, "set a column's type: TABLE.COLUMN=TYPE (repeatable)")
+	f.StringArrayVar(&o.As, "as", nil, "set a column's type: TABLE.COLUMN=TYPE, or *.COLUMN=TYPE for every table with it (repeatable)")
 	return cmd
 }
 

@@ -87,7 +87,8 @@ func stepSamples(ctx context.Context, o *InferOpts, p *plan.Plan, st *plan.Step)
 	return out, nil
 }
 
-// applyAs sets the types --as names (TABLE.COLUMN=TYPE), after inference:
+// applyAs sets the types --as names (TABLE.COLUMN=TYPE, TABLE * for every
+// table with the column), after inference:
 // a reviewed decision about a sample that misleads.
 func applyAs(s *infer.Schema, as []string) error {
 	for _, a := range as {

@@ -137,12 +137,27 @@ func TestInferAs(t *testing.T) {
 	if w := strings.Join(res.Warnings, "\n"); !strings.Contains(w, "column weight is text, as --as says (the samples made it decimal)") {
 		t.Errorf("warnings do not record the override:\n%s", w)
 	}
+	// * is every table with the column.
+	decodeJSON(t, mustRun(t, "-c", cfg, "infer", "--step", "forms", samples, "--as", "*.instance_id=integer", "--json"), &res)
+	n := 0
+	for _, tb := range res.Tables {
+		if c := tb.Column("instance_id"); c != nil {
+			n++
+			if c.Type != infer.Integer {
+				t.Errorf("--as *.instance_id=integer: %s.instance_id is %s", tb.Name, c.Type)
+			}
+		}
+	}
+	if n < 2 {
+		t.Errorf("--as *.instance_id: %d tables have the column, want the fixture's two or more", n)
+	}
 	for _, tc := range []struct{ as, want string }{
 		{"nope.weight=text", "--as nope.weight=text: no table nope (the tables are pnc, pnc_kids, tt)"},
 		{"pnc.nope=text", "--as pnc.nope=text: table pnc has no column nope"},
 		{"pnc.weight=float", `--as pnc.weight=float: type "float": want one of integer, decimal`},
 		{"pnc_weight=text", "--as pnc_weight=text: want TABLE.COLUMN=TYPE"},
 		{"pnc_kids.parent_id=integer", "--as pnc_kids.parent_id=integer: column pnc_kids.parent_id is decant's own"},
+		{"*.nope=text", "--as *.nope=text: no table has a column nope"},
 	} {
 		if r := run(t, "-c", cfg, "infer", "--step", "forms", samples, "--as", tc.as); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("--as %s: %s\nwant exit 2 and %q", tc.as, r, tc.want)

@@ -540,6 +540,9 @@ func toJSONResult(res *engine.Result) jsonResult {
 		Lifecycle: toJSONLifecycle(res.Lifecycle)}
 	for _, s := range res.Steps {
 		js := jsonStep{StepResult: s}
+		if js.Unmapped == nil {
+			js.Unmapped = []decant.UnmappedField{} // a list, never null
+		}
 		if s.Err != nil {
 			js.Error = s.Err.Error()
 		}
@@ -586,7 +589,7 @@ func printResult(w io.Writer, asJSON bool, res *engine.Result) error {
 		return err
 	}
 	for _, s := range res.Steps {
-		if line := unmappedSummary(s.Step, s.Unmapped); line != "" {
+		if line := unmappedSummary(s.Step, s.Unmapped, res.DryRun); line != "" {
 			fmt.Fprintln(w, line)
 		}
 	}

@@ -28,7 +28,7 @@ func printUnmapped(w io.Writer, step string, fields []decant.UnmappedField) erro
 // unmappedSummary is migrate's line on the fields of step's records that
 // reached no column: how many, the first few, and where to see them all;
 // "" when there are none.
-func unmappedSummary(step string, fields []decant.UnmappedField) string {
+func unmappedSummary(step string, fields []decant.UnmappedField, dryRun bool) string {
 	if len(fields) == 0 {
 		return ""
 	}
@@ -41,8 +41,12 @@ func unmappedSummary(step string, fields []decant.UnmappedField) string {
 		}
 		names = append(names, fmt.Sprintf("%s %s (%d)", f.Table, f.Path, f.Records))
 	}
-	return fmt.Sprintf("unmapped: step %s: %d %s reached no column: %s; decant status lists them",
-		step, len(fields), plural(len(fields), "field", "fields"), strings.Join(names, ", "))
+	where := "decant status lists them"
+	if dryRun {
+		where = "a real run keeps them for decant status"
+	}
+	return fmt.Sprintf("unmapped: step %s: %d %s reached no column: %s; %s",
+		step, len(fields), plural(len(fields), "field", "fields"), strings.Join(names, ", "), where)
 }
 
 func plural(n int, one, many string) string {

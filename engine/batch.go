@@ -160,7 +160,6 @@ func buildBatch(scope, step string, key []string, b mappedBatch, lo, hi int, chi
 	}
 	batch.Tables = tables.build(key, children, parents)
 	batch.Deletes = deletes.build(del, key, children, b.started)
-	batch.Unmapped = unmappedCounts(&b, lo, hi)
 	return batch
 }
 

@@ -66,7 +66,7 @@ type StepCheck struct {
 	// Unmapped the fields of theirs that reached no column, with how
 	// many of those records carried each.
 	Sampled  int                    `json:"sampled"`
-	Unmapped []decant.UnmappedField `json:"unmapped_fields,omitempty"`
+	Unmapped []decant.UnmappedField `json:"unmapped_fields"`
 }
 
 // SchemaNotes is an optional ability of a Store that answers Columns with
@@ -108,7 +108,7 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 		srcProblems := checkSource(ctx, cfg, s)
 		if target.Error != "" {
 			// Every step would repeat the target's error.
-			res.Steps = append(res.Steps, StepCheck{Step: s.Name,
+			res.Steps = append(res.Steps, StepCheck{Step: s.Name, Unmapped: []decant.UnmappedField{},
 				Problems: append(srcProblems, "not compared with the target, which did not answer (see its connection above)")})
 			continue
 		}
@@ -124,7 +124,7 @@ func Check(ctx context.Context, cfg Config) (*CheckResult, error) {
 
 // checkStep compares one step's mapping with the target's tables.
 func checkStep(ctx context.Context, st decant.Store, s *plan.Step) StepCheck {
-	sc := StepCheck{Step: s.Name}
+	sc := StepCheck{Step: s.Name, Unmapped: []decant.UnmappedField{}} // a list, never null
 	tables, err := TargetColumns(ctx, st, s.Spec)
 	if err != nil {
 		sc.Problems = append(sc.Problems, err.Error())

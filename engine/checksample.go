@@ -32,10 +32,10 @@ func sampleStep(ctx context.Context, cfg Config, s *plan.Step, sc *StepCheck) {
 		sc.Problems = append(sc.Problems, "sample: "+decant.RedactText(err.Error()))
 		return
 	}
-	sc.Unmapped = fields
 	if len(fields) == 0 {
 		return
 	}
+	sc.Unmapped = fields
 	var names []string
 	for _, f := range fields {
 		names = append(names, fmt.Sprintf("%s %s (%d of %d)", f.Table, f.Path, f.Records, read))

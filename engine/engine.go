@@ -134,7 +134,7 @@ type StepResult struct {
 	// Unmapped counts the fields of the records this run wrote that
 	// reached no column, per table and path, ordered so; the state
 	// tables keep them over every run (decant status).
-	Unmapped []decant.UnmappedField `json:"unmapped_fields,omitempty"`
+	Unmapped []decant.UnmappedField `json:"unmapped_fields"`
 	// Err is why the step failed, nil when it did not: Progress.StepDone
 	// sees it, so a display can say "failed" rather than "done".
 	Err error `json:"-"`

@@ -22,7 +22,7 @@ type PreviewItem struct {
 	Deleted bool `json:"deleted,omitempty"`
 	// Unmapped lists the record's fields that would reach no column
 	// (unless the step's unmapped is ignore).
-	Unmapped []transform.UnmappedField `json:"unmapped_fields,omitempty"`
+	Unmapped []transform.UnmappedField `json:"unmapped_fields"`
 }
 
 // PreviewRow is one target row of a preview.
@@ -82,6 +82,9 @@ func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem
 			o, f = mappers[s.Name].MapDeleted(rec, cfg.Scope)
 		}
 		item.Error, item.Unmapped = f, o.Unmapped
+		if item.Unmapped == nil {
+			item.Unmapped = []transform.UnmappedField{} // a list, never null
+		}
 		for _, r := range o.Rows {
 			pr := PreviewRow{Table: r.Table, Values: map[string]any{}}
 			for i, c := range r.Cols {

@@ -9,9 +9,10 @@ import (
 )
 
 // unmappedCounts counts, per table and field path, the records of b in
-// [lo, hi) written without failing that carried a field that reached no
-// column. Every record counts, a key's earlier records in the batch too,
-// so that the counts do not depend on how records fall into batches.
+// [lo, hi) written without failing (the target's refusals included) that
+// carried a field that reached no column. Every record counts, a key's
+// earlier records in the batch too, so that the counts do not depend on
+// how records fall into batches.
 func unmappedCounts(b *mappedBatch, lo, hi int) []decant.UnmappedField {
 	var out []decant.UnmappedField
 	for i := lo; i < hi; i++ {

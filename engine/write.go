@@ -116,13 +116,21 @@ func (w *writer) writeAll(ctx context.Context, tx decant.Tx, b mappedBatch, audi
 		failed += n
 	}
 	audit.Failed = failed
+	// The counts of fields that reached no column go in once, in the
+	// transaction's last statement but one: a batch cut into runs or
+	// halved around a refused row locks their rows in one sorted
+	// statement, so parallel chunks wait for each other, never deadlock.
+	unmapped := unmappedCounts(&b, 0, len(b.recs))
 	if w.retry {
-		return nil
+		if len(unmapped) == 0 {
+			return nil
+		}
+		return w.cfg.Store.WriteBatch(ctx, tx, &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Unmapped: unmapped})
 	}
 	a := *audit
 	a.OK = a.Total - a.Failed
 	a.Duration = time.Since(b.started)
-	last := &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Audit: &a, Checkpoint: b.checkpoint(), Chunk: w.chunk}
+	last := &decant.Batch{Scope: w.cfg.Scope, Step: w.step.Name, Audit: &a, Checkpoint: b.checkpoint(), Chunk: w.chunk, Unmapped: unmapped}
 	return w.cfg.Store.WriteBatch(ctx, tx, last)
 }
 

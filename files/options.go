@@ -72,3 +72,13 @@ func Open(path, key, cursor string, o *Options) (*Source, error) {
 	}
 	return New(path, o.Config(key, cursor))
 }
+
+// MetadataFields names, for an XML file, the namespace declarations of a
+// record element (@xmlns, @xmlns:q): a plan that maps none of them has
+// not dropped data (decant.MetadataFielder). Other files have none.
+func (o *Options) MetadataFields() []string {
+	if o.Record == "" {
+		return nil
+	}
+	return []string{"@xmlns*"}
+}

@@ -283,7 +283,24 @@ func sampleText(v any) string {
 // SetType gives column of table type t, whatever the samples said: a
 // reviewed override (decant infer --as) for a sample that misleads, such
 // as a date field whose one sample holds a word. A warning records it.
+// Table * is every table that has the column.
 func (s *Schema) SetType(table, column string, t Type) error {
+	if table == "*" {
+		n := 0
+		for _, tb := range s.All() {
+			if tb.Column(column) == nil {
+				continue
+			}
+			if err := s.SetType(tb.Name, column, t); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return fmt.Errorf("no table has a column %s", column)
+		}
+		return nil
+	}
 	var names []string
 	for _, tb := range s.All() {
 		names = append(names, tb.Name)

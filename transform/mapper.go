@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -472,6 +473,7 @@ func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Prog
 	if !ok && v != nil {
 		return Row{}, &Failure{"cannot compute fields", fmt.Sprintf("fields %s gave %T, want a map", fields.Source, v)}
 	}
+	fromMap := len(r.Cols)
 	for _, name := range sortedAnyKeys(fm) {
 		col := Snake(name)
 		if _, exists := ti.cols[col]; !exists {
@@ -480,7 +482,13 @@ func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Prog
 			}
 			continue
 		}
-		if containsCol(r.Cols, col) {
+		if i := slices.Index(r.Cols, col); i >= 0 {
+			// map sets the column, or an entry before this one of the
+			// same snake_case name (ttDose, tt_dose) did: this one's
+			// value reaches no column.
+			if i >= fromMap && m.unread != nil {
+				m.unmapped(table, "fields."+name, fm[name], nil)
+			}
 			continue
 		}
 		co := ti.coerc[col]

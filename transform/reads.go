@@ -1,6 +1,10 @@
 package transform
 
-import "github.com/expr-lang/expr/ast"
+import (
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+)
 
 // A step's report of unmapped fields needs to know, of each record, which
 // members no expression reads. It is decided when the plan compiles, from
@@ -53,6 +57,11 @@ func (c *readCollector) Visit(n *ast.Node) {
 	case *ast.MemberNode:
 		c.members = append(c.members, v)
 		c.inner[v.Node] = true
+		if ch, ok := v.Node.(*ast.ChainNode); ok {
+			// record?.["a"]["b"]: the optional chain in the middle wraps
+			// the access it continues.
+			c.inner[ch.Node] = true
+		}
 	}
 }
 
@@ -89,16 +98,23 @@ func memberRead(m *ast.MemberNode) (varRead, bool) {
 }
 
 // cover is the part of a value a step's expressions read: all of it
-// (whole), or the members in kids and what they read of each.
+// (whole), or the members in kids and what they read of each, and every
+// member whose name starts with one of prefixes.
 type cover struct {
-	whole bool
-	kids  map[string]*cover
+	whole    bool
+	kids     map[string]*cover
+	prefixes []string
 }
 
-// add marks path as read.
+// add marks path as read. A last name ending in * marks every member
+// whose name starts with what comes before it.
 func (c *cover) add(path []string) {
-	for _, name := range path {
+	for i, name := range path {
 		if c.whole {
+			return
+		}
+		if prefix, ok := strings.CutSuffix(name, "*"); ok && i == len(path)-1 {
+			c.prefixes = append(c.prefixes, prefix)
 			return
 		}
 		if c.kids == nil {
@@ -119,7 +135,21 @@ func (c *cover) kid(name string) *cover {
 	if c.whole {
 		return c
 	}
-	return c.kids[name]
+	if k := c.kids[name]; k != nil {
+		return k
+	}
+	return c.byPrefix(name)
+}
+
+// byPrefix is a whole cover when name starts with one of c's prefixes,
+// else nil.
+func (c *cover) byPrefix(name string) *cover {
+	for _, p := range c.prefixes {
+		if strings.HasPrefix(name, p) {
+			return &cover{whole: true}
+		}
+	}
+	return nil
 }
 
 // unread calls found for each member of v, a decoded value, that c does
@@ -134,7 +164,7 @@ func (c *cover) unread(prefix string, v any, found func(path string, v any)) {
 		return
 	}
 	for name, x := range m {
-		k := c.kids[name]
+		k := c.kid(name)
 		if k == nil {
 			found(prefix+"."+name, x)
 			continue
@@ -159,10 +189,20 @@ func coverOf(root string, lets []Named, progs ...*Program) *cover {
 			continue
 		}
 		for _, r := range p.reads {
-			if r.root == root {
+			switch {
+			case r.root == root:
 				c.add(r.path)
+			case isExprEnv(r.root) && len(r.path) == 0:
+				// $env is every variable: what it reads, no one can tell.
+				c.whole = true
+			case isExprEnv(r.root) && r.path[0] == root:
+				c.add(r.path[1:])
 			}
 		}
 	}
 	return c
 }
+
+// isExprEnv says whether name is expr-lang's name for the variables as a
+// whole ($env.record.a is record.a).
+func isExprEnv(name string) bool { return name == "$env" || name == "env" }

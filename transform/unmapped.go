@@ -151,8 +151,8 @@ func (m *Mapper) unreadText(c *Canonicalizer, raw, out []byte) {
 		// canonChains has just looked up: firstAt remembers them.
 		if i := c.firstAt(m.fast, k, name); i >= 0 {
 			kid = m.unread.firsts[i]
-		} else {
-			kid = rc.kids[string(name)] // a look-up that does not copy the name
+		} else if kid = rc.kids[string(name)]; kid == nil && len(rc.prefixes) > 0 { // a look-up that does not copy the name
+			kid = rc.byPrefix(string(name))
 		}
 		switch {
 		case kid == nil:

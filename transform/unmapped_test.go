@@ -186,3 +186,42 @@ func TestUnmapped_SourceReads(t *testing.T) {
 		t.Errorf("unmapped (-want +got):\n%s", diff)
 	}
 }
+
+// Ensure the review's cases: two fields entries of one snake_case name
+// (the second reaches no column), $env chains (read as the variable's),
+// a name prefix the source reads (XML's @xmlns*), and an optional chain
+// followed by an index.
+func TestUnmapped_EdgeCases(t *testing.T) {
+	spec := transform.Spec{Step: "forms", Key: []string{"id"}, To: transform.Route{Table: "forms"},
+		Map:    exprs(t, false, nil, "id", "record.id"),
+		Fields: compile(t, `{"visits": record.v1, "Visits": record.v2}`, false, nil)}
+	got, _ := unmappedOf(t, mustMapper(t, spec), `{"id":"F1","v1":"1","v2":"2"}`)
+	if diff := cmp.Diff([]string{"forms:fields.visits"}, paths(got)); diff != "" {
+		t.Errorf("colliding fields entries (-want +got):\n%s", diff)
+	}
+
+	for _, tc := range []struct {
+		src  string
+		want []string
+	}{
+		{`$env.record.a.b`, []string{"forms:record.a.c", "forms:record.z"}},
+		{`$env["record"].z`, []string{"forms:record.a"}},
+		{`len($env)`, nil},
+		{`record?.["a"]["b"]`, []string{"forms:record.a.c", "forms:record.z"}},
+	} {
+		spec := transform.Spec{Step: "forms", Key: []string{"id"}, To: transform.Route{Table: "forms"},
+			Map: []transform.Named{{Name: "id", Prog: compile(t, "record.id", false, nil)},
+				{Name: "name", Prog: compile(t, "string("+tc.src+")", false, nil)}}}
+		got, _ := unmappedOf(t, mustMapper(t, spec), `{"id":"F1","a":{"b":1,"c":2},"z":3}`)
+		if diff := cmp.Diff(tc.want, paths(got)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.src, diff)
+		}
+	}
+
+	spec = transform.Spec{Step: "forms", Key: []string{"id"}, To: transform.Route{Table: "forms"},
+		Map: exprs(t, false, nil, "id", "record.id"), SourceReads: []string{"@xmlns*"}}
+	got, _ = unmappedOf(t, mustMapper(t, spec), `{"id":"F1","@xmlns":"urn:a","@xmlns:q":"urn:q","@x":"1"}`)
+	if diff := cmp.Diff([]string{"forms:record.@x"}, paths(got)); diff != "" {
+		t.Errorf("a prefix the source reads (-want +got):\n%s", diff)
+	}
+}

@@ -10,7 +10,7 @@ CREATE TABLE "anc_close" (
     "close_reason" text, -- from fields.closeReason, e.g. 'moved_away'
     "closed_by" text, -- from fields.closedBy, e.g. 'closed_by'
     "death_certificate_submitted" text, -- from fields.deathCertificateSubmitted (no value in the samples)
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. 'e89ea13a-e19f-494d-bb30-f1b0efeabe33'
@@ -44,7 +44,7 @@ CREATE TABLE "anc_investigations" (
     "bp_diastolic" integer, -- from fields.bpDiastolic, e.g. '70'
     "bp_systolic" integer, -- from fields.bpSystolic, e.g. '110'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710001'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '6b27da56-2f90-4049-95e6-ef7766e4b946'
@@ -75,14 +75,14 @@ CREATE TABLE "anc_investigations" (
 
 CREATE TABLE "anc_registration" (
     "instance_id" text NOT NULL, -- from record.instanceId, e.g. '2610f96a-9a56-460e-ae6e-157384af364a'
-    "anc_number" integer, -- from fields.ancNumber, e.g. '1333'
+    "anc_number" text, -- from fields.ancNumber, e.g. '1333'
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "blood_group" text, -- from fields.bloodGroup, e.g. 'o_positive'
     "caste" text, -- from fields.caste, e.g. 'caste'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710002'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "economic_status" text, -- from fields.economicStatus, e.g. 'economic_status'
     "edd" date, -- from fields.edd, e.g. 'Wed, 31 Dec 2014 00:00:00 GMT'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
@@ -92,7 +92,7 @@ CREATE TABLE "anc_registration" (
     "gravida" integer, -- from fields.gravida, e.g. '1'
     "height" decimal text, -- from fields.height, e.g. '152.5'
     "high_risk_reason" text, -- from fields.highRiskReason (no value in the samples)
-    "household_number" integer, -- from fields.householdNumber, e.g. '1555'
+    "household_number" text, -- from fields.householdNumber, e.g. '1555'
     "husband_name" text, -- from fields.husbandName, e.g. 'Ramesh'
     "is_consult_doctor" text, -- from fields.isConsultDoctor (no value in the samples)
     "is_high_risk" text, -- from fields.isHighRisk, e.g. 'yes'
@@ -105,7 +105,7 @@ CREATE TABLE "anc_registration" (
     "number_of_still_births" text, -- from fields.numberOfStillBirths (no value in the samples)
     "parity" integer, -- from fields.parity, e.g. '1'
     "phc" text, -- from fields.phc, e.g. 'bherya'
-    "phone_number" integer, -- from fields.phoneNumber, e.g. '1407'
+    "phone_number" text, -- from fields.phoneNumber, e.g. '1407'
     "phonenumber" text, -- from fields.phonenumber (no value in the samples)
     "reference_date" date, -- from fields.referenceDate, e.g. '2014-03-03'
     "registration_date" date, -- from fields.registrationDate, e.g. '2014-03-03'
@@ -115,7 +115,7 @@ CREATE TABLE "anc_registration" (
     "sub_center" text, -- from fields.subCenter, e.g. 'hosa_agrahara'
     "submission_date" date, -- from fields.submissionDate, e.g. '2014-03-03'
     "subscriberid" text, -- from fields.subscriberid (no value in the samples)
-    "thayi_card_number" integer, -- from fields.thayiCardNumber, e.g. '1555'
+    "thayi_card_number" text, -- from fields.thayiCardNumber, e.g. '1555'
     "today" date, -- from fields.today, e.g. '2014-03-03'
     "village" text, -- from fields.village, e.g. 'keelanapura'
     "weeks_pregnant" integer, -- from fields.weeksPregnant, e.g. '1'
@@ -127,14 +127,14 @@ CREATE TABLE "anc_registration" (
 
 CREATE TABLE "anc_registration_oa" (
     "instance_id" text NOT NULL, -- from record.instanceId, e.g. 'd1702c5d-a398-4f56-bffb-1a1d97203616'
-    "anc_number" integer, -- from fields.ancNumber, e.g. '1333'
+    "anc_number" text, -- from fields.ancNumber, e.g. '1333'
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "calc_edd" text, -- from fields.calcEdd (no value in the samples)
     "caste" text, -- from fields.caste (no value in the samples)
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710003'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "economic_status" text, -- from fields.economicStatus (no value in the samples)
     "edd" date, -- from fields.edd, e.g. 'Wed, 31 Dec 2014 00:00:00 GMT'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
@@ -162,7 +162,7 @@ CREATE TABLE "anc_registration_oa" (
     "sub_center" text, -- from fields.subCenter, e.g. 'hosa_agrahara'
     "submission_date" date, -- from fields.submissionDate, e.g. '2014-03-03'
     "subscriberid" text, -- from fields.subscriberid (no value in the samples)
-    "thayi_card_number" integer, -- from fields.thayiCardNumber, e.g. '1555'
+    "thayi_card_number" text, -- from fields.thayiCardNumber, e.g. '1555'
     "today" date, -- from fields.today, e.g. '2014-03-03'
     "village" text, -- from fields.village, e.g. 'keelanapura'
     "weeks_pregnant" integer, -- from fields.weeksPregnant, e.g. '1'
@@ -184,7 +184,7 @@ CREATE TABLE "anc_visit" (
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710004'
     "counselling_given" text, -- from fields.counsellingGiven (no value in the samples)
     "danger_signs" text, -- from fields.dangerSigns, e.g. 'danger_signs'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "edema" text, -- from fields.edema (no value in the samples)
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
@@ -228,7 +228,7 @@ CREATE TABLE "child_close" (
     "death_cause" text, -- from fields.deathCause (no value in the samples)
     "death_date" text, -- from fields.deathDate (no value in the samples)
     "death_place" text, -- from fields.deathPlace (no value in the samples)
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '01b147d5-c187-46de-bf73-566ae9686b26'
     "form_data_definition_version" integer, -- from record.formDataDefinitionVersion, e.g. '1'
@@ -257,7 +257,7 @@ CREATE TABLE "child_illness" (
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710006'
     "date_of_birth" date, -- from fields.dateOfBirth, e.g. '2014-03-03'
     "days_of_illness" integer, -- from fields.daysOfIllness, e.g. '1'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. 'dc7c6ec8-2afa-43e0-95e8-f947294581fd'
     "form_data_definition_version" integer, -- from record.formDataDefinitionVersion, e.g. '1'
@@ -290,7 +290,7 @@ CREATE TABLE "child_immunizations" (
     "bcg_date" text, -- from fields.bcgDate (no value in the samples)
     "child_id" text, -- from fields.child_id, e.g. '9fc4e634-cfe9-4893-8c7b-d00dedb76ee9'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710007'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '9fc4e634-cfe9-4893-8c7b-d00dedb76ee9'
     "form_data_definition_version" integer, -- from record.formDataDefinitionVersion, e.g. '1'
@@ -332,7 +332,7 @@ CREATE TABLE "child_registration_ec" (
     "child_name" text, -- from fields.childName, e.g. 'Lakshmi'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710008'
     "date_of_birth" date, -- from fields.dateOfBirth, e.g. '2013-9-5'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '1bf9109b-d215-4754-bf4a-706768cb1fe3'
@@ -352,7 +352,7 @@ CREATE TABLE "child_registration_ec" (
     "start" timestamp, -- from fields.start, e.g. '2014-03-03T10:12:31.000+05:30'
     "submission_date" date, -- from fields.submissionDate, e.g. '2014-03-03'
     "subscriberid" text, -- from fields.subscriberid (no value in the samples)
-    "thayi_card_number" integer, -- from fields.thayiCardNumber, e.g. '1555'
+    "thayi_card_number" text, -- from fields.thayiCardNumber, e.g. '1555'
     "today" date, -- from fields.today, e.g. '2014-03-03'
     PRIMARY KEY ("instance_id")
 );
@@ -368,8 +368,8 @@ CREATE TABLE "child_registration_oa" (
     "child_name" text, -- from fields.childName, e.g. 'Lakshmi'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710009'
     "date_of_birth" date, -- from fields.dateOfBirth, e.g. '2014-03-03'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "economic_status" text, -- from fields.economicStatus, e.g. 'economic_status'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '1878a94f-2d25-4c6e-91bc-b069438b27d4'
@@ -389,7 +389,7 @@ CREATE TABLE "child_registration_oa" (
     "sub_center" text, -- from fields.subCenter, e.g. 'hosa_agrahara'
     "submission_date" date, -- from fields.submissionDate, e.g. '2014-03-03'
     "subscriberid" text, -- from fields.subscriberid (no value in the samples)
-    "thayi_card_number" integer, -- from fields.thayiCardNumber, e.g. '1555'
+    "thayi_card_number" text, -- from fields.thayiCardNumber, e.g. '1555'
     "today" date, -- from fields.today, e.g. '2014-03-03'
     "village" text, -- from fields.village, e.g. 'keelanapura'
     "wife_age" integer, -- from fields.wifeAge, e.g. '24'
@@ -409,7 +409,7 @@ CREATE TABLE "delivery_outcome" (
     "delivery_place" text, -- from fields.deliveryPlace, e.g. 'phc'
     "delivery_registration_date" date, -- from fields.deliveryRegistrationDate, e.g. '2014-03-03'
     "delivery_type" text, -- from fields.deliveryType, e.g. 'normal'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "did_mother_survive" text, -- from fields.didMotherSurvive, e.g. 'yes'
     "did_woman_survive" text, -- from fields.didWomanSurvive, e.g. 'yes'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
@@ -467,7 +467,7 @@ CREATE TABLE "delivery_plan" (
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710011'
     "delivery_facility_name" text, -- from fields.deliveryFacilityName, e.g. 'delivery_facility_name'
     "delivery_place" date, -- from fields.deliveryPlace, e.g. 'sub_center'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "emergency_contact_name" text, -- from fields.emergencyContactName, e.g. 'emergency_contact_name'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
@@ -496,9 +496,9 @@ CREATE TABLE "ec_close" (
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710012'
     "close_reason" text, -- from fields.closeReason, e.g. 'moved_away'
     "closed_by" text, -- from fields.closedBy, e.g. 'closed_by'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_close_date" date, -- from fields.ecCloseDate, e.g. '2014-03-03'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. '9599277e-db71-4adf-a237-3bcb1cd4ced8'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '9599277e-db71-4adf-a237-3bcb1cd4ced8'
@@ -526,8 +526,8 @@ CREATE TABLE "ec_edit" (
     "caste" text, -- from fields.caste, e.g. 'caste'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710013'
     "current_method" text, -- from fields.currentMethod, e.g. 'ocp'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "economic_status" text, -- from fields.economicStatus, e.g. 'economic_status'
     "edit_date" date, -- from fields.editDate, e.g. '2014-03-03'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. '02a03890-9813-482b-a6bd-eb9dfb4638cd'
@@ -538,7 +538,7 @@ CREATE TABLE "ec_edit" (
     "form_name" text, -- from record.formName, e.g. 'ec_edit'
     "head_of_household" text, -- from fields.headOfHousehold, e.g. 'head_of_household'
     "household_address" text, -- from fields.householdAddress, e.g. 'household_address'
-    "household_number" integer, -- from fields.householdNumber, e.g. '1555'
+    "household_number" text, -- from fields.householdNumber, e.g. '1555'
     "husband_age" integer, -- from fields.husbandAge, e.g. '29'
     "husband_educational_level" text, -- from fields.husbandEducationalLevel, e.g. 'husband_educational_level'
     "husband_name" text, -- from fields.husbandName, e.g. 'Ramesh'
@@ -576,8 +576,8 @@ CREATE TABLE "ec_registration" (
     "children_under5_immunized" text, -- from fields.childrenUnder5Immunized, e.g. 'children_under5_immunized'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710014'
     "current_method" text, -- from fields.currentMethod, e.g. 'ocp'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "economic_status" text, -- from fields.economicStatus, e.g. 'economic_status'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. 'b0ee5062-405b-481c-9539-9893a89450cb'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
@@ -591,7 +591,7 @@ CREATE TABLE "ec_registration" (
     "head_of_household" text, -- from fields.headOfHousehold, e.g. 'head_of_household'
     "high_priority_reason" text, -- from fields.highPriorityReason (no value in the samples)
     "household_address" text, -- from fields.householdAddress, e.g. 'household_address'
-    "household_number" integer, -- from fields.householdNumber, e.g. '1555'
+    "household_number" text, -- from fields.householdNumber, e.g. '1555'
     "husband_age" integer, -- from fields.husbandAge, e.g. '29'
     "husband_dob" text, -- from fields.husbandDOB (no value in the samples)
     "husband_educational_level" text, -- from fields.husbandEducationalLevel, e.g. 'husband_educational_level'
@@ -610,7 +610,7 @@ CREATE TABLE "ec_registration" (
     "number_of_still_births" integer, -- from fields.numberOfStillBirths, e.g. '1'
     "parity" integer, -- from fields.parity, e.g. '1'
     "phc" text, -- from fields.phc, e.g. 'bherya'
-    "phone_number" integer, -- from fields.phoneNumber, e.g. '1407'
+    "phone_number" text, -- from fields.phoneNumber, e.g. '1407'
     "phonenumber" text, -- from fields.phonenumber (no value in the samples)
     "registration_date" date, -- from fields.registrationDate, e.g. '2014-03-03'
     "religion" text, -- from fields.religion, e.g. 'religion'
@@ -639,8 +639,8 @@ CREATE TABLE "fp_change" (
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710015'
     "counselling_given" text, -- from fields.counsellingGiven, e.g. 'counselling_given'
     "current_method" text, -- from fields.currentMethod, e.g. 'ocp'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. '9eb1e382-7922-4ccc-957e-cf6386318323'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '9eb1e382-7922-4ccc-957e-cf6386318323'
@@ -678,8 +678,8 @@ CREATE TABLE "fp_complications" (
     "complications" text, -- from fields.complications, e.g. 'complications'
     "current_method" text, -- from fields.currentMethod, e.g. 'ocp'
     "days_since_method_start" text, -- from fields.daysSinceMethodStart (no value in the samples)
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. 'b5b8d4e2-b044-407d-bbbe-2f7dc2d7c642'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. 'b5b8d4e2-b044-407d-bbbe-2f7dc2d7c642'
@@ -706,8 +706,8 @@ CREATE TABLE "fp_followup" (
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710017'
     "current_method" text, -- from fields.currentMethod, e.g. 'ocp'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. 'bf0db37b-5aa8-4e47-b755-8e23188ed3e7'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. 'bf0db37b-5aa8-4e47-b755-8e23188ed3e7'
@@ -737,8 +737,8 @@ CREATE TABLE "fp_referral_followup" (
     "instance_id" text NOT NULL, -- from record.instanceId, e.g. '06925e26-abd5-48f1-bb86-b13f4a1d8f00'
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710018'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. '4d647410-11c2-448a-8447-bcad3471313c'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '4d647410-11c2-448a-8447-bcad3471313c'
@@ -767,7 +767,7 @@ CREATE TABLE "hb_test" (
     "anemic_status" text, -- from fields.anemicStatus (no value in the samples)
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710019'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. 'c89b1d2e-c91c-432a-9562-33b864454c0f'
@@ -796,7 +796,7 @@ CREATE TABLE "ifa" (
     "instance_id" text NOT NULL, -- from record.instanceId, e.g. '4ee27e5a-1879-4a5c-9128-f3de0685f842'
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710020'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '9358180a-8cce-41b7-a655-a6659037e887'
@@ -831,7 +831,7 @@ CREATE TABLE "pnc_close" (
     "death_cause" text, -- from fields.deathCause (no value in the samples)
     "death_date" text, -- from fields.deathDate (no value in the samples)
     "death_place" text, -- from fields.deathPlace (no value in the samples)
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. 'f3402894-c3a2-4ceb-aa7f-6cebc1bc6206'
@@ -863,9 +863,9 @@ CREATE TABLE "pnc_registration_oa" (
     "delivery_place" text, -- from fields.deliveryPlace, e.g. 'phc'
     "delivery_registration_date" text, -- from fields.deliveryRegistrationDate (no value in the samples)
     "delivery_type" text, -- from fields.deliveryType, e.g. 'normal'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "did_woman_survive" text, -- from fields.didWomanSurvive, e.g. 'yes'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "economic_status" text, -- from fields.economicStatus (no value in the samples)
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '7a3a8144-3775-4a13-b76b-4baca58094cf'
@@ -887,7 +887,7 @@ CREATE TABLE "pnc_registration_oa" (
     "sub_center" text, -- from fields.subCenter, e.g. 'hosa_agrahara'
     "submission_date" date, -- from fields.submissionDate, e.g. '2014-03-03'
     "subscriberid" text, -- from fields.subscriberid (no value in the samples)
-    "thayi_card_number" integer, -- from fields.thayiCardNumber, e.g. '1555'
+    "thayi_card_number" text, -- from fields.thayiCardNumber, e.g. '1555'
     "today" date, -- from fields.today, e.g. '2014-03-03'
     "village" text, -- from fields.village, e.g. 'keelanapura'
     "wife_age" integer, -- from fields.wifeAge, e.g. '24'
@@ -919,7 +919,7 @@ CREATE TABLE "pnc_visit" (
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710023'
     "counselling_given" text, -- from fields.counsellingGiven, e.g. 'counselling_given'
     "days_after_delivery" text, -- from fields.daysAfterDelivery (no value in the samples)
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "difficulties1" text, -- from fields.difficulties1 (no value in the samples)
     "difficulties2" text, -- from fields.difficulties2 (no value in the samples)
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
@@ -984,7 +984,7 @@ CREATE TABLE "postpartum_family_planning" (
     "counselling_given" text, -- from fields.counsellingGiven, e.g. 'counselling_given'
     "current_method" text, -- from fields.currentMethod, e.g. 'ocp'
     "days_after_delivery" integer, -- from fields.daysAfterDelivery, e.g. '1'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '0a3dd34c-cbe4-47f8-8cd8-241cc7e71e20'
@@ -1013,8 +1013,8 @@ CREATE TABLE "record_ecps" (
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710025'
     "counselling_given" text, -- from fields.counsellingGiven, e.g. 'counselling_given'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "ecp_date" date, -- from fields.ecpDate, e.g. '2014-03-03'
     "ecp_given_by" text, -- from fields.ecpGivenBy, e.g. 'ecp_given_by'
     "ecp_place" text, -- from fields.ecpPlace, e.g. 'ecp_place'
@@ -1043,8 +1043,8 @@ CREATE TABLE "renew_fp_product" (
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710026'
     "condom_refill_date" text, -- from fields.condomRefillDate (no value in the samples)
     "current_method" text, -- from fields.currentMethod, e.g. 'ocp'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
-    "ec_number" integer, -- from fields.ecNumber, e.g. '1296'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
+    "ec_number" text, -- from fields.ecNumber, e.g. '1296'
     "eligible_couple_id" text, -- from fields.eligible_couple_id, e.g. '3e8a28c5-2438-41f6-b366-cc6929692877'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '3e8a28c5-2438-41f6-b366-cc6929692877'
@@ -1072,7 +1072,7 @@ CREATE TABLE "tt" (
     "instance_id" text NOT NULL, -- from record.instanceId, e.g. 'f6331484-87ce-459e-8893-ea73cf488320'
     "anm_id" text, -- from record.anmId, e.g. 'demo1'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710027'
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "ec_id" text, -- from fields.ecId, e.g. '24b1c465-ecd1-49c7-8069-1e8c85f426f9'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '4045a417-6077-40b7-bf9c-22c29132d0cb'
@@ -1100,7 +1100,7 @@ CREATE TABLE "vitamin_a" (
     "child_id" text, -- from fields.child_id, e.g. '5cdfcf63-791e-4434-aa0a-7532c96a3c54'
     "client_version" timestamp, -- from record.clientVersion, e.g. '1393804710031'
     "date_of_birth" text, -- from fields.dateOfBirth (no value in the samples)
-    "deviceid" integer, -- from fields.deviceid, e.g. '358240051111110'
+    "deviceid" text, -- from fields.deviceid, e.g. '358240051111110'
     "end" timestamp, -- from fields.end, e.g. '2014-03-03T10:20:02.000+05:30'
     "entity_id" text, -- from record.entityId, e.g. '5cdfcf63-791e-4434-aa0a-7532c96a3c54'
     "form_data_definition_version" integer, -- from record.formDataDefinitionVersion, e.g. '1'
