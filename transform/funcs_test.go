@@ -122,7 +122,7 @@ func TestFields(t *testing.T) {
 			record: `{"f":[{"name":"a","value":1},{"name":"a","value":2}]}`, want: map[string]any{"a": int64(2)}},
 		{name: "NameOrValueTwiceInAnItemLastWins", src: `fields(record.f)`,
 			record: `{"f":[{"name":"a","value":1,"name":"b","value":2},{"name":"c","value":3,"value":4}]}`,
-			want: map[string]any{"b": int64(2), "c": int64(4)}},
+			want:   map[string]any{"b": int64(2), "c": int64(4)}},
 		{name: "Nil", src: `fields(nil)`, want: map[string]any{}},
 		{name: "Empty", src: `fields(record.f)`, record: `{"f":[]}`, want: map[string]any{}},
 		{name: "NotAList", src: `fields(record.f)`, record: `{"f":{"name":"a"}}`, wantErr: "fields: want a list of objects, got map[string]interface {}"},

@@ -123,8 +123,8 @@ func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (an
 	switch co.Kind {
 	case "", decant.KindText: // Apply keeps it
 		return v, nil
-	case decant.KindDecimal: // toDecimal of a string
-		if d := strings.TrimSpace(s); isDecimal(d) {
+	case decant.KindDecimal: // toDecimal of a string, which a decimal comma rewrites first
+		if d := strings.TrimSpace(s); !co.DecimalComma && isDecimal(d) {
 			return vb.decimal(decant.Decimal(d)), nil
 		}
 	case decant.KindTimestamp:
