@@ -177,16 +177,17 @@ func lastOf(v gjson.Result, names []string) gjson.Result {
 func memberChain(path string) ([]string, bool) {
 	names := strings.Split(path, ".")
 	for _, n := range names {
-		if !isName(n) {
+		if !IsName(n) {
 			return nil, false
 		}
 	}
 	return names, true
 }
 
-// isName reports whether s is a letter or an underscore followed by
-// letters, digits and underscores.
-func isName(s string) bool {
+// IsName reports whether s is a letter or an underscore followed by
+// letters, digits and underscores: a gjson path that names a member and
+// nothing else (no dots, wildcards, modifiers or array indexes).
+func IsName(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c != '_' && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {

@@ -5,6 +5,8 @@ package jsonscan
 import (
 	"bytes"
 	"encoding/binary"
+
+	"github.com/decanthq/decant/internal/jsonkey"
 )
 
 // Plain reports whether b is a JSON document (RFC 8259) made only of
@@ -254,7 +256,7 @@ func digits(b []byte, i int) int {
 // its first member, and the name is most often not written again, so
 // this costs next to nothing after Plain.
 func PlainKey(b []byte, name string) (key []byte, ok bool) {
-	if !identifier(name) || !Plain(b) {
+	if !jsonkey.IsName(name) || !Plain(b) {
 		return nil, false
 	}
 	i := skipSpace(b, 0)
@@ -297,19 +299,6 @@ func plainValue(v []byte) (key []byte, ok bool) {
 		return nil, true
 	}
 	return v, true
-}
-
-// identifier reports whether name is a letter or an underscore followed
-// by letters, digits and underscores: a gjson path that names a member
-// and nothing else (no dots, wildcards, modifiers or array indexes).
-func identifier(name string) bool {
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c != '_' && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {
-			return false
-		}
-	}
-	return name != ""
 }
 
 // skipValue returns the index after the value at b[i] of a Plain
