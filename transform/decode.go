@@ -89,8 +89,8 @@ type decodeError struct {
 func (e *decodeError) Error() string { return e.detail }
 
 // decodeErr words a decoder error: the package prefix says nothing to a
-// user reading a stored error, and the problems JSON parsers disagree on
-// get a message of their own.
+// user reading a stored error, and text that is not UTF-8 gets a message
+// of its own.
 func decodeErr(err error) error {
 	var de *decodeError
 	if errors.As(err, &de) {
@@ -279,9 +279,10 @@ func (s *decodeState) intern(text []byte) string {
 
 // fastParser reads a document without jsontext, for speed, and gives up
 // (ok false) on anything but a valid document that DecodeJSON accepts:
-// a syntax error, invalid UTF-8, nesting deeper than MaxDepth. DecodeJSON then reads the document again with jsontext, whose
-// errors say what and where; so this parser need never word one. What it
-// accepts it decodes to the same values as the jsontext path.
+// a syntax error, invalid UTF-8, nesting deeper than MaxDepth. DecodeJSON
+// then reads the document again with jsontext, whose errors say what and
+// where; so this parser need never word one. What it accepts it decodes
+// to the same values as the jsontext path.
 type fastParser struct {
 	s         *decodeState
 	b         []byte

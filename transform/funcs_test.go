@@ -87,6 +87,7 @@ func TestJSONDecode(t *testing.T) {
 func TestJSONPath(t *testing.T) {
 	runFuncCases(t, []funcCase{
 		{name: "OnString", src: `json_path(record.formInstance, "form.fields.1.value")`, record: drishti, want: "ttbooster"},
+		{name: "NameTwiceLastWins", src: `json_path(record.s, "a.b")`, record: `{"s":"{\"a\":{\"b\":1,\"b\":2},\"a\":{\"b\":3,\"b\":4}}"}`, want: int64(4)},
 		{name: "OnStringQuery", src: `json_path(record.formInstance, "form.fields.#(name==\"id\").value")`, record: drishti, want: "d975"},
 		{name: "OnStringObject", src: `json_path(record.formInstance, "form.sub_forms.0.instances.0")`, record: drishti,
 			want: map[string]any{"id": "f54e", "gender": "male"}},
