@@ -86,7 +86,7 @@ func hex(r rune) string {
 	return string([]byte{digits[r>>12&0xF], digits[r>>8&0xF], digits[r>>4&0xF], digits[r&0xF]})
 }
 
-// Ensure Get gives the last member of a name given twice, at every level
+// Ensure Get and GetString give the last member of a name given twice, at every level
 // of a member chain, however the name is spelled, as decoding the record
 // keeps it; and gjson's own answer when no name is there twice or the
 // path is not a chain of names.
@@ -108,6 +108,9 @@ func TestGet_LastWins(t *testing.T) {
 	} {
 		if got := jsonkey.Text(jsonkey.Get([]byte(tt.doc), tt.path)); got != tt.want {
 			t.Errorf("Get(%s, %q) = %q, want %q", tt.doc, tt.path, got, tt.want)
+		}
+		if got := jsonkey.Text(jsonkey.GetString(tt.doc, tt.path)); got != tt.want {
+			t.Errorf("GetString(%s, %q) = %q, want %q", tt.doc, tt.path, got, tt.want)
 		}
 	}
 	if r := jsonkey.Get([]byte(`{"id":{"a":1},"id":{"b":2}}`), "id"); r.Raw != `{"b":2}` {
