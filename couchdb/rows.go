@@ -11,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/jsonkey"
 )
 
 // rows is one read: the bulk phase, then the changes phase.
@@ -428,7 +429,7 @@ func (r *rows) refreshTouched(ctx context.Context) error {
 func (r *rows) record(id string, doc json.RawMessage, deleted bool, p position, where string) decant.Record {
 	rec := decant.Record{Key: id, Raw: doc, Deleted: deleted, Position: p.marshal(), Where: where}
 	if r.src.key != "_id" {
-		k := gjson.GetBytes(doc, r.src.key)
+		k := jsonkey.Get(doc, r.src.key) // the last of a name given twice, as the document decodes
 		rec.Key = k.String()
 		if !k.Exists() && deleted {
 			rec.Invalid = fmt.Sprintf("the tombstone of document %s has no key at %q: a deleted document keeps only _id and _rev; key the step on _id to act on deletions", jsonString(id), r.src.key)

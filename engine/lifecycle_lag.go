@@ -8,6 +8,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/decanthq/decant"
+	"github.com/decanthq/decant/internal/jsonkey"
 	"github.com/decanthq/decant/plan"
 	"github.com/decanthq/decant/transform"
 )
@@ -106,7 +107,7 @@ func (g *lagGate) changed(rec decant.Record) (time.Time, bool) {
 // expression would: a string in the ISO forms, or a number of Unix
 // seconds.
 func (g *lagGate) fieldTime(raw []byte) (time.Time, bool) {
-	r := gjson.GetBytes(raw, g.path)
+	r := jsonkey.Get(raw, g.path) // the last of a name given twice, as the record decodes
 	var v any
 	layout := ""
 	switch r.Type {

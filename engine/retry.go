@@ -146,7 +146,7 @@ func keyAt(payload []byte, keyPath string) string {
 	if keyPath == "" || !gjson.ValidBytes(payload) {
 		return ""
 	}
-	return jsonkey.Text(gjson.GetBytes(payload, keyPath))
+	return jsonkey.Text(jsonkey.Get(payload, keyPath))
 }
 
 // dropSuperseded takes out of rb the moved records (keyless errors that a

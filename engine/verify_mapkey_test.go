@@ -13,7 +13,7 @@ import (
 // Ensure a missing-only verify maps each record's key alone: a key given
 // twice is one key, a record whose other columns no longer map still
 // gives its key (k05 again, and the new k11, which is then missing), and a
-// record whose key cannot be read (k12: the name id twice) or that sits in
+// record whose key cannot be read (k12: text that is not UTF-8) or that sits in
 // the open errors (bad1, bad2) is an error. A full verify of the same
 // source still counts the records whose other columns fail as errors.
 func TestVerify_MissingOnlyMapsKeysAlone(t *testing.T) {
@@ -25,7 +25,7 @@ func TestVerify_MissingOnlyMapsKeysAlone(t *testing.T) {
 			src := verifyInput(
 				`{"id":"k05","n":"five","label":"v5"}`,
 				`{"id":"k11","n":"eleven","label":"new"}`,
-				`{"id":"k12","n":12,"id":"k13"}`,
+				"{\"id\":\"k12\",\"n\":12,\"x\":\"\xff\"}",
 				`{"id":"k04","n":4,"label":"v4","code":"ab","amount":"1.5","at":"2024-01-01T10:00:00Z"}`,
 			)
 			must(t, os.WriteFile(filepath.Join(e.dir, "in.jsonl"), []byte(src), 0o644))

@@ -150,8 +150,9 @@ func (r *jsonlRows) record(text []byte) decant.Record {
 	// a broken line, and the record must fail, not load half-parsed. A line
 	// that is JSON but not valid UTF-8 keeps its key byte-exactly, so it
 	// fails under its own key instead of merging with a look-alike.
-	// jsonscan takes the plain lines most files hold, and finds their key
-	// as gjson finds it, at a fraction of gjson's cost; it takes only
+	// A name given twice keys the record by its last value, as the record
+	// decodes (jsonkey.Get). jsonscan takes the plain lines most files
+	// hold, and finds their key as jsonkey does, at a fraction of its cost; it takes only
 	// lines gjson takes too, and leaves the others to gjson. Its key is
 	// the line's own text, in the slab, which is never written again.
 	var key string
@@ -160,12 +161,12 @@ func (r *jsonlRows) record(text []byte) decant.Record {
 		key = unsafe.String(&text[0], len(text))
 	}
 	if !valid && (jsonscan.Plain(rec.Raw) || gjson.ValidBytes(rec.Raw)) {
-		key, valid = jsonkey.Text(gjson.GetBytes(rec.Raw, r.src.cfg.Key)), true
+		key, valid = jsonkey.Text(jsonkey.Get(rec.Raw, r.src.cfg.Key)), true
 	}
 	if valid {
 		rec.Key = key
 		if r.src.cfg.Cursor != "" {
-			rec.Cursor = jsonkey.Text(gjson.GetBytes(rec.Raw, r.src.cfg.Cursor))
+			rec.Cursor = jsonkey.Text(jsonkey.Get(rec.Raw, r.src.cfg.Cursor))
 		}
 	}
 	return rec

@@ -259,8 +259,8 @@ func (s *Source) parsePage(body []byte, where string, size int) ([]item, error) 
 func (s *Source) item(raw string) item {
 	// Clone what outlives the page so a kept key does not pin the whole
 	// body. Keys are read byte-exactly, so look-alikes stay apart.
-	it := item{raw: raw, key: strings.Clone(jsonkey.Text(gjson.Get(raw, s.cfg.Key)))}
-	text := jsonkey.Text(gjson.Get(raw, s.cfg.Cursor))
+	it := item{raw: raw, key: strings.Clone(jsonkey.Text(jsonkey.GetString(raw, s.cfg.Key)))}
+	text := jsonkey.Text(jsonkey.GetString(raw, s.cfg.Cursor))
 	// A cursor that is not valid UTF-8 cannot be kept exactly in a
 	// position (JSON), so it cannot be resumed from: the item counts as
 	// one without a cursor.

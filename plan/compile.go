@@ -124,6 +124,9 @@ func (c *compiler) run() error {
 		return c.errf("$.timezone", "unknown time zone %q", p.Timezone)
 	}
 	c.zone = zone
+	if err := c.layouts("$.layouts", p.Layouts); err != nil {
+		return err
+	}
 	if err := c.xmlNamespaces(); err != nil {
 		return err
 	}
@@ -235,13 +238,12 @@ func (c *compiler) step(path string, s *Step) error {
 	if s.BatchSize < 0 {
 		return c.errf(path+".batch_size", "step %s: batch_size must be positive", s.Name)
 	}
-	nullIf := c.p.NullIf
-	if s.NullIf != nil {
-		nullIf = *s.NullIf
+	def, err := c.stepDefault(path, s)
+	if err != nil {
+		return err
 	}
-	spec := transform.Spec{Step: s.Name, Key: s.Key, Default: transform.Coercion{Zone: c.zone, NullIf: nullIf}}
+	spec := transform.Spec{Step: s.Name, Key: s.Key, Default: def}
 	vars := append([]string{}, transform.StepVars...)
-	var err error
 	if spec.Let, vars, err = c.lets(path+".let", s.Let, vars); err != nil {
 		return err
 	}
@@ -257,7 +259,7 @@ func (c *compiler) step(path string, s *Step) error {
 	if len(spec.Map) == 0 && spec.Fields == nil {
 		return c.errf(path, "step %s: map or fields is required", s.Name)
 	}
-	if spec.Columns, err = c.coercions(path+".columns", s.Columns); err != nil {
+	if spec.Columns, err = c.coercions(path+".columns", s.Columns, def); err != nil {
 		return err
 	}
 	childVars := append(append([]string{}, vars...), transform.ChildVars...)
@@ -266,7 +268,7 @@ func (c *compiler) step(path string, s *Step) error {
 			line, col := c.entryAt(path+".children", i)
 			return c.p.errAt(line, col, fmt.Sprintf("step %s: child %d is empty (a list item with no from, parent_key, to or map)", s.Name, i+1))
 		}
-		cs, err := c.child(fmt.Sprintf("%s.children[%d]", path, i), ch, childVars)
+		cs, err := c.child(fmt.Sprintf("%s.children[%d]", path, i), ch, childVars, def)
 		if err != nil {
 			return err
 		}
@@ -286,7 +288,7 @@ func (c *compiler) step(path string, s *Step) error {
 	return nil
 }
 
-func (c *compiler) child(path string, ch *Child, vars []string) (transform.ChildSpec, error) {
+func (c *compiler) child(path string, ch *Child, vars []string, def transform.Coercion) (transform.ChildSpec, error) {
 	cs := transform.ChildSpec{Name: ch.Name, ParentKey: ch.ParentKey}
 	if ch.From == nil {
 		return cs, c.errf(path, "children: from (an expression giving the list) is required")
@@ -313,7 +315,7 @@ func (c *compiler) child(path string, ch *Child, vars []string) (transform.Child
 	if cs.Fields, err = c.optExpr(path+".fields", ch.Fields, vars); err != nil {
 		return cs, err
 	}
-	cs.Columns, err = c.coercions(path+".columns", ch.Columns)
+	cs.Columns, err = c.coercions(path+".columns", ch.Columns, def)
 	return cs, err
 }
 
@@ -388,11 +390,85 @@ func (c *compiler) route(path string, to To, vars []string) (transform.Route, er
 	return r, nil
 }
 
-func (c *compiler) coercions(path string, cols map[string]ColumnSpec) (map[string]transform.Coercion, error) {
+// stepDefault is the coercion of a step's columns that set nothing of
+// their own: the step's null_if, layouts and decimal_comma, else the
+// plan's.
+func (c *compiler) stepDefault(path string, s *Step) (transform.Coercion, error) {
+	def := transform.Coercion{Zone: c.zone, NullIf: c.p.NullIf, Layouts: c.p.Layouts, DecimalComma: c.p.DecimalComma}
+	if s.NullIf != nil {
+		def.NullIf = *s.NullIf
+	}
+	if s.Layouts != nil {
+		if err := c.layouts(path+".layouts", s.Layouts); err != nil {
+			return def, err
+		}
+		def.Layouts = s.Layouts
+	}
+	if s.DecimalComma != nil {
+		def.DecimalComma = *s.DecimalComma
+	}
+	return def, nil
+}
+
+// columnLayouts are the layouts of column name: its layout, its layouts,
+// or def's.
+func (c *compiler) columnLayouts(path, name string, cs ColumnSpec, def []string) ([]string, error) {
+	switch {
+	case cs.Layout != "" && cs.Layouts != nil:
+		return nil, c.errf(path+".layout", "column %s: give layout or layouts, not both (layout: X is layouts: [X])", name)
+	case cs.Layout != "":
+		return []string{cs.Layout}, c.layout(path+".layout", cs.Layout)
+	case cs.Layouts != nil:
+		return cs.Layouts, c.layouts(path+".layouts", cs.Layouts)
+	}
+	return def, nil
+}
+
+// layouts checks each of a list of layouts (layout).
+func (c *compiler) layouts(path string, list []string) error {
+	for i, l := range list {
+		if err := c.layout(fmt.Sprintf("%s[%d]", path, i), l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// layoutProbe is a time whose every element differs from the reference
+// time's, so that a text it formats as itself holds no layout element.
+var layoutProbe = time.Date(2017, 11, 28, 19, 38, 41, 0, time.FixedZone("CET", 3600))
+
+// layout checks a date or timestamp layout: one of transform.LayoutNames,
+// or a Go layout, which writes at least one element of the reference
+// time. A lower-case word that is not a name is a misspelt name.
+func (c *compiler) layout(path, l string) error {
+	if slices.Contains(transform.LayoutNames, l) {
+		return nil
+	}
+	at := strings.TrimPrefix(path, "$.")
+	names := strings.Join(transform.LayoutNames, ", ")
+	if l != "" && strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789_") == "" && l[0] >= 'a' && l[0] <= 'z' {
+		return c.errf(path, "%s: unknown layout name %q (the names: %s; or a Go layout such as 02/01/2006)", at, l, names)
+	}
+	if layoutProbe.Format(l) == l {
+		return c.errf(path, "%s: %q is neither a layout name (%s) nor a Go layout: a Go layout writes Go's reference time, "+
+			"Mon Jan 2 15:04:05 MST 2006, as the values write theirs (02/01/2006 reads 31/12/2014)", at, l, names)
+	}
+	return nil
+}
+
+func (c *compiler) coercions(path string, cols map[string]ColumnSpec, def transform.Coercion) (map[string]transform.Coercion, error) {
 	out := map[string]transform.Coercion{}
 	for _, name := range sortedNames(cols) {
 		cs := cols[name]
-		co := transform.Coercion{Kind: cs.Type, Layout: cs.Layout}
+		layouts, err := c.columnLayouts(path+"."+name, name, cs, def.Layouts)
+		if err != nil {
+			return nil, err
+		}
+		co := transform.Coercion{Kind: cs.Type, Layouts: layouts, DecimalComma: def.DecimalComma}
+		if cs.DecimalComma != nil {
+			co.DecimalComma = *cs.DecimalComma
+		}
 		switch cs.Type {
 		case "", decant.KindText, decant.KindInt, decant.KindFloat, decant.KindDecimal, decant.KindBool,
 			decant.KindDate, decant.KindTimestamp, decant.KindJSON:

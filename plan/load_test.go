@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,7 +127,7 @@ func summarize(s *plan.Step) stepSummary {
 		sum.Zone = sp.Default.Zone.String()
 	}
 	for name, c := range sp.Columns {
-		sum.Columns[name] = c.Kind + "/" + c.Layout
+		sum.Columns[name] = c.Kind + "/" + strings.Join(c.Layouts, ",")
 	}
 	for _, c := range sp.Children {
 		sum.Children = append(sum.Children, childSummary{Name: c.Name, ParentKey: c.ParentKey, Table: c.To.Table, HasFields: c.Fields != nil})
@@ -320,7 +321,7 @@ steps:
 	if got := cols["d"]; got.Kind != "" || got.NullIf == nil || len(got.NullIf) != 0 {
 		t.Errorf("column d = %+v, want an explicit empty null_if (not nil) so the step's list does not apply", got)
 	}
-	if got := cols["t"]; got.Kind != decant.KindTimestamp || got.Layout != "2006-01-02 15:04" || got.Zone.String() != "America/New_York" {
+	if got := cols["t"]; got.Kind != decant.KindTimestamp || !slices.Equal(got.Layouts, []string{"2006-01-02 15:04"}) || got.Zone.String() != "America/New_York" {
 		t.Errorf("column t = %+v", got)
 	}
 

@@ -30,6 +30,12 @@ type Plan struct {
 	// no column, unless the step says otherwise: warn (the default),
 	// ignore or error (docs/plan.md, "Fields that reach no column").
 	Unmapped string `yaml:"unmapped"`
+	// Layouts are the default layouts of every date and timestamp column
+	// that a step or the column itself does not give its own (ColumnSpec).
+	Layouts []string `yaml:"layouts"`
+	// DecimalComma reads the text of numbers with a decimal comma in every
+	// int, float and decimal column, unless a step or column says otherwise.
+	DecimalComma bool `yaml:"decimal_comma"`
 	// BatchSize is the default number of records per batch. Default 1000.
 	BatchSize int `yaml:"batch_size"`
 	// Setup lists SQL files (relative to the plan file) that migrate runs,
@@ -93,7 +99,13 @@ type Step struct {
 	Fields    *Expr                 `yaml:"fields"`
 	Columns   map[string]ColumnSpec `yaml:"columns"`
 	NullIf    *[]string             `yaml:"null_if"`
-	Children  []*Child              `yaml:"children"`
+	// Layouts replaces the plan's layouts for this step's columns, its
+	// children's included.
+	Layouts []string `yaml:"layouts"`
+	// DecimalComma replaces the plan's decimal_comma for this step's
+	// columns, its children's included.
+	DecimalComma *bool    `yaml:"decimal_comma"`
+	Children     []*Child `yaml:"children"`
 	// Verify holds what decant verify accepts of this step's tables:
 	// known differences and the rows of its key space (plan/verify.go).
 	Verify *Verify `yaml:"verify"`
@@ -126,11 +138,20 @@ type ColumnSpec struct {
 	// Type is int, float, decimal, bool, date, timestamp, json or text.
 	// Default: the target column's type.
 	Type string `yaml:"type"`
-	// Layout parses dates and timestamps: a Go layout, unix, unix_ms or rfc3339.
+	// Layout parses dates and timestamps: a Go layout or one of
+	// transform.LayoutNames. It is Layouts of one; a column gives one or
+	// the other.
 	Layout string `yaml:"layout"`
+	// Layouts parse dates and timestamps, tried in order: Go layouts or
+	// names of transform.LayoutNames. Default: the step's, else the plan's,
+	// else the ISO forms.
+	Layouts []string `yaml:"layouts"`
 	// Zone reads timestamps without an offset (IANA name). Default: the plan's timezone.
 	Zone   string    `yaml:"zone"`
 	NullIf *[]string `yaml:"null_if"`
+	// DecimalComma reads the column's numbers written as text with a
+	// decimal comma. Default: the step's, else the plan's.
+	DecimalComma *bool `yaml:"decimal_comma"`
 }
 
 // Child maps a nested array of each record to rows of a child table.

@@ -33,7 +33,7 @@ func TestParse_UnknownKeySuggests(t *testing.T) {
 		{"Child", header + child + "        parent_kye: b\n", 17, 9, `unknown field "parent_kye" (did you mean parent_key?)`},
 		{"ChildTo", header + step + "    children:\n      - from: record.items\n        parent_key: a_id\n        to: {tabel: b}\n        map: {x: item.x}\n", 15, 14, `unknown field "tabel" (did you mean table?)`},
 		{"ChildColumn", header + child + "        columns: {x: {layuot: unix}}\n", 17, 23, `unknown field "layuot" (did you mean layout?)`},
-		{"NothingClose", header + step + "    columns:\n      id: {precision: 2}\n", 13, 12, `unknown field "precision" (a column takes type, layout, zone, null_if)`},
+		{"NothingClose", header + step + "    columns:\n      id: {precision: 2}\n", 13, 12, `unknown field "precision" (a column takes type, layout, layouts, zone, null_if, decimal_comma)`},
 		{"FirstInPlanOrder", header + step + "    zzz1: 1\n    zzz2: 2\n    zzz3: 3\n", 12, 5, `unknown field "zzz1" (a step takes name, group, from,`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

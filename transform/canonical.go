@@ -26,10 +26,12 @@ import (
 //
 // It gives up (ok false) on whatever it is not certain to write alike:
 // whatever DecodeJSON's fast parser gives up on (a syntax error, invalid
-// UTF-8 or escape, trailing data), a name twice in one object, and
-// nesting deeper than maxCanonicalDepth (where reordering objects would
-// copy a deep document once per level). The caller then decodes the
-// record, and hashes its value, or refuses it, as before. Tests hold it
+// UTF-8 or escape, trailing data), and nesting deeper than
+// maxCanonicalDepth (where reordering objects would copy a deep document
+// once per level). The caller then decodes the record, and hashes its
+// value, or refuses it, as before. A name twice in one object is written
+// once, with its last value, as DecodeJSON keeps it: {"a":1,"a":2} hashes
+// as {"a":2} does. Tests hold it
 // to AppendJSON(DecodeJSON(raw)) on edge documents, random ones and a
 // fuzzer.
 
@@ -68,7 +70,10 @@ type nameSpan struct {
 	aside           bool
 	// simple says the value is a string written as it is in the document
 	// (see canonParser.value): its text is out[val+1:end-1].
-	simple         bool
+	simple bool
+	// dropped marks a member that a later one of the same name replaced:
+	// it is not written, and its span in out means nothing.
+	dropped        bool
 	key            uint64
 	rawVal, rawEnd int
 }
@@ -346,8 +351,9 @@ func (c *Canonicalizer) memberName(out []byte, m *nameSpan) []byte {
 
 // order writes the members of the object being read, c.spans[first:],
 // which are at p.out[body:], again in the order of their names, as
-// appendObject sorts them (by byte, as Go compares strings); false if a
-// name is there twice (DecodeJSON refuses the document).
+// appendObject sorts them (by byte, as Go compares strings). A name
+// there twice is written once, with its last value, as DecodeJSON keeps
+// it; the members left out are marked dropped.
 func (p *canonParser) order(first, body int) bool {
 	ms := p.c.spans[first:]
 	// By pointer: a nameSpan is 80 bytes, and copying two a comparison was
@@ -364,8 +370,8 @@ func (p *canonParser) order(first, body int) bool {
 	sorted := true
 	for i := 1; i < len(ms); i++ {
 		switch cmp(&ms[i-1], &ms[i]) {
-		case 0:
-			return false
+		case 0: // a name twice: written again without the first
+			sorted = false
 		case 1:
 			sorted = false
 		}
@@ -383,8 +389,15 @@ func (p *canonParser) order(first, body int) bool {
 	for i := range ms {
 		idx = append(idx, i)
 	}
+	// Members of one name stay in the document's order (the index breaks
+	// the tie), so that the last of them is the one written.
 	if len(idx) > 16 {
-		slices.SortFunc(idx, func(a, b int) int { return cmp(&ms[a], &ms[b]) })
+		slices.SortFunc(idx, func(a, b int) int {
+			if c := cmp(&ms[a], &ms[b]); c != 0 {
+				return c
+			}
+			return a - b
+		})
 	} else {
 		for i := 1; i < len(idx); i++ {
 			for j := i; j > 0 && cmp(&ms[idx[j]], &ms[idx[j-1]]) < 0; j-- {
@@ -392,19 +405,22 @@ func (p *canonParser) order(first, body int) bool {
 			}
 		}
 	}
+	// Before the names' bytes in out are written over: a later member of
+	// a name wins, as in DecodeJSON.
 	for i := 1; i < len(idx); i++ {
-		if cmp(&ms[idx[i-1]], &ms[idx[i]]) == 0 {
-			return false
-		}
+		ms[idx[i-1]].dropped = cmp(&ms[idx[i-1]], &ms[idx[i]]) == 0
 	}
 	c := p.c
 	c.aside = append(c.aside[:0], p.out[body:]...)
 	p.out = p.out[:body]
-	for i, k := range idx {
-		if i > 0 {
+	for _, k := range idx {
+		m := &ms[k]
+		if m.dropped {
+			continue
+		}
+		if len(p.out) > body {
 			p.out = append(p.out, ',')
 		}
-		m := &ms[k]
 		at := len(p.out)
 		p.out = append(p.out, c.aside[m.start-body:m.end-body]...)
 		// Where the member is now, for the document's own members; the

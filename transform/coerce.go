@@ -2,6 +2,7 @@ package transform
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -16,13 +17,17 @@ import (
 type Coercion struct {
 	// Kind is one of the decant.Kind* constants; empty converts to text.
 	Kind string
-	// Layout is a Go time layout, or "unix", "unix_ms", "rfc3339" (the
-	// default: RFC 3339 and common ISO 8601 forms, including 2006-01-02).
-	Layout string
+	// Layouts parse dates and timestamps, tried in order: Go layouts or
+	// the names of LayoutNames. Empty is the ISO forms (iso8601).
+	Layouts []string
 	// Zone interprets timestamps that carry no offset. Never nil after plan load.
 	Zone *time.Location
 	// NullIf lists string values that mean NULL ("", "NaN", "Invalid Date").
 	NullIf []string
+	// DecimalComma reads the text of a number (int, float and decimal
+	// columns) with a decimal comma and dots between its thousands:
+	// "3,5" is 3.5, "1.234,5" is 1234.5 (see decimalComma).
+	DecimalComma bool
 }
 
 // CoerceError reports a value that does not fit its column.
@@ -34,7 +39,18 @@ type CoerceError struct {
 }
 
 func (e *CoerceError) Error() string {
+	var nf *noLayoutFits
+	if errors.As(e.Err, &nf) {
+		return fmt.Sprintf("column %s: %s %v", e.Column, describe(e.Value), nf)
+	}
 	return fmt.Sprintf("column %s: cannot convert %s to %s: %v", e.Column, describe(e.Value), e.Kind, e.Err)
+}
+
+// noLayoutFits is a time that fits none of a column's layouts.
+type noLayoutFits struct{ layouts []string }
+
+func (e *noLayoutFits) Error() string {
+	return "fits none of the layouts tried: " + strings.Join(e.layouts, ", ")
 }
 
 func (e *CoerceError) Unwrap() error { return e.Err }
@@ -97,12 +113,8 @@ func (c Coercion) convert(v any) (any, error) {
 	switch c.Kind {
 	case "", decant.KindText:
 		return toText(v)
-	case decant.KindInt:
-		return toInt(v)
-	case decant.KindFloat:
-		return toFloat(v)
-	case decant.KindDecimal:
-		return toDecimal(v)
+	case decant.KindInt, decant.KindFloat, decant.KindDecimal:
+		return c.toNumber(v)
 	case decant.KindBool:
 		return toBool(v)
 	case decant.KindDate:
@@ -122,6 +134,24 @@ func (c Coercion) convert(v any) (any, error) {
 		return decant.JSON(b), err
 	}
 	return nil, fmt.Errorf("unknown type %q", c.Kind)
+}
+
+// toNumber converts v to an int, float or decimal column's value,
+// reading text with a decimal comma when the column says so.
+func (c Coercion) toNumber(v any) (any, error) {
+	if s, ok := v.(string); ok && c.DecimalComma {
+		var err error
+		if v, err = decimalComma(s); err != nil {
+			return nil, err
+		}
+	}
+	switch c.Kind {
+	case decant.KindInt:
+		return toInt(v)
+	case decant.KindFloat:
+		return toFloat(v)
+	}
+	return toDecimal(v)
 }
 
 func toText(v any) (any, error) {
@@ -294,8 +324,24 @@ func (c Coercion) toTime(v any) (time.Time, error) {
 	if zone == nil {
 		zone = time.UTC
 	}
-	return ParseTime(v, c.Layout, zone)
+	if len(c.Layouts) == 0 {
+		return ParseTime(v, "", zone)
+	}
+	for _, l := range c.Layouts {
+		if t, err := ParseTime(v, l, zone); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, &noLayoutFits{c.Layouts}
 }
+
+// LayoutNames are the names a column's layouts may give instead of a Go
+// layout, in order: each stands for the layouts ParseTime tries for it.
+var LayoutNames = []string{"iso8601", "rfc1123", "rfc3339", "unix", "unix_ms"}
+
+// rfc1123Layouts are tried for the name rfc1123: HTTP's dates, with a
+// zone's name (Wed, 31 Dec 2014 00:00:00 GMT) or a numeric offset.
+var rfc1123Layouts = []string{time.RFC1123, time.RFC1123Z}
 
 // isoLayouts are tried, in order, for timestamps without an explicit layout.
 var isoLayouts = []string{
@@ -312,8 +358,9 @@ var isoLayouts = []string{
 
 // ParseTime parses v (a string, a number of seconds or milliseconds, or a
 // time) with layout. A value without an offset is read in zone. Layouts:
-// "unix" (seconds), "unix_ms" (milliseconds), "rfc3339" or "" (RFC 3339 and
-// common ISO 8601 forms), or a Go layout.
+// "unix" (seconds), "unix_ms" (milliseconds), "rfc3339", "iso8601" or ""
+// (RFC 3339 and common ISO 8601 forms), "rfc1123" (RFC 1123, with a zone
+// name or a numeric offset), or a Go layout.
 func ParseTime(v any, layout string, zone *time.Location) (time.Time, error) {
 	if t, ok := v.(time.Time); ok {
 		return t, nil
@@ -334,13 +381,11 @@ func ParseTime(v any, layout string, zone *time.Location) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("want a string for layout %q, got %T", layout, v)
 	}
 	s = strings.TrimSpace(s)
-	if layout == "" || layout == "rfc3339" {
-		for _, l := range isoLayouts {
-			if t, err := time.ParseInLocation(l, s, zone); err == nil {
-				return t, nil
-			}
-		}
-		return time.Time{}, fmt.Errorf("not an ISO 8601 time")
+	switch layout {
+	case "", "rfc3339", "iso8601":
+		return parseFirst(isoLayouts, s, zone, "not an ISO 8601 time")
+	case "rfc1123":
+		return parseFirst(rfc1123Layouts, s, zone, "not an RFC 1123 time")
 	}
 	t, err := time.ParseInLocation(layout, s, zone)
 	if err != nil {
@@ -348,3 +393,61 @@ func ParseTime(v any, layout string, zone *time.Location) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// parseFirst parses s with the first of layouts it fits; else the error
+// says it is not what they are.
+func parseFirst(layouts []string, s string, zone *time.Location, notWhat string) (time.Time, error) {
+	for _, l := range layouts {
+		if t, err := time.ParseInLocation(l, s, zone); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New(notWhat)
+}
+
+// decimalComma turns the text of a number written with a decimal comma
+// into decant's (a point, no separators), refusing what is ambiguous. The
+// rule: an optional sign, then digits in which dots may separate the
+// thousands (groups of three after the first group of one to three:
+// 1.234.567), then at most one comma and at least one digit after it;
+// spaces around are trimmed. So "3,5" is 3.5, "1.234,5" is 1234.5 and
+// "1.234" is 1234; "1,234,5" (two commas), "12.5" and "1.23,4" (a dot
+// that does not separate thousands, perhaps a decimal point), "1,"
+// and "1.234,5e3" are refused.
+func decimalComma(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	b := make([]byte, 0, len(t))
+	i := 0
+	if i < len(t) && (t[i] == '+' || t[i] == '-') {
+		b = append(b, t[i])
+		i++
+	}
+	group, groups := 0, 0 // digits in the current group; groups closed by a dot
+	for ; i < len(t) && t[i] != ','; i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9':
+			b = append(b, c)
+			group++
+		case c == '.' && group > 0 && (groups == 0 && group <= 3 || group == 3):
+			groups++
+			group = 0
+		default:
+			return "", errors.New(commaRule)
+		}
+	}
+	if groups > 0 && group != 3 || group == 0 && (groups > 0 || i == len(t)) {
+		return "", errors.New(commaRule)
+	}
+	if i < len(t) { // the comma
+		frac := t[i+1:]
+		if frac == "" || strings.Trim(frac, "0123456789") != "" {
+			return "", errors.New(commaRule)
+		}
+		b = append(append(b, '.'), frac...)
+	}
+	return string(b), nil
+}
+
+// commaRule is why decimalComma refuses a text.
+const commaRule = "not a number with a decimal comma (decimal_comma: digits, dots only between thousands, " +
+	"at most one comma and digits after it: 1.234,5)"

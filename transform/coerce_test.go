@@ -3,6 +3,7 @@ package transform_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -163,14 +164,14 @@ func TestCoercion_Apply(t *testing.T) {
 		{"DateRFC3339", date, "2024-03-10T23:30:00+05:30", time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
 		{"DateRFC3339UTC", with(date, func(c *transform.Coercion) { c.Zone = kolkata }), "2024-03-10T20:00:00Z", time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
 		{"DateTime", date, time.Date(2024, 3, 10, 23, 0, 0, 0, kolkata), time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
-		{"DateLayout", with(date, func(c *transform.Coercion) { c.Layout = "02/01/2006" }), "10/03/2024", time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
-		{"DateUnixMs", with(date, func(c *transform.Coercion) { c.Layout = "unix_ms" }), int64(1710028800000), time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
-		{"DateBadLayout", with(date, func(c *transform.Coercion) { c.Layout = "02/01/2006" }), "2024-03-10", nil, `does not match layout "02/01/2006"`},
+		{"DateLayout", with(date, func(c *transform.Coercion) { c.Layouts = []string{"02/01/2006"} }), "10/03/2024", time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
+		{"DateUnixMs", with(date, func(c *transform.Coercion) { c.Layouts = []string{"unix_ms"} }), int64(1710028800000), time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC), ""},
+		{"DateBadLayout", with(date, func(c *transform.Coercion) { c.Layouts = []string{"02/01/2006"} }), "2024-03-10", nil, `fits none of the layouts tried: 02/01/2006`},
 		{"DateNumber", date, int64(20240310), nil, "want a string"},
 
 		// timestamp
 		{"TimestampRFC3339", timestamp, "2024-03-10T10:00:00+05:30", instant, ""},
-		{"TimestampRFC3339Layout", with(timestamp, func(c *transform.Coercion) { c.Layout = "rfc3339" }), "2024-03-10T04:30:00Z", instant, ""},
+		{"TimestampRFC3339Layout", with(timestamp, func(c *transform.Coercion) { c.Layouts = []string{"rfc3339"} }), "2024-03-10T04:30:00Z", instant, ""},
 		{"TimestampNaiveUTC", timestamp, "2024-03-10 04:30:00", instant, ""},
 		{"TimestampNaiveKolkata", with(timestamp, func(c *transform.Coercion) { c.Zone = kolkata }), "2024-03-10 10:00:00", instant, ""},
 		{"TimestampNaiveKolkataT", with(timestamp, func(c *transform.Coercion) { c.Zone = kolkata }), "2024-03-10T10:00", instant, ""},
@@ -178,13 +179,13 @@ func TestCoercion_Apply(t *testing.T) {
 		{"TimestampOffsetWinsOverZone", with(timestamp, func(c *transform.Coercion) { c.Zone = kolkata }), "2024-03-10T04:30:00Z", instant, ""},
 		{"TimestampNilZoneIsUTC", transform.Coercion{Kind: decant.KindTimestamp}, "2024-03-10 04:30:00", instant, ""},
 		{"TimestampFraction", timestamp, "2024-03-10T04:30:00.123456Z", instant.Add(123456 * time.Microsecond), ""},
-		{"TimestampUnix", with(timestamp, func(c *transform.Coercion) { c.Layout = "unix" }), "1710045000", instant, ""},
-		{"TimestampUnixMs", with(timestamp, func(c *transform.Coercion) { c.Layout = "unix_ms" }), "1395689767509", time.UnixMilli(1395689767509), ""},
-		{"TimestampUnixMsNumber", with(timestamp, func(c *transform.Coercion) { c.Layout = "unix_ms" }), int64(1395689767509), time.UnixMilli(1395689767509), ""},
-		{"TimestampGoLayoutKolkata", with(timestamp, func(c *transform.Coercion) { c.Layout = "02-01-2006 15:04"; c.Zone = kolkata }), "10-03-2024 10:00", instant, ""},
+		{"TimestampUnix", with(timestamp, func(c *transform.Coercion) { c.Layouts = []string{"unix"} }), "1710045000", instant, ""},
+		{"TimestampUnixMs", with(timestamp, func(c *transform.Coercion) { c.Layouts = []string{"unix_ms"} }), "1395689767509", time.UnixMilli(1395689767509), ""},
+		{"TimestampUnixMsNumber", with(timestamp, func(c *transform.Coercion) { c.Layouts = []string{"unix_ms"} }), int64(1395689767509), time.UnixMilli(1395689767509), ""},
+		{"TimestampGoLayoutKolkata", with(timestamp, func(c *transform.Coercion) { c.Layouts = []string{"02-01-2006 15:04"}; c.Zone = kolkata }), "10-03-2024 10:00", instant, ""},
 		{"TimestampTime", timestamp, instant, instant, ""},
 		{"TimestampInvalid", timestamp, "Invalid Date", nil, "not an ISO 8601 time"},
-		{"TimestampUnixText", with(timestamp, func(c *transform.Coercion) { c.Layout = "unix" }), "yesterday", nil, "want unix epoch number"},
+		{"TimestampUnixText", with(timestamp, func(c *transform.Coercion) { c.Layouts = []string{"unix"} }), "yesterday", nil, "fits none of the layouts tried: unix"},
 
 		// json
 		{"JSONMap", jsonKind, map[string]any{"b": int64(1), "a": []any{"x", nil}}, decant.JSON(`{"a":["x",null],"b":1}`), ""},
@@ -268,5 +269,90 @@ func TestParseTime_Zone(t *testing.T) {
 	}
 	if got.Location() != kolkata {
 		t.Errorf("location = %v, want Asia/Kolkata", got.Location())
+	}
+}
+
+// Ensure a column's layouts are tried in order, the names stand for their
+// forms (rfc1123 with a zone's name or a numeric offset, iso8601 the
+// default forms, unix), and a value that fits none fails naming the
+// value, the column and every layout tried.
+func TestCoercion_Layouts(t *testing.T) {
+	t.Parallel()
+	date := transform.Coercion{Kind: decant.KindDate, Zone: time.UTC}
+	ts := transform.Coercion{Kind: decant.KindTimestamp, Zone: mustZone(t, "Asia/Kolkata")}
+	layouts := func(co transform.Coercion, l ...string) transform.Coercion { co.Layouts = l; return co }
+	day := time.Date(2014, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		co   transform.Coercion
+		in   any
+		want time.Time
+	}{
+		{"RFC1123GMT", layouts(date, "rfc1123"), "Wed, 31 Dec 2014 00:00:00 GMT", day},
+		{"RFC1123Offset", layouts(date, "rfc1123"), "Wed, 31 Dec 2014 23:00:00 +0530", day},
+		{"RFC1123Instant", layouts(ts, "rfc1123"), "Wed, 31 Dec 2014 06:00:00 GMT", time.Date(2014, 12, 31, 6, 0, 0, 0, time.UTC)},
+		{"SecondLayout", layouts(date, "rfc1123", "02/01/2006"), "31/12/2014", day},
+		{"FirstThatFits", layouts(date, "02/01/2006", "01/02/2006"), "01/02/2014", time.Date(2014, 2, 1, 0, 0, 0, 0, time.UTC)},
+		{"ISO8601Name", layouts(date, "rfc1123", "iso8601"), "2014-12-31", day},
+		{"ISO8601Unpadded", layouts(date, "iso8601"), "2014-12-31T00:00:00Z", day},
+		{"UnixAfterText", layouts(ts, "rfc3339", "unix"), int64(1420009200), time.Unix(1420009200, 0)},
+	} {
+		got, err := tt.co.Apply("edd", tt.in)
+		if err != nil || !got.(time.Time).Equal(tt.want) {
+			t.Errorf("%s: Apply(%v) = %v, %v; want %v", tt.name, tt.in, got, err, tt.want)
+		}
+	}
+	_, err := layouts(date, "rfc1123", "2006-01-02").Apply("edd", "31/12/2014")
+	if got, want := fmt.Sprint(err), `column edd: "31/12/2014" fits none of the layouts tried: rfc1123, 2006-01-02`; got != want {
+		t.Errorf("error %q, want %q", got, want)
+	}
+	var ce *transform.CoerceError
+	if !errors.As(err, &ce) || ce.Column != "edd" {
+		t.Errorf("error %v is not a *CoerceError of column edd", err)
+	}
+}
+
+// Ensure decimal_comma reads "3,5" and "1.234,5" in int, float and
+// decimal columns, refuses what the rule does not make certain, naming
+// the value, and leaves numbers (not text) and columns without it alone.
+func TestCoercion_DecimalComma(t *testing.T) {
+	t.Parallel()
+	dec := transform.Coercion{Kind: decant.KindDecimal, DecimalComma: true}
+	flt := transform.Coercion{Kind: decant.KindFloat, DecimalComma: true}
+	integer := transform.Coercion{Kind: decant.KindInt, DecimalComma: true}
+	for _, tt := range []struct {
+		co   transform.Coercion
+		in   any
+		want any
+	}{
+		{dec, "3,5", decant.Decimal("3.5")},
+		{dec, "1.234,5", decant.Decimal("1234.5")},
+		{dec, " -1.234.567,89 ", decant.Decimal("-1234567.89")},
+		{dec, "1.234", decant.Decimal("1234")},
+		{dec, "12", decant.Decimal("12")},
+		{dec, "0,05", decant.Decimal("0.05")},
+		{dec, 2.5, decant.Decimal("2.5")},
+		{flt, "3,5", 3.5},
+		{flt, "+1.000,25", 1000.25},
+		{integer, "1.234", int64(1234)},
+		{integer, "7", int64(7)},
+		{transform.Coercion{Kind: decant.KindDecimal}, "1.234", decant.Decimal("1.234")},
+	} {
+		got, err := tt.co.Apply("amount", tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("%s %v: Apply = %#v, %v; want %#v", tt.co.Kind, tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"1,234,5", "12.5", "1.23,4", "1234.567", "1,", ",", "1.,5", ".5", "1.234,5e3", "3,5kg", "", "-", "1 234,5"} {
+		for _, co := range []transform.Coercion{dec, flt, integer} {
+			_, err := co.Apply("amount", in)
+			want := fmt.Sprintf("column amount: cannot convert %q to %s: not a number with a decimal comma", in, co.Kind)
+			if err == nil || !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("%s %q: error %v, want it to start %q", co.Kind, in, err, want)
+			}
+		}
+	}
+	if _, err := integer.Apply("n", "3,5"); err == nil || !strings.Contains(err.Error(), "not a whole number") {
+		t.Errorf(`int "3,5": error %v, want not a whole number`, err)
 	}
 }

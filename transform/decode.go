@@ -27,12 +27,15 @@ const MaxDepth = 10000
 // enough (15 significant digits), and json.Number otherwise, so decimals
 // with many digits are not rounded on their way to a numeric column.
 //
-// It refuses what JSON parsers disagree on or a text column cannot keep,
-// rather than pick a meaning silently: an object that has the same name
-// twice (gjson, which finds record keys, takes the first; encoding/json
-// the last), text that is not valid UTF-8 (it would become U+FFFD, and
-// two different keys one), and nesting deeper than MaxDepth. The error
-// then says what and where: the JSON pointer and the byte offset.
+// A name that appears twice in one object keeps its last value, as the
+// systems decant migrates from did when they flattened a record into a
+// map (encoding/json, Ruby's and JavaScript's parsers do the same); the
+// sources read a record's key by the same rule (internal/jsonkey), so
+// the ledger and the row agree. It refuses what a text column cannot
+// keep or would exhaust a stack, rather than pick a meaning silently:
+// text that is not valid UTF-8 (it would become U+FFFD, and two
+// different keys one), and nesting deeper than MaxDepth. The error then
+// says what and where: the JSON pointer and the byte offset.
 //
 // The result shares no memory with b, which the caller may reuse.
 func DecodeJSON(b []byte) (any, error) {
@@ -49,14 +52,9 @@ func DecodeJSON(b []byte) (any, error) {
 // wrong and where. It is used for the documents fastParser gives up on,
 // which are nearly always ones DecodeJSON refuses.
 func decodeChecked(b []byte) (any, error) {
-	// Names are checked for duplicates with the map being built, which
-	// costs less than the decoder's own check; a document that has one is
-	// read again by that check, for its words and position.
+	// Duplicate names are allowed: decodeObject keeps the last value.
 	d := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true))
 	v, err := decodeValue(d, 0)
-	if errors.Is(err, errDuplicateName) {
-		err = validate(b)
-	}
 	if err != nil {
 		if errors.Is(err, io.EOF) && d.InputOffset() == 0 {
 			return nil, errors.New("EOF: empty input")
@@ -81,24 +79,6 @@ func RecordValue(rec decant.Record) (any, error) {
 	return DecodeJSON(rec.Raw)
 }
 
-// errDuplicateName is decodeObject's signal to read the document again
-// with the decoder's check for duplicate names.
-var errDuplicateName = errors.New("duplicate name")
-
-// validate reads b with every check of the decoder and returns the first
-// problem.
-func validate(b []byte) error {
-	d := jsontext.NewDecoder(bytes.NewReader(b))
-	for {
-		if _, err := d.ReadToken(); err != nil {
-			if errors.Is(err, io.EOF) {
-				return errDuplicateName // not reached: both passes saw the duplicate
-			}
-			return err
-		}
-	}
-}
-
 // decodeError is a document DecodeJSON refused for a reason other than its
 // syntax. problem completes "record ..." in a stored error's message.
 type decodeError struct {
@@ -109,8 +89,8 @@ type decodeError struct {
 func (e *decodeError) Error() string { return e.detail }
 
 // decodeErr words a decoder error: the package prefix says nothing to a
-// user reading a stored error, and the problems JSON parsers disagree on
-// get a message of their own.
+// user reading a stored error, and text that is not UTF-8 gets a message
+// of its own.
 func decodeErr(err error) error {
 	var de *decodeError
 	if errors.As(err, &de) {
@@ -126,12 +106,6 @@ func decodeErr(err error) error {
 		at = fmt.Sprintf("%s (byte %d)", se.JSONPointer, se.ByteOffset)
 	}
 	switch msg := se.Err.Error(); {
-	case errors.Is(se.Err, jsontext.ErrDuplicateName):
-		name := se.JSONPointer.LastToken()
-		return &decodeError{
-			problem: fmt.Sprintf("has the name %q twice in one object, at %s", name, at),
-			detail:  fmt.Sprintf("the name %q appears twice in one object, at %s", name, at),
-		}
 	// The decoder exports no sentinel for these; a test pins the words.
 	case strings.Contains(msg, "UTF-8"), strings.Contains(msg, "surrogate"):
 		return &decodeError{
@@ -193,9 +167,6 @@ const (
 	maxKeptItems      = 1 << 12
 	maxKeptText       = 1 << 12
 	maxSeenNames      = 256
-	// Up to this many members, an object's names are checked for a
-	// duplicate one by one, which costs less than hashing them.
-	maxScannedMembers = 16
 )
 
 // release returns s to the pool, without the stacks one large document
@@ -260,14 +231,11 @@ func decodeObject(d *jsontext.Decoder, depth int) (any, error) {
 			return nil, err
 		}
 		name := tok.String() // before the next read invalidates tok
-		if _, dup := m[name]; dup {
-			return nil, errDuplicateName
-		}
 		v, err := decodeValue(d, depth)
 		if err != nil {
 			return nil, err
 		}
-		m[name] = v
+		m[name] = v // a name given twice keeps its last value
 	}
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
@@ -311,10 +279,10 @@ func (s *decodeState) intern(text []byte) string {
 
 // fastParser reads a document without jsontext, for speed, and gives up
 // (ok false) on anything but a valid document that DecodeJSON accepts:
-// a syntax error, invalid UTF-8, a duplicate name, nesting deeper than
-// MaxDepth. DecodeJSON then reads the document again with jsontext, whose
-// errors say what and where; so this parser need never word one. What it
-// accepts it decodes to the same values as the jsontext path.
+// a syntax error, invalid UTF-8, nesting deeper than MaxDepth. DecodeJSON
+// then reads the document again with jsontext, whose errors say what and
+// where; so this parser need never word one. What it accepts it decodes
+// to the same values as the jsontext path.
 type fastParser struct {
 	s         *decodeState
 	b         []byte
@@ -405,9 +373,11 @@ func (p *fastParser) object(depth int) (any, bool) {
 		p.i++
 		return map[string]any{}, true
 	}
+	// The members are kept aside, so that the map is made once at its
+	// size; a name given twice is there twice, and the map, filled in the
+	// document's order, keeps its last value.
 	s := p.s
 	start := len(s.members)
-	var m map[string]any // made once the object has too many members to scan
 	for {
 		if p.next() != '"' {
 			return nil, false
@@ -417,24 +387,11 @@ func (p *fastParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		p.i++
-		if m == nil && len(s.members)-start == maxScannedMembers {
-			m = make(map[string]any, 2*maxScannedMembers)
-			for _, mb := range s.members[start:] {
-				m[mb.name] = mb.value
-			}
-		}
-		if !p.unique(m, start, name) {
-			return nil, false
-		}
 		v, ok := p.value(depth)
 		if !ok {
 			return nil, false
 		}
-		if m != nil {
-			m[name] = v
-		} else {
-			s.members = append(s.members, member{name, v})
-		}
+		s.members = append(s.members, member{name, v})
 		switch p.next() {
 		case ',':
 			p.i++
@@ -446,30 +403,13 @@ func (p *fastParser) object(depth int) (any, bool) {
 		}
 		break
 	}
-	if m == nil {
-		m = make(map[string]any, len(s.members)-start)
-		for _, mb := range s.members[start:] {
-			m[mb.name] = mb.value
-		}
+	m := make(map[string]any, len(s.members)-start)
+	for _, mb := range s.members[start:] {
+		m[mb.name] = mb.value
 	}
 	clear(s.members[start:])
 	s.members = s.members[:start]
 	return m, true
-}
-
-// unique reports whether name is not yet in the object being read: in m
-// once it is made, else in its members from start on.
-func (p *fastParser) unique(m map[string]any, start int, name string) bool {
-	if m != nil {
-		_, dup := m[name]
-		return !dup
-	}
-	for _, mb := range p.s.members[start:] {
-		if mb.name == name {
-			return false
-		}
-	}
-	return true
 }
 
 // name reads an object name: the one the last document had at the same

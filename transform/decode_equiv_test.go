@@ -200,11 +200,57 @@ func TestDecodeJSON_FastPath(t *testing.T) {
 	for range 2 {
 		checkSameAsReference(t, []byte(many+"}"))
 	}
-	dup := []byte(many + `,"name_17` + strings.Repeat("x", 17) + `":0}`)
-	if _, err := DecodeJSON(dup); err == nil || !strings.Contains(err.Error(), "appears twice") {
-		t.Errorf("DecodeJSON(many names, one twice) error %v, want the name twice", err)
+	dup := []byte(many + `,"name_17` + strings.Repeat("x", 17) + `":-1}`)
+	v, err := DecodeJSON(dup)
+	if err != nil {
+		t.Fatalf("DecodeJSON(many names, one twice): %v", err)
+	}
+	if got := v.(map[string]any)["name_17"+strings.Repeat("x", 17)]; got != int64(-1) {
+		t.Errorf("DecodeJSON(many names, one twice): the name has %v, want its last value -1", got)
 	}
 	checkSameAsReference(t, dup)
+}
+
+// Ensure a name given twice in one object keeps its last value, at the
+// top and nested, in objects short and long, escaped or not, by both of
+// DecodeJSON's parsers: the fast one and jsontext's, which reads the
+// documents the fast one gives up on.
+func TestDecodeJSON_DuplicateNameLastWins(t *testing.T) {
+	t.Parallel()
+	var long strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&long, `"k%d":%d,`, i, i)
+	}
+	for _, c := range []struct{ doc, want string }{
+		{`{"id":"first","id":"last"}`, `{"id":"last"}`},
+		{`{"a":1,"b":2,"a":3}`, `{"a":3,"b":2}`},
+		{`{"a":{"x":1,"y":2,"x":{"z":3}}}`, `{"a":{"x":{"z":3},"y":2}}`},
+		{`{"\u0061":1,"a":2,"b":[{"c":1,"c":null}]}`, `{"a":2,"b":[{"c":null}]}`},
+		{`{` + long.String() + `"k3":"again","k39":"again"}`, ""},
+	} {
+		want := c.want
+		if want == "" {
+			want = strings.NewReplacer(`"k3":3,`, `"k3":"again",`, `"k39":39`, `"k39":"again"`).Replace(
+				`{` + strings.TrimSuffix(long.String(), ",") + `}`)
+			wv, err := decodeChecked([]byte(want))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := AppendJSON(nil, wv)
+			want = string(b)
+		}
+		for name, decode := range map[string]func([]byte) (any, error){
+			"DecodeJSON": DecodeJSON, "jsontext": decodeChecked,
+		} {
+			v, err := decode([]byte(c.doc))
+			if err != nil {
+				t.Fatalf("%s(%s): %v", name, c.doc, err)
+			}
+			if got, _ := AppendJSON(nil, v); string(got) != want {
+				t.Errorf("%s(%.60s) = %s, want %s", name, c.doc, got, want)
+			}
+		}
+	}
 }
 
 // Ensure the strings and integers DecodeJSON makes from a document's

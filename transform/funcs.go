@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/tidwall/gjson"
+	"github.com/decanthq/decant/internal/jsonkey"
 )
 
 // builtins is decant's expression library, on top of expr-lang's own
@@ -83,7 +83,8 @@ func jsonPathFunc(args ...any) (any, error) {
 		}
 		raw = b
 	}
-	r := gjson.GetBytes(raw, path)
+	// A member chain takes the last of a name given twice, as DecodeJSON.
+	r := jsonkey.Get(raw, path)
 	if !r.Exists() {
 		return nil, nil
 	}

@@ -87,6 +87,7 @@ func TestJSONDecode(t *testing.T) {
 func TestJSONPath(t *testing.T) {
 	runFuncCases(t, []funcCase{
 		{name: "OnString", src: `json_path(record.formInstance, "form.fields.1.value")`, record: drishti, want: "ttbooster"},
+		{name: "NameTwiceLastWins", src: `json_path(record.s, "a.b")`, record: `{"s":"{\"a\":{\"b\":1,\"b\":2},\"a\":{\"b\":3,\"b\":4}}"}`, want: int64(4)},
 		{name: "OnStringQuery", src: `json_path(record.formInstance, "form.fields.#(name==\"id\").value")`, record: drishti, want: "d975"},
 		{name: "OnStringObject", src: `json_path(record.formInstance, "form.sub_forms.0.instances.0")`, record: drishti,
 			want: map[string]any{"id": "f54e", "gender": "male"}},
@@ -120,6 +121,9 @@ func TestFields(t *testing.T) {
 			record: `{"attrs":[{"key":"a","value":"x"}]}`, want: map[string]any{"a": "x"}},
 		{name: "LaterWins", src: `fields(record.f)`,
 			record: `{"f":[{"name":"a","value":1},{"name":"a","value":2}]}`, want: map[string]any{"a": int64(2)}},
+		{name: "NameOrValueTwiceInAnItemLastWins", src: `fields(record.f)`,
+			record: `{"f":[{"name":"a","value":1,"name":"b","value":2},{"name":"c","value":3,"value":4}]}`,
+			want:   map[string]any{"b": int64(2), "c": int64(4)}},
 		{name: "Nil", src: `fields(nil)`, want: map[string]any{}},
 		{name: "Empty", src: `fields(record.f)`, record: `{"f":[]}`, want: map[string]any{}},
 		{name: "NotAList", src: `fields(record.f)`, record: `{"f":{"name":"a"}}`, wantErr: "fields: want a list of objects, got map[string]interface {}"},
@@ -325,7 +329,7 @@ func TestDecodeJSON(t *testing.T) {
 		{"Empty", ``, nil, "EOF"},
 		{"Invalid", `{"a":}`, nil, "missing value after object name"},
 		{"InvalidLiteral", `{"a":nul}`, nil, "invalid character"},
-		{"DuplicateNameRefused", `{"a":1,"a":2}`, nil, `the name "a" appears twice`},
+		{"DuplicateNameLastWins", `{"a":1,"b":{"c":1,"c":[2]},"a":2}`, map[string]any{"a": int64(2), "b": map[string]any{"c": []any{int64(2)}}}, ""},
 		{"TrailingValue", `1 2`, nil, "unexpected data after the JSON value at byte 2"},
 		{"TrailingText", `{"a":1} x`, nil, "unexpected data after the JSON value"},
 	} {

@@ -13,7 +13,7 @@ import (
 // record into maps. Map reads such a step's values from the record's JSON
 // text instead, as MapKey reads key columns: the text is read with every
 // check DecodeJSON makes, but only the members the chains start with are
-// decoded. Anything unusual (invalid JSON, a duplicate name, a chain
+// decoded. Anything unusual (invalid JSON, a chain
 // through a value that is not an object) sends the record down the
 // decoding path, whose values and failures are then the same by
 // construction.
@@ -40,7 +40,7 @@ func newMapPlan(spec Spec) *keyPlan {
 // KeepJSONText makes Map give the value of a JSON column that maps a
 // whole member of the record (attrs: record.attrs), when it is an object
 // or an array, as the member's JSON text, checked as DecodeJSON checks it
-// (syntax, UTF-8, duplicate names, depth), instead of decoding it and
+// (syntax, UTF-8, depth), instead of decoding it and
 // writing it again. Verify uses it: it compares JSON by its canonical
 // form, whatever the spelling, and decoding and writing JSON columns was a
 // fifth of its CPU. A migration does not: its rows and hashes hold the
@@ -123,8 +123,8 @@ func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (an
 	switch co.Kind {
 	case "", decant.KindText: // Apply keeps it
 		return v, nil
-	case decant.KindDecimal: // toDecimal of a string
-		if d := strings.TrimSpace(s); isDecimal(d) {
+	case decant.KindDecimal: // toDecimal of a string, which a decimal comma rewrites first
+		if d := strings.TrimSpace(s); !co.DecimalComma && isDecimal(d) {
 			return vb.decimal(decant.Decimal(d)), nil
 		}
 	case decant.KindTimestamp:
@@ -229,17 +229,16 @@ func (p *fastParser) topMembers(kp *keyPlan, got []any, vb *valueBlocks) bool {
 }
 
 // members reads the object at p.i, checking its names as object does
-// (syntax, UTF-8, duplicates), and calls value for each member, with the
-// parser at the member's value, to read it.
+// (syntax, UTF-8), and calls value for each member, in the document's
+// order, with the parser at the member's value, to read it. A name given
+// twice is given to value twice: what value keeps of the last one is what
+// object keeps.
 func (p *fastParser) members(value func(name string) bool) bool {
 	p.i++ // {
 	if p.next() == '}' {
 		p.i++
 		return true
 	}
-	s := p.s
-	start := len(s.members)
-	var names map[string]any // made once the object has too many members to scan
 	for {
 		if p.next() != '"' {
 			return false
@@ -249,19 +248,8 @@ func (p *fastParser) members(value func(name string) bool) bool {
 			return false
 		}
 		p.i++
-		if names == nil && len(s.members)-start == maxScannedMembers {
-			names = make(map[string]any, 2*maxScannedMembers)
-			for _, mb := range s.members[start:] {
-				names[mb.name] = nil
-			}
-		}
-		if !p.unique(names, start, name) || !value(name) {
+		if !value(name) {
 			return false
-		}
-		if names != nil {
-			names[name] = nil
-		} else {
-			s.members = append(s.members, member{name: name})
 		}
 		switch p.next() {
 		case ',':
@@ -274,8 +262,6 @@ func (p *fastParser) members(value func(name string) bool) bool {
 		}
 		break
 	}
-	clear(s.members[start:])
-	s.members = s.members[:start]
 	return true
 }
 
@@ -416,6 +402,9 @@ func (m *Mapper) canonChains(raw, out []byte, c *Canonicalizer) ([]any, bool) {
 	ok := true
 	for k := range c.top {
 		mb := &c.top[k]
+		if mb.dropped { // a later member of its name follows
+			continue
+		}
 		i := c.firstAt(kp, k, c.memberName(out, mb))
 		if i < 0 {
 			continue

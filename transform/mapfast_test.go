@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/bench/flat"
@@ -222,9 +223,10 @@ func TestMapFastCases(t *testing.T) {
 	}{
 		{"plain", `{"id":1,"name":"a","n":2}`, true, ""},
 		{"escaped name and value", `{"i\u0064":1,"name":"a\"\u00e9\n","n":2}`, true, ""},
-		{"duplicate mapped member", `{"id":1,"id":2}`, false, `record has the name "id" twice in one object, at /id (byte 8)`},
-		{"duplicate unmapped member", `{"id":1,"x":1,"x":2}`, false, `record has the name "x" twice in one object, at /x (byte 14)`},
-		{"duplicate in an unmapped value", `{"id":1,"x":{"a":1,"a":2}}`, false, `record has the name "a" twice in one object, at /x/a (byte 19)`},
+		{"duplicate mapped member", `{"id":1,"id":2}`, true, ""},
+		{"duplicate unmapped member", `{"id":1,"x":1,"x":2}`, true, ""},
+		{"duplicate in an unmapped value", `{"id":1,"x":{"a":1,"a":2}}`, true, ""},
+		{"duplicate mapped member, the last unusable", `{"id":1,"id":"x"}`, true, "invalid value for id"},
 		{"missing member", `{"id":1}`, true, ""},
 		{"missing key", `{"name":"a"}`, true, "key column id is empty"},
 		{"int64 max", `{"id":9223372036854775807}`, true, ""},
@@ -420,6 +422,121 @@ func TestMapKeepsOutputs(t *testing.T) {
 		}
 		if read < 2000 {
 			t.Errorf("text %v: %d records read from the text, want at least 2000", text, read)
+		}
+	}
+}
+
+// Ensure a member given twice maps by its last value on every path that
+// reads a record: from the text (Map, MapKey, MapCanonical, with a JSON
+// column kept as its text or not) and by decoding it (MapDecoded), at the
+// top and through a chain, and that its canonical JSON (the source hash)
+// keeps the last value alone.
+func TestMapFastDuplicateNameLastWins(t *testing.T) {
+	t.Parallel()
+	ms := fastMappers(t)
+	kept := fastMappers(t)["kinds"]
+	kept.KeepJSONText()
+	raw := []byte(`{"id":1,"name":"first","a.b":{},"meta":{"id":1,"org":"o","id":2},"n":2,"extra":{"k":1,"k":2},` +
+		`"name":"2024-03-10T04:30:00Z","meta":{"id":3,"org":"p","id":4},"id":7}`)
+	want := map[string]map[string]any{
+		"int":    {"id": int64(7), "name": "2024-03-10T04:30:00Z", "n": int64(2)},
+		"nested": {"id": int64(4), "org": "p", "n": int64(2)},
+		"kinds":  {"id": int64(7), "name": "2024-03-10T04:30:00Z", "ts": time.Date(2024, 3, 10, 4, 30, 0, 0, time.UTC), "j": decant.JSON(`{"k":2}`), "m": "p", "d": decant.Decimal("4")},
+	}
+	rec := decant.Record{Key: "k1", Raw: raw, Where: "f.jsonl:3"}
+	for step, cols := range want {
+		m := ms[step]
+		if !m.ReadsText(raw) {
+			t.Errorf("step %s: the record was not read from its text", step)
+		}
+		var c transform.Canonicalizer
+		for path, mapIt := range map[string]func() (transform.Output, *transform.Failure){
+			"Map":        func() (transform.Output, *transform.Failure) { return m.Map(rec, "s") },
+			"MapDecoded": func() (transform.Output, *transform.Failure) { return m.MapDecoded(rec, "s") },
+			"MapKey":     func() (transform.Output, *transform.Failure) { return m.MapKey(rec, "s") },
+			"MapCanonical": func() (transform.Output, *transform.Failure) {
+				// It gives up on a name twice (the caller then decodes).
+				if _, out, f, ok := m.MapCanonical(rec, "s", &c, nil); ok {
+					return out, f
+				}
+				return m.Map(rec, "s")
+			},
+		} {
+			out, f := mapIt()
+			if f != nil || len(out.Rows) != 1 {
+				t.Fatalf("step %s, %s: %+v, %v", step, path, out, f)
+			}
+			for col, v := range cols {
+				if path == "MapKey" && col != "id" && !(step == "nested" && col == "org") {
+					continue
+				}
+				if got := valueIn(out.Rows[0], col); !reflect.DeepEqual(got, v) {
+					t.Errorf("step %s, %s: column %s = %#v, want the last value %#v", step, path, col, got, v)
+				}
+			}
+		}
+	}
+	out, f := kept.Map(rec, "s")
+	if f != nil || valueIn(out.Rows[0], "j") != nil && string(valueIn(out.Rows[0], "j").(decant.JSON)) != `{"k":1,"k":2}` {
+		// The text is kept as the record spells it; verify compares it by
+		// its canonical form, which keeps the last value.
+		t.Errorf("KeepJSONText: j = %v, %v", valueIn(out.Rows[0], "j"), f)
+	}
+	var c transform.Canonicalizer
+	canon, ok := c.AppendCanonical(nil, raw)
+	v, err := transform.DecodeJSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCanon, _ := transform.AppendJSON(nil, v)
+	if ok && string(canon) != string(wantCanon) {
+		t.Errorf("AppendCanonical = %s, want %s", canon, wantCanon)
+	}
+	if s := string(wantCanon); s != `{"a.b":{},"extra":{"k":2},"id":7,"meta":{"id":4,"org":"p"},"n":2,"name":"2024-03-10T04:30:00Z"}` {
+		t.Errorf("canonical JSON = %s, want the last values alone", s)
+	}
+}
+
+// valueIn is the value of column col in row r, nil when r has none.
+func valueIn(r transform.Row, col string) any {
+	for i, c := range r.Cols {
+		if c == col {
+			return r.Vals[i]
+		}
+	}
+	return nil
+}
+
+// Ensure a decimal column read with decimal_comma gets the same value on
+// every path, the fast ones making decimals from their blocks included:
+// "1.234" is 1234 there, not 1.234.
+func TestMapFastDecimalComma(t *testing.T) {
+	t.Parallel()
+	spec := fastSpecs(t)["kinds"]
+	spec.Columns = map[string]transform.Coercion{"d": {Kind: decant.KindDecimal, DecimalComma: true}}
+	m, err := transform.NewMapper(spec, fastTables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for raw, want := range map[string]decant.Decimal{
+		`{"id":1,"meta":{"id":"1.234"},"a.b":{}}`:   "1234",
+		`{"id":1,"meta":{"id":"1.234,5"},"a.b":{}}`: "1234.5",
+		`{"id":1,"meta":{"id":1.5},"a.b":{}}`:       "1.5",
+	} {
+		rec := decant.Record{Key: "k1", Raw: []byte(raw), Where: "f.jsonl:1"}
+		var c transform.Canonicalizer
+		_, canonOut, f, ok := m.MapCanonical(rec, "s", &c, nil)
+		if !ok || f != nil {
+			t.Fatalf("MapCanonical(%s): %v, %v", raw, ok, f)
+		}
+		out, f := m.MapDecoded(rec, "s")
+		if f != nil {
+			t.Fatalf("MapDecoded(%s): %v", raw, f)
+		}
+		for path, o := range map[string]transform.Output{"MapCanonical": canonOut, "MapDecoded": out} {
+			if got := valueIn(o.Rows[0], "d"); got != want {
+				t.Errorf("%s(%s): d = %#v, want %#v", path, raw, got, want)
+			}
 		}
 	}
 }

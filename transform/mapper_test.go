@@ -392,7 +392,7 @@ func TestMapper_MapCoercion(t *testing.T) {
 		Default: transform.Coercion{Zone: kolkata, NullIf: drishtiNulls},
 		Map:     exprs(t, false, nil, "id", "record.id", "opened", "record.opened", "amount", "record.amount", "name", "record.name"),
 		Columns: map[string]transform.Coercion{
-			"opened": {Layout: "unix_ms"},
+			"opened": {Layouts: []string{"unix_ms"}},
 			"name":   {NullIf: []string{"-"}},
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -121,4 +122,94 @@ func hex4(s string) (rune, bool) {
 		r = r<<4 | rune(c)
 	}
 	return r, true
+}
+
+// Get is gjson.GetBytes(raw, path) by decant's rule for a name given
+// twice in one object: the last one wins, as transform.DecodeJSON decodes
+// the record, so that a record's key (its ledger key) is the value its
+// row gets. gjson takes the first. The rule holds for a path that is a
+// chain of member names (id, meta.id: letters, digits and underscores,
+// not starting with a digit); any other gjson path (wildcards, array
+// indexes, modifiers) is gjson's, first match.
+//
+// It costs gjson's look-up and a scan of raw for each name of the path
+// when no name is there twice, which is nearly always.
+func Get(raw []byte, path string) gjson.Result {
+	r := gjson.GetBytes(raw, path)
+	names, ok := memberChain(path)
+	if !ok || len(raw) == 0 || once(unsafe.String(&raw[0], len(raw)), names) {
+		return r
+	}
+	return lastOf(gjson.ParseBytes(raw), names)
+}
+
+// GetString is Get of a document held in a string.
+func GetString(raw, path string) gjson.Result {
+	r := gjson.Get(raw, path)
+	names, ok := memberChain(path)
+	if !ok || once(raw, names) {
+		return r
+	}
+	return lastOf(gjson.Parse(raw), names)
+}
+
+// lastOf walks the member chain names from v, taking at each level the
+// last member of the name.
+func lastOf(v gjson.Result, names []string) gjson.Result {
+	for _, name := range names {
+		if !v.IsObject() {
+			return gjson.Result{}
+		}
+		var last gjson.Result
+		v.ForEach(func(k, m gjson.Result) bool {
+			if k.Str == name {
+				last = m
+			}
+			return true
+		})
+		v = last
+	}
+	return v
+}
+
+// memberChain splits a gjson path into its member names; ok is false
+// when it is not a chain of names that Get can walk.
+func memberChain(path string) ([]string, bool) {
+	names := strings.Split(path, ".")
+	for _, n := range names {
+		if !IsName(n) {
+			return nil, false
+		}
+	}
+	return names, true
+}
+
+// IsName reports whether s is a letter or an underscore followed by
+// letters, digits and underscores: a gjson path that names a member and
+// nothing else (no dots, wildcards, modifiers or array indexes).
+func IsName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '_' && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// once reports whether each of names is written at most once in raw, as
+// "name", and raw has no \u escape, which could spell a name otherwise:
+// then no object of raw has one of them twice. A name seen twice (or
+// also as a string value) only costs Get a walk.
+func once(raw string, names []string) bool {
+	if strings.Contains(raw, `\u`) {
+		return false
+	}
+	for _, n := range names {
+		q := `"` + n + `"` // on the stack for a short name
+		if i := strings.Index(raw, q); i >= 0 && strings.Contains(raw[i+len(q):], q) {
+			return false
+		}
+	}
+	return true
 }

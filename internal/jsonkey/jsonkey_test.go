@@ -85,3 +85,35 @@ func hex(r rune) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[r>>12&0xF], digits[r>>8&0xF], digits[r>>4&0xF], digits[r&0xF]})
 }
+
+// Ensure Get and GetString give the last member of a name given twice, at every level
+// of a member chain, however the name is spelled, as decoding the record
+// keeps it; and gjson's own answer when no name is there twice or the
+// path is not a chain of names.
+func TestGet_LastWins(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ doc, path, want string }{
+		{`{"id":"first","n":1,"id":"last"}`, "id", "last"},
+		{`{"id":1,"id":2,"id":3}`, "id", "3"},
+		{`{"id":"a","\u0069d":"escaped"}`, "id", "escaped"},
+		{`{"\u0069d":"escaped","id":"plain"}`, "id", "plain"},
+		{`{"meta":{"id":1,"id":2},"id":"top"}`, "meta.id", "2"},
+		{`{"meta":{"id":1},"meta":{"id":2}}`, "meta.id", "2"},
+		{`{"meta":{"id":1},"meta":{"org":2}}`, "meta.id", ""},
+		{`{"meta":{"id":1},"meta":"text"}`, "meta.id", ""},
+		{`{"id":"x","name":"id"}`, "id", "x"},
+		{`{"a":{"id":1},"id":"top"}`, "id", "top"},
+		{`{"id":"k\u00e9"}`, "id", "ké"},
+		{`{"items":[{"id":1},{"id":2}]}`, "items.1.id", "2"},
+	} {
+		if got := jsonkey.Text(jsonkey.Get([]byte(tt.doc), tt.path)); got != tt.want {
+			t.Errorf("Get(%s, %q) = %q, want %q", tt.doc, tt.path, got, tt.want)
+		}
+		if got := jsonkey.Text(jsonkey.GetString(tt.doc, tt.path)); got != tt.want {
+			t.Errorf("GetString(%s, %q) = %q, want %q", tt.doc, tt.path, got, tt.want)
+		}
+	}
+	if r := jsonkey.Get([]byte(`{"id":{"a":1},"id":{"b":2}}`), "id"); r.Raw != `{"b":2}` {
+		t.Errorf("Get of an object given twice = %s, want the last", r.Raw)
+	}
+}

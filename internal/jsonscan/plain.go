@@ -2,7 +2,12 @@
 // not needed to be sure.
 package jsonscan
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+
+	"github.com/decanthq/decant/internal/jsonkey"
+)
 
 // Plain reports whether b is a JSON document (RFC 8259) made only of
 // what no validator disputes: printable ASCII strings with the short
@@ -240,16 +245,18 @@ func digits(b []byte, i int) int {
 }
 
 // PlainKey is the text of the member name of the document b's object as
-// jsonkey.Text(gjson.GetBytes(b, name)) gives it, found without gjson for
+// jsonkey.Text(jsonkey.Get(b, name)) gives it (the last member of that
+// name, when there are several), found without gjson for
 // a plain document (Plain) whose member is at its top: a string without
 // escapes, a number as written, empty for other values and for no
 // member. The text is b's own bytes (a caller that never writes b again
 // can keep it without a copy). ok is false when PlainKey is not sure of
 // that (b not Plain, not an object, name not an identifier, a string with
 // an escape); the caller then asks gjson. A record's key is most often
-// its first member, so this costs next to nothing after Plain.
+// its first member, and the name is most often not written again, so
+// this costs next to nothing after Plain.
 func PlainKey(b []byte, name string) (key []byte, ok bool) {
-	if !identifier(name) || !Plain(b) {
+	if !jsonkey.IsName(name) || !Plain(b) {
 		return nil, false
 	}
 	i := skipSpace(b, 0)
@@ -264,38 +271,34 @@ func PlainKey(b []byte, name string) (key []byte, ok bool) {
 		i = skipSpace(b, skipSpace(b, end)+1) // past the colon
 		vend := skipValue(b, i)
 		if named {
-			switch v := b[i:vend]; v[0] {
-			case '"':
-				for _, c := range v {
-					if c == '\\' {
-						return nil, false
-					}
-				}
-				return v[1 : len(v)-1], true
-			case 't', 'f', 'n', '{', '[':
-				return nil, true
-			default:
-				return v, true
+			key, ok = plainValue(b[i:vend])
+			// A plain document spells a name one way only: if the
+			// quoted name is not written again, no later member has it.
+			if !ok || !bytes.Contains(b[vend:], []byte(`"`+name+`"`)) {
+				return key, ok
 			}
 		}
 		if i = skipSpace(b, vend); b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 	}
-	return nil, true
+	return key, true
 }
 
-// identifier reports whether name is a letter or an underscore followed
-// by letters, digits and underscores: a gjson path that names a member
-// and nothing else (no dots, wildcards, modifiers or array indexes).
-func identifier(name string) bool {
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c != '_' && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {
-			return false
+// plainValue is PlainKey's text of a member's value v.
+func plainValue(v []byte) (key []byte, ok bool) {
+	switch v[0] {
+	case '"':
+		for _, c := range v {
+			if c == '\\' {
+				return nil, false
+			}
 		}
+		return v[1 : len(v)-1], true
+	case 't', 'f', 'n', '{', '[':
+		return nil, true
 	}
-	return name != ""
+	return v, true
 }
 
 // skipValue returns the index after the value at b[i] of a Plain

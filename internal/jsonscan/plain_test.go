@@ -110,12 +110,12 @@ func BenchmarkPlain(b *testing.B) {
 	})
 }
 
-// Ensure PlainKey gives what jsonkey.Text(gjson.GetBytes) gives whenever
+// Ensure PlainKey gives what jsonkey.Text(jsonkey.Get) gives whenever
 // it is sure: for every name of the plain documents, their mutations and
 // documents with repeated, nested and escaped members.
 func TestPlainKeyAsGJSON(t *testing.T) {
 	docs := append([]string{
-		`{"id":1,"id":2}`, `{"a":{"id":3},"id":"x"}`, `{"b":[{"id":1}],"id":true}`, `{"id":null}`, `{"id":{"k":1}}`,
+		`{"id":1,"id":2}`, `{"id":1,"x":"id","id":2}`, `{"id":"a\"b","id":2}`, `{"id":1,"id":"a\"b"}`, `{"a":{"id":3},"id":"x"}`, `{"b":[{"id":1}],"id":true}`, `{"id":null}`, `{"id":{"k":1}}`,
 		`{"id":[1]}`, `{"i\/d":1,"id":-0.5e3}`, `{"id":"a\"b"}`, `{"x":"}","id":"{"}`, ` { "id" : "s p" } `, `{}`,
 		`{"ID":1}`, `{"id_2":7,"_":8}`, `[{"id":1}]`, `"id"`, `{"0":1}`, `{"id":""}`,
 	}, plainDocs...)
@@ -126,8 +126,8 @@ func TestPlainKeyAsGJSON(t *testing.T) {
 			if !ok {
 				continue
 			}
-			if want := jsonkey.Text(gjson.GetBytes([]byte(doc), name)); string(got) != want {
-				t.Errorf("PlainKey(%q, %q) = %q, gjson gives %q", doc, name, got, want)
+			if want := jsonkey.Text(jsonkey.Get([]byte(doc), name)); string(got) != want {
+				t.Errorf("PlainKey(%q, %q) = %q, jsonkey.Get gives %q", doc, name, got, want)
 			}
 		}
 	}
