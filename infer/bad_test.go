@@ -108,10 +108,6 @@ func TestBadSamples(t *testing.T) {
 			[]string{"a.csv:3", `key field "id"`}},
 		{"2,000 fields for PostgreSQL", "a.jsonl", wideJSON, infer.Options{Key: "id", Dialect: infer.Postgres},
 			[]string{"a.jsonl:1", "2001 fields", "PostgreSQL allows at most 1600", "--route", "--spill COLUMN"}},
-		{"a name twice in one object", "a.jsonl", "{\"id\": 1}\n{\"id\": 2, \"w\": 1, \"w\": 2}", infer.Options{Key: "id"},
-			[]string{"a.jsonl:2", `"w"`, "twice", "fix the sample"}},
-		{"a name twice in an element of a JSON array", "a.json", `[{"id": 1}, {"id": 2, "w": 1, "w": 2}]`, infer.Options{Key: "id"},
-			[]string{"a.json: record 2", `"w"`, "twice", "fix the sample"}},
 		{"invalid UTF-8 in a JSON array", "a.json", "[{\"id\": 1}, {\"id\": 2, \"s\": \"a\xffb\"}]", infer.Options{Key: "id"},
 			[]string{"a.json: record 2", "invalid UTF-8", "fix the sample"}},
 		{"spill column that is no SQL name", "a.jsonl", `{"id": 1}`, infer.Options{Key: "id", Spill: "more fields"},
@@ -273,5 +269,23 @@ func TestRowTooBigWarns(t *testing.T) {
 	}
 	if s, err = inferFile(t, "a.jsonl", mustJSON(t, wide), infer.Options{Key: "id", Dialect: infer.SQLite}); err != nil || len(s.Warnings) != 0 {
 		t.Errorf("SQLite: %v, warnings %q, want none", err, s.Warnings)
+	}
+}
+
+// Ensure a name twice in one object is typed from its last value, as
+// decant maps it (the last one wins), in a JSONL line and in an element
+// of a JSON array.
+func TestDuplicateNameLastWins(t *testing.T) {
+	for _, tc := range []struct{ file, text string }{
+		{"a.jsonl", "{\"id\": 1, \"w\": 3}\n{\"id\": 2, \"w\": \"x\", \"w\": 2}"},
+		{"a.json", `[{"id": 1, "w": 3}, {"id": 2, "w": "x", "w": 2}]`},
+	} {
+		s, err := inferFile(t, tc.file, tc.text, infer.Options{Key: "id"})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		if c := s.All()[0].Column("w"); c == nil || c.Type != infer.Integer {
+			t.Errorf("%s: column w = %+v, want integer (the last value of each record)", tc.file, c)
+		}
 	}
 }

@@ -231,8 +231,8 @@ func readCSV(name string, data []byte) ([]Sample, error) {
 }
 
 // refused is decant's own verdict on a JSON document (transform.DecodeJSON):
-// a name twice in one object, invalid UTF-8 or too deep a nesting make a
-// record error when decant reads it, so infer refuses such a sample rather
+// invalid UTF-8 or too deep a nesting make a record error when decant
+// reads it (a name twice in one object does not: the last one wins), so infer refuses such a sample rather
 // than type a field from it.
 func refused(data []byte) error {
 	if _, err := transform.DecodeJSON(data); err != nil {
