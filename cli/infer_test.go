@@ -304,12 +304,12 @@ func TestInferFromDB(t *testing.T) {
 				}
 			}
 			// What is new, and what the plan needs for it: a route for the new
-			// table, a parsed date for the RFC 1123 one.
+			// table, the step's layouts for the RFC 1123 one.
 			if got := strings.Join(res.Added, "; "); got != "table pnc; column tt.place text; column tt.when date" {
 				t.Errorf("added = %q", res.Added)
 			}
 			needs := strings.Join(res.PlanNeeds, "\n")
-			for _, want := range []string{"routes", "pnc: []", `"when"`, "rfc1123"} {
+			for _, want := range []string{"routes", "pnc: []", "column when", "layouts: [iso8601, rfc1123]"} {
 				if !strings.Contains(needs, want) {
 					t.Errorf("plan_needs %q do not say %q", res.PlanNeeds, want)
 				}

@@ -3,9 +3,9 @@ package infer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
-	"time"
 )
 
 // PlanOptions are what a plan needs beyond the schema: its connections,
@@ -68,6 +68,11 @@ connections:
 		writeLayouts(&b, "    ", s.Tables[0].Columns)
 	} else {
 		writeMap(&b, "    ", "record", s.shared(), false)
+		if l := s.layouts(); len(l) > 0 {
+			b.WriteString("    # Dates decant's default layouts do not read (Wed, 31 Dec 2014 00:00:00 GMT), in\n" +
+				"    # every table's date and time columns, ISO 8601 first.\n")
+			fmt.Fprintf(&b, "    layouts: [%s]\n", strings.Join(l, ", "))
+		}
 		b.WriteString("    # Every other field goes to the column of its snake_case name in its table.\n")
 		fmt.Fprintf(&b, "    fields: %s\n", yamlQuote(s.routedFields()))
 	}
@@ -103,30 +108,34 @@ func (s *Schema) shared() []*Column {
 	return out
 }
 
-// routedFields is the fields expression of a routed step: every field of
-// the record, with the RFC 1123 dates parsed where their table's column
-// needs that layout. Their layouts cannot go in the step's columns, which
-// decant requires of every table the step routes to; and a table where
-// the field is text keeps the text as written.
-func (s *Schema) routedFields() string {
-	tables := map[string][]string{}
-	var fields []string
+// layouts are the step-level layouts of a routed step whose tables have
+// columns that need some (their columns: would have to suit every table
+// the step routes to): iso8601, decant's default, first, then the others
+// the columns name; none when no column needs any.
+func (s *Schema) layouts() []string {
+	var out []string
 	for _, t := range s.Tables {
 		for _, c := range t.Columns {
-			if len(c.Layouts) == 0 {
-				continue
+			for _, l := range c.Layouts {
+				if !slices.Contains(out, l) {
+					out = append(out, l)
+				}
 			}
-			if tables[c.Field] == nil {
-				fields = append(fields, c.Field)
-			}
-			tables[c.Field] = append(tables[c.Field], exprString(t.Name))
 		}
 	}
-	sort.Strings(fields)
-	expr := "record"
-	for _, f := range fields {
-		expr = parseRFC1123(expr, f, tables[f])
+	if len(out) == 0 {
+		return nil
 	}
+	out = slices.DeleteFunc(out, func(l string) bool { return l == "iso8601" })
+	sort.Strings(out)
+	return append([]string{"iso8601"}, out...)
+}
+
+// routedFields is the fields expression of a routed step: every field of
+// the record, a spill column's fields gathered for the tables that have
+// one.
+func (s *Schema) routedFields() string {
+	expr := "record"
 	// A spill column's fields differ by table: each table with one sets it
 	// in its records, and every other table's records are left as they
 	// are, since a field of the spill column's name is a column of theirs.
@@ -145,16 +154,6 @@ func (s *Schema) routedFields() string {
 		expr = fmt.Sprintf("let r = %s; %s", expr, spilled)
 	}
 	return expr
-}
-
-// parseRFC1123 is expr with field f of the record parsed as an RFC 1123
-// date or time for the tables (expr-lang strings) whose column needs that
-// layout, when it has that form, and kept as written otherwise (an ISO
-// date, which decant's defaults read; text in another table).
-func parseRFC1123(expr, f string, tables []string) string {
-	v := fieldExpr("record", f)
-	return fmt.Sprintf(`with(%s, %s, table in [%s] && (%s ?? "") matches "^[A-Z][a-z]{2}, " ? parse_time(%s, %s) : %s)`,
-		expr, exprString(f), strings.Join(tables, ", "), v, v, exprString(time.RFC1123), v)
 }
 
 // routeLine is t's line of a routed step's routes: its name, and the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/decanthq/decant"
@@ -280,10 +281,8 @@ func (s *Schema) columnNeeds(t *Table, c *Column) []string {
 	}
 	if len(c.Layouts) > 0 {
 		switch {
-		case s.mapped:
-			out = append(out, fmt.Sprintf("table %s: column %s holds dates decant's defaults do not read: give the step (or the column, in a step that writes one table) layouts: [%s]", t.Name, c.Name, strings.Join(c.Layouts, ", ")))
-		case routed:
-			out = append(out, fmt.Sprintf("table %s: column %s holds dates decant's defaults do not read (layouts %s): wrap the step's fields expression FIELDS as %s, or give the step layouts: [%s]", t.Name, c.Name, strings.Join(c.Layouts, ", "), parseRFC1123("FIELDS", c.Field, []string{exprString(t.Name)}), strings.Join(c.Layouts, ", ")))
+		case s.mapped || routed:
+			out = append(out, fmt.Sprintf("table %s: column %s holds dates decant's defaults do not read: give the step (or the column, in a step that writes one table) layouts: [%s]", t.Name, c.Name, strings.Join(layoutsWithISO(c.Layouts), ", ")))
 		default:
 			out = append(out, fmt.Sprintf("table %s: column %s holds dates decant's defaults do not read: its columns need %s: {layouts: [%s]}", t.Name, c.Name, yamlKey(c.Name), strings.Join(c.Layouts, ", ")))
 		}
@@ -303,4 +302,13 @@ func addColumn(b *strings.Builder, t *Table, c *Column, d Dialect) {
 	if d == Postgres {
 		commentOn(b, t, c)
 	}
+}
+
+// layoutsWithISO is layouts with iso8601 first, as a step's layouts need
+// it: they replace decant's default for every date column of the step.
+func layoutsWithISO(layouts []string) []string {
+	if slices.Contains(layouts, "iso8601") {
+		return append([]string{"iso8601"}, slices.DeleteFunc(slices.Clone(layouts), func(l string) bool { return l == "iso8601" })...)
+	}
+	return append([]string{"iso8601"}, layouts...)
 }

@@ -79,13 +79,11 @@ func TestAllFormsSQLite(t *testing.T) {
 
 // The record errors the samples make, by form, and the column each names:
 // delivery_plan's deliveryPlace is a Date field holding "sub_center" (the
-// column is a date, as the form declares, by infer's --as); the two
-// anc_registration forms' edd is an RFC 1123 date. (FLIP once the plan can
-// say layouts: [rfc1123]: then edd lands, and only delivery_plan fails.)
+// column is a date, as the form declares, by infer's --as). The two
+// anc_registration forms' edd, an RFC 1123 date, lands: the plan's
+// layouts name rfc1123.
 var allFormsFailures = map[string]string{
-	"delivery_plan":       "delivery_place",
-	"anc_registration":    "edd",
-	"anc_registration_oa": "edd",
+	"delivery_plan": "delivery_place",
 }
 
 // allFormsEndToEnd serves the 32 samples from the feed server
@@ -241,7 +239,7 @@ func sameValue(want string, got any) bool {
 	case []byte:
 		got = string(g)
 	case time.Time:
-		w, err := transform.ParseTime(want, "", time.UTC)
+		w, err := sampleTime(want)
 		return err == nil && w.Equal(g)
 	}
 	g := fmt.Sprint(got)
@@ -252,9 +250,19 @@ func sameValue(want string, got any) bool {
 		b, ok := new(big.Rat).SetString(g)
 		return ok && a.Cmp(b) == 0
 	}
-	w, err1 := transform.ParseTime(want, "", time.UTC)
+	w, err1 := sampleTime(want)
 	h, err2 := transform.ParseTime(g, "", time.UTC)
 	return err1 == nil && err2 == nil && w.Equal(h)
+}
+
+// sampleTime reads a sample's date or time with the layouts of
+// allforms.yaml: ISO 8601, then RFC 1123.
+func sampleTime(s string) (time.Time, error) {
+	t, err := transform.ParseTime(s, "iso8601", time.UTC)
+	if err != nil {
+		return transform.ParseTime(s, "rfc1123", time.UTC)
+	}
+	return t, err
 }
 
 // readRow reads the one row of table matching where, by column name; nil
