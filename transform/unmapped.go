@@ -145,6 +145,9 @@ func (m *Mapper) unreadText(c *Canonicalizer, raw, out []byte) {
 	}
 	for k := range c.top {
 		mb := &c.top[k]
+		if mb.dropped { // a later member of its name follows: that one counts
+			continue
+		}
 		name := c.memberName(out, mb)
 		var kid *cover
 		// Most members are the firsts of the map's chains, which
