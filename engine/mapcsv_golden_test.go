@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,6 +155,46 @@ func TestCSVDecodedAttrsGolden(t *testing.T) {
 		t.Errorf("CSV outcome differs from the pinned one (-pinned +got):\n%s", d)
 		for _, s := range got {
 			t.Logf("%#v,", s)
+		}
+	}
+}
+
+// valueDoc hides a row's fields: the mapper stage then maps and hashes
+// the object of them, as it did before rows were read from their fields.
+type valueDoc struct{ d decant.Document }
+
+func (v valueDoc) Value() any { return v.d.Value() }
+
+// Ensure the mapper stage gives a CSV row read from its fields exactly
+// what it gives the object of its fields (the map path): hashes, values,
+// failures, on the tricky documents and on names that repeat in an object,
+// whatever rule decoding has for those. It fails if the row path differs
+// in a single byte.
+func TestCSVRowPathIsMapPath(t *testing.T) {
+	t.Parallel()
+	trickyCSVAttrs := append(slices.Clone(trickyCSVAttrs), `{"a":1,"a":2}`, `{"b":{"x":1,"x":[2]},"a":0}`, `[{"k":1,"k":1}]`)
+	path := filepath.Join(t.TempDir(), "dups.csv")
+	var sb strings.Builder
+	sb.WriteString("id,name,email,created_at,amount,attrs\n")
+	for i, a := range trickyCSVAttrs {
+		fmt.Fprintf(&sb, "%d,n,e,2024-01-01T00:00:00Z,1.5,\"%s\"\n", i+1, strings.ReplaceAll(a, `"`, `""`))
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{writeTrickyCSV(t), path} {
+		rows := readCSVBatch(t, file)
+		values := readBatch{recs: slices.Clone(rows.recs)}
+		for i, rec := range values.recs {
+			if rec.Doc != nil {
+				values.recs[i].Doc = valueDoc{rec.Doc}
+			}
+		}
+		m := flatCSVMapper(t)
+		got := csvOutcome(rows, mapBatch([]*transform.Mapper{m}, decant.DefaultScope, rows))
+		want := csvOutcome(values, mapBatch([]*transform.Mapper{m}, decant.DefaultScope, values))
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s: the row path differs from the map path (-map +row):\n%s", filepath.Base(file), d)
 		}
 	}
 }

@@ -212,8 +212,11 @@ func (r *csvRows) row(fields []string) {
 	}
 }
 
+var _ decant.RowDocument = (*csvDoc)(nil)
+
 // csvDoc is a good row as the mapper reads it: an object of the row's
-// fields by column name, all strings. The map is built when the mapper
+// fields by column name, all strings, which the mapper reads from its
+// fields (a decant.RowDocument). The map is built when the mapper
 // asks, on its goroutine, rather than by the reader; the fields' strings
 // are the csv.Reader's, which makes new ones for every row.
 type csvDoc struct {
@@ -238,6 +241,12 @@ func (r *csvRows) doc(fields []string) *csvDoc {
 	copy(d.fields, fields)
 	return d
 }
+
+// Columns returns the header's column names (decant.RowDocument).
+func (d *csvDoc) Columns() []string { return d.columns }
+
+// Fields returns the row's fields, in the header's order.
+func (d *csvDoc) Fields() []string { return d.fields }
 
 // Value returns the row as map[string]any of column -> field.
 func (d *csvDoc) Value() any {

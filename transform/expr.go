@@ -93,6 +93,10 @@ type Program struct {
 	// path is set when the expression is a plain member chain
 	// (record.a.b, record["a"]), which Eval walks without the VM.
 	path []string
+	// decoded is set when the expression is the built-in json_decode of a
+	// plain member chain (json_decode(record.attrs)): the chain, which
+	// MapRow reads from a row's fields (mapcsv.go).
+	decoded []string
 }
 
 // Compile compiles src. vars are the variable names the expression may use;
@@ -116,7 +120,7 @@ func Compile(src string, vars []string, funcs *Funcs) (*Program, error) {
 	if xp.err != nil {
 		return nil, xp.err
 	}
-	return &Program{Source: src, prog: p, path: memberPath(tree.Node)}, nil
+	return &Program{Source: src, prog: p, path: memberPath(tree.Node), decoded: decodedPath(tree.Node, funcs)}, nil
 }
 
 // memberPath returns [variable, name, ...] when n is a variable followed by

@@ -149,6 +149,15 @@ type Mapper struct {
 	// scratch slices (readMapChains): a clone has its own.
 	vals        valueBlocks
 	got, chains []any
+	// rows is how MapRow reads the map's entries from a row's fields,
+	// nil when it cannot; rowPlan is rows (and the row's canonical
+	// order) for the header of the last row, rowText MapRow's scratch
+	// text and canon the Canonicalizer of its JSON fields (mapcsv.go). A
+	// clone has its own, but for rows.
+	rows    *rowSpec
+	rowPlan *rowPlan
+	rowText []byte
+	canon   Canonicalizer
 }
 
 // boxedNames keeps strings already converted to interfaces, so that
@@ -201,6 +210,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 		}
 	}
 	m.fast.canonJSON = canonJSONFirsts(m.fast, m.mapCoerc[spec.To.Table])
+	m.rows = newRowSpec(spec, m.mapCoerc[spec.To.Table])
 	return m, nil
 }
 
@@ -209,7 +219,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
 	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, fast: m.fast, deleted: m.deleted,
-		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}}
+		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}, rows: m.rows}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
