@@ -215,3 +215,13 @@ func (vb *valueBlocks) strOf(s string) any {
 	vb.strs = append(vb.strs, s) // within cap: the block does not move
 	return pointTo(&vb.strs[len(vb.strs)-1], "")
 }
+
+// int returns n in an interface, made from vb's blocks unless the
+// runtime boxes it without an allocation.
+func (vb *valueBlocks) int(n int64) any {
+	vb.docs.run = true
+	if v, ok := vb.docs.boxInt(n); ok {
+		return v
+	}
+	return n
+}
