@@ -168,13 +168,25 @@ func (m *Mapper) MapRow(rec decant.Record, doc decant.RowDocument, scope string,
 	if canon, ok = p.appendCanonical(dst, fields); !ok {
 		return canon, Output{}, nil, false
 	}
-	if rec.Invalid == "" && rec.Key != "" && p.fields != nil {
-		if out, f, ok = m.mapFields(rec, p, fields); ok {
-			return canon, out, f, true
-		}
+	if out, f, ok = m.mapRow(rec, doc); ok {
+		return canon, out, f, true
 	}
 	out, f = m.MapValue(rec, doc.Value(), scope)
 	return canon, out, f, true
+}
+
+// mapRow maps the fields of doc as the map path maps the object of them
+// (Map and MapRow take it first); ok is false, with nothing mapped, when
+// the step, the header or a field needs the map path.
+func (m *Mapper) mapRow(rec decant.Record, doc decant.RowDocument) (Output, *Failure, bool) {
+	if m.rows == nil || rec.Invalid != "" || rec.Key == "" {
+		return Output{}, nil, false
+	}
+	p := m.rowPlanFor(doc.Columns())
+	if p.fields == nil {
+		return Output{}, nil, false
+	}
+	return m.mapFields(rec, p, doc.Fields())
 }
 
 // mapFields maps the fields of a row whose header p is for, as MapValue

@@ -67,10 +67,11 @@ func rowSpecs(t *testing.T) map[string]transform.Spec {
 	}
 }
 
-// Ensure MapRow maps a row of fields as MapValue maps the object of them
-// (rows, values, Go types, failures) and writes AppendJSON of that
-// object, on every step and field above, with ids, times, decimals and
-// booleans that coerce and that do not, and a row without a key.
+// Ensure MapRow (and Map, which verify uses) maps a row of fields as
+// MapValue maps the object of them (rows, values, Go types, failures) and
+// writes AppendJSON of that object, on every step and field above, with
+// ids, times, decimals and booleans that coerce and that do not, and a
+// row without a key.
 func TestMapRowIsMapValue(t *testing.T) {
 	t.Parallel()
 	cols := []string{"m", "id", "name", "f", "d", "b", "j", "ts", "day"}
@@ -89,7 +90,8 @@ func TestMapRowIsMapValue(t *testing.T) {
 	}
 }
 
-// checkMapRow asserts that MapRow gives what the map path gives for rec.
+// checkMapRow asserts that MapRow, and Map, give what the map path gives
+// for rec.
 func checkMapRow(t *testing.T, name string, m *transform.Mapper, rec decant.Record, d fieldsDoc) {
 	t.Helper()
 	want, wantFail := m.MapValue(rec, d.Value(), "s")
@@ -99,6 +101,9 @@ func checkMapRow(t *testing.T, name string, m *transform.Mapper, rec decant.Reco
 	}
 	if !reflect.DeepEqual(gotFail, wantFail) || !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: MapRow(%q) = %#v, %v; the map path gives %#v, %v", name, d.fields, got, gotFail, want, wantFail)
+	}
+	if got, gotFail := m.Map(rec, "s"); !reflect.DeepEqual(gotFail, wantFail) || !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s: Map(%q) = %#v, %v; the map path gives %#v, %v", name, d.fields, got, gotFail, want, wantFail)
 	}
 	text, err := transform.AppendJSON([]byte("p:"), d.Value())
 	if err != nil || string(canon) != string(text) {

@@ -265,6 +265,11 @@ func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	if rec.Invalid != "" {
 		return Output{}, invalidFailure(rec)
 	}
+	if doc, ok := rec.Doc.(decant.RowDocument); ok {
+		if out, f, ok := m.mapRow(rec, doc); ok {
+			return out, f
+		}
+	}
 	if m.fast.fast && rec.Doc == nil && rec.Key != "" {
 		if vals, ok := m.readTopChains(rec.Raw, m.fast); ok {
 			out, f := m.mapRead(rec, vals, &m.vals)
