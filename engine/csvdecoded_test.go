@@ -14,7 +14,6 @@ import (
 
 	"github.com/decanthq/decant/connect"
 	"github.com/decanthq/decant/engine"
-	"github.com/decanthq/decant/internal/testenv"
 	"github.com/decanthq/decant/plan"
 )
 
@@ -31,12 +30,6 @@ func csvDecodedInput() string {
 		fmt.Fprintf(&sb, "%d,name %d,\"%s\"\n", i+1, i, strings.ReplaceAll(docs[i%len(docs)], `"`, `""`))
 	}
 	return sb.String()
-}
-
-// csvDecodedOutcome is what a load of csvDecodedInput leaves.
-type csvDecodedOutcome struct {
-	Read, Written, Failed int64
-	Rows, Ledger, Errors  []string
 }
 
 // csvDecodedRun is a target with csvDecodedInput and its plan in dir.
@@ -78,27 +71,15 @@ steps:
 }
 
 // run migrates once and returns what the target holds after.
-func (r csvDecodedRun) run(t *testing.T) csvDecodedOutcome {
+func (r csvDecodedRun) run(t *testing.T) csvPinOutcome {
 	t.Helper()
 	st, err := connect.Store(context.Background(), r.pl)
 	must(t, err)
 	defer st.Close()
 	res, err := engine.Run(context.Background(), engine.Config{Plan: r.pl, Store: st, Sources: connect.Sources(r.pl), LeaseTTL: 3 * time.Second}, nil)
 	must(t, err)
-	s := res.Steps[0]
-	q := func(query string) []string {
-		rows := testenv.Rows(t, r.db, query)
-		for i, row := range rows {
-			rows[i] = strings.ReplaceAll(row, r.dir+string(filepath.Separator), "")
-		}
-		return rows
-	}
-	return csvDecodedOutcome{
-		Read: s.Read, Written: s.Written, Failed: s.Failed,
-		Rows:   q("SELECT id, name, attrs FROM flat ORDER BY id"),
-		Ledger: q("SELECT key, source_hash, target_hash, status FROM decant_ledger ORDER BY key"),
-		Errors: q("SELECT key, message, payload FROM decant_errors ORDER BY key"),
-	}
+	return outcomeOf(t, r.db, r.dir, res.Steps[0], "SELECT id, name, attrs FROM flat ORDER BY id",
+		"SELECT key, message, payload FROM decant_errors ORDER BY key")
 }
 
 // Ensure a CSV load whose plan decodes a field keeps every promise on both
