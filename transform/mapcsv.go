@@ -157,7 +157,7 @@ func (p *rowPlan) appendCanonical(b []byte, fields []string) ([]byte, bool) {
 // also appends to dst the row's canonical JSON, what AppendJSON writes of
 // doc.Value() (the ledger's source hash text), from the fields, without
 // the object Value makes. The output and failure are Map's: the fields
-// are mapped as the package's comment above says, or, when the plan or a
+// are mapped as this file's first comment says, or, when the plan or a
 // field needs it, the record goes down Map's own path. ok is false, with
 // dst as it was and nothing mapped, when the canonical JSON cannot be
 // written from the fields (a field that is not valid UTF-8): the caller
