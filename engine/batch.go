@@ -68,18 +68,27 @@ func (mb *mappedBatch) mapRange(m *transform.Mapper, del deletePlan, scope strin
 		// A record whose columns the mapper reads from its JSON text is
 		// not decoded for its hash either: one pass over the text maps it
 		// and writes the canonical JSON that value would hash (see
-		// transform.Mapper.MapCanonical), unless the text is unusual.
-		if m.ReadsJSONText(rec) {
-			if sum, out, f, ok := h.mapText(m, rec, scope); ok {
-				mb.outs[i], mb.fails[i] = out, f
-				var target *digest
-				if f == nil {
-					d := h.rowsDigest(out.Rows)
-					target = &d
-				}
-				mb.sums[i] = h.sumsOf(sum, target)
-				continue
+		// transform.Mapper.MapCanonical), unless the text is unusual. A
+		// row of fields (a CSV row) is mapped and hashed from its fields
+		// (transform.Mapper.MapRow).
+		var sum digest
+		var out transform.Output
+		var f *transform.Failure
+		ok := false
+		if doc, isRow := rec.Doc.(decant.RowDocument); isRow && rec.Invalid == "" {
+			sum, out, f, ok = h.mapRow(m, rec, doc, scope)
+		} else if m.ReadsJSONText(rec) {
+			sum, out, f, ok = h.mapText(m, rec, scope)
+		}
+		if ok {
+			mb.outs[i], mb.fails[i] = out, f
+			var target *digest
+			if f == nil {
+				d := h.rowsDigest(out.Rows)
+				target = &d
 			}
+			mb.sums[i] = h.sumsOf(sum, target)
+			continue
 		}
 		// A record whose source decoded it (a CSV row) is not JSON-decoded:
 		// its Doc hashes as its Raw would, since both hold one document.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/decanthq/decant/engine"
 	"github.com/decanthq/decant/internal/testenv"
 )
 
@@ -69,7 +70,15 @@ steps:
     map: {id: record.id, n: record.n, label: record.label, note: record.note}
 `, input, url)
 	s := migratePlan(t, dir, p).Steps[0]
-	// Messages say where, and the directory is the test's own.
+	return outcomeOf(t, db, dir, s, "SELECT id, n, label, note FROM pins ORDER BY id",
+		"SELECT key, source_key, message, payload FROM decant_errors ORDER BY key")
+}
+
+// outcomeOf is what the step whose result is s left in db: its counts,
+// the rows rowsSQL selects, the ledger and the errors errorsSQL selects,
+// without dir (messages say where, and the directory is the test's own).
+func outcomeOf(t *testing.T, db *sql.DB, dir string, s engine.StepResult, rowsSQL, errorsSQL string) csvPinOutcome {
+	t.Helper()
 	q := func(query string) []string {
 		rows := testenv.Rows(t, db, query)
 		for i, r := range rows {
@@ -79,9 +88,9 @@ steps:
 	}
 	return csvPinOutcome{
 		Read: s.Read, Written: s.Written, Failed: s.Failed,
-		Rows:   q("SELECT id, n, label, note FROM pins ORDER BY id"),
+		Rows:   q(rowsSQL),
 		Ledger: q("SELECT key, source_hash, target_hash, status FROM decant_ledger ORDER BY key"),
-		Errors: q("SELECT key, source_key, message, payload FROM decant_errors ORDER BY key"),
+		Errors: q(errorsSQL),
 	}
 }
 

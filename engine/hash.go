@@ -109,6 +109,19 @@ func (hs *hasher) mapText(m *transform.Mapper, rec decant.Record, scope string) 
 	return digestOf(b), out, f, true
 }
 
+// mapRow maps a record whose Doc is a row of fields and hashes the row
+// as value hashes the object of them, without making it
+// (transform.Mapper.MapRow); ok is false, with nothing mapped, when the
+// fields cannot be hashed so, and the caller hashes the object.
+func (hs *hasher) mapRow(m *transform.Mapper, rec decant.Record, doc decant.RowDocument, scope string) (sum digest, out transform.Output, f *transform.Failure, ok bool) {
+	b, out, f, ok := m.MapRow(rec, doc, scope, hs.buf[:0])
+	hs.buf = b
+	if !ok {
+		return digest{}, out, f, false
+	}
+	return digestOf(b), out, f, true
+}
+
 // rows hashes the rows a record became, in a stable textual form:
 // table{col=value;...} per row.
 func (hs *hasher) rows(rows []transform.Row) string { return hs.rowsDigest(rows).String() }

@@ -10,8 +10,10 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/internal/jsonquote"
@@ -39,6 +41,7 @@ type csvRows struct {
 	// costs no allocation of its own; a chunk lives as long as its rows.
 	docs   []csvDoc
 	fields []string
+	slab   slab
 }
 
 // header is a CSV file's column names and where its data starts.
@@ -153,9 +156,7 @@ func (r *csvRows) Next(ctx context.Context) bool {
 	start := r.offset
 	r.lim.floor = r.cr.InputOffset()
 	fields, err := r.cr.Read()
-	var perr *csv.ParseError
-	switch {
-	case err == nil:
+	if err == nil {
 		if i, at := invalidUTF8(fields); i >= 0 {
 			first, _ := r.cr.FieldPos(0)
 			msg := fmt.Sprintf("column %q is not valid UTF-8 at byte %d of its value", r.columns[i], at)
@@ -167,6 +168,10 @@ func (r *csvRows) Next(ctx context.Context) bool {
 		}
 		r.row(fields)
 		return true
+	}
+	// Declared here, not for every row: errors.As makes it escape.
+	var perr *csv.ParseError
+	switch {
 	case errors.As(err, &perr):
 		if err := r.badRow(start, r.baseLine+int64(perr.StartLine), r.parseProblem(fields, perr), ""); err != nil {
 			return r.fail(fmt.Errorf("files: %s:%d: %w", r.src.path, r.line+1, err))
@@ -200,20 +205,34 @@ func (r *csvRows) row(fields []string) {
 		r.buf = jsonquote.Append(r.buf, v)
 	}
 	r.buf = append(r.buf, '}')
+	// The payload, its position and its place ("path:line") are made in a
+	// slab shared by the rows read one after the other, as the JSONL
+	// reader makes its lines': they were four allocations a row.
+	b := r.slab.take(len(r.buf) + positionRoom + len(r.src.path) + 1 + lineRoom)
+	b = append(b, r.buf...)
+	rawEnd := len(b)
+	b = appendPosition(b, r.offset, r.line)
+	posEnd := len(b)
+	b = strconv.AppendInt(append(append(b, r.src.path...), ':'), r.baseLine+int64(first), 10)
+	r.slab.keep(len(b))
 	r.rec = decant.Record{
 		Key:      fields[r.key],
-		Raw:      bytes.Clone(r.buf),
+		Raw:      b[:rawEnd:rawEnd],
 		Doc:      r.doc(fields),
-		Position: appendPosition(nil, r.offset, r.line),
-		Where:    where(r.src.path, r.baseLine+int64(first)),
+		Position: b[rawEnd:posEnd:posEnd],
+		// The slab's bytes are never written again.
+		Where: unsafe.String(&b[posEnd], len(b)-posEnd),
 	}
 	if r.cur >= 0 {
 		r.rec.Cursor = fields[r.cur]
 	}
 }
 
+var _ decant.RowDocument = (*csvDoc)(nil)
+
 // csvDoc is a good row as the mapper reads it: an object of the row's
-// fields by column name, all strings. The map is built when the mapper
+// fields by column name, all strings, which the mapper reads from its
+// fields (a decant.RowDocument). The map is built when the mapper
 // asks, on its goroutine, rather than by the reader; the fields' strings
 // are the csv.Reader's, which makes new ones for every row.
 type csvDoc struct {
@@ -238,6 +257,12 @@ func (r *csvRows) doc(fields []string) *csvDoc {
 	copy(d.fields, fields)
 	return d
 }
+
+// Columns returns the header's column names (decant.RowDocument).
+func (d *csvDoc) Columns() []string { return d.columns }
+
+// Fields returns the row's fields, in the header's order.
+func (d *csvDoc) Fields() []string { return d.fields }
 
 // Value returns the row as map[string]any of column -> field.
 func (d *csvDoc) Value() any {

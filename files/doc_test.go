@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"path/filepath"
+	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/files"
 	"github.com/decanthq/decant/internal/sourcetest"
 	"github.com/decanthq/decant/transform"
@@ -49,6 +52,44 @@ func TestCSVDoc(t *testing.T) {
 	writeFile(t, jl, `{"id":"a"}`+"\n")
 	if recs := sourcetest.ReadAll(t, newSource(t, jl, files.Config{Key: "id"}), nil); len(recs) != 1 || recs[0].Doc != nil {
 		t.Errorf("JSON Lines record has a Doc: %+v", recs)
+	}
+}
+
+// Ensure a good CSV row's Doc is a decant.RowDocument whose fields, by
+// the header's columns, are its Value, and whose Columns is one slice for
+// every row of a read: the mapper works out its plan for a header once,
+// by that slice, and would work it out again for every row otherwise.
+func TestCSVRowDocument(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "people.csv")
+	writeFile(t, path, "id,name,note\n1,Asha,\"two\nlines\"\n2,Bo\n3,Cy,\n4,Di,x\n")
+	var header []string
+	good := 0
+	for _, r := range sourcetest.ReadAll(t, newSource(t, path, files.Config{Key: "id"}), nil) {
+		if r.Doc == nil {
+			continue
+		}
+		rd, ok := r.Doc.(decant.RowDocument)
+		if !ok {
+			t.Fatalf("record %s: Doc is a %T, not a decant.RowDocument", r.Where, r.Doc)
+		}
+		good++
+		cols, fields := rd.Columns(), rd.Fields()
+		want := map[string]any{}
+		for i, c := range cols {
+			want[c] = fields[i]
+		}
+		if d := cmp.Diff(want, r.Doc.Value()); d != "" || len(fields) != len(cols) {
+			t.Errorf("record %s: fields %q by columns %q are not its Value (-fields +value):\n%s", r.Where, fields, cols, d)
+		}
+		if header == nil {
+			header = cols
+		} else if unsafe.SliceData(cols) != unsafe.SliceData(header) {
+			t.Errorf("record %s: Columns is another slice than the first row's", r.Where)
+		}
+	}
+	if good != 3 || !slices.Equal(header, []string{"id", "name", "note"}) {
+		t.Errorf("%d good rows with header %q, want 3 with id, name, note", good, header)
 	}
 }
 

@@ -78,7 +78,7 @@ func (bl *block) queue(p *pipeline, op, scope, step string) {
 	p.add("lock the step's ledger", `SELECT pg_advisory_xact_lock_shared(`+stepLockKey+`)`, stateText(scope), stateText(step))
 	lo, hi := keyBounds(bl.keys)
 	p.add(op, insertBlockSQL, stateText(scope), stateText(step), lo, hi, len(bl.keys),
-		bl.keys, bl.sourceHashes, bl.targetHashes, bl.statuses)
+		textArray(bl.keys), textArray(bl.sourceHashes), textArray(bl.targetHashes), textArray(bl.statuses))
 }
 
 // ledgerBlock makes b's ledger block: its entries, the last entry of a key
@@ -184,7 +184,7 @@ func queueState(p *pipeline, b *decant.Batch) {
 		p.add("resolve moved errors", resolveByIDSQL, b.Moved, now+" "+decant.ResolvedMoved+"\n")
 	}
 	if len(done.ok) > 0 {
-		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), done.ok,
+		p.add("resolve errors", resolveByLedgerSQL, stateText(b.Scope), stateText(b.Step), textArray(done.ok),
 			now+" "+decant.ResolvedWritten+"\n")
 	}
 	if len(done.deleted) > 0 {

@@ -99,11 +99,32 @@ func sortMembers(members []member) {
 func appendQuote[T ~string | ~[]byte](b []byte, s T) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' || c == '"' || c == '\\' || c >= 0x7f {
-			return jsontext.AppendQuote(b, s)
+			return appendQuoteFrom(b, s, i)
 		}
 	}
 	b = append(b, '"')
 	b = append(b, s...)
+	return append(b, '"'), nil
+}
+
+// appendQuoteFrom is appendQuote of s, whose bytes before i need no
+// escape: quotes and backslashes among printable ASCII are escaped here
+// (a JSON document in a CSV field is full of quotes), and anything else
+// goes to jsontext.
+func appendQuoteFrom[T ~string | ~[]byte](b []byte, s T, i int) ([]byte, error) {
+	n := len(b)
+	b = append(b, '"')
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < ' ' || c >= 0x7f:
+			return jsontext.AppendQuote(b[:n], s)
+		default:
+			b = append(b, c)
+		}
+	}
 	return append(b, '"'), nil
 }
 

@@ -130,6 +130,7 @@ type valueBlocks struct {
 	jsons []decant.JSON
 	vals  []any
 	rows  []Row
+	strs  []string // the headers of strings kept where they are (strOf)
 }
 
 // Sizes of valueBlocks' blocks, in values (text: bytes). A text longer

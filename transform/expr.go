@@ -95,6 +95,10 @@ type Program struct {
 	path []string
 	// reads is what the expression reads of its variables (reads.go).
 	reads []varRead
+	// decoded is set when the expression is the built-in json_decode of a
+	// plain member chain (json_decode(record.attrs)): the chain, which
+	// MapRow reads from a row's fields (mapcsv.go).
+	decoded []string
 }
 
 // Compile compiles src. vars are the variable names the expression may use;
@@ -118,7 +122,7 @@ func Compile(src string, vars []string, funcs *Funcs) (*Program, error) {
 	if xp.err != nil {
 		return nil, xp.err
 	}
-	return &Program{Source: src, prog: p, path: memberPath(tree.Node), reads: readsOf(tree.Node)}, nil
+	return &Program{Source: src, prog: p, path: memberPath(tree.Node), reads: readsOf(tree.Node), decoded: decodedPath(tree.Node, funcs)}, nil
 }
 
 // memberPath returns [variable, name, ...] when n is a variable followed by

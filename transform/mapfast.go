@@ -3,6 +3,7 @@ package transform
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/decanthq/decant"
@@ -123,6 +124,10 @@ func (vb *valueBlocks) coerce(table string, co *Coercion, col string, v any) (an
 	switch co.Kind {
 	case "", decant.KindText: // Apply keeps it
 		return v, nil
+	case decant.KindInt: // toInt of a string ParseInt takes (a CSV field)
+		if i, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+			return vb.int(i), nil
+		}
 	case decant.KindDecimal: // toDecimal of a string, which a decimal comma rewrites first
 		if d := strings.TrimSpace(s); !co.DecimalComma && isDecimal(d) {
 			return vb.decimal(decant.Decimal(d)), nil

@@ -164,6 +164,15 @@ type Mapper struct {
 	// record's report.
 	unread *unreadPlan
 	unm    []UnmappedField
+	// rows is how MapRow reads the map's entries from a row's fields,
+	// nil when it cannot; rowPlan is rows (and the row's canonical
+	// order) for the header of the last row, rowText MapRow's scratch
+	// text and canon the Canonicalizer of its JSON fields (mapcsv.go). A
+	// clone has its own, but for rows.
+	rows    *rowSpec
+	rowPlan *rowPlan
+	rowText []byte
+	canon   Canonicalizer
 }
 
 // boxedNames keeps strings already converted to interfaces, so that
@@ -222,6 +231,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 			m.unread.firsts = append(m.unread.firsts, m.unread.record.kid(f))
 		}
 	}
+	m.rows = newRowSpec(spec, m.mapCoerc[spec.To.Table])
 	return m, nil
 }
 
@@ -230,7 +240,7 @@ func NewMapper(spec Spec, tables map[string][]decant.Column) (*Mapper, error) {
 // functions are then called from several goroutines at once.
 func (m *Mapper) Clone() *Mapper {
 	return &Mapper{spec: m.spec, tables: m.tables, env: NewEnv(), keys: m.keys, fast: m.fast, deleted: m.deleted,
-		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}, unread: m.unread}
+		mapCoerc: m.mapCoerc, mapNames: m.mapNames, boxes: boxedNames{step: m.spec.Step}, unread: m.unread, rows: m.rows}
 }
 
 func buildTableInfo(cols []decant.Column, def Coercion, explicit map[string]Coercion) tableInfo {
@@ -275,6 +285,11 @@ func (m *Mapper) ChildTables() []ChildTable {
 func (m *Mapper) Map(rec decant.Record, scope string) (Output, *Failure) {
 	if rec.Invalid != "" {
 		return Output{}, invalidFailure(rec)
+	}
+	if doc, ok := rec.Doc.(decant.RowDocument); ok {
+		if out, f, ok := m.mapRow(rec, doc); ok {
+			return out, f
+		}
 	}
 	if m.fast.fast && rec.Doc == nil && rec.Key != "" {
 		if vals, ok := m.readTopChains(rec.Raw, m.fast); ok {
