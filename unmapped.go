@@ -11,11 +11,11 @@ type UnmappedField struct {
 	// item, fields.name for an entry of a fields map that has no column
 	// of its snake_case name.
 	Path string `json:"path"`
-	// Records counts the records that carried it, since the step began
-	// or was last reset; a record written again counts again.
+	// Records counts the records that carried it with a value (not null,
+	// not an empty string), since the step began or was last reset; a
+	// record written again counts again.
 	Records int64 `json:"records"`
-	// Example is a value it had, as JSON, cut to about 120 bytes: the
-	// first one written that was not null.
+	// Example is a value it had, as JSON, cut to about 120 bytes.
 	Example string `json:"example"`
 }
 

@@ -95,8 +95,18 @@ func (m *Mapper) SkipUnmapped() {
 }
 
 // unmapped records that field path of table, with value v, reached no
-// column. raw, when not nil, is v's JSON text.
+// column. raw, when not nil, is v's canonical JSON text. A null or an
+// empty string carries nothing that could be lost (a relational row's
+// NULL column, a CSV row's empty field, a question left unanswered), so
+// it is not a field that reached no column.
 func (m *Mapper) unmapped(table, path string, v any, raw []byte) {
+	if raw != nil {
+		if string(raw) == "null" || string(raw) == `""` {
+			return
+		}
+	} else if v == nil || v == "" {
+		return
+	}
 	m.unm = append(m.unm, UnmappedField{Table: table, Path: path, Example: example(v, raw)})
 }
 

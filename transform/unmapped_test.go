@@ -40,19 +40,19 @@ func paths(fields []transform.UnmappedField) []string {
 
 // Ensure a member no expression reads is reported, with its path from the
 // record and an example, whichever way the record is mapped; members under
-// a chain the plan reads whole are not.
+// a chain the plan reads whole are not, nor a null or an empty string,
+// which carry nothing.
 func TestUnmapped_RecordMembers(t *testing.T) {
 	spec := transform.Spec{Step: "forms", Key: []string{"id"}, To: transform.Route{Table: "forms"}, SourceKey: "key",
 		Map: exprs(t, false, nil, "id", "record.id", "name", "record.person.name", "meta", "record.meta")}
 	m := mustMapper(t, spec)
-	raw := `{"id":"F1","key":"k","person":{"name":"Asha","age":31,"tags":["a"]},"meta":{"x":{"y":1}},"extra":"s\u00e9","n":null}`
+	raw := `{"id":"F1","key":"k","person":{"name":"Asha","age":31,"tags":["a"]},"meta":{"x":{"y":1}},"extra":"s\u00e9","n":null,"e":""}`
 	got, f := unmappedOf(t, m, raw)
 	if f != nil {
 		t.Fatal(f)
 	}
 	want := []transform.UnmappedField{
 		{Table: "forms", Path: "record.extra", Example: `"sé"`},
-		{Table: "forms", Path: "record.n", Example: "null"},
 		{Table: "forms", Path: "record.person.age", Example: "31"},
 		{Table: "forms", Path: "record.person.tags", Example: `["a"]`},
 	}
@@ -117,7 +117,6 @@ func TestUnmapped_FieldsAndChildren(t *testing.T) {
 	}
 	want := []transform.UnmappedField{
 		{Table: "children", Path: "fields.eyes", Example: `"b"`},
-		{Table: "forms", Path: "fields.noValue", Example: "null"},
 		{Table: "forms", Path: "fields.ttDose", Example: `"3"`},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
