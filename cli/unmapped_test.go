@@ -139,3 +139,26 @@ func TestUnmappedErrorAndIgnore(t *testing.T) {
 		t.Errorf("events written under unmapped: ignore: %s, want 6", got)
 	}
 }
+
+// Ensure a record that failed and is written by `decant errors retry`
+// adds its fields that reach no column to the step's counts, as a run
+// would have.
+func TestUnmappedCountedByRetry(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.write(t, "orders.jsonl", `{"id":1,"total":"lots","note":"n1"}`+"\n"+`{"id":2,"total":5}`+"\n")
+	r := mustRun(t, "migrate", "--only", "orders", "-c", s.plan)
+	if strings.Contains(r.stdout, "unmapped") {
+		t.Errorf("the failed record's note was counted:\n%s", r)
+	}
+	plan := strings.Replace(mustRead(t, s.plan), "map: {id: record.id, total: record.total}",
+		`map: {id: record.id, total: 'record.total == "lots" ? 0 : record.total'}`, 1)
+	s.write(t, "decant.yaml", plan)
+	mustRun(t, "errors", "retry", "-c", s.plan)
+	if got := s.count(t, "orders"); got != "2" {
+		t.Fatalf("orders after the retry: %s, want 2", got)
+	}
+	if got := queryRows(t, s.db, "SELECT tbl, path, records, example FROM decant_unmapped"); got != `orders record.note 1 "n1"` {
+		t.Errorf("unmapped fields after the retry: %q", got)
+	}
+}
