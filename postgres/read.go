@@ -178,9 +178,7 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 	}
 	if unmapped {
 		b.Queue(unmappedSQL+" ORDER BY step, tbl, path", scope).Query(each(func(r pgx.Rows) error {
-			var name string
-			var f decant.UnmappedField
-			err := r.Scan(&name, &f.Table, &f.Path, &f.Records, &f.Example)
+			name, f, err := scanUnmapped(r)
 			st := step(name)
 			st.Unmapped = append(st.Unmapped, f)
 			return err

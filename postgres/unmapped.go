@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/decanthq/decant"
 )
 
@@ -60,9 +62,8 @@ func (s *Store) UnmappedFields(ctx context.Context, scope, step string) ([]decan
 	defer rows.Close()
 	var out []decant.UnmappedField
 	for rows.Next() {
-		var name string
-		var f decant.UnmappedField
-		if err := rows.Scan(&name, &f.Table, &f.Path, &f.Records, &f.Example); err != nil {
+		_, f, err := scanUnmapped(rows)
+		if err != nil {
 			return nil, fmt.Errorf("postgres: unmapped fields of %s: %w", step, err)
 		}
 		out = append(out, f)
@@ -71,4 +72,10 @@ func (s *Store) UnmappedFields(ctx context.Context, scope, step string) ([]decan
 		return nil, fmt.Errorf("postgres: unmapped fields of %s: %w", step, err)
 	}
 	return out, nil
+}
+
+// scanUnmapped reads a row of unmappedSQL: the step and one field.
+func scanUnmapped(r pgx.Rows) (step string, f decant.UnmappedField, err error) {
+	err = r.Scan(&step, &f.Table, &f.Path, &f.Records, &f.Example)
+	return step, f, err
 }

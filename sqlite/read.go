@@ -146,9 +146,7 @@ func (s *Store) Status(ctx context.Context, scope string) ([]decant.StepStatus, 
 				return err
 			}},
 		"decant_unmapped": {unmappedSQL + " ORDER BY step, tbl, path", []any{scope}, func(r *sql.Rows) error {
-			var name string
-			var f decant.UnmappedField
-			err := r.Scan(&name, &f.Table, &f.Path, &f.Records, &f.Example)
+			name, f, err := scanUnmapped(r)
 			st := step(name)
 			st.Unmapped = append(st.Unmapped, f)
 			return err

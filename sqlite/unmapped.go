@@ -44,9 +44,7 @@ func (s *Store) UnmappedFields(ctx context.Context, scope, step string) ([]decan
 	}
 	var out []decant.UnmappedField
 	err = each(ctx, tx, unmappedSQL+" AND step = ? ORDER BY tbl, path", []any{scope, step}, func(r *sql.Rows) error {
-		var name string
-		var f decant.UnmappedField
-		err := r.Scan(&name, &f.Table, &f.Path, &f.Records, &f.Example)
+		_, f, err := scanUnmapped(r)
 		out = append(out, f)
 		return err
 	})
@@ -54,4 +52,10 @@ func (s *Store) UnmappedFields(ctx context.Context, scope, step string) ([]decan
 		return nil, fmt.Errorf("sqlite: unmapped fields of %s: %w", step, err)
 	}
 	return out, nil
+}
+
+// scanUnmapped reads a row of unmappedSQL: the step and one field.
+func scanUnmapped(r *sql.Rows) (step string, f decant.UnmappedField, err error) {
+	err = r.Scan(&step, &f.Table, &f.Path, &f.Records, &f.Example)
+	return step, f, err
 }
