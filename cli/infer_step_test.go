@@ -237,3 +237,47 @@ func TestInferStepFromDB(t *testing.T) {
 		t.Errorf("plan_needs %q, want only anc's route", res.PlanNeeds)
 	}
 }
+
+// --step types JSON numbers as a run decodes them (an int64, a float64 or
+// past that a json.Number): an integer column, a decimal one; and a
+// child's position from index + 1 is an integer.
+func TestInferStepTypesNumbers(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "decant.yaml")
+	writeFile(t, cfg, `version: 1
+connections:
+  in: file:recs.jsonl
+  target: ${DECANT_TARGET}
+steps:
+  - name: recs
+    from: {connection: in, key: id}
+    key: id
+    to: {table: recs}
+    map: {id: record.id, qty: record.qty, price: record.price, big: record.big}
+    children:
+      - from: record.lines
+        parent_key: rec_id
+        to: {table: lines}
+        map: {line: index + 1, sku: item.sku}
+`)
+	samples := filepath.Join(dir, "recs.jsonl")
+	writeFile(t, samples, `{"id": 1, "qty": 2, "price": 2.5, "big": 123456789012345678901234567890, "lines": [{"sku": "a"}]}`+"\n")
+	t.Setenv("DECANT_TARGET", testenv.SQLite(t))
+	var res struct {
+		Tables []*infer.Table `json:"tables"`
+	}
+	decodeJSON(t, mustRun(t, "-c", cfg, "infer", "--step", "recs", samples, "--json"), &res)
+	if len(res.Tables) != 1 || len(res.Tables[0].Children) != 1 {
+		t.Fatalf("tables = %+v", res.Tables)
+	}
+	recs, lines := res.Tables[0], res.Tables[0].Children[0]
+	for _, c := range []struct {
+		tb   *infer.Table
+		col  string
+		want infer.Type
+	}{{recs, "id", infer.Integer}, {recs, "qty", infer.Integer}, {recs, "price", infer.Decimal}, {recs, "big", infer.Decimal}, {lines, "line", infer.Integer}} {
+		if got := c.tb.Column(c.col); got == nil || got.Type != c.want {
+			t.Errorf("%s.%s = %+v, want %s", c.tb.Name, c.col, got, c.want)
+		}
+	}
+}

@@ -121,6 +121,17 @@ func typeOf(v any) typed {
 		return typed{t: Boolean}
 	case json.Number:
 		return typed{t: numberType(string(v))}
+	case int64, int:
+		// A number as decant decodes it (a step's values, --step): an
+		// integral one is an int64, a fraction a float64 or, past what a
+		// float64 keeps, a json.Number.
+		return typed{t: Integer}
+	case float64:
+		return typed{t: Decimal}
+	case decant.Decimal:
+		return typed{t: Decimal}
+	case time.Time:
+		return typed{t: Timestamp}
 	case map[string]any, []any:
 		return typed{t: JSONType}
 	case string:
