@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decanthq/decant"
 	"github.com/decanthq/decant/cli"
 	"github.com/decanthq/decant/infer"
 	"github.com/decanthq/decant/internal/testenv"
@@ -90,8 +91,13 @@ func inferRoundTrip(t *testing.T, url, dialect, name, text, key, route string) {
 	r := mustRun(t, "-c", cfg, "migrate")
 	var status []struct {
 		Read, Written, Failed int
+		Unmapped              []decant.UnmappedField `json:"unmapped_fields"`
 	}
 	decodeJSON(t, mustRun(t, "-c", cfg, "status", "--json"), &status)
+	// Every field reaches a column or a child table: the plan drops none.
+	if len(status) == 1 && len(status[0].Unmapped) != 0 {
+		t.Errorf("fields of the samples reached no column: %+v", status[0].Unmapped)
+	}
 	recs, err := infer.ReadSamples(samples)
 	if err != nil {
 		t.Fatal(err)

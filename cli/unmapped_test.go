@@ -59,6 +59,9 @@ func TestUnmappedFieldsAreReported(t *testing.T) {
 		checked.Steps[0].Unmapped[1] != (decant.UnmappedField{Table: "events", Path: "record.note", Records: 1, Example: `"n2"`}) {
 		t.Errorf("check --sample 2 --json: %+v", checked)
 	}
+	if r := mustRun(t, "check", "--only", "events", "--sample", "1", "-c", s.plan); !strings.Contains(r.stdout, "unmapped: 1 field of the first record reaches no column: events record.device.ver (1 of 1)") {
+		t.Errorf("check --sample 1 does not say it in the singular:\n%s", r)
+	}
 	if r := mustRun(t, "check", "--only", "events", "--sample", "0", "-c", s.plan); strings.Contains(r.stdout, "unmapped") {
 		t.Errorf("check --sample 0 looked at records:\n%s", r)
 	}

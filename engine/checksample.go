@@ -40,7 +40,16 @@ func sampleStep(ctx context.Context, cfg Config, s *plan.Step, sc *StepCheck) {
 	for _, f := range fields {
 		names = append(names, fmt.Sprintf("%s %s (%d of %d)", f.Table, f.Path, f.Records, read))
 	}
-	msg := fmt.Sprintf("unmapped: %d fields of the first %d records reach no column: %s", len(fields), read, strings.Join(names, ", "))
+	what := fmt.Sprintf("%d fields of the first %d records reach", len(fields), read)
+	switch {
+	case len(fields) == 1 && read == 1:
+		what = "1 field of the first record reaches"
+	case len(fields) == 1:
+		what = fmt.Sprintf("1 field of the first %d records reaches", read)
+	case read == 1:
+		what = fmt.Sprintf("%d fields of the first record reach", len(fields))
+	}
+	msg := fmt.Sprintf("unmapped: %s no column: %s", what, strings.Join(names, ", "))
 	if s.Spec.Unmapped == transform.UnmappedError {
 		sc.Problems = append(sc.Problems, msg+"; the plan says unmapped: error, so such records would fail")
 		return

@@ -132,10 +132,32 @@ func (s *Schema) layouts() []string {
 }
 
 // routedFields is the fields expression of a routed step: every field of
-// the record, a spill column's fields gathered for the tables that have
-// one.
+// the record but the arrays its children read (which no column holds, and
+// which would otherwise be fields that reach no column), a spill column's
+// fields gathered for the tables that have one.
 func (s *Schema) routedFields() string {
 	expr := "record"
+	// In a table without the child, the same field may be a column (an
+	// array that was empty in its samples): it is left out only where a
+	// child reads it.
+	tables := map[string][]string{}
+	var arrays []string
+	for _, t := range s.Tables {
+		for _, c := range t.Children {
+			if tables[c.Field] == nil {
+				arrays = append(arrays, c.Field)
+			}
+			tables[c.Field] = append(tables[c.Field], exprString(t.Name))
+		}
+	}
+	if len(arrays) > 0 {
+		sort.Strings(arrays)
+		keys := make([]string, len(arrays))
+		for i, a := range arrays {
+			keys[i] = fmt.Sprintf("table in [%s] ? %s : nil", strings.Join(tables[a], ", "), exprString(a))
+		}
+		expr = fmt.Sprintf("without(record, %s)", strings.Join(keys, ", "))
+	}
 	// A spill column's fields differ by table: each table with one sets it
 	// in its records, and every other table's records are left as they
 	// are, since a field of the spill column's name is a column of theirs.

@@ -195,8 +195,10 @@ func withoutFunc(args ...any) (any, error) {
 		return nil, err
 	}
 	for _, k := range args[1:] {
-		s, _ := k.(string)
-		delete(m, s)
+		// A null key drops nothing: without(r, cond ? "a" : nil).
+		if s, ok := k.(string); ok {
+			delete(m, s)
+		}
 	}
 	return m, nil
 }

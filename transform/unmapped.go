@@ -206,5 +206,5 @@ func unmappedFailure(fields []UnmappedField) *Failure {
 		parts = append(parts, fmt.Sprintf("%s (table %s, e.g. %s)", f.Path, f.Table, f.Example))
 	}
 	return &Failure{Message: "fields reach no column",
-		Detail: strings.Join(parts, "; ") + ": the plan says unmapped: error; add a column for each (decant infer --from-db writes the migration), map it, or drop it with without(...)"}
+		Detail: strings.Join(parts, "; ") + ": the plan says unmapped: error; add a column for each (decant infer --from-db writes the migration), map it, leave it out of fields with without(...), or set unmapped: warn to write such records and count the fields"}
 }
