@@ -85,12 +85,8 @@ func Evaluate(spec Spec, rec decant.Record, scope string) (Evaluation, *Failure)
 // in e. A record's route sets table; a child item's does not, as in Map,
 // where a child's expressions see the parent's table.
 func evaluateRow(e *Env, to Route, lets, cols []Named, fields *Program, top bool) (Evaluation, *Failure) {
-	for _, l := range lets {
-		v, err := e.Eval(l.Prog)
-		if err != nil {
-			return Evaluation{}, evalFailure("cannot compute "+l.Name, fmt.Sprintf("let %s = %s", l.Name, l.Prog.Source), err)
-		}
-		e.Set(l.Name, v)
+	if f := evalLets(e, lets); f != nil {
+		return Evaluation{}, f
 	}
 	var ev Evaluation
 	if to.By == nil {
@@ -121,13 +117,9 @@ func evaluateRow(e *Env, to Route, lets, cols []Named, fields *Program, top bool
 	if fields == nil {
 		return ev, nil
 	}
-	v, err := e.Eval(fields)
-	if err != nil {
-		return Evaluation{}, evalFailure("cannot compute fields", "fields "+fields.Source, err)
-	}
-	fm, ok := v.(map[string]any)
-	if !ok && v != nil {
-		return Evaluation{}, &Failure{"cannot compute fields", fmt.Sprintf("fields %s gave %T, want a map", fields.Source, v)}
+	fm, f := evalFields(e, fields)
+	if f != nil {
+		return Evaluation{}, f
 	}
 	ev.Fields = fm
 	return ev, nil
@@ -136,13 +128,9 @@ func evaluateRow(e *Env, to Route, lets, cols []Named, fields *Program, top bool
 // evaluateChild evaluates children entry c for the record set in e.
 func evaluateChild(e *Env, c ChildSpec) (ChildEvaluation, *Failure) {
 	out := ChildEvaluation{Name: c.Name, ParentKey: c.ParentKey}
-	v, err := e.Eval(c.From)
-	if err != nil {
-		return out, evalFailure("cannot compute children "+c.Name, fmt.Sprintf("children %s from %s", c.Name, c.From.Source), err)
-	}
-	items, ok := v.([]any)
-	if !ok && v != nil {
-		return out, &Failure{"cannot compute children " + c.Name, fmt.Sprintf("children %s from %s gave %T, want a list", c.Name, c.From.Source, v)}
+	items, f := evalItems(e, c)
+	if f != nil {
+		return out, f
 	}
 	for i, item := range items {
 		e.Set("item", item)

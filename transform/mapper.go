@@ -403,15 +403,45 @@ func valueOf(r Row, col string) any {
 	return nil
 }
 
-func (m *Mapper) evalLets(lets []Named) *Failure {
+func (m *Mapper) evalLets(lets []Named) *Failure { return evalLets(m.env, lets) }
+
+// evalLets evaluates lets in order in e, each setting its variable for
+// the ones after it (Map's and Evaluate's).
+func evalLets(e *Env, lets []Named) *Failure {
 	for _, l := range lets {
-		v, err := m.env.Eval(l.Prog)
+		v, err := e.Eval(l.Prog)
 		if err != nil {
 			return evalFailure("cannot compute "+l.Name, fmt.Sprintf("let %s = %s", l.Name, l.Prog.Source), err)
 		}
-		m.env.Set(l.Name, v)
+		e.Set(l.Name, v)
 	}
 	return nil
+}
+
+// evalFields evaluates a fields expression in e: a map, or nil.
+func evalFields(e *Env, fields *Program) (map[string]any, *Failure) {
+	v, err := e.Eval(fields)
+	if err != nil {
+		return nil, evalFailure("cannot compute fields", "fields "+fields.Source, err)
+	}
+	fm, ok := v.(map[string]any)
+	if !ok && v != nil {
+		return nil, &Failure{"cannot compute fields", fmt.Sprintf("fields %s gave %T, want a map", fields.Source, v)}
+	}
+	return fm, nil
+}
+
+// evalItems evaluates the from of children entry c in e: its items.
+func evalItems(e *Env, c ChildSpec) ([]any, *Failure) {
+	v, err := e.Eval(c.From)
+	if err != nil {
+		return nil, evalFailure("cannot compute children "+c.Name, fmt.Sprintf("children %s from %s", c.Name, c.From.Source), err)
+	}
+	items, ok := v.([]any)
+	if !ok && v != nil {
+		return nil, &Failure{"cannot compute children " + c.Name, fmt.Sprintf("children %s from %s gave %T, want a list", c.Name, c.From.Source, v)}
+	}
+	return items, nil
 }
 
 func (m *Mapper) route(r Route) (string, *Failure) {
@@ -480,13 +510,9 @@ func (m *Mapper) row(table string, cols []Named, coercs []Coercion, fields *Prog
 	if fields == nil {
 		return r, nil
 	}
-	v, err := m.env.Eval(fields)
-	if err != nil {
-		return Row{}, evalFailure("cannot compute fields", "fields "+fields.Source, err)
-	}
-	fm, ok := v.(map[string]any)
-	if !ok && v != nil {
-		return Row{}, &Failure{"cannot compute fields", fmt.Sprintf("fields %s gave %T, want a map", fields.Source, v)}
+	fm, f := evalFields(m.env, fields)
+	if f != nil {
+		return Row{}, f
 	}
 	fromMap := len(r.Cols)
 	for _, name := range sortedAnyKeys(fm) {
@@ -552,13 +578,9 @@ func sortedAnyKeys(m map[string]any) []string {
 }
 
 func (m *Mapper) children(ci int, c ChildSpec, parent Row, parentKey any) ([]Row, *Failure) {
-	v, err := m.env.Eval(c.From)
-	if err != nil {
-		return nil, evalFailure("cannot compute children "+c.Name, fmt.Sprintf("children %s from %s", c.Name, c.From.Source), err)
-	}
-	items, ok := v.([]any)
-	if !ok && v != nil {
-		return nil, &Failure{"cannot compute children " + c.Name, fmt.Sprintf("children %s from %s gave %T, want a list", c.Name, c.From.Source, v)}
+	items, f := evalItems(m.env, c)
+	if f != nil {
+		return nil, f
 	}
 	parentMap := map[string]any{}
 	for i, col := range parent.Cols {
