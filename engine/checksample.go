@@ -71,31 +71,20 @@ func sampleUnmapped(ctx context.Context, cfg Config, s *plan.Step, n int) ([]dec
 	if err != nil {
 		return nil, 0, err
 	}
-	src, err := cfg.Sources(ctx, s)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer src.Close()
-	rows, err := src.Read(ctx, cfg.Scope, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
 	var out []decant.UnmappedField
 	read := 0
-	for read < n && rows.Next(ctx) {
+	err = firstRecords(ctx, cfg, s, nil, n, func(rec decant.Record) {
 		read++
-		rec := rows.Record()
 		if rec.Deleted {
-			continue
+			return
 		}
 		o, f := m.Map(rec, cfg.Scope)
 		if f != nil {
-			continue
+			return
 		}
 		for _, u := range o.Unmapped {
 			out = addUnmapped(out, decant.UnmappedField{Table: u.Table, Path: u.Path, Records: 1, Example: u.Example})
 		}
-	}
-	return out, read, rows.Err()
+	})
+	return out, read, err
 }

@@ -62,19 +62,8 @@ func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
-	src, err := cfg.Sources(ctx, s)
-	if err != nil {
-		return nil, fmt.Errorf("open source: %w", err)
-	}
-	defer src.Close()
-	rows, err := src.Read(ctx, cfg.Scope, pos)
-	if err != nil {
-		return nil, fmt.Errorf("read source: %w", err)
-	}
-	defer rows.Close()
 	var out []PreviewItem
-	for len(out) < n && rows.Next(ctx) {
-		rec := rows.Record()
+	err = firstRecords(ctx, cfg, s, pos, n, func(rec decant.Record) {
 		item := PreviewItem{Key: rec.Key, Where: rec.Where, Record: previewJSON(rec.Raw)}
 		o, f := mappers[s.Name].Map(rec, cfg.Scope)
 		if rec.Deleted { // a tombstone is not content: see engine/delete.go
@@ -93,8 +82,28 @@ func Preview(ctx context.Context, cfg Config, step string, n int) ([]PreviewItem
 			item.Rows = append(item.Rows, pr)
 		}
 		out = append(out, item)
+	})
+	return out, err
+}
+
+// firstRecords calls fn with each of the first n records of s's source
+// after pos (from the start when nil): what preview shows and check
+// samples. It writes nothing.
+func firstRecords(ctx context.Context, cfg Config, s *plan.Step, pos decant.Position, n int, fn func(decant.Record)) error {
+	src, err := cfg.Sources(ctx, s)
+	if err != nil {
+		return fmt.Errorf("open source: %w", err)
 	}
-	return out, rows.Err()
+	defer src.Close()
+	rows, err := src.Read(ctx, cfg.Scope, pos)
+	if err != nil {
+		return fmt.Errorf("read source: %w", err)
+	}
+	defer rows.Close()
+	for i := 0; i < n && rows.Next(ctx); i++ {
+		fn(rows.Record())
+	}
+	return rows.Err()
 }
 
 func previewJSON(raw []byte) json.RawMessage {
