@@ -68,7 +68,7 @@ func (w *writer) tally(b mappedBatch, audit *decant.BatchAudit, r *StepResult) {
 	r.Written += int64(audit.OK)
 	r.Failed += int64(audit.Failed)
 	r.Batches++
-	if len(b.outs) == len(b.recs) { // an extract's batches are not mapped
+	if !w.stage { // an extract's batches are not mapped
 		r.Unmapped = mergeUnmapped(r.Unmapped, unmappedCounts(&b, 0, len(b.recs)))
 	}
 	if c := b.recs[len(b.recs)-1].Cursor; c != "" {

@@ -130,7 +130,7 @@ func (c *compiler) run() error {
 	if err := c.xmlNamespaces(); err != nil {
 		return err
 	}
-	if _, err := c.unmapped("$", ""); err != nil {
+	if err := c.unmappedMode("$.unmapped", p.Unmapped); err != nil {
 		return err
 	}
 	if err := c.connections(); err != nil {
@@ -280,9 +280,10 @@ func (c *compiler) step(path string, s *Step) error {
 	if err := c.onDelete(path, s, &spec); err != nil {
 		return err
 	}
-	if spec.Unmapped, err = c.unmapped(path, s.Unmapped); err != nil {
+	if err := c.unmappedMode(path+".unmapped", s.Unmapped); err != nil {
 		return err
 	}
+	spec.Unmapped = transform.UnmappedMode(cmp.Or(s.Unmapped, c.p.Unmapped, string(transform.UnmappedWarn)))
 	spec.SourceReads = sourceReads(s)
 	s.Spec = spec
 	return nil
@@ -585,16 +586,13 @@ func (c *compiler) stagedName(path, name string, folded map[string]string) error
 	return nil
 }
 
-// unmapped checks the unmapped of the plan and of the step at path (own,
-// "" when it has none) and returns the step's mode: its own, else the
-// plan's, else warn.
-func (c *compiler) unmapped(path, own string) (transform.UnmappedMode, error) {
-	for _, v := range []struct{ path, mode string }{{path + ".unmapped", own}, {"$.unmapped", c.p.Unmapped}} {
-		if v.mode != "" && !slices.Contains(transform.UnmappedModes, transform.UnmappedMode(v.mode)) {
-			return "", c.errf(v.path, "unmapped: %q is not one of warn, ignore, error (what to do with a record's fields that reach no column)", v.mode)
-		}
+// unmappedMode refuses an unmapped (at path) that is not a mode; ""
+// says nothing, and a step without its own takes the plan's, else warn.
+func (c *compiler) unmappedMode(path, mode string) error {
+	if mode != "" && !slices.Contains(transform.UnmappedModes, transform.UnmappedMode(mode)) {
+		return c.errf(path, "unmapped: %q is not one of warn, ignore, error (what to do with a record's fields that reach no column)", mode)
 	}
-	return transform.UnmappedMode(cmp.Or(own, c.p.Unmapped, string(transform.UnmappedWarn))), nil
+	return nil
 }
 
 // sourceReads are the paths of the record members s's source reads for
